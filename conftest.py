@@ -1,0 +1,75 @@
+"""Shared fixtures: reference data loaded once per session, and the fixed personas of
+DESIGN §5 (city admin, section staff, county A staff, county B staff, enterprise A1 user,
+anonymous). County A is 西固区 (620104), county B is 城关区 (620102)."""
+
+import pytest
+
+from yingji.core.context import actor_context
+
+
+def load_reference_and_demo():
+    from yingji.geo.loader import load_regions
+    from yingji.orgs.demo import load_demo
+    from yingji.orgs.loader import load_organisations
+
+    with actor_context(None, source="test", label="fixture"):
+        load_regions()
+        load_organisations()
+        load_demo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_and_demo()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests (their tables are emptied after each test)."""
+    from yingji.geo.models import Region
+
+    if not Region.objects.exists():
+        load_reference_and_demo()
+
+
+PERSONAS = {
+    "city_admin": "city_admin",
+    "leader": "leader",
+    "section": "whk_staff",
+    "county_a": "xigu_staff",
+    "county_b": "chengguan_staff",
+    "enterprise": "ent_user",
+}
+
+
+@pytest.fixture
+def persona(db):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+
+    def get(name):
+        return User.objects.get(username=PERSONAS[name])
+
+    return get
+
+
+@pytest.fixture
+def as_user(persona):
+    """A new logged-in test client for a persona (each call: its own client)."""
+    from django.test import Client
+
+    def login(name):
+        client = Client()
+        client.force_login(persona(name))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def ctx():
+    """An explicit actor context for a test that writes directly (not through a view)."""
+    with actor_context(None, source="test", label="test") as c:
+        yield c

@@ -1,0 +1,286 @@
+"""API plumbing shared by every router: authentication (session or personal token), the error
+format {"code","message","details"}, and the core endpoints (me, tokens, history, audit)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from .audit import history_for, record_event
+from .context import set_context_user
+from .errors import DomainError
+from .models import APIToken, ObjectChange, hash_token
+from .permissions import get_restricted_or_404, restrict, scope_of
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "个人接口令牌:Authorization: Bearer yj_…"
+
+    def authenticate(self, request, token):
+        if not token or not token.startswith(APIToken.PREFIX):
+            return None
+        found = APIToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        if found is None or not found.is_active or not found.user.is_active:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+            # Usage time is bookkeeping, not history: a conditional UPDATE, no change record.
+            APIToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.api_token = found
+        set_context_user(found.user)
+        return found.user
+
+
+def session_auth(request):
+    user = django_auth(request)
+    if user:
+        set_context_user(request.user)
+    return user
+
+
+AUTH = [TokenAuth(), session_auth]
+
+
+def error(code: str, message: str, details: dict | None = None) -> dict:
+    return {"code": code, "message": message, "details": details or {}}
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(DomainError)
+    def _domain(request, exc: DomainError):
+        return api.create_response(
+            request, error(exc.code, exc.message, exc.details), status=exc.status
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _unauth(request, exc):
+        return api.create_response(
+            request, error("unauthenticated", "请先登录或提供有效的接口令牌。"), status=401
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return api.create_response(request, error("forbidden", "您无权执行此操作。"), status=403)
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return api.create_response(
+            request, error("not_found", "未找到该记录,或您无权查看。"), status=404
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def _invalid(request, exc: NinjaValidationError):
+        fields = []
+        for item in exc.errors:
+            loc = ".".join(
+                str(x) for x in item.get("loc", ()) if x not in ("body", "query", "path")
+            )
+            fields.append({"field": loc, "message": item.get("msg", "")})
+        names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
+        return api.create_response(
+            request,
+            error("validation_error", f"输入有误:{names}。", {"errors": fields}),
+            status=422,
+        )
+
+    @api.exception_handler(HttpError)
+    def _http(request, exc: HttpError):
+        return api.create_response(
+            request, error("http_error", str(exc.message)), status=exc.status_code
+        )
+
+    @api.exception_handler(Exception)
+    def _crash(request, exc):
+        import logging
+
+        logging.getLogger("yingji.api").exception("unhandled API error")
+        rid = getattr(request, "request_id", "")
+        return api.create_response(
+            request,
+            error(
+                "server_error",
+                f"服务器内部错误,请联系管理员(请求编号 {rid})。",
+                {"request_id": rid},
+            ),
+            status=500,
+        )
+
+
+router = Router(tags=["账号与审计"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    is_admin: bool
+    read_all: bool
+    roles: list[str]
+    memberships: list[str]
+    jurisdiction: list[str]
+
+
+@router.get("/me", response=MeOut, summary="当前用户及其权限范围")
+def me(request):
+    scope = scope_of(request.user)
+    return {
+        "id": request.user.pk,
+        "username": request.user.get_username(),
+        "full_name": request.user.get_full_name(),
+        "is_admin": scope.is_admin,
+        "read_all": scope.read_all,
+        "roles": sorted(scope.roles),
+        "memberships": list(scope.labels),
+        "jurisdiction": [p.strip("/").split("/")[-1] for p in scope.region_paths],
+    }
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str
+    expires_at: datetime | None = None
+
+
+class TokenCreated(TokenOut):
+    key: str
+
+
+@router.get("/tokens", response=list[TokenOut], summary="我的接口令牌")
+def list_tokens(request):
+    return list(restrict(APIToken.objects.all(), request.user))
+
+
+@router.post("/tokens", response={201: TokenCreated}, summary="创建接口令牌(密钥只显示这一次)")
+def create_token(request, payload: TokenIn):
+    name = payload.name.strip()[:100]
+    if not name:
+        raise DomainError("令牌名称不能为空。", code="validation_error", details={"field": "name"})
+    with transaction.atomic():
+        key = APIToken.generate_key()
+        token = APIToken.objects.create(
+            user=request.user,
+            name=name,
+            key_prefix=key[:10],
+            key_hash=hash_token(key),
+            expires_at=payload.expires_at,
+        )
+        record_event("core.token.created", f"创建接口令牌“{name}”", target=token)
+    data = TokenOut.from_orm(token).dict()
+    return Status(201, {**data, "key": key})
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="撤销接口令牌")
+def revoke_token(request, token_id: int):
+    from .services import do_revoke_token
+
+    token = get_restricted_or_404(APIToken.objects.all(), request.user, "change", pk=token_id)
+    return do_revoke_token(actor=request.user, token=token)
+
+
+class ChangeOut(Schema):
+    id: int
+    time: datetime
+    actor: str
+    source: str
+    request_id: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changed_fields: list[str]
+    before: dict | None
+    after: dict | None
+
+
+class EventOut(Schema):
+    id: int
+    time: datetime
+    actor: str
+    source: str
+    request_id: str
+    verb: str
+    message: str
+    data: dict
+
+
+class HistoryOut(Schema):
+    object: str
+    changes: list[ChangeOut]
+    events: list[EventOut]
+
+
+def change_out(c: ObjectChange) -> dict:
+    return {
+        "id": c.pk,
+        "time": c.time,
+        "actor": c.actor_label,
+        "source": c.source,
+        "request_id": c.request_id,
+        "action": c.action,
+        "object_type": f"{c.content_type.app_label}.{c.content_type.model}",
+        "object_id": c.object_id,
+        "object_repr": c.object_repr,
+        "changed_fields": c.changed_fields or [],
+        "before": c.before,
+        "after": c.after,
+    }
+
+
+@router.get(
+    "/history/{app_label}/{model_name}/{pk}",
+    response=HistoryOut,
+    summary="任一记录的历史(谁、何时、从何处、改前→改后)",
+)
+def record_history(request, app_label: str, model_name: str, pk: str):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404
+    obj = get_restricted_or_404(model._base_manager.all(), request.user, pk=pk)
+    changes, events = history_for(obj)
+    return {
+        "object": str(obj),
+        "changes": [change_out(c) for c in changes.select_related("content_type")[:500]],
+        "events": [
+            {
+                "id": e.pk,
+                "time": e.time,
+                "actor": e.actor_label,
+                "source": e.source,
+                "request_id": e.request_id,
+                "verb": e.verb,
+                "message": e.message,
+                "data": e.data,
+            }
+            for e in events[:500]
+        ],
+    }
+
+
+@router.get("/audit/changes", response=list[ChangeOut], summary="变更记录(按权限过滤)")
+def audit_changes(request, source: str | None = None, limit: int = 100):
+    qs = restrict(ObjectChange.objects.select_related("content_type"), request.user)
+    if source:
+        qs = qs.filter(source=source)
+    return [change_out(c) for c in qs[: max(1, min(limit, 1000))]]

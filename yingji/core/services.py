@@ -1,0 +1,38 @@
+"""Helpers every service uses: one transaction, optimistic locking, the re-check."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import record_event
+from .errors import ConflictError
+from .models import APIToken
+
+
+def locked(model, pk, *, expected_version: int | None = None):
+    """Fetch a row for update inside the caller's transaction.
+
+    PostgreSQL takes a row lock (SELECT … FOR UPDATE); SQLite runs every transaction in
+    IMMEDIATE mode (settings), so writers are serialised. If the caller read version N and the
+    row is now at another version, someone else changed it: raise ConflictError (HTTP 409).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("locked() must be called inside transaction.atomic()")
+    obj = model._base_manager.select_for_update().get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(
+            f"“{obj}”已被他人修改(当前版本 {obj.version},您编辑的是版本 {expected_version}),"
+            "请刷新后重试。",
+            details={"current_version": obj.version, "your_version": expected_version},
+        )
+    return obj
+
+
+def do_revoke_token(*, actor, token: APIToken) -> APIToken:
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record_event("core.token.revoked", f"撤销接口令牌“{token.name}”", target=token)
+    return token

@@ -1,0 +1,210 @@
+"""Generic record pages shared by every app: history, attachments, notes, the audit log,
+API tokens, and the Chinese error pages."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .audit import history_for, record_event
+from .errors import DomainError
+from .forms import AttachmentForm, NoteForm
+from .listing import Column, Filter, ListSpec, render_list
+from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange, hash_token
+from .permissions import can, get_restricted_or_404, restrict
+from .services import do_revoke_token
+from .uploads import validate_upload
+
+
+def record_for(user, app_label: str, model_name: str, pk: str, action: str = "view"):
+    """Fetch any registered record through its restrict() function, or 404."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404
+    return get_restricted_or_404(model._base_manager.all(), user, action, pk=pk)
+
+
+@login_required
+def history(request, app_label, model_name, pk):
+    obj = record_for(request.user, app_label, model_name, pk)
+    changes, events = history_for(obj)
+    return render(
+        request,
+        "core/_history.html",
+        {"object": obj, "changes": changes[:200], "events": events[:200]},
+    )
+
+
+def record_extras(request, obj) -> dict:
+    """Context for the attachments and notes tabs of a record page."""
+    ct = ContentType.objects.get_for_model(type(obj))
+    args = [ct.app_label, ct.model, obj.pk]
+    return {
+        "history_url": reverse("core:history", args=args),
+        "attach_url": reverse("core:add_attachment", args=args),
+        "note_url": reverse("core:add_note", args=args),
+        "attachments": Attachment.objects.filter(
+            content_type=ct, object_id=str(obj.pk), voided_at__isnull=True
+        ),
+        "notes": Note.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
+            "author"
+        ),
+        "attachment_form": AttachmentForm(),
+        "note_form": NoteForm(),
+        "can_change": can(request.user, obj, "change"),
+    }
+
+
+@login_required
+@require_POST
+def add_attachment(request, app_label, model_name, pk):
+    obj = record_for(request.user, app_label, model_name, pk, "change")
+    form = AttachmentForm(request.POST, request.FILES)
+    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件。")
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    try:
+        mime, digest = validate_upload(upload)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    with transaction.atomic():
+        att = Attachment.objects.create(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=str(obj.pk),
+            file=upload,
+            original_name=upload.name[:255],
+            size=upload.size,
+            mime_type=mime,
+            sha256=digest,
+            description=form.cleaned_data["description"],
+            uploaded_by=request.user,
+        )
+        record_event("core.attachment.added", f"为“{obj}”上传附件“{att}”", target=obj)
+    messages.success(request, f"已上传附件“{att}”。")
+    return redirect(back)
+
+
+@login_required
+def download_attachment(request, pk):
+    att = Attachment.objects.filter(pk=pk, voided_at__isnull=True).first()
+    if att is None:
+        raise Http404
+    parent = record_for(
+        request.user, att.content_type.app_label, att.content_type.model, att.object_id
+    )
+    if parent is None:
+        raise Http404
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+
+
+@login_required
+@require_POST
+def add_note(request, app_label, model_name, pk):
+    obj = record_for(request.user, app_label, model_name, pk, "view")
+    form = NoteForm(request.POST)
+    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if form.is_valid():
+        with transaction.atomic():
+            Note.objects.create(
+                content_type=ContentType.objects.get_for_model(type(obj)),
+                object_id=str(obj.pk),
+                body=form.cleaned_data["body"],
+                author=request.user,
+            )
+            record_event("core.note.added", f"为“{obj}”添加备注", target=obj)
+        messages.success(request, "备注已保存。")
+    else:
+        messages.error(request, "备注不能为空。")
+    return redirect(back)
+
+
+AUDIT_SPEC = ListSpec(
+    columns=[
+        Column("time", "时间"),
+        Column("actor_label", "操作人"),
+        Column("source", "来源"),
+        Column("action", "动作"),
+        Column("content_type__name", "对象类型", sortable=False),
+        Column("object_repr", "对象"),
+        Column(
+            "changed_fields",
+            "变更字段",
+            sortable=False,
+            value=lambda o: "、".join(o.changed_fields or []),
+        ),
+        Column("request_id", "请求编号"),
+    ],
+    filters={
+        "source": Filter("来源", "source", choices=SOURCE_CHOICES),
+        "action": Filter("动作", "action", choices=ObjectChange.ACTIONS),
+        "actor": Filter("操作人", "actor_label"),
+    },
+    search=("object_repr", "actor_label", "request_id"),
+    default_sort="-time",
+)
+
+
+@login_required
+def audit_log(request):
+    qs = restrict(ObjectChange.objects.select_related("content_type"), request.user, "view")
+    return render_list(request, qs, AUDIT_SPEC, "core/audit_log.html", "变更记录")
+
+
+@login_required
+def tokens(request):
+    new_key = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100]
+        if not name:
+            messages.error(request, "请填写令牌名称(例如用途)。")
+        else:
+            with transaction.atomic():
+                new_key = APIToken.generate_key()
+                token = APIToken.objects.create(
+                    user=request.user,
+                    name=name,
+                    key_prefix=new_key[:10],
+                    key_hash=hash_token(new_key),
+                )
+                record_event("core.token.created", f"创建接口令牌“{token.name}”", target=token)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "core/tokens.html",
+        {"tokens": restrict(APIToken.objects.all(), request.user), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = get_restricted_or_404(APIToken.objects.all(), request.user, "change", pk=pk)
+    do_revoke_token(actor=request.user, token=token)
+    messages.success(request, f"已撤销令牌“{token.name}”。")
+    return redirect("core:tokens")
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(
+        request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500
+    )

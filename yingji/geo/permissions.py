@@ -1,0 +1,9 @@
+from yingji.core.permissions import restricts
+
+from .models import Region
+
+
+@restricts(Region)
+def restrict_regions(qs, scope, action):
+    # Reference data: every signed-in user reads it; only administrators change it.
+    return qs if action in ("view", "export") else qs.none()

@@ -1,0 +1,1 @@
+"""National rules as pure functions and data; no Django imports."""
