@@ -15,6 +15,7 @@ ALIASES = {
     "backup": "yingji_backup",
     "restore": "yingji_restore",
     "check": "yingji_check",
+    "import-workplan": "import_workplan",
 }
 
 

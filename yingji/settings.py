@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yingji.core",
     "yingji.geo",
     "yingji.orgs",
+    "yingji.workplan",
 ]
 
 MIDDLEWARE = [

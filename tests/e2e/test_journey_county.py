@@ -13,12 +13,14 @@ def test_county_a_dashboard_shows_only_county_a(reference_data, live_server, bro
     from yingji.orgs.models import Organisation
 
     a_names = list(
-        Organisation.objects.filter(kind="enterprise", region__path__startswith="/620100/620104/")
-        .values_list("name", flat=True)
+        Organisation.objects.filter(
+            kind="enterprise", region__path__startswith="/620100/620104/"
+        ).values_list("name", flat=True)
     )
     b_names = list(
-        Organisation.objects.filter(kind="enterprise", region__path__startswith="/620100/620102/")
-        .values_list("name", flat=True)
+        Organisation.objects.filter(
+            kind="enterprise", region__path__startswith="/620100/620102/"
+        ).values_list("name", flat=True)
     )
     page = browser_page
     login(page, live_server.url, "xigu_staff")
