@@ -4,7 +4,7 @@ Both validators never raise on bad input: they return a frozen result object who
 Chinese sentences fit to show to a user as they are (they say what is wrong, where, and what the
 right value would be). ``warnings`` hold findings that must not block saving.
 
-Source of every rule below: /work/shared/reference/standards-digest.md §8.1 and §8.2.
+Source of every rule below: ../shared/reference/standards-digest.md (the project's shared reference) §8.1 and §8.2.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Tests for yingji.standards.ids (统一社会信用代码, 公民身份号码).
 
-Source of the rules and of the published vectors: /work/shared/reference/standards-digest.md
+Source of the rules and of the published vectors: ../shared/reference/standards-digest.md (the project's shared reference)
 §8.1 (GB 32100-2015, confidence HIGH) and §8.2 (GB 11643-1999, confidence HIGH).
 """
 

@@ -22,7 +22,8 @@ from yingji.workplan.parsing import (
 )
 
 REPO = Path(__file__).resolve().parents[3]
-SEED_PATH = REPO.parent / "shared" / "seeds" / "2022-lanzhou-emergency-work-points.txt"
+# The project's copy of the user's document (see yingji/workplan/data/PROVENANCE.md).
+SEED_PATH = REPO / "yingji" / "workplan" / "data" / "2022-lanzhou-emergency-work-points.txt"
 ORGS_PATH = REPO / "yingji" / "orgs" / "data" / "lanzhou-organisations.json"
 
 SEED = SEED_PATH.read_text(encoding="utf-8")
