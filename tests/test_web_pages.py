@@ -94,3 +94,9 @@ def test_list_exports(as_user):
     )
     xlsx = client.get(reverse("orgs:list") + "?export=xlsx")
     assert xlsx.content[:2] == b"PK"
+
+
+def test_chinese_by_default_whatever_the_browser_language(as_user):
+    client = as_user("county_a")
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in html and "工作台" in html
