@@ -43,6 +43,18 @@ class AuditedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class PathTreeMixin:
+    """A tree kept as a materialised path of codes ("/620100/620104/"), so that a subtree is a
+    path-prefix filter. The model has `code`, `parent` and `path` fields."""
+
+    def compute_path(self) -> str:
+        return (self.parent.path if self.parent else "/") + f"{self.code}/"
+
+    def save(self, *args, **kwargs):
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+
+
 class ActorFields(models.Model):
     time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

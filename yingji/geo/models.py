@@ -3,10 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import AuditedModel
+from yingji.core.models import AuditedModel, PathTreeMixin
 
 
-class Region(AuditedModel):
+class Region(PathTreeMixin, AuditedModel):
     LEVELS = [
         ("province", _("省")),
         ("city", _("市")),
@@ -41,13 +41,6 @@ class Region(AuditedModel):
 
     def __str__(self):
         return self.name
-
-    def compute_path(self) -> str:
-        return (self.parent.path if self.parent else "/") + f"{self.code}/"
-
-    def save(self, *args, **kwargs):
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse

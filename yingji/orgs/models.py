@@ -4,12 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import AuditedModel
+from yingji.core.models import AuditedModel, PathTreeMixin
 
 from .choices import ORG_KINDS, ROLES
 
 
-class Organisation(AuditedModel):
+class Organisation(PathTreeMixin, AuditedModel):
     code = models.CharField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=200, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=ORG_KINDS)
@@ -36,13 +36,6 @@ class Organisation(AuditedModel):
 
     def __str__(self):
         return self.name
-
-    def compute_path(self) -> str:
-        return (self.parent.path if self.parent else "/") + f"{self.code}/"
-
-    def save(self, *args, **kwargs):
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
