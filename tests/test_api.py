@@ -108,3 +108,16 @@ def test_crash_becomes_json_500(as_user, monkeypatch):
     assert response.status_code == 500
     body = response.json()
     assert body["code"] == "server_error" and "kaboom" not in body["message"]
+
+
+def test_web_and_api_create_tokens_through_one_service(as_user):
+    client = as_user("county_b")
+    page = client.post("/account/tokens/", {"name": "报表脚本"}).content.decode()
+    token = APIToken.objects.get(user__username="chengguan_staff", name="报表脚本")
+    assert token.key_prefix in page and 'id="new-token"' in page
+    empty = client.post("/api/v1/tokens", {"name": "  "}, content_type="application/json")
+    assert empty.status_code == 422 and empty.json()["details"] == {"field": "name"}
+    assert (
+        "请填写令牌名称"
+        in client.post("/account/tokens/", {"name": ""}, follow=True).content.decode()
+    )

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -15,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from .audit import history_for, record_event
+from .audit import history_for
 from .context import set_context_user
 from .errors import DomainError
 from .models import APIToken, ObjectChange, hash_token
@@ -173,19 +172,11 @@ def list_tokens(request):
 
 @router.post("/tokens", response={201: TokenCreated}, summary="创建接口令牌(密钥只显示这一次)")
 def create_token(request, payload: TokenIn):
-    name = payload.name.strip()[:100]
-    if not name:
-        raise DomainError("令牌名称不能为空。", code="validation_error", details={"field": "name"})
-    with transaction.atomic():
-        key = APIToken.generate_key()
-        token = APIToken.objects.create(
-            user=request.user,
-            name=name,
-            key_prefix=key[:10],
-            key_hash=hash_token(key),
-            expires_at=payload.expires_at,
-        )
-        record_event("core.token.created", f"创建接口令牌“{name}”", target=token)
+    from .services import do_create_token
+
+    token, key = do_create_token(
+        actor=request.user, name=payload.name, expires_at=payload.expires_at
+    )
     data = TokenOut.from_orm(token).dict()
     return Status(201, {**data, "key": key})
 

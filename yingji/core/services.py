@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .audit import record_event
-from .errors import ConflictError
-from .models import APIToken
+from .errors import ConflictError, ValidationFailed
+from .models import APIToken, hash_token
 
 
 def locked(model, pk, *, expected_version: int | None = None):
@@ -36,3 +36,21 @@ def do_revoke_token(*, actor, token: APIToken) -> APIToken:
             token.save(update_fields=["revoked_at"])
             record_event("core.token.revoked", f"撤销接口令牌“{token.name}”", target=token)
     return token
+
+
+def do_create_token(*, actor, name: str, expires_at=None) -> tuple[APIToken, str]:
+    """Create a personal API token; returns (token, raw key). Only the hash is stored."""
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ValidationFailed("令牌名称不能为空。", details={"field": "name"})
+    key = APIToken.generate_key()
+    with transaction.atomic():
+        token = APIToken.objects.create(
+            user=actor,
+            name=name,
+            key_prefix=key[:10],
+            key_hash=hash_token(key),
+            expires_at=expires_at,
+        )
+        record_event("core.token.created", f"创建接口令牌“{name}”", target=token)
+    return token, key

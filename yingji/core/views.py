@@ -17,9 +17,9 @@ from .audit import history_for, record_event
 from .errors import DomainError
 from .forms import AttachmentForm, NoteForm
 from .listing import Column, Filter, ListSpec, render_list
-from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange, hash_token
+from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange
 from .permissions import can, get_restricted_or_404, restrict
-from .services import do_revoke_token
+from .services import do_create_token, do_revoke_token
 from .uploads import validate_upload
 
 
@@ -165,19 +165,10 @@ def audit_log(request):
 def tokens(request):
     new_key = None
     if request.method == "POST":
-        name = request.POST.get("name", "").strip()[:100]
-        if not name:
+        try:
+            _token, new_key = do_create_token(actor=request.user, name=request.POST.get("name", ""))
+        except DomainError:
             messages.error(request, "请填写令牌名称(例如用途)。")
-        else:
-            with transaction.atomic():
-                new_key = APIToken.generate_key()
-                token = APIToken.objects.create(
-                    user=request.user,
-                    name=name,
-                    key_prefix=new_key[:10],
-                    key_hash=hash_token(new_key),
-                )
-                record_event("core.token.created", f"创建接口令牌“{token.name}”", target=token)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(
