@@ -8,14 +8,14 @@ from yingji.core.context import actor_context
 
 
 def load_reference_and_demo():
+    from yingji.core.demo import run_demo_loaders
     from yingji.geo.loader import load_regions
-    from yingji.orgs.demo import load_demo
     from yingji.orgs.loader import load_organisations
 
     with actor_context(None, source="test", label="fixture"):
         load_regions()
         load_organisations()
-        load_demo()
+        run_demo_loaders()
 
 
 @pytest.fixture(scope="session")

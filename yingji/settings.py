@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "yingji.geo",
     "yingji.orgs",
     "yingji.workplan",
+    "yingji.enterprises",
+    "yingji.risk",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ class OrgsConfig(AppConfig):
     name = "yingji.orgs"
     label = "orgs"
     verbose_name = "组织机构"
+    demo_loader = "yingji.orgs.demo.load_demo"
 
     def ready(self):
         from yingji.core.permissions import set_scope_provider

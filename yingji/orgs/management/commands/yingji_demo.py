@@ -10,10 +10,10 @@ class Command(AuditedCommand):
 
     def handle(self, *args, **opts):
         call_command("yingji_init", stdout=self.stdout)
-        from yingji.orgs.demo import DEMO_PASSWORD, PERSONAS, load_demo
+        from yingji.core.demo import run_demo_loaders
+        from yingji.orgs.demo import DEMO_PASSWORD, PERSONAS
 
-        result = load_demo()
-        self.stdout.write(f"演示数据:新增单位 {result['organisations']},新增账号 {result['users']}")
+        run_demo_loaders(self.stdout)
         self.stdout.write("")
         self.stdout.write(f"演示账号(密码均为 {DEMO_PASSWORD}):")
         for username, full_name, _org_code, _role, _title in PERSONAS:
