@@ -7,6 +7,7 @@ from yingji.core.api import AUTH, install_error_handlers
 from yingji.core.api import router as core_router
 from yingji.geo.api import router as geo_router
 from yingji.orgs.api import router as orgs_router
+from yingji.workplan.api import router as workplan_router
 
 api = NinjaAPI(
     title="应急管理综合平台 API",
@@ -22,3 +23,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", geo_router)
 api.add_router("/", orgs_router)
+api.add_router("/", workplan_router)

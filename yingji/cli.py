@@ -16,6 +16,7 @@ ALIASES = {
     "restore": "yingji_restore",
     "check": "yingji_check",
     "import-workplan": "import_workplan",
+    "workplan-daily": "workplan_daily",
 }
 
 

@@ -29,7 +29,8 @@ def test_county_a_dashboard_shows_only_county_a(reference_data, live_server, bro
     assert "西固区应急管理局" in summary and "西固区" in summary
     assert page.inner_text("#count-enterprises") == str(len(a_names))
     listed = page.inner_text("#enterprise-list")
-    assert all(name in listed for name in a_names)
+    shown = [name for name in a_names if name in listed]
+    assert len(shown) == min(20, len(a_names))  # the dashboard lists the first 20
     assert not any(name in listed for name in b_names)
     table = page.inner_text("#county-table")
     assert "西固区" in table and "城关区" not in table

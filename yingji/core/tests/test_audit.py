@@ -25,8 +25,12 @@ def test_write_without_actor_context_fails():
         org.save()
     with pytest.raises(MissingActorContext):
         OrgAlias.objects.create(organisation=org, name="办")
+    with actor_context(None, source="test", label="setup"):
+        spare = Organisation.objects.create(
+            code="TMP-DEL", name="待删除的临时机构", kind="department", region=org.region
+        )
     with pytest.raises(MissingActorContext):
-        Organisation.objects.get(name="人事科").delete()
+        spare.delete()
 
 
 def test_create_update_delete_are_recorded_with_diff(persona):

@@ -102,9 +102,37 @@ def test_bad_input_gets_a_clear_message(tmp_path, name, content, message):
     assert message in str(info.value)
 
 
-def test_saving_is_refused_until_the_supervision_module_exists():
-    with pytest.raises(CommandError, match="--dry-run"):
+def test_saving_needs_a_user():
+    with pytest.raises(CommandError, match="--user"):
         run(str(SEED))
+
+
+def test_saving_as_a_section_without_rights_is_refused(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("2022", "2031"), encoding="utf-8")
+    with pytest.raises(CommandError, match="只有督办科室"):
+        run(str(path), "--user", "whk_staff")
+
+
+def test_save_keeps_import_for_review_then_confirm_applies(tmp_path):
+    from yingji.workplan.models import ImportSession, Plan
+
+    path = tmp_path / "plan.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("2022", "2031"), encoding="utf-8")
+    out = run(str(path), "--user", "zhxt_staff")
+    assert "导入编号" in out and "/workplan/imports/" in out
+    assert not Plan.objects.filter(year=2031).exists()
+    assert ImportSession.objects.filter(state="pending", parsed__year=2031).count() == 1
+    out = run(
+        str(path), "--user", "zhxt_staff", "--confirm", "--map", "救灾和物资储备科=救灾和物资保障科"
+    )
+    assert "新增任务 69" in out
+    plan = Plan.objects.get(year=2031)
+    assert plan.tasks.count() == 69
+    out = run(
+        str(path), "--user", "zhxt_staff", "--confirm", "--map", "救灾和物资储备科=救灾和物资保障科"
+    )
+    assert "无变化" in out
 
 
 def test_missing_file():

@@ -1,9 +1,10 @@
-"""yingji import-workplan FILE --dry-run [--format json|text]
+"""yingji import-workplan FILE [--dry-run] [--format json|text] [--map 名称=机构] [--confirm]
 
-Parses a work-points document (.txt or .docx) against the organisations in the database and
-prints the structure (the JSON format of docs/workplan-json.md). Saving the plan into tracked
-tasks comes with the supervision module (issue #3) and is not available yet: --dry-run is
-required, and the command says so instead of pretending to save.
+Parses a work-points document (.txt or .docx) against the organisations in the database.
+--dry-run prints the structure (the JSON format of docs/workplan-json.md) and saves nothing.
+Without it the document is kept as an import waiting for review (the same as an upload in the
+web UI, where it can be reviewed and confirmed); with --confirm it is applied at once, which is
+refused while a name is still unresolved. --user names who does it (a coordinator).
 """
 
 import json
@@ -22,6 +23,12 @@ class Command(AuditedCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="只解析并输出,不保存")
         parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument("--user", help="以该用户身份导入(须为督办科室或制定单位人员)")
+        parser.add_argument("--owner", default="LZYJJ", help="制定单位编码(默认 LZYJJ)")
+        parser.add_argument(
+            "--coordinator", default="LZYJJ-ZHXT", help="督办科室编码(默认 LZYJJ-ZHXT)"
+        )
+        parser.add_argument("--confirm", action="store_true", help="直接确认导入(不经网页审核)")
         parser.add_argument(
             "--map",
             action="append",
@@ -31,16 +38,14 @@ class Command(AuditedCommand):
         )
 
     def handle(self, *args, file, dry_run, format, map, **opts):
-        if not dry_run:
-            raise CommandError(
-                "保存到督办台账的功能尚未开放(见 issue #3);请加 --dry-run 预览解析结果。"
-            )
         mapping = {}
         for item in map:
             name, _, targets = item.partition("=")
             if not name or not targets:
                 raise CommandError(f"--map 的格式应为 名称=机构1,机构2,实际为“{item}”。")
             mapping[name.strip()] = [t.strip() for t in targets.split(",") if t.strip()]
+        if not dry_run:
+            return self._save(file, mapping, opts)
         try:
             plan = parse_file(file, mapping=mapping or None)
         except WorkplanParseError as exc:
@@ -63,3 +68,49 @@ class Command(AuditedCommand):
         self.stdout.write(f"需审核的提示 {len(warnings)} 条:")
         for ref, w in warnings:
             self.stdout.write(f"  [{ref}] {w['message']}")
+
+    def _save(self, file, mapping, opts):
+        from pathlib import Path
+
+        from django.contrib.auth import get_user_model
+
+        from yingji.core.context import set_context_user
+        from yingji.core.errors import DomainError
+        from yingji.orgs.models import Organisation
+        from yingji.workplan import services
+
+        if not opts.get("user"):
+            raise CommandError("保存导入须用 --user 指明操作人(督办科室或制定单位人员)。")
+        user = get_user_model().objects.filter(username=opts["user"]).first()
+        if user is None:
+            raise CommandError(f"用户不存在:{opts['user']}")
+        set_context_user(user)
+        owner = Organisation.objects.filter(code=opts["owner"]).first()
+        coordinator = Organisation.objects.filter(code=opts["coordinator"]).first()
+        if owner is None or coordinator is None:
+            raise CommandError(f"机构编码不存在:{opts['owner']} / {opts['coordinator']}")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"文件不存在:{path}")
+        try:
+            session = services.do_start_import(
+                actor=user,
+                file_name=path.name,
+                data=path.read_bytes(),
+                owner=owner,
+                coordinator=coordinator,
+                mapping=mapping,
+            )
+            self.stdout.write(f"已上传,导入编号 {session.pk}")
+            for w in services.all_warnings(session.parsed):
+                self.stdout.write(f"  [{w['ref'] or '文件'}] {w['message']}")
+            if not opts.get("confirm"):
+                self.stdout.write(
+                    f"请在网页“工作要点督办 → 导入”中审核并确认(/workplan/imports/{session.pk}/)。"
+                )
+                return
+            plan, counts = services.do_confirm_import(actor=user, session=session)
+        except DomainError as exc:
+            raise CommandError(exc.message)
+        summary = "、".join(f"{k} {v}" for k, v in counts.items() if v) or "无变化"
+        self.stdout.write(f"已导入《{plan.title}》(计划编号 {plan.pk}):{summary}")

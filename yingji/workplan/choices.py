@@ -1,0 +1,46 @@
+from django.utils.translation import gettext_lazy as _
+
+ASSIGNMENT_STATUSES = [
+    ("not_started", _("未启动")),
+    ("in_progress", _("推进中")),
+    ("done", _("已完成")),
+    ("late", _("滞后")),
+    ("cancelled", _("已取消")),
+]
+STATUS_LABELS = dict(ASSIGNMENT_STATUSES)
+# What a unit may report; 已取消 is set by the coordinator with a reason, never reported.
+REPORTABLE_STATUSES = [s for s in ASSIGNMENT_STATUSES if s[0] != "cancelled"]
+OPEN_STATUSES = ("not_started", "in_progress", "late")
+# Bootstrap colour per status (plan tree, matrix, badges).
+STATUS_COLOURS = {
+    "not_started": "secondary",
+    "in_progress": "primary",
+    "done": "success",
+    "late": "danger",
+    "cancelled": "dark",
+}
+
+REPORT_STATES = [
+    ("submitted", _("待审核")),
+    ("returned", _("已退回")),
+    ("accepted", _("已采纳")),
+]
+REPORT_STATE_COLOURS = {"submitted": "warning", "returned": "danger", "accepted": "success"}
+
+CYCLE_KINDS = [
+    ("half_year", _("半年度")),
+    ("annual", _("年度")),
+    ("monthly", _("月度(内部)")),
+    ("other", _("其他")),
+]
+
+IMPORT_STATES = [
+    ("pending", _("待确认")),
+    ("confirmed", _("已确认")),
+    ("discarded", _("已放弃")),
+]
+
+REMINDER_KINDS = [("due_soon", _("临期提醒")), ("overdue", _("逾期"))]
+
+# Warnings that must be resolved (by mapping a name) before an import can be confirmed.
+BLOCKING_WARNINGS = ("unknown_org", "no_lead", "mapping_invalid")

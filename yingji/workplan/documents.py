@@ -1,0 +1,712 @@
+"""Documents of 工作要点督办: the Excel 任务分解台账 (exported, filled in by the units and read back
+as progress reports), the Word 工作落实情况报告 for a reporting cycle and the Word 督办单.
+
+Builders take objects that are already filtered by permissions and only write what they are
+given. They render in Chinese whatever the user's interface language: these are official
+documents of the bureau."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import translation
+
+from yingji.core.audit import record_event
+from yingji.core.errors import DomainError, ValidationFailed
+
+from .choices import ASSIGNMENT_STATUSES, REPORTABLE_STATUSES
+from .models import Assignment, Part, ProgressReport
+
+DOCUMENT_LANGUAGE = "zh-hans"
+
+# --- Excel 任务分解台账 ---------------------------------------------------------------------------
+
+LEDGER_HEADERS = [
+    "序号",
+    "工作任务",
+    "牵头单位",
+    "配合单位",
+    "完成时限",
+    "量化指标",
+    "进展情况",
+    "完成状态",
+    "分工编号",
+]
+LEDGER_WIDTHS = [7, 60, 22, 30, 12, 32, 50, 10, 10]
+LEDGER_REQUIRED = ("分工编号", "进展情况", "完成状态")
+PERCENT_HEADER = "完成进度"
+LEDGER_SHEET = "任务分解台账"
+
+
+def _labels(choices) -> dict[str, str]:
+    """Chinese label → code (and the active language's label too, if it differs)."""
+    found = {str(label): code for code, label in choices}
+    with translation.override(DOCUMENT_LANGUAGE):
+        found.update({str(label): code for code, label in choices})
+    return found
+
+
+def _reportable_labels() -> str:
+    with translation.override(DOCUMENT_LANGUAGE):
+        return "、".join(str(label) for _, label in REPORTABLE_STATUSES)
+
+
+# Control characters (pasted from other programs) are not allowed in XML: dropped on writing.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL_RE.sub("", text)
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _cn_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _ordered(assignments) -> list[Assignment]:
+    """The given assignments as a list in task order, with what the documents need loaded."""
+    rows = list(assignments)
+    prefetch_related_objects(
+        rows, "task__section__part", "task__cooperating", "organisation", "task__plan"
+    )
+    return sorted(rows, key=lambda a: (a.task.position, a.task_id, a.organisation.path, a.pk))
+
+
+def build_ledger_xlsx(plan, assignments) -> bytes:
+    """任务分解台账: one row per assignment (task × lead unit) in task order. The last column,
+    分工编号, identifies the row when the filled-in file comes back (read_ledger_xlsx)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rows = _ordered(assignments)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = LEDGER_SHEET
+    last_column = get_column_letter(len(LEDGER_HEADERS))
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
+
+    ws.append([f"《{plan.title}》任务分解台账"])
+    ws.merge_cells(f"A1:{last_column}1")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+
+    ws.append(LEDGER_HEADERS)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.border = border
+
+    with translation.override(DOCUMENT_LANGUAGE):
+        for assignment in rows:
+            task = assignment.task
+            values = [
+                task.display_number,
+                task.text,
+                assignment.organisation.name,
+                "、".join(o.name for o in task.cooperating.all()),
+                _iso(assignment.due),
+                ";".join(
+                    str(i.get("text", "")) for i in task.indicators or [] if isinstance(i, dict)
+                ),
+                assignment.latest_progress,
+                str(assignment.get_status_display()),
+                assignment.pk,
+            ]
+            ws.append([_clean(v) if isinstance(v, str) else v for v in values])
+            for index, cell in enumerate(ws[ws.max_row], start=1):
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # a text, never a formula
+                cell.border = border
+                cell.alignment = centre if index in (1, 5, 8, 9) else wrap
+
+    for index, width in enumerate(LEDGER_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A3"
+    if rows:
+        status_column = get_column_letter(LEDGER_HEADERS.index("完成状态") + 1)
+        with translation.override(DOCUMENT_LANGUAGE):
+            allowed = ",".join(str(label) for _, label in ASSIGNMENT_STATUSES)
+        validation = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True)
+        validation.error = f"完成状态应为:{_reportable_labels()}"
+        validation.add(f"{status_column}3:{status_column}{ws.max_row}")
+        ws.add_data_validation(validation)
+    ws.print_title_rows = "1:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _describe_file(data: bytes) -> str:
+    """What an unreadable upload seems to be, for the error message."""
+    if not data:
+        return "上传的文件是空的"
+    head = data[:8]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "上传的是旧版 Excel(.xls)或其他 Office 97-2003 格式的文件,请另存为 .xlsx 后再上传"
+    if head.startswith(b"%PDF"):
+        return "上传的是 PDF 文件"
+    if head.startswith(b"PK"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "上传的文件是损坏的压缩包"
+        if any(n.startswith("word/") for n in names):
+            return "上传的是 Word 文档(.docx)"
+        return "上传的压缩文件中没有可读取的 Excel 工作簿"
+    return "上传的文件不是 Excel 工作簿"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _integer(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = _text(value)
+    return int(text) if re.fullmatch(r"\d+", text) else None
+
+
+def _percent(cell) -> tuple[int | None, str | None]:
+    """(percent, error) from a 完成进度 cell: 60, "60", "60%", or 0.6 formatted as a percentage."""
+    value = cell.value
+    if value is None or _text(value) == "":
+        return None, None
+    number: float | None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int | float):
+        number = float(value)
+        if "%" in (cell.number_format or ""):
+            number = round(number * 100, 6)
+    else:
+        text = _text(value).rstrip("%％").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+    if number is None or not number.is_integer():
+        return None, f"完成进度“{_text(value)}”无法识别,应为 0 到 100 之间的整数(如 60 或 60%)。"
+    if not 0 <= number <= 100:
+        return None, f"完成进度 {_text(value)} 超出范围,应为 0 到 100 之间的整数。"
+    return int(number), None
+
+
+def read_ledger_xlsx(data: bytes) -> tuple[list[dict], list[dict]]:
+    """Read a filled-in 任务分解台账 back: (rows, errors). Each row is {"row", "assignment_id",
+    "narrative", "status", "percent"}; each error is {"row", "column", "message"}. A file that
+    is not a readable .xlsx, or has no ledger header, raises ValidationFailed."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data or b""), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a bad file
+        raise ValidationFailed(
+            f"无法读取台账文件:应为 Excel 工作簿(.xlsx),即系统导出的任务分解台账;{_describe_file(data)}。",
+            code="ledger_unreadable",
+            details={"error": type(exc).__name__},
+        ) from exc
+    ws = wb.worksheets[0]
+
+    columns: dict[str, int] | None = None
+    header_row = 0
+    first_rows: list[str] = []
+    for cells in ws.iter_rows():
+        names = [_text(c.value) for c in cells]
+        if any(names) and len(first_rows) < 3:
+            first_rows.append(" | ".join(n for n in names if n))
+        if all(h in names for h in LEDGER_REQUIRED):
+            columns = {}
+            for index, name in enumerate(names):
+                if name and name not in columns:
+                    columns[name] = index
+            header_row = cells[0].row
+            break
+    if columns is None:
+        found = ";".join(first_rows) if first_rows else "工作表是空的"
+        raise ValidationFailed(
+            f"第一个工作表“{ws.title}”中没有找到台账表头:应有一行包含“分工编号”“进展情况”"
+            f"“完成状态”三列(请在系统导出的任务分解台账上填写)。实际内容:{found}",
+            code="ledger_no_header",
+            details={"sheet": ws.title, "found": first_rows},
+        )
+
+    statuses = _labels(ASSIGNMENT_STATUSES)
+    allowed = _reportable_labels()
+    rows: list[dict] = []
+    errors: list[dict] = []
+    seen: dict[int, int] = {}
+    for cells in ws.iter_rows(min_row=header_row + 1):
+        if not any(_text(c.value) for c in cells):
+            continue
+        number = cells[0].row
+
+        def cell(header, cells=cells):
+            index = columns.get(header)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        def error(header, message, number=number):
+            errors.append({"row": number, "column": header, "message": message})
+
+        id_cell = cell("分工编号")
+        raw_id = id_cell.value if id_cell is not None else None
+        assignment_id = _integer(raw_id)
+        if assignment_id is None:
+            if _text(raw_id):
+                error("分工编号", f"分工编号“{_text(raw_id)}”不是整数,请保留导出时的分工编号。")
+            else:
+                error("分工编号", "分工编号为空,请保留导出时的分工编号,不要新增或修改行。")
+        elif assignment_id in seen:
+            error("分工编号", f"分工编号 {assignment_id} 与第 {seen[assignment_id]} 行重复。")
+            assignment_id = None
+        else:
+            seen[assignment_id] = number
+
+        status_cell = cell("完成状态")
+        label = _text(status_cell.value if status_cell is not None else None)
+        status = statuses.get(label)
+        if status is None:
+            if label:
+                error("完成状态", f"完成状态“{label}”无法识别,应为:{allowed}。")
+            else:
+                error("完成状态", f"完成状态为空,应为:{allowed}。")
+
+        percent = None
+        percent_cell = cell(PERCENT_HEADER)
+        if percent_cell is not None:
+            percent, problem = _percent(percent_cell)
+            if problem:
+                error(PERCENT_HEADER, problem)
+                status = None
+
+        narrative_cell = cell("进展情况")
+        if assignment_id is not None and status is not None:
+            rows.append(
+                {
+                    "row": number,
+                    "assignment_id": assignment_id,
+                    "narrative": _text(narrative_cell.value if narrative_cell else None),
+                    "status": status,
+                    "percent": percent,
+                }
+            )
+    return rows, errors
+
+
+class _RollBack(Exception):
+    """Raised inside the import's transaction to undo it when rows have errors."""
+
+
+def _same_text(a: str, b: str) -> bool:
+    return (
+        _clean((a or "").replace("\r\n", "\n")).strip()
+        == _clean((b or "").replace("\r\n", "\n")).strip()
+    )
+
+
+def _unchanged(row: dict, assignment: Assignment, report: ProgressReport | None) -> bool:
+    """Nothing new in the row: it repeats the assignment's progress (narrative, status and, if
+    the optional 完成进度 column is filled in, percent), or this cycle's report (so a file
+    imported again does not resubmit what is waiting for review)."""
+    if (
+        _same_text(row["narrative"], assignment.latest_progress)
+        and row["status"] == assignment.status
+        and row["percent"] in (None, assignment.percent)
+    ):
+        return True
+    return (
+        report is not None
+        and _same_text(row["narrative"], report.narrative)
+        and row["status"] == report.reported_status
+        and row["percent"] in (None, report.percent)
+    )
+
+
+# A refusal of do_submit_report names the field it is about in details: its ledger column.
+FIELD_COLUMNS = {
+    "narrative": "进展情况",
+    "reported_status": "完成状态",
+    "percent": PERCENT_HEADER,
+}
+
+
+def _column_of(exc: DomainError) -> str:
+    for field, column in FIELD_COLUMNS.items():
+        if field in exc.details:
+            return column
+    return "分工编号"
+
+
+def do_import_ledger(*, actor, plan, cycle, data: bytes, only_valid: bool = False) -> dict:
+    """Turn a filled-in 任务分解台账 into progress reports for `cycle` (through
+    services.do_submit_report, so each one waits for the coordinating section's review).
+
+    Rows that change nothing are counted as unchanged. Any error (in the file or refused by
+    do_submit_report) keeps the whole file out unless only_valid, which applies the valid rows
+    and still returns the errors."""
+    from .services import do_submit_report
+
+    if cycle.plan_id != plan.pk:
+        raise ValidationFailed(
+            f"报送周期“{cycle.name}”不属于《{plan.title}》。", details={"cycle": cycle.pk}
+        )
+    rows, errors = read_ledger_xlsx(data)
+    assignments = {
+        a.pk: a
+        for a in Assignment.objects.filter(
+            pk__in=[r["assignment_id"] for r in rows], task__plan=plan
+        ).select_related("task__plan", "organisation")
+    }
+    reports = {
+        r.assignment_id: r
+        for r in ProgressReport.objects.filter(cycle=cycle, assignment_id__in=assignments)
+    }
+    counts = {"submitted": 0, "unchanged": 0}
+    errors = list(errors)
+
+    def apply():
+        for row in rows:
+            assignment = assignments.get(row["assignment_id"])
+            if assignment is None:
+                errors.append(
+                    {
+                        "row": row["row"],
+                        "column": "分工编号",
+                        "message": f"分工编号 {row['assignment_id']} 不属于本计划"
+                        f"《{plan.title}》,请使用本计划导出的台账。",
+                    }
+                )
+                continue
+            if _unchanged(row, assignment, reports.get(assignment.pk)):
+                counts["unchanged"] += 1
+                continue
+            if row["status"] == "cancelled":
+                errors.append(
+                    {
+                        "row": row["row"],
+                        "column": "完成状态",
+                        "message": f"“已取消”不能通过台账报送,应为:{_reportable_labels()};"
+                        "取消分工须由督办科室在系统中写明原因办理。",
+                    }
+                )
+                continue
+            percent = row["percent"]
+            if percent is None:
+                percent = 100 if row["status"] == "done" else assignment.percent
+            try:
+                with transaction.atomic():
+                    do_submit_report(
+                        actor=actor,
+                        assignment=assignment,
+                        cycle=cycle,
+                        reported_status=row["status"],
+                        percent=percent,
+                        narrative=row["narrative"],
+                    )
+            except DomainError as exc:
+                errors.append(
+                    {"row": row["row"], "column": _column_of(exc), "message": exc.message}
+                )
+                continue
+            counts["submitted"] += 1
+
+    try:
+        with transaction.atomic():
+            apply()
+            if errors and not only_valid:
+                raise _RollBack
+            if counts["submitted"]:
+                record_event(
+                    "workplan.ledger_imported",
+                    f"导入《{plan.title}》任务分解台账({cycle.name}):报送 {counts['submitted']} 条,"
+                    f"未变化 {counts['unchanged']} 条,有误 {len(errors)} 条",
+                    target=plan,
+                    cycle=cycle.name,
+                    **counts,
+                    errors=len(errors),
+                )
+    except _RollBack:
+        errors.sort(key=lambda e: e["row"])
+        return {
+            "submitted": 0,
+            "unchanged": counts["unchanged"],
+            "errors": errors,
+            "applied": False,
+        }
+    errors.sort(key=lambda e: e["row"])
+    return {**counts, "errors": errors, "applied": True}
+
+
+# --- Word documents ---------------------------------------------------------------------------------
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+_THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _set_fonts(rpr_owner, east_asia: str) -> None:
+    """Name the East Asian font on an element with run properties (a style or a run): w:rFonts
+    w:eastAsia, with the theme fonts removed so that they do not take precedence."""
+    from docx.oxml.ns import qn
+
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attribute in _THEME_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), east_asia)
+    fonts.set(qn("w:hAnsi"), east_asia)
+
+
+def _new_document():
+    from docx import Document
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.54)
+    section.left_margin = section.right_margin = Cm(2.8)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    _set_fonts(normal.element, BODY_FONT)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = doc.styles[name]
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(style.element, HEADING_FONT)
+    return doc
+
+
+def _run(paragraph, text: str, *, font: str = BODY_FONT, bold: bool = False, size=None):
+    from docx.shared import Pt
+
+    run = paragraph.add_run(_clean(text))
+    _set_fonts(run._r, font)
+    if bold:
+        run.bold = True
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _paragraph(doc, text: str = "", *, font: str = BODY_FONT, bold=False, size=None, align=None):
+    paragraph = doc.add_paragraph()
+    if text:
+        _run(paragraph, text, font=font, bold=bold, size=size)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _heading(doc, text: str, level: int, *, align=None):
+    heading = doc.add_heading(level=level)
+    _run(heading, text, font=HEADING_FONT)
+    if align is not None:
+        heading.alignment = align
+    return heading
+
+
+def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:
+    paragraph = cell.paragraphs[0]
+    _run(paragraph, text, bold=bold)
+    if align is not None:
+        paragraph.alignment = align
+
+
+def _save(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _report_title(plan, cycle) -> str:
+    """{plan title}{cycle name}工作落实情况报告, without the year twice."""
+    cycle_name = cycle.name
+    year = re.match(r"(\d{4})年", cycle_name)
+    if year and year.group(0) in plan.title:
+        cycle_name = cycle_name[year.end() :]
+    return f"{plan.title}{cycle_name}工作落实情况报告"
+
+
+STAT_HEADERS = ["部分", "任务数", "已完成", "推进中", "滞后", "未启动", "已取消", "完成率"]
+STAT_STATUSES = ["done", "in_progress", "late", "not_started", "cancelled"]
+
+
+def _rate(counts: Counter, total: int) -> str:
+    live = total - counts["cancelled"]
+    return f"{counts['done'] * 100 / live:.1f}%" if live else "—"
+
+
+def _task_label(task) -> str:
+    if task.number:
+        return f"{task.number}. {task.text}"
+    return f"{task.display_number}{task.text}"
+
+
+def build_progress_docx(plan, cycle, assignments, today: date) -> bytes:
+    """工作落实情况报告 for a reporting cycle: statistics by part (all the plan's tasks, by their
+    aggregated status), then each task of the given assignments with each assignment's
+    progress for the cycle."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = _new_document()
+        _heading(doc, _report_title(plan, cycle), 0, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(
+            doc,
+            f"{plan.issuer or plan.owner.name}    {_cn_date(today)}",
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+        if cycle.due:
+            _paragraph(doc, f"报送周期:{cycle.name}(报送截止 {_cn_date(cycle.due)})")
+
+        _heading(doc, "一、总体完成情况", 1)
+        parts = list(Part.objects.filter(plan=plan).order_by("number"))
+        by_part: dict[int, Counter] = defaultdict(Counter)
+        for part_id, status in plan.tasks.values_list("section__part_id", "status"):
+            by_part[part_id][status] += 1
+        table = doc.add_table(rows=1, cols=len(STAT_HEADERS))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, title in zip(table.rows[0].cells, STAT_HEADERS, strict=True):
+            _cell_text(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        grand = Counter()
+        for part in parts:
+            counts = by_part.get(part.pk, Counter())
+            grand.update(counts)
+            _stat_row(table, str(part), counts)
+        _stat_row(table, "合计", grand, bold=True)
+
+        rows = _ordered(assignments)
+        reports = {
+            r.assignment_id: r
+            for r in ProgressReport.objects.filter(
+                cycle=cycle, assignment_id__in=[a.pk for a in rows]
+            )
+        }
+        _heading(doc, "二、各项任务落实情况", 1)
+        if not rows:
+            _paragraph(doc, "没有可列出的任务分工。")
+        part_id = section_id = task_id = None
+        for assignment in rows:
+            task = assignment.task
+            section = task.section
+            if section.part_id != part_id:
+                part_id, section_id = section.part_id, None
+                _heading(doc, str(section.part), 2)
+            if section.pk != section_id:
+                section_id = section.pk
+                if section.title:
+                    _heading(doc, f"{section.label}{section.title}", 3)
+            if task.pk != task_id:
+                task_id = task.pk
+                _paragraph(doc, _task_label(task), bold=True)
+            _paragraph(
+                doc,
+                f"牵头单位:{assignment.organisation.name}  "
+                f"状态:{assignment.get_status_display()}  进度:{assignment.percent}%",
+            )
+            report = reports.get(assignment.pk)
+            if report is not None:
+                text = f"{cycle.name}进展({report.get_state_display()}):{report.narrative}"
+                if report.state == "returned" and report.review_comment:
+                    text += f"(退回意见:{report.review_comment})"
+            elif assignment.latest_progress:
+                text = f"最新进展:{assignment.latest_progress}"
+            else:
+                text = "暂无进展报告"
+            _paragraph(doc, text)
+        return _save(doc)
+
+
+def _stat_row(table, label: str, counts: Counter, *, bold: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    total = sum(counts.values())
+    values = [label, str(total)] + [str(counts[s]) for s in STAT_STATUSES] + [_rate(counts, total)]
+    cells = table.add_row().cells
+    for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        _cell_text(cell, value, bold=bold, align=None if index == 0 else WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def build_notice_docx(notice) -> bytes:
+    """督办单 for one assignment: what is supervised, by when, and to whom to report."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    assignment = notice.assignment
+    task = assignment.task
+    plan = task.plan
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = _new_document()
+        _paragraph(
+            doc, "督 办 单", font=HEADING_FONT, bold=True, size=22, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+        _paragraph(doc, notice.number, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+        latest = assignment.latest_progress
+        if not latest:
+            report = assignment.reports.select_related("cycle").order_by("-submitted_at").first()
+            if report is not None:
+                latest = f"{report.narrative}({report.cycle.name},{report.get_state_display()})"
+        fields = [
+            ("督办单编号", notice.number),
+            ("签发日期", _cn_date(notice.issued_on)),
+            ("所属计划", f"《{plan.title}》"),
+            ("督办任务", f"{task.ref} {_task_label(task)}"),
+            ("牵头单位", assignment.organisation.name),
+            ("完成时限", _cn_date(assignment.due) or "未规定"),
+            ("办结时限", _cn_date(notice.deadline)),
+            ("督办事项", notice.reason),
+            ("当前状态", f"{assignment.get_status_display()}(完成进度 {assignment.percent}%)"),
+            ("最新进展", latest or "暂无进展报告"),
+        ]
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for label, value in fields:
+            cells = table.add_row().cells
+            _cell_text(cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _cell_text(cells[1], value)
+        for row in table.rows:
+            row.cells[0].width = Cm(3.2)
+            row.cells[1].width = Cm(12.2)
+
+        _paragraph(doc)
+        _paragraph(doc, f"请于办结时限前将办理情况报送{plan.coordinator.name}。")
+        _paragraph(doc)
+        _paragraph(doc, plan.owner.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _paragraph(doc, _cn_date(notice.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        return _save(doc)

@@ -1,0 +1,242 @@
+"""工作要点督办 through the pages and the API: the same permissions as the services, grants and
+denials, and the whole import → review → report → review cycle over HTTP."""
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from yingji.core.context import actor_context
+from yingji.workplan import services
+from yingji.workplan.models import Assignment, ImportSession, Plan, ProgressReport
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "2022-lanzhou-emergency-work-points.txt"
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def demo_plan():
+    return Plan.objects.get(is_demo=True, owner__code="LZYJJ", parent__isnull=True)
+
+
+@pytest.fixture
+def month(demo_plan):
+    actor = User.objects.get(username="zhxt_staff")
+    with actor_context(actor, source="test"):
+        return services.do_add_cycle(
+            actor=actor, plan=demo_plan, name="测试月度", kind="monthly", due=date(2022, 5, 31)
+        )
+
+
+def whp(plan, ref="T15"):
+    return Assignment.objects.get(task__plan=plan, task__ref=ref, organisation__code="LZYJJ-WHP")
+
+
+def test_demo_plan_has_content(demo_plan):
+    assert demo_plan.tasks.count() == 69
+    assert ProgressReport.objects.filter(assignment__task__plan=demo_plan).count() > 100
+    assert set(ProgressReport.objects.values_list("state", flat=True)) == {
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    assert Plan.objects.filter(parent=demo_plan).count() >= 2
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("workplan:index", []),
+        ("workplan:mine", []),
+        ("workplan:overdue", []),
+        ("workplan:assignments", []),
+        ("workplan:import", []),
+        ("workplan:plan", ["plan"]),
+        ("workplan:matrix", ["plan"]),
+        ("workplan:counties", ["plan"]),
+        ("workplan:task", ["task"]),
+    ],
+)
+def test_pages_render_for_the_coordinator(as_user, demo_plan, name, args):
+    client = as_user("city_admin")
+    values = {"plan": demo_plan.pk, "task": demo_plan.tasks.get(ref="T15").pk}
+    response = client.get(reverse(name, args=[values[a] for a in args]))
+    assert response.status_code == 200
+    assert "工作要点" in response.content.decode() or "任务" in response.content.decode()
+
+
+def test_plan_tree_shows_statuses_and_the_task_page_its_reports(as_user, demo_plan):
+    page = as_user("section").get(reverse("workplan:plan", args=[demo_plan.pk])).content.decode()
+    assert "深化应急管理改革" in page and "完成率" in page
+    task = demo_plan.tasks.get(ref="T15")
+    page = as_user("section").get(reverse("workplan:task", args=[task.pk])).content.decode()
+    assert "危险化学品安全监督管理科" in page and "进展报告" in page
+    assert 'id="report-form-' in page  # the lead section may report
+
+
+def test_enterprise_user_sees_no_plans(as_user, demo_plan):
+    client = as_user("enterprise")
+    assert client.get(reverse("workplan:index")).status_code == 403
+    assert client.get(reverse("workplan:plan", args=[demo_plan.pk])).status_code == 404
+    assert client.get("/api/v1/workplan/plans").json() == []
+
+
+def test_section_sees_only_its_assignments_in_lists_exports_and_api(as_user, demo_plan):
+    client = as_user("section")
+    csv_text = client.get(reverse("workplan:assignments") + "?export=csv").content.decode(
+        "utf-8-sig"
+    )
+    lines = [line for line in csv_text.splitlines()[1:] if line.strip()]
+    assert lines and all("危险化学品安全监督管理科" in line for line in lines)
+    data = client.get(f"/api/v1/workplan/assignments?plan={demo_plan.pk}").json()
+    assert data and {a["organisation"] for a in data} == {"危险化学品安全监督管理科"}
+    everyone = as_user("city_admin").get(f"/api/v1/workplan/assignments?plan={demo_plan.pk}").json()
+    assert len(everyone) == Assignment.objects.filter(task__plan=demo_plan).count() > len(data)
+
+
+def test_report_and_review_over_the_web(as_user, demo_plan, month):
+    assignment = whp(demo_plan)
+    section = as_user("section")
+    response = section.post(
+        reverse("workplan:submit_report", args=[assignment.pk]),
+        {
+            "cycle": month.pk,
+            "reported_status": "in_progress",
+            "percent": "70",
+            "narrative": "完成重大危险源企业专项检查 12 家。",
+        },
+    )
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(assignment=assignment, cycle=month)
+    assert report.state == "submitted" and report.percent == 70
+    # the section cannot review its own report; the page says why and nothing changes
+    response = section.post(
+        reverse("workplan:review_report", args=[report.pk]), {"decision": "accept"}, follow=True
+    )
+    assert "只有督办科室可以审核" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    coordinator = as_user("city_admin")
+    response = coordinator.post(
+        reverse("workplan:review_report", args=[report.pk]),
+        {"decision": "return", "comment": "", "version": report.version},
+        follow=True,
+    )
+    assert "退回报告须填写退回意见" in response.content.decode()
+    coordinator.post(
+        reverse("workplan:review_report", args=[report.pk]),
+        {"decision": "return", "comment": "请写明检查发现的问题数", "version": report.version},
+    )
+    report.refresh_from_db()
+    assert report.state == "returned"
+
+
+def test_other_units_assignment_is_not_found_for_the_section(as_user, demo_plan, month):
+    other = Assignment.objects.filter(task__plan=demo_plan).exclude(organisation__code="LZYJJ-WHP")[
+        0
+    ]
+    response = as_user("section").post(
+        reverse("workplan:submit_report", args=[other.pk]),
+        {
+            "cycle": month.pk,
+            "reported_status": "done",
+            "percent": "100",
+            "narrative": "冒名报送的进展",
+        },
+    )
+    assert response.status_code == 404
+    assert not ProgressReport.objects.filter(assignment=other, cycle=month).exists()
+
+
+def test_api_report_state_machine_and_errors(as_user, demo_plan, month):
+    assignment = whp(demo_plan)
+    section = as_user("section")
+    url = f"/api/v1/workplan/assignments/{assignment.pk}/reports"
+    body = {
+        "cycle_id": month.pk,
+        "reported_status": "in_progress",
+        "percent": 30,
+        "narrative": "正在组织专项检查。",
+    }
+    response = section.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    report_id = response.json()["id"]
+    again = section.post(url, json.dumps(body), content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    assert "审核前不能重复报送" in again.json()["message"]
+    bad = section.post(url, json.dumps({**body, "percent": 101}), content_type="application/json")
+    assert bad.status_code == 422 and "percent" in bad.json()["details"]
+    review_url = f"/api/v1/workplan/reports/{report_id}/review"
+    denied = section.post(
+        review_url, json.dumps({"decision": "accept"}), content_type="application/json"
+    )
+    assert denied.status_code == 403
+    ok = as_user("city_admin").post(
+        review_url, json.dumps({"decision": "accept"}), content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["state"] == "accepted"
+
+
+def test_import_over_the_web_review_map_confirm(as_user):
+    client = as_user("city_admin")
+    text = SEED.read_text(encoding="utf-8").replace("2022", "2036")
+    upload = io.BytesIO(text.encode("utf-8"))
+    upload.name = "2036年工作要点.txt"
+    from yingji.orgs.models import Organisation
+
+    response = client.post(
+        reverse("workplan:import"),
+        {
+            "file": upload,
+            "owner": Organisation.objects.get(code="LZYJJ").pk,
+            "coordinator": Organisation.objects.get(code="LZYJJ-ZHXT").pk,
+        },
+    )
+    session = ImportSession.objects.get(parsed__year=2036)
+    assert response.status_code == 302 and response.url == session.get_absolute_url()
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "救灾和物资储备科" in page and "确认导入" in page
+    client.post(
+        reverse("workplan:import_map", args=[session.pk]),
+        {"map:救灾和物资储备科": "救灾和物资保障科", "version": session.version},
+    )
+    session.refresh_from_db()
+    assert session.mapping == {"救灾和物资储备科": ["救灾和物资保障科"]}
+    response = client.post(
+        reverse("workplan:import_confirm", args=[session.pk]),
+        {"action": "confirm", "version": session.version},
+    )
+    plan = Plan.objects.get(year=2036)
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert plan.tasks.count() == 69
+
+
+def test_bad_upload_gets_a_clear_message(as_user):
+    client = as_user("city_admin")
+    upload = io.BytesIO("这不是工作要点文件。".encode())
+    upload.name = "随便.txt"
+    from yingji.orgs.models import Organisation
+
+    before = ImportSession.objects.count()
+    response = client.post(
+        reverse("workplan:import"),
+        {
+            "file": upload,
+            "owner": Organisation.objects.get(code="LZYJJ").pk,
+            "coordinator": Organisation.objects.get(code="LZYJJ-ZHXT").pk,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "工作要点" in response.content.decode()
+    assert ImportSession.objects.count() == before
+
+
+def test_section_cannot_open_the_import_page(as_user):
+    assert as_user("county_a").get(reverse("workplan:import")).status_code == 200
+    assert as_user("enterprise").get(reverse("workplan:import")).status_code == 403

@@ -1,0 +1,686 @@
+"""Pages of 工作要点督办. Thin: fetch through restrict(), call one service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingji.core.errors import DomainError
+from yingji.core.listing import Column, Filter, ListSpec, render_list
+from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
+from yingji.core.views import record_extras
+from yingji.orgs.models import Organisation
+
+from . import selectors, services
+from .choices import (
+    ASSIGNMENT_STATUSES,
+    CYCLE_KINDS,
+    REPORT_STATE_COLOURS,
+    REPORTABLE_STATUSES,
+    STATUS_COLOURS,
+)
+from .models import (
+    Assignment,
+    Contribution,
+    ImportSession,
+    Plan,
+    ProgressReport,
+    Reminder,
+    ReportingCycle,
+    SupervisionNotice,
+    Task,
+)
+
+ASSIGNMENT_SPEC = ListSpec(
+    columns=[
+        Column("task__plan__year", "年度"),
+        Column("task__number", "序号", value=lambda a: a.task.display_number),
+        Column("task__text", "工作任务", link=True, value=lambda a: a.task.text[:60]),
+        Column("organisation__name", "牵头单位"),
+        Column("due", "完成时限"),
+        Column("status", "完成状态"),
+        Column("percent", "进度(%)"),
+        Column(
+            "latest_progress", "最新进展", sortable=False, value=lambda a: a.latest_progress[:60]
+        ),
+    ],
+    filters={
+        "plan": Filter("计划", "task__plan_id"),
+        "status": Filter("完成状态", "status", choices=ASSIGNMENT_STATUSES),
+        "org": Filter("牵头单位", "organisation__name__contains"),
+        "part": Filter("部分(序号)", "task__section__part__number"),
+    },
+    search=("task__text", "task__ref", "organisation__name", "latest_progress"),
+    default_sort="task__position",
+)
+
+
+def _plan_filter_choices(user):
+    return [(str(p.pk), p.title) for p in selectors.visible_plans(user)]
+
+
+def _spec_with_plans(user) -> ListSpec:
+    spec = ListSpec(**{**ASSIGNMENT_SPEC.__dict__})
+    spec.filters = dict(ASSIGNMENT_SPEC.filters)
+    spec.filters["plan"] = Filter("计划", "task__plan_id", choices=_plan_filter_choices(user))
+    return spec
+
+
+@login_required
+def index(request):
+    plans = selectors.visible_plans(request.user)
+    if not plans.exists() and "enterprise_user" in scope_of(request.user).roles:
+        raise PermissionDenied
+    mine = selectors.my_assignments(request.user)
+    reminders = restrict(
+        Reminder.objects.filter(assignment__in=mine).select_related("assignment__task"),
+        request.user,
+    )[:10]
+    imports = restrict(ImportSession.objects.filter(state="pending"), request.user)
+    return render(
+        request,
+        "workplan/index.html",
+        {
+            "title": "工作要点督办",
+            "plans": plans,
+            "mine_open": mine.filter(status__in=("not_started", "in_progress", "late")).count(),
+            "mine_late": mine.filter(selectors.overdue_q()).count(),
+            "reviews": selectors.pending_reviews(request.user)[:20],
+            "reminders": reminders,
+            "imports": imports,
+            "can_import": _can_import(request.user),
+        },
+    )
+
+
+def _can_import(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.section_org_ids) or "county_staff" in scope.roles
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    tree = selectors.plan_tree(plan)
+    return render(
+        request,
+        "workplan/plan.html",
+        {
+            "object": plan,
+            "title": plan.title,
+            "tree": tree,
+            "colours": STATUS_COLOURS,
+            "statuses": ASSIGNMENT_STATUSES,
+            "cycles": plan.cycles.all(),
+            "cycle_kinds": CYCLE_KINDS,
+            "is_coordinator": selectors.is_coordinator(request.user, plan),
+            "can_edit": selectors.can_edit(request.user, plan),
+            "county_plans": selectors.visible_plans(request.user).filter(parent=plan),
+            "county_orgs": _county_orgs_for(request.user, plan),
+            **record_extras(request, plan),
+        },
+    )
+
+
+def _county_orgs_for(user, plan):
+    if plan.parent_id:
+        return []
+    existing = plan.county_plans.values_list("owner_id", flat=True)
+    scope = scope_of(user)
+    qs = Organisation.objects.filter(kind="county_bureau", is_active=True).exclude(pk__in=existing)
+    if not (scope.is_admin or selectors.is_coordinator(user, plan)):
+        qs = qs.filter(pk__in=scope.org_ids)
+    return qs
+
+
+@login_required
+def task_detail(request, pk):
+    task = get_restricted_or_404(
+        Task.objects.select_related("plan", "section__part", "city_task"), request.user, pk=pk
+    )
+    user = request.user
+    assignments = list(selectors.visible_assignments(user).filter(task=task))
+    reports = list(selectors.reports_for_task(user, task))
+    events = selectors.report_events(reports)
+    for report in reports:
+        report.events = events.get(str(report.pk), [])
+    scope = scope_of(user)
+    can_report = {a.pk for a in assignments if can(user, a, "change")}
+    own = [a for a in assignments if a.organisation_id in scope.org_ids or scope.is_admin]
+    cooperating = list(task.cooperating.all())
+    my_coop = [o for o in cooperating if o.pk in scope.org_ids]
+    contributions = restrict(
+        Contribution.objects.filter(task=task).select_related("organisation", "cycle"), user
+    )
+    notices = restrict(
+        SupervisionNotice.objects.filter(assignment__task=task).select_related(
+            "assignment__organisation"
+        ),
+        user,
+    )
+    return render(
+        request,
+        "workplan/task.html",
+        {
+            "object": task,
+            "title": f"任务 {task.display_number}",
+            "assignments": assignments,
+            "reports": reports,
+            "report_colours": REPORT_STATE_COLOURS,
+            "colours": STATUS_COLOURS,
+            "can_report": can_report,
+            "own_assignments": own,
+            "reportable": [a for a in assignments if a.pk in can_report],
+            "statuses": REPORTABLE_STATUSES,
+            "cycles": task.plan.cycles.all(),
+            "cooperating": cooperating,
+            "my_coop": my_coop,
+            "contributions": contributions,
+            "notices": notices,
+            "is_coordinator": selectors.is_coordinator(user, task.plan),
+            "can_edit": selectors.can_edit(user, task.plan),
+            "today": timezone.localdate(),
+            "county_tasks": restrict(task.county_tasks.select_related("plan__owner"), user),
+            **record_extras(request, task),
+        },
+    )
+
+
+def _back_to_task(task_id, anchor=""):
+    from django.urls import reverse
+
+    return redirect(reverse("workplan:task", args=[task_id]) + anchor)
+
+
+def _run(request, fn, success: str):
+    try:
+        result = fn()
+        messages.success(request, success)
+        return result
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except (ValueError, TypeError):
+        messages.error(request, "表单已过期或内容格式不正确,请刷新后重试。")
+    return None
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "") else None
+
+
+def _date_or_none(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def submit_report(request, pk):
+    assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
+    cycle = get_restricted_or_404(
+        ReportingCycle.objects.all(), request.user, pk=request.POST.get("cycle") or 0
+    )
+    actuals = {
+        key.removeprefix("indicator_"): value
+        for key, value in request.POST.items()
+        if key.startswith("indicator_")
+    }
+    _run(
+        request,
+        lambda: services.do_submit_report(
+            actor=request.user,
+            assignment=assignment,
+            cycle=cycle,
+            reported_status=request.POST.get("reported_status", ""),
+            percent=request.POST.get("percent"),
+            narrative=request.POST.get("narrative", ""),
+            indicator_actuals=actuals,
+            expected_version=_int_or_none(request.POST.get("version")),
+        ),
+        "已报送进展,等待督办科室审核。",
+    )
+    return _back_to_task(assignment.task_id, f"#a{assignment.pk}")
+
+
+@login_required
+@require_POST
+def review_report(request, pk):
+    report = get_restricted_or_404(ProgressReport.objects.all(), request.user, pk=pk)
+    decision = request.POST.get("decision", "")
+    _run(
+        request,
+        lambda: services.do_review_report(
+            actor=request.user,
+            report=report,
+            decision=decision,
+            comment=request.POST.get("comment", ""),
+            expected_version=_int_or_none(request.POST.get("version")),
+        ),
+        "已采纳该报告。" if decision == "accept" else "已退回该报告。",
+    )
+    return _back_to_task(report.assignment.task_id, f"#r{report.pk}")
+
+
+@login_required
+@require_POST
+def add_contribution(request, pk):
+    task = get_restricted_or_404(Task.objects.all(), request.user, pk=pk)
+    cycle = get_restricted_or_404(
+        ReportingCycle.objects.all(), request.user, pk=request.POST.get("cycle") or 0
+    )
+    organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
+    if organisation is None:
+        messages.error(request, "请选择配合单位。")
+        return _back_to_task(task.pk)
+    _run(
+        request,
+        lambda: services.do_add_contribution(
+            actor=request.user,
+            task=task,
+            cycle=cycle,
+            organisation=organisation,
+            narrative=request.POST.get("narrative", ""),
+        ),
+        "已填写配合情况。",
+    )
+    return _back_to_task(task.pk)
+
+
+@login_required
+@require_POST
+def update_task(request, pk):
+    task = get_restricted_or_404(Task.objects.all(), request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.do_update_task(
+            actor=request.user,
+            task=task,
+            due=_date_or_none(request.POST.get("due")),
+            due_interpretation=request.POST.get("due_interpretation", ""),
+            expected_version=_int_or_none(request.POST.get("version")),
+        ),
+        "已修改完成时限。",
+    )
+    return _back_to_task(task.pk)
+
+
+@login_required
+@require_POST
+def cancel_assignment(request, pk):
+    assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.do_cancel_assignment(
+            actor=request.user, assignment=assignment, reason=request.POST.get("reason", "")
+        ),
+        "已取消该分工。",
+    )
+    return _back_to_task(assignment.task_id)
+
+
+@login_required
+@require_POST
+def issue_notice(request, pk):
+    assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
+    notice = _run(
+        request,
+        lambda: services.do_issue_notice(
+            actor=request.user,
+            assignment=assignment,
+            deadline=_date_or_none(request.POST.get("deadline")),
+            reason=request.POST.get("reason", ""),
+        ),
+        "已签发督办单。",
+    )
+    return _back_to_task(assignment.task_id, f"#n{notice.pk}" if notice else "")
+
+
+@login_required
+def notice_docx(request, pk):
+    from .documents import build_notice_docx
+
+    notice = get_restricted_or_404(
+        SupervisionNotice.objects.select_related(
+            "assignment__task__plan__owner", "assignment__organisation"
+        ),
+        request.user,
+        pk=pk,
+    )
+    return _docx(build_notice_docx(notice), f"督办单-{notice.number}.docx")
+
+
+def _docx(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_POST
+def add_cycle(request, pk):
+    plan = get_restricted_or_404(Plan.objects.all(), request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.do_add_cycle(
+            actor=request.user,
+            plan=plan,
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", ""),
+            due=_date_or_none(request.POST.get("due")),
+            sections_only=bool(request.POST.get("sections_only")),
+        ),
+        "已新增报送周期。",
+    )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def create_county_plan(request, pk):
+    plan = get_restricted_or_404(Plan.objects.all(), request.user, pk=pk)
+    county = Organisation.objects.filter(
+        pk=request.POST.get("county") or 0, kind="county_bureau"
+    ).first()
+    if county is None:
+        messages.error(request, "请选择县区应急管理部门。")
+        return redirect(plan)
+    created = _run(
+        request,
+        lambda: services.do_create_county_plan(actor=request.user, city_plan=plan, county=county),
+        f"已为{county}对照制定计划。",
+    )
+    return redirect(created or plan)
+
+
+@login_required
+def assignment_list(request):
+    qs = selectors.visible_assignments(request.user)
+    return render_list(
+        request,
+        qs,
+        _spec_with_plans(request.user),
+        "workplan/assignments.html",
+        "任务分工检索",
+        {"heading": "任务分工检索"},
+    )
+
+
+@login_required
+def my_tasks(request):
+    qs = selectors.my_assignments(request.user)
+    return render_list(
+        request,
+        qs,
+        _spec_with_plans(request.user),
+        "workplan/assignments.html",
+        "我的任务",
+        {"heading": "我的任务", "hint": "本单位牵头的任务分工;点任务进入报送进展。"},
+    )
+
+
+@login_required
+def overdue(request):
+    qs = selectors.visible_assignments(request.user).filter(selectors.overdue_q())
+    return render_list(
+        request,
+        qs,
+        _spec_with_plans(request.user),
+        "workplan/assignments.html",
+        "逾期任务",
+        {"heading": "逾期任务", "hint": "已超过完成时限仍未完成的任务分工(每日检查标记为“滞后”)。"},
+    )
+
+
+@login_required
+def matrix(request, pk):
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    rows, statuses = selectors.status_matrix(request.user, plan)
+    return render(
+        request,
+        "workplan/matrix.html",
+        {
+            "object": plan,
+            "title": "单位×状态",
+            "rows": rows,
+            "statuses": statuses,
+            "colours": STATUS_COLOURS,
+        },
+    )
+
+
+@login_required
+def counties(request, pk):
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    data = selectors.county_comparison(request.user, plan)
+    return render(
+        request,
+        "workplan/counties.html",
+        {
+            "object": plan,
+            "title": "县区对比",
+            "statuses": ASSIGNMENT_STATUSES,
+            "colours": STATUS_COLOURS,
+            **data,
+        },
+    )
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def _owner_choices(user):
+    scope = scope_of(user)
+    qs = Organisation.objects.filter(kind__in=("bureau", "county_bureau"), is_active=True)
+    if not scope.is_admin:
+        qs = qs.filter(pk__in=scope.org_ids) | qs.filter(kind="bureau")
+    return qs.order_by("path")
+
+
+@login_required
+def import_upload(request):
+    if not _can_import(request.user):
+        raise PermissionDenied
+    owners = _owner_choices(request.user)
+    coordinators = Organisation.objects.filter(
+        kind__in=("section", "county_bureau"), is_active=True
+    ).order_by("path")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        owner = owners.filter(pk=request.POST.get("owner") or 0).first()
+        coordinator = coordinators.filter(pk=request.POST.get("coordinator") or 0).first()
+        if upload is None or owner is None or coordinator is None:
+            messages.error(request, "请选择文件、制定单位和督办科室。")
+        elif upload.size > 5 * 1024 * 1024:
+            messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
+        else:
+            session = _run(
+                request,
+                lambda: services.do_start_import(
+                    actor=request.user,
+                    file_name=upload.name,
+                    data=upload.read(),
+                    owner=owner,
+                    coordinator=coordinator,
+                ),
+                "已解析,请审核后确认。",
+            )
+            if session:
+                return redirect(session)
+    default_coordinator = coordinators.filter(code="LZYJJ-ZHXT").first()
+    return render(
+        request,
+        "workplan/import_upload.html",
+        {
+            "title": "导入工作要点",
+            "owners": owners,
+            "coordinators": coordinators,
+            "default_coordinator": default_coordinator,
+            "imports": restrict(ImportSession.objects.all(), request.user)[:20],
+        },
+    )
+
+
+@login_required
+def import_review(request, pk):
+    session = get_restricted_or_404(
+        ImportSession.objects.select_related("owner", "coordinator", "plan"), request.user, pk=pk
+    )
+    warnings = services.all_warnings(session.parsed)
+    to_map = sorted(
+        {
+            w["name"]
+            for w in warnings
+            if w["code"] in ("unknown_org", "alias_unconfirmed", "mapping_invalid")
+            and w.get("name")
+        }
+    )
+    return render(
+        request,
+        "workplan/import_review.html",
+        {
+            "object": session,
+            "title": "审核导入",
+            "parsed": session.parsed,
+            "warnings": warnings,
+            "blocking": services.blocking_warnings(session.parsed),
+            "to_map": to_map,
+            "orgs": Organisation.objects.exclude(kind="enterprise")
+            .filter(is_active=True)
+            .order_by("path"),
+            "task_count": services.count_tasks(session.parsed),
+            "diff": session.diff,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_map(request, pk):
+    session = get_restricted_or_404(ImportSession.objects.all(), request.user, pk=pk)
+    mapping = {}
+    for key, value in request.POST.items():
+        if key.startswith("map:") and value:
+            mapping[key.removeprefix("map:")] = [value]
+    if not mapping:
+        messages.error(request, "请至少为一个名称选择对应的机构。")
+        return redirect(session)
+    _run(
+        request,
+        lambda: services.do_update_import_mapping(
+            actor=request.user,
+            session=session,
+            mapping=mapping,
+            expected_version=_int_or_none(request.POST.get("version")),
+        ),
+        "已按对应关系重新解析。",
+    )
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    session = get_restricted_or_404(ImportSession.objects.all(), request.user, pk=pk)
+    if request.POST.get("action") == "discard":
+        _run(
+            request,
+            lambda: services.do_discard_import(actor=request.user, session=session),
+            "已放弃本次导入,未做任何修改。",
+        )
+        return redirect("workplan:import")
+    result = _run(
+        request,
+        lambda: services.do_confirm_import(
+            actor=request.user,
+            session=session,
+            expected_version=_int_or_none(request.POST.get("version")),
+        ),
+        "已确认导入。",
+    )
+    if result:
+        return redirect(result[0])
+    return redirect(session)
+
+
+# --- exports / Excel round trip ----------------------------------------------------------------
+
+
+@login_required
+def ledger_xlsx(request, pk):
+    from urllib.parse import quote
+
+    from .documents import build_ledger_xlsx
+
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
+    data = build_ledger_xlsx(plan, assignments.order_by("task__position", "organisation__path"))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{plan.title}-任务分解台账.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+@require_POST
+def ledger_import(request, pk):
+    from .documents import do_import_ledger
+
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    cycle = get_restricted_or_404(
+        ReportingCycle.objects.filter(plan=plan), request.user, pk=request.POST.get("cycle") or 0
+    )
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择填好的任务分解台账(.xlsx)。")
+        return redirect(plan)
+    try:
+        result = do_import_ledger(
+            actor=request.user,
+            plan=plan,
+            cycle=cycle,
+            data=upload.read(),
+            only_valid=request.POST.get("only_valid") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(plan)
+    if result["errors"] and not result["applied"]:
+        messages.error(request, f"台账有 {len(result['errors'])} 处错误,未导入任何内容。")
+    else:
+        messages.success(
+            request, f"已按台账报送 {result['submitted']} 项进展,{result['unchanged']} 项无变化。"
+        )
+    return render(
+        request,
+        "workplan/ledger_result.html",
+        {"object": plan, "title": "台账导入结果", "result": result, "cycle": cycle},
+    )
+
+
+@login_required
+def progress_docx(request, pk):
+    from .documents import build_progress_docx
+
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    cycle = get_restricted_or_404(
+        ReportingCycle.objects.filter(plan=plan), request.user, pk=request.GET.get("cycle") or 0
+    )
+    assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
+    data = build_progress_docx(plan, cycle, assignments, timezone.localdate())
+    return _docx(data, f"{plan.title}{cycle.name}工作落实情况报告.docx")
