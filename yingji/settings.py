@@ -146,6 +146,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Login throttling (yingji.core.throttle): failures per username+address before lock-out.
 YINGJI_LOGIN_MAX_FAILURES = int(os.environ.get("YINGJI_LOGIN_MAX_FAILURES", "5"))
+# 工作要点督办: remind lead units this many working days before a due date.
+YINGJI_WORKPLAN_REMINDER_DAYS = int(os.environ.get("YINGJI_WORKPLAN_REMINDER_DAYS", "5"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
 
 LANGUAGE_CODE = "zh-hans"
