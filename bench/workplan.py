@@ -1,8 +1,8 @@
 """Benchmark of 工作要点督办, as ratios against a baseline measured in the same run.
 
-    YINGJI_VAR_DIR=/tmp/yj-bench python bench/workplan.py [--repeat 5]
+    python bench/workplan.py [--repeat 5]
 
-Uses its own SQLite database under YINGJI_VAR_DIR (migrated and loaded with reference and demo
+Uses its own SQLite database under YINGJI_VAR_DIR (default var/bench/) (migrated and loaded with reference and demo
 data on first use). Measures, each the median of --repeat runs:
 
   parse       parsing the 2022 seed (pure function)            → the baseline
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
-os.environ.setdefault("YINGJI_VAR_DIR", "/tmp/yj-bench")
+os.environ.setdefault("YINGJI_VAR_DIR", str(ROOT / "var" / "bench"))
 
 
 def timed(fn, repeat):
