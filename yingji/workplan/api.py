@@ -272,3 +272,98 @@ def update_due(request, task_id: int, payload: TaskDueIn):
         expected_version=payload.version,
     )
     return task_out(Task.objects.select_related("section__part").get(pk=task.pk))
+
+
+class ContributionIn(Schema):
+    cycle_id: int
+    organisation: str  # code of the cooperating unit
+    narrative: str
+
+
+@router.post("/workplan/tasks/{task_id}/contributions", summary="配合单位填写配合情况")
+def add_contribution(request, task_id: int, payload: ContributionIn):
+    task = get_restricted_or_404(Task.objects.all(), request.user, pk=task_id)
+    cycle = get_restricted_or_404(ReportingCycle.objects.all(), request.user, pk=payload.cycle_id)
+    organisation = get_restricted_or_404(
+        Organisation.objects.all(), request.user, code=payload.organisation
+    )
+    c = services.do_add_contribution(
+        actor=request.user,
+        task=task,
+        cycle=cycle,
+        organisation=organisation,
+        narrative=payload.narrative,
+    )
+    return {"id": c.pk, "task_id": task.pk, "organisation": organisation.name, "cycle": cycle.name}
+
+
+class CycleIn(Schema):
+    name: str
+    kind: str = "monthly"
+    due: date
+    sections_only: bool = True
+
+
+@router.post("/workplan/plans/{plan_id}/cycles", summary="新增报送周期(如月度内部调度)")
+def add_cycle(request, plan_id: int, payload: CycleIn):
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=plan_id)
+    cycle = services.do_add_cycle(
+        actor=request.user,
+        plan=plan,
+        name=payload.name,
+        kind=payload.kind,
+        due=payload.due,
+        sections_only=payload.sections_only,
+    )
+    return {"id": cycle.pk, "name": cycle.name, "kind": cycle.kind, "due": cycle.due}
+
+
+class CountyPlanIn(Schema):
+    county: str  # code of the county bureau, e.g. XGQ-YJJ
+
+
+@router.post("/workplan/plans/{plan_id}/county-plans", summary="县区对照市级计划制定计划")
+def create_county_plan(request, plan_id: int, payload: CountyPlanIn):
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=plan_id)
+    county = get_restricted_or_404(Organisation.objects.all(), request.user, code=payload.county)
+    return plan_out(
+        services.do_create_county_plan(actor=request.user, city_plan=plan, county=county)
+    )
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/workplan/assignments/{assignment_id}/cancel", summary="取消分工(须写明原因)")
+def cancel_assignment(request, assignment_id: int, payload: ReasonIn):
+    assignment = get_restricted_or_404(
+        selectors.visible_assignments(request.user), request.user, pk=assignment_id
+    )
+    return assignment_out(
+        services.do_cancel_assignment(
+            actor=request.user, assignment=assignment, reason=payload.reason
+        )
+    )
+
+
+class NoticeIn(Schema):
+    deadline: date
+    reason: str
+
+
+@router.post("/workplan/assignments/{assignment_id}/notices", summary="签发督办单")
+def issue_notice(request, assignment_id: int, payload: NoticeIn):
+    assignment = get_restricted_or_404(
+        selectors.visible_assignments(request.user), request.user, pk=assignment_id
+    )
+    notice = services.do_issue_notice(
+        actor=request.user, assignment=assignment, deadline=payload.deadline, reason=payload.reason
+    )
+    return {
+        "id": notice.pk,
+        "number": notice.number,
+        "issued_on": notice.issued_on,
+        "deadline": notice.deadline,
+        "docx": f"/workplan/notices/{notice.pk}.docx",
+    }

@@ -240,3 +240,39 @@ def test_bad_upload_gets_a_clear_message(as_user):
 def test_section_cannot_open_the_import_page(as_user):
     assert as_user("county_a").get(reverse("workplan:import")).status_code == 200
     assert as_user("enterprise").get(reverse("workplan:import")).status_code == 403
+
+
+def test_api_cycle_notice_cancel_and_county_plan_permissions(as_user, demo_plan):
+    admin, section, county = as_user("city_admin"), as_user("section"), as_user("county_a")
+    body = {"name": "API月度", "kind": "monthly", "due": "2022-07-31"}
+    denied = section.post(
+        f"/api/v1/workplan/plans/{demo_plan.pk}/cycles",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert denied.status_code == 403
+    ok = admin.post(
+        f"/api/v1/workplan/plans/{demo_plan.pk}/cycles",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["name"] == "API月度"
+    assignment = whp(demo_plan, "T13")
+    notice = {"deadline": "2099-01-31", "reason": "请加快推进"}
+    url = f"/api/v1/workplan/assignments/{assignment.pk}/notices"
+    assert section.post(url, json.dumps(notice), content_type="application/json").status_code == 403
+    issued = admin.post(url, json.dumps(notice), content_type="application/json")
+    assert issued.status_code == 200 and "督〔2022〕" in issued.json()["number"]
+    assert admin.get(issued.json()["docx"]).status_code == 200
+    assert section.get(issued.json()["docx"]).status_code == 200  # its own assignment
+    assert as_user("county_b").get(issued.json()["docx"]).status_code == 404
+    cancel = f"/api/v1/workplan/assignments/{assignment.pk}/cancel"
+    empty = admin.post(cancel, json.dumps({"reason": ""}), content_type="application/json")
+    assert empty.status_code == 422
+    # 西固区 staff may make their own county's plan, not 皋兰县's
+    made = county.post(
+        f"/api/v1/workplan/plans/{demo_plan.pk}/county-plans",
+        json.dumps({"county": "GLX-YJJ"}),
+        content_type="application/json",
+    )
+    assert made.status_code == 403
