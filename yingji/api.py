@@ -5,8 +5,10 @@ from ninja import NinjaAPI
 
 from yingji.core.api import AUTH, install_error_handlers
 from yingji.core.api import router as core_router
+from yingji.enterprises.api import router as enterprises_router
 from yingji.geo.api import router as geo_router
 from yingji.orgs.api import router as orgs_router
+from yingji.risk.api import router as risk_router
 from yingji.workplan.api import router as workplan_router
 
 api = NinjaAPI(
@@ -23,4 +25,6 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", geo_router)
 api.add_router("/", orgs_router)
+api.add_router("/", enterprises_router)
+api.add_router("/", risk_router)
 api.add_router("/", workplan_router)

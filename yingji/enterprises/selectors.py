@@ -1,0 +1,94 @@
+"""Read queries shared by views, the API, the risk app and reports (all already restricted)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from yingji.core.permissions import restrict
+
+from .choices import INSURANCE_REQUIRED_SECTORS
+from .models import Enterprise, InsurancePolicy, Licence
+from .permissions import enterprise_q
+
+__all__ = [
+    "enterprise_q",
+    "enterprise_summary",
+    "expiring_licences",
+    "insurance_gaps",
+    "visible_enterprises",
+]
+
+EXPIRY_WINDOW_DAYS = 60
+
+
+def visible_enterprises(user, action: str = "view"):
+    return restrict(
+        Enterprise.objects.select_related("organisation", "region", "located_region"), user, action
+    )
+
+
+def current_policy_q(on: datetime.date) -> Q:
+    return Q(voided_at__isnull=True, starts_on__lte=on, ends_on__gte=on)
+
+
+def insurance_gaps(user, *, days: int = EXPIRY_WINDOW_DAYS, on: datetime.date | None = None):
+    """安责险 (T62) for the high-risk sectors: (missing, expiring).
+
+    missing: operating enterprises of a sector that must be insured with no current policy;
+    expiring: current policies ending within `days` with no follow-on policy starting after them.
+    """
+    on = on or timezone.localdate()
+    horizon = on + datetime.timedelta(days=days)
+    required = visible_enterprises(user).filter(
+        sector__in=INSURANCE_REQUIRED_SECTORS, status="operating"
+    )
+    current = InsurancePolicy.objects.filter(current_policy_q(on), enterprise=OuterRef("pk"))
+    missing = required.annotate(has_current=Exists(current)).filter(has_current=False)
+    follow_on = InsurancePolicy.objects.filter(
+        enterprise=OuterRef("enterprise"), voided_at__isnull=True, starts_on__gt=OuterRef("ends_on")
+    )
+    expiring = (
+        restrict(InsurancePolicy.objects.select_related("enterprise__organisation"), user)
+        .filter(current_policy_q(on), ends_on__lte=horizon, enterprise__in=required)
+        .annotate(renewed=Exists(follow_on))
+        .filter(renewed=False)
+        .order_by("ends_on")
+    )
+    return missing.order_by("region__code", "organisation__name"), expiring
+
+
+def expiring_licences(user, *, days: int = EXPIRY_WINDOW_DAYS, on: datetime.date | None = None):
+    on = on or timezone.localdate()
+    return (
+        restrict(Licence.objects.select_related("enterprise__organisation"), user)
+        .filter(voided_at__isnull=True, valid_until__lte=on + datetime.timedelta(days=days))
+        .order_by("valid_until")
+    )
+
+
+def enterprise_summary(ent: Enterprise) -> dict:
+    """Plain data for cards, the API and the map."""
+    return {
+        "id": ent.pk,
+        "name": ent.name,
+        "uscc": ent.uscc,
+        "sector": ent.sector,
+        "sector_label": ent.get_sector_display(),
+        "scale": ent.scale,
+        "scale_label": ent.get_scale_display(),
+        "employees": ent.employees,
+        "status": ent.status,
+        "status_label": ent.get_status_display(),
+        "tier": ent.tier,
+        "tier_label": ent.get_tier_display(),
+        "region_code": ent.region.code,
+        "region_name": ent.region.name,
+        "lon": ent.lon,
+        "lat": ent.lat,
+        "major_hazard_grade": ent.major_hazard_grade,
+        "is_demo": ent.is_demo,
+        "url": ent.get_absolute_url(),
+    }

@@ -1,0 +1,207 @@
+"""Read queries of risk grading: due lists, the map layers (GeoJSON), the district risk index.
+Everything goes through restrict()."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from yingji.core.permissions import restrict
+from yingji.enterprises.choices import HAZCHEM_SECTORS
+from yingji.enterprises.selectors import enterprise_summary, visible_enterprises
+from yingji.geo.models import Region
+from yingji.standards import risk_colours
+
+from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit
+from .services import current_settings
+
+DUE_WINDOW_DAYS = 90
+
+
+def diagnosis_due(user, *, days: int = DUE_WINDOW_DAYS, on: datetime.date | None = None):
+    """(overdue, due soon, changed, never assessed): reassessment every N years and on change."""
+    on = on or timezone.localdate()
+    active = restrict(
+        Diagnosis.objects.filter(state="active").select_related(
+            "enterprise__organisation", "enterprise__region"
+        ),
+        user,
+    )
+    overdue = active.filter(next_due__lt=on).order_by("next_due")
+    soon = active.filter(next_due__gte=on, next_due__lte=on + datetime.timedelta(days=days))
+    changed = active.exclude(change_pending="").order_by("enterprise__organisation__name")
+    never = (
+        visible_enterprises(user)
+        .filter(sector__in=HAZCHEM_SECTORS, status="operating")
+        .exclude(pk__in=Diagnosis.objects.filter(state="active").values("enterprise_id"))
+        .order_by("region__code", "organisation__name")
+    )
+    return overdue, soon.order_by("next_due"), changed, never
+
+
+def map_filters(params) -> dict:
+    return {
+        k: (params.get(k) or "").strip()
+        for k in ("sector", "colour", "tier", "district")
+        if (params.get(k) or "").strip()
+    }
+
+
+def _filtered(user, filters: dict):
+    qs = visible_enterprises(user).select_related("risk")
+    if filters.get("sector"):
+        qs = qs.filter(sector=filters["sector"])
+    if filters.get("tier"):
+        qs = qs.filter(tier=filters["tier"])
+    if filters.get("district"):
+        qs = qs.filter(
+            Q(region__code=filters["district"]) | Q(located_region__code=filters["district"])
+        )
+    colour = filters.get("colour")
+    if colour == "none":
+        qs = qs.filter(Q(risk__isnull=True) | Q(risk__colour=""))
+    elif colour:
+        qs = qs.filter(risk__colour=colour)
+    return qs
+
+
+def _risk(ent):
+    try:
+        return ent.risk
+    except EnterpriseRisk.DoesNotExist:
+        return None
+
+
+def enterprise_features(user, filters: dict) -> dict:
+    features = []
+    for ent in _filtered(user, filters).filter(lon__isnull=False):
+        risk = _risk(ent)
+        colour = risk_colours.get(risk.colour) if risk and risk.colour else None
+        props = enterprise_summary(ent)
+        props.update(
+            colour=colour.key if colour else "",
+            colour_label=colour.label if colour else "未评估",
+            colour_hex=colour.hex if colour else "#8c8c8c",
+            risk_reason=risk.reason if risk else "",
+            card_url=f"/risk/enterprises/{ent.pk}/card/",
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"enterprise-{ent.pk}",
+                "geometry": {"type": "Point", "coordinates": [ent.lon, ent.lat]},
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def hazard_features(user, filters: dict) -> dict:
+    ents = _filtered(user, filters)
+    units = (
+        restrict(MajorHazardUnit.objects.select_related("enterprise__organisation"), user)
+        .filter(status="active", is_major=True, enterprise__in=ents, enterprise__lon__isnull=False)
+        .order_by("enterprise_id", "name")
+    )
+    features = []
+    for unit in units:
+        ent = unit.enterprise
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"hazard-{unit.pk}",
+                "geometry": {"type": "Point", "coordinates": [ent.lon, ent.lat]},
+                "properties": {
+                    "id": unit.pk,
+                    "name": unit.name,
+                    "kind": unit.get_kind_display(),
+                    "grade": unit.grade,
+                    "S": unit.S,
+                    "R": unit.R,
+                    "enterprise_id": ent.pk,
+                    "enterprise_name": ent.name,
+                    "url": unit.get_absolute_url(),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def district_index(user, filters: dict) -> list[dict]:
+    """Per county: counts by colour among the visible enterprises and the weighted index."""
+    weights = current_settings().index_weights
+    counties = list(Region.objects.filter(level="county").order_by("code"))
+    by_code = {
+        c.code: {"red": 0, "orange": 0, "yellow": 0, "blue": 0, "none": 0, "total": 0}
+        for c in counties
+    }
+    for code, located, colour in _filtered(user, filters).values_list(
+        "region__code", "located_region__code", "risk__colour"
+    ):
+        row = by_code.get(code) or by_code.get(located)
+        if row is None:
+            continue
+        row[colour or "none"] += 1
+        row["total"] += 1
+    out = []
+    for c in counties:
+        row = by_code[c.code]
+        index = sum(weights.get(k, 0) * row[k] for k in ("red", "orange", "yellow", "blue"))
+        out.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "has_boundary": bool(c.boundary),
+                "counts": row,
+                "index": index,
+            }
+        )
+    return out
+
+
+def district_features(user, filters: dict) -> dict:
+    rows = {r["code"]: r for r in district_index(user, filters)}
+    features = []
+    for region in Region.objects.filter(level="county", boundary__isnull=False).order_by("code"):
+        row = rows[region.code]
+        features.append(
+            {
+                "type": "Feature",
+                "id": region.code,
+                "geometry": region.boundary,
+                "properties": {
+                    "code": region.code,
+                    "name": region.name,
+                    "index": row["index"],
+                    "counts": row["counts"],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def adjacent_mines(user, *, distance_m: int | None = None) -> list[dict]:
+    """相邻矿山 (T16): pairs of operating mines within the configured distance of each other,
+    nearest first. Only pairs whose two mines the user may see are listed."""
+    from yingji.enterprises.choices import MINE_SECTORS
+    from yingji.standards.coords import distance_m as distance
+
+    limit = current_settings().adjacent_mine_m if distance_m is None else distance_m
+    mines = list(
+        visible_enterprises(user)
+        .filter(sector__in=MINE_SECTORS, status="operating", lon__isnull=False)
+        .order_by("pk")
+    )
+    pairs = []
+    for i, a in enumerate(mines):
+        for b in mines[i + 1 :]:
+            # cheap box test first: 0.03° of latitude is about 3.3 km
+            if abs(a.lat - b.lat) * 111_000 > limit or abs(a.lon - b.lon) * 90_000 > limit:
+                continue
+            d = distance(a.lon, a.lat, b.lon, b.lat)
+            if d <= limit:
+                pairs.append({"a": a, "b": b, "distance_m": round(d)})
+    pairs.sort(key=lambda p: p["distance_m"])
+    return pairs
