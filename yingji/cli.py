@@ -17,6 +17,7 @@ ALIASES = {
     "check": "yingji_check",
     "import-workplan": "import_workplan",
     "workplan-daily": "workplan_daily",
+    "hazards-daily": "hazards_daily",
 }
 
 

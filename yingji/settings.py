@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "yingji.workplan",
     "yingji.enterprises",
     "yingji.risk",
+    "yingji.hazards",
 ]
 
 MIDDLEWARE = [

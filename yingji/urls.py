@@ -32,6 +32,7 @@ urlpatterns = [
     path("workplan/", include("yingji.workplan.urls")),
     path("enterprises/", include("yingji.enterprises.urls")),
     path("risk/", include("yingji.risk.urls")),
+    path("hazards/", include("yingji.hazards.urls")),
     path("", include("yingji.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

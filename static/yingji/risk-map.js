@@ -1,6 +1,7 @@
 /* 安全生产风险图: districts shaded by the risk index, enterprises as points in their risk colour,
    major hazard sources as diamonds. All layers come from /api/v1/risk/map/* (GeoJSON, filtered by
-   the user's permissions); the boundaries are bundled with the platform (no tile server). */
+   the user's permissions); the boundaries are bundled with the platform (no tile server). Other
+   apps' layers (open hazards, inspections) are drawn from the URLs listed in #extra-layers. */
 (function () {
   'use strict';
   var el = document.getElementById('risk-map');
@@ -9,6 +10,9 @@
   var form = document.getElementById('map-filters');
   var hazardsBox = document.getElementById('f-hazards');
   var registered = false;
+  // layers other apps add (hazards, inspections…): [{key, label, url}], see risk.views
+  var layersEl = document.getElementById('extra-layers');
+  var extraLayers = layersEl ? JSON.parse(layersEl.textContent) : [];
 
   function query() {
     var params = new URLSearchParams();
@@ -67,8 +71,21 @@
       getJSON('/api/v1/risk/map/districts?' + q),
       getJSON('/api/v1/risk/map/enterprises?' + q),
       hazardsBox.checked ? getJSON('/api/v1/risk/map/hazards?' + q) : Promise.resolve({features: []})
-    ]).then(function (res) {
+    ].concat(extraLayers.map(function (layer) {
+      var box = document.getElementById('f-layer-' + layer.key);
+      return box && box.checked ? getJSON(layer.url + (layer.url.indexOf('?') < 0 ? '?' : '&') + q)
+        : Promise.resolve({features: []});
+    }))).then(function (res) {
       var districts = res[0], ents = res[1], hazards = res[2];
+      var extraSeries = extraLayers.map(function (layer, i) {
+        return {name: 'layer:' + layer.key, type: 'scatter', coordinateSystem: 'geo', zlevel: 4,
+          data: res[3 + i].features.map(function (f) {
+            var st = f.properties.style || {};
+            return {name: f.properties.name, value: f.geometry.coordinates, props: f.properties,
+              symbol: st.symbol || 'pin', symbolSize: st.size || 10,
+              itemStyle: {color: st.color || '#333', borderColor: st.border || '#fff', borderWidth: 1}};
+          })};
+      });
       if (!registered) { echarts.registerMap('lanzhou-risk', districts); registered = true; }
       fillTable(districts);
       fillList(ents);
@@ -79,6 +96,7 @@
           if (p.seriesType === 'map') { return p.name + '<br>区域风险指数:' + (p.value || 0); }
           var d = p.data.props;
           if (p.seriesName === 'hazards') { return '重大危险源:' + d.enterprise_name + ' · ' + d.name + '<br>' + d.grade + ',R=' + d.R; }
+          if (p.seriesName.indexOf('layer:') === 0) { return d.label; }
           return d.name + '<br>' + d.region_name + ' · ' + d.sector_label + ' · ' + d.tier_label + '<br>风险等级:' + d.colour_label;
         }},
         visualMap: {min: 0, max: maxIndex, seriesIndex: 0, left: 10, bottom: 10, text: ['风险指数高', '低'],
@@ -98,7 +116,7 @@
               return {name: f.properties.name, value: f.geometry.coordinates, props: f.properties,
                 itemStyle: {color: 'rgba(0,0,0,0)', borderColor: '#6a0dad', borderWidth: 2}};
             })}
-        ]
+        ].concat(extraSeries)
       }, {replaceMerge: ['series']});
       el.setAttribute('data-loaded', String(ents.features.length));
     }).catch(function (err) {
@@ -110,6 +128,7 @@
     if (!p.data || !p.data.props) { return; }
     if (p.seriesName === 'enterprises') { openCard(p.data.props.id); }
     if (p.seriesName === 'hazards') { openCard(p.data.props.enterprise_id); }
+    if (p.seriesName.indexOf('layer:') === 0 && p.data.props.url) { window.location.href = p.data.props.url; }
   });
   form.addEventListener('change', draw);
   window.addEventListener('resize', function () { chart.resize(); });

@@ -54,3 +54,33 @@ def do_create_token(*, actor, name: str, expires_at=None) -> tuple[APIToken, str
         )
         record_event("core.token.created", f"创建接口令牌“{name}”", target=token)
     return token, key
+
+
+def add_attachment(*, actor, target, upload, description: str = ""):
+    """Attach an uploaded file to a record, inside the caller's transaction (services that
+    take evidence call this; the generic attachment view uses do_add_attachment). The file is
+    checked first (type, content, size): a bad file raises ValidationFailed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Attachment
+    from .uploads import validate_upload
+
+    mime, digest = validate_upload(upload)
+    return Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(type(target)),
+        object_id=str(target.pk),
+        file=upload,
+        original_name=(upload.name or "file")[:255],
+        size=upload.size,
+        mime_type=mime,
+        sha256=digest,
+        description=description[:255],
+        uploaded_by=actor,
+    )
+
+
+def do_add_attachment(*, actor, target, upload, description: str = ""):
+    with transaction.atomic():
+        att = add_attachment(actor=actor, target=target, upload=upload, description=description)
+        record_event("core.attachment.added", f"为“{target}”上传附件“{att}”", target=target)
+    return att

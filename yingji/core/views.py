@@ -19,8 +19,7 @@ from .forms import AttachmentForm, NoteForm
 from .listing import Column, Filter, ListSpec, render_list
 from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange
 from .permissions import can, get_restricted_or_404, restrict
-from .services import do_create_token, do_revoke_token
-from .uploads import validate_upload
+from .services import do_add_attachment, do_create_token, do_revoke_token
 
 
 def record_for(user, app_label: str, model_name: str, pk: str, action: str = "view"):
@@ -72,25 +71,16 @@ def add_attachment(request, app_label, model_name, pk):
     if not form.is_valid():
         messages.error(request, "请选择要上传的文件。")
         return redirect(back)
-    upload = form.cleaned_data["file"]
     try:
-        mime, digest = validate_upload(upload)
+        att = do_add_attachment(
+            actor=request.user,
+            target=obj,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)
-    with transaction.atomic():
-        att = Attachment.objects.create(
-            content_type=ContentType.objects.get_for_model(type(obj)),
-            object_id=str(obj.pk),
-            file=upload,
-            original_name=upload.name[:255],
-            size=upload.size,
-            mime_type=mime,
-            sha256=digest,
-            description=form.cleaned_data["description"],
-            uploaded_by=request.user,
-        )
-        record_event("core.attachment.added", f"为“{obj}”上传附件“{att}”", target=obj)
     messages.success(request, f"已上传附件“{att}”。")
     return redirect(back)
 

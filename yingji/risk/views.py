@@ -62,8 +62,23 @@ def risk_map(request):
             "counties": counties,
             "index_rows": district_index(request.user, {}),
             "weights": services.current_settings().index_weights,
+            "extra_layers": extra_map_layers(),
         },
     )
+
+
+def extra_map_layers() -> list[dict]:
+    """Layers other apps add to the risk map (hazards, inspections, …): each app's AppConfig may
+    list ``map_layers`` = [{"key", "label", "url"}]; the URL answers GeoJSON points whose
+    properties carry ``label``, ``url`` and ``style`` ({"symbol", "size", "color", "border"}).
+    The risk app never imports those apps."""
+    from django.apps import apps
+
+    return [
+        dict(layer)
+        for config in apps.get_app_configs()
+        for layer in getattr(config, "map_layers", ())
+    ]
 
 
 def _panel_context(request, ent) -> dict:

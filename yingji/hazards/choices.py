@@ -1,0 +1,46 @@
+from django.utils.translation import gettext_lazy as _
+
+LEVELS = [("general", _("一般隐患")), ("major", _("重大隐患"))]
+
+SOURCES = [
+    ("self_inspection", _("企业自查")),
+    ("enforcement", _("执法检查")),
+    ("department", _("部门检查")),
+    ("tip_off", _("群众举报")),
+]
+
+CATEGORIES = [
+    ("equipment", _("设备设施")),
+    ("environment", _("作业环境")),
+    ("behaviour", _("人员行为")),
+    ("management", _("安全管理")),
+    ("fire", _("消防安全")),
+    ("gas", _("城镇燃气")),
+    ("flood", _("防汛(洪道)")),
+    ("electrical", _("电气安全")),
+    ("other", _("其他")),
+]
+CATEGORY_LABELS = {k: str(v) for k, v in CATEGORIES}
+
+# The closed loop (DESIGN §4; standards-digest §4.2).
+STATES = [
+    ("registered", _("登记")),
+    ("graded", _("已定级")),
+    ("rectifying", _("整改中")),
+    ("awaiting_verification", _("待验收")),
+    ("closed", _("已销号")),
+    ("void", _("已作废")),
+]
+STATE_LABELS = {k: str(v) for k, v in STATES}
+OPEN_STATES = ("registered", "graded", "rectifying", "awaiting_verification")
+STATE_COLOURS = {
+    "registered": "secondary",
+    "graded": "info",
+    "rectifying": "primary",
+    "awaiting_verification": "warning",
+    "closed": "success",
+    "void": "dark",
+}
+
+# Working days allowed for rectification by default (project defaults, configurable per hazard).
+DEFAULT_DEADLINE_WORKDAYS = {"general": 10, "major": 60}

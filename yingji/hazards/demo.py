@@ -1,0 +1,196 @@
+"""Demo hazards (all 演示), through the same services a user would call, so each has its
+timeline: about 120 at demo enterprises across the closed loop (registered, graded, rectifying,
+waiting for verification, closed, some overdue, a few 重大 with plans and 挂牌督办, one repeat),
+plus public-place hazards (gas, fire, flood channels). Deterministic and idempotent."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yingji.core.audit import record_event
+from yingji.core.context import actor_context, get_actor_context
+from yingji.enterprises.choices import HAZCHEM_SECTORS
+from yingji.enterprises.models import Enterprise
+from yingji.geo.models import Region
+from yingji.orgs.models import Organisation
+
+from . import services
+from .models import Hazard
+
+DESCRIPTIONS = {
+    "equipment": ["储罐区液位计失灵未及时维修", "安全阀超期未校验", "压力表损坏未更换"],
+    "environment": ["作业场所通道堆放杂物", "有限空间作业未通风检测", "仓库照明灯具非防爆型"],
+    "behaviour": ["动火作业未办理作业票", "作业人员未佩戴安全帽", "特种作业人员证件过期"],
+    "management": ["隐患排查台账记录不全", "应急预案未按期演练", "安全教育培训记录缺失"],
+    "fire": ["消防通道被占用", "灭火器过期未更换", "疏散指示标志损坏"],
+    "electrical": ["配电箱未接地", "临时用电私拉乱接"],
+}
+PLAN = {
+    "goal": "彻底消除隐患,恢复装置本质安全",
+    "measures": "停用相关设施,委托有资质单位检修改造",
+    "funding": "企业自筹 30 万元,物资已到位",
+    "responsible": "企业主要负责人牵头,设备部具体实施",
+    "deadline": "60 个工作日内完成",
+    "safety": "治理期间设置警戒区,专人监护,制定专项应急预案并演练",
+}
+
+
+def _photo(name: str) -> SimpleUploadedFile:
+    # a tiny valid PNG (1×1) so the upload check accepts it
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe"
+        b"\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    return SimpleUploadedFile(name, io.BytesIO(png).getvalue(), content_type="image/png")
+
+
+def load_demo(seed: int = 2022) -> dict:
+    if Hazard.objects.filter(is_demo=True).exists():
+        return {"hazards": 0}
+    users = {u.username: u for u in get_user_model().objects.all()}
+    admin, xigu, whk = users.get("city_admin"), users.get("xigu_staff"), users.get("whk_staff")
+    ent_user = users.get("ent_user")
+    if not (admin and xigu and whk):
+        return {"hazards": 0}
+    enterprises = list(
+        Enterprise.objects.filter(organisation__is_demo=True)
+        .select_related("organisation", "region")
+        .order_by("pk")
+    )
+    if not enterprises:
+        return {"hazards": 0}
+    rng = random.Random(seed)
+    ctx = get_actor_context()
+    source = ctx.source if ctx else "system"
+    today = date.today()
+    made = 0
+    for ent in rng.sample(enterprises, min(110, len(enterprises))):
+        in_xigu = ent.region.path.startswith("/620100/620104/")
+        if ent.tier == "city":
+            regulator = whk
+        elif in_xigu:
+            regulator = xigu
+        else:
+            regulator = admin
+        own = ent_user if (ent_user and ent.organisation.code == "DEMO-ENT-620104-01") else None
+        reporter = own or regulator
+        category = rng.choice(list(DESCRIPTIONS))
+        found = today - timedelta(days=rng.randint(3, 200))
+        criteria = (
+            [rng.choice([2, 12, 15, 18])]
+            if ent.sector in HAZCHEM_SECTORS and rng.random() < 0.12
+            else []
+        )
+        with actor_context(reporter, source=source, label="demo"):
+            hazard = services.do_register_hazard(
+                actor=reporter,
+                enterprise=ent,
+                source="self_inspection" if own else rng.choice(["enforcement", "department"]),
+                category=category,
+                description=rng.choice(DESCRIPTIONS[category]),
+                found_on=found,
+                location=rng.choice(["储罐区", "生产车间", "仓库", "配电室", "办公区"]),
+                criteria=criteria,
+                people_exposed=rng.choice([0, 5, 10, 30, 80]),
+                photos=[_photo("现场.png")],
+                is_demo=True,
+            )
+        made += 1
+        stage = rng.random()
+        if stage < 0.12:
+            continue  # 登记 only
+        with actor_context(regulator, source=source, label="demo"):
+            hazard = services.do_grade_hazard(
+                actor=regulator,
+                hazard=hazard,
+                level=hazard.level,
+                criteria=criteria,
+                today=found + timedelta(days=1),
+            )
+        if stage < 0.25:
+            continue  # 已定级 (some of these are overdue)
+        handler = own or admin
+        with actor_context(handler, source=source, label="demo"):
+            hazard = services.do_start_rectification(
+                actor=handler, hazard=hazard, plan=PLAN if hazard.level == "major" else {}
+            )
+        if hazard.level == "major":
+            with actor_context(regulator, source=source, label="demo"):
+                services.do_supervise_hazard(
+                    actor=regulator,
+                    hazard=hazard,
+                    supervisor=Organisation.objects.get(code="LZYJJ"),
+                    until=found + timedelta(days=120),
+                )
+            hazard.refresh_from_db()
+        if stage < 0.45 or regulator == handler:
+            continue  # 整改中 (no second demo user in scope to verify: stays here)
+        with actor_context(handler, source=source, label="demo"):
+            hazard = services.do_submit_rectification(
+                actor=handler,
+                hazard=hazard,
+                rectification="已按要求整改完毕,整改前后照片附后。",
+                evidence=[_photo("整改后.png")],
+            )
+        if stage < 0.6:
+            continue  # 待验收
+        with actor_context(regulator, source=source, label="demo"):
+            services.do_verify_hazard(
+                actor=regulator, hazard=hazard, passed=True, opinion="现场核查整改到位,同意销号。"
+            )
+    closed = Hazard.objects.filter(is_demo=True, state="closed").order_by("pk").first()
+    if closed is not None:  # the same problem again at the same enterprise: a repeat hazard
+        with actor_context(admin, source=source, label="demo"):
+            services.do_register_hazard(
+                actor=admin,
+                enterprise=closed.enterprise,
+                source="enforcement",
+                category=closed.category,
+                description=f"复查发现:{closed.description}",
+                found_on=today - timedelta(days=1),
+                location=closed.location,
+                is_demo=True,
+            )
+        made += 1
+    made += _public_places(admin, source, today)
+    record_event("demo.hazards", f"演示:隐患 {made} 条")
+    return {"hazards": made}
+
+
+def _public_places(actor, source: str, today: date) -> int:
+    places = [
+        ("620102", "gas", "东岗西路老旧小区燃气管道锈蚀", "东岗西路某小区"),
+        ("620103", "gas", "餐饮街液化气瓶与灶具间距不足", "七里河区某餐饮街"),
+        ("620102", "fire", "农贸市场消防通道被摊位占用", "城关区某农贸市场"),
+        ("620111", "flood", "洪道内堆放建筑垃圾影响行洪", "红古区某洪道"),
+        ("620105", "flood", "洪道护岸局部坍塌", "安宁区某洪道"),
+        ("620104", "fire", "高层住宅楼消防设施损坏", "西固区某住宅小区"),
+    ]
+    count = 0
+    with actor_context(actor, source=source, label="demo"):
+        for code, category, description, place in places:
+            region = Region.objects.filter(code=code).first()
+            if region is None:
+                continue
+            services.do_register_hazard(
+                actor=actor,
+                place=place,
+                region=region,
+                lon=region.centroid_lon,
+                lat=region.centroid_lat,
+                source="tip_off" if category != "flood" else "department",
+                category=category,
+                description=description,
+                found_on=today - timedelta(days=10 + count * 7),
+                sector=category,
+                people_exposed=50,
+                is_demo=True,
+            )
+            count += 1
+    return count

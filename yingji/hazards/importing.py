@@ -1,0 +1,206 @@
+"""Bulk registration of hazards from Excel (issue #5): a downloadable template, every row checked
+(row, column, what is wrong, what is expected), then the user's choice: register the valid rows,
+or nothing if any row is wrong. Each row goes through services.do_register_hazard, so the same
+rules and permissions apply as in the form."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from yingji.core.audit import record_event
+from yingji.core.errors import DomainError, ValidationFailed
+from yingji.enterprises.selectors import visible_enterprises
+
+from .choices import CATEGORIES, LEVELS, SOURCES
+from .services import do_register_hazard
+
+COLUMNS = [
+    ("uscc", "统一社会信用代码"),
+    ("source", "发现途径"),
+    ("category", "隐患类别"),
+    ("description", "隐患描述"),
+    ("location", "具体位置"),
+    ("found_on", "发现日期"),
+    ("finder", "发现人"),
+    ("level", "初步等级"),
+    ("people_exposed", "可能影响人数"),
+]
+LABELS = dict(COLUMNS)
+SHEET = "隐患清单"
+MAX_ROWS = 5000
+
+
+def _by_label(choices) -> dict[str, str]:
+    return {str(label): key for key, label in choices}
+
+
+def build_template() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append([label for _, label in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHI", (22, 10, 10, 40, 16, 12, 10, 10, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    for letter, choices in (("B", SOURCES), ("C", CATEGORIES), ("H", LEVELS)):
+        options = ",".join(str(label) for _, label in choices)
+        rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+        ws.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{MAX_ROWS}")
+    ws.freeze_panes = "A2"
+    help_ = wb.create_sheet("填写说明")
+    for line in (
+        "每行一条隐患;第一行为表头,请勿修改。",
+        "统一社会信用代码:须为您有权管理的企业(已在企业档案中登记)。",
+        "发现途径:" + "、".join(str(v) for _, v in SOURCES),
+        "隐患类别:" + "、".join(str(v) for _, v in CATEGORIES),
+        "初步等级:一般隐患 或 重大隐患(危险化学品企业按2017年判定标准的,请在系统中逐条勾选)。",
+        "发现日期:YYYY-MM-DD,不能晚于今天。",
+    ):
+        help_.append([line])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
+    """(rows, errors). A file that is not such a workbook raises ValidationFailed."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
+        raise ValidationFailed(
+            "无法读取该文件:应为按模板填写的 Excel(.xlsx)文件。", details={"error": str(exc)[:200]}
+        ) from exc
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows_iter = ws.iter_rows(values_only=True)
+    header = [_text(v) for v in next(rows_iter, ())]
+    expected = [label for _, label in COLUMNS]
+    if header[: len(expected)] != expected:
+        raise ValidationFailed(
+            f"表头与模板不符:应为“{'、'.join(expected)}”,实际为“{'、'.join(h for h in header if h)}”。"
+            "请下载模板后填写。",
+            details={"header": header},
+        )
+    sources, categories, levels = _by_label(SOURCES), _by_label(CATEGORIES), _by_label(LEVELS)
+    rows, errors = [], []
+    for number, values in enumerate(rows_iter, start=2):
+        if number > MAX_ROWS + 1:
+            errors.append(
+                {"row": number, "column": "", "message": f"超过 {MAX_ROWS} 行,请分批导入。"}
+            )
+            break
+        cells = dict(zip([k for k, _ in COLUMNS], values, strict=False))
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+
+        def error(key, message, number=number):
+            errors.append({"row": number, "column": LABELS[key], "message": message})
+
+        row = {"row": number, "uscc": _text(cells.get("uscc")).upper()}
+        if not row["uscc"]:
+            error("uscc", "请填写企业的统一社会信用代码。")
+        for key, table in (("source", sources), ("category", categories), ("level", levels)):
+            label = _text(cells.get(key))
+            if key == "level" and not label:
+                row[key] = "general"
+            elif label in table:
+                row[key] = table[label]
+            else:
+                error(key, f"“{label}”不是可选值,应为:{'、'.join(table)}。")
+        row["description"] = _text(cells.get("description"))
+        row["location"] = _text(cells.get("location"))
+        row["finder"] = _text(cells.get("finder"))
+        found = cells.get("found_on")
+        if isinstance(found, datetime):
+            row["found_on"] = found.date()
+        elif isinstance(found, date):
+            row["found_on"] = found
+        else:
+            try:
+                row["found_on"] = date.fromisoformat(_text(found))
+            except ValueError:
+                error("found_on", f"“{_text(found)}”不是日期,应为 YYYY-MM-DD。")
+        people = _text(cells.get("people_exposed")) or "0"
+        if people.isdigit():
+            row["people_exposed"] = int(people)
+        else:
+            error("people_exposed", f"“{people}”不是不小于 0 的整数。")
+        rows.append(row)
+    return rows, errors
+
+
+def do_import_hazards(*, actor, data: bytes, only_valid: bool = False) -> dict:
+    """Register the rows. With any error and not only_valid: nothing is written."""
+    rows, errors = parse_workbook(data)
+    bad_rows = {e["row"] for e in errors}
+    enterprises = {
+        e.uscc: e
+        for e in visible_enterprises(actor, "change").filter(uscc__in=[r["uscc"] for r in rows])
+    }
+    created = []
+
+    class _Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if row["row"] in bad_rows:
+                    continue
+                enterprise = enterprises.get(row["uscc"])
+                if enterprise is None:
+                    errors.append(
+                        {
+                            "row": row["row"],
+                            "column": LABELS["uscc"],
+                            "message": f"找不到统一社会信用代码为“{row['uscc']}”且您有权管理的企业。",
+                        }
+                    )
+                    continue
+                try:
+                    with transaction.atomic():
+                        hazard = do_register_hazard(
+                            actor=actor,
+                            enterprise=enterprise,
+                            source=row["source"],
+                            category=row["category"],
+                            description=row["description"],
+                            found_on=row["found_on"],
+                            location=row["location"],
+                            finder=row["finder"],
+                            level=row["level"],
+                            people_exposed=row["people_exposed"],
+                        )
+                    created.append(hazard.code)
+                except DomainError as exc:
+                    details = getattr(exc, "details", {}) or {}
+                    column = next((LABELS[k] for k in details if k in LABELS), "")
+                    errors.append({"row": row["row"], "column": column, "message": exc.message})
+            if errors and not only_valid:
+                raise _Rollback
+            if created:
+                record_event(
+                    "hazards.imported",
+                    f"从 Excel 登记隐患 {len(created)} 条,有误 {len(errors)} 行",
+                    created=len(created),
+                    errors=len(errors),
+                )
+    except _Rollback:
+        created = []
+    errors.sort(key=lambda e: e["row"])
+    return {"created": created, "errors": errors, "applied": bool(created) or not errors}

@@ -1,0 +1,46 @@
+"""Who sees and handles hazards (DESIGN §5, issue #5).
+
+- A hazard at an enterprise follows the enterprise's scope (yingji.enterprises.permissions):
+  the enterprise user sees, reports and rectifies its own hazards but never grades, verifies or
+  voids them; county staff handle the county-tier enterprises of their county; city staff the
+  city-tier ones and read all.
+- A hazard at a public place (no enterprise) follows its region: county staff in their county,
+  city staff anywhere.
+- "approve" (grade, verify and close, 挂牌督办, void) is a regulator's action.
+"""
+
+from django.db.models import Q
+
+from yingji.core.permissions import Scope, jurisdiction_q, restricts
+from yingji.enterprises.permissions import enterprise_q
+
+from .models import Hazard, HazardSettings
+
+NOTHING = Q(pk__in=[])
+
+
+def place_q(scope: Scope, action: str) -> Q:
+    base = Q(enterprise__isnull=True)
+    if action in ("view", "export") and scope.read_all:
+        return base
+    if action != "view" and action != "export" and "city_staff" in scope.roles:
+        return base
+    return base & jurisdiction_q(scope, "region__path")
+
+
+def hazard_q(scope: Scope, action: str) -> Q:
+    if action == "add":
+        action = "change"
+    return (Q(enterprise__isnull=False) & enterprise_q(scope, action, "enterprise__")) | place_q(
+        scope, action
+    )
+
+
+@restricts(Hazard)
+def restrict_hazards(qs, scope: Scope, action):
+    return qs.filter(hazard_q(scope, action))
+
+
+@restricts(HazardSettings)
+def restrict_settings(qs, scope: Scope, action):
+    return qs if action == "view" else qs.none()

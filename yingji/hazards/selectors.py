@@ -1,0 +1,133 @@
+"""Read queries for hazards: the 一责三排 work queue and the statistics, through restrict()."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from yingji.core.permissions import restrict
+from yingji.standards import hazards as rules
+
+from .choices import OPEN_STATES
+from .models import Hazard
+from .services import weights, workdays_overdue
+
+
+def visible_hazards(user, action: str = "view"):
+    return restrict(
+        Hazard.objects.select_related("enterprise", "region", "enterprise__risk"), user, action
+    )
+
+
+def overdue_q(today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(state__in=("registered", "graded", "rectifying"), deadline__lt=today)
+
+
+def _colour(hazard: Hazard) -> str | None:
+    if not hazard.enterprise_id:
+        return None
+    risk = getattr(hazard.enterprise, "risk", None)
+    return (risk.colour or None) if risk is not None else None
+
+
+def score(hazard: Hazard, today: date, w=None) -> rules.PriorityScore:
+    return rules.priority(
+        level=hazard.level,
+        colour=_colour(hazard),
+        days_overdue=workdays_overdue(hazard, today),
+        people_exposed=hazard.people_exposed,
+        repeat=hazard.repeat_of_id is not None,
+        weights=w,
+    )
+
+
+def ranked_queue(user, today: date | None = None, region_code: str | None = None) -> list:
+    """一责三排: the open hazards the user handles (approve scope for regulators, their own for an
+    enterprise), highest priority first, each with its score and terms."""
+    from .services import is_regulator
+
+    today = today or timezone.localdate()
+    action = "approve" if is_regulator(user) else "change"
+    qs = visible_hazards(user, action).filter(state__in=OPEN_STATES)
+    if region_code:
+        qs = qs.filter(region__path__contains=f"/{region_code}/")
+    w = weights()
+    rows = [(h, score(h, today, w)) for h in qs]
+    rows.sort(key=lambda r: (-r[1].total, r[0].deadline or date.max, r[0].pk))
+    return rows
+
+
+def statistics(user, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    hazards = list(
+        visible_hazards(user).values(
+            "state", "level", "sector", "region__name", "deadline", "found_on", "closed_at"
+        )
+    )
+    open_ = [h for h in hazards if h["state"] in OPEN_STATES]
+    overdue = [
+        h
+        for h in open_
+        if h["deadline"] and h["deadline"] < today and h["state"] != "awaiting_verification"
+    ]
+    closed = [h for h in hazards if h["state"] == "closed" and h["closed_at"]]
+    days = [(h["closed_at"].date() - h["found_on"]).days for h in closed]
+    return {
+        "total": len(hazards),
+        "open": len(open_),
+        "overdue": len(overdue),
+        "overdue_rate": round(100 * len(overdue) / len(open_), 1) if open_ else 0.0,
+        "closed": len(closed),
+        "avg_days_to_close": round(sum(days) / len(days), 1) if days else None,
+        "by_state": Counter(h["state"] for h in hazards).most_common(),
+        "by_level": Counter(h["level"] for h in hazards).most_common(),
+        "by_region": Counter(h["region__name"] for h in hazards).most_common(),
+        "by_sector": Counter(h["sector"] or "—" for h in hazards).most_common(),
+        "by_month": sorted(Counter(h["found_on"].strftime("%Y-%m") for h in hazards).items()),
+    }
+
+
+def open_hazard_features(user, filters: dict) -> dict:
+    """GeoJSON of the open hazards the user may see, for the risk map's hazard layer."""
+    qs = visible_hazards(user).filter(state__in=OPEN_STATES)
+    if filters.get("sector"):
+        qs = qs.filter(Q(enterprise__sector=filters["sector"]) | Q(sector=filters["sector"]))
+    if filters.get("tier"):
+        qs = qs.filter(enterprise__tier=filters["tier"])
+    if filters.get("district"):
+        qs = qs.filter(region__path__contains=f"/{filters['district']}/")
+    if filters.get("colour") and filters["colour"] != "none":
+        qs = qs.filter(enterprise__risk__colour=filters["colour"])
+    features = []
+    for h in qs.order_by("-level", "pk"):
+        lon = h.lon if h.lon is not None else (h.enterprise.lon if h.enterprise_id else None)
+        lat = h.lat if h.lat is not None else (h.enterprise.lat if h.enterprise_id else None)
+        if lon is None or lat is None:
+            continue
+        major = h.level == "major"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "id": h.pk,
+                    "name": h.code,
+                    "label": f"{'重大' if major else '一般'}隐患 {h.code}:{h.subject}"
+                    f"<br>{h.description[:30]} · {h.get_state_display()}"
+                    + (" · 挂牌督办" if h.supervised else ""),
+                    "url": h.get_absolute_url(),
+                    "major": major,
+                    "style": {
+                        "symbol": "triangle",
+                        "size": 16 if major else 9,
+                        "color": "#d7191c" if major else "#fdae61",
+                        "border": "#000" if major else "#fff",
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,471 @@
+"""Every state change of a hazard, one service each (DESIGN §4). The closed loop:
+
+    登记(registered) ─grade→ 已定级(graded) ─start→ 整改中(rectifying) ─submit→ 待验收
+    (awaiting_verification) ─verify(pass)→ 已销号(closed)
+                                           ─verify(fail)→ 整改中 (退回整改)
+    一般隐患: registered/graded ─rectify_on_the_spot (with evidence)→ 待验收
+    any open state ─void (with reason)→ 已作废;  重大 and open: 挂牌督办 (flag, not a state)
+
+Separation of duties: whoever verifies and closes is not who rectified; closing needs evidence
+and an opinion; 重大 needs the five-element remediation plan (+ safety measures and emergency
+plan) before 整改中. Deadlines count working days (Chinese calendar)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from yingji.core.permissions import can, scope_of
+from yingji.core.services import add_attachment, locked
+from yingji.standards import hazards as rules
+from yingji.standards.workdays import default_calendar
+
+from .choices import CATEGORIES, OPEN_STATES, SOURCES, STATE_LABELS
+from .models import Hazard, HazardSettings
+
+# action → (allowed from-states, to-state, who: "handler" = enterprise or regulator in scope
+# (change), "regulator" = approve)
+TRANSITIONS = {
+    "grade": (("registered", "graded"), "graded", "regulator"),
+    "rectify_on_the_spot": (("registered", "graded"), "awaiting_verification", "handler"),
+    "start": (("graded",), "rectifying", "handler"),
+    "submit": (("rectifying",), "awaiting_verification", "handler"),
+    "verify_pass": (("awaiting_verification",), "closed", "regulator"),
+    "verify_fail": (("awaiting_verification",), "rectifying", "regulator"),
+    "void": (OPEN_STATES, "void", "regulator"),
+}
+ACTION_LABELS = {
+    "grade": "定级",
+    "rectify_on_the_spot": "立即整改",
+    "start": "开始整改",
+    "submit": "提交整改",
+    "verify_pass": "验收销号",
+    "verify_fail": "退回整改",
+    "void": "作废",
+    "register": "登记",
+    "supervise": "挂牌督办",
+    "escalate": "逾期上报",
+    "remind": "临期提醒",
+}
+
+
+def settings_row() -> HazardSettings:
+    row = HazardSettings.objects.order_by("pk").first()
+    return row or HazardSettings(weights={})
+
+
+def weights() -> rules.PriorityWeights:
+    data = settings_row().weights or {}
+    known = {k: v for k, v in data.items() if k in rules.PriorityWeights.__dataclass_fields__}
+    return rules.PriorityWeights(**known)
+
+
+def _check(actor, hazard: Hazard, action: str) -> str:
+    """Permission and state check for a transition; returns the new state."""
+    allowed, to_state, who = TRANSITIONS[action]
+    permission = "approve" if who == "regulator" else "change"
+    if not can(actor, hazard, permission):
+        if who == "regulator":
+            raise NotPermitted(
+                f"“{ACTION_LABELS[action]}”须由负责监管该{'企业' if hazard.enterprise_id else '区域'}的监管人员办理。"
+            )
+        raise NotPermitted("您无权处理该隐患。")
+    if hazard.state not in allowed:
+        raise InvalidTransition(
+            f"隐患当前状态为“{STATE_LABELS[hazard.state]}”,不能“{ACTION_LABELS[action]}”。",
+            details={"state": hazard.state, "action": action},
+        )
+    return to_state
+
+
+def _event(hazard: Hazard, action: str, message: str = "", **data) -> None:
+    text = f"{hazard.code} {ACTION_LABELS.get(action, action)}" + (f":{message}" if message else "")
+    record_event(f"hazards.{action}", text, target=hazard, state=hazard.state, **data)
+
+
+def _deadline(start: date, workdays: int) -> date:
+    return default_calendar().add_workdays(start, workdays)
+
+
+def _attach(actor, hazard: Hazard, files, description: str) -> int:
+    count = 0
+    for upload in files or []:
+        add_attachment(actor=actor, target=hazard, upload=upload, description=description)
+        count += 1
+    return count
+
+
+def _evidence_count(hazard: Hazard) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from yingji.core.models import Attachment
+
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Hazard),
+        object_id=str(hazard.pk),
+        voided_at__isnull=True,
+    ).count()
+
+
+# --- register -------------------------------------------------------------------------------------
+
+
+def _is_hazchem(enterprise) -> bool:
+    from yingji.enterprises.choices import HAZCHEM_SECTORS
+
+    return enterprise is not None and enterprise.sector in HAZCHEM_SECTORS
+
+
+def find_repeat(enterprise, category: str, on: date) -> Hazard | None:
+    """A closed hazard of the same enterprise and category closed within the repeat period."""
+    if enterprise is None:
+        return None
+    months = settings_row().repeat_months
+    since = on - timedelta(days=round(months * 30.44))
+    return (
+        Hazard.objects.filter(
+            enterprise=enterprise,
+            category=category,
+            state="closed",
+            closed_at__date__gte=since,
+        )
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+def do_register_hazard(
+    *,
+    actor,
+    source: str,
+    category: str,
+    description: str,
+    found_on: date,
+    enterprise=None,
+    place: str = "",
+    region=None,
+    lon: float | None = None,
+    lat: float | None = None,
+    location: str = "",
+    finder: str = "",
+    level: str = "general",
+    criteria=(),
+    people_exposed: int = 0,
+    sector: str = "",
+    photos=(),
+    is_demo: bool = False,
+) -> Hazard:
+    """登记: an enterprise reports its own hazard, a regulator records one found on inspection,
+    or anyone in scope records one at a public place. Ticking a 2017 criterion makes it 重大."""
+    errors = {}
+    description = (description or "").strip()
+    if len(description) < 5:
+        errors["description"] = "请描述隐患(至少 5 个字)。"
+    if source not in dict(SOURCES):
+        errors["source"] = f"发现途径应为:{'、'.join(str(v) for _, v in SOURCES)}。"
+    if category not in dict(CATEGORIES):
+        errors["category"] = f"隐患类别应为:{'、'.join(str(v) for _, v in CATEGORIES)}。"
+    if found_on is None or found_on > timezone.localdate():
+        errors["found_on"] = "发现日期不能为空,也不能晚于今天。"
+    criteria = sorted({int(c) for c in criteria or ()})
+    if criteria and not _is_hazchem(enterprise):
+        errors["criteria"] = "《化工和危险化学品重大事故隐患判定标准》只适用于危险化学品企业。"
+    try:
+        people_exposed = int(people_exposed or 0)
+        if people_exposed < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["people_exposed"] = "可能影响人数应为不小于 0 的整数。"
+    if enterprise is None:
+        place = (place or "").strip()
+        if not place:
+            errors["place"] = "无企业的隐患须填写公共场所或区域名称。"
+        if region is None and lon is not None and lat is not None:
+            from yingji.geo.spatial import locate
+
+            region = locate(lon, lat)
+        if region is None:
+            errors["region"] = "请填写所在区域,或给出位于兰州市范围内的坐标。"
+    else:
+        region = enterprise.region
+        sector = sector or enterprise.sector
+    if errors:
+        raise ValidationFailed("隐患登记有误:" + ";".join(errors.values()), details=errors)
+    try:
+        level, reason = rules.level_for(level, criteria)
+    except (ValueError, KeyError) as exc:
+        raise ValidationFailed(str(exc), details={"level": level, "criteria": criteria}) from exc
+    with transaction.atomic():
+        hazard = Hazard(
+            code=f"TMP-{uuid.uuid4().hex[:12]}",
+            enterprise=enterprise,
+            place=place if enterprise is None else "",
+            region=region,
+            lon=lon,
+            lat=lat,
+            source=source,
+            sector=sector,
+            category=category,
+            description=description,
+            location=(location or "").strip(),
+            found_on=found_on,
+            finder=(finder or "").strip() or (actor.get_full_name() or actor.username),
+            reported_by=actor,
+            people_exposed=people_exposed,
+            level=level,
+            level_reason=reason,
+            criteria=criteria,
+            repeat_of=find_repeat(enterprise, category, found_on),
+            is_demo=is_demo,
+        )
+        if level == "major":
+            hazard.reported_to_regulator_at = timezone.now()
+        hazard.save()
+        hazard.code = f"YH{found_on:%Y}{hazard.pk:06d}"
+        hazard.save(update_fields=["code"])
+        if not can(actor, hazard, "add"):
+            raise NotPermitted("您无权为该企业或区域登记隐患。")
+        _attach(actor, hazard, photos, "发现时照片")
+        _event(
+            hazard,
+            "register",
+            f"{hazard.subject}:{description[:40]}({hazard.get_level_display()})",
+            repeat_of=hazard.repeat_of.code if hazard.repeat_of_id else None,
+        )
+    return hazard
+
+
+# --- the loop ---------------------------------------------------------------------------------------
+
+
+def do_grade_hazard(
+    *,
+    actor,
+    hazard: Hazard,
+    level: str,
+    criteria=(),
+    deadline_workdays: int | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Hazard:
+    """定级: 一般 or 重大 (a 2017 criterion forces 重大), and the rectification deadline in
+    working days from today."""
+    today = today or timezone.localdate()
+    criteria = sorted({int(c) for c in criteria or ()})
+    if criteria and not _is_hazchem(hazard.enterprise):
+        raise ValidationFailed("《化工和危险化学品重大事故隐患判定标准》只适用于危险化学品企业。")
+    try:
+        level, reason = rules.level_for(level, criteria)
+    except (ValueError, KeyError) as exc:
+        raise ValidationFailed(str(exc)) from exc
+    config = settings_row()
+    if deadline_workdays in (None, ""):
+        deadline_workdays = config.major_workdays if level == "major" else config.general_workdays
+    deadline_workdays = int(deadline_workdays)
+    if not 1 <= deadline_workdays <= 250:
+        raise ValidationFailed("整改期限应为 1 到 250 个工作日。", details={"deadline_workdays": 0})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        hazard.state = _check(actor, hazard, "grade")
+        hazard.level, hazard.level_reason, hazard.criteria = level, reason, criteria
+        hazard.deadline_workdays = deadline_workdays
+        hazard.deadline = _deadline(today, deadline_workdays)
+        if level == "major" and hazard.reported_to_regulator_at is None:
+            hazard.reported_to_regulator_at = timezone.now()
+        hazard.save()
+        _event(
+            hazard,
+            "grade",
+            f"{hazard.get_level_display()},{deadline_workdays} 个工作日内(至 {hazard.deadline})整改;{reason}",
+        )
+    return hazard
+
+
+def do_rectify_on_the_spot(
+    *, actor, hazard: Hazard, rectification: str, evidence=(), expected_version=None
+) -> Hazard:
+    """立即整改 (一般 only): fixed when found, with evidence; then it waits for verification."""
+    rectification = (rectification or "").strip()
+    if len(rectification) < 5:
+        raise ValidationFailed("请说明整改情况(至少 5 个字)。", details={"rectification": ""})
+    if not evidence:
+        raise ValidationFailed("立即整改须上传整改后的照片或材料。", details={"evidence": ""})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        to_state = _check(actor, hazard, "rectify_on_the_spot")
+        if hazard.level != "general":
+            raise InvalidTransition("重大隐患不能立即整改,须制定治理方案。")
+        _attach(actor, hazard, evidence, "立即整改佐证")
+        hazard.state = to_state
+        hazard.on_the_spot = True
+        hazard.rectification = rectification
+        hazard.rectified_by, hazard.rectified_at = actor, timezone.now()
+        if hazard.deadline is None:
+            hazard.deadline = timezone.localdate()
+        hazard.save()
+        _event(hazard, "rectify_on_the_spot", rectification[:60])
+    return hazard
+
+
+def do_start_rectification(
+    *,
+    actor,
+    hazard: Hazard,
+    plan: dict | None = None,
+    expected_version: int | None = None,
+) -> Hazard:
+    """整改中: a 重大 hazard needs the remediation plan with all its elements first."""
+    plan = {k: str(v).strip() for k, v in (plan or {}).items() if v is not None}
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        to_state = _check(actor, hazard, "start")
+        if hazard.level == "major":
+            missing = rules.missing_plan_elements(plan)
+            if missing:
+                raise ValidationFailed(
+                    "重大隐患须先制定治理方案,缺少:" + "、".join(missing) + "。",
+                    details={"missing": missing},
+                )
+        hazard.plan = plan
+        hazard.state = to_state
+        hazard.save()
+        _event(hazard, "start", "按治理方案整改" if plan else "")
+    return hazard
+
+
+def do_submit_rectification(
+    *, actor, hazard: Hazard, rectification: str, evidence=(), expected_version=None
+) -> Hazard:
+    """整改完成,提交验收: with evidence (photos/documents)."""
+    rectification = (rectification or "").strip()
+    if len(rectification) < 5:
+        raise ValidationFailed("请说明整改情况(至少 5 个字)。", details={"rectification": ""})
+    if not evidence:
+        raise ValidationFailed("提交验收须上传整改后的照片或材料。", details={"evidence": ""})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        hazard.state = _check(actor, hazard, "submit")
+        _attach(actor, hazard, evidence, "整改佐证")
+        hazard.rectification = rectification
+        hazard.rectified_by, hazard.rectified_at = actor, timezone.now()
+        hazard.save()
+        _event(hazard, "submit", rectification[:60])
+    return hazard
+
+
+def do_verify_hazard(
+    *,
+    actor,
+    hazard: Hazard,
+    passed: bool,
+    opinion: str,
+    expected_version: int | None = None,
+) -> Hazard:
+    """验收: passed → 已销号; failed → 退回整改. The verifier is not the rectifier; closing needs
+    evidence on file and the verifier's opinion."""
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationFailed("请填写验收意见。", details={"opinion": ""})
+    action = "verify_pass" if passed else "verify_fail"
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        to_state = _check(actor, hazard, action)
+        if hazard.rectified_by_id == actor.pk:
+            raise NotPermitted("整改人不能验收自己整改的隐患,请由其他监管人员验收。")
+        if passed and _evidence_count(hazard) == 0:
+            raise ValidationFailed("没有整改佐证材料,不能销号。")
+        hazard.state = to_state
+        hazard.verification_opinion = opinion
+        hazard.verified_by = actor
+        if passed:
+            hazard.closed_at = timezone.now()
+        else:
+            hazard.returns += 1
+        hazard.save()
+        _event(hazard, action, opinion[:80])
+    return hazard
+
+
+def do_supervise_hazard(
+    *, actor, hazard: Hazard, supervisor, until: date, expected_version=None
+) -> Hazard:
+    """挂牌督办 a 重大 hazard: which organisation supervises, until when."""
+    if supervisor is None or until is None:
+        raise ValidationFailed("请填写督办单位和督办期限。")
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        if not can(actor, hazard, "approve"):
+            raise NotPermitted("挂牌督办须由监管人员办理。")
+        if hazard.level != "major":
+            raise InvalidTransition("只有重大隐患可以挂牌督办。")
+        if hazard.state not in OPEN_STATES:
+            raise InvalidTransition(f"隐患已{STATE_LABELS[hazard.state]},不能挂牌督办。")
+        hazard.supervised, hazard.supervisor, hazard.supervise_until = True, supervisor, until
+        hazard.save()
+        _event(hazard, "supervise", f"{supervisor} 挂牌督办至 {until}")
+    return hazard
+
+
+def do_void_hazard(*, actor, hazard: Hazard, reason: str, expected_version=None) -> Hazard:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("作废须写明原因。", details={"reason": ""})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        hazard.state = _check(actor, hazard, "void")
+        hazard.void_reason = reason
+        hazard.save()
+        _event(hazard, "void", reason)
+    return hazard
+
+
+# --- deadlines ---------------------------------------------------------------------------------------
+
+
+def workdays_overdue(hazard: Hazard, today: date) -> int:
+    if hazard.deadline is None or hazard.state not in ("registered", "graded", "rectifying"):
+        return 0
+    return max(0, default_calendar().workdays_between(hazard.deadline, today))
+
+
+def do_run_hazard_check(*, today: date | None = None, reminder_days: int = 3) -> dict:
+    """Daily: remind N working days before a deadline; escalate overdue hazards to the
+    supervising bureau (an event for its queue). Each once per hazard."""
+    today = today or timezone.localdate()
+    counts = {"reminded": 0, "escalated": 0}
+    calendar = default_calendar()
+    with transaction.atomic():
+        open_ = Hazard.objects.filter(
+            state__in=("registered", "graded", "rectifying"), deadline__isnull=False
+        ).select_related("enterprise", "region")
+        for hazard in open_:
+            if hazard.deadline < today and hazard.escalated_on is None:
+                hazard.escalated_on = today
+                hazard.save(update_fields=["escalated_on"])
+                bureau = "市应急管理局" if _city_tier(hazard) else f"{hazard.region.name}应急管理局"
+                _event(hazard, "escalate", f"逾期未整改,已上报{bureau}")
+                counts["escalated"] += 1
+            elif (
+                hazard.deadline >= today
+                and hazard.reminded_on is None
+                and calendar.subtract_workdays(hazard.deadline, reminder_days) <= today
+            ):
+                hazard.reminded_on = today
+                hazard.save(update_fields=["reminded_on"])
+                _event(hazard, "remind", f"将于 {hazard.deadline} 到期")
+                counts["reminded"] += 1
+    return counts
+
+
+def _city_tier(hazard: Hazard) -> bool:
+    return bool(hazard.enterprise_id and hazard.enterprise.tier == "city")
+
+
+def is_regulator(actor) -> bool:
+    scope = scope_of(actor)
+    return scope.is_admin or bool(scope.roles - {"enterprise_user"})
