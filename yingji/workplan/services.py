@@ -12,7 +12,7 @@ from django.utils import timezone
 from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import can
-from yingji.core.services import locked
+from yingji.core.services import add_attachment, locked
 from yingji.orgs.models import Organisation
 from yingji.standards.workdays import default_calendar
 
@@ -572,8 +572,10 @@ def do_submit_report(
     narrative: str,
     indicator_actuals: dict | None = None,
     expected_version: int | None = None,
+    attachments=(),
 ) -> ProgressReport:
-    """A lead unit reports (or, after a return, re-reports) on its assignment for a cycle."""
+    """A lead unit reports (or, after a return, re-reports) on its assignment for a cycle, with
+    optional supporting files (checked like every upload; a bad file refuses the report)."""
     if not can(actor, assignment, "change"):
         raise NotPermitted("只能报送本单位牵头的任务。", details={"assignment": assignment.pk})
     values = _validate_report(
@@ -605,6 +607,8 @@ def do_submit_report(
         report.submitted_at = timezone.now()
         report.submissions += 1
         report.save()
+        for upload in attachments or ():
+            add_attachment(actor=actor, target=report, upload=upload, description="进展佐证材料")
         if assignment.status == "not_started" and values["reported_status"] != "not_started":
             assignment.status = "in_progress"
             assignment.save()

@@ -149,8 +149,10 @@ def task_detail(request, pk):
     assignments = list(selectors.visible_assignments(user).filter(task=task))
     reports = list(selectors.reports_for_task(user, task))
     events = selectors.report_events(reports)
+    files = selectors.report_attachments(reports)
     for report in reports:
         report.events = events.get(str(report.pk), [])
+        report.files = files.get(str(report.pk), [])
     scope = scope_of(user)
     can_report = {a.pk for a in assignments if can(user, a, "change")}
     own = [a for a in assignments if a.organisation_id in scope.org_ids or scope.is_admin]
@@ -245,6 +247,7 @@ def submit_report(request, pk):
             narrative=request.POST.get("narrative", ""),
             indicator_actuals=actuals,
             expected_version=_int_or_none(request.POST.get("version")),
+            attachments=request.FILES.getlist("attachments"),
         ),
         "已报送进展,等待督办科室审核。",
     )

@@ -276,3 +276,49 @@ def test_api_cycle_notice_cancel_and_county_plan_permissions(as_user, demo_plan)
         content_type="application/json",
     )
     assert made.status_code == 403
+
+
+def test_report_with_a_supporting_file_is_downloadable_by_who_sees_the_report(
+    as_user, demo_plan, month
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingji.core.models import Attachment
+
+    assignment = whp(demo_plan, "T13")
+    response = as_user("section").post(
+        reverse("workplan:submit_report", args=[assignment.pk]),
+        {
+            "cycle": month.pk,
+            "reported_status": "in_progress",
+            "percent": "40",
+            "narrative": "已印发专项整治方案。",
+            "attachments": SimpleUploadedFile(
+                "方案.pdf", b"%PDF-1.4 demo", content_type="application/pdf"
+            ),
+        },
+    )
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(assignment=assignment, cycle=month)
+    att = Attachment.objects.get(object_id=str(report.pk), original_name="方案.pdf")
+    page = (
+        as_user("section").get(reverse("workplan:task", args=[assignment.task_id])).content.decode()
+    )
+    assert "方案.pdf" in page
+    assert as_user("city_admin").get(f"/attachments/{att.pk}/").status_code == 200
+    assert as_user("county_b").get(f"/attachments/{att.pk}/").status_code == 404
+    bad = as_user("section").post(
+        reverse("workplan:submit_report", args=[whp(demo_plan, "T11").pk]),
+        {
+            "cycle": month.pk,
+            "reported_status": "in_progress",
+            "percent": "40",
+            "narrative": "附件格式不对的报告",
+            "attachments": SimpleUploadedFile(
+                "x.exe", b"MZ\x90\x00", content_type="application/octet-stream"
+            ),
+        },
+        follow=True,
+    )
+    assert "不支持的文件类型" in bad.content.decode()
+    assert not ProgressReport.objects.filter(assignment=whp(demo_plan, "T11"), cycle=month).exists()
