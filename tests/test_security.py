@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -86,7 +87,9 @@ def test_attachment_upload_through_the_record_page(as_user, settings, tmp_path):
     org = Organisation.objects.get(code="DEMO-ENT-620104-02")
     url = reverse("core:add_attachment", args=["orgs", "organisation", org.pk])
     client.post(url, {"file": SimpleUploadedFile("检查记录.pdf", b"%PDF-1.4 test"), "next": "/"})
-    att = Attachment.objects.get(object_id=str(org.pk))
+    att = Attachment.objects.get(
+        content_type=ContentType.objects.get_for_model(Organisation), object_id=str(org.pk)
+    )
     assert att.original_name == "检查记录.pdf" and att.uploaded_by.username == "xigu_staff"
     assert client.get(reverse("core:attachment", args=[att.pk])).status_code == 200
     # county B can neither attach to nor download from a 西固 enterprise

@@ -8,6 +8,7 @@ from yingji.core.api import router as core_router
 from yingji.enterprises.api import router as enterprises_router
 from yingji.geo.api import router as geo_router
 from yingji.hazards.api import router as hazards_router
+from yingji.inspections.api import router as inspections_router
 from yingji.orgs.api import router as orgs_router
 from yingji.risk.api import router as risk_router
 from yingji.workplan.api import router as workplan_router
@@ -30,3 +31,4 @@ api.add_router("/", enterprises_router)
 api.add_router("/", risk_router)
 api.add_router("/", workplan_router)
 api.add_router("/", hazards_router)
+api.add_router("/", inspections_router)

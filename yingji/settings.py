@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "yingji.enterprises",
     "yingji.risk",
     "yingji.hazards",
+    "yingji.inspections",
 ]
 
 MIDDLEWARE = [

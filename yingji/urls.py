@@ -33,6 +33,7 @@ urlpatterns = [
     path("enterprises/", include("yingji.enterprises.urls")),
     path("risk/", include("yingji.risk.urls")),
     path("hazards/", include("yingji.hazards.urls")),
+    path("inspections/", include("yingji.inspections.urls")),
     path("", include("yingji.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
