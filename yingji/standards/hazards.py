@@ -36,6 +36,12 @@ __all__ = [
 
 DATA = Path(__file__).parent / "data" / "hazard_criteria_2017.json"
 LEVELS = {"general": "一般事故隐患", "major": "重大事故隐患"}
+COLOUR_NAMES = {
+    "red": "红(重大风险)",
+    "orange": "橙(较大风险)",
+    "yellow": "黄(一般风险)",
+    "blue": "蓝(低风险)",
+}
 
 
 @cache
@@ -131,9 +137,9 @@ def priority(
         },
         {
             "name": "企业风险等级",
-            "value": colour or "未评定",
+            "value": COLOUR_NAMES.get(colour or "", "未评定"),
             "points": float(w.colour.get(colour or "", 0.0)),
-            "explain": f"企业风险颜色 {colour or '未评定'}",
+            "explain": f"企业风险等级 {COLOUR_NAMES.get(colour or '', '未评定')}",
         },
         {
             "name": "逾期天数",
