@@ -15,6 +15,7 @@ from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
+from yingji.core.webforms import run_service
 from yingji.geo.models import Region
 
 from . import importing, services
@@ -142,14 +143,6 @@ def _version(request) -> int:
         return 0
 
 
-def _run(request, fn, success: str):
-    try:
-        fn()
-        messages.success(request, success)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-
-
 @login_required
 @require_POST
 def enterprise_edit(request, pk):
@@ -159,7 +152,7 @@ def enterprise_edit(request, pk):
         [k for k in FIELD_LABELS if k not in ("name", "uscc", "status")],
     )
     data = {k: v for k, v in data.items() if v != ""}
-    _run(
+    run_service(
         request,
         lambda: services.do_update_enterprise(
             actor=request.user, enterprise=ent, data=data, expected_version=_version(request)
@@ -173,7 +166,7 @@ def enterprise_edit(request, pk):
 @require_POST
 def enterprise_status(request, pk):
     ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_change_enterprise_status(
             actor=request.user,
@@ -192,7 +185,7 @@ def enterprise_status(request, pk):
 def enterprise_tier(request, pk):
     ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
     tier = request.POST.get("tier") or None
-    _run(
+    run_service(
         request,
         lambda: services.do_override_tier(
             actor=request.user,
@@ -213,7 +206,7 @@ def enterprise_tier(request, pk):
 def licence_add(request, pk):
     ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
     data = _post_dict(request, ["kind", "number", "issuer", "valid_from", "valid_until"])
-    _run(
+    run_service(
         request,
         lambda: services.do_add_licence(actor=request.user, enterprise=ent, data=data),
         "证照已登记。",
@@ -225,7 +218,7 @@ def licence_add(request, pk):
 @require_POST
 def licence_void(request, pk):
     lic = get_restricted_or_404(Licence.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_void_licence(
             actor=request.user, licence=lic, reason=request.POST.get("reason", "")
@@ -243,7 +236,7 @@ def policy_add(request, pk):
         request,
         ["policy_number", "insurer", "starts_on", "ends_on", "insured_amount", "insured_persons"],
     )
-    _run(
+    run_service(
         request,
         lambda: services.do_add_policy(actor=request.user, enterprise=ent, data=data),
         "安责险保单已登记。",
@@ -256,7 +249,7 @@ def policy_add(request, pk):
 def responsibility_add(request, pk):
     ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
     data = _post_dict(request, ["position", "holder", "duties"])
-    _run(
+    run_service(
         request,
         lambda: services.do_add_responsibility(actor=request.user, enterprise=ent, data=data),
         "责任清单已更新。",
@@ -268,7 +261,7 @@ def responsibility_add(request, pk):
 @require_POST
 def responsibility_deactivate(request, pk):
     item = get_restricted_or_404(ResponsibilityItem.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_deactivate_responsibility(
             actor=request.user, item=item, reason=request.POST.get("reason", "")
@@ -287,7 +280,7 @@ def questionnaire_submit(request, pk):
         year = int(request.POST.get("year", "0"))
     except ValueError:
         year = 0
-    _run(
+    run_service(
         request,
         lambda: services.do_submit_questionnaire(
             actor=request.user, enterprise=ent, year=year, answers=answers
@@ -302,7 +295,7 @@ def questionnaire_submit(request, pk):
 def questionnaire_review(request, pk):
     q = get_restricted_or_404(SafetyQuestionnaire.objects.all(), request.user, pk=pk)
     approve = request.POST.get("decision") == "approve"
-    _run(
+    run_service(
         request,
         lambda: services.do_review_questionnaire(
             actor=request.user,
@@ -474,7 +467,7 @@ def tier_rule(request):
             "city_major_hazard_grades": request.POST.getlist("city_major_hazard_grades"),
             "note": request.POST.get("note", ""),
         }
-        _run(
+        run_service(
             request,
             lambda: services.do_update_tier_rule(
                 actor=request.user,

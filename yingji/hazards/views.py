@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +14,7 @@ from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.models import AuditEvent
 from yingji.core.permissions import can, get_restricted_or_404
 from yingji.core.views import record_extras
+from yingji.core.webforms import date_or_none, float_or_none
 from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
 from yingji.enterprises.selectors import visible_enterprises
 from yingji.geo.models import Region
@@ -68,20 +67,6 @@ def hazard_list(request):
     )
 
 
-def _date(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _float(value):
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 @login_required
 def hazard_new(request):
     enterprises = visible_enterprises(request.user, "change").select_related("organisation")
@@ -102,12 +87,12 @@ def hazard_new(request):
                 enterprise=enterprise,
                 place=post.get("place", ""),
                 region=region,
-                lon=_float(post.get("lon")),
-                lat=_float(post.get("lat")),
+                lon=float_or_none(post.get("lon")),
+                lat=float_or_none(post.get("lat")),
                 source=post.get("source", ""),
                 category=post.get("category", ""),
                 description=post.get("description", ""),
-                found_on=_date(post.get("found_on")),
+                found_on=date_or_none(post.get("found_on")),
                 location=post.get("location", ""),
                 finder=post.get("finder", ""),
                 level=post.get("level", "general"),
@@ -247,7 +232,7 @@ def hazard_action(request, pk, action):
                 actor=user,
                 hazard=h,
                 supervisor=Organisation.objects.filter(pk=post.get("supervisor") or 0).first(),
-                until=_date(post.get("until")),
+                until=date_or_none(post.get("until")),
                 expected_version=v,
             ),
             "已挂牌督办。",

@@ -14,6 +14,7 @@ from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.models import Attachment
 from yingji.core.permissions import can, get_restricted_or_404, scope_of
 from yingji.core.views import record_extras
+from yingji.core.webforms import int_or_none, run_service
 from yingji.enterprises.models import Enterprise
 from yingji.orgs.models import Organisation
 
@@ -111,27 +112,8 @@ def _internal_only(user):
         raise PermissionDenied
 
 
-def _run(request, fn, success: str):
-    try:
-        result = fn()
-        messages.success(request, success)
-        return result
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except (ValueError, TypeError):
-        messages.error(request, "表单已过期或内容格式不正确,请刷新后重试。")
-    return None
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _org(pk):
-    return Organisation.objects.filter(pk=_int_or_none(pk) or 0).first()
+    return Organisation.objects.filter(pk=int_or_none(pk) or 0).first()
 
 
 @login_required
@@ -171,7 +153,7 @@ def plan_create(request):
     if owner is None:
         messages.error(request, "请选择制定单位。")
         return redirect("inspections:plans")
-    plan = _run(
+    plan = run_service(
         request,
         lambda: services.do_create_plan(
             actor=request.user,
@@ -223,7 +205,7 @@ def plan_detail(request, pk):
 def plan_build(request, pk):
     plan = get_restricted_or_404(InspectionPlan.objects.all(), request.user, "change", pk=pk)
     ids = [int(i) for i in request.POST.getlist("enterprise") if i.isdigit()]
-    result = _run(
+    result = run_service(
         request,
         lambda: services.do_build_plan(
             actor=request.user,
@@ -248,12 +230,12 @@ def plan_build(request, pk):
 @require_POST
 def plan_add_entry(request, pk):
     plan = get_restricted_or_404(InspectionPlan.objects.all(), request.user, "change", pk=pk)
-    enterprise = Enterprise.objects.filter(pk=_int_or_none(request.POST.get("enterprise")) or 0)
+    enterprise = Enterprise.objects.filter(pk=int_or_none(request.POST.get("enterprise")) or 0)
     enterprise = enterprise.first()
     if enterprise is None:
         messages.error(request, "请选择检查对象。")
         return redirect(plan.get_absolute_url())
-    _run(
+    run_service(
         request,
         lambda: services.do_add_entry(
             actor=request.user,
@@ -273,12 +255,12 @@ def plan_add_entry(request, pk):
 @require_POST
 def plan_issue(request, pk):
     plan = get_restricted_or_404(InspectionPlan.objects.all(), request.user, "change", pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_issue_plan(
             actor=request.user,
             plan=plan,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "计划已下达。",
     )
@@ -289,7 +271,7 @@ def plan_issue(request, pk):
 @require_POST
 def entry_cancel(request, pk):
     entry = get_restricted_or_404(PlanEntry.objects.all(), request.user, "change", pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_cancel_entry(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
@@ -303,7 +285,7 @@ def entry_cancel(request, pk):
 @require_POST
 def entry_schedule(request, pk):
     entry = get_restricted_or_404(PlanEntry.objects.all(), request.user, "change", pk=pk)
-    inspection = _run(
+    inspection = run_service(
         request,
         lambda: services.do_schedule_inspection(
             actor=request.user,
@@ -329,7 +311,7 @@ def inspection_new(request):
     if request.method == "POST":
         values = request.POST
         enterprise = selectors.inspectable_enterprises(request.user).filter(
-            pk=_int_or_none(request.POST.get("enterprise")) or 0
+            pk=int_or_none(request.POST.get("enterprise")) or 0
         )
         try:
             inspection = services.do_schedule_inspection(
@@ -401,7 +383,7 @@ def inspection_checklist(request, pk):
     remarks = {
         c: request.POST.get(f"remark_{c}", "") for c in codes if f"remark_{c}" in request.POST
     }
-    _run(
+    run_service(
         request,
         lambda: services.do_record_checklist(
             actor=request.user,
@@ -411,7 +393,7 @@ def inspection_checklist(request, pk):
             participants=request.POST.get("participants"),
             enterprise_attendees=request.POST.get("enterprise_attendees"),
             summary=request.POST.get("summary"),
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "检查表已保存。",
     )
@@ -422,12 +404,12 @@ def inspection_checklist(request, pk):
 @require_POST
 def inspection_complete(request, pk):
     inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_complete_inspection(
             actor=request.user,
             inspection=inspection,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "检查记录已完成。",
     )
@@ -438,7 +420,7 @@ def inspection_complete(request, pk):
 @require_POST
 def inspection_cancel(request, pk):
     inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_cancel_inspection(
             actor=request.user, inspection=inspection, reason=request.POST.get("reason", "")
@@ -452,7 +434,7 @@ def inspection_cancel(request, pk):
 @require_POST
 def finding_add(request, pk):
     inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_add_finding(
             actor=request.user,
@@ -472,7 +454,7 @@ def finding_add(request, pk):
 @require_POST
 def finding_hazard(request, pk):
     finding = get_restricted_or_404(Finding.objects.all(), request.user, "change", pk=pk)
-    hazard = _run(
+    hazard = run_service(
         request,
         lambda: services.do_create_hazard_from_finding(actor=request.user, finding=finding),
         "已登记为隐患,进入隐患排查治理闭环。",
@@ -511,7 +493,7 @@ def cases(request):
 @require_POST
 def case_open(request, pk):
     inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    case = _run(
+    case = run_service(
         request,
         lambda: services.do_open_case(
             actor=request.user,
@@ -554,7 +536,7 @@ def case_detail(request, pk):
 def case_advance(request, pk):
     case = get_restricted_or_404(CaseFile.objects.all(), request.user, "change", pk=pk)
     post = request.POST
-    _run(
+    run_service(
         request,
         lambda: services.do_advance_case(
             actor=request.user,
@@ -566,7 +548,7 @@ def case_advance(request, pk):
             penalty_amount=post.get("penalty_amount") or None,
             execution=post.get("execution") or None,
             closed_on=post.get("closed_on") or None,
-            expected_version=_int_or_none(post.get("version")),
+            expected_version=int_or_none(post.get("version")),
         ),
         "办理阶段已更新。",
     )
@@ -579,9 +561,9 @@ def case_system(request, pk):
     case = get_restricted_or_404(CaseFile.objects.all(), request.user, "change", pk=pk)
     attachment = None
     if request.POST.get("attachment"):
-        attachment = Attachment.objects.filter(pk=_int_or_none(request.POST["attachment"]) or 0)
+        attachment = Attachment.objects.filter(pk=int_or_none(request.POST["attachment"]) or 0)
         attachment = attachment.first()
-    _run(
+    run_service(
         request,
         lambda: services.do_set_case_system(
             actor=request.user,
@@ -590,7 +572,7 @@ def case_system(request, pk):
             done=request.POST.get("done", "1") == "1",
             note=request.POST.get("note", ""),
             attachment=attachment,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "三项制度记录已更新。",
     )

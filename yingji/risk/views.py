@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
+from yingji.core.webforms import run_service
 from yingji.enterprises.choices import SECTORS, TIERS
 from yingji.enterprises.models import Enterprise
 from yingji.geo.models import Region
@@ -27,16 +27,6 @@ CHEMICAL_ROWS = 8
 
 def _colour(key: str):
     return risk_colours.get(key) if key else None
-
-
-def _run(request, fn, success: str) -> bool:
-    try:
-        fn()
-        messages.success(request, success)
-        return True
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
 
 
 def _enterprise(request, pk, action="view"):
@@ -204,7 +194,7 @@ def unit_add(request, pk):
             nonlocal unit
             unit = services.do_create_unit(actor=request.user, enterprise=ent, data=data)
 
-        if _run(request, create, "辨识单元已登记,计算过程见下。"):
+        if run_service(request, create, "辨识单元已登记,计算过程见下。"):
             return redirect(unit)
     return render(
         request,
@@ -232,7 +222,7 @@ def unit_add(request, pk):
 @require_POST
 def unit_void(request, pk):
     unit = get_restricted_or_404(MajorHazardUnit.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_void_unit(
             actor=request.user, unit=unit, reason=request.POST.get("reason", "")
@@ -300,7 +290,7 @@ def diagnosis_add(request, pk):
                 answers=_answers_from_post(request.POST),
             )
 
-        if _run(request, create, "评估诊断已登记。"):
+        if run_service(request, create, "评估诊断已登记。"):
             return redirect(diag)
     return render(
         request,
@@ -338,7 +328,7 @@ def diagnosis_detail(request, pk):
 @require_POST
 def diagnosis_void(request, pk):
     diag = get_restricted_or_404(Diagnosis.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_void_diagnosis(
             actor=request.user, diagnosis=diag, reason=request.POST.get("reason", "")
@@ -428,7 +418,7 @@ def point_add(request, pk):
             "responsible",
         )
     }
-    _run(
+    run_service(
         request,
         lambda: services.do_add_risk_point(actor=request.user, enterprise=ent, data=data),
         "风险点已登记。",
@@ -440,7 +430,7 @@ def point_add(request, pk):
 @require_POST
 def point_void(request, pk):
     point = get_restricted_or_404(RiskPoint.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_void_risk_point(
             actor=request.user, point=point, reason=request.POST.get("reason", "")
@@ -494,7 +484,7 @@ def settings_page(request):
             version = int(request.POST.get("version")) if settings.pk else None
         except (TypeError, ValueError):
             version = None
-        _run(
+        run_service(
             request,
             lambda: services.do_update_risk_settings(
                 actor=request.user, data=data, expected_version=version

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
+from yingji.core.webforms import date_or_none, int_or_none, run_service
 from yingji.orgs.models import Organisation
 
 from . import selectors, services
@@ -201,29 +200,6 @@ def _back_to_task(task_id, anchor=""):
     return redirect(reverse("workplan:task", args=[task_id]) + anchor)
 
 
-def _run(request, fn, success: str):
-    try:
-        result = fn()
-        messages.success(request, success)
-        return result
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except (ValueError, TypeError):
-        messages.error(request, "表单已过期或内容格式不正确,请刷新后重试。")
-    return None
-
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
-
-
-def _date_or_none(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 @require_POST
 def submit_report(request, pk):
@@ -236,7 +212,7 @@ def submit_report(request, pk):
         for key, value in request.POST.items()
         if key.startswith("indicator_")
     }
-    _run(
+    run_service(
         request,
         lambda: services.do_submit_report(
             actor=request.user,
@@ -246,7 +222,7 @@ def submit_report(request, pk):
             percent=request.POST.get("percent"),
             narrative=request.POST.get("narrative", ""),
             indicator_actuals=actuals,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
             attachments=request.FILES.getlist("attachments"),
         ),
         "已报送进展,等待督办科室审核。",
@@ -259,14 +235,14 @@ def submit_report(request, pk):
 def review_report(request, pk):
     report = get_restricted_or_404(ProgressReport.objects.all(), request.user, pk=pk)
     decision = request.POST.get("decision", "")
-    _run(
+    run_service(
         request,
         lambda: services.do_review_report(
             actor=request.user,
             report=report,
             decision=decision,
             comment=request.POST.get("comment", ""),
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "已采纳该报告。" if decision == "accept" else "已退回该报告。",
     )
@@ -284,7 +260,7 @@ def add_contribution(request, pk):
     if organisation is None:
         messages.error(request, "请选择配合单位。")
         return _back_to_task(task.pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_add_contribution(
             actor=request.user,
@@ -302,14 +278,14 @@ def add_contribution(request, pk):
 @require_POST
 def update_task(request, pk):
     task = get_restricted_or_404(Task.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_update_task(
             actor=request.user,
             task=task,
-            due=_date_or_none(request.POST.get("due")),
+            due=date_or_none(request.POST.get("due")),
             due_interpretation=request.POST.get("due_interpretation", ""),
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "已修改完成时限。",
     )
@@ -320,7 +296,7 @@ def update_task(request, pk):
 @require_POST
 def cancel_assignment(request, pk):
     assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_cancel_assignment(
             actor=request.user, assignment=assignment, reason=request.POST.get("reason", "")
@@ -334,12 +310,12 @@ def cancel_assignment(request, pk):
 @require_POST
 def issue_notice(request, pk):
     assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
-    notice = _run(
+    notice = run_service(
         request,
         lambda: services.do_issue_notice(
             actor=request.user,
             assignment=assignment,
-            deadline=_date_or_none(request.POST.get("deadline")),
+            deadline=date_or_none(request.POST.get("deadline")),
             reason=request.POST.get("reason", ""),
         ),
         "已签发督办单。",
@@ -376,14 +352,14 @@ def _docx(data: bytes, filename: str) -> HttpResponse:
 @require_POST
 def add_cycle(request, pk):
     plan = get_restricted_or_404(Plan.objects.all(), request.user, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.do_add_cycle(
             actor=request.user,
             plan=plan,
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
-            due=_date_or_none(request.POST.get("due")),
+            due=date_or_none(request.POST.get("due")),
             sections_only=bool(request.POST.get("sections_only")),
         ),
         "已新增报送周期。",
@@ -401,7 +377,7 @@ def create_county_plan(request, pk):
     if county is None:
         messages.error(request, "请选择县区应急管理部门。")
         return redirect(plan)
-    created = _run(
+    created = run_service(
         request,
         lambda: services.do_create_county_plan(actor=request.user, city_plan=plan, county=county),
         f"已为{county}对照制定计划。",
@@ -510,7 +486,7 @@ def import_upload(request):
         elif upload.size > 5 * 1024 * 1024:
             messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
         else:
-            session = _run(
+            session = run_service(
                 request,
                 lambda: services.do_start_import(
                     actor=request.user,
@@ -581,13 +557,13 @@ def import_map(request, pk):
     if not mapping:
         messages.error(request, "请至少为一个名称选择对应的机构。")
         return redirect(session)
-    _run(
+    run_service(
         request,
         lambda: services.do_update_import_mapping(
             actor=request.user,
             session=session,
             mapping=mapping,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "已按对应关系重新解析。",
     )
@@ -599,18 +575,18 @@ def import_map(request, pk):
 def import_confirm(request, pk):
     session = get_restricted_or_404(ImportSession.objects.all(), request.user, pk=pk)
     if request.POST.get("action") == "discard":
-        _run(
+        run_service(
             request,
             lambda: services.do_discard_import(actor=request.user, session=session),
             "已放弃本次导入,未做任何修改。",
         )
         return redirect("workplan:import")
-    result = _run(
+    result = run_service(
         request,
         lambda: services.do_confirm_import(
             actor=request.user,
             session=session,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         ),
         "已确认导入。",
     )
