@@ -44,3 +44,23 @@ def date_or_none(value):
         return date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+DOWNLOAD_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def download(data: bytes, filename: str):
+    """A generated file as an attachment, its Chinese name encoded per RFC 6266."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    ext = filename.rsplit(".", 1)[-1].lower()
+    response = HttpResponse(data, content_type=DOWNLOAD_TYPES.get(ext, "application/octet-stream"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

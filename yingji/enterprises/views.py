@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
-from yingji.core.webforms import run_service
+from yingji.core.webforms import download, run_service
 from yingji.geo.models import Region
 
 from . import importing, services
@@ -398,14 +397,7 @@ def questionnaires(request):
 
 @login_required
 def import_template(request):
-    response = HttpResponse(
-        importing.build_template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
-    )
-    return response
+    return download(importing.build_template(), "企业导入模板.xlsx")
 
 
 @login_required

@@ -14,7 +14,7 @@ from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.models import AuditEvent
 from yingji.core.permissions import can, get_restricted_or_404
 from yingji.core.views import record_extras
-from yingji.core.webforms import date_or_none, float_or_none
+from yingji.core.webforms import date_or_none, download, float_or_none
 from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
 from yingji.enterprises.selectors import visible_enterprises
 from yingji.geo.models import Region
@@ -280,18 +280,9 @@ def stats(request):
 
 @login_required
 def import_template(request):
-    from django.http import HttpResponse
-
     from .importing import build_template
 
-    response = HttpResponse(
-        build_template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        "attachment; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
-    )
-    return response
+    return download(build_template(), "隐患导入模板.xlsx")
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
-from yingji.core.webforms import run_service
+from yingji.core.webforms import download, run_service
 from yingji.enterprises.choices import SECTORS, TIERS
 from yingji.enterprises.models import Enterprise
 from yingji.geo.models import Region
@@ -520,22 +520,16 @@ def adjacent_mines_page(request):
 @login_required
 def ledger(request, pk, fmt):
     """一企一册: the enterprise's file as Excel or Word."""
-    from urllib.parse import quote
 
-    from django.http import Http404, HttpResponse
+    from django.http import Http404
 
     from .ledgers import ledger_docx, ledger_xlsx
 
     ent = _enterprise(request, pk)
     if fmt == "xlsx":
         data = ledger_xlsx(ent, request.user)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "docx":
         data = ledger_docx(ent, request.user)
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         raise Http404
-    response = HttpResponse(data, content_type=mime)
-    name = quote(f"{ent.name}-一企一册.{fmt}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return download(data, f"{ent.name}-一企一册.{fmt}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +13,7 @@ from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
-from yingji.core.webforms import date_or_none, int_or_none, run_service
+from yingji.core.webforms import date_or_none, download, int_or_none, run_service
 from yingji.orgs.models import Organisation
 
 from . import selectors, services
@@ -334,18 +333,7 @@ def notice_docx(request, pk):
         request.user,
         pk=pk,
     )
-    return _docx(build_notice_docx(notice), f"督办单-{notice.number}.docx")
-
-
-def _docx(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(build_notice_docx(notice), f"督办单-{notice.number}.docx")
 
 
 @login_required
@@ -600,19 +588,13 @@ def import_confirm(request, pk):
 
 @login_required
 def ledger_xlsx(request, pk):
-    from urllib.parse import quote
 
     from .documents import build_ledger_xlsx
 
     plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
     assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
     data = build_ledger_xlsx(plan, assignments.order_by("task__position", "organisation__path"))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"{plan.title}-任务分解台账.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return download(data, f"{plan.title}-任务分解台账.xlsx")
 
 
 @login_required
@@ -662,4 +644,4 @@ def progress_docx(request, pk):
     )
     assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
     data = build_progress_docx(plan, cycle, assignments, timezone.localdate())
-    return _docx(data, f"{plan.title}{cycle.name}工作落实情况报告.docx")
+    return download(data, f"{plan.title}{cycle.name}工作落实情况报告.docx")
