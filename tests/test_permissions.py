@@ -112,6 +112,29 @@ def test_write_outside_scope_is_undone(persona, ctx):
     assert org.pk and org.kind == "enterprise"
 
 
+def test_city_section_staff_register_enterprises_anywhere_but_not_bureau_units(persona, ctx):
+    from yingji.geo.models import Region
+
+    org = do_create_enterprise_org(
+        actor=persona("section"),
+        name="城关新登记的市级监管公司",
+        code="X-3",
+        region=Region.objects.get(code="620102"),
+    )
+    assert org.kind == "enterprise"
+    bureau_unit = Organisation.objects.get(code="LZYJJ-WHP")
+    assert not restrict(
+        Organisation.objects.filter(pk=bureau_unit.pk), persona("section"), "change"
+    ).exists()
+    with pytest.raises(NotPermitted):
+        do_create_enterprise_org(
+            actor=persona("leader"),
+            name="领导不登记企业",
+            code="X-4",
+            region=Region.objects.get(code="620102"),
+        )
+
+
 # --- web UI -------------------------------------------------------------------------------
 
 

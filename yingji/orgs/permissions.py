@@ -20,9 +20,11 @@ def organisation_q(scope, action: str, prefix: str = "") -> Q:
             return Q()
         return Q(**{f"{p}kind__in": PUBLIC_KINDS}) | in_jurisdiction | own_enterprise
     if action in ("add", "change"):
-        # County staff keep the enterprise organisations of their county; an enterprise user
-        # its own. The bureau's own structure is changed by administrators only.
-        return (Q(**{f"{p}kind": "enterprise"}) & in_jurisdiction) | own_enterprise
+        # County staff keep the enterprise organisations of their county, city section staff
+        # those of the whole city (they register and supervise city-tier enterprises, T3); an
+        # enterprise user its own. The bureau's own structure is changed by administrators only.
+        where = Q() if "city_staff" in scope.roles else in_jurisdiction
+        return (Q(**{f"{p}kind": "enterprise"}) & where) | own_enterprise
     return Q(pk__in=[])
 
 

@@ -64,7 +64,8 @@ def do_rename_organisation(
 
 
 def do_create_enterprise_org(*, actor, name: str, code: str, region, note: str = "", is_demo=False):
-    """County staff register an enterprise organisation in their jurisdiction."""
+    """County staff (in their jurisdiction) or city section staff register an enterprise
+    organisation."""
     name, code = (name or "").strip(), (code or "").strip()
     errors = {}
     if not name:

@@ -117,6 +117,14 @@ def test_county_staff_register_a_large_one_and_it_goes_to_the_city(persona, ctx)
     assert restrict(Enterprise.objects.filter(pk=ent.pk), persona("section"), "change").exists()
 
 
+def test_city_section_staff_register_a_city_tier_enterprise(persona, ctx):
+    ent = services.do_register_enterprise(
+        actor=persona("section"), data=enterprise_data("市级监管化工公司", "620102", scale="large")
+    )
+    assert ent.tier == "city" and ent.organisation.region.code == "620102"
+    assert restrict(Enterprise.objects.filter(pk=ent.pk), persona("section"), "change").exists()
+
+
 def test_county_staff_cannot_register_in_another_county(persona, ctx):
     with pytest.raises(NotPermitted):
         services.do_register_enterprise(
