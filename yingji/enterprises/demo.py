@@ -252,7 +252,7 @@ def plan(seed: int = SEED) -> list[dict]:
         r.code: r for r in Region.objects.filter(code__in=list(DISTRICTS)).defer("boundary")
     }
     shapes = {
-        r.code: shape(r.boundary)
+        r.code: shape(r.geometry)
         for r in Region.objects.filter(level="county", boundary__isnull=False)
     }
     prepared = {code: prep(geom) for code, geom in shapes.items()}

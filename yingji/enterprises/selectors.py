@@ -26,7 +26,11 @@ EXPIRY_WINDOW_DAYS = 60
 
 def visible_enterprises(user, action: str = "view"):
     return restrict(
-        Enterprise.objects.select_related("organisation", "region", "located_region"), user, action
+        Enterprise.objects.select_related("organisation", "region", "located_region").defer(
+            "region__boundary", "located_region__boundary"
+        ),
+        user,
+        action,
     )
 
 

@@ -10,7 +10,7 @@ def refresh_region_centroids() -> int:
 
     count = 0
     for region in Region.objects.filter(boundary__isnull=False, centroid_lon__isnull=True):
-        point = shape(region.boundary).representative_point()
+        point = shape(region.geometry).representative_point()
         region.centroid_lon, region.centroid_lat = round(point.x, 6), round(point.y, 6)
         region.save(update_fields=["centroid_lon", "centroid_lat"])
         count += 1

@@ -109,9 +109,10 @@ def load_boundaries(existing: dict[str, Region]) -> int:
         if region is None:
             continue
         geometry = feature["geometry"]
-        if region.boundary != geometry:
+        if region.geometry != geometry:
             centroid = shape(geometry).representative_point()
-            region.boundary = geometry
+            region.boundary = Region.encode_geometry(geometry)
+            region.__dict__.pop("geometry", None)
             region.centroid_lon, region.centroid_lat = round(centroid.x, 6), round(centroid.y, 6)
             region.save(update_fields=["boundary", "centroid_lon", "centroid_lat"])
         count += 1

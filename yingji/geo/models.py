@@ -1,6 +1,9 @@
 """Regions: the GB/T 2260 tree under the configured city, plus functional zones."""
 
+import json
+
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel, PathTreeMixin
@@ -29,7 +32,9 @@ class Region(PathTreeMixin, AuditedModel):
     )
     # Materialised path of codes, e.g. "/620100/620104/620104001/": subtree = path prefix.
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    boundary = models.JSONField(_("边界(GeoJSON,WGS84)"), null=True, blank=True)
+    # The GeoJSON geometry as text: decoded only when a boundary is needed (Region.geometry),
+    # not on every select_related("region") — county polygons are large.
+    boundary = models.TextField(_("边界(GeoJSON,WGS84)"), null=True, blank=True)  # noqa: DJ001 (null = none)
     centroid_lon = models.FloatField(null=True, blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
     note = models.CharField(_("说明"), max_length=255, blank=True)
@@ -38,6 +43,15 @@ class Region(PathTreeMixin, AuditedModel):
         ordering = ["code"]
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
+
+    @cached_property
+    def geometry(self) -> dict | None:
+        """The boundary as a GeoJSON geometry dict (None if the region has none)."""
+        return json.loads(self.boundary) if self.boundary else None
+
+    @staticmethod
+    def encode_geometry(geometry: dict) -> str:
+        return json.dumps(geometry, ensure_ascii=False, separators=(",", ":"))
 
     def __str__(self):
         return self.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from shapely import STRtree
@@ -26,7 +27,10 @@ def _get_index() -> tuple[STRtree, list[int]]:
     with _lock:
         if _index is None:
             rows = list(Region.objects.filter(boundary__isnull=False).values_list("pk", "boundary"))
-            _index = (STRtree([shape(b) for _, b in rows]), [pk for pk, _ in rows])
+            _index = (
+                STRtree([shape(json.loads(b)) for _, b in rows]),
+                [pk for pk, _ in rows],
+            )
         return _index
 
 
@@ -56,7 +60,7 @@ def boundaries_geojson(regions) -> dict:
                     "level": r.level,
                     "centroid": [r.centroid_lon, r.centroid_lat],
                 },
-                "geometry": r.boundary,
+                "geometry": r.geometry,
             }
             for r in regions
             if r.boundary

@@ -18,7 +18,11 @@ from .services import weights, workdays_overdue
 
 def visible_hazards(user, action: str = "view"):
     return restrict(
-        Hazard.objects.select_related("enterprise", "region", "enterprise__risk"), user, action
+        Hazard.objects.select_related(
+            "enterprise__organisation", "region", "enterprise__risk"
+        ).defer("region__boundary"),
+        user,
+        action,
     )
 
 

@@ -63,7 +63,7 @@ def visible_inspections(user, action: str = "view"):
     return restrict(
         Inspection.objects.select_related(
             "enterprise__organisation", "enterprise__region", "authority", "agency"
-        ),
+        ).defer("enterprise__region__boundary"),
         user,
         action,
     )

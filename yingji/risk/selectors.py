@@ -170,7 +170,7 @@ def district_features(user, filters: dict) -> dict:
             {
                 "type": "Feature",
                 "id": region.code,
-                "geometry": region.boundary,
+                "geometry": region.geometry,
                 "properties": {
                     "code": region.code,
                     "name": region.name,

@@ -18,7 +18,7 @@ def new_uscc(region_code: str = "620104") -> str:
 
 def point_in(code: str) -> tuple[float, float]:
     """A WGS84 point inside a district (its representative point)."""
-    p = shape(Region.objects.get(code=code).boundary).representative_point()
+    p = shape(Region.objects.get(code=code).geometry).representative_point()
     return round(p.x, 6), round(p.y, 6)
 
 

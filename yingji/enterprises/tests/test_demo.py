@@ -25,7 +25,7 @@ def test_about_300_demo_enterprises_all_marked_demo():
 
 
 def test_demo_coordinates_lie_in_their_district_and_usccs_are_valid():
-    shapes = {r.pk: shape(r.boundary) for r in Region.objects.filter(boundary__isnull=False)}
+    shapes = {r.pk: shape(r.geometry) for r in Region.objects.filter(boundary__isnull=False)}
     for ent in Enterprise.objects.filter(organisation__is_demo=True):
         region = ent.region if ent.region.boundary else ent.located_region
         assert shapes[region.pk].contains(Point(ent.lon, ent.lat)), ent
