@@ -322,3 +322,51 @@ def test_report_with_a_supporting_file_is_downloadable_by_who_sees_the_report(
     )
     assert "不支持的文件类型" in bad.content.decode()
     assert not ProgressReport.objects.filter(assignment=whp(demo_plan, "T11"), cycle=month).exists()
+
+
+def test_import_through_the_api_upload_map_confirm(as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = SEED.read_text(encoding="utf-8").replace("2022", "2038")
+    client = as_user("city_admin")
+    upload = SimpleUploadedFile("2038.txt", text.encode("utf-8"), content_type="text/plain")
+    made = client.post(
+        "/api/v1/workplan/imports", {"file": upload, "owner": "LZYJJ", "coordinator": "LZYJJ-ZHXT"}
+    )
+    assert made.status_code == 200, made.content
+    body = made.json()
+    assert body["state"] == "pending" and body["parsed"]["year"] == 2038
+    assert body["blocking"] == []
+    session_id = body["id"]
+    mapped = client.post(
+        f"/api/v1/workplan/imports/{session_id}/mapping",
+        json.dumps({"mapping": {"救灾和物资储备科": ["救灾和物资保障科"]}}),
+        content_type="application/json",
+    )
+    assert mapped.status_code == 200 and mapped.json()["mapping"]
+    done = client.post(
+        f"/api/v1/workplan/imports/{session_id}/confirm",
+        json.dumps({}),
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["changes"]["新增任务"] == 69
+    plan = client.get(f"/api/v1/workplan/plans/{done.json()['plan_id']}").json()
+    assert len(plan["tasks"]) == 69 and {c["kind"] for c in plan["cycles"]} == {
+        "half_year",
+        "annual",
+    }
+    again = client.post(
+        f"/api/v1/workplan/imports/{session_id}/confirm",
+        json.dumps({}),
+        content_type="application/json",
+    )
+    assert again.status_code == 409  # already confirmed
+    denied = as_user("section").post(
+        "/api/v1/workplan/imports",
+        {
+            "file": SimpleUploadedFile("x.txt", text.encode()),
+            "owner": "LZYJJ",
+            "coordinator": "LZYJJ-ZHXT",
+        },
+    )
+    assert denied.status_code == 403
