@@ -367,3 +367,32 @@ def issue_notice(request, assignment_id: int, payload: NoticeIn):
         "deadline": notice.deadline,
         "docx": f"/workplan/notices/{notice.pk}.docx",
     }
+
+
+@router.get("/workplan/plans/{plan_id}/ledger.xlsx", summary="任务分解台账(Excel,按权限)")
+def ledger_file(request, plan_id: int):
+    from yingji.core.webforms import download
+
+    from .documents import build_ledger_xlsx
+
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=plan_id)
+    assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
+    data = build_ledger_xlsx(plan, assignments.order_by("task__position", "organisation__path"))
+    return download(data, f"{plan.title}-任务分解台账.xlsx")
+
+
+@router.get("/workplan/plans/{plan_id}/report.docx", summary="半年度/年度工作落实情况报告(Word)")
+def report_file(request, plan_id: int, cycle: int):
+    from django.utils import timezone
+
+    from yingji.core.webforms import download
+
+    from .documents import build_progress_docx
+
+    plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=plan_id)
+    the_cycle = get_restricted_or_404(
+        ReportingCycle.objects.filter(plan=plan), request.user, pk=cycle
+    )
+    assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
+    data = build_progress_docx(plan, the_cycle, assignments, timezone.localdate())
+    return download(data, f"{plan.title}{the_cycle.name}工作落实情况报告.docx")

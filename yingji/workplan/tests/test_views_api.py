@@ -370,3 +370,28 @@ def test_import_through_the_api_upload_map_confirm(as_user):
         },
     )
     assert denied.status_code == 403
+
+
+def test_documents_through_the_api_with_a_token(demo_plan):
+    import io as _io
+
+    from django.test import Client
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from yingji.core.services import do_create_token
+
+    section = User.objects.get(username="whk_staff")
+    with actor_context(section, source="test"):
+        _token, key = do_create_token(actor=section, name="文档下载")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    ledger = client.get(f"/api/v1/workplan/plans/{demo_plan.pk}/ledger.xlsx")
+    assert ledger.status_code == 200 and "attachment" in ledger["Content-Disposition"]
+    sheet = load_workbook(_io.BytesIO(ledger.content)).active
+    units = {row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[2]}
+    assert units == {"危险化学品安全监督管理科"}  # only the section's own assignments
+    half = demo_plan.cycles.get(kind="half_year")
+    report = client.get(f"/api/v1/workplan/plans/{demo_plan.pk}/report.docx?cycle={half.pk}")
+    assert report.status_code == 200
+    assert "半年度" in "\n".join(p.text for p in Document(_io.BytesIO(report.content)).paragraphs)
+    assert Client().get(f"/api/v1/workplan/plans/{demo_plan.pk}/ledger.xlsx").status_code == 401
