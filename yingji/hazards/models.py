@@ -140,3 +140,18 @@ class HazardSettings(AuditedModel):
 
     def __str__(self):
         return "隐患治理设置"
+
+
+class HazardNumber(models.Model):
+    """The last number given to a hazard in a year (YH2026000123), taken under a row lock so
+    that two registrations never get the same number (bookkeeping; not audited)."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("隐患编号")
+        verbose_name_plural = _("隐患编号")
+
+    def __str__(self):
+        return f"{self.year}:{self.last}"

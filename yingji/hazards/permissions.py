@@ -14,7 +14,7 @@ from django.db.models import Q
 from yingji.core.permissions import Scope, jurisdiction_q, restricts
 from yingji.enterprises.permissions import enterprise_q
 
-from .models import Hazard, HazardSettings
+from .models import Hazard, HazardNumber, HazardSettings
 
 NOTHING = Q(pk__in=[])
 
@@ -44,3 +44,8 @@ def restrict_hazards(qs, scope: Scope, action):
 @restricts(HazardSettings)
 def restrict_settings(qs, scope: Scope, action):
     return qs if action == "view" else qs.none()
+
+
+@restricts(HazardNumber)
+def restrict_numbers(qs, scope: Scope, action):
+    return qs.none()  # bookkeeping only (administrators see everything anyway)

@@ -12,10 +12,9 @@ plan) before 整改中. Deadlines count working days (Chinese calendar)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yingji.core.audit import record_event
@@ -26,7 +25,7 @@ from yingji.standards import hazards as rules
 from yingji.standards.workdays import default_calendar
 
 from .choices import CATEGORIES, OPEN_STATES, SOURCES, STATE_LABELS
-from .models import Hazard, HazardSettings
+from .models import Hazard, HazardNumber, HazardSettings
 
 # action → (allowed from-states, to-state, who: "handler" = enterprise or regulator in scope
 # (change), "regulator" = approve)
@@ -113,6 +112,19 @@ def _evidence_count(hazard: Hazard) -> int:
 
 
 # --- register -------------------------------------------------------------------------------------
+
+
+def _next_code(year: int) -> str:
+    """YH + year + a 6-digit number, sequential per year (row lock on the year's counter)."""
+    try:
+        with transaction.atomic():  # the year's first hazard: two may race to make the row
+            HazardNumber.objects.get_or_create(year=year)
+    except IntegrityError:
+        pass
+    counter = HazardNumber.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"YH{year}{counter.last:06d}"
 
 
 def _is_hazchem(enterprise) -> bool:
@@ -202,7 +214,7 @@ def do_register_hazard(
         raise ValidationFailed(str(exc), details={"level": level, "criteria": criteria}) from exc
     with transaction.atomic():
         hazard = Hazard(
-            code=f"TMP-{uuid.uuid4().hex[:12]}",
+            code=_next_code(found_on.year),
             enterprise=enterprise,
             place=place if enterprise is None else "",
             region=region,
@@ -226,8 +238,6 @@ def do_register_hazard(
         if level == "major":
             hazard.reported_to_regulator_at = timezone.now()
         hazard.save()
-        hazard.code = f"YH{found_on:%Y}{hazard.pk:06d}"
-        hazard.save(update_fields=["code"])
         if not can(actor, hazard, "add"):
             raise NotPermitted("您无权为该企业或区域登记隐患。")
         _attach(actor, hazard, photos, "发现时照片")

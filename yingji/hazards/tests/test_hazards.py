@@ -283,6 +283,19 @@ def test_supervision_only_for_major_and_by_a_regulator():
     assert major.supervised and major.supervisor == bureau
 
 
+def test_codes_are_sequential_per_year_and_set_at_creation():
+    from yingji.core.models import ObjectChange
+
+    first, second = register(), register()
+    year = first.found_on.year
+    n1, n2 = int(first.code[6:]), int(second.code[6:])
+    assert first.code.startswith(f"YH{year}") and n2 == n1 + 1
+    changes = ObjectChange.objects.filter(
+        content_type__model="hazard", object_id=str(second.pk)
+    ).values_list("action", flat=True)
+    assert list(changes) == ["create"]  # no second write to fix up the number
+
+
 def test_bad_registration_says_what_is_wrong_and_saves_nothing():
     before = Hazard.objects.count()
     with pytest.raises(ValidationFailed) as info:
