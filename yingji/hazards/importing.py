@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, ValidationFailed
+from yingji.core.rows import RowError, apply_rows
 from yingji.enterprises.selectors import visible_enterprises
 
 from .choices import CATEGORIES, LEVELS, SOURCES
@@ -147,60 +148,44 @@ def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
 def do_import_hazards(*, actor, data: bytes, only_valid: bool = False) -> dict:
     """Register the rows. With any error and not only_valid: nothing is written."""
     rows, errors = parse_workbook(data)
-    bad_rows = {e["row"] for e in errors}
     enterprises = {
         e.uscc: e
         for e in visible_enterprises(actor, "change").filter(uscc__in=[r["uscc"] for r in rows])
     }
-    created = []
 
-    class _Rollback(Exception):
-        pass
+    def apply(row: dict) -> str:
+        enterprise = enterprises.get(row["uscc"])
+        if enterprise is None:
+            raise RowError(
+                LABELS["uscc"], f"找不到统一社会信用代码为“{row['uscc']}”且您有权管理的企业。"
+            )
+        hazard = do_register_hazard(
+            actor=actor,
+            enterprise=enterprise,
+            source=row["source"],
+            category=row["category"],
+            description=row["description"],
+            found_on=row["found_on"],
+            location=row["location"],
+            finder=row["finder"],
+            level=row["level"],
+            people_exposed=row["people_exposed"],
+        )
+        return hazard.code
 
-    try:
-        with transaction.atomic():
-            for row in rows:
-                if row["row"] in bad_rows:
-                    continue
-                enterprise = enterprises.get(row["uscc"])
-                if enterprise is None:
-                    errors.append(
-                        {
-                            "row": row["row"],
-                            "column": LABELS["uscc"],
-                            "message": f"找不到统一社会信用代码为“{row['uscc']}”且您有权管理的企业。",
-                        }
-                    )
-                    continue
-                try:
-                    with transaction.atomic():
-                        hazard = do_register_hazard(
-                            actor=actor,
-                            enterprise=enterprise,
-                            source=row["source"],
-                            category=row["category"],
-                            description=row["description"],
-                            found_on=row["found_on"],
-                            location=row["location"],
-                            finder=row["finder"],
-                            level=row["level"],
-                            people_exposed=row["people_exposed"],
-                        )
-                    created.append(hazard.code)
-                except DomainError as exc:
-                    details = getattr(exc, "details", {}) or {}
-                    column = next((LABELS[k] for k in details if k in LABELS), "")
-                    errors.append({"row": row["row"], "column": column, "message": exc.message})
-            if errors and not only_valid:
-                raise _Rollback
-            if created:
-                record_event(
-                    "hazards.imported",
-                    f"从 Excel 登记隐患 {len(created)} 条,有误 {len(errors)} 行",
-                    created=len(created),
-                    errors=len(errors),
-                )
-    except _Rollback:
-        created = []
-    errors.sort(key=lambda e: e["row"])
+    def column_of(exc: DomainError) -> str:
+        return next((LABELS[k] for k in exc.details or {} if k in LABELS), "")
+
+    with transaction.atomic():
+        codes, errors, kept = apply_rows(
+            rows, apply, errors=errors, only_valid=only_valid, column_of=column_of
+        )
+        created = codes if kept else []
+        if created:
+            record_event(
+                "hazards.imported",
+                f"从 Excel 登记隐患 {len(created)} 条,有误 {len(errors)} 行",
+                created=len(created),
+                errors=len(errors),
+            )
     return {"created": created, "errors": errors, "applied": bool(created) or not errors}

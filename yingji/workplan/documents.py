@@ -19,6 +19,7 @@ from django.utils import translation
 
 from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, ValidationFailed
+from yingji.core.rows import RowError, apply_rows
 
 from .choices import ASSIGNMENT_STATUSES, REPORTABLE_STATUSES
 from .models import Assignment, Part, ProgressReport
@@ -323,10 +324,6 @@ def read_ledger_xlsx(data: bytes) -> tuple[list[dict], list[dict]]:
     return rows, errors
 
 
-class _RollBack(Exception):
-    """Raised inside the import's transaction to undo it when rows have errors."""
-
-
 def _same_text(a: str, b: str) -> bool:
     return (
         _clean((a or "").replace("\r\n", "\n")).strip()
@@ -391,80 +388,55 @@ def do_import_ledger(*, actor, plan, cycle, data: bytes, only_valid: bool = Fals
         r.assignment_id: r
         for r in ProgressReport.objects.filter(cycle=cycle, assignment_id__in=assignments)
     }
-    counts = {"submitted": 0, "unchanged": 0}
-    errors = list(errors)
 
-    def apply():
-        for row in rows:
-            assignment = assignments.get(row["assignment_id"])
-            if assignment is None:
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": "分工编号",
-                        "message": f"分工编号 {row['assignment_id']} 不属于本计划"
-                        f"《{plan.title}》,请使用本计划导出的台账。",
-                    }
-                )
-                continue
-            if _unchanged(row, assignment, reports.get(assignment.pk)):
-                counts["unchanged"] += 1
-                continue
-            if row["status"] == "cancelled":
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": "完成状态",
-                        "message": f"“已取消”不能通过台账报送,应为:{_reportable_labels()};"
-                        "取消分工须由督办科室在系统中写明原因办理。",
-                    }
-                )
-                continue
-            percent = row["percent"]
-            if percent is None:
-                percent = 100 if row["status"] == "done" else assignment.percent
-            try:
-                with transaction.atomic():
-                    do_submit_report(
-                        actor=actor,
-                        assignment=assignment,
-                        cycle=cycle,
-                        reported_status=row["status"],
-                        percent=percent,
-                        narrative=row["narrative"],
-                    )
-            except DomainError as exc:
-                errors.append(
-                    {"row": row["row"], "column": _column_of(exc), "message": exc.message}
-                )
-                continue
-            counts["submitted"] += 1
+    def apply(row: dict) -> str:
+        assignment = assignments.get(row["assignment_id"])
+        if assignment is None:
+            raise RowError(
+                "分工编号",
+                f"分工编号 {row['assignment_id']} 不属于本计划《{plan.title}》,"
+                "请使用本计划导出的台账。",
+            )
+        if _unchanged(row, assignment, reports.get(assignment.pk)):
+            return "unchanged"
+        if row["status"] == "cancelled":
+            raise RowError(
+                "完成状态",
+                f"“已取消”不能通过台账报送,应为:{_reportable_labels()};"
+                "取消分工须由督办科室在系统中写明原因办理。",
+            )
+        percent = row["percent"]
+        if percent is None:
+            percent = 100 if row["status"] == "done" else assignment.percent
+        do_submit_report(
+            actor=actor,
+            assignment=assignment,
+            cycle=cycle,
+            reported_status=row["status"],
+            percent=percent,
+            narrative=row["narrative"],
+        )
+        return "submitted"
 
-    try:
-        with transaction.atomic():
-            apply()
-            if errors and not only_valid:
-                raise _RollBack
-            if counts["submitted"]:
-                record_event(
-                    "workplan.ledger_imported",
-                    f"导入《{plan.title}》任务分解台账({cycle.name}):报送 {counts['submitted']} 条,"
-                    f"未变化 {counts['unchanged']} 条,有误 {len(errors)} 条",
-                    target=plan,
-                    cycle=cycle.name,
-                    **counts,
-                    errors=len(errors),
-                )
-    except _RollBack:
-        errors.sort(key=lambda e: e["row"])
-        return {
-            "submitted": 0,
-            "unchanged": counts["unchanged"],
-            "errors": errors,
-            "applied": False,
+    with transaction.atomic():
+        outcomes, errors, kept = apply_rows(
+            rows, apply, errors=errors, only_valid=only_valid, column_of=_column_of
+        )
+        counts = {
+            "submitted": outcomes.count("submitted") if kept else 0,
+            "unchanged": outcomes.count("unchanged"),
         }
-    errors.sort(key=lambda e: e["row"])
-    return {**counts, "errors": errors, "applied": True}
+        if counts["submitted"]:
+            record_event(
+                "workplan.ledger_imported",
+                f"导入《{plan.title}》任务分解台账({cycle.name}):报送 {counts['submitted']} 条,"
+                f"未变化 {counts['unchanged']} 条,有误 {len(errors)} 条",
+                target=plan,
+                cycle=cycle.name,
+                **counts,
+                errors=len(errors),
+            )
+    return {**counts, "errors": errors, "applied": kept}
 
 
 # --- Word documents ---------------------------------------------------------------------------------
