@@ -159,6 +159,19 @@ class APIToken(AuditedModel):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def for_objects(self, model, pks):
+        """The live (not voided) attachments of the given records of one model."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in pks],
+            voided_at__isnull=True,
+        )
+
+    def for_object(self, instance):
+        return self.for_objects(type(instance), [instance.pk])
+
+
 class Attachment(AuditedModel):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64, db_index=True)
@@ -174,6 +187,8 @@ class Attachment(AuditedModel):
     )
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     void_reason = models.CharField(_("作废原因"), max_length=255, blank=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

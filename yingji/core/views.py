@@ -50,9 +50,7 @@ def record_extras(request, obj) -> dict:
         "history_url": reverse("core:history", args=args),
         "attach_url": reverse("core:add_attachment", args=args),
         "note_url": reverse("core:add_note", args=args),
-        "attachments": Attachment.objects.filter(
-            content_type=ct, object_id=str(obj.pk), voided_at__isnull=True
-        ),
+        "attachments": Attachment.objects.for_object(obj),
         "notes": Note.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
             "author"
         ),

@@ -100,15 +100,9 @@ def _attach(actor, hazard: Hazard, files, description: str) -> int:
 
 
 def _evidence_count(hazard: Hazard) -> int:
-    from django.contrib.contenttypes.models import ContentType
-
     from yingji.core.models import Attachment
 
-    return Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(Hazard),
-        object_id=str(hazard.pk),
-        voided_at__isnull=True,
-    ).count()
+    return Attachment.objects.for_object(hazard).count()
 
 
 # --- register -------------------------------------------------------------------------------------

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yingji.core.audit import history_for
 from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.models import AuditEvent
 from yingji.core.permissions import can, get_restricted_or_404
 from yingji.core.views import record_extras
-from yingji.core.webforms import date_or_none, download, float_or_none
+from yingji.core.webforms import (
+    date_or_none,
+    download,
+    float_or_none,
+    run_service,
+)
 from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
 from yingji.enterprises.selectors import visible_enterprises
 from yingji.geo.models import Region
@@ -23,7 +27,6 @@ from yingji.standards import hazards as rules
 
 from . import selectors, services
 from .choices import CATEGORIES, LEVELS, SOURCES, STATE_COLOURS, STATES
-from .models import Hazard
 
 HAZARD_SPEC = ListSpec(
     columns=[
@@ -122,9 +125,7 @@ def hazard_new(request):
 
 
 def _timeline(hazard):
-    return AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Hazard), object_id=str(hazard.pk)
-    ).order_by("time", "pk")
+    return history_for(hazard)[1].order_by("time", "pk")
 
 
 @login_required
@@ -162,13 +163,8 @@ def hazard_detail(request, pk):
 def _act(request, pk, fn, success: str):
     hazard = get_restricted_or_404(selectors.visible_hazards(request.user), request.user, pk=pk)
     version = request.POST.get("version")
-    try:
-        fn(hazard, int(version) if version else None)
-        messages.success(request, success)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except (TypeError, ValueError):
-        messages.error(request, "表单内容格式不正确,请刷新后重试。")
+    # a malformed version is refused by run_service (ValueError → "表单…格式不正确")
+    run_service(request, lambda: fn(hazard, int(version) if version else None), success)
     return redirect(hazard)
 
 

@@ -169,17 +169,13 @@ def report_events(reports) -> dict[str, list]:
 
 def report_attachments(reports) -> dict[str, list]:
     """Each report's supporting files (the reports were fetched through restrict() already)."""
-    from django.contrib.contenttypes.models import ContentType
-
     from yingji.core.models import Attachment
 
     if not reports:
         return {}
     grouped: dict[str, list] = defaultdict(list)
-    for att in Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(ProgressReport),
-        object_id__in=[str(r.pk) for r in reports],
-        voided_at__isnull=True,
-    ).order_by("pk"):
+    for att in Attachment.objects.for_objects(ProgressReport, [r.pk for r in reports]).order_by(
+        "pk"
+    ):
         grouped[att.object_id].append(att)
     return grouped
