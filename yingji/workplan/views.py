@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -65,10 +67,8 @@ def _plan_filter_choices(user):
 
 
 def _spec_with_plans(user) -> ListSpec:
-    spec = ListSpec(**{**ASSIGNMENT_SPEC.__dict__})
-    spec.filters = dict(ASSIGNMENT_SPEC.filters)
-    spec.filters["plan"] = Filter("计划", "task__plan_id", choices=_plan_filter_choices(user))
-    return spec
+    plan = Filter("计划", "task__plan_id", choices=_plan_filter_choices(user))
+    return replace(ASSIGNMENT_SPEC, filters={**ASSIGNMENT_SPEC.filters, "plan": plan})
 
 
 @login_required
