@@ -20,17 +20,22 @@ def load_reference_and_demo():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from yingji.core.testing import take_snapshot
+
     with django_db_blocker.unblock():
         load_reference_and_demo()
+        take_snapshot()
 
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """For transactional tests (their tables are emptied after each test)."""
+    """For transactional tests (their tables are emptied after each test): the reference and
+    demo data, restored from the session's snapshot rather than loaded again."""
+    from yingji.core.testing import restore_snapshot
     from yingji.geo.models import Region
 
     if not Region.objects.exists():
-        load_reference_and_demo()
+        restore_snapshot()
 
 
 PERSONAS = {
