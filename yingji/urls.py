@@ -1,7 +1,12 @@
+"""The project's URLs: the login pages, then every app's URLs as its AppConfig declares them
+(``url_prefix``, see yingji.core.hooks), then the admin and the API."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
+
+from yingji.core import hooks
 
 from . import views
 from .api import api
@@ -27,14 +32,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("orgs/", include("yingji.orgs.urls")),
-    path("regions/", include("yingji.geo.urls")),
-    path("workplan/", include("yingji.workplan.urls")),
-    path("enterprises/", include("yingji.enterprises.urls")),
-    path("risk/", include("yingji.risk.urls")),
-    path("hazards/", include("yingji.hazards.urls")),
-    path("inspections/", include("yingji.inspections.urls")),
-    path("", include("yingji.core.urls")),
+    *hooks.urlpatterns(),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,18 +1,11 @@
 """Demo data from every app, in INSTALLED_APPS order (foundation first). An app takes part by
-setting ``demo_loader = "<dotted path>"`` on its AppConfig; the loader must be idempotent and
-mark what it creates as demo (演示). The foundation never imports the domain apps: it only
-walks the app registry."""
+setting ``demo_loader = "<dotted path>"`` on its AppConfig (see yingji.core.hooks); the loader
+must be idempotent and mark what it creates as demo (演示). The foundation never imports the
+domain apps: it only walks the app registry."""
 
 from django.apps import apps
-from django.utils.module_loading import import_string
 
-
-def demo_loaders():
-    return [
-        (config.label, import_string(config.demo_loader))
-        for config in apps.get_app_configs()
-        if getattr(config, "demo_loader", None)
-    ]
+from .hooks import demo_loaders
 
 
 def run_demo_loaders(stdout=None) -> dict:

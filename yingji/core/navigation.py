@@ -1,30 +1,24 @@
-"""The navigation of all modules of the mission. A module whose app is not built yet is shown
-as not available (no link), never as a fake page."""
+"""The sidebar: every installed app's navigation entries (declared on its AppConfig, see
+``yingji.core.hooks``) that the user may open, plus the modules of the mission that are not
+built yet, shown as 未开放 (no link), never as a fake page."""
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, work-point tasks it serves, icon)
-MODULES = [
-    (_("工作要点督办"), "workplan:index", "T1–T68", "list-check"),
-    (_("企业档案"), "enterprises:index", "T3, T8–T10, T62", "building"),
-    (_("风险分级与风险图"), "risk:map", "T13, T15–T17", "exclamation-diamond"),
-    (_("隐患排查治理"), "hazards:index", "T10, T14–T18, T28", "tools"),
-    (_("执法检查"), "inspections:index", "T1–T3", "clipboard-check"),
-    (_("监测预警"), "warnings:index", "T20, T23, T35, T48", "broadcast"),
-    (_("应急资源一图一表"), "resources:index", "T30, T39, T45", "box-seam"),
-    (_("值班与应急响应"), "response:index", "T33, T34, T36", "telephone"),
-    (_("灾情报送"), "disasters:index", "T30", "cloud-lightning-rain"),
-    (_("预案与演练"), "plans:index", "T31, T32", "journal-text"),
-    (_("典型事故案例库"), "cases:index", "T50", "archive"),
-    (_("研判简报"), "reports:briefs", "T49", "graph-up"),
-    (_("指挥一张图"), "reports:dashboard", "T63", "map"),
-]
+from . import hooks
 
-FOUNDATION = [
-    (_("组织机构"), "orgs:list", "building-gear"),
-    (_("行政区划"), "geo:list", "geo-alt"),
-    (_("变更记录"), "core:audit", "clock-history"),
+# The mission's modules still to come: (app label, label, work-point tasks, icon, order).
+# An entry disappears as soon as an app with that label is installed and declares its own.
+PLANNED = [
+    ("monitoring", _("监测预警"), "T19–T25, T48, T65", "broadcast", 60),
+    ("warnings", _("预警信息发布"), "T23, T35, T48, T55", "megaphone", 61),
+    ("resources", _("应急资源一图一表"), "T30, T39, T41–T45, T58", "box-seam", 70),
+    ("response", _("值班与应急响应"), "T33–T36, T40, T63", "telephone", 80),
+    ("disasters", _("灾情报送"), "T26, T29, T30, T54", "cloud-lightning-rain", 90),
+    ("plans", _("预案与演练"), "T31, T32", "journal-text", 100),
+    ("cases", _("典型事故案例库"), "T50", "archive", 110),
+    ("reports", _("研判简报与指挥一张图"), "T11, T48, T49, T63", "graph-up", 120),
 ]
 
 
@@ -36,14 +30,28 @@ def _url(name: str) -> str | None:
 
 
 def navigation_for(request) -> dict:
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
         return {"modules": [], "foundation": []}
-    return {
-        "modules": [
-            {"label": label, "url": _url(name), "tasks": tasks, "icon": icon}
-            for label, name, tasks, icon in MODULES
-        ],
-        "foundation": [
-            {"label": label, "url": _url(name), "icon": icon} for label, name, icon in FOUNDATION
-        ],
-    }
+    groups: dict[str, list[dict]] = {"modules": [], "foundation": []}
+    for entry in hooks.navigation(user):
+        url = _url(entry.url)
+        if url is None:
+            continue
+        groups.setdefault(entry.group, []).append(
+            {
+                "label": entry.label,
+                "url": url,
+                "tasks": entry.tasks,
+                "icon": entry.icon,
+                "order": entry.order,
+            }
+        )
+    for label, name, tasks, icon, order in PLANNED:
+        if not apps.is_installed(f"yingji.{label}"):
+            groups["modules"].append(
+                {"label": name, "url": None, "tasks": tasks, "icon": icon, "order": order}
+            )
+    for entries in groups.values():
+        entries.sort(key=lambda e: e["order"])
+    return groups

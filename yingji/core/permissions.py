@@ -119,6 +119,66 @@ def get_restricted_or_404(queryset: QuerySet, user, action: str = "view", **look
     return obj
 
 
+# --- page rules ------------------------------------------------------------------------------
+# Whether a user may open a page or use a form at all (not which rows: that is restrict()). The
+# same named rule guards the view (@requires), hides the navigation entry, tab or button
+# (hooks ``allowed=``, the ``allows`` template filter) and is checked by the service.
+
+_rules: dict[str, Callable[[Scope], bool]] = {}
+
+
+def rule(name: str):
+    """Register a page rule: ``fn(scope) -> bool``; admins pass every rule."""
+
+    def decorator(fn):
+        if name in _rules and _rules[name] is not fn:
+            raise ImproperlyConfigured(f"page rule {name!r} registered twice")
+        _rules[name] = fn
+        return fn
+
+    return decorator
+
+
+def registered_rules() -> dict[str, Callable[[Scope], bool]]:
+    return dict(_rules)
+
+
+def allows(user, name: str) -> bool:
+    fn = _rules.get(name)
+    if fn is None:
+        raise ImproperlyConfigured(f"no page rule named {name!r}")
+    scope = scope_of(user)
+    if not scope.authenticated:
+        return False
+    return scope.is_admin or bool(fn(scope))
+
+
+def check_rule(user, name: str) -> None:
+    """For services: raise NotPermitted (HTTP 403) unless the rule allows the user."""
+    if not allows(user, name):
+        raise NotPermitted("您无权执行此操作。", details={"rule": name})
+
+
+def requires(name: str):
+    """View decorator: sign-in required, then the rule; otherwise 403."""
+    import functools
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allows(request.user, name):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.page_rule = name
+        return login_required(wrapped)
+
+    return decorator
+
+
 def public(fn):
     """Mark a restrict function as also applying to anonymous users (e.g. published warnings)."""
     fn.public = True

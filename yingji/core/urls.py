@@ -5,6 +5,8 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
+    path("search/", views.search, name="search"),
+    path("settings/", views.settings_index, name="settings"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path(

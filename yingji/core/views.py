@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from .audit import history_for, record_event
@@ -173,6 +173,32 @@ def revoke_token(request, pk):
     do_revoke_token(actor=request.user, token=token)
     messages.success(request, f"已撤销令牌“{token.name}”。")
     return redirect("core:tokens")
+
+
+@login_required
+def search(request):
+    """One search box over every module (each app's search provider, restricted)."""
+    from . import hooks
+
+    q = request.GET.get("q", "").strip()[:100]
+    results = hooks.search(request.user, q) if len(q) >= 2 else []
+    return render(request, "core/search.html", {"title": "全局搜索", "q": q, "results": results})
+
+
+@login_required
+def settings_index(request):
+    """Every app's settings pages the user may open."""
+    from . import hooks
+
+    pages = []
+    for page in hooks.settings_pages(request.user):
+        try:
+            pages.append(
+                {"label": page.label, "url": reverse(page.url), "description": page.description}
+            )
+        except NoReverseMatch:  # an app whose page is not routed: leave it out
+            continue
+    return render(request, "core/settings.html", {"title": "系统设置", "pages": pages})
 
 
 def error_403(request, exception=None):

@@ -96,3 +96,17 @@ def enterprise_summary(ent: Enterprise) -> dict:
         "is_demo": ent.is_demo,
         "url": ent.get_absolute_url(),
     }
+
+
+def search(user, q: str, limit: int = 10):
+    """Global search: enterprises the user may see, by name or 统一社会信用代码."""
+    from yingji.core.hooks import SearchHit
+
+    qs = (
+        visible_enterprises(user).select_related("organisation", "region").defer("region__boundary")
+    )
+    qs = qs.filter(Q(organisation__name__contains=q) | Q(uscc__iexact=q))
+    return [
+        SearchHit(e.name, e.get_absolute_url(), f"{e.get_sector_display()} · {e.region.name}")
+        for e in qs.order_by("organisation__name")[:limit]
+    ]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingji.core.permissions import restrict
+from yingji.risk import selectors as risk_selectors
 from yingji.standards import hazards as rules
 
 from .choices import OPEN_STATES
@@ -18,9 +19,9 @@ from .services import weights, workdays_overdue
 
 def visible_hazards(user, action: str = "view"):
     return restrict(
-        Hazard.objects.select_related(
-            "enterprise__organisation", "region", "enterprise__risk"
-        ).defer("region__boundary"),
+        Hazard.objects.select_related("enterprise__organisation", "region").defer(
+            "region__boundary"
+        ),
         user,
         action,
     )
@@ -31,17 +32,14 @@ def overdue_q(today: date | None = None) -> Q:
     return Q(state__in=("registered", "graded", "rectifying"), deadline__lt=today)
 
 
-def _colour(hazard: Hazard) -> str | None:
-    if not hazard.enterprise_id:
-        return None
-    risk = getattr(hazard.enterprise, "risk", None)
-    return (risk.colour or None) if risk is not None else None
-
-
-def score(hazard: Hazard, today: date, w=None) -> rules.PriorityScore:
+def score(hazard: Hazard, today: date, w=None, colours=None) -> rules.PriorityScore:
+    """The 一责三排 priority; ``colours`` maps enterprise ids to risk colours (risk selector)
+    and is looked up for this hazard's enterprise when not given."""
+    if colours is None:
+        colours = risk_selectors.colours_of([hazard.enterprise_id] if hazard.enterprise_id else [])
     return rules.priority(
         level=hazard.level,
-        colour=_colour(hazard),
+        colour=colours.get(hazard.enterprise_id) or None,
         days_overdue=workdays_overdue(hazard, today),
         people_exposed=hazard.people_exposed,
         repeat=hazard.repeat_of_id is not None,
@@ -60,7 +58,9 @@ def ranked_queue(user, today: date | None = None, region_code: str | None = None
     if region_code:
         qs = qs.filter(region__path__contains=f"/{region_code}/")
     w = weights()
-    rows = [(h, score(h, today, w)) for h in qs]
+    hazards = list(qs)
+    colours = risk_selectors.colours_of({h.enterprise_id for h in hazards if h.enterprise_id})
+    rows = [(h, score(h, today, w, colours)) for h in hazards]
     rows.sort(key=lambda r: (-r[1].total, r[0].deadline or date.max, r[0].pk))
     return rows
 
@@ -105,7 +105,7 @@ def open_hazard_features(user, filters: dict) -> dict:
     if filters.get("district"):
         qs = qs.filter(region__path__contains=f"/{filters['district']}/")
     if filters.get("colour") and filters["colour"] != "none":
-        qs = qs.filter(enterprise__risk__colour=filters["colour"])
+        qs = qs.filter(enterprise_id__in=risk_selectors.enterprises_coloured(filters["colour"]))
     features = []
     for h in qs.order_by("-level", "pk"):
         lon = h.lon if h.lon is not None else (h.enterprise.lon if h.enterprise_id else None)
@@ -135,3 +135,18 @@ def open_hazard_features(user, filters: dict) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def search(user, q: str, limit: int = 10):
+    """Global search: hazards the user may see, by number or description."""
+    from yingji.core.hooks import SearchHit
+
+    qs = visible_hazards(user).filter(Q(code__iexact=q) | Q(description__contains=q))
+    return [
+        SearchHit(
+            f"{h.code} {h.subject}",
+            h.get_absolute_url(),
+            f"{h.get_level_display()} · {h.get_state_display()} · {h.description[:30]}",
+        )
+        for h in qs.order_by("-found_on", "pk")[:limit]
+    ]

@@ -1,18 +1,23 @@
 from django.apps import AppConfig
 
+from yingji.core.hooks import MapLayer, Nav, SearchProvider
+
 
 class InspectionsConfig(AppConfig):
     name = "yingji.inspections"
     label = "inspections"
     verbose_name = "执法检查"
-    demo_loader = "yingji.inspections.demo.load_demo"
-    # A layer of the 安全生产风险图 (drawn by yingji.risk from any app's map_layers).
+    url_prefix = "inspections/"
+    api_router = "yingji.inspections.api.router"
+    navigation = [
+        Nav("执法检查", "inspections:index", icon="clipboard-check", tasks="T1–T3, T12", order=50)
+    ]
     map_layers = [
-        {
-            "key": "inspections",
-            "label": "近90天执法检查(蓝色方块)",
-            "url": "/api/v1/inspections/geojson",
-        }
+        MapLayer("inspections", "近90天执法检查(蓝色方块)", "/api/v1/inspections/geojson", order=40)
+    ]
+    demo_loader = "yingji.inspections.demo.load_demo"
+    search_providers = [
+        SearchProvider("inspections", "执法检查与案件", "yingji.inspections.selectors.search", 40)
     ]
 
     def ready(self):

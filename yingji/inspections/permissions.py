@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from yingji.core.permissions import Scope, restricts
+from yingji.core.permissions import Scope, restricts, rule
 from yingji.enterprises.permissions import enterprise_q
 
 from .models import CaseFile, Finding, Inspection, InspectionPlan, Overlap, PlanEntry
@@ -125,3 +125,10 @@ def _cases(qs, scope: Scope, action):
     if action in ("add", "change", "approve"):
         return qs.filter(authority_q(scope))
     return qs.none()
+
+
+@rule("inspections.open")
+def internal_user(scope: Scope) -> bool:
+    """执法检查 pages are for the regulators: an enterprise sees its own inspections from its
+    file, not the bureau's plans, overlaps or case lists."""
+    return bool(scope.roles - {"enterprise_user"})

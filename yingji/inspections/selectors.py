@@ -12,6 +12,7 @@ from django.db.models import Q
 from yingji.core.permissions import restrict, scope_of
 from yingji.enterprises.models import Enterprise
 from yingji.orgs.models import Organisation
+from yingji.risk import selectors as risk_selectors
 
 from .choices import ACTIVE_INSPECTION_STATES
 from .conf import overlap_window_days, visits_per_year
@@ -212,22 +213,20 @@ def plan_candidates(plan: InspectionPlan):
     return qs.filter(tier="city")
 
 
-def _colour(enterprise: Enterprise) -> str:
-    risk = getattr(enterprise, "risk", None)  # no EnterpriseRisk row yet → not graded
-    return risk.colour if risk is not None else ""
-
-
 def plan_proposals(plan: InspectionPlan) -> list[dict]:
     """The builder's proposed entries: every candidate not yet in the plan, with its risk
     colour, the configured number of visits per year (conf.visits_per_year) and their months.
     Highest risk first."""
     per_colour = visits_per_year()
     planned = set(plan.entries.exclude(state="cancelled").values_list("enterprise_id", flat=True))
-    candidates = [e for e in plan_candidates(plan).select_related("risk") if e.pk not in planned]
-    candidates.sort(key=lambda e: (COLOUR_ORDER.get(_colour(e), 9), e.region.code, e.name))
+    candidates = [e for e in plan_candidates(plan) if e.pk not in planned]
+    colours = risk_selectors.colours_of(e.pk for e in candidates)  # not graded yet → ""
+    candidates.sort(
+        key=lambda e: (COLOUR_ORDER.get(colours.get(e.pk, ""), 9), e.region.code, e.name)
+    )
     out = []
     for index, ent in enumerate(candidates):
-        colour = _colour(ent)
+        colour = colours.get(ent.pk, "")
         visits = per_colour.get(colour, per_colour[""])
         tier = "县级监管" if ent.tier == "county" else "市级监管"
         out.append(
@@ -257,7 +256,7 @@ def inspection_features(user, filters: dict, days: int = 90) -> dict:
     if filters.get("district"):
         qs = qs.filter(enterprise__region__code=filters["district"])
     if filters.get("colour") and filters["colour"] != "none":
-        qs = qs.filter(enterprise__risk__colour=filters["colour"])
+        qs = qs.filter(enterprise_id__in=risk_selectors.enterprises_coloured(filters["colour"]))
     latest: dict[int, Inspection] = {}
     counts: dict[int, int] = {}
     for insp in qs.order_by("enterprise_id", "-inspected_on", "-pk"):
@@ -284,3 +283,26 @@ def inspection_features(user, filters: dict, days: int = 90) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def search(user, q: str, limit: int = 10):
+    """Global search: inspections and case files the user may see, by number or enterprise."""
+    from yingji.core.hooks import SearchHit
+
+    hits = [
+        SearchHit(i.number, i.get_absolute_url(), f"执法检查 · {i.enterprise.name}")
+        for i in visible_inspections(user)
+        .filter(Q(number__iexact=q) | Q(enterprise__organisation__name__contains=q))
+        .select_related("enterprise__organisation")
+        .order_by("-pk")[:limit]
+    ]
+    hits += [
+        SearchHit(
+            c.number, c.get_absolute_url(), f"执法案件 · {c.enterprise.name} · {c.cause[:20]}"
+        )
+        for c in visible_cases(user)
+        .filter(Q(number__iexact=q) | Q(enterprise__organisation__name__contains=q))
+        .select_related("enterprise__organisation")
+        .order_by("-pk")[:limit]
+    ]
+    return hits[:limit]

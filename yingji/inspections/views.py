@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.models import Attachment
-from yingji.core.permissions import can, get_restricted_or_404, scope_of
+from yingji.core.permissions import allows, can, get_restricted_or_404
 from yingji.core.views import record_extras
 from yingji.core.webforms import int_or_none, run_service
 from yingji.enterprises.models import Enterprise
@@ -107,8 +107,7 @@ CASE_SPEC = ListSpec(
 
 
 def _internal_only(user):
-    scope = scope_of(user)
-    if not (scope.is_admin or scope.roles - {"enterprise_user"}):
+    if not allows(user, "inspections.open"):
         raise PermissionDenied
 
 

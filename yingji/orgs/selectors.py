@@ -19,3 +19,18 @@ def name_directory() -> dict:
         for g in OrgGroup.objects.prefetch_related("memberships")
     }
     return {"names": names, "aliases": aliases, "groups": groups}
+
+
+def search(user, q: str, limit: int = 10):
+    """Global search: organisations (and enterprises the user may see) by name, alias or code."""
+    from django.db.models import Q
+
+    from yingji.core.hooks import SearchHit
+    from yingji.core.permissions import restrict
+
+    qs = restrict(Organisation.objects.select_related("region").defer("region__boundary"), user)
+    qs = qs.filter(Q(name__contains=q) | Q(code__iexact=q) | Q(aliases__name__contains=q))
+    return [
+        SearchHit(o.name, o.get_absolute_url(), o.get_kind_display())
+        for o in qs.distinct().order_by("kind", "name")[:limit]
+    ]

@@ -86,6 +86,14 @@ def enterprise_features(user, filters: dict) -> dict:
             colour_hex=colour.hex if colour else "#8c8c8c",
             risk_reason=risk.reason if risk else "",
             card_url=f"/risk/enterprises/{ent.pk}/card/",
+            # the generic map-layer contract (yingji.core.hooks.MapLayer)
+            label=f"{ent.name}({colour.label if colour else '未评估'})",
+            style={
+                "symbol": "circle",
+                "size": 9,
+                "color": colour.hex if colour else "#8c8c8c",
+                "border": "#fff",
+            },
         )
         features.append(
             {
@@ -123,6 +131,13 @@ def hazard_features(user, filters: dict) -> dict:
                     "enterprise_id": ent.pk,
                     "enterprise_name": ent.name,
                     "url": unit.get_absolute_url(),
+                    "label": f"重大危险源 {unit.name}({ent.name},{unit.grade}级)",
+                    "style": {
+                        "symbol": "diamond",
+                        "size": 14,
+                        "color": "#7b3294",
+                        "border": "#fff",
+                    },
                 },
             }
         )
@@ -205,3 +220,19 @@ def adjacent_mines(user, *, distance_m: int | None = None) -> list[dict]:
                 pairs.append({"a": a, "b": b, "distance_m": round(d)})
     pairs.sort(key=lambda p: p["distance_m"])
     return pairs
+
+
+# --- for other apps: the risk colour without joining into this app's tables -----------------
+
+
+def colours_of(enterprise_ids) -> dict[int, str]:
+    """The risk colour of each enterprise ("" when not graded yet)."""
+    ids = list(enterprise_ids)
+    return dict(
+        EnterpriseRisk.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "colour")
+    )
+
+
+def enterprises_coloured(colour: str):
+    """The ids of the enterprises of one risk colour, as a subquery for other apps' filters."""
+    return EnterpriseRisk.objects.filter(colour=colour).values("enterprise_id")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yingji.core.hooks import map_layers
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
@@ -23,6 +24,7 @@ from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit, RiskColourChange
 from .selectors import adjacent_mines, diagnosis_due, district_index
 
 CHEMICAL_ROWS = 8
+OWN_LAYERS = ("enterprises", "units")
 
 
 def _colour(key: str):
@@ -52,23 +54,12 @@ def risk_map(request):
             "counties": counties,
             "index_rows": district_index(request.user, {}),
             "weights": services.current_settings().index_weights,
-            "extra_layers": extra_map_layers(),
+            # the layers other apps declare (this map draws its own enterprises and units)
+            "extra_layers": [
+                layer for layer in map_layers(request.user) if layer["key"] not in OWN_LAYERS
+            ],
         },
     )
-
-
-def extra_map_layers() -> list[dict]:
-    """Layers other apps add to the risk map (hazards, inspections, …): each app's AppConfig may
-    list ``map_layers`` = [{"key", "label", "url"}]; the URL answers GeoJSON points whose
-    properties carry ``label``, ``url`` and ``style`` ({"symbol", "size", "color", "border"}).
-    The risk app never imports those apps."""
-    from django.apps import apps
-
-    return [
-        dict(layer)
-        for config in apps.get_app_configs()
-        for layer in getattr(config, "map_layers", ())
-    ]
 
 
 def _panel_context(request, ent) -> dict:

@@ -13,7 +13,7 @@
 
 from django.db.models import Q
 
-from yingji.core.permissions import Scope, jurisdiction_q, restricts
+from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     Assignment,
@@ -30,7 +30,9 @@ from .models import (
 )
 
 
+@rule("workplan.open")
 def _internal(scope: Scope) -> bool:
+    """工作要点督办 is the bureaus' and departments' work: enterprises have no part in it."""
     return bool(scope.roles - {"enterprise_user"})
 
 

@@ -179,3 +179,19 @@ def report_attachments(reports) -> dict[str, list]:
     ):
         grouped[att.object_id].append(att)
     return grouped
+
+
+def search(user, q: str, limit: int = 10):
+    """Global search: the tasks of the plans the user may see, by number (T12) or text."""
+    from yingji.core.hooks import SearchHit
+
+    tasks = restrict(Task.objects.select_related("plan"), user)
+    ref = q.upper()
+    if ref.startswith("T") and ref[1:].isdigit():
+        tasks = tasks.filter(ref__iexact=ref)
+    else:
+        tasks = tasks.filter(text__contains=q)
+    return [
+        SearchHit(f"{t.ref} {t.text[:40]}", t.get_absolute_url(), t.plan.title)
+        for t in tasks.order_by("plan_id", "position")[:limit]
+    ]
