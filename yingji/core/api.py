@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -19,6 +19,7 @@ from .context import set_context_user
 from .errors import DomainError
 from .models import APIToken, ObjectChange, hash_token
 from .permissions import get_restricted_or_404, restrict, scope_of
+from .schemas import Input, text
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -52,6 +53,29 @@ def session_auth(request):
 AUTH = [TokenAuth(), session_auth]
 
 
+def _body_schema(request):
+    """The input schema of the endpoint that refused the request (for its field titles)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    cells = getattr(match.func, "__closure__", None) or ()
+    path_view = next(
+        (c.cell_contents for c in cells if hasattr(c.cell_contents, "operations")), None
+    )
+    for operation in getattr(path_view, "operations", []):
+        if request.method not in operation.methods:
+            continue
+        for model in getattr(operation, "models", []):
+            for info in model.model_fields.values():
+                annotation = info.annotation
+                if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+                    return annotation
+    return None
+
+
 def error(code: str, message: str, details: dict | None = None) -> dict:
     return {"code": code, "message": message, "details": details or {}}
 
@@ -81,16 +105,12 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _invalid(request, exc: NinjaValidationError):
-        fields = []
-        for item in exc.errors:
-            loc = ".".join(
-                str(x) for x in item.get("loc", ()) if x not in ("body", "query", "path")
-            )
-            fields.append({"field": loc, "message": item.get("msg", "")})
-        names = "、".join(f["field"] for f in fields if f["field"]) or "请求"
+        from .schemas import error_list, summary
+
+        fields = error_list(exc.errors, _body_schema(request))
         return api.create_response(
             request,
-            error("validation_error", f"输入有误:{names}。", {"errors": fields}),
+            error("validation_error", f"输入有误:{summary(fields)}", {"errors": fields}),
             status=422,
         )
 
@@ -156,9 +176,9 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-class TokenIn(Schema):
-    name: str
-    expires_at: datetime | None = None
+class TokenIn(Input):
+    name: text(100) = Field(title="令牌名称")
+    expires_at: datetime | None = Field(default=None, title="有效期至")
 
 
 class TokenCreated(TokenOut):

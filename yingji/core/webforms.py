@@ -1,5 +1,7 @@
-"""Small helpers every app's form-handling views share: run one service and turn its domain
-error into a message, and read optional numbers and dates from a POST."""
+"""Helpers every app's form-handling views share: parse the POST into the service's schema
+(yingji.core.schemas), run one service and turn its domain error into a message, the
+"POST → fetch restricted → one service with the version → redirect" action view, and file
+downloads."""
 
 from __future__ import annotations
 
@@ -23,6 +25,69 @@ def run_service(request, fn, success: str):
         return None
     messages.success(request, success)
     return True if result is None else result
+
+
+def form_input(request, schema):
+    """The POST as the service's typed input, or None after putting every field's Chinese
+    message on the page (the same messages the API gives)."""
+    from .schemas import parse_form, summary
+
+    parsed = parse_form(schema, request)
+    if not parsed.ok:
+        messages.error(request, summary(parsed.errors))
+        return None
+    return parsed.data
+
+
+def action_view(
+    *,
+    fetch,
+    call,
+    success,
+    schema=None,
+    action: str = "view",
+    redirect_to=None,
+):
+    """The recurring action view: POST only, signed in; fetch the record through restrict()
+    (404 outside the user's scope), parse the form with the service's schema, call one service,
+    show its message, redirect to the record (or ``redirect_to(obj, result)``).
+
+    ``fetch(user)`` returns the restricted queryset, ``call(user, obj, data)`` runs the service
+    (``data`` is the schema instance, or None without a schema) and ``success`` is the message
+    (or ``success(obj, data)``).
+
+        verify = action_view(
+            fetch=selectors.visible_hazards,
+            schema=VerifyIn,
+            call=lambda user, hazard, data: services.do_verify_hazard(
+                actor=user, hazard=hazard, passed=data.passed, opinion=data.opinion,
+                expected_version=data.version),
+            success=lambda hazard, data: "已验收销号。" if data.passed else "已退回整改。",
+        )
+    """
+    from django.contrib.auth.decorators import login_required
+    from django.shortcuts import redirect
+    from django.views.decorators.http import require_POST
+
+    from .permissions import get_restricted_or_404
+
+    @login_required
+    @require_POST
+    def view(request, pk, **kwargs):
+        obj = get_restricted_or_404(fetch(request.user), request.user, action, pk=pk)
+        data = None
+        if schema is not None:
+            data = form_input(request, schema)
+            if data is None:
+                return redirect(obj)
+        message = success(obj, data) if callable(success) else success
+        result = run_service(request, lambda: call(request.user, obj, data), message)
+        if redirect_to is not None and result is not None:
+            return redirect(redirect_to(obj, result))
+        return redirect(obj)
+
+    view.action_schema = schema
+    return view
 
 
 def int_or_none(value):
