@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -19,7 +19,7 @@ from .context import set_context_user
 from .errors import DomainError
 from .models import APIToken, ObjectChange, hash_token
 from .permissions import get_restricted_or_404, restrict, scope_of
-from .schemas import Input, text
+from .schemas import TokenIn
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -174,11 +174,6 @@ class TokenOut(Schema):
     last_used_at: datetime | None
     expires_at: datetime | None
     revoked_at: datetime | None
-
-
-class TokenIn(Input):
-    name: text(100) = Field(title="令牌名称")
-    expires_at: datetime | None = Field(default=None, title="有效期至")
 
 
 class TokenCreated(TokenOut):

@@ -23,10 +23,11 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
@@ -290,3 +291,15 @@ def file_response(kind: str, description: str = "生成的文件") -> dict:
             }
         }
     }
+
+
+# --- the core's own inputs (notes, tokens) ---------------------------------------------------
+
+
+class NoteIn(Input):
+    body: LongText = Field(title="备注", min_length=1)
+
+
+class TokenIn(Input):
+    name: text(100) = Field(default="", title="令牌名称")
+    expires_at: datetime | None = Field(default=None, title="有效期至")

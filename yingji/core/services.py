@@ -43,6 +43,8 @@ def do_create_token(*, actor, name: str, expires_at=None) -> tuple[APIToken, str
     name = (name or "").strip()[:100]
     if not name:
         raise ValidationFailed("令牌名称不能为空。", details={"field": "name"})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed("有效期应晚于当前时间。", details={"field": "expires_at"})
     key = APIToken.generate_key()
     with transaction.atomic():
         token = APIToken.objects.create(
@@ -84,3 +86,25 @@ def do_add_attachment(*, actor, target, upload, description: str = ""):
         att = add_attachment(actor=actor, target=target, upload=upload, description=description)
         record_event("core.attachment.added", f"为“{target}”上传附件“{att}”", target=target)
     return att
+
+
+def do_add_note(*, actor, target, body: str):
+    """A note (备注) on any record the actor may change; audited like every write."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Note
+    from .permissions import ensure_in_scope
+
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed("备注不能为空。", details={"field": "body"})
+    ensure_in_scope(actor, target, "change")
+    with transaction.atomic():
+        note = Note.objects.create(
+            content_type=ContentType.objects.get_for_model(type(target)),
+            object_id=str(target.pk),
+            body=body,
+            author=actor,
+        )
+        record_event("core.note.added", f"为“{target}”添加备注", target=target)
+    return note

@@ -7,19 +7,20 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from .audit import history_for, record_event
+from .audit import history_for
 from .errors import DomainError
 from .forms import AttachmentForm, NoteForm
 from .listing import Column, Filter, ListSpec, render_list
 from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange
 from .permissions import can, get_restricted_or_404, restrict
-from .services import do_add_attachment, do_create_token, do_revoke_token
+from .schemas import NoteIn, TokenIn
+from .services import do_add_attachment, do_add_note, do_create_token, do_revoke_token
+from .webforms import form_input, run_service, safe_next
 
 
 def record_for(user, app_label: str, model_name: str, pk: str, action: str = "view"):
@@ -65,22 +66,26 @@ def record_extras(request, obj) -> dict:
 def add_attachment(request, app_label, model_name, pk):
     obj = record_for(request.user, app_label, model_name, pk, "change")
     form = AttachmentForm(request.POST, request.FILES)
-    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    back = safe_next(request, _record_url(obj))
     if not form.is_valid():
         messages.error(request, "请选择要上传的文件。")
         return redirect(back)
-    try:
-        att = do_add_attachment(
+    run_service(
+        request,
+        lambda: do_add_attachment(
             actor=request.user,
             target=obj,
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    messages.success(request, f"已上传附件“{att}”。")
+        ),
+        "附件已上传。",
+    )
     return redirect(back)
+
+
+def _record_url(obj) -> str:
+    getter = getattr(obj, "get_absolute_url", None)
+    return getter() if getter else "/"
 
 
 @login_required
@@ -99,21 +104,15 @@ def download_attachment(request, pk):
 @login_required
 @require_POST
 def add_note(request, app_label, model_name, pk):
-    obj = record_for(request.user, app_label, model_name, pk, "view")
-    form = NoteForm(request.POST)
-    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if form.is_valid():
-        with transaction.atomic():
-            Note.objects.create(
-                content_type=ContentType.objects.get_for_model(type(obj)),
-                object_id=str(obj.pk),
-                body=form.cleaned_data["body"],
-                author=request.user,
-            )
-            record_event("core.note.added", f"为“{obj}”添加备注", target=obj)
-        messages.success(request, "备注已保存。")
-    else:
-        messages.error(request, "备注不能为空。")
+    obj = record_for(request.user, app_label, model_name, pk, "change")
+    back = safe_next(request, _record_url(obj))
+    data = form_input(request, NoteIn)
+    if data is not None:
+        run_service(
+            request,
+            lambda: do_add_note(actor=request.user, target=obj, body=data.body),
+            "备注已保存。",
+        )
     return redirect(back)
 
 
@@ -153,10 +152,19 @@ def audit_log(request):
 def tokens(request):
     new_key = None
     if request.method == "POST":
-        try:
-            _token, new_key = do_create_token(actor=request.user, name=request.POST.get("name", ""))
-        except DomainError:
-            messages.error(request, "请填写令牌名称(例如用途)。")
+        data = form_input(request, TokenIn)
+        if data is not None:
+            try:
+                _token, new_key = do_create_token(
+                    actor=request.user, name=data.name, expires_at=data.expires_at
+                )
+            except DomainError as exc:
+                messages.error(
+                    request,
+                    "请填写令牌名称(例如用途)。"
+                    if exc.details.get("field") == "name"
+                    else exc.message,
+                )
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(

@@ -90,6 +90,19 @@ def action_view(
     return view
 
 
+def safe_next(request, fallback: str = "/") -> str:
+    """Where to go back after a POST: the form's ``next`` or the Referer, only when it is a
+    path on this site (never another host: no open redirect)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return fallback
+
+
 def int_or_none(value):
     try:
         return int(value) if value not in (None, "") else None

@@ -3,6 +3,7 @@ from ninja import Router, Schema
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.permissions import get_restricted_or_404, restrict
+from yingji.core.schemas import FeatureCollection
 
 from .models import Region
 from .spatial import boundaries_geojson, locate
@@ -19,17 +20,13 @@ class RegionOut(Schema):
     parent_code: str | None
     centroid: list[float] | None = None
 
+    @staticmethod
+    def resolve_parent_code(obj):
+        return obj.parent.code if obj.parent_id else None
 
-def region_out(r: Region) -> dict:
-    return {
-        "code": r.code,
-        "name": r.name,
-        "level": r.level,
-        "code_system": r.code_system,
-        "is_functional_zone": r.is_functional_zone,
-        "parent_code": r.parent.code if r.parent_id else None,
-        "centroid": [r.centroid_lon, r.centroid_lat] if r.centroid_lon is not None else None,
-    }
+    @staticmethod
+    def resolve_centroid(obj):
+        return [obj.centroid_lon, obj.centroid_lat] if obj.centroid_lon is not None else None
 
 
 @router.get("/regions", response=list[RegionOut], summary="行政区划(可按层级、上级、名称筛选)")
@@ -40,17 +37,23 @@ def list_regions(
     q: str | None = None,
     limit: int = 2000,
 ):
-    qs = restrict(Region.objects.select_related("parent"), request.user)
+    qs = restrict(
+        Region.objects.select_related("parent").defer("boundary", "parent__boundary"), request.user
+    )
     if level:
         qs = qs.filter(level=level)
     if parent:
         qs = qs.filter(parent__code=parent)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
-    return [region_out(r) for r in qs.order_by("code")[: max(1, min(limit, 5000))]]
+    return qs.order_by("code")[: max(1, min(limit, 5000))]
 
 
-@router.get("/regions/boundaries", summary="县区边界(GeoJSON FeatureCollection, WGS84)")
+@router.get(
+    "/regions/boundaries",
+    response=FeatureCollection,
+    summary="县区边界(GeoJSON FeatureCollection, WGS84)",
+)
 def region_boundaries(request):
     qs = restrict(Region.objects.filter(boundary__isnull=False), request.user).order_by("code")
     return boundaries_geojson(qs)
@@ -68,11 +71,9 @@ def locate_point(request, lon: float, lat: float, crs: str = "wgs84"):
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationFailed("经纬度超出范围。", details={"lon": lon, "lat": lat})
     region = locate(lon, lat, crs)
-    return {"found": region is not None, "region": region_out(region) if region else None}
+    return {"found": region is not None, "region": region}
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="单个行政区划")
 def get_region(request, code: str):
-    return region_out(
-        get_restricted_or_404(Region.objects.select_related("parent"), request.user, code=code)
-    )
+    return get_restricted_or_404(Region.objects.select_related("parent"), request.user, code=code)

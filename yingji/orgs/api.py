@@ -1,11 +1,17 @@
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from yingji.core.permissions import get_restricted_or_404, restrict
 
 from .models import Organisation
+from .schemas import RenameIn
 from .services import do_rename_organisation
 
 router = Router(tags=["组织机构"])
+
+
+class AliasOut(Schema):
+    name: str
+    confirmed: bool
 
 
 class OrgOut(Schema):
@@ -13,29 +19,17 @@ class OrgOut(Schema):
     code: str
     name: str
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     parent_id: int | None
-    region_code: str
+    region_code: str = Field(alias="region.code")
     is_active: bool
     is_demo: bool
-    aliases: list[dict]
+    aliases: list[AliasOut]
     version: int
 
-
-def org_out(o: Organisation) -> dict:
-    return {
-        "id": o.pk,
-        "code": o.code,
-        "name": o.name,
-        "kind": o.kind,
-        "kind_label": o.get_kind_display(),
-        "parent_id": o.parent_id,
-        "region_code": o.region.code,
-        "is_active": o.is_active,
-        "is_demo": o.is_demo,
-        "aliases": [{"name": a.name, "confirmed": a.confirmed} for a in o.aliases.all()],
-        "version": o.version,
-    }
+    @staticmethod
+    def resolve_aliases(obj):
+        return list(obj.aliases.all())
 
 
 @router.get("/organisations", response=list[OrgOut], summary="组织机构(按权限过滤)")
@@ -49,21 +43,14 @@ def list_orgs(request, kind: str | None = None, region: str | None = None, q: st
         qs = qs.filter(region__path__contains=f"/{region}/")
     if q:
         qs = qs.filter(name__contains=q)
-    return [org_out(o) for o in qs.order_by("path")]
+    return qs.order_by("path")
 
 
 @router.get("/organisations/{org_id}", response=OrgOut, summary="单个组织机构")
 def get_org(request, org_id: int):
-    return org_out(
-        get_restricted_or_404(
-            Organisation.objects.select_related("region"), request.user, pk=org_id
-        )
+    return get_restricted_or_404(
+        Organisation.objects.select_related("region"), request.user, pk=org_id
     )
-
-
-class RenameIn(Schema):
-    name: str
-    version: int
 
 
 @router.post("/organisations/{org_id}/rename", response=OrgOut, summary="机构更名(原名保留为别名)")
@@ -75,4 +62,4 @@ def rename_org(request, org_id: int, payload: RenameIn):
         new_name=payload.name,
         expected_version=payload.version,
     )
-    return org_out(Organisation.objects.select_related("region").get(pk=org.pk))
+    return Organisation.objects.select_related("region").get(pk=org.pk)

@@ -1,15 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import get_restricted_or_404, restrict
 from yingji.core.views import record_extras
+from yingji.core.webforms import action_view
 
 from .choices import ORG_KINDS
 from .models import Membership, Organisation
+from .schemas import RenameIn
 from .services import do_rename_organisation
 
 ORG_SPEC = ListSpec(
@@ -59,21 +58,11 @@ def org_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def org_rename(request, pk):
-    org = get_restricted_or_404(Organisation.objects.all(), request.user, pk=pk)
-    try:
-        version = int(request.POST.get("version", "0"))
-        do_rename_organisation(
-            actor=request.user,
-            organisation=org,
-            new_name=request.POST.get("name", ""),
-            expected_version=version,
-        )
-        messages.success(request, "已更名,原名称保留为别名。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValueError:
-        messages.error(request, "表单已过期,请刷新后重试。")
-    return redirect("orgs:detail", pk=org.pk)
+org_rename = action_view(
+    fetch=lambda user: Organisation.objects.all(),
+    schema=RenameIn,
+    call=lambda user, org, data: do_rename_organisation(
+        actor=user, organisation=org, new_name=data.name, expected_version=data.version
+    ),
+    success="已更名,原名称保留为别名。",
+)
