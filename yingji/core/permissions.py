@@ -28,6 +28,7 @@ class Scope:
     user_id: int | None = None
     is_admin: bool = False
     read_all: bool = False  # city leadership and city bureau staff: read the whole city
+    read_only: bool = False  # every role the user has only reads (city leadership)
     roles: frozenset[str] = frozenset()
     org_ids: frozenset[int] = frozenset()  # organisations the user is a member of
     org_paths: tuple[str, ...] = ()  # their tree paths (for "my organisation and below")
@@ -93,6 +94,8 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         return fn(queryset, scope, action) if getattr(fn, "public", False) else queryset.none()
     if scope.is_admin:
         return queryset
+    if scope.read_only and action not in ("view", "export"):
+        return queryset.none()
     return fn(queryset, scope, action)
 
 

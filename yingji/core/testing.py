@@ -14,6 +14,8 @@ were 38 % of the suite).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
@@ -79,3 +81,19 @@ def restore_snapshot() -> None:
         models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed]
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+
+
+# --- permission cases (tests/test_permission_rules.py) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Denial:
+    """``persona`` (a key of conftest.PERSONAS) must not be able to ``action`` any of
+    ``rows()``; ``setup()`` may create the rows first (inside the test's transaction)."""
+
+    model: str  # "app_label.ModelName"
+    persona: str
+    action: str
+    rows: Callable[[], object]
+    why: str
+    setup: Callable[[], None] | None = None

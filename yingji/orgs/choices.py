@@ -24,3 +24,5 @@ ROLES = [
 ROLE_LABELS = dict(ROLES)
 # Roles that read the whole city (DESIGN §5).
 CITY_WIDE_ROLES = ("city_leader", "city_staff", "duty_officer")
+# Roles that only read (市局领导: 全市只读): restrict() grants them nothing but view and export.
+READ_ONLY_ROLES = frozenset({"city_leader"})

@@ -2,7 +2,7 @@
 
 from yingji.core.permissions import Scope
 
-from .choices import CITY_WIDE_ROLES
+from .choices import CITY_WIDE_ROLES, READ_ONLY_ROLES
 
 
 def compute_scope(user) -> Scope:
@@ -18,6 +18,7 @@ def compute_scope(user) -> Scope:
         user_id=user.pk,
         is_admin=user.is_superuser or "system_admin" in roles,
         read_all=bool(roles.intersection(CITY_WIDE_ROLES)),
+        read_only=bool(roles) and roles <= READ_ONLY_ROLES,
         roles=roles,
         org_ids=frozenset(m.organisation_id for m in memberships),
         org_paths=tuple(sorted({m.organisation.path for m in memberships})),

@@ -1,0 +1,21 @@
+"""Hand-written denials for regions (see tests/test_permission_rules.py)."""
+
+from yingji.core.testing import Denial
+
+
+def _regions():
+    from yingji.geo.models import Region
+
+    return Region.objects.filter(code__startswith="620104")
+
+
+DENIALS = [
+    Denial(
+        "geo.Region",
+        "county_a",
+        "change",
+        _regions,
+        "行政区划只有系统管理员可改,县区也不能改本区的",
+    ),
+    Denial("geo.Region", "enterprise", "delete", _regions, "企业不能删除行政区划"),
+]

@@ -1,0 +1,117 @@
+"""Hand-written denials for the workplan app (see tests/test_permission_rules.py)."""
+
+from yingji.core.testing import Denial
+
+XIGU = "西固区应急管理局"
+
+
+def _xigu_plan(model_path):
+    def rows():
+        from django.apps import apps
+
+        app_label, name, path = model_path
+        model = apps.get_model(app_label, name)
+        return model.objects.filter(**{f"{path}owner__name": XIGU})
+
+    return rows
+
+
+def _imports():
+    from yingji.workplan.models import ImportSession
+
+    return ImportSession.objects.all()
+
+
+def _make_contribution():
+    from django.contrib.auth import get_user_model
+
+    from yingji.core.context import actor_context
+    from yingji.orgs.models import Organisation
+    from yingji.workplan.models import Contribution, Task
+
+    user = get_user_model().objects.get(username="whk_staff")
+    task = Task.objects.filter(plan__owner__kind="bureau", cooperating__isnull=False).first()
+    with actor_context(user, source="test"):
+        Contribution.objects.create(
+            task=task,
+            cycle=task.plan.cycles.first(),
+            organisation=Organisation.objects.get(name="危险化学品安全监督管理科"),
+            narrative="配合开展危化品专项检查",
+            submitted_by=user,
+        )
+
+
+def _contributions():
+    from yingji.workplan.models import Contribution
+
+    return Contribution.objects.filter(narrative="配合开展危化品专项检查")
+
+
+def _city_notices():
+    from yingji.workplan.models import SupervisionNotice
+
+    return SupervisionNotice.objects.filter(assignment__task__plan__owner__kind="bureau")
+
+
+DENIALS = [
+    Denial(
+        "workplan.Contribution",
+        "enterprise",
+        "view",
+        _contributions,
+        "企业看不到配合情况",
+        _make_contribution,
+    ),
+    Denial(
+        "workplan.Contribution",
+        "county_a",
+        "change",
+        _contributions,
+        "县区不能改市局科室的配合情况",
+        _make_contribution,
+    ),
+    Denial("workplan.SupervisionNotice", "county_a", "view", _city_notices, "市局对科室的督办单"),
+    Denial(
+        "workplan.Plan",
+        "county_b",
+        "view",
+        _xigu_plan(("workplan", "Plan", "")),
+        "西固区的对照计划",
+    ),
+    Denial(
+        "workplan.Part",
+        "county_b",
+        "view",
+        _xigu_plan(("workplan", "Part", "plan__")),
+        "西固区计划的部分",
+    ),
+    Denial(
+        "workplan.Section",
+        "county_b",
+        "view",
+        _xigu_plan(("workplan", "Section", "part__plan__")),
+        "西固区计划的章节",
+    ),
+    Denial(
+        "workplan.Task",
+        "county_b",
+        "view",
+        _xigu_plan(("workplan", "Task", "plan__")),
+        "西固区计划的任务",
+    ),
+    Denial(
+        "workplan.ReportingCycle",
+        "county_b",
+        "change",
+        _xigu_plan(("workplan", "ReportingCycle", "plan__")),
+        "西固区计划的报送周期",
+    ),
+    Denial(
+        "workplan.Plan",
+        "section",
+        "change",
+        _xigu_plan(("workplan", "Plan", "")),
+        "市局业务科室不改县区计划",
+    ),
+    Denial("workplan.ImportSession", "enterprise", "view", _imports, "企业看不到工作要点导入"),
+]
