@@ -53,6 +53,24 @@ PATH_SAMPLES = {
 }
 
 
+def app_samples() -> tuple[dict, dict]:
+    """PARAM_MODELS and PATH_SAMPLES, plus what each app declares in its own
+    ``tests/api_samples.py`` (so that a new module brings its samples in its folder)."""
+    import importlib
+
+    params, paths = dict(PARAM_MODELS), dict(PATH_SAMPLES)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yingji."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.api_samples")
+        except ModuleNotFoundError:
+            continue
+        params.update(getattr(module, "PARAM_MODELS", {}))
+        paths.update(getattr(module, "PATH_SAMPLES", {}))
+    return params, paths
+
+
 @pytest.fixture(scope="module")
 def document():
     from yingji.api import api
@@ -99,8 +117,9 @@ def _sample(user, label, field="pk"):
 def fill(path: str, user) -> str | None:
     import re
 
+    param_models, path_samples = app_samples()
     values = {}
-    for name, value in PATH_SAMPLES.get(path, {}).items():
+    for name, value in path_samples.get(path, {}).items():
         if isinstance(value, tuple):
             value = _sample(user, *value)
         elif value is None:
@@ -110,9 +129,9 @@ def fill(path: str, user) -> str | None:
         values[name] = value
     for name in re.findall(r"{(\w+)}", path):
         if name not in values:
-            if name not in PARAM_MODELS:
+            if name not in param_models:
                 return None
-            values[name] = _sample(user, PARAM_MODELS[name])
+            values[name] = _sample(user, param_models[name])
     return path.format(**values)
 
 
@@ -151,7 +170,8 @@ def test_real_responses_match_the_openapi_document(document, as_user, persona, p
             failures.append(
                 f"GET {url}: {len(errors)} mismatches, first at {where}: {first.message[:200]}"
             )
-    assert not unsampled, "path parameters without a sample (add to PARAM_MODELS):\n" + "\n".join(
-        unsampled
+    assert not unsampled, (
+        "path parameters without a sample (add to the app's tests/api_samples.py):\n"
+        + "\n".join(unsampled)
     )
     assert not failures, "\n".join(failures)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "yingji.risk",
     "yingji.hazards",
     "yingji.inspections",
+    "yingji.calendars",
 ]
 
 MIDDLEWARE = [

@@ -37,10 +37,13 @@ def home(request):
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     changes = restrict(ObjectChange.objects.select_related("content_type"), user)
     jurisdiction = Region.objects.filter(path__in=scope.region_paths)
+    from yingji.core.hooks import dashboard_cards
+
     return render(
         request,
         "home.html",
         {
+            "cards": dashboard_cards(request),
             "scope": scope,
             "role_labels": [ROLE_LABELS.get(r, r) for r in sorted(scope.roles)],
             "jurisdiction": jurisdiction,
