@@ -27,6 +27,11 @@ PERSONAS = ["city_admin", "leader", "section", "county_a", "county_b", "enterpri
 EXTERNAL = re.compile(
     r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1|localhost)|url\(\s*["']?(?:https?:)?//"""
 )
+# An inline script or event handler would be blocked by the Content-Security-Policy (issue #10).
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=[\"']application/json)[^>]*>|\son[a-z]+\s*=\s*[\"']",
+    re.IGNORECASE,
+)
 SKIP_PREFIXES = ("admin/", "api/v1/", "i18n/", "jsi18n/", "accounts/logout/")
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -206,9 +211,13 @@ def test_every_get_route_renders_for_every_persona(as_user, persona, persona_nam
                 failures.append(f"{url}: {status}, the permission says {expected}")
         content_type = response.get("Content-Type", "")
         if status == 200 and content_type.startswith("text/html"):
-            found = EXTERNAL.search(response.content.decode())
+            html = response.content.decode()
+            found = EXTERNAL.search(html)
             if found:
                 failures.append(f"{url}: refers to another host ({found.group(0)})")
+            inline = INLINE_SCRIPT.search(html)
+            if inline:
+                failures.append(f"{url}: inline script, blocked by the CSP ({inline.group(0)})")
     assert not unsampled, (
         "routes without a sample (add one to the app's tests/route_samples.py):\n"
         + "\n".join(unsampled)

@@ -92,12 +92,14 @@
       var maxIndex = Math.max(1, Math.max.apply(null, districts.features.map(function (f) { return f.properties.index; })));
       document.getElementById('map-count').textContent = '企业 ' + ents.features.length + ' 家,重大危险源 ' + hazards.features.length + ' 个';
       chart.setOption({
+        // every text goes through yj.tooltip (escaped once, there): names and labels are user-written
         tooltip: {trigger: 'item', formatter: function (p) {
-          if (p.seriesType === 'map') { return p.name + '<br>区域风险指数:' + (p.value || 0); }
+          var tip = window.yj.tooltip;
+          if (p.seriesType === 'map') { return tip(p.name, '区域风险指数:' + (p.value || 0)); }
           var d = p.data.props;
-          if (p.seriesName === 'hazards') { return '重大危险源:' + d.enterprise_name + ' · ' + d.name + '<br>' + d.grade + ',R=' + d.R; }
-          if (p.seriesName.indexOf('layer:') === 0) { return d.label; }
-          return d.name + '<br>' + d.region_name + ' · ' + d.sector_label + ' · ' + d.tier_label + '<br>风险等级:' + d.colour_label;
+          if (p.seriesName === 'hazards') { return tip('重大危险源:' + d.enterprise_name + ' · ' + d.name, d.grade + ',R=' + d.R); }
+          if (p.seriesName.indexOf('layer:') === 0) { return tip(d.label); }
+          return tip(d.name, d.region_name + ' · ' + d.sector_label + ' · ' + d.tier_label, '风险等级:' + d.colour_label);
         }},
         visualMap: {min: 0, max: maxIndex, seriesIndex: 0, left: 10, bottom: 10, text: ['风险指数高', '低'],
           inRange: {color: ['#f4f7fb', '#f7d9a8', '#ef8a62', '#c8352b']}, calculable: true},

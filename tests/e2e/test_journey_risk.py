@@ -4,7 +4,7 @@ request to another host. Screenshots: test-artifacts/e2e-risk-*.png."""
 
 import pytest
 
-from .conftest import ARTIFACTS, login
+from .conftest import ARTIFACTS, login, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -23,9 +23,10 @@ def test_county_user_finds_a_red_enterprise_and_its_major_hazard(
     page.wait_for_selector("#risk-map[data-loaded] canvas")
     page.select_option("#f-colour", "red")
     page.select_option("#f-district", "620104")
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelectorAll('#map-list a').length > 0 && "
-        "Array.from(document.querySelectorAll('#map-list .badge')).every(b => b.textContent.startsWith('红'))"
+        "Array.from(document.querySelectorAll('#map-list .badge')).every(b => b.textContent.startsWith('红'))",
     )
     listed = page.inner_text("#map-list")
     assert target.name in listed
