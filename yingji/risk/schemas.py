@@ -34,7 +34,10 @@ def _split_categories(value):
 
 
 def _json_list(value):
-    """The settings page edits the LEC bands as JSON text; the API sends the list itself."""
+    """The settings page edits the LEC bands as JSON text (the form gives it as the one value
+    of a list field); the API sends the list itself."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        value = value[0]
     if not isinstance(value, str):
         return value
     if len(value) > MAX_LEC_JSON:
