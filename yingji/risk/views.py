@@ -44,6 +44,7 @@ def _colour(key: str):
 
 
 def _enterprises(user=None):
+    """The enterprises, restricted by the caller (an action view's ``fetch`` gets the user)."""
     return Enterprise.objects.select_related("organisation", "region")
 
 
