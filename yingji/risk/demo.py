@@ -121,28 +121,28 @@ def _unit_items(rng, sector):
     return items
 
 
+# (probability, answer key, value): a value that is a function of the generator is drawn
+ANSWER_ODDS = (
+    (0.5, "other_key_supervised_chemicals", lambda rng: rng.randint(1, 8)),
+    (0.4, "key_hazardous_processes", lambda rng: rng.randint(1, 3)),
+    (0.6, "class_a_buildings", lambda rng: rng.randint(1, 6)),
+    (0.5, "outside_chemical_park", True),
+    (0.2, "no_dual_power_supply", True),
+    (0.5, "missing_gas_detectors", lambda rng: rng.randint(1, 5)),
+    (0.3, "uncertified_principal_or_safety_manager", lambda rng: rng.randint(1, 2)),
+    (0.4, "no_registered_safety_engineer", True),
+    (0.2, "special_work_noncompliant", True),
+    (0.5, "standardization_grade", lambda rng: rng.choice(["二级", "三级"])),
+)
+UNIT_KIND_WORDS = ("罐", "库", "站")  # a unit named so is a storage unit
+
+
 def _answers(rng, force_red=False):
     answers = {}
-    if rng.random() < 0.5:
-        answers["other_key_supervised_chemicals"] = rng.randint(1, 8)
-    if rng.random() < 0.4:
-        answers["key_hazardous_processes"] = rng.randint(1, 3)
-    if rng.random() < 0.6:
-        answers["class_a_buildings"] = rng.randint(1, 6)
-    if rng.random() < 0.5:
-        answers["outside_chemical_park"] = True
-    if rng.random() < 0.2:
-        answers["no_dual_power_supply"] = True
-    if rng.random() < 0.5:
-        answers["missing_gas_detectors"] = rng.randint(1, 5)
-    if rng.random() < 0.3:
-        answers["uncertified_principal_or_safety_manager"] = rng.randint(1, 2)
-    if rng.random() < 0.4:
-        answers["no_registered_safety_engineer"] = True
-    if rng.random() < 0.2:
-        answers["special_work_noncompliant"] = True
-    if rng.random() < 0.5:
-        answers["standardization_grade"] = rng.choice(["二级", "三级"])
+    for odds, key, value in ANSWER_ODDS:
+        if rng.random() < odds:
+            answers[key] = value(rng) if callable(value) else value
+    # five years without an accident (a bonus), or else sometimes a fatal accident
     if rng.random() < 0.5:
         answers["no_accident_5y"] = True
     elif rng.random() < 0.15:
@@ -150,6 +150,123 @@ def _answers(rng, force_red=False):
     if force_red or rng.random() < 0.05:
         answers["special_work_operator_unqualified"] = True
     return answers
+
+
+def _units(erng, ent, journey: bool) -> list[tuple[MajorHazardUnit, list[dict]]]:
+    """The enterprise's GB 18218 units with their chemicals (hazardous chemicals and gas)."""
+    if ent.sector not in CHEMICALS or ent.status == "closed":
+        return []
+    out = []
+    for n in range(erng.randint(1, 2)):
+        items = _unit_items(erng, ent.sector)
+        population = erng.choice(POPULATIONS)
+        name = erng.choice(UNIT_NAMES[ent.sector]) + ("" if n == 0 else f"{n + 1}")
+        if journey and n == 0:
+            # the journey's enterprise: a 三级 major hazard source (county-tier)
+            name, population = "一号罐区", 60
+            items = [
+                {"substance": "液化石油气", "q_t": "200", "categories": ["W2"]},
+                {"substance": "汽油", "q_t": "160", "categories": ["W5.1"]},
+            ]
+        result = gb18218.evaluate_unit(items, population)
+        unit = MajorHazardUnit(
+            enterprise=ent,
+            name=name,
+            kind="storage" if any(w in name for w in UNIT_KIND_WORDS) else "production",
+            population_500m=population,
+            S=result.S,
+            R=result.R,
+            is_major=result.is_major,
+            grade=result.grade or "",
+            working=result.as_dict(),
+            evaluated_at=timezone.now(),
+        )
+        out.append((unit, items))
+    return out
+
+
+def _diagnosis(erng, ent, unit_grades, journey: bool, settings, today) -> Diagnosis | None:
+    """An operating hazardous-chemical enterprise's 2018 diagnosis (some time in 4 years)."""
+    if ent.sector not in HAZCHEM_SECTORS or ent.status != "operating":
+        return None
+    answers = {**_answers(erng, force_red=journey), "major_hazard_grades": unit_grades}
+    result = risk_grading.evaluate_diagnosis(answers)
+    assessed = today - datetime.timedelta(days=erng.randint(30, 4 * 365))
+    return Diagnosis(
+        enterprise=ent,
+        assessed_on=assessed,
+        assessor="演示评估机构",
+        answers=answers,
+        score=float(result.score),
+        colour=result.colour.key,
+        reason=result.reason[:1000],
+        working=result.as_dict(),
+        next_due=add_years(assessed, settings.reassess_years),
+    )
+
+
+def _point_values(erng, sector, settings):
+    """LEC (70 %; mines and fireworks often with C = 40) or LS values, evaluated."""
+    if erng.random() < 0.7:
+        L, E, C = erng.choice(LEC_L), erng.choice(LEC_E), erng.choice(LEC_C)
+        if sector in ("coal_mine", "non_coal_mine", "fireworks") and erng.random() < 0.4:
+            C = 40
+        r = lec.evaluate_lec(L, E, C, settings.lec_bands)
+        return r, {"method": "LEC", "L": L, "E": E, "C": C, "S": None, "value": r.D}
+    L, S = erng.randint(1, 5), erng.randint(1, 5)
+    r = lec.evaluate_ls(L, S, settings.ls_variant)
+    return r, {"method": "LS", "L": L, "E": None, "C": None, "S": S, "value": r.R}
+
+
+def _points(erng, ent, settings) -> list[RiskPoint]:
+    templates = POINTS.get(ent.sector) or POINTS["other"]
+    points = []
+    for name, hazard in erng.sample(templates, k=min(len(templates), erng.randint(1, 3))):
+        r, values = _point_values(erng, ent.sector, settings)
+        points.append(
+            RiskPoint(
+                enterprise=ent,
+                name=name,
+                location=name,
+                hazard=hazard,
+                colour=r.colour.key,
+                working=r.as_dict(),
+                controls="制定操作规程;设置安全警示标志;定期检查;配备应急器材。",
+                responsible=ent.safety_contact,
+                **values,
+            )
+        )
+    return points
+
+
+def _colours(todo, by_ent) -> tuple[list[EnterpriseRisk], list[RiskColourChange]]:
+    risks, changes = [], []
+    for ent in todo:
+        colour, reason = colour_from(by_ent[ent.pk]["diag"], by_ent[ent.pk]["points"])
+        risks.append(EnterpriseRisk(enterprise=ent, colour=colour, reason=reason))
+        if colour:
+            changes.append(
+                RiskColourChange(
+                    enterprise=ent,
+                    old_colour="",
+                    new_colour=colour,
+                    reason=f"演示数据初始评估:{reason}"[:1000],
+                )
+            )
+    return risks, changes
+
+
+def _chemicals(chem_rows) -> list[UnitChemical]:
+    return [
+        UnitChemical(
+            unit=unit,
+            substance=item["substance"],
+            q_t=Decimal(item["q_t"]),
+            categories=",".join(item.get("categories", [])),
+        )
+        for unit, items in chem_rows
+        for item in items
+    ]
 
 
 @transaction.atomic
@@ -169,121 +286,29 @@ def load_demo(seed: int = SEED) -> dict:
     if not todo:
         return {"enterprises": 0}
     today = timezone.localdate()
-    units, chem_rows, diagnoses, points = [], [], [], []
+    chem_rows, diagnoses, points = [], [], []
     grades: dict[int, str] = {}
     by_ent: dict[int, dict] = {}
     for ent in todo:
         # one generator per enterprise: the data of one does not depend on the others
         erng = random.Random(f"{seed}-{ent.organisation.code}")
         journey = ent.organisation.code == "DEMO-ENT-620104-01"
-        ent_units = []
-        if ent.sector in CHEMICALS and ent.status != "closed":
-            for n in range(erng.randint(1, 2)):
-                items = _unit_items(erng, ent.sector)
-                population = erng.choice(POPULATIONS)
-                name = erng.choice(UNIT_NAMES[ent.sector]) + ("" if n == 0 else f"{n + 1}")
-                if journey and n == 0:
-                    # the journey's enterprise: a 三级 major hazard source (county-tier)
-                    name, population = "一号罐区", 60
-                    items = [
-                        {"substance": "液化石油气", "q_t": "200", "categories": ["W2"]},
-                        {"substance": "汽油", "q_t": "160", "categories": ["W5.1"]},
-                    ]
-                result = gb18218.evaluate_unit(items, population)
-                unit = MajorHazardUnit(
-                    enterprise=ent,
-                    name=name,
-                    kind="storage"
-                    if "罐" in name or "库" in name or "站" in name
-                    else "production",
-                    population_500m=population,
-                    S=result.S,
-                    R=result.R,
-                    is_major=result.is_major,
-                    grade=result.grade or "",
-                    working=result.as_dict(),
-                    evaluated_at=timezone.now(),
-                )
-                units.append(unit)
-                ent_units.append(unit)
-                chem_rows.append((unit, items))
-        unit_grades = [u.grade for u in ent_units if u.is_major]
+        ent_units = _units(erng, ent, journey)
+        chem_rows.extend(ent_units)
+        unit_grades = [u.grade for u, _ in ent_units if u.is_major]
         grades[ent.pk] = next((g for g in GRADES if g in unit_grades), "")
-        diag = None
-        if ent.sector in HAZCHEM_SECTORS and ent.status == "operating":
-            answers = {**_answers(erng, force_red=journey), "major_hazard_grades": unit_grades}
-            result = risk_grading.evaluate_diagnosis(answers)
-            assessed = today - datetime.timedelta(days=erng.randint(30, 4 * 365))
-            diag = Diagnosis(
-                enterprise=ent,
-                assessed_on=assessed,
-                assessor="演示评估机构",
-                answers=answers,
-                score=float(result.score),
-                colour=result.colour.key,
-                reason=result.reason[:1000],
-                working=result.as_dict(),
-                next_due=add_years(assessed, settings.reassess_years),
-            )
+        diag = _diagnosis(erng, ent, unit_grades, journey, settings, today)
+        if diag is not None:
             diagnoses.append(diag)
-        ent_points = []
-        templates = POINTS.get(ent.sector) or POINTS["other"]
-        for name, hazard in erng.sample(templates, k=min(len(templates), erng.randint(1, 3))):
-            if erng.random() < 0.7:
-                L, E, C = erng.choice(LEC_L), erng.choice(LEC_E), erng.choice(LEC_C)
-                if (
-                    ent.sector in ("coal_mine", "non_coal_mine", "fireworks")
-                    and erng.random() < 0.4
-                ):
-                    C = 40
-                r = lec.evaluate_lec(L, E, C, settings.lec_bands)
-                values = {"method": "LEC", "L": L, "E": E, "C": C, "S": None, "value": r.D}
-            else:
-                L, S = erng.randint(1, 5), erng.randint(1, 5)
-                r = lec.evaluate_ls(L, S, settings.ls_variant)
-                values = {"method": "LS", "L": L, "E": None, "C": None, "S": S, "value": r.R}
-            point = RiskPoint(
-                enterprise=ent,
-                name=name,
-                location=name,
-                hazard=hazard,
-                colour=r.colour.key,
-                working=r.as_dict(),
-                controls="制定操作规程;设置安全警示标志;定期检查;配备应急器材。",
-                responsible=ent.safety_contact,
-                **values,
-            )
-            points.append(point)
-            ent_points.append(point)
+        ent_points = _points(erng, ent, settings)
+        points.extend(ent_points)
         by_ent[ent.pk] = {"diag": diag, "points": ent_points}
+    units = [unit for unit, _ in chem_rows]
     MajorHazardUnit.objects.bulk_create(units)
-    UnitChemical.objects.bulk_create(
-        [
-            UnitChemical(
-                unit=unit,
-                substance=item["substance"],
-                q_t=Decimal(item["q_t"]),
-                categories=",".join(item.get("categories", [])),
-            )
-            for unit, items in chem_rows
-            for item in items
-        ]
-    )
+    UnitChemical.objects.bulk_create(_chemicals(chem_rows))
     Diagnosis.objects.bulk_create(diagnoses)
     RiskPoint.objects.bulk_create(points)
-    risks, changes = [], []
-    for ent in todo:
-        colour, reason = colour_from(by_ent[ent.pk]["diag"], by_ent[ent.pk]["points"])
-        risks.append(EnterpriseRisk(enterprise=ent, colour=colour, reason=reason))
-        if colour:
-            changes.append(
-                RiskColourChange(
-                    enterprise=ent,
-                    old_colour="",
-                    new_colour=colour,
-                    reason=f"演示数据初始评估:{reason}"[:1000],
-                )
-            )
+    risks, changes = _colours(todo, by_ent)
     EnterpriseRisk.objects.bulk_create(risks)
     RiskColourChange.objects.bulk_create(changes)
     bulk_set_major_hazard_grades({pk: g for pk, g in grades.items() if g})

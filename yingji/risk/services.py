@@ -58,13 +58,12 @@ def do_update_risk_settings(*, actor, data: dict, expected_version: int | None) 
     except (ValueError, KeyError, TypeError) as exc:
         raise ValidationFailed(f"分级表无效:{exc}")
     if set(weights) != set(DEFAULT_INDEX_WEIGHTS) or any(
-        not isinstance(v, int | float) or v < 0 for v in weights.values()
+        not _is_number(v) or v < 0 for v in weights.values()
     ):
         raise ValidationFailed("区域风险指数权重须为红、橙、黄、蓝四项非负数值。")
-    try:
-        years = int(data.get("reassess_years", settings.reassess_years))
-        distance = int(data.get("adjacent_mine_m", settings.adjacent_mine_m))
-    except (TypeError, ValueError):
+    years = data.get("reassess_years", settings.reassess_years)
+    distance = data.get("adjacent_mine_m", settings.adjacent_mine_m)
+    if not _is_whole(years) or not _is_whole(distance):
         raise ValidationFailed("评估周期和相邻矿山距离须为整数。")
     if not (1 <= years <= 10) or distance < 0:
         raise ValidationFailed("评估周期应为1—10年,相邻矿山距离不能为负。")
@@ -77,6 +76,14 @@ def do_update_risk_settings(*, actor, data: dict, expected_version: int | None) 
         row.save()
         record_event("risk.settings.updated", "修改风险分级设置", target=row)
     return row
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # --- colour -----------------------------------------------------------------------------------
@@ -180,17 +187,14 @@ def evaluate_items(items: list[dict], population: int) -> gb18218.UnitEvaluation
 
 
 def _unit_fields(data: dict) -> tuple[str, str, int, list[dict]]:
-    name = str(data.get("name") or "").strip()
+    name = (data.get("name") or "").strip()
     kind = data.get("kind")
     if not name:
         raise ValidationFailed("单元名称不能为空。", details={"field": "name"})
     if kind not in dict(UNIT_KINDS):
         raise ValidationFailed("单元类型只能是生产单元或储存单元。", details={"field": "kind"})
-    try:
-        population = int(data.get("population_500m") or 0)
-        if population < 0:
-            raise ValueError
-    except (TypeError, ValueError):
+    population = data.get("population_500m", 0)
+    if not _is_whole(population) or population < 0:
         raise ValidationFailed(
             "厂区边界外500m范围内常住人口应为非负整数。", details={"field": "population_500m"}
         )
@@ -306,13 +310,8 @@ def do_record_diagnosis(
     typed in); the previous diagnosis is superseded; the next one is due after the period."""
     if not isinstance(answers, dict):
         raise ValidationFailed("评分表填报应为“规则键→取值”的对象。")
-    if isinstance(assessed_on, str):
-        try:
-            assessed_on = datetime.date.fromisoformat(assessed_on)
-        except ValueError:
-            raise ValidationFailed(
-                f"评估日期“{assessed_on}”无效。", details={"field": "assessed_on"}
-            )
+    if not isinstance(assessed_on, datetime.date):
+        raise ValidationFailed("请填写评估日期。", details={"field": "assessed_on"})
     if assessed_on > timezone.localdate():
         raise ValidationFailed("评估日期不能晚于今天。", details={"field": "assessed_on"})
     answers = {**answers, "major_hazard_grades": unit_grades(enterprise)}
@@ -381,34 +380,26 @@ def evaluate_point(method: str, values: dict, settings: RiskSettings | None = No
             )
         if method == "LS":
             return lec.evaluate_ls(
-                _int(values.get("L")), _int(values.get("S")), settings.ls_variant
+                _whole(values.get("L")), _whole(values.get("S")), settings.ls_variant
             )
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="risk_point_input")
     raise ValidationFailed("评价方法只能是 LEC 或 LS。", details={"field": "method"})
 
 
-def _int(value):
-    try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
-        return value
-    return int(number) if number.is_integer() else value
-
-
-def _float(value):
-    try:
-        return float(str(value).strip())
-    except (TypeError, ValueError):
-        return value
+def _whole(value):
+    """3.0 → 3 (the LS matrix takes whole numbers; the form's L is a number for LEC too)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def do_add_risk_point(*, actor, enterprise, data: dict) -> RiskPoint:
-    name = str(data.get("name") or "").strip()
+    name = (data.get("name") or "").strip()
     if not name:
         raise ValidationFailed("风险点名称不能为空。", details={"field": "name"})
     method = data.get("method")
-    values = {k: _float(data.get(k)) for k in ("L", "E", "C", "S")}
+    values = {k: data.get(k) for k in ("L", "E", "C", "S")}
     result = evaluate_point(method, values)
     if not can(actor, enterprise, "change"):
         raise NotPermitted("您无权为该企业登记风险点。")
@@ -416,8 +407,8 @@ def do_add_risk_point(*, actor, enterprise, data: dict) -> RiskPoint:
         point = RiskPoint.objects.create(
             enterprise=enterprise,
             name=name[:100],
-            location=str(data.get("location") or "")[:100],
-            hazard=str(data.get("hazard") or "")[:255],
+            location=(data.get("location") or "")[:100],
+            hazard=(data.get("hazard") or "")[:255],
             method=method,
             L=float(result.L),
             E=float(result.E) if method == "LEC" else None,
@@ -426,8 +417,8 @@ def do_add_risk_point(*, actor, enterprise, data: dict) -> RiskPoint:
             value=float(result.D if method == "LEC" else result.R),
             colour=result.colour.key,
             working=result.as_dict(),
-            controls=str(data.get("controls") or ""),
-            responsible=str(data.get("responsible") or "")[:50],
+            controls=data.get("controls") or "",
+            responsible=(data.get("responsible") or "")[:50],
         )
         record_event(
             "risk.point.created",

@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from yingji.core.hooks import map_layers
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
+from yingji.core.schemas import summary, validate
 from yingji.core.views import record_extras
-from yingji.core.webforms import download, run_service
+from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.enterprises.choices import SECTORS, TIERS
 from yingji.enterprises.models import Enterprise
 from yingji.geo.models import Region
-from yingji.standards import lec, risk_colours, risk_grading
+from yingji.standards import lec, risk_colours
 
 from . import services
 from .choices import COLOURS, METHODS, UNIT_KINDS
 from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit, RiskColourChange, RiskPoint
+from .schemas import (
+    CHEMICAL_ROWS,
+    DiagnosisIn,
+    PointIn,
+    SettingsIn,
+    UnitIn,
+    VoidIn,
+    diagnosis_form_data,
+    diagnosis_form_spec,
+    unit_form_data,
+)
 from .selectors import adjacent_mines, diagnosis_due, district_index
 
-CHEMICAL_ROWS = 8
 OWN_LAYERS = ("enterprises", "units")
 
 
@@ -31,10 +43,24 @@ def _colour(key: str):
     return risk_colours.get(key) if key else None
 
 
+def _enterprises(user=None):
+    """The enterprises, restricted by the caller (an action view's ``fetch`` gets the user)."""
+    return Enterprise.objects.select_related("organisation", "region")
+
+
 def _enterprise(request, pk, action="view"):
-    return get_restricted_or_404(
-        Enterprise.objects.select_related("organisation", "region"), request.user, action, pk=pk
-    )
+    return get_restricted_or_404(_enterprises(), request.user, action, pk=pk)
+
+
+def _create(request, schema, form_data: dict, call, success: str):
+    """A form that is not one field per input (see schemas.*_form_data): validated with the
+    service's schema (the Chinese field messages are the API's), then ``call(data)`` runs the
+    one service. The created record, or None after showing what was wrong."""
+    parsed = validate(schema, form_data)
+    if not parsed.ok:
+        messages.error(request, summary(parsed.errors))
+        return None
+    return run_service(request, lambda: call(parsed.data), success)
 
 
 # --- map -----------------------------------------------------------------------------------
@@ -150,22 +176,17 @@ def unit_detail(request, pk):
     )
 
 
-def _chemicals_from_post(post) -> list[dict]:
-    rows = []
-    for i in range(CHEMICAL_ROWS):
-        substance = post.get(f"substance_{i}", "").strip()
-        q = post.get(f"q_{i}", "").strip()
-        if not substance and not q:
-            continue
-        rows.append(
-            {
-                "substance": substance,
-                "q_t": q,
-                "categories": post.get(f"categories_{i}", ""),
-                "beta_category": post.get(f"beta_{i}", "").strip(),
-            }
-        )
-    return rows
+def _unit_rows(values) -> list[dict]:
+    return [
+        {
+            "i": i,
+            "substance": values.get(f"substance_{i}", ""),
+            "q": values.get(f"q_{i}", ""),
+            "categories": values.get(f"categories_{i}", ""),
+            "beta": values.get(f"beta_{i}", ""),
+        }
+        for i in range(CHEMICAL_ROWS)
+    ]
 
 
 @login_required
@@ -173,19 +194,16 @@ def unit_add(request, pk):
     ent = _enterprise(request, pk, "change")
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        data = {
-            "name": request.POST.get("name", ""),
-            "kind": request.POST.get("kind", ""),
-            "population_500m": request.POST.get("population_500m", "0"),
-            "chemicals": _chemicals_from_post(request.POST),
-        }
-        unit = None
-
-        def create():
-            nonlocal unit
-            unit = services.do_create_unit(actor=request.user, enterprise=ent, data=data)
-
-        if run_service(request, create, "辨识单元已登记,计算过程见下。"):
+        unit = _create(
+            request,
+            UnitIn,
+            unit_form_data(request.POST),
+            lambda data: services.do_create_unit(
+                actor=request.user, enterprise=ent, data=data.model_dump()
+            ),
+            "辨识单元已登记,计算过程见下。",
+        )
+        if unit:
             return redirect(unit)
     return render(
         request,
@@ -194,94 +212,41 @@ def unit_add(request, pk):
             "title": "登记重大危险源辨识单元",
             "enterprise": ent,
             "kinds": UNIT_KINDS,
-            "rows": [
-                {
-                    "i": i,
-                    "substance": values.get(f"substance_{i}", ""),
-                    "q": values.get(f"q_{i}", ""),
-                    "categories": values.get(f"categories_{i}", ""),
-                    "beta": values.get(f"beta_{i}", ""),
-                }
-                for i in range(CHEMICAL_ROWS)
-            ],
+            "rows": _unit_rows(values),
             "values": values,
         },
     )
 
 
-@login_required
-@require_POST
-def unit_void(request, pk):
-    unit = get_restricted_or_404(MajorHazardUnit.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_void_unit(
-            actor=request.user, unit=unit, reason=request.POST.get("reason", "")
-        ),
-        "辨识单元已作废。",
-    )
-    return redirect(unit)
+unit_void = action_view(
+    fetch=lambda user: MajorHazardUnit.objects.all(),
+    schema=VoidIn,
+    call=lambda user, unit, data: services.do_void_unit(actor=user, unit=unit, reason=data.reason),
+    success="辨识单元已作废。",
+)
 
 
 # --- diagnosis -----------------------------------------------------------------------------
-
-
-def diagnosis_form_spec() -> dict:
-    table = risk_grading.load_table()
-    items = []
-    for item in table["items"]:
-        rules = [r for r in item["rules"] if r["key"] != "major_hazard_grades"]
-        if rules:
-            items.append(
-                {
-                    "category": item["category"],
-                    "name": item["name"],
-                    "weight": item["weight"],
-                    "rules": rules,
-                }
-            )
-    red = [{"key": k, **v} for k, v in table["red_line_inputs"].items() if not k.startswith("_")]
-    return {"items": items, "red_inputs": red}
-
-
-def _answers_from_post(post) -> dict:
-    answers = {}
-    spec = diagnosis_form_spec()
-    rules = [r for item in spec["items"] for r in item["rules"]] + spec["red_inputs"]
-    for rule in rules:
-        key, kind = rule["key"], rule["type"]
-        raw = post.get(key, "").strip()
-        if kind == "flag":
-            if raw:
-                answers[key] = True
-        elif kind == "count":
-            if raw and raw != "0":
-                try:
-                    answers[key] = int(raw)
-                except ValueError:
-                    answers[key] = raw  # the standard function reports it in Chinese
-        elif kind == "choice" and raw:
-            answers[key] = raw
-    return answers
 
 
 @login_required
 def diagnosis_add(request, pk):
     ent = _enterprise(request, pk, "approve")
     if request.method == "POST":
-        diag = None
-
-        def create():
-            nonlocal diag
-            diag = services.do_record_diagnosis(
+        diag = _create(
+            request,
+            DiagnosisIn,
+            diagnosis_form_data(request.POST),
+            lambda data: services.do_record_diagnosis(
                 actor=request.user,
                 enterprise=ent,
-                assessed_on=request.POST.get("assessed_on", ""),
-                assessor=request.POST.get("assessor", ""),
-                answers=_answers_from_post(request.POST),
-            )
-
-        if run_service(request, create, "评估诊断已登记。"):
+                assessed_on=data.assessed_on,
+                assessor=data.assessor,
+                answers=data.answers,
+            ),
+            "评估诊断已登记。",
+        )
+        if diag:
             return redirect(diag)
     return render(
         request,
@@ -315,18 +280,14 @@ def diagnosis_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def diagnosis_void(request, pk):
-    diag = get_restricted_or_404(Diagnosis.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_void_diagnosis(
-            actor=request.user, diagnosis=diag, reason=request.POST.get("reason", "")
-        ),
-        "评估诊断已作废。",
-    )
-    return redirect(diag)
+diagnosis_void = action_view(
+    fetch=lambda user: Diagnosis.objects.all(),
+    schema=VoidIn,
+    call=lambda user, diag, data: services.do_void_diagnosis(
+        actor=user, diagnosis=diag, reason=data.reason
+    ),
+    success="评估诊断已作废。",
+)
 
 
 @login_required
@@ -390,45 +351,23 @@ def point_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def point_add(request, pk):
-    ent = _enterprise(request, pk)
-    data = {
-        k: request.POST.get(k, "")
-        for k in (
-            "name",
-            "location",
-            "hazard",
-            "method",
-            "L",
-            "E",
-            "C",
-            "S",
-            "controls",
-            "responsible",
-        )
-    }
-    run_service(
-        request,
-        lambda: services.do_add_risk_point(actor=request.user, enterprise=ent, data=data),
-        "风险点已登记。",
-    )
-    return redirect(ent)
+point_add = action_view(
+    fetch=_enterprises,
+    schema=PointIn,
+    call=lambda user, ent, data: services.do_add_risk_point(
+        actor=user, enterprise=ent, data=data.model_dump()
+    ),
+    success="风险点已登记。",
+)
 
-
-@login_required
-@require_POST
-def point_void(request, pk):
-    point = get_restricted_or_404(RiskPoint.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_void_risk_point(
-            actor=request.user, point=point, reason=request.POST.get("reason", "")
-        ),
-        "风险点已作废。",
-    )
-    return redirect(point)
+point_void = action_view(
+    fetch=lambda user: RiskPoint.objects.all(),
+    schema=VoidIn,
+    call=lambda user, point, data: services.do_void_risk_point(
+        actor=user, point=point, reason=data.reason
+    ),
+    success="风险点已作废。",
+)
 
 
 CHANGE_SPEC = ListSpec(
@@ -455,36 +394,18 @@ def colour_changes(request):
 def settings_page(request):
     settings = services.current_settings()
     if request.method == "POST":
-        import json
-
-        try:
-            data = {
-                "lec_bands": json.loads(request.POST.get("lec_bands", "[]")),
-                "ls_variant": request.POST.get("ls_variant", "A"),
-                "index_weights": {
-                    k: float(request.POST.get(f"w_{k}", "0"))
-                    for k in ("red", "orange", "yellow", "blue")
-                },
-                "reassess_years": request.POST.get("reassess_years", "3"),
-                "adjacent_mine_m": request.POST.get("adjacent_mine_m", "2000"),
-            }
-        except (ValueError, TypeError):
-            messages.error(request, "LEC分级表须为JSON数组,权重须为数值。")
-            return redirect("risk:settings")
-        try:
-            version = int(request.POST.get("version")) if settings.pk else None
-        except (TypeError, ValueError):
-            version = None
-        run_service(
-            request,
-            lambda: services.do_update_risk_settings(
-                actor=request.user, data=data, expected_version=version
-            ),
-            "设置已保存(已有风险点的等级不变;新的评价按新设置)。",
-        )
+        data = form_input(request, SettingsIn)
+        if data is not None:
+            run_service(
+                request,
+                lambda: services.do_update_risk_settings(
+                    actor=request.user,
+                    data=data.changes(),
+                    expected_version=data.version if settings.pk else None,
+                ),
+                "设置已保存(已有风险点的等级不变;新的评价按新设置)。",
+            )
         return redirect("risk:settings")
-    import json
-
     return render(
         request,
         "risk/settings.html",

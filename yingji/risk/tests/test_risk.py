@@ -222,7 +222,7 @@ def test_lec_bands_are_configurable(persona, ctx):
     point = services.do_add_risk_point(
         actor=persona("enterprise"),
         enterprise=ent,
-        data={"name": "装车台", "method": "LEC", "L": "10", "E": "1", "C": "7"},
+        data={"name": "装车台", "method": "LEC", "L": 10, "E": 1, "C": 7},
     )
     assert point.value == 70 and point.colour == "blue"  # default: 70 < D ≤ 160 is 黄
     bands = services.current_settings().lec_bands
@@ -236,7 +236,7 @@ def test_lec_bands_are_configurable(persona, ctx):
     point2 = services.do_add_risk_point(
         actor=persona("enterprise"),
         enterprise=ent,
-        data={"name": "装车台2", "method": "LEC", "L": "10", "E": "1", "C": "7"},
+        data={"name": "装车台2", "method": "LEC", "L": 10, "E": 1, "C": 7},
     )
     assert point2.colour == "yellow"
 
@@ -245,7 +245,7 @@ def test_ls_variant_setting(persona, ctx):
     point = services.do_add_risk_point(
         actor=persona("county_a"),
         enterprise=own(),
-        data={"name": "配电室", "method": "LS", "L": "3", "S": "3"},
+        data={"name": "配电室", "method": "LS", "L": 3, "S": 3},
     )
     assert point.value == 9 and point.colour == "yellow"  # variant A
     services.do_update_risk_settings(
@@ -254,17 +254,17 @@ def test_ls_variant_setting(persona, ctx):
     point = services.do_add_risk_point(
         actor=persona("county_a"),
         enterprise=own(),
-        data={"name": "配电室2", "method": "LS", "L": "3", "S": "3"},
+        data={"name": "配电室2", "method": "LS", "L": 3, "S": 3},
     )
     assert point.colour == "blue"
 
 
 def test_bad_point_values_are_refused(persona, ctx):
     for data, words in (
-        ({"name": "x", "method": "LEC", "L": "4", "E": "1", "C": "7"}, "只能取表中数值"),
-        ({"name": "x", "method": "LS", "L": "6", "S": "1"}, "只能取整数"),
-        ({"name": "x", "method": "ABC", "L": "1"}, "LEC 或 LS"),
-        ({"name": "", "method": "LS", "L": "1", "S": "1"}, "不能为空"),
+        ({"name": "x", "method": "LEC", "L": 4, "E": 1, "C": 7}, "只能取表中数值"),
+        ({"name": "x", "method": "LS", "L": 6, "S": 1}, "只能取整数"),
+        ({"name": "x", "method": "ABC", "L": 1}, "LEC 或 LS"),
+        ({"name": "", "method": "LS", "L": 1, "S": 1}, "不能为空"),
     ):
         with pytest.raises(ValidationFailed) as exc:
             services.do_add_risk_point(actor=persona("county_a"), enterprise=own(), data=data)
@@ -282,13 +282,13 @@ def test_colour_is_the_worst_with_reason_and_history(persona, ctx):
     services.do_add_risk_point(
         actor=persona("county_a"),
         enterprise=ent,
-        data={"name": "低风险点", "method": "LS", "L": "1", "S": "2"},
+        data={"name": "低风险点", "method": "LS", "L": 1, "S": 2},
     )
     assert EnterpriseRisk.objects.get(enterprise=ent).colour == "blue"
     red = services.do_add_risk_point(
         actor=persona("county_a"),
         enterprise=ent,
-        data={"name": "高处作业", "method": "LEC", "L": "6", "E": "6", "C": "15"},  # D=540
+        data={"name": "高处作业", "method": "LEC", "L": 6, "E": 6, "C": 15},  # D=540
     )
     risk = EnterpriseRisk.objects.get(enterprise=ent)
     assert risk.colour == "red" and "高处作业" in risk.reason and "另有1项" in risk.reason
