@@ -91,7 +91,7 @@ def test_inspection_finding_hazard_rectify_verify_close(
     switch_user(page, base, "xigu_chief")
     page.goto(f"{base}{hazard.get_absolute_url()}")
     page.fill("#verify-form textarea[name=opinion]", "现场复核报警器运行正常,同意销号。")
-    page.click("#verify-form button[value=pass]")
+    page.click("#verify-form button[name=passed][value=true]")
     page.wait_for_load_state("networkidle")
     assert "已销号" in page.inner_text("#hazard-state")
 

@@ -1,49 +1,33 @@
-"""隐患排查治理 in the API: the same services and restrict() as the pages. Evidence files go as
-multipart form data; everything else as JSON."""
+"""隐患排查治理 in the API: the same services, schemas and restrict() as the pages. Evidence files
+go as multipart form data; everything else as JSON."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from yingji.core.permissions import get_restricted_or_404
+from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.selectors import visible_enterprises
-from yingji.geo.models import Region
-from yingji.orgs.models import Organisation
 
 from . import selectors, services
+from .schemas import (
+    GradeIn,
+    HazardIn,
+    HazardOut,
+    QueuedHazardOut,
+    ReasonIn,
+    RectificationIn,
+    StartIn,
+    StatsOut,
+    SuperviseIn,
+    VerifyIn,
+)
 
 router = Router(tags=["隐患排查治理"])
 
 
-def hazard_out(h) -> dict:
-    return {
-        "id": h.pk,
-        "code": h.code,
-        "enterprise_id": h.enterprise_id,
-        "subject": h.subject,
-        "region": h.region.code,
-        "lon": h.lon,
-        "lat": h.lat,
-        "source": h.source,
-        "category": h.category,
-        "description": h.description,
-        "found_on": h.found_on,
-        "level": h.level,
-        "level_reason": h.level_reason,
-        "criteria": h.criteria,
-        "state": h.state,
-        "state_label": h.get_state_display(),
-        "deadline": h.deadline,
-        "supervised": h.supervised,
-        "repeat_of": h.repeat_of.code if h.repeat_of_id else None,
-        "version": h.version,
-    }
-
-
-@router.get("/hazards", summary="隐患(按权限)")
+@router.get("/hazards", response=list[HazardOut], summary="隐患(按权限)")
 def list_hazards(
     request,
     state: str | None = None,
@@ -51,7 +35,7 @@ def list_hazards(
     region: str | None = None,
     overdue: bool = False,
 ):
-    qs = selectors.visible_hazards(request.user)
+    qs = selectors.visible_hazards(request.user).select_related("repeat_of")
     if state:
         qs = qs.filter(state=state)
     if level:
@@ -60,24 +44,29 @@ def list_hazards(
         qs = qs.filter(region__path__contains=f"/{region}/")
     if overdue:
         qs = qs.filter(selectors.overdue_q())
-    return [hazard_out(h) for h in qs[:2000]]
+    return list(qs[:2000])
 
 
-@router.get("/hazards/queue", summary="一责三排工作队列(优先度及得分构成)")
+@router.get(
+    "/hazards/queue",
+    response=list[QueuedHazardOut],
+    summary="一责三排工作队列(优先度及得分构成)",
+)
 def ranked(request, region: str | None = None):
-    return [
-        {**hazard_out(h), "priority": s.total, "terms": s.terms}
-        for h, s in selectors.ranked_queue(request.user, region_code=region)
-    ]
+    rows = selectors.ranked_queue(request.user, region_code=region)
+    for hazard, score in rows:
+        hazard.priority, hazard.terms = score.total, score.terms
+    return [hazard for hazard, _ in rows]
 
 
-@router.get("/hazards/stats", summary="隐患统计")
+@router.get("/hazards/stats", response=StatsOut, summary="隐患统计")
 def stats(request):
-    data = selectors.statistics(request.user)
-    return data
+    return selectors.statistics(request.user)
 
 
-@router.get("/hazards/geojson", summary="未销号隐患图层(GeoJSON,风险图叠加)")
+@router.get(
+    "/hazards/geojson", response=FeatureCollection, summary="未销号隐患图层(GeoJSON,风险图叠加)"
+)
 def geojson(
     request,
     sector: str | None = None,
@@ -92,161 +81,113 @@ def geojson(
     )
 
 
-@router.get("/hazards/{hazard_id}", summary="单个隐患")
-def get_hazard(request, hazard_id: int):
-    return hazard_out(
-        get_restricted_or_404(selectors.visible_hazards(request.user), request.user, pk=hazard_id)
-    )
-
-
-class HazardIn(Schema):
-    enterprise_id: int | None = None
-    place: str = ""
-    region: str | None = None
-    lon: float | None = None
-    lat: float | None = None
-    source: str
-    category: str
-    description: str
-    found_on: date
-    location: str = ""
-    finder: str = ""
-    level: str = "general"
-    criteria: list[int] = []
-    people_exposed: int = 0
-
-
-@router.post("/hazards", summary="登记隐患")
-def register(request, payload: HazardIn):
-    enterprise = None
-    if payload.enterprise_id:
-        enterprise = get_restricted_or_404(
-            visible_enterprises(request.user), request.user, pk=payload.enterprise_id
-        )
-    region = Region.objects.filter(code=payload.region).first() if payload.region else None
-    hazard = services.do_register_hazard(
-        actor=request.user,
-        enterprise=enterprise,
-        place=payload.place,
-        region=region,
-        lon=payload.lon,
-        lat=payload.lat,
-        source=payload.source,
-        category=payload.category,
-        description=payload.description,
-        found_on=payload.found_on,
-        location=payload.location,
-        finder=payload.finder,
-        level=payload.level,
-        criteria=payload.criteria,
-        people_exposed=payload.people_exposed,
-    )
-    return hazard_out(hazard)
-
-
 def _hazard(request, hazard_id):
     return get_restricted_or_404(
         selectors.visible_hazards(request.user), request.user, pk=hazard_id
     )
 
 
-class GradeIn(Schema):
-    level: str
-    criteria: list[int] = []
-    deadline_workdays: int | None = None
-    version: int | None = None
+@router.get("/hazards/{hazard_id}", response=HazardOut, summary="单个隐患")
+def get_hazard(request, hazard_id: int):
+    return _hazard(request, hazard_id)
 
 
-@router.post("/hazards/{hazard_id}/grade", summary="定级")
+@router.post("/hazards", response=HazardOut, summary="登记隐患")
+def register(request, payload: HazardIn):
+    enterprise = None
+    if payload.enterprise_id:
+        enterprise = get_restricted_or_404(
+            visible_enterprises(request.user), request.user, pk=payload.enterprise_id
+        )
+    return services.do_register_hazard(
+        actor=request.user,
+        enterprise=enterprise,
+        region=selectors.region_by_code(payload.region),
+        **payload.service_kwargs(),
+    )
+
+
+@router.post("/hazards/{hazard_id}/grade", response=HazardOut, summary="定级")
 def grade(request, hazard_id: int, payload: GradeIn):
-    return hazard_out(
-        services.do_grade_hazard(
-            actor=request.user,
-            hazard=_hazard(request, hazard_id),
-            level=payload.level,
-            criteria=payload.criteria,
-            deadline_workdays=payload.deadline_workdays,
-            expected_version=payload.version,
-        )
+    return services.do_grade_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        level=payload.level,
+        criteria=payload.criteria,
+        deadline_workdays=payload.deadline_workdays,
+        expected_version=payload.version,
     )
 
 
-class PlanIn(Schema):
-    plan: dict[str, str] = {}
-    version: int | None = None
-
-
-@router.post("/hazards/{hazard_id}/start", summary="开始整改(重大隐患须附治理方案)")
-def start(request, hazard_id: int, payload: PlanIn):
-    return hazard_out(
-        services.do_start_rectification(
-            actor=request.user,
-            hazard=_hazard(request, hazard_id),
-            plan=payload.plan,
-            expected_version=payload.version,
-        )
+@router.post(
+    "/hazards/{hazard_id}/start",
+    response=HazardOut,
+    summary="开始整改(重大隐患须附治理方案)",
+)
+def start(request, hazard_id: int, payload: StartIn):
+    return services.do_start_rectification(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        plan=payload.plan_dict(),
+        expected_version=payload.version,
     )
 
 
-@router.post("/hazards/{hazard_id}/rectification", summary="提交整改(multipart,附佐证)")
+@router.post(
+    "/hazards/{hazard_id}/rectification",
+    response=HazardOut,
+    summary="提交整改(multipart,附佐证)",
+)
 def submit(
     request,
     hazard_id: int,
-    rectification: str = Form(...),
-    on_the_spot: bool = Form(False),
+    payload: Form[RectificationIn],
     evidence: list[UploadedFile] = File(...),  # noqa: B008
 ):
     hazard = _hazard(request, hazard_id)
-    fn = services.do_rectify_on_the_spot if on_the_spot else services.do_submit_rectification
-    return hazard_out(
-        fn(actor=request.user, hazard=hazard, rectification=rectification, evidence=evidence)
+    fn = (
+        services.do_rectify_on_the_spot if payload.on_the_spot else services.do_submit_rectification
+    )
+    return fn(
+        actor=request.user,
+        hazard=hazard,
+        rectification=payload.rectification,
+        evidence=evidence,
+        expected_version=payload.version,
     )
 
 
-class VerifyIn(Schema):
-    passed: bool
-    opinion: str
-    version: int | None = None
-
-
-@router.post("/hazards/{hazard_id}/verify", summary="验收:通过则销号,不通过退回整改")
+@router.post(
+    "/hazards/{hazard_id}/verify",
+    response=HazardOut,
+    summary="验收:通过则销号,不通过退回整改",
+)
 def verify(request, hazard_id: int, payload: VerifyIn):
-    return hazard_out(
-        services.do_verify_hazard(
-            actor=request.user,
-            hazard=_hazard(request, hazard_id),
-            passed=payload.passed,
-            opinion=payload.opinion,
-            expected_version=payload.version,
-        )
+    return services.do_verify_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        passed=payload.passed,
+        opinion=payload.opinion,
+        expected_version=payload.version,
     )
 
 
-class SuperviseIn(Schema):
-    supervisor: str  # organisation code
-    until: date
-
-
-@router.post("/hazards/{hazard_id}/supervise", summary="挂牌督办(重大隐患)")
+@router.post("/hazards/{hazard_id}/supervise", response=HazardOut, summary="挂牌督办(重大隐患)")
 def supervise(request, hazard_id: int, payload: SuperviseIn):
-    return hazard_out(
-        services.do_supervise_hazard(
-            actor=request.user,
-            hazard=_hazard(request, hazard_id),
-            supervisor=Organisation.objects.filter(code=payload.supervisor).first(),
-            until=payload.until,
-        )
+    return services.do_supervise_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        supervisor=selectors.organisation_by_code(payload.supervisor),
+        until=payload.until,
+        expected_version=payload.version,
     )
 
 
-class ReasonIn(Schema):
-    reason: str
-
-
-@router.post("/hazards/{hazard_id}/void", summary="作废(须写明原因)")
+@router.post("/hazards/{hazard_id}/void", response=HazardOut, summary="作废(须写明原因)")
 def void(request, hazard_id: int, payload: ReasonIn):
-    return hazard_out(
-        services.do_void_hazard(
-            actor=request.user, hazard=_hazard(request, hazard_id), reason=payload.reason
-        )
+    return services.do_void_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        reason=payload.reason,
+        expected_version=payload.version,
     )

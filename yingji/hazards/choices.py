@@ -44,3 +44,7 @@ STATE_COLOURS = {
 
 # Working days allowed for rectification by default (project defaults, configurable per hazard).
 DEFAULT_DEADLINE_WORKDAYS = {"general": 10, "major": 60}
+
+# Bounds of the numbers a user enters (the schemas and the services check both).
+MAX_PEOPLE_EXPOSED = 1_000_000
+MAX_DEADLINE_WORKDAYS = 250

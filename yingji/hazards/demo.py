@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -50,136 +51,191 @@ def _photo(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, io.BytesIO(png).getvalue(), content_type="image/png")
 
 
-def load_demo(seed: int = 2022) -> dict:
-    if Hazard.objects.filter(is_demo=True).exists():
-        return {"hazards": 0}
+LOCATIONS = ["储罐区", "生产车间", "仓库", "配电室", "办公区"]
+CHEM_CRITERIA = [2, 12, 15, 18]  # 2017 判定标准 items ticked for a few chemical enterprises
+PEOPLE_EXPOSED = [0, 5, 10, 30, 80]
+DEMO_ENTERPRISES = 110
+SUPERVISOR = "LZYJJ"
+OWN_ENTERPRISE = "DEMO-ENT-620104-01"  # the enterprise of the demo enterprise user
+
+# Public places: (county code, category, description, place).
+PLACES = [
+    ("620102", "gas", "东岗西路老旧小区燃气管道锈蚀", "东岗西路某小区"),
+    ("620103", "gas", "餐饮街液化气瓶与灶具间距不足", "七里河区某餐饮街"),
+    ("620102", "fire", "农贸市场消防通道被摊位占用", "城关区某农贸市场"),
+    ("620111", "flood", "洪道内堆放建筑垃圾影响行洪", "红古区某洪道"),
+    ("620105", "flood", "洪道护岸局部坍塌", "安宁区某洪道"),
+    ("620104", "fire", "高层住宅楼消防设施损坏", "西固区某住宅小区"),
+]
+
+
+@dataclass
+class Cast:
+    """The demo users who act, and the source the audit trail records."""
+
+    admin: object
+    xigu: object
+    whk: object
+    ent_user: object
+    source: str
+
+    def acting(self, user):
+        return actor_context(user, source=self.source, label="demo")
+
+
+@dataclass
+class Case:
+    """One demo hazard at an enterprise: who reports, regulates and handles it."""
+
+    cast: Cast
+    reporter: object
+    regulator: object
+    handler: object
+    found: date
+    criteria: list
+
+
+def _cast() -> Cast | None:
     users = {u.username: u for u in get_user_model().objects.all()}
     admin, xigu, whk = users.get("city_admin"), users.get("xigu_staff"), users.get("whk_staff")
-    ent_user = users.get("ent_user")
     if not (admin and xigu and whk):
-        return {"hazards": 0}
-    enterprises = list(
-        Enterprise.objects.filter(organisation__is_demo=True)
-        .select_related("organisation", "region")
-        .order_by("pk")
-    )
-    if not enterprises:
-        return {"hazards": 0}
-    rng = random.Random(seed)
+        return None
     ctx = get_actor_context()
-    source = ctx.source if ctx else "system"
-    today = date.today()
-    made = 0
-    for ent in rng.sample(enterprises, min(110, len(enterprises))):
-        in_xigu = ent.region.path.startswith("/620100/620104/")
-        if ent.tier == "city":
-            regulator = whk
-        elif in_xigu:
-            regulator = xigu
-        else:
-            regulator = admin
-        own = ent_user if (ent_user and ent.organisation.code == "DEMO-ENT-620104-01") else None
-        reporter = own or regulator
-        category = rng.choice(list(DESCRIPTIONS))
-        found = today - timedelta(days=rng.randint(3, 200))
-        criteria = (
-            [rng.choice([2, 12, 15, 18])]
-            if ent.sector in HAZCHEM_SECTORS and rng.random() < 0.12
-            else []
+    return Cast(admin, xigu, whk, users.get("ent_user"), ctx.source if ctx else "system")
+
+
+def _regulator(cast: Cast, ent):
+    if ent.tier == "city":
+        return cast.whk
+    return cast.xigu if ent.region.path.startswith("/620100/620104/") else cast.admin
+
+
+def _own(cast: Cast, ent):
+    """The demo enterprise user, when this is their enterprise."""
+    if cast.ent_user and ent.organisation.code == OWN_ENTERPRISE:
+        return cast.ent_user
+    return None
+
+
+def _register(rng, cast: Cast, ent, today: date) -> tuple[Case, Hazard]:
+    """Register a hazard at ``ent`` (the random draws in a fixed order: the data stay the same
+    from one run to the next)."""
+    own = _own(cast, ent)
+    regulator = _regulator(cast, ent)
+    category = rng.choice(list(DESCRIPTIONS))
+    found = today - timedelta(days=rng.randint(3, 200))
+    chemical = ent.sector in HAZCHEM_SECTORS and rng.random() < 0.12
+    criteria = [rng.choice(CHEM_CRITERIA)] if chemical else []
+    case = Case(cast, own or regulator, regulator, own or cast.admin, found, criteria)
+    source = "self_inspection" if own else rng.choice(["enforcement", "department"])
+    with cast.acting(case.reporter):
+        hazard = services.do_register_hazard(
+            actor=case.reporter,
+            enterprise=ent,
+            source=source,
+            category=category,
+            description=rng.choice(DESCRIPTIONS[category]),
+            found_on=found,
+            location=rng.choice(LOCATIONS),
+            criteria=criteria,
+            people_exposed=rng.choice(PEOPLE_EXPOSED),
+            photos=[_photo("现场.png")],
+            is_demo=True,
         )
-        with actor_context(reporter, source=source, label="demo"):
-            hazard = services.do_register_hazard(
-                actor=reporter,
-                enterprise=ent,
-                source="self_inspection" if own else rng.choice(["enforcement", "department"]),
-                category=category,
-                description=rng.choice(DESCRIPTIONS[category]),
-                found_on=found,
-                location=rng.choice(["储罐区", "生产车间", "仓库", "配电室", "办公区"]),
-                criteria=criteria,
-                people_exposed=rng.choice([0, 5, 10, 30, 80]),
-                photos=[_photo("现场.png")],
-                is_demo=True,
-            )
-        made += 1
-        stage = rng.random()
-        if stage < 0.12:
-            continue  # 登记 only
-        with actor_context(regulator, source=source, label="demo"):
-            hazard = services.do_grade_hazard(
-                actor=regulator,
+    return case, hazard
+
+
+def _grade(case: Case, hazard: Hazard) -> Hazard:
+    with case.cast.acting(case.regulator):
+        return services.do_grade_hazard(
+            actor=case.regulator,
+            hazard=hazard,
+            level=hazard.level,
+            criteria=case.criteria,
+            today=case.found + timedelta(days=1),
+        )
+
+
+def _start(case: Case, hazard: Hazard) -> Hazard:
+    """整改中; a 重大 one with its plan, and 挂牌督办 by the city bureau."""
+    with case.cast.acting(case.handler):
+        hazard = services.do_start_rectification(
+            actor=case.handler, hazard=hazard, plan=PLAN if hazard.level == "major" else {}
+        )
+    if hazard.level == "major":
+        with case.cast.acting(case.regulator):
+            services.do_supervise_hazard(
+                actor=case.regulator,
                 hazard=hazard,
-                level=hazard.level,
-                criteria=criteria,
-                today=found + timedelta(days=1),
+                supervisor=Organisation.objects.get(code=SUPERVISOR),
+                until=case.found + timedelta(days=120),
             )
-        if stage < 0.25:
-            continue  # 已定级 (some of these are overdue)
-        handler = own or admin
-        with actor_context(handler, source=source, label="demo"):
-            hazard = services.do_start_rectification(
-                actor=handler, hazard=hazard, plan=PLAN if hazard.level == "major" else {}
-            )
-        if hazard.level == "major":
-            with actor_context(regulator, source=source, label="demo"):
-                services.do_supervise_hazard(
-                    actor=regulator,
-                    hazard=hazard,
-                    supervisor=Organisation.objects.get(code="LZYJJ"),
-                    until=found + timedelta(days=120),
-                )
-            hazard.refresh_from_db()
-        if stage < 0.45 or regulator == handler:
-            continue  # 整改中 (no second demo user in scope to verify: stays here)
-        with actor_context(handler, source=source, label="demo"):
-            hazard = services.do_submit_rectification(
-                actor=handler,
-                hazard=hazard,
-                rectification="已按要求整改完毕,整改前后照片附后。",
-                evidence=[_photo("整改后.png")],
-            )
-        if stage < 0.6:
-            continue  # 待验收
-        with actor_context(regulator, source=source, label="demo"):
-            services.do_verify_hazard(
-                actor=regulator, hazard=hazard, passed=True, opinion="现场核查整改到位,同意销号。"
-            )
+        hazard.refresh_from_db()
+    return hazard
+
+
+def _submit(case: Case, hazard: Hazard) -> Hazard | None:
+    if case.regulator == case.handler:
+        return None  # no second demo user in scope to verify: it stays 整改中
+    with case.cast.acting(case.handler):
+        return services.do_submit_rectification(
+            actor=case.handler,
+            hazard=hazard,
+            rectification="已按要求整改完毕,整改前后照片附后。",
+            evidence=[_photo("整改后.png")],
+        )
+
+
+def _verify(case: Case, hazard: Hazard) -> Hazard:
+    with case.cast.acting(case.regulator):
+        return services.do_verify_hazard(
+            actor=case.regulator,
+            hazard=hazard,
+            passed=True,
+            opinion="现场核查整改到位,同意销号。",
+        )
+
+
+# How far along the loop a demo hazard goes: a random stage in [0, 1) takes each step whose
+# bound it reaches (below 0.12 登记 only, then 已定级 (some overdue), 整改中, 待验收, 已销号).
+STEPS = [(0.12, _grade), (0.25, _start), (0.45, _submit), (0.6, _verify)]
+
+
+def _advance(case: Case, hazard: Hazard, stage: float) -> None:
+    for bound, step in STEPS:
+        if stage < bound or hazard is None:
+            return
+        hazard = step(case, hazard)
+
+
+def _repeat(cast: Cast, today: date) -> int:
+    """The same problem again at the same enterprise: a repeat hazard."""
     closed = Hazard.objects.filter(is_demo=True, state="closed").order_by("pk").first()
-    if closed is not None:  # the same problem again at the same enterprise: a repeat hazard
-        with actor_context(admin, source=source, label="demo"):
-            services.do_register_hazard(
-                actor=admin,
-                enterprise=closed.enterprise,
-                source="enforcement",
-                category=closed.category,
-                description=f"复查发现:{closed.description}",
-                found_on=today - timedelta(days=1),
-                location=closed.location,
-                is_demo=True,
-            )
-        made += 1
-    made += _public_places(admin, source, today)
-    record_event("demo.hazards", f"演示:隐患 {made} 条")
-    return {"hazards": made}
+    if closed is None:
+        return 0
+    with cast.acting(cast.admin):
+        services.do_register_hazard(
+            actor=cast.admin,
+            enterprise=closed.enterprise,
+            source="enforcement",
+            category=closed.category,
+            description=f"复查发现:{closed.description}",
+            found_on=today - timedelta(days=1),
+            location=closed.location,
+            is_demo=True,
+        )
+    return 1
 
 
-def _public_places(actor, source: str, today: date) -> int:
-    places = [
-        ("620102", "gas", "东岗西路老旧小区燃气管道锈蚀", "东岗西路某小区"),
-        ("620103", "gas", "餐饮街液化气瓶与灶具间距不足", "七里河区某餐饮街"),
-        ("620102", "fire", "农贸市场消防通道被摊位占用", "城关区某农贸市场"),
-        ("620111", "flood", "洪道内堆放建筑垃圾影响行洪", "红古区某洪道"),
-        ("620105", "flood", "洪道护岸局部坍塌", "安宁区某洪道"),
-        ("620104", "fire", "高层住宅楼消防设施损坏", "西固区某住宅小区"),
-    ]
+def _public_places(cast: Cast, today: date) -> int:
     count = 0
-    with actor_context(actor, source=source, label="demo"):
-        for code, category, description, place in places:
+    with cast.acting(cast.admin):
+        for code, category, description, place in PLACES:
             region = Region.objects.filter(code=code).first()
             if region is None:
                 continue
             services.do_register_hazard(
-                actor=actor,
+                actor=cast.admin,
                 place=place,
                 region=region,
                 lon=region.centroid_lon,
@@ -194,3 +250,31 @@ def _public_places(actor, source: str, today: date) -> int:
             )
             count += 1
     return count
+
+
+def _demo_enterprises() -> list:
+    return list(
+        Enterprise.objects.filter(organisation__is_demo=True)
+        .select_related("organisation", "region")
+        .order_by("pk")
+    )
+
+
+def load_demo(seed: int = 2022) -> dict:
+    if Hazard.objects.filter(is_demo=True).exists():
+        return {"hazards": 0}
+    cast = _cast()
+    enterprises = _demo_enterprises() if cast else []
+    if not enterprises:
+        return {"hazards": 0}
+    rng = random.Random(seed)
+    today = date.today()
+    made = 0
+    for ent in rng.sample(enterprises, min(DEMO_ENTERPRISES, len(enterprises))):
+        case, hazard = _register(rng, cast, ent, today)
+        made += 1
+        _advance(case, hazard, rng.random())
+    made += _repeat(cast, today)
+    made += _public_places(cast, today)
+    record_event("demo.hazards", f"演示:隐患 {made} 条")
+    return {"hazards": made}

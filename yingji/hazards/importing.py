@@ -16,9 +16,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.rows import RowError, apply_rows
+from yingji.core.schemas import validate
 from yingji.enterprises.selectors import visible_enterprises
 
 from .choices import CATEGORIES, LEVELS, SOURCES
+from .schemas import HazardIn
 from .services import do_register_hazard
 
 COLUMNS = [
@@ -33,6 +35,7 @@ COLUMNS = [
     ("people_exposed", "可能影响人数"),
 ]
 LABELS = dict(COLUMNS)
+ORDERED_CHOICES = (("source", SOURCES), ("category", CATEGORIES), ("level", LEVELS))
 SHEET = "隐患清单"
 MAX_ROWS = 5000
 
@@ -50,7 +53,7 @@ def build_template() -> bytes:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGHI", (22, 10, 10, 40, 16, 12, 10, 10, 12), strict=True):
         ws.column_dimensions[letter].width = width
-    for letter, choices in (("B", SOURCES), ("C", CATEGORIES), ("H", LEVELS)):
+    for letter, (_, choices) in zip("BCH", ORDERED_CHOICES, strict=True):
         options = ",".join(str(label) for _, label in choices)
         rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
         ws.add_data_validation(rule)
@@ -79,14 +82,8 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
-    """(rows, errors). A file that is not such a workbook raises ValidationFailed."""
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
-        raise ValidationFailed(
-            "无法读取该文件:应为按模板填写的 Excel(.xlsx)文件。", details={"error": str(exc)[:200]}
-        ) from exc
+def _read(wb):
+    """The sheet's rows after a header checked against the template."""
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows_iter = ws.iter_rows(values_only=True)
     header = [_text(v) for v in next(rows_iter, ())]
@@ -97,9 +94,65 @@ def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
             "请下载模板后填写。",
             details={"header": header},
         )
-    sources, categories, levels = _by_label(SOURCES), _by_label(CATEGORIES), _by_label(LEVELS)
+    return rows_iter
+
+
+# The columns HazardIn checks (all but the enterprise's credit code), and the choice columns,
+# whose cells hold the labels of the template's drop-down lists.
+FIELDS = [key for key, _ in COLUMNS if key != "uscc"]
+CHOICES = {key: _by_label(choices) for key, choices in ORDERED_CHOICES}
+
+
+def _input(key: str, value):
+    """A cell as HazardIn's input: a choice's label as its key, a date cell as a date."""
+    if key == "found_on" and isinstance(value, datetime):
+        return value.date()
+    if key == "found_on" and isinstance(value, date):
+        return value
+    text = _text(value)
+    return CHOICES[key].get(text, text) if key in CHOICES else text
+
+
+def _message(key: str, error: dict, value) -> str:
+    """The schema's Chinese message, with the cell's value and, for a choice, the choices."""
+    text = _text(value)
+    if key in CHOICES and text:
+        return f"“{text}”不是可选值,应为:{'、'.join(CHOICES[key])}。"
+    if text and error["message"] != "必填。":
+        return f"“{text[:20]}”{error['message']}"
+    return error["message"]
+
+
+def _row(number: int, cells: dict) -> tuple[dict, list[dict]]:
+    """(the row with its HazardIn data when valid, its errors as (row, column, message))."""
+    row = {"row": number, "uscc": _text(cells.get("uscc")).upper()}
+    errors = []
+    if not row["uscc"]:
+        errors.append(
+            {"row": number, "column": LABELS["uscc"], "message": "请填写企业的统一社会信用代码。"}
+        )
+    data = {key: _input(key, cells.get(key)) for key in FIELDS}
+    parsed = validate(HazardIn, {k: v for k, v in data.items() if v != ""})
+    for error in parsed.errors:
+        key = error["field"].split(".")[0]
+        errors.append(
+            {"row": number, "column": LABELS[key], "message": _message(key, error, cells.get(key))}
+        )
+    row["data"] = parsed.data
+    return row, errors
+
+
+def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
+    """(rows, errors). A file that is not such a workbook raises ValidationFailed. Each row is
+    checked with HazardIn, the schema the form and the API take."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
+        raise ValidationFailed(
+            "无法读取该文件:应为按模板填写的 Excel(.xlsx)文件。", details={"error": str(exc)[:200]}
+        ) from exc
     rows, errors = [], []
-    for number, values in enumerate(rows_iter, start=2):
+    for number, values in enumerate(_read(wb), start=2):
         if number > MAX_ROWS + 1:
             errors.append(
                 {"row": number, "column": "", "message": f"超过 {MAX_ROWS} 行,请分批导入。"}
@@ -108,40 +161,9 @@ def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
         cells = dict(zip([k for k, _ in COLUMNS], values, strict=False))
         if all(_text(v) == "" for v in cells.values()):
             continue
-
-        def error(key, message, number=number):
-            errors.append({"row": number, "column": LABELS[key], "message": message})
-
-        row = {"row": number, "uscc": _text(cells.get("uscc")).upper()}
-        if not row["uscc"]:
-            error("uscc", "请填写企业的统一社会信用代码。")
-        for key, table in (("source", sources), ("category", categories), ("level", levels)):
-            label = _text(cells.get(key))
-            if key == "level" and not label:
-                row[key] = "general"
-            elif label in table:
-                row[key] = table[label]
-            else:
-                error(key, f"“{label}”不是可选值,应为:{'、'.join(table)}。")
-        row["description"] = _text(cells.get("description"))
-        row["location"] = _text(cells.get("location"))
-        row["finder"] = _text(cells.get("finder"))
-        found = cells.get("found_on")
-        if isinstance(found, datetime):
-            row["found_on"] = found.date()
-        elif isinstance(found, date):
-            row["found_on"] = found
-        else:
-            try:
-                row["found_on"] = date.fromisoformat(_text(found))
-            except ValueError:
-                error("found_on", f"“{_text(found)}”不是日期,应为 YYYY-MM-DD。")
-        people = _text(cells.get("people_exposed")) or "0"
-        if people.isdigit():
-            row["people_exposed"] = int(people)
-        else:
-            error("people_exposed", f"“{people}”不是不小于 0 的整数。")
+        row, row_errors = _row(number, cells)
         rows.append(row)
+        errors.extend(row_errors)
     return rows, errors
 
 
@@ -160,16 +182,7 @@ def do_import_hazards(*, actor, data: bytes, only_valid: bool = False) -> dict:
                 LABELS["uscc"], f"找不到统一社会信用代码为“{row['uscc']}”且您有权管理的企业。"
             )
         hazard = do_register_hazard(
-            actor=actor,
-            enterprise=enterprise,
-            source=row["source"],
-            category=row["category"],
-            description=row["description"],
-            found_on=row["found_on"],
-            location=row["location"],
-            finder=row["finder"],
-            level=row["level"],
-            people_exposed=row["people_exposed"],
+            actor=actor, enterprise=enterprise, **row["data"].service_kwargs()
         )
         return hazard.code
 

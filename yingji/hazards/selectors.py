@@ -27,6 +27,29 @@ def visible_hazards(user, action: str = "view"):
     )
 
 
+def region_by_code(code: str | None):
+    """The region a form or API body names by its code (None when not given or unknown)."""
+    from yingji.geo.models import Region
+
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def organisation_by_code(code: str | None):
+    """The supervising organisation a form or API body names by its code."""
+    from yingji.orgs.models import Organisation
+
+    return Organisation.objects.filter(code=code).first() if code else None
+
+
+def supervisors():
+    """The organisations that may 挂牌督办: the city bureau and the county bureaus."""
+    from yingji.orgs.models import Organisation
+
+    return Organisation.objects.filter(
+        kind__in=("bureau", "county_bureau"), is_active=True
+    ).order_by("path")
+
+
 def overdue_q(today: date | None = None) -> Q:
     today = today or timezone.localdate()
     return Q(state__in=("registered", "graded", "rectifying"), deadline__lt=today)

@@ -24,7 +24,14 @@ from yingji.core.services import add_attachment, locked
 from yingji.standards import hazards as rules
 from yingji.standards.workdays import default_calendar
 
-from .choices import CATEGORIES, OPEN_STATES, SOURCES, STATE_LABELS
+from .choices import (
+    CATEGORIES,
+    MAX_DEADLINE_WORKDAYS,
+    MAX_PEOPLE_EXPOSED,
+    OPEN_STATES,
+    SOURCES,
+    STATE_LABELS,
+)
 from .models import Hazard, HazardNumber, HazardSettings
 
 # action → (allowed from-states, to-state, who: "handler" = enterprise or regulator in scope
@@ -145,6 +152,49 @@ def find_repeat(enterprise, category: str, on: date) -> Hazard | None:
     )
 
 
+def _registration_errors(
+    *, enterprise, source, category, description, found_on, criteria, people_exposed
+) -> dict[str, str]:
+    """What is wrong with a registration, by field (empty when nothing)."""
+    errors = {}
+    if len(description) < 5:
+        errors["description"] = "请描述隐患(至少 5 个字)。"
+    if source not in dict(SOURCES):
+        errors["source"] = f"发现途径应为:{'、'.join(str(v) for _, v in SOURCES)}。"
+    if category not in dict(CATEGORIES):
+        errors["category"] = f"隐患类别应为:{'、'.join(str(v) for _, v in CATEGORIES)}。"
+    if found_on is None or found_on > timezone.localdate():
+        errors["found_on"] = "发现日期不能为空,也不能晚于今天。"
+    if criteria and not _is_hazchem(enterprise):
+        errors["criteria"] = "《化工和危险化学品重大事故隐患判定标准》只适用于危险化学品企业。"
+    if not 0 <= people_exposed <= MAX_PEOPLE_EXPOSED:
+        errors["people_exposed"] = f"可能影响人数应为 0 到 {MAX_PEOPLE_EXPOSED} 的整数。"
+    return errors
+
+
+def _public_place(place: str, region, lon, lat, errors: dict) -> tuple[str, object]:
+    """A hazard without an enterprise: the place's name, and its region (given, or located
+    from the coordinates)."""
+    place = (place or "").strip()
+    if not place:
+        errors["place"] = "无企业的隐患须填写公共场所或区域名称。"
+    if region is None and lon is not None and lat is not None:
+        from yingji.geo.spatial import locate
+
+        region = locate(lon, lat)
+    if region is None:
+        errors["region"] = "请填写所在区域,或给出位于兰州市范围内的坐标。"
+    return place, region
+
+
+def _level(level: str, criteria: list[int]) -> tuple[str, str]:
+    """The level and its reason (a 2017 criterion makes it 重大)."""
+    try:
+        return rules.level_for(level, criteria)
+    except (ValueError, KeyError) as exc:
+        raise ValidationFailed(str(exc), details={"level": level, "criteria": criteria}) from exc
+
+
 def do_register_hazard(
     *,
     actor,
@@ -168,49 +218,30 @@ def do_register_hazard(
 ) -> Hazard:
     """登记: an enterprise reports its own hazard, a regulator records one found on inspection,
     or anyone in scope records one at a public place. Ticking a 2017 criterion makes it 重大."""
-    errors = {}
     description = (description or "").strip()
-    if len(description) < 5:
-        errors["description"] = "请描述隐患(至少 5 个字)。"
-    if source not in dict(SOURCES):
-        errors["source"] = f"发现途径应为:{'、'.join(str(v) for _, v in SOURCES)}。"
-    if category not in dict(CATEGORIES):
-        errors["category"] = f"隐患类别应为:{'、'.join(str(v) for _, v in CATEGORIES)}。"
-    if found_on is None or found_on > timezone.localdate():
-        errors["found_on"] = "发现日期不能为空,也不能晚于今天。"
-    criteria = sorted({int(c) for c in criteria or ()})
-    if criteria and not _is_hazchem(enterprise):
-        errors["criteria"] = "《化工和危险化学品重大事故隐患判定标准》只适用于危险化学品企业。"
-    try:
-        people_exposed = int(people_exposed or 0)
-        if people_exposed < 0:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors["people_exposed"] = "可能影响人数应为不小于 0 的整数。"
+    criteria = sorted(set(criteria or ()))
+    people_exposed = people_exposed or 0
+    errors = _registration_errors(
+        enterprise=enterprise,
+        source=source,
+        category=category,
+        description=description,
+        found_on=found_on,
+        criteria=criteria,
+        people_exposed=people_exposed,
+    )
     if enterprise is None:
-        place = (place or "").strip()
-        if not place:
-            errors["place"] = "无企业的隐患须填写公共场所或区域名称。"
-        if region is None and lon is not None and lat is not None:
-            from yingji.geo.spatial import locate
-
-            region = locate(lon, lat)
-        if region is None:
-            errors["region"] = "请填写所在区域,或给出位于兰州市范围内的坐标。"
+        place, region = _public_place(place, region, lon, lat, errors)
     else:
-        region = enterprise.region
-        sector = sector or enterprise.sector
+        place, region, sector = "", enterprise.region, sector or enterprise.sector
     if errors:
         raise ValidationFailed("隐患登记有误:" + ";".join(errors.values()), details=errors)
-    try:
-        level, reason = rules.level_for(level, criteria)
-    except (ValueError, KeyError) as exc:
-        raise ValidationFailed(str(exc), details={"level": level, "criteria": criteria}) from exc
+    level, reason = _level(level, criteria)
     with transaction.atomic():
         hazard = Hazard(
             code=_next_code(found_on.year),
             enterprise=enterprise,
-            place=place if enterprise is None else "",
+            place=place,
             region=region,
             lon=lon,
             lat=lat,
@@ -260,19 +291,18 @@ def do_grade_hazard(
     """定级: 一般 or 重大 (a 2017 criterion forces 重大), and the rectification deadline in
     working days from today."""
     today = today or timezone.localdate()
-    criteria = sorted({int(c) for c in criteria or ()})
+    criteria = sorted(set(criteria or ()))
     if criteria and not _is_hazchem(hazard.enterprise):
         raise ValidationFailed("《化工和危险化学品重大事故隐患判定标准》只适用于危险化学品企业。")
-    try:
-        level, reason = rules.level_for(level, criteria)
-    except (ValueError, KeyError) as exc:
-        raise ValidationFailed(str(exc)) from exc
-    config = settings_row()
-    if deadline_workdays in (None, ""):
+    level, reason = _level(level, criteria)
+    if deadline_workdays is None:
+        config = settings_row()
         deadline_workdays = config.major_workdays if level == "major" else config.general_workdays
-    deadline_workdays = int(deadline_workdays)
-    if not 1 <= deadline_workdays <= 250:
-        raise ValidationFailed("整改期限应为 1 到 250 个工作日。", details={"deadline_workdays": 0})
+    if not 1 <= deadline_workdays <= MAX_DEADLINE_WORKDAYS:
+        raise ValidationFailed(
+            f"整改期限应为 1 到 {MAX_DEADLINE_WORKDAYS} 个工作日。",
+            details={"deadline_workdays": deadline_workdays},
+        )
     with transaction.atomic():
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
         hazard.state = _check(actor, hazard, "grade")

@@ -13,20 +13,24 @@ from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404
 from yingji.core.views import record_extras
-from yingji.core.webforms import (
-    date_or_none,
-    download,
-    float_or_none,
-    run_service,
-)
+from yingji.core.webforms import action_view, download, form_input
 from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
 from yingji.enterprises.selectors import visible_enterprises
 from yingji.geo.models import Region
-from yingji.orgs.models import Organisation
 from yingji.standards import hazards as rules
 
 from . import selectors, services
 from .choices import CATEGORIES, LEVELS, SOURCES, STATE_COLOURS, STATES
+from .schemas import (
+    GradeIn,
+    HazardForm,
+    ImportIn,
+    ReasonIn,
+    RectificationForm,
+    StartForm,
+    SuperviseIn,
+    VerifyIn,
+)
 
 HAZARD_SPEC = ListSpec(
     columns=[
@@ -74,39 +78,8 @@ def hazard_list(request):
 def hazard_new(request):
     enterprises = visible_enterprises(request.user, "change").select_related("organisation")
     if request.method == "POST":
-        post = request.POST
-        enterprise = None
-        if post.get("enterprise"):
-            enterprise = enterprises.filter(pk=post.get("enterprise")).first()
-            if enterprise is None:
-                messages.error(request, "所选企业不在您的权限范围内。")
-                return redirect("hazards:new")
-        region = (
-            Region.objects.filter(code=post.get("region")).first() if post.get("region") else None
-        )
-        try:
-            hazard = services.do_register_hazard(
-                actor=request.user,
-                enterprise=enterprise,
-                place=post.get("place", ""),
-                region=region,
-                lon=float_or_none(post.get("lon")),
-                lat=float_or_none(post.get("lat")),
-                source=post.get("source", ""),
-                category=post.get("category", ""),
-                description=post.get("description", ""),
-                found_on=date_or_none(post.get("found_on")),
-                location=post.get("location", ""),
-                finder=post.get("finder", ""),
-                level=post.get("level", "general"),
-                criteria=post.getlist("criteria"),
-                people_exposed=post.get("people_exposed") or 0,
-                photos=request.FILES.getlist("photos"),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已登记隐患 {hazard.code}。")
+        hazard = _register(request, enterprises)
+        if hazard is not None:
             return redirect(hazard)
     return render(
         request,
@@ -122,6 +95,33 @@ def hazard_new(request):
             "values": request.POST,
         },
     )
+
+
+def _register(request, enterprises):
+    """The registration form through HazardIn (as the API) and the service; the new hazard, or
+    None after the reason is on the page (the form is shown again with what was typed)."""
+    data = form_input(request, HazardForm)
+    if data is None:
+        return None
+    enterprise = None
+    if data.enterprise_id:
+        enterprise = enterprises.filter(pk=data.enterprise_id).first()
+        if enterprise is None:
+            messages.error(request, "所选企业不在您的权限范围内。")
+            return None
+    try:
+        hazard = services.do_register_hazard(
+            actor=request.user,
+            enterprise=enterprise,
+            region=selectors.region_by_code(data.region),
+            photos=data.photos,
+            **data.service_kwargs(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, f"已登记隐患 {hazard.code}。")
+    return hazard
 
 
 def _timeline(hazard):
@@ -151,100 +151,104 @@ def hazard_detail(request, pk):
             "plan_elements": rules.plan_elements(),
             "levels": LEVELS,
             "sector_label": SECTOR_LABELS.get(hazard.sector, hazard.sector),
-            "supervisors": Organisation.objects.filter(
-                kind__in=("bureau", "county_bureau"), is_active=True
-            ).order_by("path"),
+            "supervisors": selectors.supervisors(),
             "findings": getattr(hazard, "findings", None) and hazard.findings.all(),
             **record_extras(request, hazard),
         },
     )
 
 
-def _act(request, pk, fn, success: str):
-    hazard = get_restricted_or_404(selectors.visible_hazards(request.user), request.user, pk=pk)
-    version = request.POST.get("version")
-    # a malformed version is refused by run_service (ValueError → "表单…格式不正确")
-    run_service(request, lambda: fn(hazard, int(version) if version else None), success)
-    return redirect(hazard)
+# The closed loop's actions, one service each, with the schema the API endpoint takes.
+ACTIONS = {
+    "grade": action_view(
+        fetch=selectors.visible_hazards,
+        schema=GradeIn,
+        call=lambda user, hazard, data: services.do_grade_hazard(
+            actor=user,
+            hazard=hazard,
+            level=data.level,
+            criteria=data.criteria,
+            deadline_workdays=data.deadline_workdays,
+            expected_version=data.version,
+        ),
+        success="已定级。",
+    ),
+    "on-the-spot": action_view(
+        fetch=selectors.visible_hazards,
+        schema=RectificationForm,
+        call=lambda user, hazard, data: services.do_rectify_on_the_spot(
+            actor=user,
+            hazard=hazard,
+            rectification=data.rectification,
+            evidence=data.evidence,
+            expected_version=data.version,
+        ),
+        success="已立即整改,等待验收。",
+    ),
+    "start": action_view(
+        fetch=selectors.visible_hazards,
+        schema=StartForm,
+        call=lambda user, hazard, data: services.do_start_rectification(
+            actor=user, hazard=hazard, plan=data.plan_dict(), expected_version=data.version
+        ),
+        success="已开始整改。",
+    ),
+    "submit": action_view(
+        fetch=selectors.visible_hazards,
+        schema=RectificationForm,
+        call=lambda user, hazard, data: services.do_submit_rectification(
+            actor=user,
+            hazard=hazard,
+            rectification=data.rectification,
+            evidence=data.evidence,
+            expected_version=data.version,
+        ),
+        success="已提交整改,等待验收。",
+    ),
+    "verify": action_view(
+        fetch=selectors.visible_hazards,
+        schema=VerifyIn,
+        call=lambda user, hazard, data: services.do_verify_hazard(
+            actor=user,
+            hazard=hazard,
+            passed=data.passed,
+            opinion=data.opinion,
+            expected_version=data.version,
+        ),
+        success=lambda hazard, data: "已验收销号。" if data.passed else "已退回整改。",
+    ),
+    "supervise": action_view(
+        fetch=selectors.visible_hazards,
+        schema=SuperviseIn,
+        call=lambda user, hazard, data: services.do_supervise_hazard(
+            actor=user,
+            hazard=hazard,
+            supervisor=selectors.organisation_by_code(data.supervisor),
+            until=data.until,
+            expected_version=data.version,
+        ),
+        success="已挂牌督办。",
+    ),
+    "void": action_view(
+        fetch=selectors.visible_hazards,
+        schema=ReasonIn,
+        call=lambda user, hazard, data: services.do_void_hazard(
+            actor=user, hazard=hazard, reason=data.reason, expected_version=data.version
+        ),
+        success="已作废。",
+    ),
+}
 
 
 @login_required
 @require_POST
 def hazard_action(request, pk, action):
-    post, files, user = request.POST, request.FILES, request.user
-    handlers = {
-        "grade": (
-            lambda h, v: services.do_grade_hazard(
-                actor=user,
-                hazard=h,
-                level=post.get("level", "general"),
-                criteria=post.getlist("criteria"),
-                deadline_workdays=post.get("deadline_workdays") or None,
-                expected_version=v,
-            ),
-            "已定级。",
-        ),
-        "on-the-spot": (
-            lambda h, v: services.do_rectify_on_the_spot(
-                actor=user,
-                hazard=h,
-                rectification=post.get("rectification", ""),
-                evidence=files.getlist("evidence"),
-                expected_version=v,
-            ),
-            "已立即整改,等待验收。",
-        ),
-        "start": (
-            lambda h, v: services.do_start_rectification(
-                actor=user,
-                hazard=h,
-                plan={e["key"]: post.get(f"plan_{e['key']}", "") for e in rules.plan_elements()},
-                expected_version=v,
-            ),
-            "已开始整改。",
-        ),
-        "submit": (
-            lambda h, v: services.do_submit_rectification(
-                actor=user,
-                hazard=h,
-                rectification=post.get("rectification", ""),
-                evidence=files.getlist("evidence"),
-                expected_version=v,
-            ),
-            "已提交整改,等待验收。",
-        ),
-        "verify": (
-            lambda h, v: services.do_verify_hazard(
-                actor=user,
-                hazard=h,
-                passed=post.get("decision") == "pass",
-                opinion=post.get("opinion", ""),
-                expected_version=v,
-            ),
-            "已验收销号。" if post.get("decision") == "pass" else "已退回整改。",
-        ),
-        "supervise": (
-            lambda h, v: services.do_supervise_hazard(
-                actor=user,
-                hazard=h,
-                supervisor=Organisation.objects.filter(pk=post.get("supervisor") or 0).first(),
-                until=date_or_none(post.get("until")),
-                expected_version=v,
-            ),
-            "已挂牌督办。",
-        ),
-        "void": (
-            lambda h, v: services.do_void_hazard(
-                actor=user, hazard=h, reason=post.get("reason", ""), expected_version=v
-            ),
-            "已作废。",
-        ),
-    }
-    if action not in handlers:
+    """hazards/<pk>/<action>/: one of ACTIONS."""
+    view = ACTIONS.get(action)
+    if view is None:
         messages.error(request, "未知的操作。")
         return redirect("hazards:detail", pk=pk)
-    fn, success = handlers[action]
-    return _act(request, pk, fn, success)
+    return view(request, pk)
 
 
 @login_required
@@ -287,15 +291,11 @@ def import_hazards(request):
 
     result = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择按模板填写的 Excel 文件。")
-        else:
+        data = form_input(request, ImportIn)
+        if data is not None:
             try:
                 result = do_import_hazards(
-                    actor=request.user,
-                    data=upload.read(),
-                    only_valid=request.POST.get("only_valid") == "1",
+                    actor=request.user, data=data.file.read(), only_valid=data.only_valid
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)

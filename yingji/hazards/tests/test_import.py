@@ -104,3 +104,10 @@ def test_daily_command_runs_and_reports():
     again = io.StringIO()
     call_command("hazards_daily", "--date", "2026-11-30", stdout=again)
     assert "逾期上报 0 条" in again.getvalue()  # each hazard escalated once
+
+
+def test_daily_command_refuses_a_bad_date():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("hazards_daily", "--date", "11月30日")

@@ -41,7 +41,7 @@ def test_enterprise_registers_with_a_photo_and_sees_only_its_own(as_user):
     response = client.post(
         reverse("hazards:new"),
         {
-            "enterprise": own().pk,
+            "enterprise_id": own().pk,
             "source": "self_inspection",
             "category": "environment",
             "description": "仓库通道堆放杂物",
