@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from yingji.core.audit import record_event
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.permissions import can
-from yingji.core.schemas import CONTROL, validate
+from yingji.core.schemas import validate
 from yingji.core.uploads import validate_upload
 from yingji.standards.ids import validate_uscc
 
@@ -150,7 +150,7 @@ def _cell_message(error: dict, data: dict) -> str:
     if field not in data:
         return f"{error['label']}不能为空"
     value, message = str(data[field]), error["message"]
-    if len(value) <= 40 and value not in message and not CONTROL.search(value):
+    if len(value) <= 40 and value not in message and value.isprintable():
         return f"“{value}”{message}"
     return message
 

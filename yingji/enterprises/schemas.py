@@ -18,7 +18,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from yingji.core.schemas import Code, Input, LongText, Name, Version, text
+from yingji.core.schemas import CONTROL, Code, Input, LongText, Name, Version, text
 from yingji.standards.ids import validate_uscc
 
 from .choices import (
@@ -53,8 +53,9 @@ def choice(choices, *, loose: bool = False):
         text = value.strip()
         key = by_text.get(text) or (by_text.get(_squash(text)) if loose else None)
         if key is None:
+            shown = CONTROL.sub("", text)[:40]
             raise PydanticCustomError(
-                "choice", "“{value}”无效,应为:{allowed}。", {"value": text[:40], "allowed": allowed}
+                "choice", "“{value}”无效,应为:{allowed}。", {"value": shown, "allowed": allowed}
             )
         return key
 
@@ -94,8 +95,9 @@ def _day(value):
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
+        shown = CONTROL.sub("", str(value))[:40]
         raise PydanticCustomError(
-            "date_invalid", "“{value}”不是有效日期(格式如2024-06-30)。", {"value": str(value)[:40]}
+            "date_invalid", "“{value}”不是有效日期(格式如2024-06-30)。", {"value": shown}
         ) from None
 
 
