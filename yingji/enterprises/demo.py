@@ -188,7 +188,6 @@ INSURERS = (
     "中国平安财产保险甘肃分公司",
     "太平洋财产保险兰州中心支公司",
 )
-MINE_SECTORS = ("coal_mine", "non_coal_mine")
 
 POSITIONS = [
     (
@@ -245,8 +244,65 @@ def _shift(days: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
+# the licence a demo enterprise of a sector holds ("other" for the rest)
+LICENCE_KIND_BY_SECTOR = {
+    "coal_mine": "safety_production",
+    "non_coal_mine": "safety_production",
+    "hazchem_production": "safety_production",
+    "hazchem_storage": "hazchem_trade",
+    "hazchem_trade": "hazchem_trade",
+    "hazchem_use": "hazchem_use",
+    "fireworks": "fireworks",
+    "gas": "gas",
+}
+# The persona ent_user's enterprise stays county-tier and operating (tests rely on it).
+PERSONA_ENTERPRISES = ("DEMO-ENT-620104-01", "DEMO-ENT-620104-02")
+PERSONA_OVERRIDES = {"scale": "medium", "employees": 260, "status": "operating", "insured": 0.1}
+
+
+def _unique_name(rng: random.Random, short: str, sector: str, used: set[str]) -> str:
+    for _ in range(200):
+        name = f"{short}{rng.choice(BRANDS)}{rng.choice(INDUSTRY_WORDS[sector])}有限公司(演示)"
+        if name not in used:
+            break
+    used.add(name)
+    return name
+
+
+def _existing_org_sector(org: Organisation, county: Region, sector: str) -> str:
+    """The sector of one of the orgs app's demo organisations ("兰州<县区><kind>有限公司(演示)")."""
+    prefix = "兰州" + county.name.rstrip("区县")
+    for kind, kind_sector in KIND_SECTORS.items():
+        if org.name == f"{prefix}{kind}有限公司(演示)":
+            sector = kind_sector
+    return sector
+
+
+def _place(rng: random.Random, code: str, n: int, shapes, prepared) -> tuple[float, float, str]:
+    """A point inside the district (兰州新区: inside its box, in one of its host counties)."""
+    if code == "620171":
+        host = NEW_AREA_HOSTS[n % 2]
+        return (*_point_in(rng, shapes[host], prepared[host], NEW_AREA_BOX), host)
+    return (*_point_in(rng, shapes[code], prepared[code]), code)
+
+
+def _people_and_numbers(rng: random.Random, code: str, county: Region) -> dict:
+    return {
+        "uscc": _uscc(rng, code if code != "620171" else "620100"),
+        "legal": _person(rng),
+        "principal": _person(rng),
+        "safety": _person(rng),
+        "phone": f"0931-{rng.randint(2000000, 8999999)}",
+        "mobile": f"139{rng.randint(10000000, 99999999)}",
+        "address": f"兰州市{county.name}{rng.choice(BRANDS)}路{rng.randint(1, 999)}号",
+        "insured": rng.random(),
+        "licence_days": rng.randint(-30, 900),
+    }
+
+
 def plan(seed: int = SEED) -> list[dict]:
-    """The deterministic list of demo enterprises (independent of what already exists)."""
+    """The deterministic list of demo enterprises (independent of what already exists): the
+    random draws never depend on the database, so the plan is the same on every run."""
     rng = random.Random(seed)
     counties = {
         r.code: r for r in Region.objects.filter(code__in=list(DISTRICTS)).defer("boundary")
@@ -260,7 +316,6 @@ def plan(seed: int = SEED) -> list[dict]:
         o.code: o
         for o in Organisation.objects.filter(code__startswith="DEMO-ENT-", kind="enterprise")
     }
-    # The random draws never depend on the database, so the plan is the same on every run.
     used_names: set[str] = set()
     out = []
     for code, (total, weights) in DISTRICTS.items():
@@ -270,28 +325,10 @@ def plan(seed: int = SEED) -> list[dict]:
         for n in range(1, total + 1):
             org_code = f"DEMO-ENT-{code}-{n:02d}"
             sector = rng.choices(sectors, w)[0]
-            for _ in range(200):
-                name = (
-                    f"{short}{rng.choice(BRANDS)}{rng.choice(INDUSTRY_WORDS[sector])}有限公司(演示)"
-                )
-                if name not in used_names:
-                    break
-            used_names.add(name)
-            org = existing_orgs.get(org_code)
-            if org is not None:
-                # one of the orgs app's demo organisations ("兰州<县区><kind>有限公司(演示)")
-                prefix = "兰州" + county.name.rstrip("区县")
-                for kind, kind_sector in KIND_SECTORS.items():
-                    if org.name == f"{prefix}{kind}有限公司(演示)":
-                        sector = kind_sector
-                name = org.name
-            if code == "620171":
-                host = NEW_AREA_HOSTS[n % 2]
-                lon, lat = _point_in(rng, shapes[host], prepared[host], NEW_AREA_BOX)
-                located = host
-            else:
-                lon, lat = _point_in(rng, shapes[code], prepared[code])
-                located = code
+            name = _unique_name(rng, short, sector, used_names)
+            if (org := existing_orgs.get(org_code)) is not None:
+                sector, name = _existing_org_sector(org, county, sector), org.name
+            lon, lat, located = _place(rng, code, n, shapes, prepared)
             scale, employees = _scale(rng, sector)
             roll = rng.random()
             status = "operating" if roll < 0.9 else "suspended" if roll < 0.97 else "closed"
@@ -307,38 +344,35 @@ def plan(seed: int = SEED) -> list[dict]:
                     "status": status,
                     "lon": lon,
                     "lat": lat,
-                    "uscc": _uscc(rng, code if code != "620171" else "620100"),
-                    "legal": _person(rng),
-                    "principal": _person(rng),
-                    "safety": _person(rng),
-                    "phone": f"0931-{rng.randint(2000000, 8999999)}",
-                    "mobile": f"139{rng.randint(10000000, 99999999)}",
-                    "address": f"兰州市{county.name}{rng.choice(BRANDS)}路{rng.randint(1, 999)}号",
-                    "insured": rng.random(),
-                    "licence_days": rng.randint(-30, 900),
+                    **_people_and_numbers(rng, code, county),
                 }
             )
-    # The persona ent_user's enterprise stays county-tier and operating (tests rely on it).
     for item in out:
-        if item["org_code"] in ("DEMO-ENT-620104-01", "DEMO-ENT-620104-02"):
-            item.update(scale="medium", employees=260, status="operating", insured=0.1)
+        if item["org_code"] in PERSONA_ENTERPRISES:
+            item.update(PERSONA_OVERRIDES)
     return out
 
 
-@transaction.atomic
-def load_demo(seed: int = SEED) -> dict:
+# --- load: data above, small steps below -------------------------------------------------------
+
+
+def _rule() -> dict:
     if not TierRule.objects.exists():
         TierRule.objects.create(**DEFAULT_RULE, note="默认规则(可由系统管理员修改)")
-    items = plan(seed)
+    return DEFAULT_RULE | TierRule.objects.order_by("pk").first().as_rule()
+
+
+def _not_loaded(items: list[dict]) -> list[dict]:
     have = set(
         Enterprise.objects.filter(
             organisation__code__in=[i["org_code"] for i in items]
         ).values_list("organisation__code", flat=True)
     )
-    todo = [i for i in items if i["org_code"] not in have]
-    if not todo:
-        return {"enterprises": 0}
-    regions = {r.code: r for r in Region.objects.filter(code__in=list(DISTRICTS)).defer("boundary")}
+    return [i for i in items if i["org_code"] not in have]
+
+
+def _organisations(todo: list[dict], regions: dict) -> tuple[dict, int]:
+    """The demo organisations by code: the orgs app's, plus new ones (bulk). (orgs, new)"""
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=[i["org_code"] for i in todo])}
     new_orgs = []
     for i in todo:
@@ -357,123 +391,140 @@ def load_demo(seed: int = SEED) -> dict:
     orgs.update(
         {o.code: o for o in Organisation.objects.filter(code__in=[o.code for o in new_orgs])}
     )
+    return orgs, len(new_orgs)
 
-    rule = DEFAULT_RULE | (TierRule.objects.order_by("pk").first().as_rule())
-    enterprises = []
-    for i in todo:
-        ent = Enterprise(
-            organisation=orgs[i["org_code"]],
-            uscc=i["uscc"],
-            legal_representative=i["legal"],
-            principal=i["principal"],
-            principal_phone=i["phone"],
-            safety_contact=i["safety"],
-            safety_phone=i["mobile"],
-            address=i["address"],
-            lon=i["lon"],
-            lat=i["lat"],
-            coord_source="wgs84",
-            region=regions[i["county"]],
-            located_region_id=None,
-            sector=i["sector"],
-            scale=i["scale"],
-            employees=i["employees"],
-            status=i["status"],
-            status_reason="" if i["status"] == "operating" else "演示数据",
+
+def _enterprise(i: dict, org, region, located, rule: dict) -> Enterprise:
+    ent = Enterprise(
+        organisation=org,
+        uscc=i["uscc"],
+        legal_representative=i["legal"],
+        principal=i["principal"],
+        principal_phone=i["phone"],
+        safety_contact=i["safety"],
+        safety_phone=i["mobile"],
+        address=i["address"],
+        lon=i["lon"],
+        lat=i["lat"],
+        coord_source="wgs84",
+        region=region,
+        located_region=located,
+        sector=i["sector"],
+        scale=i["scale"],
+        employees=i["employees"],
+        status=i["status"],
+        status_reason="" if i["status"] == "operating" else "演示数据",
+    )
+    decision = compute_tier(
+        scale=ent.scale,
+        sector=ent.sector,
+        employees=ent.employees,
+        major_hazard_grade="",
+        rule=rule,
+    )
+    ent.tier = ent.tier_computed = decision.tier
+    ent.tier_reason = decision.reason
+    return ent
+
+
+def _licence(ent: Enterprise, i: dict) -> Licence | None:
+    if ent.sector not in INSURANCE_REQUIRED_SECTORS and i["insured"] >= 0.3:
+        return None
+    issuer = "兰州市应急管理局" if ent.tier == "city" else f"{ent.region.name}应急管理局"
+    return Licence(
+        enterprise=ent,
+        kind=LICENCE_KIND_BY_SECTOR.get(ent.sector, "other"),
+        number=f"(甘)演示证字〔{2020 + ent.pk % 3}〕{ent.pk:04d}",
+        issuer=issuer,
+        valid_from=_shift(i["licence_days"] - 3 * 365),
+        valid_until=_shift(i["licence_days"]),
+    )
+
+
+def _policy(ent: Enterprise, i: dict) -> InsurancePolicy | None:
+    """Most of the sectors that must be insured are; some policies expire within 60 days."""
+    if ent.sector not in INSURANCE_REQUIRED_SECTORS or i["insured"] >= 0.85:
+        return None
+    ends = _shift(20 + int(i["insured"] * 400))
+    return InsurancePolicy(
+        enterprise=ent,
+        policy_number=f"YS{ent.pk:06d}",
+        insurer=INSURERS[ent.pk % len(INSURERS)],
+        starts_on=ends - datetime.timedelta(days=364),
+        ends_on=ends,
+        insured_amount=Decimal(ent.employees * 30 + 100),
+        insured_persons=ent.employees,
+    )
+
+
+def _duties(ent: Enterprise, i: dict) -> list[ResponsibilityItem]:
+    return [
+        ResponsibilityItem(
+            enterprise=ent,
+            position=position,
+            holder=i["principal"] if order == 1 else i["safety"],
+            duties=text,
+            order=order,
         )
-        decision = compute_tier(
-            scale=ent.scale,
-            sector=ent.sector,
-            employees=ent.employees,
-            major_hazard_grade="",
-            rule=rule,
-        )
-        ent.tier = ent.tier_computed = decision.tier
-        ent.tier_reason = decision.reason
-        ent._plan = i
-        enterprises.append(ent)
+        for order, (position, text) in enumerate(POSITIONS[:3], start=1)
+    ]
+
+
+def _questionnaire(ent: Enterprise, i: dict) -> SafetyQuestionnaire | None:
+    if i["insured"] >= 0.5:
+        return None
+    state = "approved" if i["insured"] < 0.3 else "submitted"
+    return SafetyQuestionnaire(
+        enterprise=ent,
+        year=_shift(0).year,
+        q_duties=POSITIONS[0][1],
+        q_risks=f"{ent.get_sector_display()}行业的主要风险:火灾、爆炸、中毒窒息、机械伤害等。",
+        q_measures="落实双重预防机制:风险分级管控、隐患排查治理,定期演练。",
+        state=state,
+        review_comment="演示数据" if state == "approved" else "",
+    )
+
+
+def _files(saved: list[tuple[Enterprise, dict]]) -> None:
+    """Licences, 安责险 policies, the responsibility list and 安全三问 of the new enterprises."""
+    licences = [lic for ent, i in saved if (lic := _licence(ent, i))]
+    policies = [p for ent, i in saved if (p := _policy(ent, i))]
+    duties = [d for ent, i in saved for d in _duties(ent, i)]
+    questionnaires = [q for ent, i in saved if (q := _questionnaire(ent, i))]
+    Licence.objects.bulk_create(licences)
+    InsurancePolicy.objects.bulk_create(policies)
+    ResponsibilityItem.objects.bulk_create(duties)
+    SafetyQuestionnaire.objects.bulk_create(questionnaires)
+
+
+@transaction.atomic
+def load_demo(seed: int = SEED) -> dict:
+    rule = _rule()
+    todo = _not_loaded(plan(seed))
+    if not todo:
+        return {"enterprises": 0}
+    regions = {r.code: r for r in Region.objects.filter(code__in=list(DISTRICTS)).defer("boundary")}
     located = {r.code: r for r in Region.objects.filter(code__in={i["located"] for i in todo})}
-    for ent in enterprises:
-        ent.located_region = located[ent._plan["located"]]
+    orgs, new_orgs = _organisations(todo, regions)
+    enterprises = [
+        _enterprise(i, orgs[i["org_code"]], regions[i["county"]], located[i["located"]], rule)
+        for i in todo
+    ]
     Enterprise.objects.bulk_create(enterprises)
     saved = {
         e.organisation_id: e
         for e in Enterprise.objects.filter(organisation__in=[e.organisation for e in enterprises])
     }
-    licences, policies, duties, questionnaires = [], [], [], []
-    for ent in enterprises:
-        i = ent._plan
-        region = ent.region
-        ent = saved[ent.organisation_id]
-        ent.region = region
-        if ent.sector in INSURANCE_REQUIRED_SECTORS or i["insured"] < 0.3:
-            kind = {
-                "coal_mine": "safety_production",
-                "non_coal_mine": "safety_production",
-                "hazchem_production": "safety_production",
-                "hazchem_storage": "hazchem_trade",
-                "hazchem_trade": "hazchem_trade",
-                "hazchem_use": "hazchem_use",
-                "fireworks": "fireworks",
-                "gas": "gas",
-            }.get(ent.sector, "other")
-            licences.append(
-                Licence(
-                    enterprise=ent,
-                    kind=kind,
-                    number=f"(甘)演示证字〔{2020 + ent.pk % 3}〕{ent.pk:04d}",
-                    issuer="兰州市应急管理局"
-                    if ent.tier == "city"
-                    else f"{ent.region.name}应急管理局",
-                    valid_from=_shift(i["licence_days"] - 3 * 365),
-                    valid_until=_shift(i["licence_days"]),
-                )
-            )
-        if ent.sector in INSURANCE_REQUIRED_SECTORS and i["insured"] < 0.85:
-            # most are insured; some policies are about to expire (within 60 days)
-            ends = _shift(20 + int(i["insured"] * 400))
-            policies.append(
-                InsurancePolicy(
-                    enterprise=ent,
-                    policy_number=f"YS{ent.pk:06d}",
-                    insurer=INSURERS[ent.pk % len(INSURERS)],
-                    starts_on=ends - datetime.timedelta(days=364),
-                    ends_on=ends,
-                    insured_amount=Decimal(ent.employees * 30 + 100),
-                    insured_persons=ent.employees,
-                )
-            )
-        for order, (position, text) in enumerate(POSITIONS[:3], start=1):
-            duties.append(
-                ResponsibilityItem(
-                    enterprise=ent,
-                    position=position,
-                    holder=i["principal"] if order == 1 else i["safety"],
-                    duties=text,
-                    order=order,
-                )
-            )
-        if i["insured"] < 0.5:
-            state = "approved" if i["insured"] < 0.3 else "submitted"
-            questionnaires.append(
-                SafetyQuestionnaire(
-                    enterprise=ent,
-                    year=_shift(0).year,
-                    q_duties=POSITIONS[0][1],
-                    q_risks=f"{ent.get_sector_display()}行业的主要风险:火灾、爆炸、中毒窒息、机械伤害等。",
-                    q_measures="落实双重预防机制:风险分级管控、隐患排查治理,定期演练。",
-                    state=state,
-                    review_comment="演示数据" if state == "approved" else "",
-                )
-            )
-    Licence.objects.bulk_create(licences)
-    InsurancePolicy.objects.bulk_create(policies)
-    ResponsibilityItem.objects.bulk_create(duties)
-    SafetyQuestionnaire.objects.bulk_create(questionnaires)
+    pairs = []
+    for ent, i in zip(enterprises, todo, strict=True):
+        stored = saved[ent.organisation_id]
+        stored.region = ent.region  # without its boundary
+        pairs.append((stored, i))
+    _files(pairs)
     record_event(
         "demo.enterprises.loaded",
-        f"载入演示企业档案 {len(enterprises)} 家(新建单位 {len(new_orgs)} 个)",
+        f"载入演示企业档案 {len(enterprises)} 家(新建单位 {new_orgs} 个)",
         enterprises=len(enterprises),
-        organisations=len(new_orgs),
+        organisations=new_orgs,
     )
-    return {"enterprises": len(enterprises), "organisations": len(new_orgs)}
+    return {"enterprises": len(enterprises), "organisations": new_orgs}

@@ -1,6 +1,10 @@
 """Bulk import of enterprises from Excel (issue #4): a downloadable template, validation of
 every row (row, column, what is wrong), then the user's choice: import the valid rows or
-nothing; a USCC that is already registered merges into that record only on confirmation."""
+nothing; a USCC that is already registered merges into that record only on confirmation.
+
+Each row is validated with the registration schema (``schemas.EnterpriseIn``, the one the API
+takes) and then the place (district, coordinates); the template's columns are that schema's
+fields and its header row their titles."""
 
 from __future__ import annotations
 
@@ -15,12 +19,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from yingji.core.audit import record_event
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.permissions import can
+from yingji.core.schemas import validate
 from yingji.core.uploads import validate_upload
+from yingji.standards.ids import validate_uscc
 
 from .choices import COORD_SYSTEMS, SCALES, SECTORS, STATUSES
 from .models import Enterprise, EnterpriseImport
+from .schemas import EnterpriseIn, LocationIn
 from .services import do_register_enterprise, do_update_enterprise
-from .validation import FIELD_LABELS, REQUIRED, clean_enterprise_data
+from .validation import FIELD_LABELS, REQUIRED, check_location, clean_enterprise_data
 
 COLUMNS = list(FIELD_LABELS)  # template column order
 HEADER_ROW = 1
@@ -98,20 +105,20 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def parse_workbook(data: bytes) -> tuple[list[dict], list[dict], int]:
-    """Validate every row. Returns (valid rows, errors, number of data rows). An error is
-    {"row": Excel row number, "column": column label, "message": what is wrong}."""
+def _open_sheet(data: bytes):
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is the user's input problem
         raise ValidationFailed("无法读取该Excel文件,请使用下载的模板(.xlsx)填写。")
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
+    return wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+
+
+def _column_index(header_row) -> dict[str, int]:
+    """field → column number, from the header row (a trailing * on a label is allowed)."""
     by_label = {label: key for key, label in FIELD_LABELS.items()}
     index = {}
-    for i, label in enumerate(header):
-        key = by_label.get(label.rstrip("*").strip())
+    for i, value in enumerate(header_row):
+        key = by_label.get(_cell_text(value).rstrip("*").strip())
         if key:
             index[key] = i
     missing = [FIELD_LABELS[k] for k in REQUIRED if k not in index]
@@ -120,38 +127,95 @@ def parse_workbook(data: bytes) -> tuple[list[dict], list[dict], int]:
             f"表头缺少必填列:{'、'.join(missing)}。请使用下载的模板。",
             details={"missing_columns": missing},
         )
-    valid, errors, total = [], [], 0
-    seen_uscc: dict[str, int] = {}
+    return index
+
+
+def _data_rows(rows, index: dict[str, int]):
+    """(Excel row number, {field: cell text}) of every non-empty row, at most MAX_ROWS."""
+    count = 0
     for excel_row, values in enumerate(rows, start=HEADER_ROW + 1):
         raw = {k: _cell_text(values[i]) if i < len(values) else "" for k, i in index.items()}
         if not any(raw.values()):
             continue
-        total += 1
-        if total > MAX_ROWS:
+        count += 1
+        if count > MAX_ROWS:
             raise ValidationFailed(f"一次最多导入{MAX_ROWS}行,请分批导入。")
-        clean, row_errors = clean_enterprise_data(raw)
-        uscc = clean.get("uscc")
-        if uscc and uscc in seen_uscc:
-            row_errors["uscc"] = f"统一社会信用代码{uscc}与第{seen_uscc[uscc]}行重复"
-        elif uscc:
-            seen_uscc[uscc] = excel_row
-        existing = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
-        if existing is None and clean.get("name"):
-            from yingji.orgs.models import Organisation
+        yield excel_row, raw
 
-            if Organisation.objects.filter(name=clean["name"]).exists():
-                row_errors["name"] = f"名称“{clean['name']}”已被其他单位使用"
-        for key, message in row_errors.items():
-            errors.append(
-                {"row": excel_row, "column": FIELD_LABELS.get(key, key), "message": message}
-            )
+
+def _cell_message(error: dict, data: dict) -> str:
+    """The schema's message for a cell, saying what the cell holds (“很多”应为整数。), or that a
+    required cell is empty."""
+    field = error["field"].split(".")[0]
+    if field not in data:
+        return f"{error['label']}不能为空"
+    value, message = str(data[field]), error["message"]
+    if len(value) <= 40 and value not in message and value.isprintable():
+        return f"“{value}”{message}"
+    return message
+
+
+def check_row(raw: dict) -> tuple[dict, dict]:
+    """One row → (model values, errors by field): the registration schema, then the place
+    (checked even when other cells are wrong, so that a row's problems are listed at once)."""
+    data = _row_data(raw)
+    parsed = validate(EnterpriseIn, data)
+    errors = {e["field"].split(".")[0]: _cell_message(e, data) for e in parsed.errors}
+    if parsed.ok:
+        values, place_errors = clean_enterprise_data(parsed.data)
+    else:
+        place = validate(LocationIn, data)
+        values, place_errors = check_location(place.data) if place.ok else ({}, {})
+        # the cells the schema accepted, for the checks against other rows and records
+        if "uscc" in data and "uscc" not in errors:
+            values["uscc"] = validate_uscc(data["uscc"]).normalized
+        if "name" in data and "name" not in errors:
+            values["name"] = data["name"].strip()
+    for key, message in place_errors.items():
+        errors.setdefault(key, message)
+    return values, errors
+
+
+def _conflicts(values: dict, seen_uscc: dict[str, int], excel_row: int):
+    """(errors, the enterprise already registered with this USCC): a USCC twice in the file,
+    or a new enterprise's name that another organisation already has."""
+    from yingji.orgs.models import Organisation
+
+    errors = {}
+    uscc, name = values.get("uscc"), values.get("name")
+    if uscc and uscc in seen_uscc:
+        errors["uscc"] = f"统一社会信用代码{uscc}与第{seen_uscc[uscc]}行重复"
+    elif uscc:
+        seen_uscc[uscc] = excel_row
+    existing = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
+    if existing is None and name and Organisation.objects.filter(name=name).exists():
+        errors["name"] = f"名称“{name}”已被其他单位使用"
+    return errors, existing
+
+
+def parse_workbook(data: bytes) -> tuple[list[dict], list[dict], int]:
+    """Validate every row. Returns (valid rows, errors, number of data rows). An error is
+    {"row": Excel row number, "column": column label, "message": what is wrong}."""
+    rows = _open_sheet(data).iter_rows(values_only=True)
+    index = _column_index(next(rows, ()))
+    valid, errors, total = [], [], 0
+    seen_uscc: dict[str, int] = {}
+    for excel_row, raw in _data_rows(rows, index):
+        total += 1
+        values, row_errors = check_row(raw)
+        conflicts, existing = _conflicts(values, seen_uscc, excel_row)
+        row_errors |= conflicts
+        errors += [
+            {"row": excel_row, "column": FIELD_LABELS.get(key, key), "message": message}
+            for key, message in row_errors.items()
+        ]
         if not row_errors:
             valid.append(
                 {
                     "row": excel_row,
                     "raw": raw,
-                    "name": clean["name"],
-                    "uscc": uscc,
+                    "name": values["name"],
+                    "uscc": values["uscc"],
                     "existing_id": existing.pk if existing else None,
                     "existing_name": str(existing) if existing else "",
                 }
@@ -184,6 +248,49 @@ def do_preview_enterprise_import(*, actor, upload) -> EnterpriseImport:
     return batch
 
 
+def _row_data(raw: dict) -> dict:
+    """A row's cells as the schema's input: an empty cell is a field not given."""
+    return {k: v for k, v in raw.items() if v not in ("", None)}
+
+
+def _merge_row(actor, row: dict) -> str | None:
+    """Update the registered enterprise with the row; the reason to skip it when nothing
+    changes."""
+    ent = Enterprise.objects.get(pk=row["existing_id"])
+    if not can(actor, ent, "change"):
+        raise NotPermitted(f"您无权修改已登记的“{ent}”")
+    try:
+        do_update_enterprise(
+            actor=actor, enterprise=ent, data=_row_data(row["raw"]), expected_version=ent.version
+        )
+    except ValidationFailed as exc:
+        if exc.message != "没有需要保存的修改。":
+            raise
+        return "与已有档案一致,无需合并"
+    return None
+
+
+def _import_row(actor, row: dict, merge_duplicates: bool) -> tuple[str, str | None]:
+    """("created" | "merged" | "skipped", why skipped)."""
+    if not row.get("existing_id"):
+        do_register_enterprise(actor=actor, data=_row_data(row["raw"]))
+        return "created", None
+    if not merge_duplicates:
+        return "skipped", "统一社会信用代码已登记,未确认合并"
+    why = _merge_row(actor, row)
+    return ("skipped", why) if why else ("merged", None)
+
+
+def _cancel(batch: EnterpriseImport) -> EnterpriseImport:
+    batch.state = "cancelled"
+    batch.result = {"created": 0, "merged": 0, "skipped": len(batch.rows)}
+    batch.save()
+    record_event(
+        "enterprises.import.cancelled", f"导入文件“{batch.file_name}”:选择全部不导入", target=batch
+    )
+    return batch
+
+
 def do_apply_enterprise_import(
     *, actor, batch: EnterpriseImport, mode: str, merge_duplicates: bool = False
 ) -> EnterpriseImport:
@@ -199,47 +306,23 @@ def do_apply_enterprise_import(
     with transaction.atomic():
         batch = EnterpriseImport.objects.select_for_update().get(pk=batch.pk)
         if mode == "nothing":
-            batch.state = "cancelled"
-            batch.result = {"created": 0, "merged": 0, "skipped": len(batch.rows)}
-            batch.save()
-            record_event(
-                "enterprises.import.cancelled",
-                f"导入文件“{batch.file_name}”:选择全部不导入",
-                target=batch,
-            )
-            return batch
-        created = merged = 0
+            return _cancel(batch)
+        counts = {"created": 0, "merged": 0}
         skipped = []
         for row in batch.rows:
             try:
-                if row.get("existing_id"):
-                    if not merge_duplicates:
-                        skipped.append(
-                            {"row": row["row"], "message": "统一社会信用代码已登记,未确认合并"}
-                        )
-                        continue
-                    ent = Enterprise.objects.get(pk=row["existing_id"])
-                    if not can(actor, ent, "change"):
-                        raise NotPermitted(f"您无权修改已登记的“{ent}”")
-                    data = {k: v for k, v in row["raw"].items() if v not in ("", None)}
-                    try:
-                        do_update_enterprise(
-                            actor=actor, enterprise=ent, data=data, expected_version=ent.version
-                        )
-                        merged += 1
-                    except ValidationFailed as exc:
-                        if exc.message != "没有需要保存的修改。":
-                            raise
-                        skipped.append({"row": row["row"], "message": "与已有档案一致,无需合并"})
-                else:
-                    do_register_enterprise(actor=actor, data=row["raw"])
-                    created += 1
+                outcome, why = _import_row(actor, row, merge_duplicates)
             except (ValidationFailed, NotPermitted) as exc:
                 # Something changed since the preview: nothing of this batch is kept.
                 raise ValidationFailed(
                     f"第{row['row']}行导入失败,全部未导入:{exc.message}",
                     details={"row": row["row"]},
                 )
+            if outcome == "skipped":
+                skipped.append({"row": row["row"], "message": why})
+            else:
+                counts[outcome] += 1
+        created, merged = counts["created"], counts["merged"]
         batch.state = "imported"
         batch.result = {"created": created, "merged": merged, "skipped": skipped}
         batch.save()

@@ -130,6 +130,9 @@ class Licence(AuditedModel):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    def get_absolute_url(self):
+        return reverse("enterprises:detail", args=[self.enterprise_id]) + "#licences"
+
     @property
     def days_left(self) -> int:
         return (self.valid_until - timezone.localdate()).days
@@ -184,6 +187,9 @@ class ResponsibilityItem(AuditedModel):
     def __str__(self):
         return f"{self.position}:{self.holder}" if self.holder else self.position
 
+    def get_absolute_url(self):
+        return reverse("enterprises:detail", args=[self.enterprise_id]) + "#responsibilities"
+
 
 class SafetyQuestionnaire(AuditedModel):
     """安全三问 (T10): the yearly answers of the principal, submitted by the enterprise and
@@ -225,6 +231,10 @@ class SafetyQuestionnaire(AuditedModel):
 
     def __str__(self):
         return f"{self.enterprise} {self.year}年安全三问"
+
+    def get_absolute_url(self):
+        url = reverse("enterprises:detail", args=[self.enterprise_id])
+        return f"{url}#questionnaire-{self.year}"
 
 
 class TierRule(AuditedModel):

@@ -18,6 +18,7 @@ __all__ = [
     "enterprise_summary",
     "expiring_licences",
     "insurance_gaps",
+    "tier_rule",
     "visible_enterprises",
 ]
 
@@ -74,28 +75,21 @@ def expiring_licences(user, *, days: int = EXPIRY_WINDOW_DAYS, on: datetime.date
 
 
 def enterprise_summary(ent: Enterprise) -> dict:
-    """Plain data for cards, the API and the map."""
-    return {
-        "id": ent.pk,
-        "name": ent.name,
-        "uscc": ent.uscc,
-        "sector": ent.sector,
-        "sector_label": ent.get_sector_display(),
-        "scale": ent.scale,
-        "scale_label": ent.get_scale_display(),
-        "employees": ent.employees,
-        "status": ent.status,
-        "status_label": ent.get_status_display(),
-        "tier": ent.tier,
-        "tier_label": ent.get_tier_display(),
-        "region_code": ent.region.code,
-        "region_name": ent.region.name,
-        "lon": ent.lon,
-        "lat": ent.lat,
-        "major_hazard_grade": ent.major_hazard_grade,
-        "is_demo": ent.is_demo,
-        "url": ent.get_absolute_url(),
-    }
+    """Plain data for cards, the API and the map (the API's EnterpriseOut)."""
+    from .schemas import EnterpriseOut
+
+    return EnterpriseOut.from_orm(ent).dict()
+
+
+def tier_rule() -> dict:
+    """The tier rule in force: the saved one, or the default until an administrator saves one."""
+    from .models import TierRule
+    from .tiering import DEFAULT_RULE
+
+    row = TierRule.objects.order_by("pk").first()
+    if row is None:
+        return {**DEFAULT_RULE, "note": "", "version": None}
+    return {**row.as_rule(), "note": row.note, "version": row.version}
 
 
 def search(user, q: str, limit: int = 10):

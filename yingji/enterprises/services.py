@@ -3,9 +3,6 @@ transaction, the write, one event, then the scope re-check (DESIGN §4)."""
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +12,7 @@ from yingji.core.permissions import can, ensure_in_scope, restrict, scope_of
 from yingji.core.services import locked
 from yingji.orgs.services import do_create_enterprise_org
 
-from .choices import LICENCE_KINDS, SAFETY_QUESTIONS, STATUSES, TIERS
+from .choices import SAFETY_QUESTIONS, STATUSES, TIERS
 from .models import (
     Enterprise,
     InsurancePolicy,
@@ -24,8 +21,17 @@ from .models import (
     SafetyQuestionnaire,
     TierRule,
 )
+from .schemas import (
+    AnswersIn,
+    EnterpriseIn,
+    EnterpriseProfileIn,
+    LicenceIn,
+    PolicyIn,
+    ResponsibilityIn,
+    TierRuleIn,
+)
 from .tiering import DEFAULT_RULE, compute_tier
-from .validation import FIELD_LABELS, clean_enterprise_data
+from .validation import FIELD_LABELS, clean_enterprise_data, typed
 
 PROFILE_FIELDS = (
     "legal_representative",
@@ -86,12 +92,31 @@ def _uscc_taken(uscc: str, exclude_pk=None) -> str | None:
     return f"统一社会信用代码{uscc}已登记为“{other}”" if other else None
 
 
-def do_register_enterprise(*, actor, data: dict, is_demo: bool = False) -> Enterprise:
-    """Register a new enterprise: its Organisation (through the orgs service) and its file."""
-    clean, errors = clean_enterprise_data(data)
+def _clean_new(data) -> dict:
+    """Registration input (EnterpriseIn or a dict) → model values, or ValidationFailed."""
+    clean, errors = clean_enterprise_data(typed(EnterpriseIn, data))
     if "uscc" in clean and (problem := _uscc_taken(clean["uscc"])):
         errors["uscc"] = problem
     _fail(errors)
+    return clean
+
+
+def _open_file(actor, organisation, clean: dict) -> Enterprise:
+    ent = Enterprise(organisation=organisation, uscc=clean["uscc"])
+    for key in PROFILE_FIELDS + ("status",):
+        if key in clean:
+            setattr(ent, key, clean[key])
+    _apply_tier(ent)
+    ent.save()
+    ensure_in_scope(actor, ent, "add")
+    return ent
+
+
+def do_register_enterprise(
+    *, actor, data: EnterpriseIn | dict, is_demo: bool = False
+) -> Enterprise:
+    """Register a new enterprise: its Organisation (through the orgs service) and its file."""
+    clean = _clean_new(data)
     with transaction.atomic():
         org = do_create_enterprise_org(
             actor=actor,
@@ -100,13 +125,7 @@ def do_register_enterprise(*, actor, data: dict, is_demo: bool = False) -> Enter
             region=clean["region"],
             is_demo=is_demo,
         )
-        ent = Enterprise(organisation=org, uscc=clean["uscc"])
-        for key in PROFILE_FIELDS + ("status",):
-            if key in clean:
-                setattr(ent, key, clean[key])
-        _apply_tier(ent)
-        ent.save()
-        ensure_in_scope(actor, ent, "add")
+        ent = _open_file(actor, org, clean)
         record_event(
             "enterprises.enterprise.registered",
             f"登记生产经营单位“{org.name}”({ent.get_tier_display()}:{ent.tier_reason})",
@@ -117,26 +136,18 @@ def do_register_enterprise(*, actor, data: dict, is_demo: bool = False) -> Enter
     return ent
 
 
-def do_link_enterprise(*, actor, organisation, data: dict) -> Enterprise:
+def do_link_enterprise(*, actor, organisation, data: EnterpriseIn | dict) -> Enterprise:
     """Open the enterprise file of an existing enterprise Organisation (e.g. one registered in
     the orgs app before this registry existed)."""
     if organisation.kind != "enterprise":
         raise ValidationFailed(f"“{organisation}”不是生产经营单位,不能建立企业档案。")
     if Enterprise.objects.filter(organisation=organisation).exists():
         raise ValidationFailed(f"“{organisation}”已有企业档案。")
-    data = {**data, "name": organisation.name}
-    clean, errors = clean_enterprise_data(data)
-    if "uscc" in clean and (problem := _uscc_taken(clean["uscc"])):
-        errors["uscc"] = problem
-    _fail(errors)
+    if hasattr(data, "model_dump"):
+        data = data.model_dump(exclude_none=True)
+    clean = _clean_new({**data, "name": organisation.name})
     with transaction.atomic():
-        ent = Enterprise(organisation=organisation, uscc=clean["uscc"])
-        for key in PROFILE_FIELDS + ("status",):
-            if key in clean:
-                setattr(ent, key, clean[key])
-        _apply_tier(ent)
-        ent.save()
-        ensure_in_scope(actor, ent, "add")
+        ent = _open_file(actor, organisation, clean)
         record_event("enterprises.enterprise.linked", f"建立“{organisation}”的企业档案", target=ent)
     return ent
 
@@ -151,12 +162,12 @@ def _apply_profile(ent: Enterprise, clean: dict) -> list[str]:
 
 
 def do_update_enterprise(
-    *, actor, enterprise: Enterprise, data: dict, expected_version: int
+    *, actor, enterprise: Enterprise, data: EnterpriseProfileIn | dict, expected_version: int
 ) -> Enterprise:
     """Change the profile (contacts, sector, scale, employees, location). Name and USCC are not
-    changed here (renames go through the organisation; a USCC does not change)."""
-    data = {k: v for k, v in data.items() if k not in ("name", "uscc", "status")}
-    clean, errors = clean_enterprise_data(data, partial=True)
+    changed here (renames go through the organisation; a USCC does not change), nor the status
+    (keys other than the profile's are ignored)."""
+    clean, errors = clean_enterprise_data(typed(EnterpriseProfileIn, data), partial=True)
     _fail(errors)
     _require(actor, enterprise, "change", "您无权修改该企业档案。")
     with transaction.atomic():
@@ -260,46 +271,37 @@ def do_set_major_hazard_grade(*, actor, enterprise: Enterprise, grade: str) -> E
     return ent
 
 
-def do_update_tier_rule(*, actor, data: dict, expected_version: int | None = None) -> TierRule:
+def _reapply_rule(rule: dict) -> int:
+    """Apply the rule to every enterprise (locked); the number whose tier changed."""
+    moved = 0
+    for ent in Enterprise.objects.select_related("organisation").select_for_update():
+        before = (ent.tier, ent.tier_computed, ent.tier_reason)
+        _apply_tier(ent, rule)
+        if (ent.tier, ent.tier_computed, ent.tier_reason) != before:
+            moved += before[0] != ent.tier
+            ent.save()
+    return moved
+
+
+def do_update_tier_rule(
+    *, actor, data: TierRuleIn | dict, expected_version: int | None = None
+) -> TierRule:
     """Edit the tier rule (administrators) and re-apply it to every enterprise not overridden."""
     if not scope_of(actor).is_admin:
         raise NotPermitted("只有系统管理员可以修改监管层级规则。")
-    from .choices import SCALES, SECTORS
-
-    scales = [s for s in data.get("city_scales", []) if s in dict(SCALES)]
-    sectors = [s for s in data.get("city_sectors", []) if s in dict(SECTORS)]
-    try:
-        min_employees = int(data.get("city_min_employees") or 0)
-    except (TypeError, ValueError):
-        raise ValidationFailed(
-            "从业人员人数门槛应为非负整数。", details={"field": "city_min_employees"}
-        )
-    if min_employees < 0:
-        raise ValidationFailed(
-            "从业人员人数门槛应为非负整数。", details={"field": "city_min_employees"}
-        )
+    data = typed(TierRuleIn, data)
     with transaction.atomic():
         row = TierRule.objects.order_by("pk").first()
         if row is None:
             row = TierRule.objects.create(**DEFAULT_RULE)
         row = locked(TierRule, row.pk, expected_version=expected_version)
-        row.city_scales, row.city_sectors = scales, sectors
-        row.city_min_employees = min_employees
-        row.city_major_hazard_grades = [
-            g
-            for g in data.get("city_major_hazard_grades", [])
-            if g in ("一级", "二级", "三级", "四级")
-        ]
-        row.note = str(data.get("note", ""))[:255]
+        row.city_scales, row.city_sectors = list(data.city_scales), list(data.city_sectors)
+        row.city_min_employees = data.city_min_employees
+        row.city_major_hazard_grades = list(data.city_major_hazard_grades)
+        row.note = data.note
         row.save()
         rule = row.as_rule()
-        moved = 0
-        for ent in Enterprise.objects.select_related("organisation").select_for_update():
-            before = (ent.tier, ent.tier_computed, ent.tier_reason)
-            _apply_tier(ent, rule)
-            if (ent.tier, ent.tier_computed, ent.tier_reason) != before:
-                moved += before[0] != ent.tier
-                ent.save()
+        moved = _reapply_rule(rule)
         record_event(
             "enterprises.tier_rule.updated",
             f"修改监管层级规则,{moved} 家企业的监管层级随之改变",
@@ -313,40 +315,21 @@ def do_update_tier_rule(*, actor, data: dict, expected_version: int | None = Non
 # --- licences, insurance, responsibility list ---------------------------------------------------
 
 
-def _parse_date(value, what: str, field: str) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationFailed(
-            f"{what}“{value}”不是有效日期(格式如2024-06-30)。", details={"field": field}
-        )
-
-
-def do_add_licence(*, actor, enterprise: Enterprise, data: dict) -> Licence:
-    kind = data.get("kind")
-    number = str(data.get("number") or "").strip()
-    if kind not in dict(LICENCE_KINDS):
-        raise ValidationFailed("请选择证照类别。", details={"field": "kind"})
-    if not number:
+def do_add_licence(*, actor, enterprise: Enterprise, data: LicenceIn | dict) -> Licence:
+    data = typed(LicenceIn, data)
+    if not data.number:
         raise ValidationFailed("证号不能为空。", details={"field": "number"})
-    until = _parse_date(data.get("valid_until"), "有效期至", "valid_until")
-    since = data.get("valid_from")
-    since = _parse_date(since, "有效期起", "valid_from") if since else None
-    if since and since > until:
+    if data.valid_from and data.valid_from > data.valid_until:
         raise ValidationFailed("有效期起不能晚于有效期至。", details={"field": "valid_from"})
     _require(actor, enterprise, "change", "您无权为该企业登记证照。")
     with transaction.atomic():
         lic = Licence.objects.create(
             enterprise=enterprise,
-            kind=kind,
-            number=number[:60],
-            issuer=str(data.get("issuer") or "")[:100],
-            valid_from=since,
-            valid_until=until,
+            kind=data.kind,
+            number=data.number,
+            issuer=data.issuer,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
         )
         record_event("enterprises.licence.added", f"为“{enterprise}”登记{lic}", target=enterprise)
         ensure_in_scope(actor, lic, "change")
@@ -368,24 +351,23 @@ def do_void_licence(*, actor, licence: Licence, reason: str) -> Licence:
     return lic
 
 
-def do_add_policy(*, actor, enterprise: Enterprise, data: dict) -> InsurancePolicy:
-    number = str(data.get("policy_number") or "").strip()
-    insurer = str(data.get("insurer") or "").strip()
+def _policy_errors(data: PolicyIn) -> dict:
     errors = {}
-    if not number:
+    if not data.policy_number:
         errors["policy_number"] = "保单号不能为空"
-    if not insurer:
+    if not data.insurer:
         errors["insurer"] = "保险机构不能为空"
-    try:
-        amount = Decimal(str(data.get("insured_amount")))
-        if amount <= 0 or not amount.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
+    if data.insured_amount <= 0:
         errors["insured_amount"] = "保险金额应为大于0的数值(万元)"
-    if errors:
+    return errors
+
+
+def do_add_policy(*, actor, enterprise: Enterprise, data: PolicyIn | dict) -> InsurancePolicy:
+    data = typed(PolicyIn, data)
+    if errors := _policy_errors(data):
         raise ValidationFailed("；".join(errors.values()), details={"fields": errors})
-    starts = _parse_date(data.get("starts_on"), "保险期间起", "starts_on")
-    ends = _parse_date(data.get("ends_on"), "保险期间止", "ends_on")
+    number, insurer = data.policy_number, data.insurer
+    starts, ends = data.starts_on, data.ends_on
     if starts > ends:
         raise ValidationFailed("保险期间起不能晚于保险期间止。", details={"field": "starts_on"})
     if InsurancePolicy.objects.filter(insurer=insurer, policy_number=number).exists():
@@ -396,12 +378,12 @@ def do_add_policy(*, actor, enterprise: Enterprise, data: dict) -> InsurancePoli
     with transaction.atomic():
         policy = InsurancePolicy.objects.create(
             enterprise=enterprise,
-            policy_number=number[:60],
-            insurer=insurer[:100],
+            policy_number=number,
+            insurer=insurer,
             starts_on=starts,
             ends_on=ends,
-            insured_amount=amount,
-            insured_persons=int(data.get("insured_persons") or 0),
+            insured_amount=data.insured_amount,
+            insured_persons=data.insured_persons,
         )
         record_event(
             "enterprises.policy.added",
@@ -412,19 +394,20 @@ def do_add_policy(*, actor, enterprise: Enterprise, data: dict) -> InsurancePoli
     return policy
 
 
-def do_add_responsibility(*, actor, enterprise: Enterprise, data: dict) -> ResponsibilityItem:
-    position = str(data.get("position") or "").strip()
-    duties = str(data.get("duties") or "").strip()
-    if not position or not duties:
+def do_add_responsibility(
+    *, actor, enterprise: Enterprise, data: ResponsibilityIn | dict
+) -> ResponsibilityItem:
+    data = typed(ResponsibilityIn, data)
+    if not data.position or not data.duties:
         raise ValidationFailed("岗位和安全生产职责都不能为空。", details={"field": "position"})
     _require(actor, enterprise, "change", "您无权修改该企业的责任清单。")
     with transaction.atomic():
         order = enterprise.responsibilities.count() + 1
         item = ResponsibilityItem.objects.create(
             enterprise=enterprise,
-            position=position[:60],
-            holder=str(data.get("holder") or "").strip()[:50],
-            duties=duties,
+            position=data.position,
+            holder=data.holder,
+            duties=data.duties,
             order=order,
         )
         record_event(
@@ -458,18 +441,19 @@ def do_deactivate_responsibility(
 
 
 def do_submit_questionnaire(
-    *, actor, enterprise: Enterprise, year: int, answers: dict
+    *, actor, enterprise: Enterprise, year: int, answers: AnswersIn | dict
 ) -> SafetyQuestionnaire:
     """The enterprise user answers the three questions for a year and submits them for review
     (a draft or a returned one is replaced by the new answers)."""
     scope = scope_of(actor)
     if enterprise.organisation_id not in scope.enterprise_org_ids:
         raise NotPermitted("安全三问由企业用户本人填报提交。")
-    missing = [label for key, label in SAFETY_QUESTIONS if not str(answers.get(key) or "").strip()]
+    answers = typed(AnswersIn, answers)
+    missing = [label for key, label in SAFETY_QUESTIONS if not getattr(answers, key)]
     if missing:
         raise ValidationFailed(f"请回答:{'、'.join(missing)}。", details={"missing": missing})
     this_year = timezone.localdate().year
-    if not (2000 <= int(year) <= this_year + 1):
+    if not (2000 <= year <= this_year + 1):
         raise ValidationFailed(f"年度“{year}”无效。", details={"field": "year"})
     with transaction.atomic():
         q = (
@@ -482,7 +466,7 @@ def do_submit_questionnaire(
         if (q.state, "submitted") not in SafetyQuestionnaire.TRANSITIONS:
             raise InvalidTransition(f"{year}年安全三问当前为“{q.get_state_display()}”,不能再提交。")
         for key, _label in SAFETY_QUESTIONS:
-            setattr(q, key, str(answers[key]).strip())
+            setattr(q, key, getattr(answers, key))
         q.state, q.submitted_at, q.submitted_by = "submitted", timezone.now(), actor
         q.save()
         record_event(

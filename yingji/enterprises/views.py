@@ -1,5 +1,5 @@
-"""Web pages of the enterprise registry: thin — parse, fetch through restrict(), call one
-service, render."""
+"""Web pages of the enterprise registry: thin — parse the form with the service's schema (the
+one the API takes), fetch through restrict(), call one service, render."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.views import record_extras
-from yingji.core.webforms import download, run_service
+from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.geo.models import Region
 
 from . import importing, services
@@ -33,8 +33,21 @@ from .models import (
     ResponsibilityItem,
     SafetyQuestionnaire,
 )
+from .schemas import (
+    EnterpriseUpdateIn,
+    ImportApplyIn,
+    LicenceIn,
+    PolicyIn,
+    QuestionnaireIn,
+    ReasonIn,
+    ResponsibilityIn,
+    ReviewIn,
+    StatusIn,
+    TierIn,
+    TierRuleIn,
+)
 from .selectors import expiring_licences, insurance_gaps, visible_enterprises
-from .validation import FIELD_LABELS
+from .selectors import tier_rule as rule_in_force
 
 
 def county_choices():
@@ -131,181 +144,120 @@ def enterprise_detail(request, pk):
     )
 
 
-def _post_dict(request, keys) -> dict:
-    return {k: request.POST.get(k, "") for k in keys}
+def _enterprises(user):
+    return Enterprise.objects.all()
 
 
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", "0"))
-    except ValueError:
-        return 0
+enterprise_edit = action_view(
+    fetch=_enterprises,
+    action="change",
+    schema=EnterpriseUpdateIn,
+    call=lambda user, ent, data: services.do_update_enterprise(
+        actor=user, enterprise=ent, data=data, expected_version=data.version
+    ),
+    success="档案已保存。",
+)
 
-
-@login_required
-@require_POST
-def enterprise_edit(request, pk):
-    ent = get_restricted_or_404(Enterprise.objects.all(), request.user, "change", pk=pk)
-    data = _post_dict(
-        request,
-        [k for k in FIELD_LABELS if k not in ("name", "uscc", "status")],
-    )
-    data = {k: v for k, v in data.items() if v != ""}
-    run_service(
-        request,
-        lambda: services.do_update_enterprise(
-            actor=request.user, enterprise=ent, data=data, expected_version=_version(request)
-        ),
-        "档案已保存。",
-    )
-    return redirect(ent)
-
-
-@login_required
-@require_POST
-def enterprise_status(request, pk):
-    ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_change_enterprise_status(
-            actor=request.user,
-            enterprise=ent,
-            status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
-        ),
-        "经营状态已变更。",
-    )
-    return redirect(ent)
+enterprise_status = action_view(
+    fetch=_enterprises,
+    schema=StatusIn,
+    call=lambda user, ent, data: services.do_change_enterprise_status(
+        actor=user,
+        enterprise=ent,
+        status=data.status,
+        reason=data.reason,
+        expected_version=data.version,
+    ),
+    success="经营状态已变更。",
+)
 
 
 @login_required
 @require_POST
 def enterprise_tier(request, pk):
+    """Like the action views, but a handover to another bureau may take the enterprise out of
+    the user's sight: then back to the list."""
     ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    tier = request.POST.get("tier") or None
-    run_service(
-        request,
-        lambda: services.do_override_tier(
-            actor=request.user,
-            enterprise=ent,
-            tier=tier,
-            reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
-        ),
-        "监管层级已调整。",
-    )
+    data = form_input(request, TierIn)
+    if data is not None:
+        run_service(
+            request,
+            lambda: services.do_override_tier(
+                actor=request.user,
+                enterprise=ent,
+                tier=data.tier,
+                reason=data.reason,
+                expected_version=data.version,
+            ),
+            "监管层级已调整。",
+        )
     if can(request.user, ent, "view"):
         return redirect(ent)
     return redirect("enterprises:index")
 
 
-@login_required
-@require_POST
-def licence_add(request, pk):
-    ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    data = _post_dict(request, ["kind", "number", "issuer", "valid_from", "valid_until"])
-    run_service(
-        request,
-        lambda: services.do_add_licence(actor=request.user, enterprise=ent, data=data),
-        "证照已登记。",
-    )
-    return redirect(ent)
+licence_add = action_view(
+    fetch=_enterprises,
+    schema=LicenceIn,
+    call=lambda user, ent, data: services.do_add_licence(actor=user, enterprise=ent, data=data),
+    success="证照已登记。",
+)
 
+licence_void = action_view(
+    fetch=lambda user: Licence.objects.select_related("enterprise"),
+    schema=ReasonIn,
+    call=lambda user, lic, data: services.do_void_licence(
+        actor=user, licence=lic, reason=data.reason
+    ),
+    success="证照已作废。",
+)
 
-@login_required
-@require_POST
-def licence_void(request, pk):
-    lic = get_restricted_or_404(Licence.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_void_licence(
-            actor=request.user, licence=lic, reason=request.POST.get("reason", "")
-        ),
-        "证照已作废。",
-    )
-    return redirect(lic.enterprise)
+policy_add = action_view(
+    fetch=_enterprises,
+    schema=PolicyIn,
+    call=lambda user, ent, data: services.do_add_policy(actor=user, enterprise=ent, data=data),
+    success="安责险保单已登记。",
+)
 
+responsibility_add = action_view(
+    fetch=_enterprises,
+    schema=ResponsibilityIn,
+    call=lambda user, ent, data: services.do_add_responsibility(
+        actor=user, enterprise=ent, data=data
+    ),
+    success="责任清单已更新。",
+)
 
-@login_required
-@require_POST
-def policy_add(request, pk):
-    ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    data = _post_dict(
-        request,
-        ["policy_number", "insurer", "starts_on", "ends_on", "insured_amount", "insured_persons"],
-    )
-    run_service(
-        request,
-        lambda: services.do_add_policy(actor=request.user, enterprise=ent, data=data),
-        "安责险保单已登记。",
-    )
-    return redirect(ent)
+responsibility_deactivate = action_view(
+    fetch=lambda user: ResponsibilityItem.objects.select_related("enterprise"),
+    schema=ReasonIn,
+    call=lambda user, item, data: services.do_deactivate_responsibility(
+        actor=user, item=item, reason=data.reason
+    ),
+    success="该岗位已停用。",
+)
 
+questionnaire_submit = action_view(
+    fetch=_enterprises,
+    schema=QuestionnaireIn,
+    call=lambda user, ent, data: services.do_submit_questionnaire(
+        actor=user, enterprise=ent, year=data.year, answers=data
+    ),
+    success="安全三问已提交,等待监管部门审核。",
+)
 
-@login_required
-@require_POST
-def responsibility_add(request, pk):
-    ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    data = _post_dict(request, ["position", "holder", "duties"])
-    run_service(
-        request,
-        lambda: services.do_add_responsibility(actor=request.user, enterprise=ent, data=data),
-        "责任清单已更新。",
-    )
-    return redirect(ent)
-
-
-@login_required
-@require_POST
-def responsibility_deactivate(request, pk):
-    item = get_restricted_or_404(ResponsibilityItem.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_deactivate_responsibility(
-            actor=request.user, item=item, reason=request.POST.get("reason", "")
-        ),
-        "该岗位已停用。",
-    )
-    return redirect(item.enterprise)
-
-
-@login_required
-@require_POST
-def questionnaire_submit(request, pk):
-    ent = get_restricted_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    answers = _post_dict(request, [k for k, _ in SAFETY_QUESTIONS])
-    try:
-        year = int(request.POST.get("year", "0"))
-    except ValueError:
-        year = 0
-    run_service(
-        request,
-        lambda: services.do_submit_questionnaire(
-            actor=request.user, enterprise=ent, year=year, answers=answers
-        ),
-        "安全三问已提交,等待监管部门审核。",
-    )
-    return redirect(ent)
-
-
-@login_required
-@require_POST
-def questionnaire_review(request, pk):
-    q = get_restricted_or_404(SafetyQuestionnaire.objects.all(), request.user, pk=pk)
-    approve = request.POST.get("decision") == "approve"
-    run_service(
-        request,
-        lambda: services.do_review_questionnaire(
-            actor=request.user,
-            questionnaire=q,
-            approve=approve,
-            comment=request.POST.get("comment", ""),
-            expected_version=_version(request),
-        ),
-        "审核意见已保存。",
-    )
-    return redirect(q.enterprise)
+questionnaire_review = action_view(
+    fetch=lambda user: SafetyQuestionnaire.objects.select_related("enterprise"),
+    schema=ReviewIn,
+    call=lambda user, q, data: services.do_review_questionnaire(
+        actor=user,
+        questionnaire=q,
+        approve=data.approve,
+        comment=data.comment,
+        expected_version=data.version,
+    ),
+    success="审核意见已保存。",
+)
 
 
 # --- 安责险 / licences lists ----------------------------------------------------------------
@@ -416,27 +368,33 @@ def import_upload(request):
     return render(request, "enterprises/import.html", {"title": "批量导入企业", "recent": recent})
 
 
+def _apply_import(request, batch, data: ImportApplyIn) -> None:
+    try:
+        batch = importing.do_apply_enterprise_import(
+            actor=request.user,
+            batch=batch,
+            mode=data.mode,
+            merge_duplicates=data.merge_duplicates,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return
+    if batch.state == "imported":
+        r = batch.result
+        messages.success(
+            request,
+            f"已导入:新增 {r['created']} 家,合并 {r['merged']} 家,跳过 {len(r['skipped'])} 行。",
+        )
+    else:
+        messages.info(request, "已选择全部不导入,没有写入任何数据。")
+
+
 @login_required
 def import_preview(request, pk):
     batch = get_restricted_or_404(EnterpriseImport.objects.all(), request.user, pk=pk)
     if request.method == "POST":
-        try:
-            batch = importing.do_apply_enterprise_import(
-                actor=request.user,
-                batch=batch,
-                mode=request.POST.get("mode", ""),
-                merge_duplicates=request.POST.get("merge") == "1",
-            )
-            if batch.state == "imported":
-                r = batch.result
-                messages.success(
-                    request,
-                    f"已导入:新增 {r['created']} 家,合并 {r['merged']} 家,跳过 {len(r['skipped'])} 行。",
-                )
-            else:
-                messages.info(request, "已选择全部不导入,没有写入任何数据。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if (data := form_input(request, ImportApplyIn)) is not None:
+            _apply_import(request, batch, data)
         return redirect("enterprises:import_preview", pk=batch.pk)
     return render(
         request,
@@ -447,36 +405,24 @@ def import_preview(request, pk):
 
 @login_required
 def tier_rule(request):
-    from .models import TierRule
-    from .tiering import DEFAULT_RULE
-
-    row = TierRule.objects.order_by("pk").first()
     if request.method == "POST":
-        data = {
-            "city_scales": request.POST.getlist("city_scales"),
-            "city_sectors": request.POST.getlist("city_sectors"),
-            "city_min_employees": request.POST.get("city_min_employees", "0"),
-            "city_major_hazard_grades": request.POST.getlist("city_major_hazard_grades"),
-            "note": request.POST.get("note", ""),
-        }
-        run_service(
-            request,
-            lambda: services.do_update_tier_rule(
-                actor=request.user,
-                data=data,
-                expected_version=_version(request) if row else None,
-            ),
-            "监管层级规则已保存,并已重新计算各企业的监管层级。",
-        )
+        if (data := form_input(request, TierRuleIn)) is not None:
+            run_service(
+                request,
+                lambda: services.do_update_tier_rule(
+                    actor=request.user, data=data, expected_version=data.version
+                ),
+                "监管层级规则已保存,并已重新计算各企业的监管层级。",
+            )
         return redirect("enterprises:tier_rule")
-    rule = row.as_rule() if row else DEFAULT_RULE
+    rule = rule_in_force()
     return render(
         request,
         "enterprises/tier_rule.html",
         {
             "title": "监管层级规则",
             "rule": rule,
-            "row": row,
+            "row": rule if rule["version"] is not None else None,
             "scales": SCALES,
             "sectors": SECTORS,
             "is_admin": scope_of(request.user).is_admin,

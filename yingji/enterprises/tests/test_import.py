@@ -211,3 +211,47 @@ def test_import_through_the_api(as_user):
     )
     assert applied.json()["state"] == "cancelled"
     assert not Organisation.objects.filter(name="接口导入公司").exists()
+
+
+def test_rows_are_checked_with_the_registration_schema(persona, ctx):
+    """The API's schema checks each row: control characters and over-long text are refused by
+    row and column, and a row's problems are listed at once (the place too)."""
+    lon_cg, lat_cg = point_in("620102")
+    rows = [
+        row("控制字符公司", address="兰州市\u202e路固西", principal="张三\n李四"),
+        row("名" * 201),
+        row("多处错误公司", employees="-5", lon=lon_cg, lat=lat_cg),
+        row("坏县区公司", region="火星区"),
+    ]
+    batch = do_preview_enterprise_import(actor=persona("county_a"), upload=workbook(rows))
+    errors = {(e["row"], e["column"]): e["message"] for e in batch.errors}
+    assert "不能包含控制字符" in errors[(2, "地址")]
+    assert "应为一行文字" in errors[(2, "主要负责人")]
+    assert "不能超过 200 个字" in errors[(3, "企业名称")]
+    assert errors[(4, "从业人员数")] == "“-5”不能小于 0。"
+    assert "位于城关区" in errors[(4, "所在县区")]
+    assert "“火星区”不是本市的县区" in errors[(5, "所在县区")]
+    assert batch.rows == []
+
+
+def test_empty_optional_cells_import(persona, ctx):
+    bare = row("只填必填列公司")
+    for key in ("scale", "employees", "status", "coord_system"):
+        bare[key] = ""
+    batch = do_preview_enterprise_import(actor=persona("county_a"), upload=workbook([bare]))
+    assert batch.errors == [] and len(batch.rows) == 1
+    batch = do_apply_enterprise_import(actor=persona("county_a"), batch=batch, mode="valid")
+    ent = Enterprise.objects.get(organisation__name="只填必填列公司")
+    assert (ent.scale, ent.employees, ent.status, ent.coord_source) == (
+        "small",
+        0,
+        "operating",
+        "wgs84",
+    )
+
+
+def test_template_columns_are_the_schema_fields():
+    from yingji.enterprises.schemas import EnterpriseIn
+
+    assert COLUMNS == list(EnterpriseIn.model_fields)
+    assert FIELD_LABELS["uscc"] == "统一社会信用代码" and FIELD_LABELS["coord_system"] == "坐标系"

@@ -511,7 +511,7 @@ def test_questionnaire_via_web(as_user):
     assert ent.name in listing
     as_user("county_a").post(
         reverse("enterprises:questionnaire_review", args=[q.pk]),
-        {"decision": "approve", "version": q.version},
+        {"approve": "true", "version": q.version},
     )
     q.refresh_from_db()
     assert q.state == "approved"
