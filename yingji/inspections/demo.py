@@ -7,6 +7,7 @@ Written through the services, by the demo personas; nothing is done if a demo pl
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -244,7 +245,7 @@ def load_demo() -> dict:
                 to_state="decided",
                 decision="责令改正,处罚款人民币叁万元整(演示)。",
                 decision_number="兰应急罚〔演示〕1号",
-                penalty_amount="30000",
+                penalty_amount=Decimal("30000"),
             )
             counts["cases"] += 1
     return counts
