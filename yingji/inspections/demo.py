@@ -2,11 +2,15 @@
 城关区 built by the plan builder (the first proposals of each, to stay fast), inspections with
 checklists and findings (one finding turned into a hazard), a duplicate inspection of a 西固区
 enterprise by the city bureau recorded with its reason, and one enforcement case file.
-Written through the services, by the demo personas; nothing is done if a demo plan exists."""
+Written through the services, by the demo personas; nothing is done if a demo plan exists.
+
+The demo is data (PLANS, VISITS, CASE) played by small steps."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,7 +21,7 @@ from yingji.enterprises.models import Enterprise
 from yingji.orgs.models import Organisation
 
 from . import services
-from .models import InspectionPlan, PlanEntry
+from .models import Inspection, InspectionPlan, Overlap, PlanEntry
 from .selectors import plan_proposals
 
 PROPOSALS_PER_PLAN = 12
@@ -29,24 +33,233 @@ PLANS = [
 ]
 
 
-def _users():
-    names = [p[1] for p in PLANS]
-    return {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+@dataclass(frozen=True)
+class Visit:
+    """A demo inspection: who inspects which enterprise (a key of ENTERPRISES) how many days
+    from today, and what they found (checklist code → (description, category, level)).
+    Without a ``summary`` it stays scheduled; ``from_plan`` takes a planned entry of that
+    bureau's plan when one falls in this year."""
+
+    key: str
+    persona: str
+    agency: str
+    enterprise: str
+    days: int
+    kind: str
+    participants: str
+    summary: str = ""
+    fails: dict = field(default_factory=dict)
+    hazchem_fails: dict = field(default_factory=dict)  # only for a 危化 checklist
+    hazard: bool = False  # the first finding becomes a hazard
+    reason: str = ""  # the reason to proceed despite another bureau's inspection
+    from_plan: str = ""
 
 
-def _record(actor, inspection, fails: dict, participants: str, summary: str, hazard=False):
-    """Fill the checklist (all 符合 but `fails`: code → (description, category, level)), add
-    the findings, optionally make the first a hazard, complete the inspection."""
+VISITS = [
+    # 1. 西固区 inspects its county-tier enterprise A1 (from its plan if A1 is in it).
+    Visit(
+        "xigu_a1",
+        "xigu_staff",
+        "XGQ-YJJ",
+        "a1",
+        -20,
+        "special",
+        "王建国、李志强",
+        summary="演示:例行检查,发现问题已责令限期整改。",
+        fails={"C4": ("隐患排查治理台账未记录整改责任人和完成时限", "management", "general")},
+        hazchem_fails={"H3": ("罐区可燃气体检测报警器超期未检定", "equipment", "general")},
+        hazard=True,
+        from_plan="XGQ-YJJ",
+    ),
+    # 2. The city bureau's 专项检查 of the same enterprise ten days later: an overlap, with reason.
+    Visit(
+        "city_a1",
+        "whk_staff",
+        "LZYJJ-WHP",
+        "a1",
+        -10,
+        "special",
+        "赵海燕、陈立新",
+        summary="演示:市级督导检查,未发现新问题。",
+        reason="危险化学品安全专项整治三年行动市级督导检查,已与西固区应急局沟通(演示)",
+    ),
+    # 3. 城关区: one completed inspection with findings, one scheduled.
+    Visit(
+        "chengguan_done",
+        "chengguan_staff",
+        "CGQ-YJJ",
+        "chengguan_1",
+        -15,
+        "unannounced",
+        "张文静、刘学军",
+        summary="演示:暗查暗访。",
+        fails={"C5": ("应急预案未按期组织演练", "management", "general")},
+    ),
+    Visit(
+        "chengguan_next",
+        "chengguan_staff",
+        "CGQ-YJJ",
+        "chengguan_2",
+        7,
+        "special",
+        "张文静、刘学军",
+    ),
+    # 4. The city bureau inspects a city-tier enterprise and opens a case file (CASE).
+    Visit(
+        "city_case",
+        "whk_staff",
+        "LZYJJ-ZD",
+        "city_hazchem",
+        -30,
+        "special",
+        "赵海燕、陈立新、孙明",
+        summary="演示:专项检查发现违法行为,移交立案。",
+        fails={"H4": ("动火作业未办理作业票,现场无监护人", "behaviour", "major")},
+    ),
+]
+
+# 立案 → 调查取证 (with the 执法全过程记录 ticked) → 处罚决定, on the inspection of VISITS "city_case".
+CASE = {
+    "visit": "city_case",
+    "persona": "whk_staff",
+    "agency": "LZYJJ-ZD",
+    "cause": "未按规定进行动火作业审批(违反《安全生产法》第四十三条)(演示)",
+    "days": -28,
+    "handlers": "赵海燕、陈立新",
+    "steps": [
+        (
+            "advance",
+            {
+                "to_state": "investigating",
+                "investigation": "调取作业票台账和监控录像,制作询问笔录 2 份(演示)。",
+            },
+        ),
+        (
+            "system",
+            {"system": "recording", "note": "现场检查和询问全程执法记录仪录像,已归档(演示)"},
+        ),
+        (
+            "advance",
+            {
+                "to_state": "decided",
+                "decision": "责令改正,处罚款人民币叁万元整(演示)。",
+                "decision_number": "兰应急罚〔演示〕1号",
+                "penalty_amount": Decimal("30000"),
+            },
+        ),
+    ],
+}
+CASE_STEPS = {"advance": services.do_advance_case, "system": services.do_set_case_system}
+
+
+def _county_enterprise(region_code: str, index: int):
+    """The ``index``-th operating county-tier enterprise of a county, or None."""
+    found = Enterprise.objects.filter(
+        region__code=region_code, tier="county", status="operating"
+    ).order_by("organisation__code")[index : index + 1]
+    return found.first()
+
+
+ENTERPRISES = {
+    "a1": lambda: Enterprise.objects.filter(organisation__code="DEMO-ENT-620104-01").first(),
+    "chengguan_1": lambda: _county_enterprise("620102", 0),
+    "chengguan_2": lambda: _county_enterprise("620102", 1),
+    "city_hazchem": lambda: (
+        Enterprise.objects.filter(tier="city", status="operating", sector__startswith="hazchem")
+        .order_by("organisation__code")
+        .first()
+    ),
+}
+
+
+@dataclass
+class Run:
+    """What one demo load has made so far."""
+
+    today: date
+    source: str
+    users: dict
+    orgs: dict
+    plans: dict = field(default_factory=dict)
+    inspections: dict = field(default_factory=dict)
+    counts: dict = field(
+        default_factory=lambda: dict.fromkeys(
+            ("plans", "entries", "inspections", "overlaps", "cases"), 0
+        )
+    )
+
+    def acting(self, username: str):
+        return actor_context(self.users[username], source=self.source, label="demo")
+
+
+def _usernames() -> set[str]:
+    return {p[1] for p in PLANS} | {v.persona for v in VISITS} | {CASE["persona"]}
+
+
+def _org_codes() -> set[str]:
+    codes = {p[0] for p in PLANS} | {p[2] for p in PLANS} | {v.agency for v in VISITS}
+    return codes | {CASE["agency"]}
+
+
+def _start() -> Run | None:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=_usernames())}
+    if len(users) < len(_usernames()):
+        return None
+    ctx = get_actor_context()
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=_org_codes())}
+    return Run(timezone.localdate(), ctx.source if ctx else "system", users, orgs)
+
+
+def _make_plan(run: Run, owner_code: str, username: str, agency_code: str, inspectors: str):
+    """A plan of this year built from the first proposals, and issued."""
+    actor, owner, year = run.users[username], run.orgs[owner_code], run.today.year
+    with run.acting(username):
+        plan = services.do_create_plan(
+            actor=actor,
+            owner=owner,
+            year=year,
+            title=f"{owner.name}{year}年度安全生产监督检查计划(演示)",
+            note="演示数据:由计划生成器按监管层级和风险等级生成。",
+            is_demo=True,
+        )
+        wanted = [p["enterprise"].pk for p in plan_proposals(plan)[:PROPOSALS_PER_PLAN]]
+        result = services.do_build_plan(
+            actor=actor,
+            plan=plan,
+            enterprise_ids=wanted,
+            agency=run.orgs[agency_code],
+            inspectors=inspectors,
+        )
+        services.do_issue_plan(actor=actor, plan=plan)
+    run.plans[owner_code] = plan
+    run.counts["plans"] += 1
+    run.counts["entries"] += result["created"]
+
+
+def _plan_entry(run: Run, visit: Visit, enterprise, day: date) -> PlanEntry | None:
+    if not visit.from_plan or day.year != run.today.year:
+        return None
+    entries = PlanEntry.objects.filter(
+        plan=run.plans[visit.from_plan], enterprise=enterprise, state="planned"
+    )
+    return entries.order_by("month").first()
+
+
+def _record(actor, inspection: Inspection, visit: Visit) -> Inspection:
+    """Fill the checklist (all 符合 but the visit's fails), add the findings, optionally make
+    the first a hazard, complete the inspection."""
+    fails = dict(visit.fails)
+    if inspection.sector_group == "hazchem":
+        fails |= visit.hazchem_fails
     results = {i["code"]: ("fail" if i["code"] in fails else "ok") for i in inspection.checklist}
-    remarks = {code: f[0][:60] for code, f in fails.items()}
     inspection = services.do_record_checklist(
         actor=actor,
         inspection=inspection,
         results=results,
-        remarks=remarks,
-        participants=participants,
+        remarks={code: f[0][:60] for code, f in fails.items()},
+        participants=visit.participants,
         enterprise_attendees="安全管理负责人",
-        summary=summary,
+        summary=visit.summary,
     )
     findings = [
         services.do_add_finding(
@@ -61,190 +274,67 @@ def _record(actor, inspection, fails: dict, participants: str, summary: str, haz
         for code, (description, category, level) in fails.items()
     ]
     inspection = services.do_complete_inspection(actor=actor, inspection=inspection)
-    if hazard and findings:
+    if visit.hazard and findings:
         services.do_create_hazard_from_finding(actor=actor, finding=findings[0])
     return inspection
+
+
+def _make_visit(run: Run, visit: Visit) -> None:
+    enterprise = ENTERPRISES[visit.enterprise]()
+    if enterprise is None:
+        return
+    actor, day = run.users[visit.persona], run.today + timedelta(days=visit.days)
+    with run.acting(visit.persona):
+        entry = _plan_entry(run, visit, enterprise, day)
+        inspection = services.do_schedule_inspection(
+            actor=actor,
+            enterprise=enterprise,
+            inspected_on=day,
+            agency=run.orgs[visit.agency],
+            kind="planned" if entry else visit.kind,
+            entry=entry,
+            participants=visit.participants,
+            reason=visit.reason,
+            is_demo=True,
+        )
+        if visit.summary:
+            inspection = _record(actor, inspection, visit)
+    run.inspections[visit.key] = inspection
+    run.counts["inspections"] += 1
+
+
+def _open_case(run: Run) -> None:
+    inspection = run.inspections.get(CASE["visit"])
+    if inspection is None:
+        return
+    actor = run.users[CASE["persona"]]
+    with run.acting(CASE["persona"]):
+        case = services.do_open_case(
+            actor=actor,
+            enterprise=inspection.enterprise,
+            agency=run.orgs[CASE["agency"]],
+            cause=CASE["cause"],
+            filed_on=run.today + timedelta(days=CASE["days"]),
+            inspection=inspection,
+            handlers=CASE["handlers"],
+            is_demo=True,
+        )
+        for step, values in CASE["steps"]:
+            case = CASE_STEPS[step](actor=actor, case=case, **values)
+    run.counts["cases"] += 1
 
 
 @transaction.atomic
 def load_demo() -> dict:
     if InspectionPlan.objects.filter(is_demo=True).exists():
         return {"plans": 0}
-    users = _users()
-    if len(users) < len(PLANS):
+    run = _start()
+    if run is None:
         return {"plans": 0}
-    today = timezone.localdate()
-    year = today.year
-    ctx = get_actor_context()
-    source = ctx.source if ctx else "system"
-    orgs = {
-        o.code: o
-        for o in Organisation.objects.filter(
-            code__in=[p[0] for p in PLANS] + ["LZYJJ-ZD", "LZYJJ-WHP"]
-        )
-    }
-    counts = {"plans": 0, "entries": 0, "inspections": 0, "overlaps": 0, "cases": 0}
-    plans = {}
-    for owner_code, username, agency_code, inspectors in PLANS:
-        actor = users[username]
-        with actor_context(actor, source=source, label="demo"):
-            plan = services.do_create_plan(
-                actor=actor,
-                owner=orgs[owner_code],
-                year=year,
-                title=f"{orgs[owner_code].name}{year}年度安全生产监督检查计划(演示)",
-                note="演示数据:由计划生成器按监管层级和风险等级生成。",
-                is_demo=True,
-            )
-            wanted = [p["enterprise"].pk for p in plan_proposals(plan)[:PROPOSALS_PER_PLAN]]
-            result = services.do_build_plan(
-                actor=actor,
-                plan=plan,
-                enterprise_ids=wanted,
-                agency=orgs[agency_code],
-                inspectors=inspectors,
-            )
-            services.do_issue_plan(actor=actor, plan=plan)
-        plans[owner_code] = plan
-        counts["plans"] += 1
-        counts["entries"] += result["created"]
-
-    xigu, city, chengguan = users["xigu_staff"], users["whk_staff"], users["chengguan_staff"]
-    a1 = Enterprise.objects.get(organisation__code="DEMO-ENT-620104-01")
-    # 1. 西固区 inspects its county-tier enterprise A1 (from its plan if A1 is in it).
-    with actor_context(xigu, source=source, label="demo"):
-        entry = PlanEntry.objects.filter(plan=plans["XGQ-YJJ"], enterprise=a1, state="planned")
-        entry = entry.order_by("month").first()
-        day = today - timedelta(days=20)
-        entry = entry if entry and day.year == year else None
-        insp = services.do_schedule_inspection(
-            actor=xigu,
-            enterprise=a1,
-            inspected_on=day,
-            agency=orgs["XGQ-YJJ"],
-            kind="planned" if entry else "special",
-            entry=entry,
-            participants="王建国、李志强",
-            is_demo=True,
-        )
-        fails = {
-            "C4": ("隐患排查治理台账未记录整改责任人和完成时限", "management", "general"),
-        }
-        if insp.sector_group == "hazchem":
-            fails["H3"] = ("罐区可燃气体检测报警器超期未检定", "equipment", "general")
-        _record(
-            xigu,
-            insp,
-            fails,
-            "王建国、李志强",
-            "演示:例行检查,发现问题已责令限期整改。",
-            hazard=True,
-        )
-        counts["inspections"] += 1
-    # 2. The city bureau's 专项检查 of the same enterprise ten days later: an overlap, with reason.
-    with actor_context(city, source=source, label="demo"):
-        insp2 = services.do_schedule_inspection(
-            actor=city,
-            enterprise=a1,
-            inspected_on=today - timedelta(days=10),
-            agency=orgs["LZYJJ-WHP"],
-            kind="special",
-            participants="赵海燕、陈立新",
-            reason="危险化学品安全专项整治三年行动市级督导检查,已与西固区应急局沟通(演示)",
-            is_demo=True,
-        )
-        _record(city, insp2, {}, "赵海燕、陈立新", "演示:市级督导检查,未发现新问题。")
-        counts["inspections"] += 1
-        counts["overlaps"] += insp2.overlaps.count()
-    # 3. 城关区: one completed inspection with findings, one scheduled.
-    with actor_context(chengguan, source=source, label="demo"):
-        cg = list(
-            Enterprise.objects.filter(
-                region__code="620102", tier="county", status="operating"
-            ).order_by("organisation__code")[:2]
-        )
-        if cg:
-            done = services.do_schedule_inspection(
-                actor=chengguan,
-                enterprise=cg[0],
-                inspected_on=today - timedelta(days=15),
-                agency=orgs["CGQ-YJJ"],
-                kind="unannounced",
-                participants="张文静、刘学军",
-                is_demo=True,
-            )
-            _record(
-                chengguan,
-                done,
-                {"C5": ("应急预案未按期组织演练", "management", "general")},
-                "张文静、刘学军",
-                "演示:暗查暗访。",
-            )
-            counts["inspections"] += 1
-        if len(cg) > 1:
-            services.do_schedule_inspection(
-                actor=chengguan,
-                enterprise=cg[1],
-                inspected_on=today + timedelta(days=7),
-                agency=orgs["CGQ-YJJ"],
-                kind="special",
-                participants="张文静、刘学军",
-                is_demo=True,
-            )
-            counts["inspections"] += 1
-    # 4. The city bureau inspects a city-tier enterprise and opens a case file (立案 → 处罚决定).
-    with actor_context(city, source=source, label="demo"):
-        target = (
-            Enterprise.objects.filter(tier="city", status="operating", sector__startswith="hazchem")
-            .order_by("organisation__code")
-            .first()
-        )
-        if target is not None:
-            insp3 = services.do_schedule_inspection(
-                actor=city,
-                enterprise=target,
-                inspected_on=today - timedelta(days=30),
-                agency=orgs["LZYJJ-ZD"],
-                kind="special",
-                participants="赵海燕、陈立新、孙明",
-                is_demo=True,
-            )
-            insp3 = _record(
-                city,
-                insp3,
-                {"H4": ("动火作业未办理作业票,现场无监护人", "behaviour", "major")},
-                "赵海燕、陈立新、孙明",
-                "演示:专项检查发现违法行为,移交立案。",
-            )
-            case = services.do_open_case(
-                actor=city,
-                enterprise=target,
-                agency=orgs["LZYJJ-ZD"],
-                cause="未按规定进行动火作业审批(违反《安全生产法》第四十三条)(演示)",
-                filed_on=today - timedelta(days=28),
-                inspection=insp3,
-                handlers="赵海燕、陈立新",
-                is_demo=True,
-            )
-            case = services.do_advance_case(
-                actor=city,
-                case=case,
-                to_state="investigating",
-                investigation="调取作业票台账和监控录像,制作询问笔录 2 份(演示)。",
-            )
-            case = services.do_set_case_system(
-                actor=city,
-                case=case,
-                system="recording",
-                note="现场检查和询问全程执法记录仪录像,已归档(演示)",
-            )
-            case = services.do_advance_case(
-                actor=city,
-                case=case,
-                to_state="decided",
-                decision="责令改正,处罚款人民币叁万元整(演示)。",
-                decision_number="兰应急罚〔演示〕1号",
-                penalty_amount="30000",
-            )
-            counts["cases"] += 1
-    return counts
+    for spec in PLANS:
+        _make_plan(run, *spec)
+    for visit in VISITS:
+        _make_visit(run, visit)
+    _open_case(run)
+    run.counts["overlaps"] = Overlap.objects.filter(is_demo=True).count()
+    return run.counts

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from yingji.core.models import Attachment
 from yingji.core.permissions import restrict, scope_of
 from yingji.enterprises.models import Enterprise
 from yingji.orgs.models import Organisation
@@ -32,6 +33,17 @@ def authority_of(org: Organisation) -> Organisation:
     """The 执法主体 an organisation acts for: the top of its tree (a section → its bureau)."""
     top = org.path.strip("/").split("/")[0]
     return org if org.code == top else Organisation.objects.get(code=top)
+
+
+def organisation(pk: int | None) -> Organisation | None:
+    """The organisation a form names (an agency, a plan's owner); the services check its kind
+    and that the actor acts for it."""
+    return Organisation.objects.filter(pk=pk).first() if pk else None
+
+
+def attachment(pk: int | None) -> Attachment | None:
+    """The attachment a form names as evidence; do_set_case_system checks it is the case's."""
+    return Attachment.objects.filter(pk=pk).first() if pk else None
 
 
 def acting_authorities(user):

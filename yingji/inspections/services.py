@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -96,15 +96,6 @@ def _clean(text, limit: int) -> str:
     return (text or "").strip()[:limit]
 
 
-def _date(value, field: str, label: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise ValidationFailed(f"{label}格式不正确(应为 YYYY-MM-DD)。", details={"field": field})
-
-
 def _next_serial(model, **where) -> int:
     return (model.objects.filter(**where).aggregate(m=Max("serial"))["m"] or 0) + 1
 
@@ -169,10 +160,6 @@ def do_create_plan(
         raise ValidationFailed(
             "年度检查计划的制定单位应为市或县区应急管理局。", details={"field": "owner"}
         )
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ValidationFailed("年度应为数字。", details={"field": "year"})
     if not 2000 <= year <= 2100:
         raise ValidationFailed("年度不在有效范围内。", details={"field": "year"})
     _require_acts_for(actor, owner, "制定本单位的年度检查计划")
@@ -212,7 +199,7 @@ def do_build_plan(
     *,
     actor,
     plan: InspectionPlan,
-    enterprise_ids=None,
+    enterprise_ids: list[int] | None = None,
     agency: Organisation | None = None,
     inspectors: str = "",
 ) -> dict:
@@ -225,7 +212,7 @@ def do_build_plan(
         raise ValidationFailed(
             "检查单位应为本计划制定单位或其科室、单位。", details={"field": "agency"}
         )
-    wanted = {int(i) for i in enterprise_ids} if enterprise_ids is not None else None
+    wanted = set(enterprise_ids) if enterprise_ids is not None else None
     window = overlap_window_days()
     created, skipped = 0, []
     with transaction.atomic():
@@ -268,7 +255,7 @@ def do_add_entry(
     actor,
     plan: InspectionPlan,
     enterprise: Enterprise,
-    month,
+    month: int,
     agency: Organisation | None = None,
     inspectors: str = "",
     basis: str = "",
@@ -276,10 +263,6 @@ def do_add_entry(
 ) -> PlanEntry:
     """Add one planned visit. Overlapping another authority's inspection or plan within the
     window needs a reason (recorded as an Overlap)."""
-    try:
-        month = int(month)
-    except (TypeError, ValueError):
-        month = 0
     if not 1 <= month <= 12:
         raise ValidationFailed("计划月份应为 1–12。", details={"field": "month"})
     _require_acts_for(actor, plan.owner, "编制本单位的检查计划")
@@ -366,11 +349,51 @@ def do_issue_plan(*, actor, plan: InspectionPlan, expected_version: int | None =
 # --- inspections ----------------------------------------------------------------------------
 
 
+def _check_entry(actor, entry: PlanEntry, inspected_on: date) -> None:
+    """An inspection made from a plan entry: the plan's bureau, a planned entry, its year."""
+    _require_acts_for(actor, entry.plan.owner, "执行本单位的检查计划")
+    if entry.state != "planned":
+        raise InvalidTransition(
+            f"该计划条目{entry.get_state_display()},不能再安排检查。",
+            details={"state": entry.state},
+        )
+    if inspected_on.year != entry.plan.year:
+        raise ValidationFailed(
+            f"检查日期应在计划年度({entry.plan.year}年)内。", details={"field": "inspected_on"}
+        )
+
+
+def _scheduling_authority(
+    actor, *, enterprise, kind: str, agency, entry
+) -> tuple[Organisation, Organisation]:
+    """Check what is scheduled, by whom and in whose name: (agency, authority)."""
+    if enterprise is None:
+        raise ValidationFailed("请选择检查对象。", details={"field": "enterprise"})
+    if kind not in dict(INSPECTION_KINDS):
+        raise ValidationFailed("检查类型不正确。", details={"field": "kind"})
+    if agency is None:
+        raise ValidationFailed("请选择检查科室/单位。", details={"field": "agency"})
+    agency, authority = _agency(agency, agency)
+    _require_acts_for(actor, authority, f"以{authority.name}名义检查")
+    own_plan = entry is not None and entry.plan.owner_id == authority.pk
+    if not own_plan:
+        _require_handles(actor, enterprise)
+    if entry is not None and not own_plan:
+        raise ValidationFailed(
+            "检查单位应为计划制定单位或其科室、单位。", details={"field": "agency"}
+        )
+    if enterprise.status == "closed":
+        raise ValidationFailed(
+            f"“{enterprise}”已关闭,不能安排检查。", details={"field": "enterprise"}
+        )
+    return agency, authority
+
+
 def do_schedule_inspection(
     *,
     actor,
     enterprise: Enterprise | None = None,
-    inspected_on,
+    inspected_on: date,
     agency: Organisation | None = None,
     kind: str = "special",
     participants: str = "",
@@ -381,39 +404,12 @@ def do_schedule_inspection(
     """Schedule (or start recording) an inspection, from a plan entry or on its own. The
     duplicate-inspection guard: if another authority inspected or scheduled this enterprise
     within the window, refuse without a reason; with a reason, record the overlap."""
-    inspected_on = _date(inspected_on, "inspected_on", "检查日期")
     if entry is not None:
-        enterprise = entry.enterprise
-        kind = "planned"
-        agency = agency or entry.agency
-        _require_acts_for(actor, entry.plan.owner, "执行本单位的检查计划")
-        if entry.state != "planned":
-            raise InvalidTransition(
-                f"该计划条目{entry.get_state_display()},不能再安排检查。",
-                details={"state": entry.state},
-            )
-        if inspected_on.year != entry.plan.year:
-            raise ValidationFailed(
-                f"检查日期应在计划年度({entry.plan.year}年)内。", details={"field": "inspected_on"}
-            )
-    if enterprise is None:
-        raise ValidationFailed("请选择检查对象。", details={"field": "enterprise"})
-    if kind not in dict(INSPECTION_KINDS):
-        raise ValidationFailed("检查类型不正确。", details={"field": "kind"})
-    if agency is None:
-        raise ValidationFailed("请选择检查科室/单位。", details={"field": "agency"})
-    agency, authority = _agency(agency, agency)
-    _require_acts_for(actor, authority, f"以{authority.name}名义检查")
-    if entry is None or entry.plan.owner_id != authority.pk:
-        _require_handles(actor, enterprise)
-    if entry is not None and entry.plan.owner_id != authority.pk:
-        raise ValidationFailed(
-            "检查单位应为计划制定单位或其科室、单位。", details={"field": "agency"}
-        )
-    if enterprise.status == "closed":
-        raise ValidationFailed(
-            f"“{enterprise}”已关闭,不能安排检查。", details={"field": "enterprise"}
-        )
+        _check_entry(actor, entry, inspected_on)
+        enterprise, kind, agency = entry.enterprise, "planned", agency or entry.agency
+    agency, authority = _scheduling_authority(
+        actor, enterprise=enterprise, kind=kind, agency=agency, entry=entry
+    )
     window = overlap_window_days()
     hits = find_overlaps(
         enterprise=enterprise,
@@ -702,14 +698,13 @@ def do_open_case(
     enterprise: Enterprise,
     agency: Organisation,
     cause: str,
-    filed_on,
+    filed_on: date,
     inspection: Inspection | None = None,
     handlers: str = "",
     is_demo: bool = False,
 ) -> CaseFile:
     """立案: numbered per authority and year, e.g. 兰州市应急立〔2022〕3号."""
     cause = _clean(cause, 300)
-    filed_on = _date(filed_on, "filed_on", "立案日期")
     if len(cause) < 4:
         raise ValidationFailed("请填写案由。", details={"field": "cause"})
     if filed_on > timezone.localdate():
@@ -769,6 +764,29 @@ def missing_case_evidence(case: CaseFile) -> list[str]:
     return [s["label"] for s in case.system_status() if not (s["done"] and s["has_evidence"])]
 
 
+CASE_TEXT_LIMITS = {"investigation": 5000, "decision": 5000, "decision_number": 100}
+CASE_TEXT_LIMITS |= {"execution": 5000}
+
+
+def _set_case_texts(case: CaseFile, **texts: str | None) -> None:
+    """The texts given with a step (None: keep what the case has)."""
+    for name, value in texts.items():
+        if value is not None:
+            setattr(case, name, _clean(value, CASE_TEXT_LIMITS[name]))
+
+
+def _check_closing(case: CaseFile) -> None:
+    """结案 needs the execution and the 三项制度 ticked with evidence."""
+    problems = {}
+    if not case.execution:
+        problems["execution"] = "请填写执行情况。"
+    missing = missing_case_evidence(case)
+    if missing:
+        problems["systems"] = "三项制度未落实或缺少佐证(附件或说明):" + "、".join(missing)
+    if problems:
+        raise ValidationFailed("不能结案:" + "".join(problems.values()), details=problems)
+
+
 def do_advance_case(
     *,
     actor,
@@ -777,9 +795,9 @@ def do_advance_case(
     investigation: str | None = None,
     decision: str | None = None,
     decision_number: str | None = None,
-    penalty_amount=None,
+    penalty_amount: Decimal | None = None,
     execution: str | None = None,
-    closed_on=None,
+    closed_on: date | None = None,
     expected_version: int | None = None,
 ) -> CaseFile:
     """One step of 立案 → 调查取证 → 处罚决定 → 执行 → 结案 (CASE_TRANSITIONS). Anything else is
@@ -789,40 +807,26 @@ def do_advance_case(
         _require_acts_for(actor, case.authority, "办理本单位的执法案件")
         if to_state not in CASE_TRANSITIONS.get(case.state, {}):
             raise _refuse_step(case, to_state)
-        if investigation is not None:
-            case.investigation = _clean(investigation, 5000)
-        if decision is not None:
-            case.decision = _clean(decision, 5000)
-        if decision_number is not None:
-            case.decision_number = _clean(decision_number, 100)
-        if penalty_amount not in (None, ""):
-            try:
-                amount = Decimal(str(penalty_amount))
-            except InvalidOperation:
-                amount = Decimal(-1)
-            if amount < 0:
+        _set_case_texts(
+            case,
+            investigation=investigation,
+            decision=decision,
+            decision_number=decision_number,
+            execution=execution,
+        )
+        if penalty_amount is not None:
+            if penalty_amount < 0:
                 raise ValidationFailed(
                     "罚款金额应为不小于 0 的数字。", details={"field": "penalty_amount"}
                 )
-            case.penalty_amount = amount
-        if execution is not None:
-            case.execution = _clean(execution, 5000)
+            case.penalty_amount = penalty_amount
         if to_state == "decided" and not case.decision:
             raise ValidationFailed(
                 "作出处罚决定须填写处罚决定内容。", details={"field": "decision"}
             )
         if to_state == "closed":
-            problems = {}
-            if not case.execution:
-                problems["execution"] = "请填写执行情况。"
-            missing = missing_case_evidence(case)
-            if missing:
-                problems["systems"] = "三项制度未落实或缺少佐证(附件或说明):" + "、".join(missing)
-            if problems:
-                raise ValidationFailed("不能结案:" + "".join(problems.values()), details=problems)
-            case.closed_on = (
-                _date(closed_on, "closed_on", "结案日期") if closed_on else (timezone.localdate())
-            )
+            _check_closing(case)
+            case.closed_on = closed_on or timezone.localdate()
         before = case.state
         case.state = to_state
         case.save()

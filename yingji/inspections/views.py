@@ -1,4 +1,6 @@
-"""Pages of 执法检查. Thin: fetch through restrict(), call one service, render."""
+"""Pages of 执法检查. Thin: parse the form with the service's schema (the API's body), fetch
+through restrict(), call one service, render or redirect. Most actions are
+``yingji.core.webforms.action_view``s."""
 
 from __future__ import annotations
 
@@ -9,14 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yingji.core.errors import DomainError
+from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.models import Attachment
-from yingji.core.permissions import allows, can, get_restricted_or_404
+from yingji.core.permissions import allows, can, get_restricted_or_404, restrict
+from yingji.core.schemas import summary, validate
 from yingji.core.views import record_extras
-from yingji.core.webforms import int_or_none, run_service
+from yingji.core.webforms import action_view, form_input, run_service
 from yingji.enterprises.models import Enterprise
-from yingji.orgs.models import Organisation
 
 from . import selectors, services
 from .checklists import SECTOR_GROUP_LABELS, SECTOR_GROUPS
@@ -33,6 +34,19 @@ from .choices import (
 )
 from .conf import overlap_window_days, visits_per_year
 from .models import CaseFile, Finding, Inspection, InspectionPlan, PlanEntry
+from .schemas import (
+    AdvanceIn,
+    BuildIn,
+    CaseIn,
+    ChecklistIn,
+    EntryIn,
+    FindingIn,
+    PlanIn,
+    ReasonIn,
+    ScheduleIn,
+    SystemIn,
+    VersionIn,
+)
 
 INSPECTION_SPEC = ListSpec(
     columns=[
@@ -111,8 +125,16 @@ def _internal_only(user):
         raise PermissionDenied
 
 
-def _org(pk):
-    return Organisation.objects.filter(pk=int_or_none(pk) or 0).first()
+def _all(model):
+    """``fetch`` of an action view: every record, restricted by action_view for "change"."""
+    return lambda user: model.objects.all()
+
+
+def _enterprise(user, pk: int) -> Enterprise:
+    enterprise = restrict(Enterprise.objects.all(), user).filter(pk=pk).first()
+    if enterprise is None:
+        raise ValidationFailed("请选择检查对象。", details={"field": "enterprise_id"})
+    return enterprise
 
 
 @login_required
@@ -145,23 +167,24 @@ def plans(request):
     )
 
 
+def _create_plan(user, data: PlanIn):
+    owner = selectors.organisation(data.owner_id)
+    if owner is None:
+        raise ValidationFailed("请选择制定单位。", details={"field": "owner_id"})
+    return services.do_create_plan(
+        actor=user, owner=owner, year=data.year, title=data.title, note=data.note
+    )
+
+
 @login_required
 @require_POST
 def plan_create(request):
-    owner = _org(request.POST.get("owner"))
-    if owner is None:
-        messages.error(request, "请选择制定单位。")
-        return redirect("inspections:plans")
-    plan = run_service(
-        request,
-        lambda: services.do_create_plan(
-            actor=request.user,
-            owner=owner,
-            year=request.POST.get("year"),
-            title=request.POST.get("title", ""),
-        ),
-        "已创建年度检查计划。",
-    )
+    data = form_input(request, PlanIn)
+    plan = None
+    if data is not None:
+        plan = run_service(
+            request, lambda: _create_plan(request.user, data), "已创建年度检查计划。"
+        )
     return redirect(plan.get_absolute_url() if plan else reverse("inspections:plans"))
 
 
@@ -203,15 +226,17 @@ def plan_detail(request, pk):
 @require_POST
 def plan_build(request, pk):
     plan = get_restricted_or_404(InspectionPlan.objects.all(), request.user, "change", pk=pk)
-    ids = [int(i) for i in request.POST.getlist("enterprise") if i.isdigit()]
+    data = form_input(request, BuildIn)
+    if data is None:
+        return redirect(plan)
     result = run_service(
         request,
         lambda: services.do_build_plan(
             actor=request.user,
             plan=plan,
-            enterprise_ids=ids,
-            agency=_org(request.POST.get("agency")),
-            inspectors=request.POST.get("inspectors", ""),
+            enterprise_ids=data.enterprise_ids,
+            agency=selectors.organisation(data.agency_id),
+            inspectors=data.inspectors,
         ),
         "已按建议生成检查计划条目。",
     )
@@ -222,112 +247,93 @@ def plan_build(request, pk):
             f"已生成 {result['created']} 条;以下企业可能与其他执法主体重复检查,未自动列入,"
             f"请单独添加并填写理由:{names}",
         )
-    return redirect(plan.get_absolute_url())
+    return redirect(plan)
 
 
-@login_required
-@require_POST
-def plan_add_entry(request, pk):
-    plan = get_restricted_or_404(InspectionPlan.objects.all(), request.user, "change", pk=pk)
-    enterprise = Enterprise.objects.filter(pk=int_or_none(request.POST.get("enterprise")) or 0)
-    enterprise = enterprise.first()
-    if enterprise is None:
-        messages.error(request, "请选择检查对象。")
-        return redirect(plan.get_absolute_url())
-    run_service(
-        request,
-        lambda: services.do_add_entry(
-            actor=request.user,
-            plan=plan,
-            enterprise=enterprise,
-            month=request.POST.get("month"),
-            agency=_org(request.POST.get("agency")),
-            inspectors=request.POST.get("inspectors", ""),
-            reason=request.POST.get("reason", ""),
-        ),
-        "已添加计划检查。",
+plan_add_entry = action_view(
+    fetch=_all(InspectionPlan),
+    action="change",
+    schema=EntryIn,
+    call=lambda user, plan, data: services.do_add_entry(
+        actor=user,
+        plan=plan,
+        enterprise=_enterprise(user, data.enterprise_id),
+        month=data.month,
+        agency=selectors.organisation(data.agency_id),
+        inspectors=data.inspectors,
+        reason=data.reason,
+    ),
+    success="已添加计划检查。",
+)
+
+plan_issue = action_view(
+    fetch=_all(InspectionPlan),
+    action="change",
+    schema=VersionIn,
+    call=lambda user, plan, data: services.do_issue_plan(
+        actor=user, plan=plan, expected_version=data.version
+    ),
+    success="计划已下达。",
+)
+
+entry_cancel = action_view(
+    fetch=_all(PlanEntry),
+    action="change",
+    schema=ReasonIn,
+    call=lambda user, entry, data: services.do_cancel_entry(
+        actor=user, entry=entry, reason=data.reason
+    ),
+    success="已取消该计划检查。",
+)
+
+entry_schedule = action_view(
+    fetch=_all(PlanEntry),
+    action="change",
+    schema=ScheduleIn,
+    call=lambda user, entry, data: services.do_schedule_inspection(
+        actor=user,
+        entry=entry,
+        inspected_on=data.inspected_on,
+        agency=selectors.organisation(data.agency_id),
+        participants=data.participants,
+        reason=data.reason,
+    ),
+    success="已安排检查。",
+    redirect_to=lambda entry, inspection: inspection.get_absolute_url(),
+)
+
+
+def _schedule_new(user, data: ScheduleIn) -> Inspection:
+    return services.do_schedule_inspection(
+        actor=user,
+        enterprise=selectors.inspectable_enterprises(user).filter(pk=data.enterprise).first(),
+        inspected_on=data.inspected_on,
+        agency=selectors.organisation(data.agency_id),
+        kind=data.kind,
+        participants=data.participants,
+        reason=data.reason,
     )
-    return redirect(plan.get_absolute_url())
-
-
-@login_required
-@require_POST
-def plan_issue(request, pk):
-    plan = get_restricted_or_404(InspectionPlan.objects.all(), request.user, "change", pk=pk)
-    run_service(
-        request,
-        lambda: services.do_issue_plan(
-            actor=request.user,
-            plan=plan,
-            expected_version=int_or_none(request.POST.get("version")),
-        ),
-        "计划已下达。",
-    )
-    return redirect(plan.get_absolute_url())
-
-
-@login_required
-@require_POST
-def entry_cancel(request, pk):
-    entry = get_restricted_or_404(PlanEntry.objects.all(), request.user, "change", pk=pk)
-    run_service(
-        request,
-        lambda: services.do_cancel_entry(
-            actor=request.user, entry=entry, reason=request.POST.get("reason", "")
-        ),
-        "已取消该计划检查。",
-    )
-    return redirect(entry.get_absolute_url())
-
-
-@login_required
-@require_POST
-def entry_schedule(request, pk):
-    entry = get_restricted_or_404(PlanEntry.objects.all(), request.user, "change", pk=pk)
-    inspection = run_service(
-        request,
-        lambda: services.do_schedule_inspection(
-            actor=request.user,
-            entry=entry,
-            inspected_on=request.POST.get("inspected_on"),
-            agency=_org(request.POST.get("agency")),
-            participants=request.POST.get("participants", ""),
-            reason=request.POST.get("reason", ""),
-        ),
-        "已安排检查。",
-    )
-    return redirect(inspection.get_absolute_url() if inspection else entry.get_absolute_url())
 
 
 @login_required
 def inspection_new(request):
     """Schedule an inspection outside the plan (专项检查, 暗查暗访 …). On a duplicate warning the
     form comes back with the other inspections named and asks for a reason."""
-    authorities = selectors.acting_authorities(request.user)
-    if not authorities.exists():
+    if not selectors.acting_authorities(request.user).exists():
         raise PermissionDenied
     overlaps, values = [], {}
     if request.method == "POST":
         values = request.POST
-        enterprise = selectors.inspectable_enterprises(request.user).filter(
-            pk=int_or_none(request.POST.get("enterprise")) or 0
-        )
+        data = form_input(request, ScheduleIn)
         try:
-            inspection = services.do_schedule_inspection(
-                actor=request.user,
-                enterprise=enterprise.first(),
-                inspected_on=request.POST.get("inspected_on"),
-                agency=_org(request.POST.get("agency")),
-                kind=request.POST.get("kind", "special"),
-                participants=request.POST.get("participants", ""),
-                reason=request.POST.get("reason", ""),
-            )
+            inspection = _schedule_new(request.user, data) if data is not None else None
         except DomainError as exc:
             messages.error(request, exc.message)
             overlaps = exc.details.get("overlaps", [])
         else:
-            messages.success(request, f"已安排检查 {inspection.number}。")
-            return redirect(inspection.get_absolute_url())
+            if inspection is not None:
+                messages.success(request, f"已安排检查 {inspection.number}。")
+                return redirect(inspection)
     return render(
         request,
         "inspections/inspection_new.html",
@@ -371,96 +377,88 @@ def inspection_detail(request, pk):
     )
 
 
+def checklist_form(inspection: Inspection, post) -> dict:
+    """The checklist form as ChecklistIn's data: ``result_<code>`` and ``remark_<code>`` of
+    each item of this inspection; the people present and the summary as typed (an emptied
+    field clears it)."""
+    codes = [item["code"] for item in inspection.checklist]
+    data = {
+        "results": {c: post[f"result_{c}"] for c in codes if f"result_{c}" in post},
+        "remarks": {c: post[f"remark_{c}"] for c in codes if f"remark_{c}" in post},
+        "version": post.get("version") or None,
+    }
+    for name in ("participants", "enterprise_attendees", "summary"):
+        if name in post:
+            data[name] = post[name]
+    return data
+
+
 @login_required
 @require_POST
 def inspection_checklist(request, pk):
     inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    codes = [i["code"] for i in inspection.checklist]
-    results = {
-        c: request.POST.get(f"result_{c}", "") for c in codes if f"result_{c}" in request.POST
-    }
-    remarks = {
-        c: request.POST.get(f"remark_{c}", "") for c in codes if f"remark_{c}" in request.POST
-    }
+    parsed = validate(ChecklistIn, checklist_form(inspection, request.POST))
+    if not parsed.ok:
+        messages.error(request, summary(parsed.errors))
+        return redirect(inspection)
+    data = parsed.data
     run_service(
         request,
         lambda: services.do_record_checklist(
             actor=request.user,
             inspection=inspection,
-            results=results,
-            remarks=remarks,
-            participants=request.POST.get("participants"),
-            enterprise_attendees=request.POST.get("enterprise_attendees"),
-            summary=request.POST.get("summary"),
-            expected_version=int_or_none(request.POST.get("version")),
+            results=data.results,
+            remarks=data.remarks,
+            participants=data.participants,
+            enterprise_attendees=data.enterprise_attendees,
+            summary=data.summary,
+            expected_version=data.version,
         ),
         "检查表已保存。",
     )
-    return redirect(inspection.get_absolute_url())
+    return redirect(inspection)
 
 
-@login_required
-@require_POST
-def inspection_complete(request, pk):
-    inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    run_service(
-        request,
-        lambda: services.do_complete_inspection(
-            actor=request.user,
-            inspection=inspection,
-            expected_version=int_or_none(request.POST.get("version")),
-        ),
-        "检查记录已完成。",
-    )
-    return redirect(inspection.get_absolute_url())
+inspection_complete = action_view(
+    fetch=_all(Inspection),
+    action="change",
+    schema=VersionIn,
+    call=lambda user, inspection, data: services.do_complete_inspection(
+        actor=user, inspection=inspection, expected_version=data.version
+    ),
+    success="检查记录已完成。",
+)
 
+inspection_cancel = action_view(
+    fetch=_all(Inspection),
+    action="change",
+    schema=ReasonIn,
+    call=lambda user, inspection, data: services.do_cancel_inspection(
+        actor=user, inspection=inspection, reason=data.reason
+    ),
+    success="检查已取消。",
+)
 
-@login_required
-@require_POST
-def inspection_cancel(request, pk):
-    inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    run_service(
-        request,
-        lambda: services.do_cancel_inspection(
-            actor=request.user, inspection=inspection, reason=request.POST.get("reason", "")
-        ),
-        "检查已取消。",
-    )
-    return redirect(inspection.get_absolute_url())
+finding_add = action_view(
+    fetch=_all(Inspection),
+    action="change",
+    schema=FindingIn,
+    call=lambda user, inspection, data: services.do_add_finding(
+        actor=user, inspection=inspection, **data.model_dump()
+    ),
+    success="已登记发现的问题。",
+    redirect_to=lambda inspection, finding: inspection.get_absolute_url() + "#findings",
+)
 
-
-@login_required
-@require_POST
-def finding_add(request, pk):
-    inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    run_service(
-        request,
-        lambda: services.do_add_finding(
-            actor=request.user,
-            inspection=inspection,
-            description=request.POST.get("description", ""),
-            category=request.POST.get("category", ""),
-            level=request.POST.get("level", "general"),
-            location=request.POST.get("location", ""),
-            item_code=request.POST.get("item_code", ""),
-        ),
-        "已登记发现的问题。",
-    )
-    return redirect(inspection.get_absolute_url() + "#findings")
-
-
-@login_required
-@require_POST
-def finding_hazard(request, pk):
-    finding = get_restricted_or_404(Finding.objects.all(), request.user, "change", pk=pk)
-    hazard = run_service(
-        request,
-        lambda: services.do_create_hazard_from_finding(actor=request.user, finding=finding),
-        "已登记为隐患,进入隐患排查治理闭环。",
-    )
-    if hazard is not None:
-        return redirect(hazard.get_absolute_url())
-    return redirect(finding.get_absolute_url())
+finding_hazard = action_view(
+    fetch=_all(Finding),
+    action="change",
+    call=lambda user, finding, data: services.do_create_hazard_from_finding(
+        actor=user, finding=finding
+    ),
+    success="已登记为隐患,进入隐患排查治理闭环。",
+    redirect_to=lambda finding, hazard: hazard.get_absolute_url(),
+)
 
 
 @login_required
@@ -488,24 +486,22 @@ def cases(request):
     )
 
 
-@login_required
-@require_POST
-def case_open(request, pk):
-    inspection = get_restricted_or_404(Inspection.objects.all(), request.user, "change", pk=pk)
-    case = run_service(
-        request,
-        lambda: services.do_open_case(
-            actor=request.user,
-            enterprise=inspection.enterprise,
-            agency=_org(request.POST.get("agency")) or inspection.agency,
-            cause=request.POST.get("cause", ""),
-            filed_on=request.POST.get("filed_on"),
-            inspection=inspection,
-            handlers=request.POST.get("handlers", ""),
-        ),
-        "已立案。",
-    )
-    return redirect(case.get_absolute_url() if case else inspection.get_absolute_url())
+case_open = action_view(
+    fetch=_all(Inspection),
+    action="change",
+    schema=CaseIn,
+    call=lambda user, inspection, data: services.do_open_case(
+        actor=user,
+        enterprise=inspection.enterprise,
+        agency=selectors.organisation(data.agency_id) or inspection.agency,
+        cause=data.cause,
+        filed_on=data.filed_on,
+        inspection=inspection,
+        handlers=data.handlers,
+    ),
+    success="已立案。",
+    redirect_to=lambda inspection, case: case.get_absolute_url(),
+)
 
 
 @login_required
@@ -530,49 +526,28 @@ def case_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def case_advance(request, pk):
-    case = get_restricted_or_404(CaseFile.objects.all(), request.user, "change", pk=pk)
-    post = request.POST
-    run_service(
-        request,
-        lambda: services.do_advance_case(
-            actor=request.user,
-            case=case,
-            to_state=post.get("to_state", ""),
-            investigation=post.get("investigation") or None,
-            decision=post.get("decision") or None,
-            decision_number=post.get("decision_number") or None,
-            penalty_amount=post.get("penalty_amount") or None,
-            execution=post.get("execution") or None,
-            closed_on=post.get("closed_on") or None,
-            expected_version=int_or_none(post.get("version")),
-        ),
-        "办理阶段已更新。",
-    )
-    return redirect(case.get_absolute_url())
+case_advance = action_view(
+    fetch=_all(CaseFile),
+    action="change",
+    schema=AdvanceIn,
+    call=lambda user, case, data: services.do_advance_case(
+        actor=user, case=case, expected_version=data.version, **data.model_dump(exclude={"version"})
+    ),
+    success="办理阶段已更新。",
+)
 
-
-@login_required
-@require_POST
-def case_system(request, pk):
-    case = get_restricted_or_404(CaseFile.objects.all(), request.user, "change", pk=pk)
-    attachment = None
-    if request.POST.get("attachment"):
-        attachment = Attachment.objects.filter(pk=int_or_none(request.POST["attachment"]) or 0)
-        attachment = attachment.first()
-    run_service(
-        request,
-        lambda: services.do_set_case_system(
-            actor=request.user,
-            case=case,
-            system=request.POST.get("system", ""),
-            done=request.POST.get("done", "1") == "1",
-            note=request.POST.get("note", ""),
-            attachment=attachment,
-            expected_version=int_or_none(request.POST.get("version")),
-        ),
-        "三项制度记录已更新。",
-    )
-    return redirect(case.get_absolute_url())
+case_system = action_view(
+    fetch=_all(CaseFile),
+    action="change",
+    schema=SystemIn,
+    call=lambda user, case, data: services.do_set_case_system(
+        actor=user,
+        case=case,
+        system=data.system,
+        done=data.done,
+        note=data.note,
+        attachment=selectors.attachment(data.attachment_id),
+        expected_version=data.version,
+    ),
+    success="三项制度记录已更新。",
+)

@@ -183,7 +183,7 @@ def test_duplicate_warning_on_the_form_then_proceed_with_reason(as_user, persona
     client = as_user("section")
     form = {
         "enterprise": a1.pk,
-        "agency": Organisation.objects.get(code="LZYJJ-WHP").pk,
+        "agency_id": Organisation.objects.get(code="LZYJJ-WHP").pk,
         "kind": "special",
         "inspected_on": (day + timedelta(days=5)).isoformat(),
         "participants": "赵某、钱某",

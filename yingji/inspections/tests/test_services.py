@@ -3,6 +3,7 @@ two bureaus with its reason requirement, recording an inspection, finding → ha
 case file state machine with the 三项制度 evidence rule."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -330,7 +331,7 @@ def test_finding_creates_a_hazard_in_one_step_linked_both_ways():
 STATES = [s for s, _ in CASE_STATES]
 STEP_DATA = {
     "investigating": {"investigation": "询问笔录两份"},
-    "decided": {"decision": "责令改正并处罚款一万元", "penalty_amount": "10000"},
+    "decided": {"decision": "责令改正并处罚款一万元", "penalty_amount": Decimal("10000")},
     "executing": {},
     "closed": {"execution": "罚款已缴纳,已整改"},
 }
