@@ -175,3 +175,23 @@ def test_real_responses_match_the_openapi_document(document, as_user, persona, p
         + "\n".join(unsampled)
     )
     assert not failures, "\n".join(failures)
+
+
+def test_schema_names_are_unique():
+    """The OpenAPI document keys schemas by class name: two apps' schemas of the same name
+    would silently replace each other (a calculator answered with another app's shape)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    seen = defaultdict(set)
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("yingji."):
+            seen[cls.__name__].add(cls.__module__)
+    clashes = {name: sorted(mods) for name, mods in seen.items() if len(mods) > 1}
+    assert not clashes, clashes

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Router, Schema, Status
 
 from . import selectors, services
-from .schemas import ScheduleIn
+from .schemas import HolidayScheduleIn
 
 router = Router(tags=["工作日历"])
 
@@ -62,5 +62,5 @@ def day(request, day: dt.date):
 @router.post(
     "/calendar/schedules", response={201: ScheduleOut}, summary="录入某年放假安排(系统管理员)"
 )
-def enter(request, payload: ScheduleIn):
+def enter(request, payload: HolidayScheduleIn):
     return Status(201, services.do_enter_schedule(actor=request.user, data=payload))

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field, model_validator
 
-from yingji.core.schemas import Input, Name, text
+from yingji.core.schemas import Date, Input, Name, text
 
 
 class HolidayIn(Input):
     name: text(20) = Field(title="节日")
-    start: dt.date = Field(title="放假开始")
-    end: dt.date = Field(title="放假结束")
+    start: Date = Field(title="放假开始")
+    end: Date = Field(title="放假结束")
 
     @model_validator(mode="after")
     def _order(self):
@@ -23,11 +21,11 @@ class HolidayIn(Input):
         return self
 
 
-class ScheduleIn(Input):
+class HolidayScheduleIn(Input):
     year: int = Field(ge=2000, le=2100, title="年度")
     source: Name = Field(min_length=4, title="依据(通知文号)")
     holidays: list[HolidayIn] = Field(min_length=1, max_length=20, title="放假安排")
-    workdays: list[dt.date] = Field(default=[], max_length=20, title="调休上班日")
+    workdays: list[Date] = Field(default=[], max_length=20, title="调休上班日")
     version: int | None = None
 
     @model_validator(mode="after")

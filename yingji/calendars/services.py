@@ -13,14 +13,14 @@ from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.permissions import scope_of
 
 from .models import CalendarDay, ScheduleYear
-from .schemas import ScheduleIn
+from .schemas import HolidayScheduleIn
 
 # Sent after a schedule is saved, with ``years`` (the years whose working days changed).
 # Apps whose deadlines count working days connect a receiver that recomputes the open ones.
 calendar_changed = Signal()
 
 
-def do_enter_schedule(*, actor, data: ScheduleIn) -> ScheduleYear:
+def do_enter_schedule(*, actor, data: HolidayScheduleIn) -> ScheduleYear:
     """Enter (or replace) one year's official schedule: the holidays as ranges and the make-up
     workdays. Administrators only; audited; the year stops being provisional."""
     if not scope_of(actor).is_admin:
@@ -52,7 +52,7 @@ def do_enter_schedule(*, actor, data: ScheduleIn) -> ScheduleYear:
     return schedule
 
 
-def _days(data: ScheduleIn) -> list[tuple[dt.date, str, str]]:
+def _days(data: HolidayScheduleIn) -> list[tuple[dt.date, str, str]]:
     out: dict[dt.date, tuple[str, str]] = {}
     for holiday in data.holidays:
         d = holiday.start

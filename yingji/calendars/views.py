@@ -16,14 +16,14 @@ from yingji.core.webforms import run_service
 
 from . import selectors, services
 from .models import ScheduleYear
-from .schemas import ScheduleIn
+from .schemas import HolidayScheduleIn
 
 ROWS = 8  # holiday rows on the form (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 and one spare)
 FESTIVALS = ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", ""]
 
 
 def schedule_data(post) -> dict:
-    """The entry form as ScheduleIn's input: holiday rows (name, start, end) and the make-up
+    """The entry form as HolidayScheduleIn's input: holiday rows (name, start, end) and the make-up
     workdays typed one per line or separated by commas."""
     names, starts, ends = (post.getlist(k) for k in ("h_name", "h_start", "h_end"))
     holidays = [
@@ -48,7 +48,7 @@ def index(request):
     values = {}
     if request.method == "POST" and is_admin:
         values = schedule_data(request.POST)
-        parsed = validate(ScheduleIn, values)
+        parsed = validate(HolidayScheduleIn, values)
         if not parsed.ok:
             messages.error(request, summary(parsed.errors))
         else:

@@ -23,11 +23,11 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
@@ -66,6 +66,18 @@ LongText = text(10_000, multiline=True)  # descriptions, narratives, opinions, n
 Version = Annotated[int | None, "version"]  # the version the user edited (409 when stale)
 
 
+def _no_timestamp(value):
+    """pydantic reads a bare number as a Unix timestamp ("86400" → 1970-01-02); a person
+    typing digits into a date field meant something else."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        raise PydanticCustomError("digit_timestamp", "日期格式应为 年-月-日(如 2026-11-30)。")
+    return value
+
+
+Date = Annotated[date, BeforeValidator(_no_timestamp)]
+DateTime = Annotated[datetime, BeforeValidator(_no_timestamp)]
+
+
 class Input(Schema):
     """Base of every input schema: unknown fields are ignored, text is stripped."""
 
@@ -86,6 +98,11 @@ MESSAGES = {
     "float_type": "应为数字。",
     "finite_number": "应为有限的数字。",
     "decimal_parsing": "应为数字。",
+    "decimal_type": "应为数字。",
+    "decimal_max_digits": "数字位数过多(最多 {max_digits} 位)。",
+    "decimal_max_places": "最多 {decimal_places} 位小数。",
+    "decimal_whole_digits": "整数部分位数过多(最多 {whole_digits} 位)。",
+    "digit_timestamp": "日期格式应为 年-月-日(如 2026-11-30)。",
     "greater_than": "应大于 {gt}。",
     "greater_than_equal": "不能小于 {ge}。",
     "less_than": "应小于 {lt}。",
@@ -127,16 +144,42 @@ def field_path(loc: tuple, schema: type[Schema] | None = None) -> list[str]:
     return names
 
 
+def _title(schema, name: str) -> str | None:
+    info = schema.model_fields.get(name) if schema is not None else None
+    return info.title if info is not None and info.title else None
+
+
+def _nested_schema(schema, name: str):
+    """The schema of a field that holds another schema (or a list of them), if any."""
+    import typing
+
+    info = schema.model_fields.get(name) if schema is not None else None
+    if info is None:
+        return None
+    candidates = [info.annotation, *typing.get_args(info.annotation)]
+    for candidate in candidates:
+        for inner in [candidate, *typing.get_args(candidate)]:
+            if isinstance(inner, type) and hasattr(inner, "model_fields"):
+                return inner
+    return None
+
+
 def _label(schema: type[Schema] | None, names: list[str]) -> str:
-    if schema is not None and names:
-        info = schema.model_fields.get(names[0])
-        if info is not None and info.title:
-            if len(names) == 1:
-                return info.title
-            if names[1].isdigit():
-                return f"{info.title}(第 {int(names[1]) + 1} 项)"
-            return info.title + "." + ".".join(names[1:])
-    return ".".join(names)
+    """「危险化学品(第 1 项).设计最大量」 from ("chemicals", "0", "q_t") and the titles."""
+    parts, current = [], schema
+    i = 0
+    while i < len(names):
+        name = names[i]
+        title = _title(current, name)
+        text = title or name
+        nested = _nested_schema(current, name)
+        if i + 1 < len(names) and names[i + 1].isdigit():
+            text += f"(第 {int(names[i + 1]) + 1} 项)"
+            i += 1
+        parts.append(text)
+        current = nested
+        i += 1
+    return ".".join(parts)
 
 
 def message_for(error: dict) -> str:
@@ -148,9 +191,12 @@ def message_for(error: dict) -> str:
         return (
             msg.removeprefix("Value error, ").removeprefix("Assertion failed, ") or "格式不正确。"
         )
+    ctx = {
+        k: (f"{v:g}" if isinstance(v, float) else v) for k, v in (error.get("ctx") or {}).items()
+    }
     try:
-        return template.format(**(error.get("ctx") or {}))
-    except (KeyError, IndexError):
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
         return template
 
 

@@ -14,6 +14,7 @@ from .schemas import (
     EnterpriseDetailOut,
     EnterpriseIn,
     EnterpriseOut,
+    EnterpriseReasonIn,
     EnterpriseUpdateIn,
     ImportApplyIn,
     ImportOut,
@@ -24,10 +25,9 @@ from .schemas import (
     PolicyOut,
     QuestionnaireIn,
     QuestionnaireOut,
-    ReasonIn,
+    QuestionnaireReviewIn,
     ResponsibilityIn,
     ResponsibilityOut,
-    ReviewIn,
     StatusIn,
     TierIn,
     TierOut,
@@ -191,7 +191,7 @@ def add_licence(request, ent_id: int, payload: LicenceIn):
 @router.post(
     "/enterprises/licences/{int:licence_id}/void", response=LicenceOut, summary="作废证照(留档)"
 )
-def void_licence(request, licence_id: int, payload: ReasonIn):
+def void_licence(request, licence_id: int, payload: EnterpriseReasonIn):
     lic = get_restricted_or_404(Licence.objects.all(), request.user, pk=licence_id)
     return services.do_void_licence(actor=request.user, licence=lic, reason=payload.reason)
 
@@ -223,7 +223,7 @@ def add_responsibility(request, ent_id: int, payload: ResponsibilityIn):
     response=ResponsibilityOut,
     summary="责任清单停用岗位(留档)",
 )
-def deactivate_responsibility(request, item_id: int, payload: ReasonIn):
+def deactivate_responsibility(request, item_id: int, payload: EnterpriseReasonIn):
     item = get_restricted_or_404(ResponsibilityItem.objects.all(), request.user, pk=item_id)
     return services.do_deactivate_responsibility(
         actor=request.user, item=item, reason=payload.reason
@@ -244,7 +244,7 @@ def submit_questionnaire(request, ent_id: int, payload: QuestionnaireIn):
 @router.post(
     "/questionnaires/{int:q_id}/review", response=QuestionnaireOut, summary="监管部门审核安全三问"
 )
-def review_questionnaire(request, q_id: int, payload: ReviewIn):
+def review_questionnaire(request, q_id: int, payload: QuestionnaireReviewIn):
     q = get_restricted_or_404(SafetyQuestionnaire.objects.all(), request.user, pk=q_id)
     return services.do_review_questionnaire(
         actor=request.user,

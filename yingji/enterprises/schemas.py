@@ -233,7 +233,7 @@ class ResponsibilityIn(Input):
     duties: LongText = Field(title="安全生产职责")
 
 
-class ReasonIn(Input):
+class EnterpriseReasonIn(Input):
     """作废证照, 停用岗位."""
 
     reason: Reason = Field(title="原因")
@@ -254,7 +254,7 @@ class QuestionnaireIn(AnswersIn):
     year: int = Field(title="年度", ge=2000, le=2100)
 
 
-class ReviewIn(Input):
+class QuestionnaireReviewIn(Input):
     approve: bool = Field(title="审核结论")
     comment: text(500) = Field(default="", title="审核意见")
     version: int = Field(title="版本号")

@@ -34,14 +34,14 @@ from .models import (
     SafetyQuestionnaire,
 )
 from .schemas import (
+    EnterpriseReasonIn,
     EnterpriseUpdateIn,
     ImportApplyIn,
     LicenceIn,
     PolicyIn,
     QuestionnaireIn,
-    ReasonIn,
+    QuestionnaireReviewIn,
     ResponsibilityIn,
-    ReviewIn,
     StatusIn,
     TierIn,
     TierRuleIn,
@@ -205,7 +205,7 @@ licence_add = action_view(
 
 licence_void = action_view(
     fetch=lambda user: Licence.objects.select_related("enterprise"),
-    schema=ReasonIn,
+    schema=EnterpriseReasonIn,
     call=lambda user, lic, data: services.do_void_licence(
         actor=user, licence=lic, reason=data.reason
     ),
@@ -230,7 +230,7 @@ responsibility_add = action_view(
 
 responsibility_deactivate = action_view(
     fetch=lambda user: ResponsibilityItem.objects.select_related("enterprise"),
-    schema=ReasonIn,
+    schema=EnterpriseReasonIn,
     call=lambda user, item, data: services.do_deactivate_responsibility(
         actor=user, item=item, reason=data.reason
     ),
@@ -248,7 +248,7 @@ questionnaire_submit = action_view(
 
 questionnaire_review = action_view(
     fetch=lambda user: SafetyQuestionnaire.objects.select_related("enterprise"),
-    schema=ReviewIn,
+    schema=QuestionnaireReviewIn,
     call=lambda user, q, data: services.do_review_questionnaire(
         actor=user,
         questionnaire=q,

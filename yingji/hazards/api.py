@@ -15,8 +15,8 @@ from .schemas import (
     GradeIn,
     HazardIn,
     HazardOut,
+    HazardReasonIn,
     QueuedHazardOut,
-    ReasonIn,
     RectificationIn,
     StartIn,
     StatsOut,
@@ -184,7 +184,7 @@ def supervise(request, hazard_id: int, payload: SuperviseIn):
 
 
 @router.post("/hazards/{hazard_id}/void", response=HazardOut, summary="作废(须写明原因)")
-def void(request, hazard_id: int, payload: ReasonIn):
+def void(request, hazard_id: int, payload: HazardReasonIn):
     return services.do_void_hazard(
         actor=request.user,
         hazard=_hazard(request, hazard_id),

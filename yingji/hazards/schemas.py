@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from ninja.files import UploadedFile
 from pydantic import model_validator
 
-from yingji.core.schemas import Code, Input, LongText, Name, Version, text
+from yingji.core.schemas import Code, Date, Input, LongText, Name, Version, text
 from yingji.standards import hazards as rules
 
 from .choices import CATEGORIES, LEVELS, MAX_DEADLINE_WORKDAYS, MAX_PEOPLE_EXPOSED, SOURCES
@@ -48,7 +48,7 @@ class HazardIn(Input):
     source: Source = Field(title="发现途径")
     category: Category = Field(title="隐患类别")
     description: LongText = Field(title="隐患描述")
-    found_on: date = Field(title="发现日期")
+    found_on: Date = Field(title="发现日期")
     location: Name = Field(default="", title="具体位置")
     finder: text(100) = Field(default="", title="发现人")
     level: Level = Field(default="general", title="初步等级")
@@ -159,11 +159,11 @@ class VerifyIn(Input):
 
 class SuperviseIn(Input):
     supervisor: Code = Field(title="督办单位(代码)")
-    until: date = Field(title="督办期限")
+    until: Date = Field(title="督办期限")
     version: Version = Field(default=None, title=VERSION_TITLE)
 
 
-class ReasonIn(Input):
+class HazardReasonIn(Input):
     reason: text(300) = Field(title="作废原因")
     version: Version = Field(default=None, title=VERSION_TITLE)
 
@@ -202,7 +202,7 @@ class HazardOut(Schema):
         return obj.repeat_of.code if obj.repeat_of_id else None
 
 
-class TermOut(Schema):
+class PriorityTermOut(Schema):
     """One term of the 一责三排 priority (see yingji.standards.hazards.priority)."""
 
     name: str
@@ -215,7 +215,7 @@ class QueuedHazardOut(HazardOut):
     """A hazard of the work queue with its priority and the terms it is the sum of."""
 
     priority: float
-    terms: list[TermOut]
+    terms: list[PriorityTermOut]
 
 
 class StatsOut(Schema):

@@ -24,8 +24,8 @@ from .choices import CATEGORIES, LEVELS, SOURCES, STATE_COLOURS, STATES
 from .schemas import (
     GradeIn,
     HazardForm,
+    HazardReasonIn,
     ImportIn,
-    ReasonIn,
     RectificationForm,
     StartForm,
     SuperviseIn,
@@ -231,7 +231,7 @@ ACTIONS = {
     ),
     "void": action_view(
         fetch=selectors.visible_hazards,
-        schema=ReasonIn,
+        schema=HazardReasonIn,
         call=lambda user, hazard, data: services.do_void_hazard(
             actor=user, hazard=hazard, reason=data.reason, expected_version=data.version
         ),

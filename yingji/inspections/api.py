@@ -26,15 +26,15 @@ from .schemas import (
     FindingOut,
     InspectionDetailOut,
     InspectionOut,
+    InspectionReasonIn,
+    InspectionScheduleIn,
+    InspectionVersionIn,
     OverlapOut,
     PlanDetailOut,
     PlanIn,
     PlanOut,
     ProposalOut,
-    ReasonIn,
-    ScheduleIn,
     SystemIn,
-    VersionIn,
 )
 
 router = Router(tags=["执法检查"])
@@ -118,14 +118,14 @@ def add_entry(request, plan_id: int, payload: EntryIn):
 
 
 @router.post("/inspections/plans/{plan_id}/issue", response=PlanOut, summary="下达计划")
-def issue_plan(request, plan_id: int, payload: VersionIn):
+def issue_plan(request, plan_id: int, payload: InspectionVersionIn):
     return services.do_issue_plan(
         actor=request.user, plan=_plan(request, plan_id), expected_version=payload.version
     )
 
 
 @router.post("/inspections/entries/{entry_id}/cancel", response=EntryOut, summary="取消计划检查")
-def cancel_entry(request, entry_id: int, payload: ReasonIn):
+def cancel_entry(request, entry_id: int, payload: InspectionReasonIn):
     entry = get_restricted_or_404(PlanEntry.objects.all(), request.user, "change", pk=entry_id)
     return services.do_cancel_entry(actor=request.user, entry=entry, reason=payload.reason)
 
@@ -135,7 +135,7 @@ def cancel_entry(request, entry_id: int, payload: ReasonIn):
     response=InspectionOut,
     summary="按计划条目安排检查",
 )
-def schedule_entry(request, entry_id: int, payload: ScheduleIn):
+def schedule_entry(request, entry_id: int, payload: InspectionScheduleIn):
     entry = get_restricted_or_404(PlanEntry.objects.all(), request.user, "change", pk=entry_id)
     return services.do_schedule_inspection(
         actor=request.user,
@@ -186,7 +186,7 @@ def list_inspections(
     response=InspectionOut,
     summary="安排检查(与其他执法主体窗口期内的检查重复时须填写理由,否则 422 duplicate_inspection)",
 )
-def schedule_inspection(request, payload: ScheduleIn):
+def schedule_inspection(request, payload: InspectionScheduleIn):
     enterprise = get_restricted_or_404(
         Enterprise.objects.all(), request.user, pk=payload.enterprise or 0
     )
@@ -235,7 +235,7 @@ def record_checklist(request, inspection_id: int, payload: ChecklistIn):
     response=InspectionDetailOut,
     summary="完成检查记录",
 )
-def complete_inspection(request, inspection_id: int, payload: VersionIn):
+def complete_inspection(request, inspection_id: int, payload: InspectionVersionIn):
     return services.do_complete_inspection(
         actor=request.user,
         inspection=_inspection(request, inspection_id),
@@ -246,7 +246,7 @@ def complete_inspection(request, inspection_id: int, payload: VersionIn):
 @router.post(
     "/inspections/records/{inspection_id}/cancel", response=InspectionOut, summary="取消检查"
 )
-def cancel_inspection(request, inspection_id: int, payload: ReasonIn):
+def cancel_inspection(request, inspection_id: int, payload: InspectionReasonIn):
     return services.do_cancel_inspection(
         actor=request.user, inspection=_inspection(request, inspection_id), reason=payload.reason
     )

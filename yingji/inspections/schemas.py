@@ -15,7 +15,7 @@ from ninja import Schema
 from pydantic import AfterValidator, AliasChoices, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from yingji.core.schemas import Code, Input, Name, ShortText, Version, text
+from yingji.core.schemas import Code, Date, Input, Name, ShortText, Version, text
 
 from . import selectors, services
 from .choices import CASE_STATES, CASE_SYSTEMS, FINDING_CATEGORIES, INSPECTION_KINDS
@@ -71,25 +71,25 @@ class EntryIn(Input):
     reason: ShortText = Field(default="", title="仍需检查的理由")
 
 
-class VersionIn(Input):
+class InspectionVersionIn(Input):
     version: Version = Field(default=None, title="版本")
 
 
-class ReasonIn(Input):
+class InspectionReasonIn(Input):
     reason: Reason = Field(title="取消原因")
 
 
 # --- inspections ----------------------------------------------------------------------------
 
 
-class ScheduleIn(Input):
+class InspectionScheduleIn(Input):
     """Scheduling an inspection, on its own (``enterprise``) or from a plan entry (the entry
     names the enterprise). The API's key is ``enterprise_id``; the page's select keeps the name
     ``enterprise`` (both are accepted, errors name the field ``enterprise``)."""
 
     model_config = ConfigDict(loc_by_alias=False)
 
-    inspected_on: date = Field(title="检查日期")
+    inspected_on: Date = Field(title="检查日期")
     enterprise: RecordId | None = Field(
         default=None, validation_alias=AliasChoices("enterprise_id", "enterprise"), title="检查对象"
     )
@@ -124,7 +124,7 @@ class FindingIn(Input):
 
 class CaseIn(Input):
     cause: Reason = Field(title="案由")
-    filed_on: date = Field(title="立案日期")
+    filed_on: Date = Field(title="立案日期")
     agency_id: RecordId | None = Field(default=None, title="承办科室/单位")
     handlers: Name = Field(default="", title="承办人")
 
@@ -138,7 +138,7 @@ class AdvanceIn(Input):
     decision_number: text(100) | None = Field(default=None, title="处罚决定书文号")
     penalty_amount: Yuan | None = Field(default=None, title="罚款金额(元)")
     execution: Narrative | None = Field(default=None, title="执行情况")
-    closed_on: date | None = Field(default=None, title="结案日期")
+    closed_on: Date | None = Field(default=None, title="结案日期")
     version: Version = Field(default=None, title="版本")
 
 

@@ -41,11 +41,11 @@ from .schemas import (
     ChecklistIn,
     EntryIn,
     FindingIn,
+    InspectionReasonIn,
+    InspectionScheduleIn,
+    InspectionVersionIn,
     PlanIn,
-    ReasonIn,
-    ScheduleIn,
     SystemIn,
-    VersionIn,
 )
 
 INSPECTION_SPEC = ListSpec(
@@ -269,7 +269,7 @@ plan_add_entry = action_view(
 plan_issue = action_view(
     fetch=_all(InspectionPlan),
     action="change",
-    schema=VersionIn,
+    schema=InspectionVersionIn,
     call=lambda user, plan, data: services.do_issue_plan(
         actor=user, plan=plan, expected_version=data.version
     ),
@@ -279,7 +279,7 @@ plan_issue = action_view(
 entry_cancel = action_view(
     fetch=_all(PlanEntry),
     action="change",
-    schema=ReasonIn,
+    schema=InspectionReasonIn,
     call=lambda user, entry, data: services.do_cancel_entry(
         actor=user, entry=entry, reason=data.reason
     ),
@@ -289,7 +289,7 @@ entry_cancel = action_view(
 entry_schedule = action_view(
     fetch=_all(PlanEntry),
     action="change",
-    schema=ScheduleIn,
+    schema=InspectionScheduleIn,
     call=lambda user, entry, data: services.do_schedule_inspection(
         actor=user,
         entry=entry,
@@ -303,7 +303,7 @@ entry_schedule = action_view(
 )
 
 
-def _schedule_new(user, data: ScheduleIn) -> Inspection:
+def _schedule_new(user, data: InspectionScheduleIn) -> Inspection:
     return services.do_schedule_inspection(
         actor=user,
         enterprise=selectors.inspectable_enterprises(user).filter(pk=data.enterprise).first(),
@@ -324,7 +324,7 @@ def inspection_new(request):
     overlaps, values = [], {}
     if request.method == "POST":
         values = request.POST
-        data = form_input(request, ScheduleIn)
+        data = form_input(request, InspectionScheduleIn)
         try:
             inspection = _schedule_new(request.user, data) if data is not None else None
         except DomainError as exc:
@@ -422,7 +422,7 @@ def inspection_checklist(request, pk):
 inspection_complete = action_view(
     fetch=_all(Inspection),
     action="change",
-    schema=VersionIn,
+    schema=InspectionVersionIn,
     call=lambda user, inspection, data: services.do_complete_inspection(
         actor=user, inspection=inspection, expected_version=data.version
     ),
@@ -432,7 +432,7 @@ inspection_complete = action_view(
 inspection_cancel = action_view(
     fetch=_all(Inspection),
     action="change",
-    schema=ReasonIn,
+    schema=InspectionReasonIn,
     call=lambda user, inspection, data: services.do_cancel_inspection(
         actor=user, inspection=inspection, reason=data.reason
     ),

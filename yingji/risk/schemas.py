@@ -16,7 +16,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
-from yingji.core.schemas import CONTROL, LINE_BREAK, Code, Input, LongText, Version, text
+from yingji.core.schemas import CONTROL, LINE_BREAK, Code, Date, Input, LongText, Version, text
 from yingji.standards import lec, risk_grading
 
 Colour = Literal["red", "orange", "yellow", "blue"]
@@ -102,7 +102,7 @@ AnswerValue = Annotated[
 class DiagnosisIn(Input):
     """登记评估诊断 (services.do_record_diagnosis)."""
 
-    assessed_on: datetime.date = Field(title="评估日期")
+    assessed_on: Date = Field(title="评估日期")
     assessor: text(100) = Field(default="", title="评估单位/人员")
     answers: dict[Code, AnswerValue] = Field(
         max_length=200,

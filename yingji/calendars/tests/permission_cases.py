@@ -6,12 +6,12 @@ from yingji.core.testing import Denial
 def _make_year():
     from django.contrib.auth import get_user_model
 
-    from yingji.calendars.schemas import ScheduleIn
+    from yingji.calendars.schemas import HolidayScheduleIn
     from yingji.calendars.services import do_enter_schedule
     from yingji.core.context import actor_context
 
     admin = get_user_model().objects.get(username="city_admin")
-    data = ScheduleIn.model_validate(
+    data = HolidayScheduleIn.model_validate(
         {
             "year": 2027,
             "source": "测试用放假安排(非官方)",

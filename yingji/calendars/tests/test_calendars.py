@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from yingji.calendars import selectors, services
 from yingji.calendars.models import CalendarDay, ScheduleYear
-from yingji.calendars.schemas import ScheduleIn
+from yingji.calendars.schemas import HolidayScheduleIn
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.models import AuditEvent
 from yingji.core.schemas import validate
@@ -28,7 +28,7 @@ SCHEDULE = {
 
 
 def _enter(user, data=SCHEDULE):
-    return services.do_enter_schedule(actor=user, data=ScheduleIn.model_validate(data))
+    return services.do_enter_schedule(actor=user, data=HolidayScheduleIn.model_validate(data))
 
 
 def test_a_year_without_schedule_is_provisional_until_entered(persona, ctx):
@@ -79,7 +79,7 @@ def test_entering_again_replaces_the_year(persona, ctx):
     ],
 )
 def test_bad_schedules_get_chinese_field_messages(change, message):
-    parsed = validate(ScheduleIn, {**SCHEDULE, **change})
+    parsed = validate(HolidayScheduleIn, {**SCHEDULE, **change})
     assert not parsed.ok and message in "".join(e["message"] for e in parsed.errors)
 
 
