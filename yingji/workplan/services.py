@@ -476,8 +476,28 @@ def task_status(statuses: list[str]) -> str:
     return "not_started"
 
 
+def _cached(obj, relation: str):
+    """The related row ``obj`` has already loaded (None if it has not)."""
+    if obj is None:
+        return None
+    return obj._meta.get_field(relation).get_cached_value(obj, default=None)
+
+
+def _reuse(fresh, given, *relations: str):
+    """A row just fetched again under lock gets the related rows its caller already loaded
+    for the relations the operation does not change (unit and cycle names for the audit
+    trail), instead of fetching them once more. Returns ``fresh``."""
+    for relation in relations:
+        field = fresh._meta.get_field(relation)
+        loaded = _cached(given, relation)
+        if loaded is not None and loaded.pk == getattr(fresh, field.attname):
+            field.set_cached_value(fresh, loaded)
+    return fresh
+
+
 def _refresh_task(task: Task) -> None:
-    rows = list(task.assignments.values_list("status", "percent"))
+    # no ordering: the default one joins the plan and the organisations for nothing
+    rows = list(task.assignments.order_by().values_list("status", "percent"))
     status = "cancelled" if task.withdrawn else task_status([s for s, _ in rows])
     live = [p for s, p in rows if s != "cancelled"]
     percent = round(sum(live) / len(live)) if live else 0
@@ -621,7 +641,7 @@ def do_submit_report(
     if cycle.sections_only and assignment.organisation.kind not in ("section", "unit"):
         raise ValidationFailed(f"“{cycle.name}”只要求局机关科室、单位报送。")
     with transaction.atomic():
-        assignment = locked(Assignment, assignment.pk)
+        assignment = _reuse(locked(Assignment, assignment.pk), assignment, "organisation")
         if assignment.status == "cancelled" or assignment.task.withdrawn:
             raise InvalidTransition("该任务分工已取消或撤销,不能再报送进展。")
         report = ProgressReport.objects.filter(assignment=assignment, cycle=cycle).first()
@@ -630,6 +650,8 @@ def do_submit_report(
         new_state = _transition(report, "submit")
         if report is None:
             report = ProgressReport(assignment=assignment, cycle=cycle)
+        else:
+            report.assignment, report.cycle = assignment, cycle
         for key, value in values.items():
             setattr(report, key, value)
         report.state = new_state
@@ -679,15 +701,21 @@ def do_review_report(
         raise ValidationFailed("退回报告须填写退回意见。", details={"field": "comment"})
     if not can(actor, report, "approve"):
         raise NotPermitted("只有督办科室可以审核进展报告。")
+    given = report
     with transaction.atomic():
-        report = locked(ProgressReport, report.pk, expected_version=expected_version)
+        report = _reuse(
+            locked(ProgressReport, report.pk, expected_version=expected_version), given, "cycle"
+        )
         report.state = _transition(report, decision)
+        if decision == "accept":
+            report.assignment = locked(Assignment, report.assignment_id)
+        _reuse(report.assignment, _cached(given, "assignment"), "organisation")
         report.reviewed_by = actor
         report.reviewed_at = timezone.now()
         report.review_comment = comment
         report.save()
         if decision == "accept":
-            assignment = locked(Assignment, report.assignment_id)
+            assignment = report.assignment
             if assignment.status != "cancelled":
                 assignment.status = _status_after(
                     report.reported_status, assignment.due, today or timezone.localdate()
