@@ -3,7 +3,7 @@ as the pages."""
 
 from __future__ import annotations
 
-from ninja import File, Form, Router
+from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
 from yingji.core.permissions import get_restricted_or_404
@@ -14,6 +14,7 @@ from . import selectors, services
 from .models import ImportSession, ProgressReport, ReportingCycle, Task
 from .schemas import (
     AssignmentCancelIn,
+    AssignmentQuery,
     CountyPlanIn,
     ProgressReportIn,
     ProgressReportOut,
@@ -128,27 +129,20 @@ def confirm_import(request, import_id: int, payload: WorkplanConfirmIn):
     response=list[TaskAssignmentOut],
     summary="任务分工(各单位只看到本单位的)",
 )
-def list_assignments(
-    request,
-    plan: int | None = None,
-    status: str | None = None,
-    mine: bool = False,
-    overdue: bool = False,
-    q: str | None = None,
-):
+def list_assignments(request, filters: Query[AssignmentQuery]):
     qs = (
         selectors.my_assignments(request.user)
-        if mine
+        if filters.mine
         else selectors.visible_assignments(request.user)
     )
-    if plan:
-        qs = qs.filter(task__plan_id=plan)
-    if status:
-        qs = qs.filter(status=status)
-    if overdue:
+    if filters.plan:
+        qs = qs.filter(task__plan_id=filters.plan)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
         qs = qs.filter(selectors.overdue_q())
-    if q:
-        qs = qs.filter(task__text__contains=q)
+    if filters.q:
+        qs = qs.filter(task__text__contains=filters.q)
     return qs.select_related("task", "organisation").order_by(
         "task__position", "organisation__path"
     )

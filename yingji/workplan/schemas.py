@@ -17,11 +17,11 @@ from django.urls import reverse
 from ninja import Field, Schema
 from ninja.files import UploadedFile
 
-from yingji.core.schemas import Code, Input, LongText, ShortText, Version, text
+from yingji.core.schemas import Code, Input, LongText, Name, ShortText, Version, text
 
 ReportableStatus = Literal["not_started", "in_progress", "done", "late"]
 CycleKind = Literal["half_year", "annual", "monthly", "other"]
-OrgName = text(200)
+OrgName = Name
 IndicatorText = ShortText
 
 # --- input: import ------------------------------------------------------------------------------
@@ -52,6 +52,16 @@ class WorkplanImportDecisionIn(WorkplanConfirmIn):
 
 
 # --- input: tasks, cycles, assignments -------------------------------------------------------
+
+
+class AssignmentQuery(Input):
+    """Filters of the assignment list (query string)."""
+
+    plan: int | None = Field(None, title="计划")
+    status: Code | None = Field(None, title="完成状态")
+    mine: bool = Field(False, title="只看本单位牵头的")
+    overdue: bool = Field(False, title="只看逾期的")
+    q: Name | None = Field(None, title="任务内容包含")
 
 
 class WorkTaskDueIn(Input):

@@ -362,6 +362,18 @@ def test_an_unticked_box_means_no_on_the_page_and_the_api_default_stays_yes(as_u
     assert cycles["网页月度"] is False and cycles["接口月度"] is True
 
 
+def test_the_assignment_filters_are_typed_too(as_user, demo_plan):
+    client = as_user("city_admin")
+    found = client.get(f"/api/v1/workplan/assignments?plan={demo_plan.pk}&q=危险化学品").json()
+    assert found and all(
+        "危险化学品" in Assignment.objects.get(pk=a["id"]).task.text for a in found
+    )
+    bad = client.get("/api/v1/workplan/assignments", {"q": f"危险{NUL}"})
+    assert bad.status_code == 422
+    assert bad.json()["details"]["errors"][0]["label"] == "任务内容包含"
+    assert client.get("/api/v1/workplan/assignments?plan=x").status_code == 422
+
+
 # --- response schemas -------------------------------------------------------------------------
 
 PLAN_FIELDS = {
