@@ -69,7 +69,7 @@ def test_import_report_return_resubmit_accept_and_word_report(
     assert assignment.task.text[:20] in page.inner_text("main")
     page.goto(task_url)
     form = f"#report-form-{assignment.pk}"
-    page.select_option(f"{form} select[name=cycle]", str(half.pk))
+    page.select_option(f"{form} select[name=cycle_id]", str(half.pk))
     page.select_option(f"{form} select[name=reported_status]", "in_progress")
     page.fill(f"{form} input[name=percent]", "60")
     page.fill(f"{form} textarea[name=narrative]", FIRST)
@@ -90,7 +90,7 @@ def test_import_report_return_resubmit_accept_and_word_report(
     switch_user(page, base, "whk_staff")
     page.goto(task_url)
     assert "请补充检查企业数量和问题整改数据" in page.inner_text(f"#r{report.pk}")
-    page.select_option(f"{form} select[name=cycle]", str(half.pk))
+    page.select_option(f"{form} select[name=cycle_id]", str(half.pk))
     page.fill(f"{form} input[name=percent]", "85")
     page.fill(f"{form} textarea[name=narrative]", SECOND)
     page.click(f"{form} button")

@@ -227,6 +227,19 @@ def read_ledger_xlsx(data: bytes) -> tuple[list[dict], list[dict]]:
     """Read a filled-in 任务分解台账 back: (rows, errors). Each row is {"row", "assignment_id",
     "narrative", "status", "percent"}; each error is {"row", "column", "message"}. A file that
     is not a readable .xlsx, or has no ledger header, raises ValidationFailed."""
+    ws = _first_sheet(data)
+    header_row, columns = _ledger_header(ws)
+    reader = _LedgerReader(columns)
+    rows = []
+    for cells in ws.iter_rows(min_row=header_row + 1):
+        if any(_text(c.value) for c in cells):
+            row = reader.read(cells)
+            if row is not None:
+                rows.append(row)
+    return rows, reader.errors
+
+
+def _first_sheet(data: bytes):
     from openpyxl import load_workbook
 
     try:
@@ -237,91 +250,109 @@ def read_ledger_xlsx(data: bytes) -> tuple[list[dict], list[dict]]:
             code="ledger_unreadable",
             details={"error": type(exc).__name__},
         ) from exc
-    ws = wb.worksheets[0]
+    return wb.worksheets[0]
 
-    columns: dict[str, int] | None = None
-    header_row = 0
+
+def _ledger_header(ws) -> tuple[int, dict[str, int]]:
+    """(row number, column index by header) of the first row that has the required headers."""
     first_rows: list[str] = []
     for cells in ws.iter_rows():
         names = [_text(c.value) for c in cells]
         if any(names) and len(first_rows) < 3:
             first_rows.append(" | ".join(n for n in names if n))
         if all(h in names for h in LEDGER_REQUIRED):
-            columns = {}
+            columns: dict[str, int] = {}
             for index, name in enumerate(names):
                 if name and name not in columns:
                     columns[name] = index
-            header_row = cells[0].row
-            break
-    if columns is None:
-        found = ";".join(first_rows) if first_rows else "工作表是空的"
-        raise ValidationFailed(
-            f"第一个工作表“{ws.title}”中没有找到台账表头:应有一行包含“分工编号”“进展情况”"
-            f"“完成状态”三列(请在系统导出的任务分解台账上填写)。实际内容:{found}",
-            code="ledger_no_header",
-            details={"sheet": ws.title, "found": first_rows},
-        )
+            return cells[0].row, columns
+    found = ";".join(first_rows) if first_rows else "工作表是空的"
+    raise ValidationFailed(
+        f"第一个工作表“{ws.title}”中没有找到台账表头:应有一行包含“分工编号”“进展情况”"
+        f"“完成状态”三列(请在系统导出的任务分解台账上填写)。实际内容:{found}",
+        code="ledger_no_header",
+        details={"sheet": ws.title, "found": first_rows},
+    )
 
-    statuses = _labels(ASSIGNMENT_STATUSES)
-    allowed = _reportable_labels()
-    rows: list[dict] = []
-    errors: list[dict] = []
-    seen: dict[int, int] = {}
-    for cells in ws.iter_rows(min_row=header_row + 1):
-        if not any(_text(c.value) for c in cells):
-            continue
+
+class _LedgerReader:
+    """Reads the ledger's data rows one by one, collecting each cell's error with its row and
+    column (a duplicated 分工编号 is an error of the later row)."""
+
+    def __init__(self, columns: dict[str, int]):
+        self.columns = columns
+        self.statuses = _labels(ASSIGNMENT_STATUSES)
+        self.allowed = _reportable_labels()
+        self.errors: list[dict] = []
+        self.seen: dict[int, int] = {}
+
+    def cell(self, cells, header: str):
+        index = self.columns.get(header)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def value(self, cells, header: str):
+        found = self.cell(cells, header)
+        return found.value if found is not None else None
+
+    def error(self, number: int, header: str, message: str) -> None:
+        self.errors.append({"row": number, "column": header, "message": message})
+
+    def read(self, cells) -> dict | None:
+        """The row as progress, or None (with its errors recorded) if it cannot be used."""
         number = cells[0].row
+        assignment_id = self.assignment_id(cells, number)
+        status = self.status(cells, number)
+        percent, percent_ok = self.percent(cells, number)
+        if assignment_id is None or status is None or not percent_ok:
+            return None
+        return {
+            "row": number,
+            "assignment_id": assignment_id,
+            "narrative": _text(self.value(cells, "进展情况")),
+            "status": status,
+            "percent": percent,
+        }
 
-        def cell(header, cells=cells):
-            index = columns.get(header)
-            return cells[index] if index is not None and index < len(cells) else None
-
-        def error(header, message, number=number):
-            errors.append({"row": number, "column": header, "message": message})
-
-        id_cell = cell("分工编号")
-        raw_id = id_cell.value if id_cell is not None else None
-        assignment_id = _integer(raw_id)
+    def assignment_id(self, cells, number: int) -> int | None:
+        raw = self.value(cells, "分工编号")
+        assignment_id = _integer(raw)
         if assignment_id is None:
-            if _text(raw_id):
-                error("分工编号", f"分工编号“{_text(raw_id)}”不是整数,请保留导出时的分工编号。")
+            if _text(raw):
+                message = f"分工编号“{_text(raw)}”不是整数,请保留导出时的分工编号。"
             else:
-                error("分工编号", "分工编号为空,请保留导出时的分工编号,不要新增或修改行。")
-        elif assignment_id in seen:
-            error("分工编号", f"分工编号 {assignment_id} 与第 {seen[assignment_id]} 行重复。")
-            assignment_id = None
-        else:
-            seen[assignment_id] = number
+                message = "分工编号为空,请保留导出时的分工编号,不要新增或修改行。"
+            self.error(number, "分工编号", message)
+            return None
+        if assignment_id in self.seen:
+            self.error(
+                number,
+                "分工编号",
+                f"分工编号 {assignment_id} 与第 {self.seen[assignment_id]} 行重复。",
+            )
+            return None
+        self.seen[assignment_id] = number
+        return assignment_id
 
-        status_cell = cell("完成状态")
-        label = _text(status_cell.value if status_cell is not None else None)
-        status = statuses.get(label)
+    def status(self, cells, number: int) -> str | None:
+        label = _text(self.value(cells, "完成状态"))
+        status = self.statuses.get(label)
         if status is None:
             if label:
-                error("完成状态", f"完成状态“{label}”无法识别,应为:{allowed}。")
+                self.error(number, "完成状态", f"完成状态“{label}”无法识别,应为:{self.allowed}。")
             else:
-                error("完成状态", f"完成状态为空,应为:{allowed}。")
+                self.error(number, "完成状态", f"完成状态为空,应为:{self.allowed}。")
+        return status
 
-        percent = None
-        percent_cell = cell(PERCENT_HEADER)
-        if percent_cell is not None:
-            percent, problem = _percent(percent_cell)
-            if problem:
-                error(PERCENT_HEADER, problem)
-                status = None
-
-        narrative_cell = cell("进展情况")
-        if assignment_id is not None and status is not None:
-            rows.append(
-                {
-                    "row": number,
-                    "assignment_id": assignment_id,
-                    "narrative": _text(narrative_cell.value if narrative_cell else None),
-                    "status": status,
-                    "percent": percent,
-                }
-            )
-    return rows, errors
+    def percent(self, cells, number: int) -> tuple[int | None, bool]:
+        """(percent, usable): the optional 完成进度 column, empty → None."""
+        found = self.cell(cells, PERCENT_HEADER)
+        if found is None:
+            return None, True
+        percent, problem = _percent(found)
+        if problem:
+            self.error(number, PERCENT_HEADER, problem)
+            return None, False
+        return percent, True
 
 
 def _same_text(a: str, b: str) -> bool:

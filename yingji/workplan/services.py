@@ -295,75 +295,108 @@ def _parse_date(value):
 
 def _apply_parsed(plan: Plan, parsed: dict, diff: dict) -> dict:
     counts = {"新增任务": 0, "修改任务": 0, "撤销任务": 0, "新增分工": 0, "取消分工": 0}
-    # Renumbered tasks first keep their identity (and their reports) under the new ref.
-    renumbered = {r["old_ref"]: r["ref"] for r in diff.get("renumbered", [])}
-    if renumbered:
-        tasks = {t.ref: t for t in plan.tasks.filter(ref__in=renumbered)}
-        for task in tasks.values():
-            task.ref = f"~{task.pk}"
-            task.save(update_fields=["ref"])
-        for old_ref, task in tasks.items():
-            task.ref = renumbered[old_ref]
-            task.save(update_fields=["ref"])
-    names = set()
-    for part in parsed["parts"]:
-        for section in part["sections"]:
-            for t in section["tasks"]:
-                names.update(t["lead"], t["cooperate"])
-    orgs = _org_map(names)
+    _renumber(plan, diff)
+    orgs = _org_map(_unit_names(parsed))
     existing = {t.ref: t for t in plan.tasks.all()}
     seen: set[str] = set()
     position = 0
     for p in parsed["parts"]:
-        part, _ = Part.objects.get_or_create(
-            plan=plan, number=p["number"], defaults={"label": p["label"], "title": p["title"]}
-        )
-        _set_if_changed(part, label=p["label"], title=p["title"])
+        part = _part_for(plan, p)
         for s in p["sections"]:
-            section = Section.objects.filter(plan=plan, part=part, number=s["number"]).first()
-            if section is None:
-                section = Section.objects.create(
-                    plan=plan, part=part, number=s["number"], label=s["label"], title=s["title"]
-                )
-            _set_if_changed(section, label=s["label"], title=s["title"])
+            section = _section_for(plan, part, s)
             for t in s["tasks"]:
                 position += 1
                 seen.add(t["ref"])
-                values = {
-                    "section": section,
-                    "number": t["number"],
-                    "position": position,
-                    "text": t["text"],
-                    "responsibility": t.get("responsibility") or "",
-                    "shared_duty": bool(t.get("shared_duty")),
-                    "due": _parse_date(t.get("due")),
-                    "due_start": _parse_date(t.get("due_start")),
-                    "due_interpretation": t.get("due_interpretation") or "",
-                    "indicators": t.get("indicators") or [],
-                    "withdrawn": False,
-                    "withdrawn_reason": "",
-                }
-                task = existing.get(t["ref"])
-                if task is None:
-                    task = Task.objects.create(plan=plan, ref=t["ref"], **values)
-                    counts["新增任务"] += 1
-                elif _set_if_changed(task, **values):
-                    counts["修改任务"] += 1
-                added, cancelled = _sync_units(task, t, orgs)
-                counts["新增分工"] += added
-                counts["取消分工"] += cancelled
-    for ref, task in existing.items():
-        if ref not in seen and not task.withdrawn:
-            task.withdrawn = True
-            task.withdrawn_reason = REVISION_REASON
-            task.save()
-            counts["撤销任务"] += 1
-            for assignment in task.assignments.exclude(status="cancelled"):
-                _cancel(assignment, REVISION_REASON)
-                counts["取消分工"] += 1
-            _refresh_task(task)
+                _apply_task(plan, existing.get(t["ref"]), t, section, position, orgs, counts)
+    _withdraw_missing(existing, seen, counts)
     _sync_cycles(plan, parsed)
     return counts
+
+
+def _renumber(plan: Plan, diff: dict) -> None:
+    """Renumbered tasks first keep their identity (and their reports) under the new ref."""
+    renumbered = {r["old_ref"]: r["ref"] for r in diff.get("renumbered", [])}
+    if not renumbered:
+        return
+    tasks = {t.ref: t for t in plan.tasks.filter(ref__in=renumbered)}
+    for task in tasks.values():
+        task.ref = f"~{task.pk}"
+        task.save(update_fields=["ref"])
+    for old_ref, task in tasks.items():
+        task.ref = renumbered[old_ref]
+        task.save(update_fields=["ref"])
+
+
+def _unit_names(parsed: dict) -> set[str]:
+    names: set[str] = set()
+    for part in parsed["parts"]:
+        for section in part["sections"]:
+            for t in section["tasks"]:
+                names.update(t["lead"], t["cooperate"])
+    return names
+
+
+def _part_for(plan: Plan, p: dict) -> Part:
+    part, _ = Part.objects.get_or_create(
+        plan=plan, number=p["number"], defaults={"label": p["label"], "title": p["title"]}
+    )
+    _set_if_changed(part, label=p["label"], title=p["title"])
+    return part
+
+
+def _section_for(plan: Plan, part: Part, s: dict) -> Section:
+    section = Section.objects.filter(plan=plan, part=part, number=s["number"]).first()
+    if section is None:
+        return Section.objects.create(
+            plan=plan, part=part, number=s["number"], label=s["label"], title=s["title"]
+        )
+    _set_if_changed(section, label=s["label"], title=s["title"])
+    return section
+
+
+def _task_values(t: dict, section: Section, position: int) -> dict:
+    return {
+        "section": section,
+        "number": t["number"],
+        "position": position,
+        "text": t["text"],
+        "responsibility": t.get("responsibility") or "",
+        "shared_duty": bool(t.get("shared_duty")),
+        "due": _parse_date(t.get("due")),
+        "due_start": _parse_date(t.get("due_start")),
+        "due_interpretation": t.get("due_interpretation") or "",
+        "indicators": t.get("indicators") or [],
+        "withdrawn": False,
+        "withdrawn_reason": "",
+    }
+
+
+def _apply_task(plan, task, t: dict, section, position: int, orgs, counts: dict) -> None:
+    """Create or update one parsed task and its lead and cooperating units."""
+    values = _task_values(t, section, position)
+    if task is None:
+        task = Task.objects.create(plan=plan, ref=t["ref"], **values)
+        counts["新增任务"] += 1
+    elif _set_if_changed(task, **values):
+        counts["修改任务"] += 1
+    added, cancelled = _sync_units(task, t, orgs)
+    counts["新增分工"] += added
+    counts["取消分工"] += cancelled
+
+
+def _withdraw_missing(existing: dict[str, Task], seen: set[str], counts: dict) -> None:
+    """Tasks no longer in the revised document are withdrawn (kept, with their reports)."""
+    for ref, task in existing.items():
+        if ref in seen or task.withdrawn:
+            continue
+        task.withdrawn = True
+        task.withdrawn_reason = REVISION_REASON
+        task.save()
+        counts["撤销任务"] += 1
+        for assignment in task.assignments.exclude(status="cancelled"):
+            _cancel(assignment, REVISION_REASON)
+            counts["取消分工"] += 1
+        _refresh_task(task)
 
 
 def _cancel(assignment: Assignment, reason: str) -> None:
@@ -443,8 +476,28 @@ def task_status(statuses: list[str]) -> str:
     return "not_started"
 
 
+def _cached(obj, relation: str):
+    """The related row ``obj`` has already loaded (None if it has not)."""
+    if obj is None:
+        return None
+    return obj._meta.get_field(relation).get_cached_value(obj, default=None)
+
+
+def _reuse(fresh, given, *relations: str):
+    """A row just fetched again under lock gets the related rows its caller already loaded
+    for the relations the operation does not change (unit and cycle names for the audit
+    trail), instead of fetching them once more. Returns ``fresh``."""
+    for relation in relations:
+        field = fresh._meta.get_field(relation)
+        loaded = _cached(given, relation)
+        if loaded is not None and loaded.pk == getattr(fresh, field.attname):
+            field.set_cached_value(fresh, loaded)
+    return fresh
+
+
 def _refresh_task(task: Task) -> None:
-    rows = list(task.assignments.values_list("status", "percent"))
+    # no ordering: the default one joins the plan and the organisations for nothing
+    rows = list(task.assignments.order_by().values_list("status", "percent"))
     status = "cancelled" if task.withdrawn else task_status([s for s, _ in rows])
     live = [p for s, p in rows if s != "cancelled"]
     percent = round(sum(live) / len(live)) if live else 0
@@ -536,11 +589,8 @@ def _validate_report(assignment: Assignment, cycle: ReportingCycle, values: dict
     status = values.get("reported_status")
     if status not in STATUS_LABELS or status == "cancelled":
         errors["reported_status"] = "请选择完成状态(未启动、推进中、已完成或滞后)。"
-    try:
-        percent = int(values.get("percent"))
-    except (TypeError, ValueError):
-        percent = None
-    if percent is None or not 0 <= percent <= 100:
+    percent = values.get("percent")
+    if type(percent) is not int or not 0 <= percent <= 100:
         errors["percent"] = "完成进度应为 0 到 100 之间的整数。"
     elif status == "done" and percent != 100:
         errors["percent"] = "报告“已完成”时,完成进度应为 100%。"
@@ -568,7 +618,7 @@ def do_submit_report(
     assignment: Assignment,
     cycle: ReportingCycle,
     reported_status: str,
-    percent,
+    percent: int,
     narrative: str,
     indicator_actuals: dict | None = None,
     expected_version: int | None = None,
@@ -591,7 +641,7 @@ def do_submit_report(
     if cycle.sections_only and assignment.organisation.kind not in ("section", "unit"):
         raise ValidationFailed(f"“{cycle.name}”只要求局机关科室、单位报送。")
     with transaction.atomic():
-        assignment = locked(Assignment, assignment.pk)
+        assignment = _reuse(locked(Assignment, assignment.pk), assignment, "organisation")
         if assignment.status == "cancelled" or assignment.task.withdrawn:
             raise InvalidTransition("该任务分工已取消或撤销,不能再报送进展。")
         report = ProgressReport.objects.filter(assignment=assignment, cycle=cycle).first()
@@ -600,6 +650,8 @@ def do_submit_report(
         new_state = _transition(report, "submit")
         if report is None:
             report = ProgressReport(assignment=assignment, cycle=cycle)
+        else:
+            report.assignment, report.cycle = assignment, cycle
         for key, value in values.items():
             setattr(report, key, value)
         report.state = new_state
@@ -649,15 +701,21 @@ def do_review_report(
         raise ValidationFailed("退回报告须填写退回意见。", details={"field": "comment"})
     if not can(actor, report, "approve"):
         raise NotPermitted("只有督办科室可以审核进展报告。")
+    given = report
     with transaction.atomic():
-        report = locked(ProgressReport, report.pk, expected_version=expected_version)
+        report = _reuse(
+            locked(ProgressReport, report.pk, expected_version=expected_version), given, "cycle"
+        )
         report.state = _transition(report, decision)
+        if decision == "accept":
+            report.assignment = locked(Assignment, report.assignment_id)
+        _reuse(report.assignment, _cached(given, "assignment"), "organisation")
         report.reviewed_by = actor
         report.reviewed_at = timezone.now()
         report.review_comment = comment
         report.save()
         if decision == "accept":
-            assignment = locked(Assignment, report.assignment_id)
+            assignment = report.assignment
             if assignment.status != "cancelled":
                 assignment.status = _status_after(
                     report.reported_status, assignment.due, today or timezone.localdate()

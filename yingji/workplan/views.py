@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yingji.core.errors import DomainError
+from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
+from yingji.core.schemas import form_data, summary, validate
 from yingji.core.views import record_extras
-from yingji.core.webforms import date_or_none, download, int_or_none, run_service
+from yingji.core.webforms import action_view, download, form_input, int_or_none, run_service
 from yingji.orgs.models import Organisation
 
 from . import selectors, services
@@ -37,6 +38,22 @@ from .models import (
     SupervisionNotice,
     Task,
 )
+from .schemas import (
+    AssignmentCancelIn,
+    CountyPlanIn,
+    LedgerImportIn,
+    ProgressReportForm,
+    ReportingCycleForm,
+    ReportReviewIn,
+    SupervisionNoticeIn,
+    TaskContributionIn,
+    WorkplanImportDecisionIn,
+    WorkplanImportIn,
+    WorkplanMappingIn,
+    WorkTaskDueIn,
+)
+
+MAX_WORKPLAN_FILE = 5 * 1024 * 1024
 
 ASSIGNMENT_SPEC = ListSpec(
     columns=[
@@ -193,133 +210,130 @@ def task_detail(request, pk):
     )
 
 
-def _back_to_task(task_id, anchor=""):
+def _task_url(task_id, anchor: str = "") -> str:
     from django.urls import reverse
 
-    return redirect(reverse("workplan:task", args=[task_id]) + anchor)
+    return reverse("workplan:task", args=[task_id]) + anchor
+
+
+def _form_input(request, schema, **named):
+    """form_input for a form that also has inputs named by the data (one per indicator, one
+    per name to map): those come in ``named``, the rest from the POST as usual."""
+    parsed = validate(schema, {**form_data(schema, request.POST, request.FILES), **named})
+    if not parsed.ok:
+        messages.error(request, summary(parsed.errors))
+        return None
+    return parsed.data
+
+
+def _indicator_actuals(post) -> dict[str, str]:
+    """The report form's one input per quantified indicator, named indicator_<指标>."""
+    return {
+        key.removeprefix("indicator_"): value
+        for key, value in post.items()
+        if key.startswith("indicator_")
+    }
 
 
 @login_required
 @require_POST
 def submit_report(request, pk):
     assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
-    cycle = get_restricted_or_404(
-        ReportingCycle.objects.all(), request.user, pk=request.POST.get("cycle") or 0
+    data = _form_input(
+        request, ProgressReportForm, indicator_actuals=_indicator_actuals(request.POST)
     )
-    actuals = {
-        key.removeprefix("indicator_"): value
-        for key, value in request.POST.items()
-        if key.startswith("indicator_")
-    }
+    if data is None:
+        return redirect(assignment)
+    cycle = get_restricted_or_404(ReportingCycle.objects.all(), request.user, pk=data.cycle_id)
     run_service(
         request,
         lambda: services.do_submit_report(
             actor=request.user,
             assignment=assignment,
             cycle=cycle,
-            reported_status=request.POST.get("reported_status", ""),
-            percent=request.POST.get("percent"),
-            narrative=request.POST.get("narrative", ""),
-            indicator_actuals=actuals,
-            expected_version=int_or_none(request.POST.get("version")),
-            attachments=request.FILES.getlist("attachments"),
+            reported_status=data.reported_status,
+            percent=data.percent,
+            narrative=data.narrative,
+            indicator_actuals=data.indicator_actuals,
+            expected_version=data.version,
+            attachments=data.attachments,
         ),
         "已报送进展,等待督办科室审核。",
     )
-    return _back_to_task(assignment.task_id, f"#a{assignment.pk}")
+    return redirect(assignment)
 
 
-@login_required
-@require_POST
-def review_report(request, pk):
-    report = get_restricted_or_404(ProgressReport.objects.all(), request.user, pk=pk)
-    decision = request.POST.get("decision", "")
-    run_service(
-        request,
-        lambda: services.do_review_report(
-            actor=request.user,
-            report=report,
-            decision=decision,
-            comment=request.POST.get("comment", ""),
-            expected_version=int_or_none(request.POST.get("version")),
-        ),
-        "已采纳该报告。" if decision == "accept" else "已退回该报告。",
-    )
-    return _back_to_task(report.assignment.task_id, f"#r{report.pk}")
+review_report = action_view(
+    fetch=lambda user: ProgressReport.objects.all(),
+    schema=ReportReviewIn,
+    call=lambda user, report, data: services.do_review_report(
+        actor=user,
+        report=report,
+        decision=data.decision,
+        comment=data.comment,
+        expected_version=data.version,
+    ),
+    success=lambda report, data: (
+        "已采纳该报告。" if data.decision == "accept" else "已退回该报告。"
+    ),
+)
 
 
-@login_required
-@require_POST
-def add_contribution(request, pk):
-    task = get_restricted_or_404(Task.objects.all(), request.user, pk=pk)
-    cycle = get_restricted_or_404(
-        ReportingCycle.objects.all(), request.user, pk=request.POST.get("cycle") or 0
-    )
-    organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
+def _cooperating_unit(code: str) -> Organisation:
+    organisation = Organisation.objects.filter(code=code).first()
     if organisation is None:
-        messages.error(request, "请选择配合单位。")
-        return _back_to_task(task.pk)
-    run_service(
-        request,
-        lambda: services.do_add_contribution(
-            actor=request.user,
-            task=task,
-            cycle=cycle,
-            organisation=organisation,
-            narrative=request.POST.get("narrative", ""),
-        ),
-        "已填写配合情况。",
+        raise ValidationFailed("请选择配合单位。", details={"field": "organisation"})
+    return organisation
+
+
+def _contribute(user, task, data):
+    return services.do_add_contribution(
+        actor=user,
+        task=task,
+        cycle=get_restricted_or_404(ReportingCycle.objects.all(), user, pk=data.cycle_id),
+        organisation=_cooperating_unit(data.organisation),
+        narrative=data.narrative,
     )
-    return _back_to_task(task.pk)
 
 
-@login_required
-@require_POST
-def update_task(request, pk):
-    task = get_restricted_or_404(Task.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_update_task(
-            actor=request.user,
-            task=task,
-            due=date_or_none(request.POST.get("due")),
-            due_interpretation=request.POST.get("due_interpretation", ""),
-            expected_version=int_or_none(request.POST.get("version")),
-        ),
-        "已修改完成时限。",
-    )
-    return _back_to_task(task.pk)
+add_contribution = action_view(
+    fetch=lambda user: Task.objects.all(),
+    schema=TaskContributionIn,
+    call=_contribute,
+    success="已填写配合情况。",
+)
 
+update_task = action_view(
+    fetch=lambda user: Task.objects.all(),
+    schema=WorkTaskDueIn,
+    call=lambda user, task, data: services.do_update_task(
+        actor=user,
+        task=task,
+        due=data.due,
+        due_interpretation=data.due_interpretation,
+        expected_version=data.version,
+    ),
+    success="已修改完成时限。",
+)
 
-@login_required
-@require_POST
-def cancel_assignment(request, pk):
-    assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_cancel_assignment(
-            actor=request.user, assignment=assignment, reason=request.POST.get("reason", "")
-        ),
-        "已取消该分工。",
-    )
-    return _back_to_task(assignment.task_id)
+cancel_assignment = action_view(
+    fetch=lambda user: Assignment.objects.all(),
+    schema=AssignmentCancelIn,
+    call=lambda user, assignment, data: services.do_cancel_assignment(
+        actor=user, assignment=assignment, reason=data.reason
+    ),
+    success="已取消该分工。",
+)
 
-
-@login_required
-@require_POST
-def issue_notice(request, pk):
-    assignment = get_restricted_or_404(Assignment.objects.all(), request.user, pk=pk)
-    notice = run_service(
-        request,
-        lambda: services.do_issue_notice(
-            actor=request.user,
-            assignment=assignment,
-            deadline=date_or_none(request.POST.get("deadline")),
-            reason=request.POST.get("reason", ""),
-        ),
-        "已签发督办单。",
-    )
-    return _back_to_task(assignment.task_id, f"#n{notice.pk}" if notice else "")
+issue_notice = action_view(
+    fetch=lambda user: Assignment.objects.all(),
+    schema=SupervisionNoticeIn,
+    call=lambda user, assignment, data: services.do_issue_notice(
+        actor=user, assignment=assignment, deadline=data.deadline, reason=data.reason
+    ),
+    success="已签发督办单。",
+    redirect_to=lambda assignment, notice: _task_url(assignment.task_id, f"#n{notice.pk}"),
+)
 
 
 @login_required
@@ -336,41 +350,41 @@ def notice_docx(request, pk):
     return download(build_notice_docx(notice), f"督办单-{notice.number}.docx")
 
 
-@login_required
-@require_POST
-def add_cycle(request, pk):
-    plan = get_restricted_or_404(Plan.objects.all(), request.user, pk=pk)
-    run_service(
-        request,
-        lambda: services.do_add_cycle(
-            actor=request.user,
-            plan=plan,
-            name=request.POST.get("name", ""),
-            kind=request.POST.get("kind", ""),
-            due=date_or_none(request.POST.get("due")),
-            sections_only=bool(request.POST.get("sections_only")),
-        ),
-        "已新增报送周期。",
-    )
-    return redirect(plan)
+add_cycle = action_view(
+    fetch=lambda user: Plan.objects.all(),
+    schema=ReportingCycleForm,
+    call=lambda user, plan, data: services.do_add_cycle(
+        actor=user,
+        plan=plan,
+        name=data.name,
+        kind=data.kind,
+        due=data.due,
+        sections_only=data.sections_only,
+    ),
+    success="已新增报送周期。",
+)
 
 
-@login_required
-@require_POST
-def create_county_plan(request, pk):
-    plan = get_restricted_or_404(Plan.objects.all(), request.user, pk=pk)
-    county = Organisation.objects.filter(
-        pk=request.POST.get("county") or 0, kind="county_bureau"
-    ).first()
+def _county_bureaus():
+    return Organisation.objects.filter(kind="county_bureau")
+
+
+def _create_county_plan(user, plan, data):
+    county = _county_bureaus().filter(code=data.county).first()
     if county is None:
-        messages.error(request, "请选择县区应急管理部门。")
-        return redirect(plan)
-    created = run_service(
-        request,
-        lambda: services.do_create_county_plan(actor=request.user, city_plan=plan, county=county),
-        f"已为{county}对照制定计划。",
-    )
-    return redirect(created or plan)
+        raise ValidationFailed("请选择县区应急管理部门。", details={"field": "county"})
+    return services.do_create_county_plan(actor=user, city_plan=plan, county=county)
+
+
+create_county_plan = action_view(
+    fetch=lambda user: Plan.objects.all(),
+    schema=CountyPlanIn,
+    call=_create_county_plan,
+    success=lambda plan, data: (
+        f"已为{_county_bureaus().filter(code=data.county).first() or data.county}对照制定计划。"
+    ),
+    redirect_to=lambda plan, created: created,
+)
 
 
 @login_required
@@ -466,27 +480,9 @@ def import_upload(request):
         kind__in=("section", "county_bureau"), is_active=True
     ).order_by("path")
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        owner = owners.filter(pk=request.POST.get("owner") or 0).first()
-        coordinator = coordinators.filter(pk=request.POST.get("coordinator") or 0).first()
-        if upload is None or owner is None or coordinator is None:
-            messages.error(request, "请选择文件、制定单位和督办科室。")
-        elif upload.size > 5 * 1024 * 1024:
-            messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
-        else:
-            session = run_service(
-                request,
-                lambda: services.do_start_import(
-                    actor=request.user,
-                    file_name=upload.name,
-                    data=upload.read(),
-                    owner=owner,
-                    coordinator=coordinator,
-                ),
-                "已解析,请审核后确认。",
-            )
-            if session:
-                return redirect(session)
+        session = _start_import(request, owners, coordinators)
+        if session:
+            return redirect(session)
     default_coordinator = coordinators.filter(code="LZYJJ-ZHXT").first()
     return render(
         request,
@@ -498,6 +494,32 @@ def import_upload(request):
             "default_coordinator": default_coordinator,
             "imports": restrict(ImportSession.objects.all(), request.user)[:20],
         },
+    )
+
+
+def _start_import(request, owners, coordinators):
+    data = form_input(request, WorkplanImportIn)
+    if data is None:
+        return None
+    upload = request.FILES.get("file")
+    owner = owners.filter(code=data.owner).first()
+    coordinator = coordinators.filter(code=data.coordinator).first()
+    if upload is None or owner is None or coordinator is None:
+        messages.error(request, "请选择文件、制定单位和督办科室。")
+        return None
+    if upload.size > MAX_WORKPLAN_FILE:
+        messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
+        return None
+    return run_service(
+        request,
+        lambda: services.do_start_import(
+            actor=request.user,
+            file_name=upload.name,
+            data=upload.read(),
+            owner=owner,
+            coordinator=coordinator,
+        ),
+        "已解析,请审核后确认。",
     )
 
 
@@ -534,15 +556,23 @@ def import_review(request, pk):
     )
 
 
+def _posted_mapping(post) -> dict[str, list[str]]:
+    """The review page's one select per name, named map:<文中名称>; unchosen ones left out."""
+    return {
+        key.removeprefix("map:"): [value]
+        for key, value in post.items()
+        if key.startswith("map:") and value
+    }
+
+
 @login_required
 @require_POST
 def import_map(request, pk):
     session = get_restricted_or_404(ImportSession.objects.all(), request.user, pk=pk)
-    mapping = {}
-    for key, value in request.POST.items():
-        if key.startswith("map:") and value:
-            mapping[key.removeprefix("map:")] = [value]
-    if not mapping:
+    data = _form_input(request, WorkplanMappingIn, mapping=_posted_mapping(request.POST))
+    if data is None:
+        return redirect(session)
+    if not data.mapping:
         messages.error(request, "请至少为一个名称选择对应的机构。")
         return redirect(session)
     run_service(
@@ -550,37 +580,32 @@ def import_map(request, pk):
         lambda: services.do_update_import_mapping(
             actor=request.user,
             session=session,
-            mapping=mapping,
-            expected_version=int_or_none(request.POST.get("version")),
+            mapping=data.mapping,
+            expected_version=data.version,
         ),
         "已按对应关系重新解析。",
     )
     return redirect(session)
 
 
-@login_required
-@require_POST
-def import_confirm(request, pk):
-    session = get_restricted_or_404(ImportSession.objects.all(), request.user, pk=pk)
-    if request.POST.get("action") == "discard":
-        run_service(
-            request,
-            lambda: services.do_discard_import(actor=request.user, session=session),
-            "已放弃本次导入,未做任何修改。",
-        )
-        return redirect("workplan:import")
-    result = run_service(
-        request,
-        lambda: services.do_confirm_import(
-            actor=request.user,
-            session=session,
-            expected_version=int_or_none(request.POST.get("version")),
-        ),
-        "已确认导入。",
-    )
-    if result:
-        return redirect(result[0])
-    return redirect(session)
+def _decide_import(user, session, data):
+    if data.action == "discard":
+        return services.do_discard_import(actor=user, session=session)
+    return services.do_confirm_import(actor=user, session=session, expected_version=data.version)
+
+
+import_confirm = action_view(
+    fetch=lambda user: ImportSession.objects.all(),
+    schema=WorkplanImportDecisionIn,
+    call=_decide_import,
+    success=lambda session, data: (
+        "已确认导入。" if data.action == "confirm" else "已放弃本次导入,未做任何修改。"
+    ),
+    # confirmed: the plan; discarded: back to the upload page
+    redirect_to=lambda session, result: (
+        result[0] if isinstance(result, tuple) else "workplan:import"
+    ),
+)
 
 
 # --- exports / Excel round trip ----------------------------------------------------------------
@@ -603,11 +628,13 @@ def ledger_import(request, pk):
     from .documents import do_import_ledger
 
     plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
+    data = form_input(request, LedgerImportIn)
+    if data is None:
+        return redirect(plan)
     cycle = get_restricted_or_404(
-        ReportingCycle.objects.filter(plan=plan), request.user, pk=request.POST.get("cycle") or 0
+        ReportingCycle.objects.filter(plan=plan), request.user, pk=data.cycle_id
     )
-    upload = request.FILES.get("file")
-    if upload is None:
+    if data.file is None:
         messages.error(request, "请选择填好的任务分解台账(.xlsx)。")
         return redirect(plan)
     try:
@@ -615,23 +642,27 @@ def ledger_import(request, pk):
             actor=request.user,
             plan=plan,
             cycle=cycle,
-            data=upload.read(),
-            only_valid=request.POST.get("only_valid") == "1",
+            data=data.file.read(),
+            only_valid=data.only_valid,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(plan)
+    _ledger_message(request, result)
+    return render(
+        request,
+        "workplan/ledger_result.html",
+        {"object": plan, "title": "台账导入结果", "result": result, "cycle": cycle},
+    )
+
+
+def _ledger_message(request, result: dict) -> None:
     if result["errors"] and not result["applied"]:
         messages.error(request, f"台账有 {len(result['errors'])} 处错误,未导入任何内容。")
     else:
         messages.success(
             request, f"已按台账报送 {result['submitted']} 项进展,{result['unchanged']} 项无变化。"
         )
-    return render(
-        request,
-        "workplan/ledger_result.html",
-        {"object": plan, "title": "台账导入结果", "result": result, "cycle": cycle},
-    )
 
 
 @login_required
@@ -640,7 +671,9 @@ def progress_docx(request, pk):
 
     plan = get_restricted_or_404(selectors.visible_plans(request.user), request.user, pk=pk)
     cycle = get_restricted_or_404(
-        ReportingCycle.objects.filter(plan=plan), request.user, pk=request.GET.get("cycle") or 0
+        ReportingCycle.objects.filter(plan=plan),
+        request.user,
+        pk=int_or_none(request.GET.get("cycle")) or 0,
     )
     assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
     data = build_progress_docx(plan, cycle, assignments, timezone.localdate())

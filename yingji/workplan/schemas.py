@@ -1,0 +1,278 @@
+"""Typed input and output of 工作要点督办 (issue #9).
+
+Input: one schema per service input, used by the web form (``form_input``/``action_view``) and
+the API endpoint (its body) alike, so both refuse bad input with the same Chinese field
+messages. The service keeps its own rules (a report's 0–100 percent and 已完成 = 100%, a return
+needs a comment, a reason cannot be blank…): the schema checks types, choices and lengths.
+
+Output: the API's response shapes, read from the model objects (``Field(alias="a.b")`` or a
+``resolve_<field>`` method)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+from ninja.files import UploadedFile
+
+from yingji.core.schemas import Code, Input, LongText, Name, ShortText, Version, text
+
+ReportableStatus = Literal["not_started", "in_progress", "done", "late"]
+CycleKind = Literal["half_year", "annual", "monthly", "other"]
+OrgName = Name
+IndicatorText = ShortText
+
+# --- input: import ------------------------------------------------------------------------------
+
+
+class WorkplanImportIn(Input):
+    """Who the uploaded work points belong to (the file itself comes as an upload)."""
+
+    owner: Code = Field("LZYJJ", title="制定单位", description="制定单位编码")
+    coordinator: Code = Field("LZYJJ-ZHXT", title="督办科室", description="督办科室编码")
+
+
+class WorkplanMappingIn(Input):
+    """Names of the document mapped to organisations: {文中名称: [机构名称, …]}."""
+
+    mapping: dict[OrgName, list[OrgName]] = Field(title="名称对应")
+    version: Version = Field(None, title="版本")
+
+
+class WorkplanConfirmIn(Input):
+    version: Version = Field(None, title="版本")
+
+
+class WorkplanImportDecisionIn(WorkplanConfirmIn):
+    """The review page's two buttons: 确认导入 or 放弃."""
+
+    action: Literal["confirm", "discard"] = Field("confirm", title="操作")
+
+
+# --- input: tasks, cycles, assignments -------------------------------------------------------
+
+
+class AssignmentQuery(Input):
+    """Filters of the assignment list (query string)."""
+
+    plan: int | None = Field(None, title="计划")
+    status: Code | None = Field(None, title="完成状态")
+    mine: bool = Field(False, title="只看本单位牵头的")
+    overdue: bool = Field(False, title="只看逾期的")
+    q: Name | None = Field(None, title="任务内容包含")
+
+
+class WorkTaskDueIn(Input):
+    due: date = Field(title="完成时限")
+    due_interpretation: text(300) = Field("", title="时限说明")
+    version: Version = Field(None, title="版本")
+
+
+class ReportingCycleIn(Input):
+    name: text(100) = Field(title="周期名称")
+    kind: CycleKind = Field("monthly", title="周期类型")
+    due: date = Field(title="报送截止日期")
+    sections_only: bool = Field(True, title="仅局机关科室单位")
+
+
+class ReportingCycleForm(ReportingCycleIn):
+    """The web form of ReportingCycleIn: an unticked box is not posted, so it means 否."""
+
+    sections_only: bool = Field(False, title="仅局机关科室单位")
+
+
+class CountyPlanIn(Input):
+    county: Code = Field(title="县区应急管理部门", description="县区应急局编码,如 XGQ-YJJ")
+
+
+class AssignmentCancelIn(Input):
+    reason: text(300) = Field(title="取消原因")
+
+
+class SupervisionNoticeIn(Input):
+    deadline: date = Field(title="办结时限")
+    reason: LongText = Field(title="督办事项")
+
+
+# --- input: reports ----------------------------------------------------------------------------
+
+
+class ProgressReportIn(Input):
+    cycle_id: int = Field(title="报送周期")
+    reported_status: ReportableStatus = Field(title="完成状态")
+    # 0–100, and 100 when 已完成: the service's rule (the ledger import goes through it too)
+    percent: int = Field(title="完成进度(%)")
+    narrative: LongText = Field(title="进展情况")
+    indicator_actuals: dict[IndicatorText, ShortText] = Field({}, title="指标完成值")
+    version: Version = Field(None, title="版本")
+
+
+class ProgressReportForm(ProgressReportIn):
+    """The web form of ProgressReportIn, with supporting files."""
+
+    attachments: list[UploadedFile] = Field([], title="佐证材料")
+
+
+class ReportReviewIn(Input):
+    decision: Literal["accept", "return"] = Field(title="审核结论")
+    comment: LongText = Field("", title="审核意见")
+    version: Version = Field(None, title="版本")
+
+
+class TaskContributionIn(Input):
+    cycle_id: int = Field(title="报送周期")
+    organisation: Code = Field(title="配合单位", description="配合单位编码")
+    narrative: LongText = Field(title="配合工作情况")
+
+
+class LedgerImportIn(Input):
+    """A filled-in 任务分解台账 read back as progress reports (web)."""
+
+    cycle_id: int = Field(title="报送周期")
+    only_valid: bool = Field(False, title="有错误时仍导入正确的行")
+    file: UploadedFile | None = Field(None, title="任务分解台账")
+
+
+# --- output ----------------------------------------------------------------------------------------
+
+
+class ReportingCycleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    due: date
+
+
+class WorkPlanOut(Schema):
+    id: int
+    title: str
+    year: int
+    issuer: str
+    issued_on: date | None
+    owner: str = Field(alias="owner.name")
+    coordinator: str = Field(alias="coordinator.name")
+    parent_id: int | None
+    is_demo: bool
+    cycles: list[ReportingCycleOut]
+    version: int
+
+
+class WorkTaskOut(Schema):
+    id: int
+    ref: str
+    number: int | None
+    part: int = Field(alias="section.part.number")
+    section: int | None = Field(alias="section.number")
+    text: str
+    responsibility: str
+    shared_duty: bool
+    due: date | None
+    due_start: date | None
+    due_interpretation: str
+    indicators: list[Any]
+    cooperate: list[str]
+    status: str
+    percent: int
+    withdrawn: bool
+    city_task_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_cooperate(obj) -> list[str]:
+        return [o.name for o in obj.cooperating.all()]
+
+
+class WorkPlanDetailOut(WorkPlanOut):
+    tasks: list[WorkTaskOut]
+
+    @staticmethod
+    def resolve_tasks(obj):
+        return (
+            obj.tasks.select_related("section__part")
+            .prefetch_related("cooperating")
+            .order_by("position")
+        )
+
+
+class TaskAssignmentOut(Schema):
+    id: int
+    task_id: int
+    task_ref: str = Field(alias="task.ref")
+    plan_id: int = Field(alias="task.plan_id")
+    organisation: str = Field(alias="organisation.name")
+    status: str
+    status_label: str
+    percent: int
+    due: date | None
+    latest_progress: str
+    cancel_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+
+class ProgressReportOut(Schema):
+    id: int
+    assignment_id: int
+    cycle: str = Field(alias="cycle.name")
+    cycle_id: int
+    state: str
+    state_label: str
+    reported_status: str
+    percent: int
+    narrative: str
+    indicator_actuals: dict[str, str]
+    submissions: int
+    submitted_at: datetime | None
+    review_comment: str
+    version: int
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+
+class WorkplanImportOut(Schema):
+    id: int
+    file_name: str
+    state: str
+    plan_id: int | None
+    parsed: dict
+    mapping: dict
+    diff: dict
+    blocking: list[dict]
+    version: int
+
+    @staticmethod
+    def resolve_blocking(obj) -> list[dict]:
+        from .services import blocking_warnings
+
+        return blocking_warnings(obj.parsed)
+
+
+class WorkplanConfirmOut(Schema):
+    plan_id: int
+    changes: dict[str, int]
+
+
+class TaskContributionOut(Schema):
+    id: int
+    task_id: int
+    organisation: str = Field(alias="organisation.name")
+    cycle: str = Field(alias="cycle.name")
+
+
+class SupervisionNoticeOut(Schema):
+    id: int
+    number: str
+    issued_on: date
+    deadline: date
+    docx: str
+
+    @staticmethod
+    def resolve_docx(obj) -> str:
+        return reverse("workplan:notice_docx", args=[obj.pk])
