@@ -314,7 +314,7 @@ def test_a_mapping_target_is_checked_on_the_page_and_in_the_api(as_user, pending
         {"map:救灾和物资储备科": too_long, "version": pending_import.version},
     )
     shown = web_message(web)
-    assert shown == "名称对应.救灾和物资储备科.0:不能超过 200 个字。"
+    assert shown == "名称对应.救灾和物资储备科(第 1 项):不能超过 200 个字。"
     api = client.post(
         f"/api/v1/workplan/imports/{pending_import.pk}/mapping",
         json.dumps({"mapping": {"救灾和物资储备科": [too_long]}}),
