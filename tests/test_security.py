@@ -112,3 +112,129 @@ def test_security_headers(as_user):
     response = as_user("county_a").get(reverse("home"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- issue #10: one throttle for every way in ---------------------------------------------
+
+PASSWORD = "Demo@2022"
+
+
+@pytest.fixture
+def throttle_settings(settings):
+    """Small limits, and no counters or locks left behind for the other tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.YINGJI_LOGIN_MAX_FAILURES = 3
+    settings.YINGJI_LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
+    settings.YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    yield settings
+    cache.clear()
+
+
+def login(client, username, password, *, admin=False, ip="127.0.0.1"):
+    url = "/admin/login/" if admin else reverse("login")
+    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_admin_login_is_throttled_and_shares_the_lock(client, throttle_settings):
+    for _ in range(2):
+        assert (
+            "用户名或密码错误" in login(client, "city_admin", "wrong", admin=True).content.decode()
+        )
+    assert "暂时锁定" in login(client, "city_admin", "wrong", admin=True).content.decode()
+    # the right password, on the admin form and on the platform's form: refused while locked
+    assert "暂时锁定" in login(client, "city_admin", PASSWORD, admin=True).content.decode()
+    assert "暂时锁定" in login(client, "city_admin", PASSWORD).content.decode()
+    assert not logged_in(client)
+    failed = AuditEvent.objects.filter(verb="auth.login_failed", data__username="city_admin")
+    assert failed.count() == 3 and {e.data["via"] for e in failed} == {"admin"}
+    assert AuditEvent.objects.filter(
+        verb="auth.lockout", data__username="city_admin", data__via="admin"
+    ).exists()
+
+
+def test_admin_login_refuses_a_user_locked_out_on_the_main_form(client, throttle_settings):
+    for _ in range(3):
+        login(client, "city_admin", "wrong")
+    response = login(client, "city_admin", PASSWORD, admin=True)
+    assert "暂时锁定" in response.content.decode() and not logged_in(client)
+    # from another address the pair is not locked: the admin signs in
+    assert login(client, "city_admin", PASSWORD, admin=True, ip="10.1.1.1").status_code == 302
+    assert logged_in(client)
+
+
+def test_account_lock_counts_failures_from_every_address(client, throttle_settings):
+    throttle_settings.YINGJI_LOGIN_MAX_FAILURES = 10
+    throttle_settings.YINGJI_LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
+    for n in range(3):
+        login(client, "leader", "wrong", ip=f"10.0.0.{n + 1}")
+    response = login(client, "leader", PASSWORD, ip="10.0.0.9")
+    assert "该账号登录失败次数过多" in response.content.decode() and not logged_in(client)
+    assert login(client, "city_admin", PASSWORD, ip="10.0.0.9").status_code == 302
+
+
+def test_address_lock_counts_failures_for_every_account(client, throttle_settings):
+    throttle_settings.YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    for name in ("leader", "city_admin", "nobody"):
+        login(client, name, "wrong", ip="10.9.9.9")
+    response = login(client, "whk_staff", PASSWORD, ip="10.9.9.9")
+    assert "此地址登录失败次数过多" in response.content.decode() and not logged_in(client)
+    assert AuditEvent.objects.filter(verb="auth.lockout", data__scope="address").exists()
+    assert login(client, "whk_staff", PASSWORD, ip="10.9.9.8").status_code == 302
+
+
+def test_a_right_password_clears_the_account_counters(client, throttle_settings):
+    for _ in range(2):
+        login(client, "leader", "wrong")
+    assert login(client, "leader", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(2):
+        assert "用户名或密码错误" in login(client, "leader", "wrong").content.decode()
+
+
+def test_failed_api_tokens_lock_the_address(client, throttle_settings, persona, ctx):
+    from yingji.core.services import do_create_token
+
+    throttle_settings.YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    _token, key = do_create_token(actor=persona("county_a"), name="脚本")
+
+    def me(token, ip="10.2.2.2"):
+        return client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}", REMOTE_ADDR=ip)
+
+    assert me("yj_guess-1").status_code == 401
+    assert me("not-even-a-token").status_code == 401
+    locked = me("yj_guess-3")
+    assert locked.status_code == 429 and locked.json()["code"] == "too_many_attempts"
+    assert "此地址" in locked.json()["message"]
+    # a valid token from the locked address is refused too; from another address it works
+    assert me(key).status_code == 429
+    assert me(key, ip="10.2.2.3").status_code == 200
+    # and the address cannot sign in on the web either
+    assert "此地址" in login(client, "leader", PASSWORD, ip="10.2.2.2").content.decode()
+    failed = AuditEvent.objects.filter(verb="auth.login_failed", data__via="api_token")
+    assert failed.count() == 3 and all(e.data["ip"] == "10.2.2.2" for e in failed)
+
+
+def test_password_change_is_throttled(client, throttle_settings, persona):
+    user = persona("leader")
+    client.force_login(user)
+    url = reverse("password_change")
+    new = {"new_password1": "Lanzhou#Safe2025", "new_password2": "Lanzhou#Safe2025"}
+    for _ in range(2):
+        r = client.post(url, {"old_password": "wrong", **new})
+        assert r.status_code == 200 and "旧密码不正确" in r.content.decode()
+    assert "暂时锁定" in client.post(url, {"old_password": "wrong", **new}).content.decode()
+    refused = client.post(url, {"old_password": PASSWORD, **new})
+    assert refused.status_code == 200 and "暂时锁定" in refused.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert AuditEvent.objects.filter(
+        verb="auth.lockout", data__username="leader", data__via="password_change"
+    ).exists()
+    # the admin's password change page leads to the throttled one
+    assert client.get("/admin/password_change/")["Location"] == url

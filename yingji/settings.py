@@ -146,8 +146,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling (yingji.core.throttle): failures per username+address before lock-out.
+# Login throttling (yingji.core.throttle), for the web and admin logins, API tokens and the
+# password change: failures per username+address, per username and per address before
+# lock-out (0 turns the per-username or per-address limit off).
 YINGJI_LOGIN_MAX_FAILURES = int(os.environ.get("YINGJI_LOGIN_MAX_FAILURES", "5"))
+YINGJI_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("YINGJI_LOGIN_MAX_FAILURES_PER_ACCOUNT", "20")
+)
+YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")
+)
 # 工作要点督办: remind lead units this many working days before a due date.
 YINGJI_WORKPLAN_REMINDER_DAYS = int(os.environ.get("YINGJI_WORKPLAN_REMINDER_DAYS", "5"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
