@@ -238,3 +238,77 @@ def test_password_change_is_throttled(client, throttle_settings, persona):
     ).exists()
     # the admin's password change page leads to the throttled one
     assert client.get("/admin/password_change/")["Location"] == url
+
+
+# --- issue #10: production checks ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key,bad",
+    [
+        ("a" * 40, True),
+        ("a" * 80, True),
+        ("ab" * 40, True),
+        ("django-insecure-" + "k7#Qz9!mP2@xL5$wR8^tY1&uI4*oE6(aS3)dF0-gH" * 2, True),
+        ("insecure-dev-key-change-me", True),
+        ("changeme-" + "k7Qz9mP2xL5wR8tY1uI4oE6aS3dF0gH" * 2, True),
+        ("k7#Qz9!mP2@xL5$wR8^tY1&uI4*oE6(aS3)dF0-gHjK_lZ+xC=vB", False),
+        ("3f9a1c7e5b2d4068" * 4, False),  # hex, 16 distinct characters
+    ],
+)
+def test_secret_key_rules(key, bad):
+    from yingji.core.management.commands.yingji_check import secret_key_problem
+
+    assert (secret_key_problem(key) is not None) == bad
+
+
+def test_production_check_refuses_a_weak_key_and_fails_on_deploy_checks(settings, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a" * 40)
+    settings.SECRET_KEY = "a" * 40
+    settings.YINGJI_TLS = True
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SECURE_SSL_REDIRECT = False
+    out = io.StringIO()
+    with pytest.raises(Exception, match="生产环境配置问题"):
+        call_command("yingji_check", "--production", stdout=out)
+    text = out.getvalue()
+    assert "SECRET_KEY 不安全" in text
+    assert "HSTS 未开启" in text  # TLS declared, HSTS off
+    assert "[security.W008]" in text and "YINGJI_TLS=1" in text  # Django's check, in Chinese
+    assert "Your SECURE_SSL_REDIRECT" not in text
+
+
+def _check(**env):
+    import os
+    import subprocess
+    import sys
+
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("YINGJI_") and k not in {"SECRET_KEY", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "yingji.cli", "check", "--production"],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_check_end_to_end(tmp_path):
+    good = {
+        "YINGJI_PRODUCTION": "1",
+        "YINGJI_TLS": "1",
+        "SECRET_KEY": "k7#Qz9!mP2@xL5$wR8^tY1&uI4*oE6(aS3)dF0-gHjK_lZ+xC=vB",
+        "ALLOWED_HOSTS": "yingji.example.gov.cn",
+        "DATABASE_URL": "postgres://yingji@127.0.0.1:5432/yingji",
+        "YINGJI_VAR_DIR": str(tmp_path),
+    }
+    ok = _check(**good)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "生产环境配置检查通过" in ok.stdout
+    weak = _check(**{**good, "SECRET_KEY": "a" * 40})
+    assert weak.returncode == 1 and "SECRET_KEY 不安全" in weak.stdout
+    assert "Traceback" not in weak.stderr

@@ -191,11 +191,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-if PRODUCTION:
+# YINGJI_TLS=1 declares that users reach the platform over HTTPS (directly or through a
+# TLS-terminating proxy): secure cookies, redirect to HTTPS and HSTS (one year) by default.
+# `yingji check --production` requires it.
+YINGJI_TLS = env_bool("YINGJI_TLS")
+if PRODUCTION or YINGJI_TLS:
     SESSION_COOKIE_SECURE = env_bool("YINGJI_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("YINGJI_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("YINGJI_HSTS_SECONDS", "0"))
+    SECURE_SSL_REDIRECT = env_bool("YINGJI_SSL_REDIRECT", YINGJI_TLS)
+    SECURE_HSTS_SECONDS = int(
+        os.environ.get("YINGJI_HSTS_SECONDS", "31536000" if YINGJI_TLS else "0")
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YINGJI_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("YINGJI_HSTS_PRELOAD")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
