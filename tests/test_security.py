@@ -312,3 +312,133 @@ def test_production_check_end_to_end(tmp_path):
     weak = _check(**{**good, "SECRET_KEY": "a" * 40})
     assert weak.returncode == 1 and "SECRET_KEY 不安全" in weak.stdout
     assert "Traceback" not in weak.stderr
+
+
+# --- issue #10: audit of sign-ins, refusals and request ids --------------------------------
+
+
+def test_logins_failures_and_logouts_are_audited(client, throttle_settings, persona):
+    login(client, "leader", "wrong")
+    failed = AuditEvent.objects.get(verb="auth.login_failed", data__username="leader")
+    assert failed.data["via"] == "web" and failed.data["ip"] == "127.0.0.1"
+    assert not AuditEvent.objects.filter(verb="auth.lockout").exists()  # below the lock-out
+    assert login(client, "leader", PASSWORD).status_code == 302
+    signed_in = AuditEvent.objects.get(verb="auth.login")
+    assert signed_in.actor == persona("leader") and signed_in.ip == "127.0.0.1"
+    assert signed_in.source == "web" and signed_in.data["via"] == "web"
+    client.post(reverse("logout"))
+    signed_out = AuditEvent.objects.get(verb="auth.logout")
+    assert signed_out.actor == persona("leader")
+    assert login(client, "city_admin", PASSWORD, admin=True).status_code == 302
+    assert AuditEvent.objects.get(verb="auth.login", data__via="admin").actor_label == "city_admin"
+
+
+def test_denied_access_is_audited_and_logged_on_one_line(as_user, caplog):
+    import logging
+
+    client = as_user("enterprise")
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(reverse("workplan:index"))
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+    event = AuditEvent.objects.get(verb="auth.denied")
+    assert event.actor_label == "ent_user" and event.data["path"] == reverse("workplan:index")
+    assert event.request_id == response["X-Request-ID"]
+    (record,) = [r for r in caplog.records if getattr(r, "status_code", None) == 403]
+    assert record.exc_info is None and "\n" not in record.getMessage()
+    # the API's 403s too
+    org = Organisation.objects.get(name="办公室")
+    api = as_user("section").post(
+        f"/api/v1/organisations/{org.pk}/rename",
+        {"name": "综合办", "version": org.version},
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    assert AuditEvent.objects.filter(verb="auth.denied", actor_label="whk_staff").exists()
+
+
+def test_a_record_outside_the_scope_is_audited_when_it_exists(as_user):
+    org = Organisation.objects.get(code="DEMO-ENT-620104-02")  # 西固; county B is 城关
+    client = as_user("county_b")
+    url = reverse("core:history", args=["orgs", "organisation", org.pk])
+    assert client.get(url).status_code == 404
+    event = AuditEvent.objects.get(verb="auth.denied")
+    assert event.data["status"] == 404 and event.data["pk"] == str(org.pk)
+    missing = reverse("core:history", args=["orgs", "organisation", 99999999])
+    assert client.get(missing).status_code == 404
+    assert AuditEvent.objects.filter(verb="auth.denied").count() == 1
+
+
+def test_csrf_failure_page_is_chinese_and_audited(persona):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(persona("city_admin"))
+    org = Organisation.objects.get(name="办公室")
+    response = client.post(reverse("orgs:rename", args=[org.pk]), {"name": "x", "version": 1})
+    page = response.content.decode()
+    assert response.status_code == 403 and "安全校验失败" in page
+    assert "Forbidden" not in page and "CSRF verification failed" not in page
+    assert 'lang="zh-CN"' in page
+    event = AuditEvent.objects.get(verb="auth.csrf_failed")
+    assert event.actor_label == "city_admin" and event.data["method"] == "POST"
+    assert not AuditEvent.objects.filter(verb="auth.denied").exists()  # one event, not two
+    org.refresh_from_db()
+    assert org.name == "办公室"
+    # the session API checks CSRF with the same view: audited the same way
+    api = client.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert api.status_code == 403
+    assert AuditEvent.objects.filter(verb="auth.csrf_failed", data__path="/api/v1/tokens").exists()
+
+
+@pytest.mark.parametrize(
+    "sent,kept",
+    [
+        ("client-abc-123", "client-abc-123"),
+        ("x" * 200, "x" * 64),
+        ("bad\x01id", ""),
+        ("中文编号", ""),
+    ],
+)
+def test_request_id_is_ours_and_the_clients_is_kept_apart(as_user, sent, kept):
+    client = as_user("enterprise")
+    response = client.get(reverse("workplan:index"), HTTP_X_REQUEST_ID=sent)
+    ours = response["X-Request-ID"]
+    assert ours != sent and len(ours) == 16
+    event = AuditEvent.objects.get(verb="auth.denied")
+    assert event.request_id == ours
+    assert event.data.get("client_request_id", "") == kept
+
+
+# --- issue #10: Chinese pages ---------------------------------------------------------------
+
+
+def test_password_validation_messages_are_chinese(persona):
+    import re
+
+    from django.contrib.auth.password_validation import (
+        password_validators_help_texts,
+        validate_password,
+    )
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    user = persona("leader")
+    with translation.override("zh-hans"):
+        messages = list(password_validators_help_texts())
+        for password in ["123", "leader", "password", "12345678901"]:
+            with pytest.raises(ValidationError) as refused:
+                validate_password(password, user)
+            messages += refused.value.messages
+    assert any("太短" in m for m in messages)
+    english = [m for m in messages if re.search(r"[A-Za-z]{3,}", m)]
+    assert not english, english
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="too short"):
+            validate_password("Ab1!", user)
+
+
+def test_password_change_page_shows_chinese_validation(as_user):
+    client = as_user("leader")
+    page = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "abc", "new_password2": "abc"},
+    ).content.decode()
+    assert "密码长度太短" in page and "This password" not in page

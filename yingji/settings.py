@@ -137,7 +137,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's, with its message in Chinese on Chinese pages (see the class)
+        "NAME": "yingji.core.forms.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -191,6 +192,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_FAILURE_VIEW = "yingji.core.views.csrf_failure"  # Chinese page, audited
 # YINGJI_TLS=1 declares that users reach the platform over HTTPS (directly or through a
 # TLS-terminating proxy): secure cookies, redirect to HTTPS and HSTS (one year) by default.
 # `yingji check --production` requires it.
@@ -209,6 +211,9 @@ if PRODUCTION or YINGJI_TLS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # a refused request (403) is one log line, not a traceback (it is in the audit trail)
+    "filters": {"one_line_forbidden": {"()": "yingji.core.middleware.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("YINGJI_LOG_LEVEL", "WARNING")},
 }

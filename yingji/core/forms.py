@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 
 from . import throttle
 from .context import get_actor_context
@@ -83,6 +85,23 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
             raise
         throttle.register_success(username, ip)
         return value
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum-length validator, with its message in Chinese on Chinese pages.
+
+    Django 5.2 changed this message's msgid ("at least %d character" instead of
+    "%(min_length)d"), and Django's zh-hans catalogue translates only the old one, so the
+    message showed in English. The old msgid is asked for here: Django's catalogue has its
+    Chinese, and English pages get the same English sentence.
+    """
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short. It must contain at least %(min_length)d character.",
+            "This password is too short. It must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
 
 class AttachmentForm(forms.Form):
