@@ -94,9 +94,23 @@ def test_postgresql_backup_restore_round_trip(tmp_path):
         restore(archive, db, tmp_path / "media")
         assert run("select name from t") == "兰州"
     finally:
-        subprocess.run(
-            [*psql[:-1], "-d", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=False
-        )
+        # the restore keeps the replaced database as {name}_before_restore_<time>
+        left = subprocess.run(
+            [
+                *psql[:-1],
+                "-d",
+                "postgres",
+                "-tAc",
+                f"SELECT datname FROM pg_database WHERE datname LIKE '{name}%'",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        for db_name in left:
+            subprocess.run(
+                [*psql[:-1], "-d", "postgres", "-qc", f'DROP DATABASE IF EXISTS "{db_name}"'],
+                check=False,
+            )
 
 
 @pytest.mark.django_db(transaction=True)

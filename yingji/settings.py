@@ -139,7 +139,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's, with its message in Chinese on Chinese pages (see the class)
+        "NAME": "yingji.core.forms.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -148,8 +149,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling (yingji.core.throttle): failures per username+address before lock-out.
+# Login throttling (yingji.core.throttle), for the web and admin logins, API tokens and the
+# password change: failures per username+address, per username and per address before
+# lock-out (0 turns the per-username or per-address limit off).
 YINGJI_LOGIN_MAX_FAILURES = int(os.environ.get("YINGJI_LOGIN_MAX_FAILURES", "5"))
+YINGJI_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("YINGJI_LOGIN_MAX_FAILURES_PER_ACCOUNT", "20")
+)
+YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")
+)
 # 工作要点督办: remind lead units this many working days before a due date.
 YINGJI_WORKPLAN_REMINDER_DAYS = int(os.environ.get("YINGJI_WORKPLAN_REMINDER_DAYS", "5"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
@@ -185,16 +194,28 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-if PRODUCTION:
+CSRF_FAILURE_VIEW = "yingji.core.views.csrf_failure"  # Chinese page, audited
+# YINGJI_TLS=1 declares that users reach the platform over HTTPS (directly or through a
+# TLS-terminating proxy): secure cookies, redirect to HTTPS and HSTS (one year) by default.
+# `yingji check --production` requires it.
+YINGJI_TLS = env_bool("YINGJI_TLS")
+if PRODUCTION or YINGJI_TLS:
     SESSION_COOKIE_SECURE = env_bool("YINGJI_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("YINGJI_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("YINGJI_HSTS_SECONDS", "0"))
+    SECURE_SSL_REDIRECT = env_bool("YINGJI_SSL_REDIRECT", YINGJI_TLS)
+    SECURE_HSTS_SECONDS = int(
+        os.environ.get("YINGJI_HSTS_SECONDS", "31536000" if YINGJI_TLS else "0")
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YINGJI_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("YINGJI_HSTS_PRELOAD")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # a refused request (403) is one log line, not a traceback (it is in the audit trail)
+    "filters": {"one_line_forbidden": {"()": "yingji.core.middleware.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("YINGJI_LOG_LEVEL", "WARNING")},
 }

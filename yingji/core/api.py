@@ -28,10 +28,28 @@ class TokenAuth(HttpBearer):
     openapi_description = "个人接口令牌:Authorization: Bearer yj_…"
 
     def authenticate(self, request, token):
-        if not token or not token.startswith(APIToken.PREFIX):
-            return None
-        found = APIToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        # Failed tokens count against the caller's address in the login throttle: an address
+        # that keeps presenting bad tokens (or bad passwords) is locked out of every way in.
+        from . import throttle
+        from .middleware import client_ip
+
+        ip = client_ip(request)
+        lock = throttle.locked(None, ip)
+        if lock:
+            raise throttle.TooManyAttempts(lock.message)
+        found = None
+        if token and token.startswith(APIToken.PREFIX):
+            found = (
+                APIToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+            )
         if found is None or not found.is_active or not found.user.is_active:
+            reason = "unknown" if found is None else "inactive"
+            prefix = token[:10] if token and token.startswith(APIToken.PREFIX) else ""
+            lock = throttle.register_failure(
+                None, ip, via="api_token", reason=reason, key_prefix=prefix
+            )
+            if lock:
+                raise throttle.TooManyAttempts(lock.message)
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:

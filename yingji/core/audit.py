@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -154,10 +156,55 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def connect():
+    from django.contrib.auth.signals import user_logged_in, user_logged_out
+
     pre_save.connect(_before_save, dispatch_uid="yingji-audit-pre-save")
     post_save.connect(_after_save, dispatch_uid="yingji-audit-post-save")
     pre_delete.connect(_before_delete, dispatch_uid="yingji-audit-pre-delete")
     post_delete.connect(_after_delete, dispatch_uid="yingji-audit-post-delete")
+    user_logged_in.connect(_logged_in, dispatch_uid="yingji-audit-login")
+    user_logged_out.connect(_logged_out, dispatch_uid="yingji-audit-logout")
+
+
+# The caller's own X-Request-ID (sanitised by the middleware): kept beside our request id in
+# the data of every event of the request, never instead of it.
+_client_request_id: ContextVar[str] = ContextVar("yingji_client_request_id", default="")
+
+
+@contextmanager
+def client_request_id_context(value: str):
+    token = _client_request_id.set(value or "")
+    try:
+        yield
+    finally:
+        _client_request_id.reset(token)
+
+
+def _session_event(verb: str, message: str, request, user, **data) -> None:
+    """A login or logout, recorded as the user's own action."""
+    from .context import actor_context, get_actor_context
+
+    ctx = get_actor_context()  # the request's (opened by the middleware)
+    path = request.path if request is not None else ""
+    with actor_context(
+        user,
+        source=ctx.source if ctx else "web",
+        request_id=ctx.request_id if ctx else None,
+        ip=ctx.ip if ctx else None,
+    ):
+        record_event(verb, message, target=user, path=path, **data)
+
+
+def _logged_in(sender, request, user, **kwargs):
+    via = "admin" if request is not None and request.path.startswith("/admin/") else "web"
+    where = "管理后台" if via == "admin" else "平台"
+    _session_event("auth.login", f"“{user.get_username()}”登录{where}", request, user, via=via)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    _session_event("auth.logout", f"“{user.get_username()}”退出登录", request, user)
 
 
 def record_event(verb: str, message: str, *, target: models.Model | None = None, **data):
@@ -167,10 +214,13 @@ def record_event(verb: str, message: str, *, target: models.Model | None = None,
     kwargs = {}
     if target is not None:
         kwargs = {
-            "content_type": ContentType.objects.get_for_model(type(target)),
+            "content_type": ContentType.objects.get_for_model(target._meta.model),  # lazy users too
             "object_id": str(target.pk),
             "object_repr": str(target)[:300],
         }
+    client_id = _client_request_id.get()
+    if client_id and "client_request_id" not in data:
+        data["client_request_id"] = client_id
     return AuditEvent.objects.create(
         verb=verb, message=message[:500], data=data, **kwargs, **_actor_fields()
     )

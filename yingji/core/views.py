@@ -7,12 +7,13 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from .audit import history_for
+from .audit import history_for, record_event
 from .errors import DomainError
 from .forms import AttachmentForm, NoteForm
 from .listing import Column, Filter, ListSpec, render_list
@@ -24,12 +25,29 @@ from .webforms import form_input, run_service, safe_next
 
 
 def record_for(user, app_label: str, model_name: str, pk: str, action: str = "view"):
-    """Fetch any registered record through its restrict() function, or 404."""
+    """Fetch any registered record through its restrict() function, or 404 (audited as a
+    denial when the record exists but is outside the user's scope)."""
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
         raise Http404
-    return get_restricted_or_404(model._base_manager.all(), user, action, pk=pk)
+    try:
+        return get_restricted_or_404(model._base_manager.all(), user, action, pk=pk)
+    except Http404:
+        try:
+            exists = model._base_manager.filter(pk=pk).exists()
+        except (ValueError, TypeError, ValidationError):
+            exists = False
+        if exists:
+            record_event(
+                "auth.denied",
+                f"拒绝访问范围外的记录:{model._meta.verbose_name} #{pk}({action})",
+                model=model._meta.label_lower,
+                pk=str(pk)[:64],
+                action=action,
+                status=404,
+            )
+        raise
 
 
 @login_required
@@ -211,6 +229,12 @@ def settings_index(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the Chinese 403 page with what to do (the middleware audits it)."""
+    request.csrf_failure_reason = reason or "unknown"
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
 
 
 def error_404(request, exception=None):
