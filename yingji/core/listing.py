@@ -22,6 +22,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .cells import csv_cell, xlsx_row
+
 
 @dataclass
 class Column:
@@ -82,7 +84,7 @@ def apply(request, queryset, spec: ListSpec):
 
 def export(queryset, spec: ListSpec, fmt: str, title: str) -> HttpResponse:
     header = [c.label for c in spec.columns]
-    rows = ([_cell(c.get(obj)) for c in spec.columns] for obj in queryset.iterator(chunk_size=500))
+    values = ([c.get(obj) for c in spec.columns] for obj in queryset.iterator(chunk_size=500))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{title}-{stamp}"
     if fmt == "xlsx":
@@ -91,8 +93,8 @@ def export(queryset, spec: ListSpec, fmt: str, title: str) -> HttpResponse:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(title[:31])
         ws.append(header)
-        for row in rows:
-            ws.append(row)
+        for row in values:
+            ws.append(xlsx_row(ws, row))
         buf = io.BytesIO()
         wb.save(buf)
         response = HttpResponse(
@@ -105,29 +107,13 @@ def export(queryset, spec: ListSpec, fmt: str, title: str) -> HttpResponse:
         buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
         writer = csv.writer(buf)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(v) for v in row] for row in values)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
         ext = "csv"
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{ext}"
     return response
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if hasattr(value, "isoformat"):
-        if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None):
-            value = timezone.localtime(value)
-        return (
-            value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") else str(value)
-        )
-    if isinstance(value, int | float):
-        return value
-    return str(value)
 
 
 def _link(obj) -> str | None:

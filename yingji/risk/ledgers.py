@@ -11,6 +11,7 @@ from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from yingji.core.cells import docx_text, xlsx_row
 from yingji.core.permissions import restrict
 
 
@@ -94,7 +95,7 @@ def ledger_xlsx(ent, user) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append(xlsx_row(ws, row))
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["B"].width = 40
     buf = io.BytesIO()
@@ -118,7 +119,7 @@ def ledger_docx(ent, user) -> bytes:
         for row in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
+                cell.text = docx_text(value)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

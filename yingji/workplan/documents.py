@@ -18,6 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 
 from yingji.core.audit import record_event
+from yingji.core.cells import clean_text, plain, set_xlsx_text
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.rows import RowError, apply_rows
 
@@ -59,11 +60,7 @@ def _reportable_labels() -> str:
 
 
 # Control characters (pasted from other programs) are not allowed in XML: dropped on writing.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _clean(text: str) -> str:
-    return _CONTROL_RE.sub("", text)
+_clean = clean_text  # control characters out of anything written to xlsx/docx (core.cells)
 
 
 def _iso(value: date | None) -> str:
@@ -130,10 +127,9 @@ def build_ledger_xlsx(plan, assignments) -> bytes:
                 str(assignment.get_status_display()),
                 assignment.pk,
             ]
-            ws.append([_clean(v) if isinstance(v, str) else v for v in values])
+            ws.append([plain(v) for v in values])
             for index, cell in enumerate(ws[ws.max_row], start=1):
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # a text, never a formula
+                set_xlsx_text(cell, cell.value)  # formula-like text stays text
                 cell.border = border
                 cell.alignment = centre if index in (1, 5, 8, 9) else wrap
 
