@@ -56,7 +56,8 @@ def _hostile_hazard():
     from yingji.hazards.models import Hazard
 
     hazard = Hazard.objects.filter(enterprise__organisation__code="DEMO-ENT-620104-01").first()
-    Hazard.objects.filter(pk=hazard.pk).update(description=FORMULA + "\x00尾")
+    # ESC, not NUL: PostgreSQL refuses NUL in text at all; openpyxl refuses both
+    Hazard.objects.filter(pk=hazard.pk).update(description=FORMULA + "\x1b尾")
     return hazard
 
 
@@ -68,7 +69,7 @@ def test_list_exports_survive_and_neutralise(as_user):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows())
     cells = [c for row in rows for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
-    assert all("\x00" not in c.value for c in cells)
+    assert all("\x1b" not in c.value for c in cells)
     text = client.get("/hazards/?export=csv").content.decode("utf-8-sig")
     found = [v for row in csv.reader(io.StringIO(text)) for v in row if "HYPERLINK" in v]
     assert found and all(v.startswith("'=") for v in found)
@@ -80,7 +81,7 @@ def test_the_enterprise_ledgers_survive_and_neutralise(as_user):
 
     ent = Enterprise.objects.get(organisation__code="DEMO-ENT-620104-01")
     point = RiskPoint.objects.filter(enterprise=ent).first()
-    RiskPoint.objects.filter(pk=point.pk).update(name=FORMULA + "\x00")
+    RiskPoint.objects.filter(pk=point.pk).update(name=FORMULA + "\x1b")
     client = as_user("county_a")
     xlsx = client.get(f"/risk/enterprises/{ent.pk}/ledger.xlsx")
     assert xlsx.status_code == 200
