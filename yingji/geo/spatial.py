@@ -10,7 +10,7 @@ from shapely.geometry import Point, shape
 
 from yingji.standards.coords import convert
 
-from .models import Region
+from .models import Region, RegionBoundary
 
 _lock = threading.Lock()
 _index: tuple[STRtree, list[int]] | None = None
@@ -26,7 +26,7 @@ def _get_index() -> tuple[STRtree, list[int]]:
     global _index
     with _lock:
         if _index is None:
-            rows = list(Region.objects.filter(boundary__isnull=False).values_list("pk", "boundary"))
+            rows = list(RegionBoundary.objects.values_list("region_id", "geojson"))
             _index = (
                 STRtree([shape(json.loads(b)) for _, b in rows]),
                 [pk for pk, _ in rows],
