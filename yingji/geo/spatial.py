@@ -20,6 +20,7 @@ def reset_locator() -> None:
     global _index
     with _lock:
         _index = None
+        _static_boundaries.clear()
 
 
 def _get_index() -> tuple[STRtree, list[int]]:
@@ -66,3 +67,67 @@ def boundaries_geojson(regions) -> dict:
             if r.boundary
         ],
     }
+
+
+# --- Map layers: slim GeoJSON, cached per scope and invalidated by a cheap change stamp -------
+
+
+def round_coord(value: float) -> float:
+    """5 decimals ≈ 1 m: enough for a map point, a third of the bytes."""
+    return round(value, 5)
+
+
+def change_stamp(*models) -> tuple:
+    """(row count, last updated_at) of each table: any create, save or delete changes it.
+    (``QuerySet.update()`` does not touch updated_at; services save rows, so it is enough.)"""
+    from django.db.models import Count, Max
+
+    stamp = []
+    for model in models:
+        names = {f.name for f in model._meta.concrete_fields}
+        agg = {"n": Count("pk")}
+        if "updated_at" in names:
+            agg["t"] = Max("updated_at")
+        row = model._base_manager.aggregate(**agg)
+        stamp.append((model._meta.label, row["n"], str(row.get("t"))))
+    return tuple(stamp)
+
+
+def cached_layer(name: str, user, filters: dict, models, build):
+    """The layer as JSON bytes in an HttpResponse, built by ``build()`` only when the user's scope,
+    the filters or the change stamp of ``models`` differ from the cached copy."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from yingji.core.permissions import scope_of
+
+    stamp = change_stamp(*models)
+    # The day is in the key too: a layer of "the last 90 days" changes at midnight.
+    key_src = repr((name, scope_of(user), sorted(filters.items()), stamp, timezone.localdate()))
+    key = "layer:" + hashlib.sha256(key_src.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(
+            build(), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+        ).encode()
+        cache.set(key, body, 600)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+_static_boundaries: dict[str, dict] = {}
+
+
+def county_geometries() -> dict[str, dict]:
+    """code → decoded boundary of every county, decoded once per process (boundaries are
+    reference data; the loader calls ``reset_locator`` which clears this too)."""
+    with _lock:
+        if not _static_boundaries:
+            rows = RegionBoundary.objects.filter(region__level="county").values_list(
+                "region__code", "geojson"
+            )
+            _static_boundaries.update({code: json.loads(text) for code, text in rows})
+        return _static_boundaries

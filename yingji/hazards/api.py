@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.selectors import visible_enterprises
+from yingji.geo.spatial import cached_layer
 
 from . import selectors, services
 from .schemas import (
@@ -76,8 +77,13 @@ def geojson(
 ):
     """Open hazards as points (the enterprise's coordinates, or the hazard's own for a public
     place); 重大 ones carry ``major`` and are drawn distinctly. Same filters as the risk map."""
-    return selectors.open_hazard_features(
-        request.user, {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    filters = {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    return cached_layer(
+        "hazards.open",
+        request.user,
+        filters,
+        selectors.layer_models(),
+        lambda: selectors.open_hazard_features(request.user, filters),
     )
 
 

@@ -8,6 +8,7 @@ from ninja import Router
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.models import Enterprise
+from yingji.geo.spatial import cached_layer
 from yingji.orgs.models import Organisation
 
 from . import selectors, services
@@ -162,8 +163,13 @@ def inspections_geojson(
     district: str | None = None,
     colour: str | None = None,
 ):
-    return selectors.inspection_features(
-        request.user, {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    filters = {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    return cached_layer(
+        "inspections.recent",
+        request.user,
+        filters,
+        selectors.layer_models(),
+        lambda: selectors.inspection_features(request.user, filters),
     )
 
 
