@@ -87,7 +87,8 @@ class Client:
             raise SystemExit(f"sign-in failed for {username}")
 
     def request(self, method, path, body=None) -> tuple[int, int]:
-        headers = {"Referer": self.base + "/"}
+        # Like a browser: gzip accepted (sizes below are bytes on the wire).
+        headers = {"Referer": self.base + "/", "Accept-Encoding": "gzip"}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -160,6 +161,7 @@ class RSSSampler(threading.Thread):
 
 def run(base, clients, per_client, ids, seed, pid):
     samples: dict[str, list[float]] = {name: [] for name, *_ in MIX}
+    sizes: dict[str, list[int]] = {name: [] for name, *_ in MIX}
     errors: dict[str, int] = {}
     lock = threading.Lock()
     weights = [w for _, w, *_ in MIX]
@@ -192,15 +194,16 @@ def run(base, clients, per_client, ids, seed, pid):
             c = anon if kind == "anon" else user
             t0 = time.perf_counter()
             try:
-                status, _size = c.request(method, path, body)
+                status, size = c.request(method, path, body)
             except Exception:  # noqa: BLE001 (a bench counts every failure)
-                status = 599
+                status, size = 599, 0
             ms = (time.perf_counter() - t0) * 1000
             with lock:
                 # County staff may be refused a hazard of another county: that is the rule, not an error.
                 if status >= 500 or (status >= 400 and status not in (403, 404)):
                     errors[name] = errors.get(name, 0) + 1
                 samples[name].append(ms)
+                sizes[name].append(size)
 
     sampler = RSSSampler(pid)
     sampler.start()
@@ -213,7 +216,7 @@ def run(base, clients, per_client, ids, seed, pid):
     wall = time.perf_counter() - t0
     sampler.stop.set()
     sampler.join()
-    return samples, errors, wall, sampler
+    return samples, sizes, errors, wall, sampler
 
 
 def pct(values, q):
@@ -221,7 +224,7 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def report(clients, samples, errors, wall, sampler):
+def report(clients, samples, sizes, errors, wall, sampler):
     total = sum(len(v) for v in samples.values())
     base = statistics.median(samples[MIX[0][0]]) if samples[MIX[0][0]] else float("nan")
     print(f"\n## {clients} client(s): {total} requests in {wall:.1f} s = {total / wall:.1f} req/s")
@@ -241,7 +244,8 @@ def report(clients, samples, errors, wall, sampler):
         p50 = statistics.median(v)
         print(
             f"| {name:<26} | {len(v):>4} | {p50:>7.0f} | {pct(v, 0.95):>7.0f} | {max(v):>7.0f} "
-            f"| {p50 / base:>7.1f} | {errors.get(name, 0):>3} |"
+            f"| {p50 / base:>7.1f} | {statistics.median(sizes[name]) / 1024:>6.0f} "
+            f"| {errors.get(name, 0):>3} |"
         )
 
 

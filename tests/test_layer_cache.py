@@ -65,3 +65,14 @@ def test_the_cache_follows_the_scope(as_user):
     xigu = _names(as_user("county_a"), "/api/v1/risk/map/enterprises")
     chengguan = _names(as_user("county_b"), "/api/v1/risk/map/enterprises")
     assert xigu and chengguan and not xigu & chengguan
+
+
+def test_layers_are_gzipped_for_clients_that_accept_it(as_user):
+    import gzip
+
+    client = as_user("city_admin")
+    plain = client.get("/api/v1/risk/map/enterprises")
+    zipped = client.get("/api/v1/risk/map/enterprises", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain and zipped["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(zipped.content)) == plain.json()
+    assert len(zipped.content) < len(plain.content)

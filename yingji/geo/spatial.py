@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 
@@ -93,9 +94,11 @@ def change_stamp(*models) -> tuple:
     return tuple(stamp)
 
 
-def cached_layer(name: str, user, filters: dict, models, build):
+def cached_layer(name: str, request, filters: dict, models, build):
     """The layer as JSON bytes in an HttpResponse, built by ``build()`` only when the user's scope,
-    the filters or the change stamp of ``models`` differ from the cached copy."""
+    the filters or the change stamp of ``models`` differ from the cached copy; gzip-encoded when
+    the client accepts it."""
+    user = request.user
     import hashlib
 
     from django.core.cache import cache
@@ -109,13 +112,22 @@ def cached_layer(name: str, user, filters: dict, models, build):
     # The day is in the key too: a layer of "the last 90 days" changes at midnight.
     key_src = repr((name, scope_of(user), sorted(filters.items()), stamp, timezone.localdate()))
     key = "layer:" + hashlib.sha256(key_src.encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
+    cached = cache.get(key)
+    if cached is None:
         body = json.dumps(
             build(), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
         ).encode()
-        cache.set(key, body, 600)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+        # Compressed once per cache entry, not per request (a city-wide layer: ~2 MB → ~0.2 MB).
+        cached = (body, gzip.compress(body, compresslevel=6, mtime=0))
+        cache.set(key, cached, 600)
+    body, zipped = cached
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(zipped, content_type="application/json; charset=utf-8")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Vary"] = "Accept-Encoding, Cookie"
+    return response
 
 
 _static_boundaries: dict[str, dict] = {}

@@ -92,7 +92,7 @@ def geojson(
     filters = {"sector": sector, "tier": tier, "district": district, "colour": colour}
     return cached_layer(
         "hazards.open",
-        request.user,
+        request,
         filters,
         selectors.layer_models(),
         lambda: selectors.open_hazard_features(request.user, filters),

@@ -168,7 +168,7 @@ def inspections_geojson(
     filters = {"sector": sector, "tier": tier, "district": district, "colour": colour}
     return cached_layer(
         "inspections.recent",
-        request.user,
+        request,
         filters,
         selectors.layer_models(),
         lambda: selectors.inspection_features(request.user, filters),

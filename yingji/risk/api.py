@@ -78,7 +78,7 @@ def map_enterprises(
     filters = _filters(sector, colour, tier, district)
     return cached_layer(
         "risk.enterprises",
-        request.user,
+        request,
         filters,
         layer_models(),
         lambda: enterprise_features(request.user, filters),
@@ -101,7 +101,7 @@ def map_hazards(
     filters = _filters(sector, colour, tier, district)
     return cached_layer(
         "risk.units",
-        request.user,
+        request,
         filters,
         layer_models(),
         lambda: hazard_features(request.user, filters),
@@ -124,7 +124,7 @@ def map_districts(
     filters = _filters(sector, colour, tier, district)
     return cached_layer(
         "risk.districts",
-        request.user,
+        request,
         filters,
         layer_models(),
         lambda: district_features(request.user, filters),
