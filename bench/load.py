@@ -234,9 +234,9 @@ def report(clients, samples, sizes, errors, wall, sampler):
         f"errors {sum(errors.values())}"
     )
     print(
-        f"| {'endpoint':<26} | {'n':>4} | {'p50':>7} | {'p95':>7} | {'max':>7} | {'× base':>7} | err |"
+        f"| {'endpoint':<26} | {'n':>4} | {'p50':>7} | {'p95':>7} | {'max':>7} | {'× base':>7} | {'KB':>6} | err |"
     )
-    print(f"|{'-' * 28}|-----:|--------:|--------:|--------:|--------:|----:|")
+    print(f"|{'-' * 28}|-----:|--------:|--------:|--------:|--------:|-------:|----:|")
     for name, *_ in MIX:
         v = samples[name]
         if not v:
