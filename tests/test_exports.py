@@ -66,11 +66,11 @@ def test_list_exports_survive_and_neutralise(as_user):
     client = as_user("county_a")
     response = client.get("/hazards/?export=xlsx")
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows())
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows())
     cells = [c for row in rows for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
     assert all("\x1b" not in c.value for c in cells)
-    text = client.get("/hazards/?export=csv").content.decode("utf-8-sig")
+    text = client.get("/hazards/?export=csv").getvalue().decode("utf-8-sig")
     found = [v for row in csv.reader(io.StringIO(text)) for v in row if "HYPERLINK" in v]
     assert found and all(v.startswith("'=") for v in found)
 
@@ -85,7 +85,7 @@ def test_the_enterprise_ledgers_survive_and_neutralise(as_user):
     client = as_user("county_a")
     xlsx = client.get(f"/risk/enterprises/{ent.pk}/ledger.xlsx")
     assert xlsx.status_code == 200
-    workbook = load_workbook(io.BytesIO(xlsx.content))
+    workbook = load_workbook(io.BytesIO(xlsx.getvalue()))
     cells = [
         c
         for ws in workbook.worksheets

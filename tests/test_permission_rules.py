@@ -35,6 +35,7 @@ OWN_ENTERPRISE = "DEMO-ENT-620104-01"  # ent_user's enterprise (orgs/demo.py)
 # Models a rule does not apply to, with the reason (shown here so that it is reviewed).
 EXCEPTIONS = {
     ("region", "geo.Region"): "行政区划是所有登录用户可读的基础数据",
+    ("region", "geo.RegionBoundary"): "县区边界随行政区划,是所有登录用户可读的基础数据",
     ("region", "orgs.Organisation"): "机关、科室、县区局等非企业机构对所有登录用户公开",
     ("region", "orgs.OrgAlias"): "公开机构的别名随机构公开",
     ("region", "orgs.OrgGroupMember"): "机构分组(如各监管科室)对所有登录用户公开",

@@ -88,12 +88,12 @@ def test_dashboard_counts_are_real(as_user):
 def test_list_exports(as_user):
     client = as_user("county_a")
     csv = client.get(reverse("orgs:list") + "?kind=enterprise&export=csv")
-    text = csv.content.decode("utf-8-sig")
+    text = csv.getvalue().decode("utf-8-sig")
     assert (
         csv["Content-Type"].startswith("text/csv") and "兰州西固" in text and "兰州城关" not in text
     )
     xlsx = client.get(reverse("orgs:list") + "?export=xlsx")
-    assert xlsx.content[:2] == b"PK"
+    assert xlsx.getvalue()[:2] == b"PK"
 
 
 def test_chinese_by_default_whatever_the_browser_language(as_user):

@@ -308,3 +308,25 @@ def audit_changes(request, source: str | None = None, limit: int = 100):
     if source:
         qs = qs.filter(source=source)
     return [change_out(c) for c in qs[: max(1, min(limit, 1000))]]
+
+
+# --- Paged lists -------------------------------------------------------------------------------
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+def page(
+    rows, response, limit: int | None = None, offset: int = 0, *, default: int = DEFAULT_LIMIT
+):
+    """One page of a list endpoint's rows: ``offset``/``limit`` (default ``default``, at most
+    MAX_LIMIT, out-of-range values clamped), the total in the ``X-Total-Count`` header. The body
+    stays a plain JSON list, so existing clients keep working and read further pages with
+    ``offset``."""
+    limit = max(1, min(default if limit is None else limit, max(MAX_LIMIT, default)))
+    offset = max(0, offset)
+    total = len(rows) if isinstance(rows, list) else rows.count()
+    response["X-Total-Count"] = str(total)
+    response["X-Limit"] = str(limit)
+    response["X-Offset"] = str(offset)
+    return rows[offset : offset + limit]

@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from xml.sax.saxutils import escape as xml_escape
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from .cells import csv_cell, xlsx_row
+from .cells import csv_cell, plain
 
 
 @dataclass
@@ -32,6 +40,11 @@ class Column:
     sortable: bool = True
     value: Callable | None = None  # custom value getter(obj)
     link: bool = False  # render as a link to obj.get_absolute_url()
+    # For exports built from values() instead of model instances: the fields a custom value
+    # needs, and the same value computed from a dict of them. A plain column (key = a field
+    # path) needs neither. When every column can, exports skip model instances altogether.
+    needs: tuple[str, ...] = ()
+    from_values: Callable | None = None
 
     def get(self, obj):
         if self.value is not None:
@@ -40,9 +53,40 @@ class Column:
         for part in self.key.split("__"):
             if value is None:
                 return None
-            display = getattr(value, f"get_{part}_display", None)
-            value = display() if display else getattr(value, part, None)
+            value = attribute_or_label(value, part)
         return value() if callable(value) else value
+
+
+@lru_cache(maxsize=1024)
+def _choice_field(cls, name: str):
+    try:
+        field = cls._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return None
+    return field if getattr(field, "choices", None) and hasattr(field, "attname") else None
+
+
+@lru_cache(maxsize=1024)
+def _choice_labels(field, language: str | None) -> dict:
+    return {k: str(v) for k, v in field.flatchoices}
+
+
+def choice_label(field, raw):
+    """What ``get_FOO_display()`` gives, from a dict built once per field and language
+    (the per-row call rebuilds and translates the choices each time)."""
+    try:
+        return _choice_labels(field, get_language()).get(raw, raw)
+    except TypeError:  # an unhashable value
+        return raw
+
+
+def attribute_or_label(obj, name: str):
+    """``obj.<name>``, or its choice label when the field has choices."""
+    field = _choice_field(type(obj), name)
+    if field is not None:
+        return choice_label(field, getattr(obj, field.attname))
+    display = getattr(obj, f"get_{name}_display", None)
+    return display() if display else getattr(obj, name, None)
 
 
 @dataclass
@@ -82,33 +126,170 @@ def apply(request, queryset, spec: ListSpec):
     return queryset.order_by(sort, "pk"), {"q": q, "sort": sort, "filters": active}
 
 
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_stream(header, values):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)  # Excel opens UTF-8 CSV correctly only with a BOM
+    chunk = []
+    for row in values:
+        chunk.append(writer.writerow([csv_cell(v) for v in row]))
+        if len(chunk) >= 500:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+# --- A streamed xlsx: one sheet, strings and numbers only (what cells.plain gives) -------------
+# openpyxl's write-only mode still spends ~25 µs a cell and needs the whole file before the
+# first byte; this writes the SpreadsheetML parts straight into a zip that is sent as it grows.
+# Text is always an inline *string* cell (never a formula), as cells.xlsx_cell requires.
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>",
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    "</Relationships>",
+}
+_XLSX_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, non-seekable stream collecting what zipfile writes, handed out in pieces."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        out = b"".join(self.chunks)
+        self.chunks.clear()
+        return out
+
+
+def _xlsx_cell(value) -> str:
+    value = plain(value)
+    if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
+        return f"<c><v>{value}</v></c>"
+    if isinstance(value, float):
+        value = str(value)
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{xml_escape(value)}</t></is></c>'
+
+
+def xlsx_stream(title: str, header, rows):
+    """The bytes of an xlsx file (one sheet: header + rows), yielded as they are written."""
+    sink = _Sink()
+    name = xml_escape(re.sub(r"[\\/?*\[\]:]", "", title)[:31] or "Sheet1", {'"': "&quot;"})
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for part, text in _XLSX_PARTS.items():
+            zf.writestr(part, text)
+        zf.writestr("xl/workbook.xml", _XLSX_WORKBOOK.format(name=name))
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData>"
+            )
+            chunk = ["<row>" + "".join(_xlsx_cell(v) for v in header) + "</row>"]
+            for row in rows:
+                chunk.append("<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>")
+                if len(chunk) >= 500:
+                    sheet.write("".join(chunk).encode())
+                    chunk = []
+                    yield sink.take()
+            sheet.write("".join(chunk).encode() + b"</sheetData></worksheet>")
+    yield sink.take()
+
+
+def _field_at(model, path: str):
+    """The model field a "__" path ends on, or None if a part is not a concrete field."""
+    field = None
+    for i, part in enumerate(path.split("__")):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if not getattr(field, "concrete", False):
+            return None
+        model = field.related_model if field.is_relation else None
+        if field.is_relation and i == len(path.split("__")) - 1:
+            return None  # a relation itself renders as its object: needs an instance
+    return field
+
+
+def _values_rows(queryset, columns):
+    """The export rows from values(): one dict per row, no model instances; None when a column
+    cannot be computed that way."""
+    getters, needed = [], []
+    language = get_language()
+    for c in columns:
+        if c.value is not None:
+            if c.from_values is None:
+                return None
+            needed += c.needs
+            getters.append(c.from_values)
+            continue
+        field = _field_at(queryset.model, c.key)
+        if field is None:
+            return None
+        needed.append(c.key)
+        if field.choices:
+            labels = _choice_labels(field, language)
+            getters.append(lambda r, k=c.key, labels=labels: labels.get(r[k], r[k]))
+        else:
+            getters.append(lambda r, k=c.key: r[k])
+    rows = queryset.values(*dict.fromkeys(needed)).iterator(chunk_size=2000)
+    return ([g(r) for g in getters] for r in rows)
+
+
 def export(queryset, spec: ListSpec, fmt: str, title: str) -> HttpResponse:
+    """The rows as a download: CSV streamed as it is written; xlsx from a write-only workbook
+    spooled to a temporary file (memory stays flat) and sent in blocks. Rows come from values()
+    when every column allows it (see Column.needs), from model instances otherwise."""
     header = [c.label for c in spec.columns]
-    values = ([c.get(obj) for c in spec.columns] for obj in queryset.iterator(chunk_size=500))
+    values = _values_rows(queryset, spec.columns)
+    if values is None:
+        values = ([c.get(obj) for c in spec.columns] for obj in queryset.iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{title}-{stamp}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title[:31])
-        ws.append(header)
-        for row in values:
-            ws.append(xlsx_row(ws, row))
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(),
+        response = StreamingHttpResponse(
+            xlsx_stream(title, header, values),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         ext = "xlsx"
     else:
-        buf = io.StringIO()
-        buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows([csv_cell(v) for v in row] for row in values)
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_stream(header, values), content_type="text/csv; charset=utf-8"
+        )
         ext = "csv"
     from urllib.parse import quote
 

@@ -3,9 +3,11 @@ output schemas are in schemas.py)."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
+from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
 
 from . import importing, services
@@ -53,8 +55,10 @@ def list_enterprises(
     status: str | None = None,
     region: str | None = None,
     q: str | None = None,
-    limit: int = 500,
+    limit: int | None = None,
     offset: int = 0,
+    *,
+    response: HttpResponse,
 ):
     qs = visible_enterprises(request.user)
     if sector:
@@ -67,9 +71,7 @@ def list_enterprises(
         qs = qs.filter(region__code=region)
     if q:
         qs = qs.filter(organisation__name__contains=q)
-    return qs.order_by("organisation__name")[
-        max(0, offset) : max(0, offset) + max(1, min(limit, 2000))
-    ]
+    return page(qs.order_by("organisation__name", "pk"), response, limit, offset)
 
 
 @router.post(

@@ -87,7 +87,11 @@ class Enterprise(AuditedModel):
         ordering = ["organisation__name"]
         verbose_name = _("生产经营单位")
         verbose_name_plural = _("生产经营单位")
-        indexes = [models.Index(fields=["sector"]), models.Index(fields=["tier"])]
+        indexes = [
+            models.Index(fields=["sector"]),
+            models.Index(fields=["tier"]),
+            models.Index(fields=["updated_at"], name="enterprise_updated_idx"),
+        ]
 
     def __str__(self):
         return self.organisation.name

@@ -8,5 +8,4 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "code_system", "is_functional_zone", "parent")
     list_filter = ("level", "code_system", "is_functional_zone")
     search_fields = ("code", "name")
-    exclude = ("boundary",)
     autocomplete_fields = ("parent",)

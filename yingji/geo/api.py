@@ -1,6 +1,8 @@
 from django.db.models import Q
+from django.http import HttpResponse
 from ninja import Router, Schema
 
+from yingji.core.api import page
 from yingji.core.errors import ValidationFailed
 from yingji.core.permissions import get_restricted_or_404, restrict
 from yingji.core.schemas import FeatureCollection
@@ -35,18 +37,20 @@ def list_regions(
     level: str | None = None,
     parent: str | None = None,
     q: str | None = None,
-    limit: int = 2000,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
 ):
-    qs = restrict(
-        Region.objects.select_related("parent").defer("boundary", "parent__boundary"), request.user
-    )
+    qs = restrict(Region.objects.select_related("parent"), request.user)
     if level:
         qs = qs.filter(level=level)
     if parent:
         qs = qs.filter(parent__code=parent)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
-    return qs.order_by("code")[: max(1, min(limit, 5000))]
+    # Regions are small rows and a client often wants a whole level: a larger default page.
+    return page(qs.order_by("code"), response, limit, offset, default=2000)
 
 
 @router.get(

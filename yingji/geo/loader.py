@@ -11,7 +11,7 @@ from shapely.geometry import shape
 
 from yingji.core.audit import record_event
 
-from .models import Region
+from .models import Region, RegionBoundary
 
 DATA_DIR = Path(__file__).parent / "data"
 DIVISIONS_CSV = DATA_DIR / "lanzhou-divisions.csv"
@@ -111,9 +111,11 @@ def load_boundaries(existing: dict[str, Region]) -> int:
         geometry = feature["geometry"]
         if region.geometry != geometry:
             centroid = shape(geometry).representative_point()
-            region.boundary = Region.encode_geometry(geometry)
+            RegionBoundary.objects.update_or_create(
+                region=region, defaults={"geojson": Region.encode_geometry(geometry)}
+            )
             region.__dict__.pop("geometry", None)
             region.centroid_lon, region.centroid_lat = round(centroid.x, 6), round(centroid.y, 6)
-            region.save(update_fields=["boundary", "centroid_lon", "centroid_lat"])
+            region.save(update_fields=["centroid_lon", "centroid_lat"])
         count += 1
     return count

@@ -3,6 +3,7 @@
 import json
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +33,8 @@ class Region(PathTreeMixin, AuditedModel):
     )
     # Materialised path of codes, e.g. "/620100/620104/620104001/": subtree = path prefix.
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    # The GeoJSON geometry as text: decoded only when a boundary is needed (Region.geometry),
-    # not on every select_related("region") — county polygons are large.
-    boundary = models.TextField(_("边界(GeoJSON,WGS84)"), null=True, blank=True)  # noqa: DJ001 (null = none)
+    # The boundary lives in its own table (RegionBoundary, reached as ``region.boundary``): a county
+    # polygon is ~34 KB, and a row that every select_related("region") reads must stay small.
     centroid_lon = models.FloatField(null=True, blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
     note = models.CharField(_("说明"), max_length=255, blank=True)
@@ -47,7 +47,8 @@ class Region(PathTreeMixin, AuditedModel):
     @cached_property
     def geometry(self) -> dict | None:
         """The boundary as a GeoJSON geometry dict (None if the region has none)."""
-        return json.loads(self.boundary) if self.boundary else None
+        row = self.boundary
+        return json.loads(row.geojson) if row is not None else None
 
     @staticmethod
     def encode_geometry(geometry: dict) -> str:
@@ -71,3 +72,36 @@ class Region(PathTreeMixin, AuditedModel):
         while node is not None and node.level not in ("county",):
             node = node.parent
         return node
+
+
+class _BoundaryDescriptor(ReverseOneToOneDescriptor):
+    """``region.boundary`` is the RegionBoundary, or None when the region has none."""
+
+    def __get__(self, instance, cls=None):
+        try:
+            return super().__get__(instance, cls)
+        except self.RelatedObjectDoesNotExist:
+            return None
+
+
+class BoundaryField(models.OneToOneField):
+    related_accessor_class = _BoundaryDescriptor
+
+
+class RegionBoundary(models.Model):
+    """A region's boundary (GeoJSON geometry as text, WGS84), one row per region that has one.
+
+    Kept out of the Region row on purpose: joins to a region (every scoped record has one) never
+    read it; ``Region.geometry`` decodes it when a boundary is really needed."""
+
+    region = BoundaryField(
+        Region, primary_key=True, on_delete=models.CASCADE, related_name="boundary"
+    )
+    geojson = models.TextField(_("边界(GeoJSON,WGS84)"))
+
+    class Meta:
+        verbose_name = _("行政区划边界")
+        verbose_name_plural = _("行政区划边界")
+
+    def __str__(self):
+        return str(self.region_id)

@@ -3,12 +3,15 @@ go as multipart form data; everything else as JSON."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.selectors import visible_enterprises
+from yingji.geo.spatial import cached_layer
 
 from . import selectors, services
 from .schemas import (
@@ -34,6 +37,10 @@ def list_hazards(
     level: str | None = None,
     region: str | None = None,
     overdue: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
 ):
     qs = selectors.visible_hazards(request.user).select_related("repeat_of")
     if state:
@@ -44,7 +51,7 @@ def list_hazards(
         qs = qs.filter(region__path__contains=f"/{region}/")
     if overdue:
         qs = qs.filter(selectors.overdue_q())
-    return list(qs[:2000])
+    return page(qs, response, limit, offset)
 
 
 @router.get(
@@ -52,8 +59,14 @@ def list_hazards(
     response=list[QueuedHazardOut],
     summary="一责三排工作队列(优先度及得分构成)",
 )
-def ranked(request, region: str | None = None):
-    rows = selectors.ranked_queue(request.user, region_code=region)
+def ranked(
+    request,
+    response: HttpResponse,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    rows = page(selectors.ranked_queue(request.user, region_code=region), response, limit, offset)
     for hazard, score in rows:
         hazard.priority, hazard.terms = score.total, score.terms
     return [hazard for hazard, _ in rows]
@@ -76,8 +89,13 @@ def geojson(
 ):
     """Open hazards as points (the enterprise's coordinates, or the hazard's own for a public
     place); 重大 ones carry ``major`` and are drawn distinctly. Same filters as the risk map."""
-    return selectors.open_hazard_features(
-        request.user, {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    filters = {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    return cached_layer(
+        "hazards.open",
+        request,
+        filters,
+        selectors.layer_models(),
+        lambda: selectors.open_hazard_features(request.user, filters),
     )
 
 

@@ -109,6 +109,10 @@ class Hazard(AuditedModel):
         indexes = [
             models.Index(fields=["state", "level"]),
             models.Index(fields=["enterprise", "category", "closed_at"]),
+            # the list's default sort (-found_on, pk) and the map layers' change stamp
+            models.Index(fields=["-found_on", "id"], name="hazard_found_on_idx"),
+            models.Index(fields=["deadline"], name="hazard_deadline_idx"),
+            models.Index(fields=["updated_at"], name="hazard_updated_idx"),
         ]
         verbose_name = _("隐患")
         verbose_name_plural = _("隐患")

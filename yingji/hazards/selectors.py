@@ -6,9 +6,12 @@ from collections import Counter
 from datetime import date
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from yingji.core.listing import choice_label
 from yingji.core.permissions import restrict
+from yingji.geo.spatial import round_coord
 from yingji.risk import selectors as risk_selectors
 from yingji.standards import hazards as rules
 
@@ -19,9 +22,7 @@ from .services import weights, workdays_overdue
 
 def visible_hazards(user, action: str = "view"):
     return restrict(
-        Hazard.objects.select_related("enterprise__organisation", "region").defer(
-            "region__boundary"
-        ),
+        Hazard.objects.select_related("enterprise__organisation", "region"),
         user,
         action,
     )
@@ -129,24 +130,40 @@ def open_hazard_features(user, filters: dict) -> dict:
         qs = qs.filter(region__path__contains=f"/{filters['district']}/")
     if filters.get("colour") and filters["colour"] != "none":
         qs = qs.filter(enterprise_id__in=risk_selectors.enterprises_coloured(filters["colour"]))
+    state_f = Hazard._meta.get_field("state")
+    rows = qs.order_by("-level", "pk").values_list(
+        "pk",
+        "code",
+        "lon",
+        "lat",
+        "enterprise__lon",
+        "enterprise__lat",
+        "enterprise__organisation__name",
+        "place",
+        "description",
+        "state",
+        "level",
+        "supervised",
+    )
+    detail = reverse("hazards:detail", args=[0])
     features = []
-    for h in qs.order_by("-level", "pk"):
-        lon = h.lon if h.lon is not None else (h.enterprise.lon if h.enterprise_id else None)
-        lat = h.lat if h.lat is not None else (h.enterprise.lat if h.enterprise_id else None)
+    for pk, code, lon, lat, e_lon, e_lat, e_name, place, desc, state, level, supervised in rows:
+        lon = lon if lon is not None else e_lon
+        lat = lat if lat is not None else e_lat
         if lon is None or lat is None:
             continue
-        major = h.level == "major"
+        major = level == "major"
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "geometry": {"type": "Point", "coordinates": [round_coord(lon), round_coord(lat)]},
                 "properties": {
-                    "id": h.pk,
-                    "name": h.code,
-                    "label": f"{'重大' if major else '一般'}隐患 {h.code}:{h.subject}"
-                    f"<br>{h.description[:30]} · {h.get_state_display()}"
-                    + (" · 挂牌督办" if h.supervised else ""),
-                    "url": h.get_absolute_url(),
+                    "id": pk,
+                    "name": code,
+                    "label": f"{'重大' if major else '一般'}隐患 {code}:{e_name or place}"
+                    f"<br>{desc[:30]} · {choice_label(state_f, state)}"
+                    + (" · 挂牌督办" if supervised else ""),
+                    "url": detail.replace("/0/", f"/{pk}/"),
                     "major": major,
                     "style": {
                         "symbol": "triangle",
@@ -158,6 +175,11 @@ def open_hazard_features(user, filters: dict) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def layer_models():
+    """The tables the open-hazard layer reads (their change stamp invalidates its cache)."""
+    return (Hazard, *risk_selectors.layer_models())
 
 
 def search(user, q: str, limit: int = 10):

@@ -35,7 +35,13 @@ from .schemas import (
 HAZARD_SPEC = ListSpec(
     columns=[
         Column("code", "编号", link=True),
-        Column("enterprise__name", "企业/场所", value=lambda h: h.subject),
+        Column(
+            "enterprise__name",
+            "企业/场所",
+            value=lambda h: h.subject,
+            needs=("enterprise__organisation__name", "place"),
+            from_values=lambda r: r["enterprise__organisation__name"] or r["place"],
+        ),
         Column("region__name", "区域"),
         Column("category", "类别"),
         Column("level", "等级"),
@@ -44,7 +50,14 @@ HAZARD_SPEC = ListSpec(
         Column("deadline", "整改期限"),
         Column("source", "发现途径"),
         Column("supervised", "挂牌督办"),
-        Column("description", "描述", sortable=False, value=lambda h: h.description[:50]),
+        Column(
+            "description",
+            "描述",
+            sortable=False,
+            value=lambda h: h.description[:50],
+            needs=("description",),
+            from_values=lambda r: r["description"][:50],
+        ),
     ],
     filters={
         "state": Filter("状态", "state", choices=STATES),

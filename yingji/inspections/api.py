@@ -3,11 +3,14 @@ pages; every endpoint declares its response (yingji.inspections.schemas)."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import Router
 
+from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.models import Enterprise
+from yingji.geo.spatial import cached_layer
 from yingji.orgs.models import Organisation
 
 from . import selectors, services
@@ -162,14 +165,25 @@ def inspections_geojson(
     district: str | None = None,
     colour: str | None = None,
 ):
-    return selectors.inspection_features(
-        request.user, {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    filters = {"sector": sector, "tier": tier, "district": district, "colour": colour}
+    return cached_layer(
+        "inspections.recent",
+        request,
+        filters,
+        selectors.layer_models(),
+        lambda: selectors.inspection_features(request.user, filters),
     )
 
 
 @router.get("/inspections/records", response=list[InspectionOut], summary="执法检查记录")
 def list_inspections(
-    request, state: str | None = None, enterprise_id: int | None = None, year: int | None = None
+    request,
+    response: HttpResponse,
+    state: str | None = None,
+    enterprise_id: int | None = None,
+    year: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ):
     qs = selectors.visible_inspections(request.user)
     if state:
@@ -178,7 +192,7 @@ def list_inspections(
         qs = qs.filter(enterprise_id=enterprise_id)
     if year:
         qs = qs.filter(inspected_on__year=year)
-    return qs
+    return page(qs, response, limit, offset)
 
 
 @router.post(
@@ -287,13 +301,19 @@ def list_overlaps(request):
 
 
 @router.get("/inspections/cases", response=list[CaseOut], summary="执法案件列表")
-def list_cases(request, state: str | None = None):
+def list_cases(
+    request,
+    response: HttpResponse,
+    state: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
     qs = selectors.visible_cases(request.user).select_related(
         "publicity_attachment", "recording_attachment", "legal_review_attachment"
     )
     if state:
         qs = qs.filter(state=state)
-    return qs
+    return page(qs, response, limit, offset)
 
 
 @router.get("/inspections/cases/{case_id}", response=CaseOut, summary="执法案件")

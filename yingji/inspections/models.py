@@ -155,7 +155,11 @@ class Inspection(AuditedModel):
                 fields=["authority", "serial"], name="insp_inspection_serial_unique"
             )
         ]
-        indexes = [models.Index(fields=["enterprise", "inspected_on"])]
+        indexes = [
+            models.Index(fields=["enterprise", "inspected_on"]),
+            # the list's default sort (-inspected_on, pk)
+            models.Index(fields=["-inspected_on", "id"], name="inspection_date_idx"),
+        ]
         verbose_name = _("执法检查")
         verbose_name_plural = _("执法检查")
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from yingji.core.models import Attachment
 from yingji.core.permissions import restrict, scope_of
 from yingji.enterprises.models import Enterprise
+from yingji.geo.spatial import round_coord
 from yingji.orgs.models import Organisation
 from yingji.risk import selectors as risk_selectors
 
@@ -282,7 +283,10 @@ def inspection_features(user, filters: dict, days: int = 90) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [ent.lon, ent.lat]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round_coord(ent.lon), round_coord(ent.lat)],
+                },
                 "properties": {
                     "id": insp.pk,
                     "name": insp.number,
@@ -295,6 +299,11 @@ def inspection_features(user, filters: dict, days: int = 90) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def layer_models():
+    """The tables the inspections layer reads (their change stamp invalidates its cache)."""
+    return (Inspection, *risk_selectors.layer_models())
 
 
 def search(user, q: str, limit: int = 10):

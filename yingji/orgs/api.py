@@ -1,5 +1,7 @@
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
+from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404, restrict
 
 from .models import Organisation
@@ -33,7 +35,15 @@ class OrgOut(Schema):
 
 
 @router.get("/organisations", response=list[OrgOut], summary="组织机构(按权限过滤)")
-def list_orgs(request, kind: str | None = None, region: str | None = None, q: str | None = None):
+def list_orgs(
+    request,
+    response: HttpResponse,
+    kind: str | None = None,
+    region: str | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
     qs = restrict(
         Organisation.objects.select_related("region").prefetch_related("aliases"), request.user
     )
@@ -43,7 +53,7 @@ def list_orgs(request, kind: str | None = None, region: str | None = None, q: st
         qs = qs.filter(region__path__contains=f"/{region}/")
     if q:
         qs = qs.filter(name__contains=q)
-    return qs.order_by("path")
+    return page(qs.order_by("path"), response, limit, offset)
 
 
 @router.get("/organisations/{org_id}", response=OrgOut, summary="单个组织机构")

@@ -10,6 +10,7 @@ from yingji.core.errors import ValidationFailed
 from yingji.core.permissions import get_restricted_or_404, restrict
 from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.models import Enterprise
+from yingji.geo.spatial import cached_layer
 from yingji.standards import lec, risk_grading
 
 from . import services
@@ -40,7 +41,13 @@ from .schemas import (
     VoidIn,
     bands_data,
 )
-from .selectors import adjacent_mines, district_features, enterprise_features, hazard_features
+from .selectors import (
+    adjacent_mines,
+    district_features,
+    enterprise_features,
+    hazard_features,
+    layer_models,
+)
 
 router = Router(tags=["风险分级与风险图"])
 
@@ -68,7 +75,14 @@ def map_enterprises(
     tier: str | None = None,
     district: str | None = None,
 ):
-    return enterprise_features(request.user, _filters(sector, colour, tier, district))
+    filters = _filters(sector, colour, tier, district)
+    return cached_layer(
+        "risk.enterprises",
+        request,
+        filters,
+        layer_models(),
+        lambda: enterprise_features(request.user, filters),
+    )
 
 
 @router.get(
@@ -84,7 +98,14 @@ def map_hazards(
     tier: str | None = None,
     district: str | None = None,
 ):
-    return hazard_features(request.user, _filters(sector, colour, tier, district))
+    filters = _filters(sector, colour, tier, district)
+    return cached_layer(
+        "risk.units",
+        request,
+        filters,
+        layer_models(),
+        lambda: hazard_features(request.user, filters),
+    )
 
 
 @router.get(
@@ -100,7 +121,14 @@ def map_districts(
     tier: str | None = None,
     district: str | None = None,
 ):
-    return district_features(request.user, _filters(sector, colour, tier, district))
+    filters = _filters(sector, colour, tier, district)
+    return cached_layer(
+        "risk.districts",
+        request,
+        filters,
+        layer_models(),
+        lambda: district_features(request.user, filters),
+    )
 
 
 @router.get(

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from yingji.core.permissions import restrict
 from yingji.enterprises.choices import HAZCHEM_SECTORS
-from yingji.enterprises.selectors import enterprise_summary, visible_enterprises
+from yingji.enterprises.selectors import visible_enterprises
 from yingji.geo.models import Region
+from yingji.geo.spatial import county_geometries, round_coord
 from yingji.standards import risk_colours
 
 from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit
@@ -75,35 +76,79 @@ def _risk(ent):
 
 
 def enterprise_features(user, filters: dict) -> dict:
-    features = []
-    for ent in _filtered(user, filters).filter(lon__isnull=False):
-        risk = _risk(ent)
-        colour = risk_colours.get(risk.colour) if risk and risk.colour else None
-        props = enterprise_summary(ent)
-        props.update(
-            colour=colour.key if colour else "",
-            colour_label=colour.label if colour else "未评估",
-            colour_hex=colour.hex if colour else "#8c8c8c",
-            risk_reason=risk.reason if risk else "",
-            card_url=f"/risk/enterprises/{ent.pk}/card/",
-            # the generic map-layer contract (yingji.core.hooks.MapLayer)
-            label=f"{ent.name}({colour.label if colour else '未评估'})",
-            style={
-                "symbol": "circle",
-                "size": 9,
-                "color": colour.hex if colour else "#8c8c8c",
-                "border": "#fff",
-            },
+    """The enterprises layer: only what the map draws (list, tooltip, colour, card), built from
+    values() rather than model instances, coordinates to 5 decimals (≈ 1 m)."""
+    from django.urls import reverse
+
+    from yingji.core.listing import choice_label
+    from yingji.enterprises.models import Enterprise
+
+    sector_f = Enterprise._meta.get_field("sector")
+    tier_f = Enterprise._meta.get_field("tier")
+    rows = (
+        _filtered(user, filters)
+        .filter(lon__isnull=False, lat__isnull=False)
+        .order_by("organisation__name", "pk")
+        .values(
+            "pk",
+            "organisation__name",
+            "lon",
+            "lat",
+            "sector",
+            "tier",
+            "major_hazard_grade",
+            "region__code",
+            "region__name",
+            "risk__colour",
         )
+    )
+    detail = reverse("enterprises:detail", args=[0])
+    features = []
+    for r in rows:
+        colour = risk_colours.get(r["risk__colour"]) if r["risk__colour"] else None
+        label = colour.label if colour else "未评估"
+        hex_ = colour.hex if colour else "#8c8c8c"
+        name = r["organisation__name"]
         features.append(
             {
                 "type": "Feature",
-                "id": f"enterprise-{ent.pk}",
-                "geometry": {"type": "Point", "coordinates": [ent.lon, ent.lat]},
-                "properties": props,
+                "id": f"enterprise-{r['pk']}",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round_coord(r["lon"]), round_coord(r["lat"])],
+                },
+                "properties": {
+                    "id": r["pk"],
+                    "name": name,
+                    "url": detail.replace("/0/", f"/{r['pk']}/"),
+                    "region_code": r["region__code"],
+                    "region_name": r["region__name"],
+                    "sector": r["sector"],
+                    "sector_label": choice_label(sector_f, r["sector"]),
+                    "tier": r["tier"],
+                    "tier_label": choice_label(tier_f, r["tier"]),
+                    "major_hazard_grade": r["major_hazard_grade"],
+                    "colour": colour.key if colour else "",
+                    "colour_label": label,
+                    "colour_hex": hex_,
+                    "card_url": f"/risk/enterprises/{r['pk']}/card/",
+                    # the generic map-layer contract (yingji.core.hooks.MapLayer)
+                    "label": f"{name}({label})",
+                    "style": {"symbol": "circle", "size": 9, "color": hex_, "border": "#fff"},
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def layer_models():
+    """The tables the risk-map layers are built from (their change stamp invalidates the cache)."""
+    from yingji.enterprises.models import Enterprise
+    from yingji.orgs.models import Organisation
+
+    from .models import RiskSettings
+
+    return (Enterprise, Organisation, EnterpriseRisk, MajorHazardUnit, RiskSettings)
 
 
 def hazard_features(user, filters: dict) -> dict:
@@ -168,7 +213,7 @@ def district_index(user, filters: dict) -> list[dict]:
             {
                 "code": c.code,
                 "name": c.name,
-                "has_boundary": bool(c.boundary),
+                "has_boundary": c.code in county_geometries(),
                 "counts": row,
                 "index": index,
             }
@@ -178,17 +223,19 @@ def district_index(user, filters: dict) -> list[dict]:
 
 def district_features(user, filters: dict) -> dict:
     rows = {r["code"]: r for r in district_index(user, filters)}
+    geometries = county_geometries()  # decoded once per process
     features = []
-    for region in Region.objects.filter(level="county", boundary__isnull=False).order_by("code"):
-        row = rows[region.code]
+    for code, row in rows.items():
+        if code not in geometries:
+            continue
         features.append(
             {
                 "type": "Feature",
-                "id": region.code,
-                "geometry": region.geometry,
+                "id": code,
+                "geometry": geometries[code],
                 "properties": {
-                    "code": region.code,
-                    "name": region.name,
+                    "code": code,
+                    "name": row["name"],
                     "index": row["index"],
                     "counts": row["counts"],
                 },

@@ -3,9 +3,11 @@ as the pages."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
+from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import file_response
 from yingji.orgs.models import Organisation
@@ -129,7 +131,13 @@ def confirm_import(request, import_id: int, payload: WorkplanConfirmIn):
     response=list[TaskAssignmentOut],
     summary="任务分工(各单位只看到本单位的)",
 )
-def list_assignments(request, filters: Query[AssignmentQuery]):
+def list_assignments(
+    request,
+    filters: Query[AssignmentQuery],
+    response: HttpResponse,
+    limit: int | None = None,
+    offset: int = 0,
+):
     qs = (
         selectors.my_assignments(request.user)
         if filters.mine
@@ -143,9 +151,11 @@ def list_assignments(request, filters: Query[AssignmentQuery]):
         qs = qs.filter(selectors.overdue_q())
     if filters.q:
         qs = qs.filter(task__text__contains=filters.q)
-    return qs.select_related("task", "organisation").order_by(
-        "task__position", "organisation__path"
+    qs = qs.select_related("task", "organisation").order_by(
+        "task__position", "organisation__path", "pk"
     )
+    # One plan's assignments (~100 for the city's work points) fit the default page.
+    return page(qs, response, limit, offset, default=500)
 
 
 @router.post(

@@ -237,6 +237,7 @@ class ProgressReport(AuditedModel):
 
     class Meta:
         ordering = ["-submitted_at", "pk"]
+        indexes = [models.Index(fields=["-submitted_at", "id"], name="report_submitted_idx")]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "cycle"], name="wp_report_unique")
         ]

@@ -177,4 +177,4 @@ def test_audit_log_page_scope(as_user):
     admin = as_user("city_admin")
     assert admin.get(reverse("core:audit")).status_code == 200
     export = admin.get(reverse("core:audit") + "?export=csv")
-    assert export.status_code == 200 and "操作人" in export.content.decode("utf-8-sig")
+    assert export.status_code == 200 and "操作人" in export.getvalue().decode("utf-8-sig")

@@ -238,11 +238,12 @@ def test_list_export_is_restricted(as_user):
     text = (
         as_user("county_b")
         .get(reverse("enterprises:index") + "?export=csv")
-        .content.decode("utf-8-sig")
+        .getvalue()
+        .decode("utf-8-sig")
     )
     assert "兰州城关" in text and "兰州西固" not in text
     xlsx = as_user("leader").get(reverse("enterprises:index") + "?export=xlsx&sector=coal_mine")
-    assert xlsx.content[:2] == b"PK"
+    assert xlsx.getvalue()[:2] == b"PK"
 
 
 def test_api_list_and_denials(as_user):

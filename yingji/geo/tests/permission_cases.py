@@ -9,6 +9,12 @@ def _regions():
     return Region.objects.filter(code__startswith="620104")
 
 
+def _boundaries():
+    from yingji.geo.models import RegionBoundary
+
+    return RegionBoundary.objects.filter(region__code__startswith="620104")
+
+
 DENIALS = [
     Denial(
         "geo.Region",
@@ -18,4 +24,5 @@ DENIALS = [
         "行政区划只有系统管理员可改,县区也不能改本区的",
     ),
     Denial("geo.Region", "enterprise", "delete", _regions, "企业不能删除行政区划"),
+    Denial("geo.RegionBoundary", "county_a", "change", _boundaries, "县区不能改本区的边界"),
 ]

@@ -74,3 +74,25 @@ def test_locate_accepts_gcj02_and_bd09():
 
 def test_locate_outside_lanzhou_is_none():
     assert locate(116.397, 39.909) is None  # 北京
+
+
+def test_boundaries_live_outside_the_region_row():
+    from django.db import connection
+
+    from yingji.geo.models import RegionBoundary
+
+    columns = {f.column for f in Region._meta.concrete_fields}
+    assert "boundary" not in columns
+    # A join to a region (select_related) reads no polygon text.
+    sql = str(Region.objects.filter(code="620104").query)
+    assert "geojson" not in sql
+    county = Region.objects.get(code="620104")
+    assert county.boundary is not None and county.geometry["type"] in ("Polygon", "MultiPolygon")
+    assert RegionBoundary.objects.filter(region=county).exists()
+    township = Region.objects.filter(level="township").first()
+    assert township.boundary is None and township.geometry is None
+    with connection.cursor() as cursor:
+        names = [
+            c.name for c in connection.introspection.get_table_description(cursor, "geo_region")
+        ]
+    assert "boundary" not in names

@@ -53,7 +53,7 @@ def test_enterprise_registers_with_a_photo_and_sees_only_its_own(as_user):
     assert response.status_code == 302 and response.url == hazard.get_absolute_url()
     page = client.get(hazard.get_absolute_url()).content.decode()
     assert "仓库通道堆放杂物" in page and 'id="grade-form"' not in page
-    csv_text = client.get(reverse("hazards:index") + "?export=csv").content.decode("utf-8-sig")
+    csv_text = client.get(reverse("hazards:index") + "?export=csv").getvalue().decode("utf-8-sig")
     rows = [r for r in csv_text.splitlines()[1:] if r.strip()]
     assert rows and all(own().organisation.name in r for r in rows)
     other = Hazard.objects.exclude(enterprise=own()).first()

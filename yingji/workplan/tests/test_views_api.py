@@ -88,8 +88,8 @@ def test_enterprise_user_sees_no_plans(as_user, demo_plan):
 
 def test_section_sees_only_its_assignments_in_lists_exports_and_api(as_user, demo_plan):
     client = as_user("section")
-    csv_text = client.get(reverse("workplan:assignments") + "?export=csv").content.decode(
-        "utf-8-sig"
+    csv_text = (
+        client.get(reverse("workplan:assignments") + "?export=csv").getvalue().decode("utf-8-sig")
     )
     lines = [line for line in csv_text.splitlines()[1:] if line.strip()]
     assert lines and all("危险化学品安全监督管理科" in line for line in lines)
