@@ -155,7 +155,7 @@
         series: [
           {name: 'districts', type: 'map', geoIndex: 0,
             data: districts.features.map(function (f) { return {name: f.properties.name, value: f.properties.index}; })},
-          {name: 'labels', type: 'scatter', coordinateSystem: 'geo', symbolSize: 0, silent: true, zlevel: 1,
+          {name: 'labels', type: 'scatter', coordinateSystem: 'geo', symbolSize: 0, silent: true, zlevel: 5,
             tooltip: {show: false}, labelLayout: {hideOverlap: true},
             label: {show: true, formatter: '{b}', fontSize: 11, color: '#0b3d6e', textBorderColor: '#fff', textBorderWidth: 2},
             data: outlined.filter(function (f) { return f.properties.label_point; }).map(function (f) {
