@@ -28,16 +28,50 @@
       .then(function (r) { if (!r.ok) { throw new Error(url + ' ' + r.status); } return r.json(); });
   }
 
+  var focusEl = document.getElementById('map-focus');
+  var focus = focusEl ? JSON.parse(focusEl.textContent) : null;  // the user's district, or null
+  var focused = false;
+
+  // every district and zone is a row (those without an outline too), so every enterprise counts
+  function districtName(p) {
+    if (p.approximate) { return p.name + '(示意范围)'; }
+    if (p.functional_zone && !p.label_point) { return p.name + '(无边界)'; }
+    return p.name;
+  }
+
   function fillTable(districts) {
     var body = document.querySelector('#district-table tbody');
     body.innerHTML = '';
     districts.features.forEach(function (f) {
       var p = f.properties, c = p.counts, tr = document.createElement('tr');
-      [p.name, c.red, c.orange, c.yellow, c.blue, p.index].forEach(function (v) {
+      tr.setAttribute('data-code', p.code);
+      [districtName(p), c.red, c.orange, c.yellow, c.blue, c.none, c.total, p.index].forEach(function (v) {
         var td = document.createElement('td'); td.textContent = v; tr.appendChild(td);
       });
+      if (p.note) { tr.title = p.note; }
       body.appendChild(tr);
     });
+  }
+
+  function bounds(features) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    function walk(c) {
+      if (typeof c[0] === 'number') {
+        b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
+        b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+      } else { c.forEach(walk); }
+    }
+    features.forEach(function (f) { walk(f.geometry.coordinates); });
+    return b;
+  }
+
+  // open on the user's district: centre on its bounds, zoomed to fit them (with a margin)
+  function focusView(all) {
+    if (!focus || focused) { return null; }
+    focused = true;
+    var whole = bounds(all), f = focus.bounds;
+    var zoom = 0.85 * Math.min((whole[2] - whole[0]) / (f[2] - f[0]), (whole[3] - whole[1]) / (f[3] - f[1]));
+    return {center: [(f[0] + f[2]) / 2, (f[1] + f[3]) / 2], zoom: Math.max(1, zoom)};
   }
 
   function fillList(ents) {
@@ -86,7 +120,12 @@
               itemStyle: {color: st.color || '#333', borderColor: st.border || '#fff', borderWidth: 1}};
           })};
       });
-      if (!registered) { echarts.registerMap('lanzhou-risk', districts); registered = true; }
+      var outlined = districts.features.filter(function (f) { return f.geometry; });
+      if (!registered) {
+        echarts.registerMap('lanzhou-risk', {type: 'FeatureCollection', features: outlined});
+        registered = true;
+      }
+      var view = focusView(outlined);
       fillTable(districts);
       fillList(ents);
       var maxIndex = Math.max(1, Math.max.apply(null, districts.features.map(function (f) { return f.properties.index; })));
@@ -95,7 +134,10 @@
         // every text goes through yj.tooltip (escaped once, there): names and labels are user-written
         tooltip: {trigger: 'item', formatter: function (p) {
           var tip = window.yj.tooltip;
-          if (p.seriesType === 'map') { return tip(p.name, '区域风险指数:' + (p.value || 0)); }
+          if (p.seriesType === 'map') {
+            var dp = (districts.features.filter(function (f) { return f.properties.name === p.name; })[0] || {}).properties || {};
+            return dp.note ? tip(p.name, '区域风险指数:' + (p.value || 0), dp.note) : tip(p.name, '区域风险指数:' + (p.value || 0));
+          }
           var d = p.data.props;
           if (p.seriesName === 'hazards') { return tip('重大危险源:' + d.enterprise_name + ' · ' + d.name, d.grade + ',R=' + d.R); }
           if (p.seriesName.indexOf('layer:') === 0) { return tip(d.label); }
@@ -103,11 +145,23 @@
         }},
         visualMap: {min: 0, max: maxIndex, seriesIndex: 0, left: 10, bottom: 10, text: ['风险指数高', '低'],
           inRange: {color: ['#f4f7fb', '#f7d9a8', '#ef8a62', '#c8352b']}, calculable: true},
-        geo: {map: 'lanzhou-risk', roam: true, nameProperty: 'name', label: {show: true, fontSize: 11},
-          itemStyle: {borderColor: '#0b3d6e'}, emphasis: {label: {show: true}}},
+        // names are drawn by the 'labels' series (hideOverlap: the small central districts do
+        // not write over each other); an approximate outline is dashed
+        geo: Object.assign({map: 'lanzhou-risk', roam: true, nameProperty: 'name', label: {show: false},
+          itemStyle: {borderColor: '#0b3d6e'}, emphasis: {label: {show: false}},
+          regions: outlined.filter(function (f) { return f.properties.approximate; }).map(function (f) {
+            return {name: f.properties.name, itemStyle: {borderType: 'dashed', borderColor: '#0b3d6e', borderWidth: 1.5}};
+          })}, view || {}),
         series: [
           {name: 'districts', type: 'map', geoIndex: 0,
             data: districts.features.map(function (f) { return {name: f.properties.name, value: f.properties.index}; })},
+          {name: 'labels', type: 'scatter', coordinateSystem: 'geo', symbolSize: 0, silent: true, zlevel: 5,
+            tooltip: {show: false}, labelLayout: {hideOverlap: true},
+            label: {show: true, formatter: '{b}', fontSize: 11, color: '#0b3d6e', textBorderColor: '#fff', textBorderWidth: 2},
+            data: outlined.filter(function (f) { return f.properties.label_point; }).map(function (f) {
+              var p = f.properties;
+              return {name: p.approximate ? p.name + '(示意)' : p.name, value: p.label_point};
+            })},
           {name: 'enterprises', type: 'scatter', coordinateSystem: 'geo', symbol: 'circle', symbolSize: 9, zlevel: 2,
             data: ents.features.map(function (f) {
               return {name: f.properties.name, value: f.geometry.coordinates, props: f.properties,

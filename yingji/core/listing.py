@@ -45,6 +45,11 @@ class Column:
     # path) needs neither. When every column can, exports skip model instances altogether.
     needs: tuple[str, ...] = ()
     from_values: Callable | None = None
+    display: Callable | None = None  # the page's cell (HTML-safe) when it differs from the value
+
+    def shown(self, obj):
+        value = self.get(obj)
+        return self.display(value) if self.display is not None and value is not None else value
 
     def get(self, obj):
         if self.value is not None:
@@ -315,7 +320,7 @@ def render_list(request, queryset, spec: ListSpec, template: str, title: str, ex
         "spec": spec,
         "page": page,
         "rows": [
-            (obj, [(c.get(obj), _link(obj) if c.link else None) for c in spec.columns])
+            (obj, [(c.shown(obj), _link(obj) if c.link else None) for c in spec.columns])
             for obj in page.object_list
         ],
         "state": state,

@@ -27,4 +27,4 @@ class HazardsConfig(AppConfig):
     cli_commands = {"hazards-daily": "hazards_daily"}
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import permissions, receivers  # noqa: F401

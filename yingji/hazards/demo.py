@@ -1,20 +1,26 @@
 """Demo hazards (all 演示), through the same services a user would call, so each has its
 timeline: about 120 at demo enterprises across the closed loop (registered, graded, rectifying,
 waiting for verification, closed, some overdue, a few 重大 with plans and 挂牌督办, one repeat),
-plus public-place hazards (gas, fire, flood channels). Deterministic and idempotent."""
+plus public-place hazards (gas, fire, flood channels). Set in the present: found over the past
+months, each step on its own later day and time (core.demo.dated), no step after today, so a
+hazard found three days ago is not closed and only a passed deadline is overdue. A 重大 hazard
+under the 2017 chemical criteria is described by the criterion it was graded under.
+Deterministic and idempotent."""
 
 from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from yingji.core.audit import record_event
 from yingji.core.context import actor_context, get_actor_context
+from yingji.core.demo import dated, moment
 from yingji.enterprises.choices import HAZCHEM_SECTORS
 from yingji.enterprises.models import Enterprise
 from yingji.geo.models import Region
@@ -26,7 +32,7 @@ from .models import Hazard
 DESCRIPTIONS = {
     "equipment": ["储罐区液位计失灵未及时维修", "安全阀超期未校验", "压力表损坏未更换"],
     "environment": ["作业场所通道堆放杂物", "有限空间作业未通风检测", "仓库照明灯具非防爆型"],
-    "behaviour": ["动火作业未办理作业票", "作业人员未佩戴安全帽", "特种作业人员证件过期"],
+    "behaviour": ["作业人员未佩戴安全帽", "高处作业未系安全带", "叉车司机作业时接打电话"],
     "management": ["隐患排查台账记录不全", "应急预案未按期演练", "安全教育培训记录缺失"],
     "fire": ["消防通道被占用", "灭火器过期未更换", "疏散指示标志损坏"],
     "electrical": ["配电箱未接地", "临时用电私拉乱接"],
@@ -52,7 +58,14 @@ def _photo(name: str) -> SimpleUploadedFile:
 
 
 LOCATIONS = ["储罐区", "生产车间", "仓库", "配电室", "办公区"]
-CHEM_CRITERIA = [2, 12, 15, 18]  # 2017 判定标准 items ticked for a few chemical enterprises
+# 重大 hazards at a few chemical enterprises: (category, description, the 2017 判定标准 item it
+# meets), so that the description matches the criterion it is graded under.
+CHEM_MAJOR = [
+    ("behaviour", "电工、焊工等特种作业人员未取得特种作业操作证即上岗作业", 2),
+    ("equipment", "罐区可燃气体检测报警装置缺失,防爆区域使用非防爆照明", 12),
+    ("equipment", "储罐安全阀根部切断阀处于关闭状态,安全阀未正常投用", 15),
+    ("management", "进入受限空间、动火等特殊作业未执行作业许可制度", 18),
+]
 PEOPLE_EXPOSED = [0, 5, 10, 30, 80]
 DEMO_ENTERPRISES = 110
 SUPERVISOR = "LZYJJ"
@@ -93,6 +106,21 @@ class Case:
     handler: object
     found: date
     criteria: list
+    today: date = field(default_factory=date.today)
+    rng: random.Random | None = None
+    day: date | None = None  # the day of the last step taken
+
+    def next_day(self, least: int, most: int) -> date | None:
+        """The day of the next step, ``least``–``most`` days after the last one; None if that
+        is not yet past (the step has not happened)."""
+        day = self.day + timedelta(days=self.rng.randint(least, most))
+        if day >= self.today:
+            return None
+        self.day = day
+        return day
+
+    def at(self, day: date):
+        return dated(moment(day, self.rng))
 
 
 def _cast() -> Cast | None:
@@ -117,24 +145,40 @@ def _own(cast: Cast, ent):
     return None
 
 
-def _register(rng, cast: Cast, ent, today: date) -> tuple[Case, Hazard]:
+# How long ago a hazard that goes as far as a stage was found (days): the older ones have
+# mostly been closed; those still open are recent, and a few are past their deadline.
+AGES = [(0.12, (1, 10)), (0.25, (2, 16)), (0.45, (3, 24)), (0.6, (5, 30)), (1.0, (15, 200))]
+
+
+def _age(rng, stage: float, stuck: bool) -> int:
+    if stuck:  # nobody in the demo can verify it: it stays 整改中, found recently
+        return rng.randint(2, 16)
+    return rng.randint(*next(ages for bound, ages in AGES if stage < bound))
+
+
+def _register(rng, cast: Cast, ent, today: date, stage: float) -> tuple[Case, Hazard]:
     """Register a hazard at ``ent`` (the random draws in a fixed order: the data stay the same
     from one run to the next)."""
     own = _own(cast, ent)
     regulator = _regulator(cast, ent)
     category = rng.choice(list(DESCRIPTIONS))
-    found = today - timedelta(days=rng.randint(3, 200))
+    description = rng.choice(DESCRIPTIONS[category])
+    found = today - timedelta(days=_age(rng, stage, stuck=regulator == (own or cast.admin)))
     chemical = ent.sector in HAZCHEM_SECTORS and rng.random() < 0.12
-    criteria = [rng.choice(CHEM_CRITERIA)] if chemical else []
-    case = Case(cast, own or regulator, regulator, own or cast.admin, found, criteria)
+    criteria = []
+    if chemical:
+        category, description, criterion = rng.choice(CHEM_MAJOR)
+        criteria = [criterion]
+    case = Case(cast, own or regulator, regulator, own or cast.admin, found, criteria, today, rng)
+    case.day = found
     source = "self_inspection" if own else rng.choice(["enforcement", "department"])
-    with cast.acting(case.reporter):
+    with cast.acting(case.reporter), case.at(found):
         hazard = services.do_register_hazard(
             actor=case.reporter,
             enterprise=ent,
             source=source,
             category=category,
-            description=rng.choice(DESCRIPTIONS[category]),
+            description=description,
             found_on=found,
             location=rng.choice(LOCATIONS),
             criteria=criteria,
@@ -145,25 +189,32 @@ def _register(rng, cast: Cast, ent, today: date) -> tuple[Case, Hazard]:
     return case, hazard
 
 
-def _grade(case: Case, hazard: Hazard) -> Hazard:
-    with case.cast.acting(case.regulator):
+def _grade(case: Case, hazard: Hazard) -> Hazard | None:
+    day = case.next_day(0, 2)
+    if day is None:
+        return None
+    with case.cast.acting(case.regulator), case.at(day):
         return services.do_grade_hazard(
             actor=case.regulator,
             hazard=hazard,
             level=hazard.level,
             criteria=case.criteria,
-            today=case.found + timedelta(days=1),
+            today=day,
         )
 
 
-def _start(case: Case, hazard: Hazard) -> Hazard:
+def _start(case: Case, hazard: Hazard) -> Hazard | None:
     """整改中; a 重大 one with its plan, and 挂牌督办 by the city bureau."""
-    with case.cast.acting(case.handler):
+    day = case.next_day(1, 3)
+    if day is None:
+        return None
+    with case.cast.acting(case.handler), case.at(day):
         hazard = services.do_start_rectification(
             actor=case.handler, hazard=hazard, plan=PLAN if hazard.level == "major" else {}
         )
     if hazard.level == "major":
-        with case.cast.acting(case.regulator):
+        day = case.next_day(0, 2) or day
+        with case.cast.acting(case.regulator), case.at(day):
             services.do_supervise_hazard(
                 actor=case.regulator,
                 hazard=hazard,
@@ -177,7 +228,12 @@ def _start(case: Case, hazard: Hazard) -> Hazard:
 def _submit(case: Case, hazard: Hazard) -> Hazard | None:
     if case.regulator == case.handler:
         return None  # no second demo user in scope to verify: it stays 整改中
-    with case.cast.acting(case.handler):
+    # done within the deadline (most of it used)
+    room = max(1, (hazard.deadline - case.day).days - 1) if hazard.deadline else 10
+    day = case.next_day(1, room)
+    if day is None:
+        return None
+    with case.cast.acting(case.handler), case.at(day):
         return services.do_submit_rectification(
             actor=case.handler,
             hazard=hazard,
@@ -186,8 +242,11 @@ def _submit(case: Case, hazard: Hazard) -> Hazard | None:
         )
 
 
-def _verify(case: Case, hazard: Hazard) -> Hazard:
-    with case.cast.acting(case.regulator):
+def _verify(case: Case, hazard: Hazard) -> Hazard | None:
+    day = case.next_day(1, 5)
+    if day is None:
+        return None
+    with case.cast.acting(case.regulator), case.at(day):
         return services.do_verify_hazard(
             actor=case.regulator,
             hazard=hazard,
@@ -197,7 +256,8 @@ def _verify(case: Case, hazard: Hazard) -> Hazard:
 
 
 # How far along the loop a demo hazard goes: a random stage in [0, 1) takes each step whose
-# bound it reaches (below 0.12 登记 only, then 已定级 (some overdue), 整改中, 待验收, 已销号).
+# bound it reaches (below 0.12 登记 only, then 已定级 (some overdue), 整改中, 待验收, 已销号),
+# as far as the days since it was found allow.
 STEPS = [(0.12, _grade), (0.25, _start), (0.45, _submit), (0.6, _verify)]
 
 
@@ -213,43 +273,50 @@ def _repeat(cast: Cast, today: date) -> int:
     closed = Hazard.objects.filter(is_demo=True, state="closed").order_by("pk").first()
     if closed is None:
         return 0
-    with cast.acting(cast.admin):
+    yesterday = today - timedelta(days=1)
+    with cast.acting(cast.admin), dated(moment(yesterday, random.Random(closed.pk))):
         services.do_register_hazard(
             actor=cast.admin,
             enterprise=closed.enterprise,
             source="enforcement",
             category=closed.category,
             description=f"复查发现:{closed.description}",
-            found_on=today - timedelta(days=1),
+            found_on=yesterday,
             location=closed.location,
             is_demo=True,
         )
     return 1
 
 
-def _public_places(cast: Cast, today: date) -> int:
+def _public_places(cast: Cast, today: date, rng) -> int:
     count = 0
     with cast.acting(cast.admin):
         for code, category, description, place in PLACES:
             region = Region.objects.filter(code=code).first()
             if region is None:
                 continue
-            services.do_register_hazard(
-                actor=cast.admin,
-                place=place,
-                region=region,
-                lon=region.centroid_lon,
-                lat=region.centroid_lat,
-                source="tip_off" if category != "flood" else "department",
-                category=category,
-                description=description,
-                found_on=today - timedelta(days=10 + count * 7),
-                sector=category,
-                people_exposed=50,
-                is_demo=True,
-            )
+            found = today - timedelta(days=10 + count * 7)
+            with dated(moment(found, rng)):
+                _public_place(cast.admin, region, category, description, place, found)
             count += 1
     return count
+
+
+def _public_place(actor, region, category: str, description: str, place: str, found) -> None:
+    services.do_register_hazard(
+        actor=actor,
+        place=place,
+        region=region,
+        lon=region.centroid_lon,
+        lat=region.centroid_lat,
+        source="tip_off" if category != "flood" else "department",
+        category=category,
+        description=description,
+        found_on=found,
+        sector=category,
+        people_exposed=50,
+        is_demo=True,
+    )
 
 
 def _demo_enterprises() -> list:
@@ -268,13 +335,14 @@ def load_demo(seed: int = 2022) -> dict:
     if not enterprises:
         return {"hazards": 0}
     rng = random.Random(seed)
-    today = date.today()
+    today = timezone.localdate()
     made = 0
     for ent in rng.sample(enterprises, min(DEMO_ENTERPRISES, len(enterprises))):
-        case, hazard = _register(rng, cast, ent, today)
+        stage = rng.random()
+        case, hazard = _register(rng, cast, ent, today, stage)
         made += 1
-        _advance(case, hazard, rng.random())
+        _advance(case, hazard, stage)
     made += _repeat(cast, today)
-    made += _public_places(cast, today)
+    made += _public_places(cast, today, rng)
     record_event("demo.hazards", f"演示:隐患 {made} 条")
     return {"hazards": made}

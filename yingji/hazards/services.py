@@ -17,12 +17,12 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yingji.calendars.selectors import work_calendar
 from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import can, scope_of
 from yingji.core.services import add_attachment, locked
 from yingji.standards import hazards as rules
-from yingji.standards.workdays import default_calendar
 
 from .choices import (
     CATEGORIES,
@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "supervise": "挂牌督办",
     "escalate": "逾期上报",
     "remind": "临期提醒",
+    "deadline_recomputed": "整改期限重新计算",
 }
 
 
@@ -95,7 +96,9 @@ def _event(hazard: Hazard, action: str, message: str = "", **data) -> None:
 
 
 def _deadline(start: date, workdays: int) -> date:
-    return default_calendar().add_workdays(start, workdays)
+    """N working days from ``start`` with the calendar in force (entered schedules over the
+    built-in data; a year without data counts Monday–Friday and is shown as 暂定)."""
+    return work_calendar().add_workdays(start, workdays)
 
 
 def _attach(actor, hazard: Hazard, files, description: str) -> int:
@@ -316,6 +319,7 @@ def do_grade_hazard(
             hazard,
             "grade",
             f"{hazard.get_level_display()},{deadline_workdays} 个工作日内(至 {hazard.deadline})整改;{reason}",
+            start=today.isoformat(),
         )
     return hazard
 
@@ -464,7 +468,7 @@ def do_void_hazard(*, actor, hazard: Hazard, reason: str, expected_version=None)
 def workdays_overdue(hazard: Hazard, today: date) -> int:
     if hazard.deadline is None or hazard.state not in ("registered", "graded", "rectifying"):
         return 0
-    return max(0, default_calendar().workdays_between(hazard.deadline, today))
+    return max(0, work_calendar().workdays_between(hazard.deadline, today))
 
 
 def do_run_hazard_check(*, today: date | None = None, reminder_days: int = 3) -> dict:
@@ -472,7 +476,7 @@ def do_run_hazard_check(*, today: date | None = None, reminder_days: int = 3) ->
     supervising bureau (an event for its queue). Each once per hazard."""
     today = today or timezone.localdate()
     counts = {"reminded": 0, "escalated": 0}
-    calendar = default_calendar()
+    calendar = work_calendar()
     with transaction.atomic():
         open_ = Hazard.objects.filter(
             state__in=("registered", "graded", "rectifying"), deadline__isnull=False
@@ -503,3 +507,66 @@ def _city_tier(hazard: Hazard) -> bool:
 def is_regulator(actor) -> bool:
     scope = scope_of(actor)
     return scope.is_admin or bool(scope.roles - {"enterprise_user"})
+
+
+OPEN_STATES = ("registered", "graded", "rectifying")
+
+
+def _grading_starts(hazards) -> dict[int, date]:
+    """The day each hazard's working days were counted from: recorded with the grading event
+    (``start``), else the event's own date."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from yingji.core.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Hazard),
+        object_id__in=[str(h.pk) for h in hazards],
+        verb="hazards.grade",
+    ).order_by("time", "id")
+    starts: dict[int, date] = {}
+    for event in events:  # the latest grading wins
+        start = event.data.get("start")
+        starts[int(event.object_id)] = (
+            date.fromisoformat(start) if start else timezone.localdate(event.time)
+        )
+    return starts
+
+
+def do_recompute_deadlines(*, years) -> int:
+    """After a holiday schedule is entered: the open hazards whose deadline was counted in
+    working days get it again with the calendar in force (those starting or ending in a changed
+    year). One event per hazard whose deadline moved; returns how many moved."""
+    if not years:
+        return 0
+    moved = 0
+    with transaction.atomic():
+        candidates = list(  # a count crossing a changed year ends in it or after it
+            Hazard.objects.filter(
+                state__in=OPEN_STATES,
+                deadline__year__gte=min(years),
+                deadline_workdays__isnull=False,
+            ).order_by("pk")
+        )
+        starts = _grading_starts(candidates)
+        for candidate in candidates:
+            start = starts.get(candidate.pk)
+            if start is None:
+                continue
+            deadline = _deadline(start, candidate.deadline_workdays)
+            if deadline == candidate.deadline:
+                continue
+            hazard = locked(Hazard, candidate.pk)
+            old, hazard.deadline = hazard.deadline, deadline
+            hazard.reminded_on = None if deadline > old else hazard.reminded_on
+            hazard.save()
+            _event(
+                hazard,
+                "deadline_recomputed",
+                f"放假安排变更,整改期限由 {old} 调整为 {deadline}"
+                f"({hazard.deadline_workdays} 个工作日)",
+                old=old.isoformat(),
+                new=deadline.isoformat(),
+            )
+            moved += 1
+    return moved

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yingji.calendars.templatetags.workdays import deadline_cell
 from yingji.core.audit import history_for
 from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
@@ -47,7 +48,7 @@ HAZARD_SPEC = ListSpec(
         Column("level", "等级"),
         Column("state", "状态"),
         Column("found_on", "发现日期"),
-        Column("deadline", "整改期限"),
+        Column("deadline", "整改期限", display=deadline_cell),
         Column("source", "发现途径"),
         Column("supervised", "挂牌督办"),
         Column(

@@ -8,6 +8,7 @@ The demo is data (PLANS, VISITS, CASE) played by small steps."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yingji.core.context import actor_context, get_actor_context
+from yingji.core.demo import dated, moment
 from yingji.enterprises.models import Enterprise
 from yingji.orgs.models import Organisation
 
@@ -31,6 +33,9 @@ PLANS = [
     ("XGQ-YJJ", "xigu_staff", "XGQ-YJJ", "西固区应急局 执法大队"),
     ("CGQ-YJJ", "chengguan_staff", "CGQ-YJJ", "城关区应急局 执法大队"),
 ]
+
+
+RNG = random.Random(2022)  # the times of day of the demo's steps
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,8 @@ def _start() -> Run | None:
 def _make_plan(run: Run, owner_code: str, username: str, agency_code: str, inspectors: str):
     """A plan of this year built from the first proposals, and issued."""
     actor, owner, year = run.users[username], run.orgs[owner_code], run.today.year
-    with run.acting(username):
+    issued = min(date(year, 1, 10) + timedelta(days=run.counts["plans"] * 3), run.today)
+    with run.acting(username), dated(moment(issued, RNG)):
         plan = services.do_create_plan(
             actor=actor,
             owner=owner,
@@ -284,7 +290,9 @@ def _make_visit(run: Run, visit: Visit) -> None:
     if enterprise is None:
         return
     actor, day = run.users[visit.persona], run.today + timedelta(days=visit.days)
-    with run.acting(visit.persona):
+    # scheduled a week ahead (or today, for a visit that is still to come), recorded that day
+    scheduled = min(day - timedelta(days=7), run.today)
+    with run.acting(visit.persona), dated(moment(scheduled, RNG)):
         entry = _plan_entry(run, visit, enterprise, day)
         inspection = services.do_schedule_inspection(
             actor=actor,
@@ -297,7 +305,8 @@ def _make_visit(run: Run, visit: Visit) -> None:
             reason=visit.reason,
             is_demo=True,
         )
-        if visit.summary:
+    if visit.summary:
+        with run.acting(visit.persona), dated(moment(min(day, run.today), RNG)):
             inspection = _record(actor, inspection, visit)
     run.inspections[visit.key] = inspection
     run.counts["inspections"] += 1
@@ -308,7 +317,8 @@ def _open_case(run: Run) -> None:
     if inspection is None:
         return
     actor = run.users[CASE["persona"]]
-    with run.acting(CASE["persona"]):
+    filed = min(run.today + timedelta(days=CASE["days"]), run.today)
+    with run.acting(CASE["persona"]), dated(moment(filed, RNG)):
         case = services.do_open_case(
             actor=actor,
             enterprise=inspection.enterprise,
@@ -331,6 +341,7 @@ def load_demo() -> dict:
     run = _start()
     if run is None:
         return {"plans": 0}
+    RNG.seed(2022)
     for spec in PLANS:
         _make_plan(run, *spec)
     for visit in VISITS:

@@ -4,6 +4,7 @@ records the user may see (the caller passes an enterprise fetched through restri
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.utils import timezone
@@ -37,11 +38,11 @@ def _sections(ent, user) -> list[tuple[str, list[str], list[list]]]:
     )
     profile.append(["风险等级依据", risk.reason if risk else ""])
     licences = [
-        [lic.get_kind_display(), lic.number, lic.issuer, str(lic.valid_until), lic.void_reason]
+        [lic.get_kind_display(), lic.number, lic.issuer, lic.valid_until, lic.void_reason]
         for lic in restrict(ent.licences.all(), user)
     ]
     policies = [
-        [p.insurer, p.policy_number, f"{p.starts_on}—{p.ends_on}", str(p.insured_amount)]
+        [p.insurer, p.policy_number, f"{p.starts_on}—{p.ends_on}", p.insured_amount]
         for p in restrict(ent.policies.all(), user)
     ]
     duties = [
@@ -63,10 +64,10 @@ def _sections(ent, user) -> list[tuple[str, list[str], list[list]]]:
         )
     diagnoses = [
         [
-            str(d.assessed_on),
+            d.assessed_on,
             d.score,
             d.get_colour_display(),
-            str(d.next_due),
+            d.next_due,
             d.get_state_display(),
         ]
         for d in restrict(ent.diagnoses.all(), user)
@@ -96,6 +97,9 @@ def ledger_xlsx(ent, user) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             ws.append(xlsx_row(ws, row))
+            for cell, value in zip(ws[ws.max_row], row, strict=True):
+                if isinstance(value, datetime.date):
+                    cell.value, cell.number_format = value, "yyyy-mm-dd"  # a real date
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["B"].width = 40
     buf = io.BytesIO()
@@ -103,8 +107,19 @@ def ledger_xlsx(ent, user) -> bytes:
     return buf.getvalue()
 
 
+def _a4(doc) -> None:
+    """A4 portrait with the margins of the platform's other Word documents."""
+    from docx.shared import Cm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin = section.bottom_margin = Cm(2.54)
+        section.left_margin = section.right_margin = Cm(2.8)
+
+
 def ledger_docx(ent, user) -> bytes:
     doc = Document()
+    _a4(doc)
     doc.add_heading(f"{ent.name} 安全风险管控档案(一企一册)", level=1)
     doc.add_paragraph(f"生成时间:{timezone.localtime():%Y年%m月%d日 %H:%M}")
     for title, header, rows in _sections(ent, user):

@@ -189,59 +189,128 @@ def hazard_features(user, filters: dict) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+UNLOCATED = "unlocated"
+
+
+def _county_code(path: str | None) -> str | None:
+    """The county-level code in a region path (/620100/620104/…/ → 620104)."""
+    parts = [p for p in (path or "").split("/") if p]
+    return parts[1] if len(parts) > 1 else None
+
+
 def district_index(user, filters: dict) -> list[dict]:
-    """Per county: counts by colour among the visible enterprises and the weighted index."""
+    """Per county-level district or functional zone: counts by colour among the visible
+    enterprises and the weighted index. Every enterprise is counted once: in the district of its
+    registered region (a township counts in its county), else of the region it was located in,
+    else in the 未定位 row (listed only when it has enterprises)."""
+    from yingji.geo.approx import approximate_outline
+
     weights = current_settings().index_weights
-    counties = list(Region.objects.filter(level="county").order_by("code"))
-    by_code = {
-        c.code: {"red": 0, "orange": 0, "yellow": 0, "blue": 0, "none": 0, "total": 0}
-        for c in counties
-    }
-    for code, located, colour in _filtered(user, filters).values_list(
-        "region__code", "located_region__code", "risk__colour"
+    counties = list(Region.objects.filter(level="county").order_by("is_functional_zone", "code"))
+
+    def empty():
+        return {"red": 0, "orange": 0, "yellow": 0, "blue": 0, "none": 0, "total": 0}
+
+    by_code = {c.code: empty() for c in counties}
+    by_code[UNLOCATED] = empty()
+    for path, located, colour in _filtered(user, filters).values_list(
+        "region__path", "located_region__path", "risk__colour"
     ):
-        row = by_code.get(code) or by_code.get(located)
-        if row is None:
-            continue
+        code = next(
+            (c for c in (_county_code(path), _county_code(located)) if c in by_code), UNLOCATED
+        )
+        row = by_code[code]
         row[colour or "none"] += 1
         row["total"] += 1
     out = []
+    geometries = county_geometries()
     for c in counties:
-        row = by_code[c.code]
-        index = sum(weights.get(k, 0) * row[k] for k in ("red", "orange", "yellow", "blue"))
+        approximate = c.code not in geometries and approximate_outline(c.code) is not None
         out.append(
-            {
-                "code": c.code,
-                "name": c.name,
-                "has_boundary": c.code in county_geometries(),
-                "counts": row,
-                "index": index,
-            }
+            _index_row(c.code, c.name, by_code[c.code], weights, c, approximate, c.code in geometries)
         )
+    if by_code[UNLOCATED]["total"]:
+        out.append(_index_row(UNLOCATED, "未定位", by_code[UNLOCATED], weights, None, False, False))
     return out
 
 
+def _index_row(code, name, row, weights, region, approximate: bool, has_boundary: bool) -> dict:
+    index = sum(weights.get(k, 0) * row[k] for k in ("red", "orange", "yellow", "blue"))
+    return {
+        "code": code,
+        "name": name,
+        "has_boundary": has_boundary,
+        "approximate": approximate,
+        "functional_zone": bool(region and region.is_functional_zone),
+        "counts": row,
+        "index": index,
+    }
+
+
 def district_features(user, filters: dict) -> dict:
-    rows = {r["code"]: r for r in district_index(user, filters)}
+    """Every district and zone as a feature: its boundary, an approximate outline (兰州新区,
+    ``approximate: true``) or no geometry (a zone without data: listed in the table only)."""
+    from yingji.geo.approx import NOTE, approximate_outline
+
+    regions = {r.code: r for r in Region.objects.filter(level="county")}
     geometries = county_geometries()  # decoded once per process
     features = []
-    for code, row in rows.items():
-        if code not in geometries:
-            continue
+    for row in district_index(user, filters):
+        region = regions.get(row["code"])
+        geometry = geometries.get(row["code"])
+        if geometry is None and row["approximate"]:
+            geometry = approximate_outline(row["code"])
+        properties = {
+            "code": row["code"],
+            "name": row["name"],
+            "index": row["index"],
+            "counts": row["counts"],
+            "approximate": row["approximate"],
+            "functional_zone": row["functional_zone"],
+        }
+        if row["approximate"]:
+            properties["note"] = NOTE
+        point = label_point(region, geometry)
+        if point:
+            properties["label_point"] = point
         features.append(
-            {
-                "type": "Feature",
-                "id": code,
-                "geometry": geometries[code],
-                "properties": {
-                    "code": code,
-                    "name": row["name"],
-                    "index": row["index"],
-                    "counts": row["counts"],
-                },
-            }
+            {"type": "Feature", "id": row["code"], "geometry": geometry, "properties": properties}
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def label_point(region, geometry: dict | None) -> list[float] | None:
+    """Where the district's name is written: its centroid (inside the shape)."""
+    if region is not None and region.centroid_lon is not None:
+        return [region.centroid_lon, region.centroid_lat]
+    if geometry is None:
+        return None
+    from shapely.geometry import shape
+
+    point = shape(geometry).representative_point()
+    return [round(point.x, 5), round(point.y, 5)]
+
+
+def map_focus(user) -> dict | None:
+    """The bounds the map opens on for a user with a jurisdiction (county staff): their
+    district's [west, south, east, north]; None for the whole city."""
+    from yingji.core.permissions import scope_of
+    from yingji.geo.approx import approximate_outline
+
+    paths = scope_of(user).region_paths
+    codes = {_county_code(p) for p in paths}
+    if len(codes) != 1 or None in codes:
+        return None
+    region = Region.objects.filter(code=codes.pop()).first()
+    if region is None:
+        return None
+    geometry = county_geometries().get(region.code) or approximate_outline(region.code)
+    if geometry is None:
+        return None
+    from shapely.geometry import shape
+
+    west, south, east, north = shape(geometry).bounds
+    return {"code": region.code, "name": region.name, "bounds": [west, south, east, north]}
 
 
 def adjacent_mines(user, *, distance_m: int | None = None) -> list[dict]:

@@ -34,7 +34,7 @@ from .schemas import (
     diagnosis_form_spec,
     unit_form_data,
 )
-from .selectors import adjacent_mines, diagnosis_due, district_index
+from .selectors import adjacent_mines, diagnosis_due, district_index, map_focus
 
 OWN_LAYERS = ("enterprises", "units")
 
@@ -79,6 +79,7 @@ def risk_map(request):
             "colours": COLOURS,
             "counties": counties,
             "index_rows": district_index(request.user, {}),
+            "focus": map_focus(request.user),
             "weights": services.current_settings().index_weights,
             # the layers other apps declare (this map draws its own enterprises and units)
             "extra_layers": [

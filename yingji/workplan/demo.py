@@ -1,27 +1,34 @@
-"""Demo data for 工作要点督办: the 2022 seed document imported through the same services as a
-user would (upload → map the unconfirmed alias → confirm), plus plausible progress: half-year
-and annual reports by the lead sections, most accepted, a few returned or waiting for review,
-some late; county plans for 西固区 and 城关区 with their own reports (two, to keep the demo
-load quick); one 督办单. Idempotent: nothing is done if the demo plan exists. All marked 演示
-(Plan.is_demo).
+"""Demo data for 工作要点督办, set in the present: the 2022 seed document imported through the
+same services as a user would (upload → map the unconfirmed alias → confirm; the import keeps
+the 2022 text as its source document), then carried over to this year's plan (year, title,
+cycle deadlines 半年度 6/20 and 年度 12/20 and task deadlines of the current year). Plausible
+progress dated in the past months: half-year reports around 6/20, most accepted, a few
+returned; annual reports only as far as today allows (units that finished early), some waiting
+for review; county plans for 西固区 and 城关区 with their own reports (two, to keep the demo load
+quick); one 督办单 for a task whose deadline has passed. Idempotent: nothing is done if the demo
+plan exists. All marked 演示 (Plan.is_demo).
 
-The loader is the data below plus small steps, each one service call as a user would make it."""
+The loader is the data below plus small steps, each one service call as a user would make it,
+each moved to its plausible moment with core.demo.dated (times of day, not all the same minute)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from yingji.core.audit import record_event
 from yingji.core.context import actor_context, get_actor_context
+from yingji.core.demo import dated, moment
 from yingji.orgs.models import Organisation
 
 from . import services
-from .models import Assignment, Plan
+from .models import Assignment, Plan, ReportingCycle, Task
 
 SEED = Path(__file__).parent / "data" / "2022-lanzhou-emergency-work-points.txt"
 COORDINATOR_USER = "zhxt_staff"
@@ -49,12 +56,27 @@ DONE_RATE = {"city": 0.75, "county": 0.6}  # share of annual reports saying 已�
 LATE_RATE = 0.1  # then 滞后; the rest have no annual report yet (they show as overdue)
 ACCEPT_RATE, RETURN_RATE = 0.8, 0.1  # of annual reports; the rest wait for review
 RETURN_COMMENT = "请补充量化指标完成情况和佐证材料。"
-DAILY_CHECK = (12, 21)  # month, day of the plan year: the demo's "today"
-NOTICE = {
-    "deadline": date(2022, 12, 30),
-    "reason": "该项工作已超过完成时限,请于办结时限前完成并报送办理情况。",
-    "today": date(2022, 12, 21),
-}
+NOTICE_REASON = "该项工作已超过完成时限,请于办结时限前完成并报送办理情况。"
+NOTICE_DAYS = 10  # the 督办单's 办结时限, from today
+# Reports of a cycle come in over the weeks before its deadline (the annual one: units that
+# finish early report from November); reviews follow within a few working days.
+REPORT_WINDOW = {"half_year": 21, "annual": 45}
+LATE_SUBMISSION_RATE = 0.1  # half-year reports that came in a few days after the deadline
+
+
+def plan_year(today: date) -> int:
+    """This year's plan once it has been issued (the seed was issued on 18 April); before May
+    the demo shows last year's."""
+    return today.year if today >= date(today.year, 5, 1) else today.year - 1
+
+
+def _shift(day: date | None, years: int) -> date | None:
+    if day is None or not years:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _demo_users():
@@ -70,15 +92,25 @@ def load_demo(seed: int = 2022) -> dict:
     coordinator_user, admin = users.get(COORDINATOR_USER), users.get(ADMIN_USER)
     if coordinator_user is None or admin is None:
         return {"plans": 0}
+    today = timezone.localdate()
+    rng = random.Random(seed)
     ctx = get_actor_context()
     with actor_context(coordinator_user, source=ctx.source if ctx else "system", label="demo"):
-        plan = _import_seed(coordinator_user)
-        counties = _county_plans(plan, coordinator_user)
-        rng = random.Random(seed)
-        reports = _progress(plan, coordinator_user, admin, rng, DONE_RATE["city"])
+        year = plan_year(today)
+        with dated(moment(date(year, 4, 20), rng)):
+            plan = _import_seed(coordinator_user)
+            plan = _carry_over(plan, year)
+        with dated(moment(date(year, 4, 28), rng)):
+            counties = _county_plans(plan, coordinator_user)
+        reports = _progress(plan, coordinator_user, admin, rng, DONE_RATE["city"], today)
         for county_plan in counties:
-            reports += _progress(county_plan, coordinator_user, admin, rng, DONE_RATE["county"])
-        _notice_for_a_late_task(plan, coordinator_user)
+            reports += _progress(
+                county_plan, coordinator_user, admin, rng, DONE_RATE["county"], today
+            )
+        with dated(moment(today, rng, 8, 9)):
+            services.do_run_daily_check(today=today)
+        with dated(moment(today, rng, 9, 11)):
+            _notice_for_a_late_task(plan, coordinator_user, today)
     record_event(
         "demo.workplan", f"演示:工作要点督办,计划 {1 + len(counties)} 个,进展报告 {reports} 份"
     )
@@ -101,6 +133,35 @@ def _import_seed(user) -> Plan:
     return plan
 
 
+def _carry_over(plan: Plan, year: int) -> Plan:
+    """The 2022 plan as this year's: its year, title and issue date, the cycles' names and
+    deadlines (半年度 6/20, 年度 12/20) and the tasks' and assignments' deadlines move by the
+    same number of years. The import session keeps the 2022 text as the source document."""
+    years = year - plan.year
+    if not years:
+        return plan
+    old = f"{plan.year}年"
+    plan.title = plan.title.replace(old, f"{year}年")
+    plan.year, plan.issued_on = year, _shift(plan.issued_on, years)
+    plan.save()
+    for cycle in ReportingCycle.objects.filter(plan=plan).order_by("pk"):
+        cycle.name = re.sub(rf"^{old}", f"{year}年", cycle.name)
+        cycle.due = _shift(cycle.due, years)
+        cycle.save()
+    for task in Task.objects.filter(plan=plan).exclude(due=None).order_by("pk"):
+        task.due, task.due_start = _shift(task.due, years), _shift(task.due_start, years)
+        task.save()
+    for assignment in Assignment.objects.filter(task__plan=plan).exclude(due=None).order_by("pk"):
+        assignment.due = _shift(assignment.due, years)
+        assignment.save()
+    record_event(
+        "demo.workplan.carried_over",
+        f"演示:以{year - years}年工作要点文本生成《{plan.title}》",
+        target=plan,
+    )
+    return plan
+
+
 def _county_plans(plan: Plan, user) -> list[Plan]:
     counties = Organisation.objects.filter(code__in=COUNTIES)
     by_code = {c.code: c for c in counties}
@@ -111,36 +172,83 @@ def _county_plans(plan: Plan, user) -> list[Plan]:
     ]
 
 
-def _progress(plan, coordinator_user, admin, rng, done_rate: float) -> int:
+def _window(cycle, today: date) -> tuple[date, date] | None:
+    """The days on which the cycle's reports came in (before today), or None if none yet."""
+    first = cycle.due - timedelta(days=REPORT_WINDOW.get(cycle.kind, 21))
+    last = min(cycle.due, today - timedelta(days=1))
+    return (first, last) if first <= last else None
+
+
+def _day(rng, window: tuple[date, date]) -> date:
+    first, last = window
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
+def _review_day(rng, submitted: date, today: date) -> date | None:
+    """Reviewed one to five days later, if that is already past."""
+    day = submitted + timedelta(days=rng.randint(1, 5))
+    return day if day < today else None
+
+
+def _progress(plan, coordinator_user, admin, rng, done_rate: float, today: date) -> int:
     """Half-year and annual reports for every assignment, submitted on behalf of the unit (the
-    demo has no users in most sections) and reviewed by the coordinating section."""
+    demo has no users in most sections) and reviewed by the coordinating section, each on its
+    own day and time."""
     cycles = {c.kind: c for c in plan.cycles.all()}
     half, annual = cycles.get("half_year"), cycles.get("annual")
+    windows = {
+        kind: _window(cycle, today)
+        for kind, cycle in (("half_year", half), ("annual", annual))
+        if cycle is not None
+    }
+    cast = (coordinator_user, admin, rng, today)
     count = 0
     assignments = Assignment.objects.filter(task__plan=plan).select_related("task", "organisation")
     for assignment in assignments.order_by("pk"):
-        if half is not None:
-            _half_year(assignment, half, coordinator_user, admin, rng)
-            count += 1
-        if annual is not None:
-            count += _annual(assignment, annual, coordinator_user, admin, rng, done_rate)
-    services.do_run_daily_check(today=date(plan.year, *DAILY_CHECK))
+        if windows.get("half_year"):
+            count += _half_year(assignment, half, windows["half_year"], cast)
+        if windows.get("annual"):
+            count += _annual(assignment, annual, windows["annual"], cast, done_rate)
     return count
 
 
-def _half_year(assignment, cycle, coordinator_user, admin, rng) -> None:
-    """推进中 at half-year, accepted."""
-    report = services.do_submit_report(
-        actor=admin,
-        assignment=assignment,
-        cycle=cycle,
-        reported_status="in_progress",
-        percent=rng.choice(HALF_YEAR_PERCENTS),
-        narrative=rng.choice(PHRASES["in_progress"]),
-    )
-    services.do_review_report(
-        actor=coordinator_user, report=report, decision="accept", today=cycle.due
-    )
+def _submit(admin, assignment, cycle, day: date, rng, status: str, percent: int):
+    with dated(moment(day, rng)):
+        return services.do_submit_report(
+            actor=admin,
+            assignment=assignment,
+            cycle=cycle,
+            reported_status=status,
+            percent=percent,
+            narrative=rng.choice(PHRASES[status]),
+        )
+
+
+def _review(coordinator_user, report, day: date, rng, decision: str = "accept") -> None:
+    with dated(moment(day, rng)):
+        if decision == "accept":
+            services.do_review_report(
+                actor=coordinator_user, report=report, decision="accept", today=day
+            )
+        else:
+            services.do_review_report(
+                actor=coordinator_user, report=report, decision="return", comment=RETURN_COMMENT
+            )
+
+
+def _half_year(assignment, cycle, window, cast) -> int:
+    """推进中 at half-year (a few a little after the deadline); most accepted, a few returned."""
+    coordinator_user, admin, rng, today = cast
+    day = _day(rng, window)
+    if rng.random() < LATE_SUBMISSION_RATE:
+        day = min(cycle.due + timedelta(days=rng.randint(1, 6)), today - timedelta(days=1))
+    status = "in_progress"
+    report = _submit(admin, assignment, cycle, day, rng, status, rng.choice(HALF_YEAR_PERCENTS))
+    review_day = _review_day(rng, day, today)
+    if review_day is not None:
+        decision = "return" if rng.random() < RETURN_RATE / 2 else "accept"
+        _review(coordinator_user, report, review_day, rng, decision)
+    return 1
 
 
 def _annual_outcome(rng, done_rate: float) -> tuple[str, int] | None:
@@ -149,39 +257,37 @@ def _annual_outcome(rng, done_rate: float) -> tuple[str, int] | None:
         return "done", 100
     if roll < done_rate + LATE_RATE:
         return "late", rng.choice(LATE_PERCENTS)
-    return None  # no annual report yet: it will show as late (overdue)
+    return None  # no annual report yet
 
 
-def _annual(assignment, cycle, coordinator_user, admin, rng, done_rate: float) -> int:
-    """已完成 or 滞后 at the year end (or nothing yet); most accepted, some returned, some
-    waiting for review. Returns the number of reports made (0 or 1)."""
+def _annual(assignment, cycle, window, cast, done_rate: float) -> int:
+    """已完成 or 滞后 by the year end (or nothing yet); before the deadline only the units that
+    finished early have reported. Most accepted, some returned, some waiting for review.
+    Returns the number of reports made (0 or 1)."""
+    coordinator_user, admin, rng, today = cast
     outcome = _annual_outcome(rng, done_rate)
     if outcome is None:
         return 0
+    if cycle.due > today and rng.random() < 0.4:
+        return 0  # the deadline is still ahead: not every unit has reported yet
     status, percent = outcome
-    report = services.do_submit_report(
-        actor=admin,
-        assignment=assignment,
-        cycle=cycle,
-        reported_status=status,
-        percent=percent,
-        narrative=rng.choice(PHRASES[status]),
-    )
+    day = _day(rng, window)
+    if status == "late" and (assignment.due is None or assignment.due >= day):
+        status = "in_progress"  # 滞后 only once its own deadline has passed
+    report = _submit(admin, assignment, cycle, day, rng, status, percent)
     decision = rng.random()
-    if decision < ACCEPT_RATE:
-        services.do_review_report(
-            actor=coordinator_user, report=report, decision="accept", today=cycle.due
-        )
-    elif decision < ACCEPT_RATE + RETURN_RATE:
-        services.do_review_report(
-            actor=coordinator_user, report=report, decision="return", comment=RETURN_COMMENT
-        )
+    review_day = _review_day(rng, day, today)
+    if review_day is None or decision >= ACCEPT_RATE + RETURN_RATE:
+        return 1  # waiting for review
+    _review(
+        coordinator_user, report, review_day, rng, "accept" if decision < ACCEPT_RATE else "return"
+    )
     return 1
 
 
-def _notice_for_a_late_task(plan: Plan, user) -> None:
+def _notice_for_a_late_task(plan: Plan, user, today: date) -> None:
     late = (
-        Assignment.objects.filter(task__plan=plan, status="late")
+        Assignment.objects.filter(task__plan=plan, status="late", due__lt=today)
         .select_related("task")
         .order_by("pk")
         .first()
@@ -190,7 +296,7 @@ def _notice_for_a_late_task(plan: Plan, user) -> None:
         services.do_issue_notice(
             actor=user,
             assignment=late,
-            deadline=NOTICE["deadline"],
-            reason=NOTICE["reason"],
-            today=NOTICE["today"],
+            deadline=today + timedelta(days=NOTICE_DAYS),
+            reason=NOTICE_REASON,
+            today=today,
         )

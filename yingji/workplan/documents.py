@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -18,11 +19,11 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 
 from yingji.core.audit import record_event
-from yingji.core.cells import clean_text, plain, set_xlsx_text
+from yingji.core.cells import clean_text, set_xlsx_text
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.rows import RowError, apply_rows
 
-from .choices import ASSIGNMENT_STATUSES, REPORTABLE_STATUSES
+from .choices import ASSIGNMENT_STATUSES, REPORTABLE_STATUSES, STATUS_LABELS
 from .models import Assignment, Part, ProgressReport
 
 DOCUMENT_LANGUAGE = "zh-hans"
@@ -115,11 +116,11 @@ def build_ledger_xlsx(plan, assignments) -> bytes:
         for assignment in rows:
             task = assignment.task
             values = [
-                task.display_number,
+                task.number or task.section.label,  # a number, or the section's label
                 task.text,
                 assignment.organisation.name,
                 "、".join(o.name for o in task.cooperating.all()),
-                _iso(assignment.due),
+                assignment.due,
                 ";".join(
                     str(i.get("text", "")) for i in task.indicators or [] if isinstance(i, dict)
                 ),
@@ -127,9 +128,14 @@ def build_ledger_xlsx(plan, assignments) -> bytes:
                 str(assignment.get_status_display()),
                 assignment.pk,
             ]
-            ws.append([plain(v) for v in values])
-            for index, cell in enumerate(ws[ws.max_row], start=1):
-                set_xlsx_text(cell, cell.value)  # formula-like text stays text
+            ws.append([None] * len(values))
+            for index, (cell, value) in enumerate(
+                zip(ws[ws.max_row], values, strict=True), start=1
+            ):
+                if isinstance(value, date):
+                    cell.value, cell.number_format = value, "yyyy-mm-dd"  # a real date
+                else:
+                    set_xlsx_text(cell, value)  # numbers stay numbers, formula-like text text
                 cell.border = border
                 cell.alignment = centre if index in (1, 5, 8, 9) else wrap
 
@@ -572,13 +578,100 @@ def _task_label(task) -> str:
     return f"{task.display_number}{task.text}"
 
 
-def build_progress_docx(plan, cycle, assignments, today: date) -> bytes:
-    """工作落实情况报告 for a reporting cycle: statistics by part (all the plan's tasks, by their
-    aggregated status), then each task of the given assignments with each assignment's
-    progress for the cycle."""
+@dataclass
+class AsOf:
+    """An assignment as it stood at a cycle's deadline: the status and percent of its latest
+    accepted report up to that cycle (a task past its own due date and not done is 滞后), and
+    that report's narrative."""
+
+    status: str
+    percent: int
+    narrative: str = ""
+    cycle_name: str = ""
+
+
+def states_as_of(plan, cycle, today: date) -> dict[int, AsOf]:
+    """Every assignment of ``plan`` as of ``cycle``'s deadline (or today, if that is earlier):
+    the report of a cycle shows that cycle's state, not today's."""
+    as_of = min(cycle.due, today) if cycle.due else today
+    latest: dict[int, ProgressReport] = {}
+    accepted = (
+        ProgressReport.objects.filter(cycle__plan=plan, state="accepted")
+        .select_related("cycle")
+        .order_by("cycle__due", "reviewed_at", "pk")
+    )
+    if cycle.due:
+        accepted = accepted.filter(cycle__due__lte=cycle.due)
+    for report in accepted:
+        latest[report.assignment_id] = report  # the later cycle wins
+    states: dict[int, AsOf] = {}
+    for pk, status, due in Assignment.objects.filter(task__plan=plan).values_list(
+        "pk", "status", "due"
+    ):
+        report = latest.get(pk)
+        if status == "cancelled":
+            states[pk] = AsOf("cancelled", 0)
+            continue
+        state = (
+            AsOf(report.reported_status, report.percent, report.narrative, report.cycle.name)
+            if report is not None
+            else AsOf("not_started", 0)
+        )
+        if state.status != "done" and due is not None and due < as_of:
+            state.status = "late"
+        states[pk] = state
+    return states
+
+
+def _statistics(doc, plan, states: dict[int, AsOf]) -> None:
+    """一、总体完成情况: the plan's tasks by part, each with the status its assignments had."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    from .services import task_status
+
+    parts = list(Part.objects.filter(plan=plan).order_by("number"))
+    statuses: dict[int, list[str]] = defaultdict(list)
+    part_of: dict[int, int] = {}
+    for task_id, part_id in plan.tasks.values_list("pk", "section__part_id"):
+        part_of[task_id] = part_id
+    for pk, task_id in Assignment.objects.filter(task__plan=plan).values_list("pk", "task_id"):
+        statuses[task_id].append(states[pk].status)
+    by_part: dict[int, Counter] = defaultdict(Counter)
+    for task_id, part_id in part_of.items():
+        by_part[part_id][task_status(statuses.get(task_id, []))] += 1
+    table = doc.add_table(rows=1, cols=len(STAT_HEADERS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, title in zip(table.rows[0].cells, STAT_HEADERS, strict=True):
+        _cell_text(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    grand = Counter()
+    for part in parts:
+        counts = by_part.get(part.pk, Counter())
+        grand.update(counts)
+        _stat_row(table, str(part), counts)
+    _stat_row(table, "合计", grand, bold=True)
+
+
+def _progress_text(cycle, report: ProgressReport | None, state: AsOf) -> str:
+    """This cycle's report (a returned one without its narrative: it was not accepted), else
+    the latest accepted progress up to this cycle."""
+    if report is not None and report.state != "returned":
+        return f"{cycle.name}进展({report.get_state_display()}):{report.narrative}"
+    prefix = f"{cycle.name}进展报告已退回修改,尚未重新报送。" if report is not None else ""
+    if state.narrative:
+        return f"{prefix}截至{cycle.name}已采纳的进展({state.cycle_name}):{state.narrative}"
+    return prefix or "暂无进展报告"
+
+
+def build_progress_docx(plan, cycle, assignments, today: date) -> bytes:
+    """工作落实情况报告 for a reporting cycle, as things stood at the cycle's deadline:
+    statistics by part (all the plan's tasks, by their status then), then each task of the
+    given assignments with each assignment's progress for the cycle."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    as_of = min(cycle.due, today) if cycle.due else today
+    states = states_as_of(plan, cycle, today)
     with translation.override(DOCUMENT_LANGUAGE):
         doc = _new_document()
         _heading(doc, _report_title(plan, cycle), 0, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -589,23 +682,10 @@ def build_progress_docx(plan, cycle, assignments, today: date) -> bytes:
         )
         if cycle.due:
             _paragraph(doc, f"报送周期:{cycle.name}(报送截止 {_cn_date(cycle.due)})")
+        _paragraph(doc, f"统计截至:{_cn_date(as_of)}")
 
         _heading(doc, "一、总体完成情况", 1)
-        parts = list(Part.objects.filter(plan=plan).order_by("number"))
-        by_part: dict[int, Counter] = defaultdict(Counter)
-        for part_id, status in plan.tasks.values_list("section__part_id", "status"):
-            by_part[part_id][status] += 1
-        table = doc.add_table(rows=1, cols=len(STAT_HEADERS))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, title in zip(table.rows[0].cells, STAT_HEADERS, strict=True):
-            _cell_text(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        grand = Counter()
-        for part in parts:
-            counts = by_part.get(part.pk, Counter())
-            grand.update(counts)
-            _stat_row(table, str(part), counts)
-        _stat_row(table, "合计", grand, bold=True)
+        _statistics(doc, plan, states)
 
         rows = _ordered(assignments)
         reports = {
@@ -631,21 +711,13 @@ def build_progress_docx(plan, cycle, assignments, today: date) -> bytes:
             if task.pk != task_id:
                 task_id = task.pk
                 _paragraph(doc, _task_label(task), bold=True)
+            state = states[assignment.pk]
             _paragraph(
                 doc,
                 f"牵头单位:{assignment.organisation.name}  "
-                f"状态:{assignment.get_status_display()}  进度:{assignment.percent}%",
+                f"状态:{STATUS_LABELS[state.status]}  进度:{state.percent}%",
             )
-            report = reports.get(assignment.pk)
-            if report is not None:
-                text = f"{cycle.name}进展({report.get_state_display()}):{report.narrative}"
-                if report.state == "returned" and report.review_comment:
-                    text += f"(退回意见:{report.review_comment})"
-            elif assignment.latest_progress:
-                text = f"最新进展:{assignment.latest_progress}"
-            else:
-                text = "暂无进展报告"
-            _paragraph(doc, text)
+            _paragraph(doc, _progress_text(cycle, reports.get(assignment.pk), state))
         return _save(doc)
 
 

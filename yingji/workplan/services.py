@@ -9,12 +9,12 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from yingji.calendars.selectors import work_calendar
 from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import can
 from yingji.core.services import add_attachment, locked
 from yingji.orgs.models import Organisation
-from yingji.standards.workdays import default_calendar
 
 from .choices import BLOCKING_WARNINGS, OPEN_STATUSES, STATUS_LABELS
 from .importing import directory_from_db, read_document
@@ -772,9 +772,10 @@ def do_add_contribution(
 
 
 def reminder_date(due: date, working_days: int) -> date:
-    """The working day N working days before the due date (holidays and make-up workdays
-    from the Chinese calendar)."""
-    return default_calendar().subtract_workdays(due, working_days)
+    """The working day N working days before the due date, with the calendar in force (entered
+    schedules over the built-in data). Computed by each daily check, never stored: an entered
+    schedule applies from the next check on, so there is nothing to recompute."""
+    return work_calendar().subtract_workdays(due, working_days)
 
 
 def do_run_daily_check(*, today: date | None = None, reminder_days: int | None = None) -> dict:

@@ -505,7 +505,15 @@ def test_ledgers_excel_and_word(as_user):
     ]
     assert wb["基本信息"]["B2"].value == ent.name and wb["基本信息"]["B3"].value == ent.uscc
     assert wb["重大危险源"].max_row >= 2
+    diagnoses = wb["评估诊断"]
+    assert diagnoses.max_row >= 2  # dates are real dates, scores numbers
+    assert diagnoses["A2"].is_date and diagnoses["D2"].is_date
+    assert isinstance(diagnoses["B2"].value, int | float)
+    assert wb["证照"]["D2"].is_date
     docx = client.get(reverse("risk:ledger", args=[ent.pk, "docx"]))
-    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    document = Document(io.BytesIO(docx.content))
+    section = document.sections[0]  # A4, like the platform's other Word documents
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    text = "\n".join(p.text for p in document.paragraphs)
     assert ent.name in text and "重大危险源" in text
     assert as_user("county_b").get(reverse("risk:ledger", args=[ent.pk, "xlsx"])).status_code == 404

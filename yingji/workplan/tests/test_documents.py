@@ -2,7 +2,7 @@
 the 督办单, on the plan imported from the 2022 work points."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -141,11 +141,15 @@ def test_ledger_has_the_headers_and_one_row_per_assignment_in_task_order(plan):
     lead = t3.assignments.get(organisation__name="政策法规科")
     row = row_of(ws, lead.pk)
     values = {h: ws.cell(row, column(h)).value for h in LEDGER_HEADERS}
-    assert values["序号"] == "3"
+    assert values["序号"] == 3  # a number, not text (issue #12)
     assert values["工作任务"] == t3.text
     assert values["牵头单位"] == "政策法规科"
     assert set(values["配合单位"].split("、")) == {o.name for o in t3.cooperating.all()}
-    assert values["完成时限"] == (lead.due.isoformat() if lead.due else None)
+    assert values["完成时限"] == (  # a real date cell
+        datetime.combine(lead.due, datetime.min.time()) if lead.due else None
+    )
+    if lead.due:
+        assert ws.cell(row, column("完成时限")).is_date
     assert values["完成状态"] == lead.get_status_display()
     assert ws.cell(row, column("工作任务")).alignment.wrap_text
 
@@ -417,3 +421,78 @@ def test_notice_docx_has_number_reason_and_coordinator(plan):
     assert assignment.organisation.name in text
     assert f"请于办结时限前将办理情况报送{plan.coordinator.name}。" in text
     assert plan.owner.name in text
+
+
+# --- the report of a cycle shows that cycle (issue #12) ---------------------------------------------
+
+
+def _report(assignment, cycle, status, percent, narrative, decision="accept", comment=""):
+    admin, coordinator = user("city_admin"), user("zhxt_staff")
+    with actor_context(admin, source="test"):
+        report = services.do_submit_report(
+            actor=admin,
+            assignment=assignment,
+            cycle=cycle,
+            reported_status=status,
+            percent=percent,
+            narrative=narrative,
+        )
+    with actor_context(coordinator, source="test"):
+        return services.do_review_report(
+            actor=coordinator,
+            report=report,
+            decision=decision,
+            comment=comment,
+            today=cycle.due,
+        )
+
+
+def _single_lead_assignments(plan, cycle, later):
+    """Open assignments without reports for the two cycles, each the only one of its task, due
+    after the later cycle (so that neither cycle sees them late)."""
+    from django.db.models import Count
+
+    return (
+        fresh(plan, cycle, due__gt=later.due)
+        .exclude(reports__cycle=later)
+        .annotate(leads=Count("task__assignments"))
+        .filter(leads=1)
+    )
+
+
+def _row(doc, label):
+    for table in doc.tables:
+        for row in table.rows:
+            if row.cells[0].text == label:
+                return dict(zip([c.text for c in table.rows[0].cells], [c.text for c in row.cells]))
+    return None
+
+
+def test_a_cycles_report_shows_the_state_at_its_deadline_without_returned_narratives(plan, cycle):
+    coordinator = user("zhxt_staff")
+    with actor_context(coordinator, source="test"):
+        later = services.do_add_cycle(
+            actor=coordinator, plan=plan, name="2022年10月", kind="other", due=date(2022, 10, 31)
+        )
+    first, returned = list(_single_lead_assignments(plan, cycle, later)[:2])
+    _report(first, cycle, "in_progress", 40, "第三季度:方案已制定,正在推进。")
+    _report(first, later, "done", 100, "十月:已全部完成。")
+    _report(returned, cycle, "in_progress", 20, "这段进展被退回了。", "return", "请补充材料。")
+    first.refresh_from_db()
+    assert first.status == "done"  # today's state
+
+    today = date(2022, 12, 25)
+    doc_q3, text_q3 = docx_text(build_progress_docx(plan, cycle, [first, returned], today))
+    doc_oct, text_oct = docx_text(build_progress_docx(plan, later, [first, returned], today))
+
+    # each shows the state as of its own deadline, not today's
+    assert "状态:推进中  进度:40%" in text_q3 and "状态:已完成" not in text_q3
+    assert "状态:已完成  进度:100%" in text_oct
+    assert "统计截至:2022年9月30日" in text_q3 and "统计截至:2022年10月31日" in text_oct
+    assert "十月:已全部完成。" not in text_q3
+    # the statistics differ accordingly: one more task done by the end of October
+    q3, october = _row(doc_q3, "合计"), _row(doc_oct, "合计")
+    assert int(october["已完成"]) == int(q3["已完成"]) + 1
+    # a returned narrative is left out; the report says it was returned
+    assert "这段进展被退回了。" not in text_q3
+    assert f"{cycle.name}进展报告已退回修改" in text_q3

@@ -508,10 +508,10 @@ def test_writes_answer_with_the_record(as_user, demo_plan, month):
     }
     due = admin.post(
         f"/api/v1/workplan/tasks/{task.pk}/due",
-        json.dumps({"due": "2022-11-30", "version": task.version}),
+        json.dumps({"due": f"{demo_plan.year}-11-30", "version": task.version}),
         content_type="application/json",
     ).json()
-    assert set(due) == TASK_FIELDS and due["due"] == "2022-11-30"
+    assert set(due) == TASK_FIELDS and due["due"] == f"{demo_plan.year}-11-30"
     cancelled = admin.post(
         f"/api/v1/workplan/assignments/{assignment.pk}/cancel",
         json.dumps({"reason": "市政府调整分工"}),

@@ -260,7 +260,7 @@ def test_api_cycle_notice_cancel_and_county_plan_permissions(as_user, demo_plan)
     url = f"/api/v1/workplan/assignments/{assignment.pk}/notices"
     assert section.post(url, json.dumps(notice), content_type="application/json").status_code == 403
     issued = admin.post(url, json.dumps(notice), content_type="application/json")
-    assert issued.status_code == 200 and "督〔2022〕" in issued.json()["number"]
+    assert issued.status_code == 200 and f"督〔{demo_plan.year}〕" in issued.json()["number"]
     assert admin.get(issued.json()["docx"]).status_code == 200
     assert section.get(issued.json()["docx"]).status_code == 200  # its own assignment
     assert as_user("county_b").get(issued.json()["docx"]).status_code == 404
