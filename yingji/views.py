@@ -32,9 +32,14 @@ def home(request):
     Each figure on a card links to the list that shows exactly that many rows."""
     scope = scope_of(request.user)
     cards = dashboard_cards(request)
+    titles = dict(SECTIONS)
+    if scope.roles == {"enterprise_user"}:
+        titles["figures"] = "本企业数据"
+    elif scope.read_all or scope.is_admin:
+        titles["figures"] = "全市数据"
     sections = [
-        {"key": key, "title": title, "cards": [c for c in cards if c.get("kind") == key]}
-        for key, title in SECTIONS
+        {"key": key, "title": titles[key], "cards": [c for c in cards if c.get("kind") == key]}
+        for key, _ in SECTIONS
     ]
     return render(
         request,

@@ -12,7 +12,7 @@ from yingji.core.permissions import restrict, scope_of
 from yingji.geo.models import Region
 
 from .models import SafetyQuestionnaire
-from .selectors import expiring_licences, visible_enterprises
+from .selectors import expiring_licences, reviewable_questionnaires_q, visible_enterprises
 
 
 def _item(label: str, qs, tone: str, page: str, **params) -> dict:
@@ -28,10 +28,11 @@ def todo(request):
     if scope.has_role("city_staff", "county_staff"):
         first = _item(
             "待审核的安全三问",
-            questionnaires.filter(state="submitted"),
+            questionnaires.filter(reviewable_questionnaires_q(user), state="submitted"),
             "warning",
             "enterprises:questionnaires",
             state="submitted",
+            mine=1,
         )
     elif scope.has_role("enterprise_user"):
         first = _item(

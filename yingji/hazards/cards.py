@@ -108,6 +108,7 @@ def duty(request):
     """值班关注 (duty officer, city-wide): new major hazards, overdue major ones, 挂牌督办."""
     hazards = selectors.visible_hazards(request.user)
     since = timezone.localdate() - datetime.timedelta(days=1)
+    week = timezone.localdate() - datetime.timedelta(days=6)  # today and the six days before
     items = [
         _item(
             "昨日以来新发现的重大隐患",
@@ -115,6 +116,12 @@ def duty(request):
             "danger",
             level="major",
             found_from=since.isoformat(),
+        ),
+        _item(
+            "近7天新发现的隐患",
+            hazards.filter(found_on__gte=week),
+            "info",
+            found_from=week.isoformat(),
         ),
         _item(
             "逾期未整改的重大隐患",

@@ -42,7 +42,7 @@ def duty(request):
     """值班关注 (city-wide): the inspections of the last seven days, and those planned today."""
     inspections = selectors.visible_inspections(request.user)
     today = timezone.localdate()
-    since = (today - datetime.timedelta(days=7)).isoformat()
+    since = (today - datetime.timedelta(days=6)).isoformat()  # today and the six days before
     items = [
         _item(
             "近7天完成的执法检查",
