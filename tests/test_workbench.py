@@ -122,3 +122,13 @@ def test_hazard_filters_added_for_the_workbench():
     # "mine" is what the user may grade/verify: an enterprise user has none of it
     ent = client_for("ent_user")
     assert list_total(ent, index + "?mine=1") == 0 < list_total(ent, index)
+
+
+@pytest.mark.parametrize("username", ["city_admin", "xigu_staff"])
+def test_the_workbench_counts_in_the_database(username, django_assert_max_num_queries):
+    """No per-row loop: the number of queries does not grow with the rows (300 enterprises,
+    hundreds of hazards and assignments); each figure is one COUNT, each chart one aggregate."""
+    client = client_for(username)
+    client.get(reverse("home"))  # the session and the scope are warm
+    with django_assert_max_num_queries(60):
+        assert client.get(reverse("home")).status_code == 200
