@@ -119,6 +119,9 @@ def test_hazard_filters_added_for_the_workbench():
         list_total(client, index + "?open=0")
         == Hazard.objects.exclude(state__in=OPEN_STATES).count()
     )
+    span = {"deadline__gte": "2026-01-01", "deadline__lte": "2026-12-31"}
+    n = Hazard.objects.filter(**span).count()
+    assert n and list_total(client, index + "?deadline_from=2026-01-01&deadline_to=2026-12-31") == n
     # "mine" is what the user may grade/verify: an enterprise user has none of it
     ent = client_for("ent_user")
     assert list_total(ent, index + "?mine=1") == 0 < list_total(ent, index)

@@ -47,6 +47,7 @@ def todo(request):
             _item(
                 "逾期未整改的隐患", mine.filter(selectors.overdue_q()), "danger", mine=1, overdue=1
             ),
+            _due_soon(mine, mine=1),
         ]
     elif scope.has_role("enterprise_user"):
         items = [
@@ -55,10 +56,26 @@ def todo(request):
             ),
             _item("已定级待制定整改方案", hazards.filter(state="graded"), "info", state="graded"),
             _item("逾期未整改的隐患", hazards.filter(selectors.overdue_q()), "danger", overdue=1),
+            _due_soon(hazards),
         ]
     else:
         return None
     return {"title": "隐患待办", "kind": "todo", "icon": "tools", "items": items}
+
+
+def _due_soon(hazards, **params) -> dict:
+    """Open hazards whose rectification deadline falls within the next seven days."""
+    today = timezone.localdate()
+    until = today + datetime.timedelta(days=7)
+    return _item(
+        "7天内到整改期限的隐患",
+        hazards.filter(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=until),
+        "warning",
+        open=1,
+        deadline_from=today.isoformat(),
+        deadline_to=until.isoformat(),
+        **params,
+    )
 
 
 def figures(request):

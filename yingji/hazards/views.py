@@ -76,6 +76,8 @@ HAZARD_SPEC = ListSpec(
         ),
         "supervised": Filter("挂牌督办", "supervised", choices=[("1", "是"), ("0", "否")]),
         "found_from": Filter("发现日期起", "found_on__gte"),
+        "deadline_from": Filter("整改期限起", "deadline__gte"),
+        "deadline_to": Filter("整改期限止", "deadline__lte"),
     },
     search=("code", "description", "enterprise__organisation__name", "place", "location"),
     default_sort="-found_on",
