@@ -1,16 +1,14 @@
-"""Project-level pages: the home dashboard (real counts only) and the login view."""
+"""Project-level pages: the 工作台 (home, built from the apps' dashboard cards) and the login view."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
 from yingji.core.forms import ThrottledLoginForm
-from yingji.core.models import ObjectChange
-from yingji.core.permissions import restrict, scope_of
+from yingji.core.hooks import dashboard_cards
+from yingji.core.permissions import scope_of
 from yingji.geo.models import Region
 from yingji.orgs.choices import ROLE_LABELS
-from yingji.orgs.models import Organisation
 
 
 class LoginView(auth_views.LoginView):
@@ -19,49 +17,39 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# The 工作台's sections: each card says its ``kind``; a card without one (a notice such as the
+# calendar's) is shown above them.
+SECTIONS = (
+    ("todo", "待我处理"),
+    ("duty", "值班关注"),
+    ("figures", "辖区数据"),
+)
+
+
 @login_required
 def home(request):
-    user = request.user
-    scope = scope_of(user)
-    orgs = restrict(Organisation.objects.all(), user)
-    enterprises = orgs.filter(kind="enterprise", is_active=True)
-    by_region = {}
-    for name in enterprises.values_list("region__path", flat=True):
-        by_region[name] = by_region.get(name, 0) + 1
-    counties = Region.objects.filter(level="county").order_by("code")
-    county_counts = []
-    for county in counties:
-        n = sum(v for k, v in by_region.items() if k.startswith(county.path))
-        if n or scope.read_all or scope.is_admin:
-            county_counts.append({"region": county, "count": n})
-    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    changes = restrict(ObjectChange.objects.select_related("content_type"), user)
-    jurisdiction = Region.objects.filter(path__in=scope.region_paths)
-    from yingji.core.hooks import dashboard_cards
-
+    """The 工作台: the cards every installed app declares (``dashboard_cards``), by section.
+    Each figure on a card links to the list that shows exactly that many rows."""
+    scope = scope_of(request.user)
+    cards = dashboard_cards(request)
+    titles = dict(SECTIONS)
+    if scope.roles == {"enterprise_user"}:
+        titles["figures"] = "本企业数据"
+    elif scope.read_all or scope.is_admin:
+        titles["figures"] = "全市数据"
+    sections = [
+        {"key": key, "title": titles[key], "cards": [c for c in cards if c.get("kind") == key]}
+        for key, _ in SECTIONS
+    ]
     return render(
         request,
         "home.html",
         {
-            "cards": dashboard_cards(request),
+            "notices": [c for c in cards if c.get("kind") not in dict(SECTIONS)],
+            "sections": [s for s in sections if s["cards"]],
+            "charts": [{"id": f"chart-{c['key']}", **c["chart"]} for c in cards if c.get("chart")],
             "scope": scope,
             "role_labels": [ROLE_LABELS.get(r, r) for r in sorted(scope.roles)],
-            "jurisdiction": jurisdiction,
-            "counts": {
-                "organisations": orgs.exclude(kind="enterprise").count(),
-                "enterprises": enterprises.count(),
-                "regions_county": counties.count(),
-                "regions_township": Region.objects.filter(level="township").count(),
-                "regions_village": Region.objects.filter(level="village").count(),
-                "changes_today": changes.filter(time__gte=today).count(),
-            },
-            "county_counts": county_counts,
-            "county_counts_json": [
-                {"name": row["region"].name, "count": row["count"]} for row in county_counts
-            ],
-            "enterprise_list": enterprises.select_related("region").order_by(
-                "region__code", "name"
-            )[:20],
-            "recent_changes": changes[:10],
+            "jurisdiction": Region.objects.filter(path__in=scope.region_paths),
         },
     )

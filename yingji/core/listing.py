@@ -99,6 +99,8 @@ class Filter:
     label: str
     lookup: str
     choices: list[tuple[str, str]] | None = None
+    # for a filter one lookup cannot say (a set of states, "mine"): where(value, user) -> Q
+    where: Callable[[str, object], Q] | None = None
 
 
 @dataclass
@@ -116,7 +118,8 @@ def apply(request, queryset, spec: ListSpec):
     for name, flt in spec.filters.items():
         value = params.get(name, "").strip()
         if value:
-            queryset = queryset.filter(**{flt.lookup: value})
+            cond = flt.where(value, request.user) if flt.where else Q(**{flt.lookup: value})
+            queryset = queryset.filter(cond)
             active[name] = value
     q = params.get("q", "").strip()
     if q and spec.search:

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Nav, SearchProvider, SettingsPage
+from yingji.core.hooks import Card, Nav, SearchProvider, SettingsPage
 
 
 class EnterprisesConfig(AppConfig):
@@ -11,6 +11,15 @@ class EnterprisesConfig(AppConfig):
     api_router = "yingji.enterprises.api.router"
     navigation = [
         Nav("企业档案", "enterprises:index", icon="building", tasks="T3, T8–T10, T62", order=20)
+    ]
+    dashboard_cards = [
+        Card(
+            "enterprises.todo",
+            "yingji.enterprises.cards.todo",
+            30,
+            allowed=lambda s: not s.read_only,
+        ),
+        Card("enterprises.figures", "yingji.enterprises.cards.figures", 30),
     ]
     demo_loader = "yingji.enterprises.demo.load_demo"
     search_providers = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from yingji.core.permissions import restrict
 
 from .choices import INSURANCE_REQUIRED_SECTORS
-from .models import Enterprise, InsurancePolicy, Licence
+from .models import Enterprise, InsurancePolicy, Licence, SafetyQuestionnaire
 from .permissions import enterprise_q
 
 __all__ = [
@@ -104,3 +104,8 @@ def search(user, q: str, limit: int = 10):
         SearchHit(e.name, e.get_absolute_url(), f"{e.get_sector_display()} · {e.region.name}")
         for e in qs.order_by("organisation__name")[:limit]
     ]
+
+
+def reviewable_questionnaires_q(user) -> Q:
+    """The 安全三问 this user may review (the regulator of the enterprise): a subquery."""
+    return Q(pk__in=restrict(SafetyQuestionnaire.objects.all(), user, "approve").values("pk"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +47,12 @@ from .schemas import (
     TierIn,
     TierRuleIn,
 )
-from .selectors import expiring_licences, insurance_gaps, visible_enterprises
+from .selectors import (
+    expiring_licences,
+    insurance_gaps,
+    reviewable_questionnaires_q,
+    visible_enterprises,
+)
 from .selectors import tier_rule as rule_in_force
 
 
@@ -328,6 +334,12 @@ QUESTIONNAIRE_SPEC = ListSpec(
             "状态", "state", choices=SafetyQuestionnaire._meta.get_field("state").choices
         ),
         "year": Filter("年度", "year"),
+        "mine": Filter(
+            "由我审核",
+            "state",
+            choices=[("1", "我负责审核的")],
+            where=lambda v, user: reviewable_questionnaires_q(user) if v == "1" else Q(),
+        ),
     },
     search=("enterprise__organisation__name",),
     default_sort="-submitted_at",

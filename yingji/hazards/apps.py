@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import DailyJob, MapLayer, Nav, SearchProvider
+from yingji.core.hooks import Card, DailyJob, MapLayer, Nav, SearchProvider
 
 
 class HazardsConfig(AppConfig):
@@ -14,6 +14,16 @@ class HazardsConfig(AppConfig):
     ]
     map_layers = [
         MapLayer("hazards", "未销号隐患(红色大三角为重大隐患)", "/api/v1/hazards/geojson", order=30)
+    ]
+    dashboard_cards = [
+        Card("hazards.todo", "yingji.hazards.cards.todo", 20, allowed=lambda s: not s.read_only),
+        Card(
+            "hazards.duty",
+            "yingji.hazards.cards.duty",
+            20,
+            allowed=lambda s: s.has_role("duty_officer"),
+        ),
+        Card("hazards.figures", "yingji.hazards.cards.figures", 20),
     ]
     daily_jobs = [
         DailyJob(

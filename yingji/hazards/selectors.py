@@ -195,3 +195,8 @@ def search(user, q: str, limit: int = 10):
         )
         for h in qs.order_by("-found_on", "pk")[:limit]
     ]
+
+
+def mine_q(user) -> Q:
+    """The hazards this user may act on as a regulator (grade, verify, 督办): a subquery."""
+    return Q(pk__in=visible_hazards(user, "approve").values("pk"))

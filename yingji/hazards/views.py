@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from yingji.geo.models import Region
 from yingji.standards import hazards as rules
 
 from . import selectors, services
-from .choices import CATEGORIES, LEVELS, SOURCES, STATE_COLOURS, STATES
+from .choices import CATEGORIES, LEVELS, OPEN_STATES, SOURCES, STATE_COLOURS, STATES
 from .schemas import (
     GradeIn,
     HazardForm,
@@ -67,6 +68,30 @@ HAZARD_SPEC = ListSpec(
         "source": Filter("发现途径", "source", choices=SOURCES),
         "region": Filter("区域(代码)", "region__path__contains"),
         "enterprise": Filter("企业", "enterprise__organisation__name__contains"),
+        "open": Filter(
+            "是否销号",
+            "state",
+            choices=[("1", "未销号"), ("0", "已销号或作废")],
+            where=lambda v, user: (
+                Q(state__in=OPEN_STATES) if v == "1" else ~Q(state__in=OPEN_STATES)
+            ),
+        ),
+        "overdue": Filter(
+            "整改逾期",
+            "deadline",
+            choices=[("1", "逾期未整改")],
+            where=lambda v, user: selectors.overdue_q() if v == "1" else Q(),
+        ),
+        "mine": Filter(
+            "由我处理",
+            "state",
+            choices=[("1", "我可定级、验收、督办的")],
+            where=lambda v, user: selectors.mine_q(user) if v == "1" else Q(),
+        ),
+        "supervised": Filter("挂牌督办", "supervised", choices=[("1", "是"), ("0", "否")]),
+        "found_from": Filter("发现日期起", "found_on__gte"),
+        "deadline_from": Filter("整改期限起", "deadline__gte"),
+        "deadline_to": Filter("整改期限止", "deadline__lte"),
     },
     search=("code", "description", "enterprise__organisation__name", "place", "location"),
     default_sort="-found_on",
@@ -76,8 +101,6 @@ HAZARD_SPEC = ListSpec(
 @login_required
 def hazard_list(request):
     qs = selectors.visible_hazards(request.user)
-    if request.GET.get("overdue") == "1":
-        qs = qs.filter(selectors.overdue_q())
     return render_list(
         request,
         qs,

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import MapLayer, Nav, SearchProvider
+from yingji.core.hooks import Card, MapLayer, Nav, SearchProvider
 
 
 class InspectionsConfig(AppConfig):
@@ -14,6 +14,20 @@ class InspectionsConfig(AppConfig):
     ]
     map_layers = [
         MapLayer("inspections", "近90天执法检查(蓝色方块)", "/api/v1/inspections/geojson", order=40)
+    ]
+    dashboard_cards = [
+        Card(
+            "inspections.todo",
+            "yingji.inspections.cards.todo",
+            40,
+            allowed=lambda s: s.has_role("city_staff", "county_staff"),
+        ),
+        Card(
+            "inspections.duty",
+            "yingji.inspections.cards.duty",
+            40,
+            allowed=lambda s: s.has_role("duty_officer"),
+        ),
     ]
     demo_loader = "yingji.inspections.demo.load_demo"
     search_providers = [

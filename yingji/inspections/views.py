@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -69,6 +70,14 @@ INSPECTION_SPEC = ListSpec(
         "authority": Filter("执法主体", "authority__name__contains"),
         "region": Filter("县区", "enterprise__region__name__contains"),
         "year": Filter("年度", "inspected_on__year"),
+        "date_from": Filter("检查日期起", "inspected_on__gte"),
+        "date_to": Filter("检查日期止", "inspected_on__lte"),
+        "mine": Filter(
+            "由我执法",
+            "state",
+            choices=[("1", "本执法主体的")],
+            where=lambda v, user: selectors.mine_q(user) if v == "1" else Q(),
+        ),
     },
     search=("number", "enterprise__organisation__name", "participants", "summary"),
     default_sort="-inspected_on",

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import MapLayer, Nav, SettingsPage
+from yingji.core.hooks import Card, MapLayer, Nav, SettingsPage
 
 
 class RiskConfig(AppConfig):
@@ -22,6 +22,7 @@ class RiskConfig(AppConfig):
         MapLayer("enterprises", "企业(按风险颜色)", "/api/v1/risk/map/enterprises", order=10),
         MapLayer("units", "重大危险源", "/api/v1/risk/map/hazards", order=20),
     ]
+    dashboard_cards = [Card("risk.figures", "yingji.risk.cards.figures", 35)]
     demo_loader = "yingji.risk.demo.load_demo"
     settings_pages = [SettingsPage("风险分级参数", "risk:settings", "风险指数权重与 LEC/LS 分级")]
 

@@ -21,7 +21,7 @@ from yingji.geo.models import Region
 from yingji.standards import lec, risk_colours
 
 from . import services
-from .choices import COLOURS, METHODS, UNIT_KINDS
+from .choices import COLOURS, METHODS, RECORD_STATES, UNIT_KINDS
 from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit, RiskColourChange, RiskPoint
 from .schemas import (
     CHEMICAL_ROWS,
@@ -144,6 +144,7 @@ UNIT_SPEC = ListSpec(
         ),
         "kind": Filter("类型", "kind", choices=UNIT_KINDS),
         "major": Filter("构成重大危险源", "is_major", choices=[("1", "是"), ("0", "否")]),
+        "status": Filter("状态", "status", choices=RECORD_STATES),
     },
     search=("name", "enterprise__organisation__name", "chemicals__substance"),
     default_sort="-R",
@@ -323,6 +324,7 @@ POINT_SPEC = ListSpec(
     filters={
         "colour": Filter("风险等级", "colour", choices=COLOURS),
         "method": Filter("方法", "method", choices=METHODS),
+        "status": Filter("状态", "status", choices=RECORD_STATES),
     },
     search=("name", "enterprise__organisation__name", "location"),
     default_sort="-value",

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import DailyJob, Nav, SearchProvider
+from yingji.core.hooks import Card, DailyJob, Nav, SearchProvider
 
 
 class WorkplanConfig(AppConfig):
@@ -18,6 +18,15 @@ class WorkplanConfig(AppConfig):
             order=10,
             allowed="workplan.open",
         )
+    ]
+    dashboard_cards = [
+        Card(
+            "workplan.todo",
+            "yingji.workplan.cards.todo",
+            10,
+            allowed=lambda s: s.has_role("city_staff", "county_staff", "dept_liaison"),
+        ),
+        Card("workplan.figures", "yingji.workplan.cards.figures", 10, allowed="workplan.open"),
     ]
     daily_jobs = [
         DailyJob(

@@ -195,3 +195,15 @@ def search(user, q: str, limit: int = 10):
         SearchHit(f"{t.ref} {t.text[:40]}", t.get_absolute_url(), t.plan.title)
         for t in tasks.order_by("plan_id", "position")[:limit]
     ]
+
+
+def noticed_q() -> Q:
+    """Open assignments that have received a 督办单 (the unit still has to answer it)."""
+    from .models import SupervisionNotice
+
+    return Q(status__in=OPEN_STATUSES, pk__in=SupervisionNotice.objects.values("assignment_id"))
+
+
+def awaiting_my_review_q(user) -> Q:
+    """Assignments with a progress report waiting for this user's review."""
+    return Q(pk__in=pending_reviews(user).values("assignment_id"))

@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from . import selectors, services
 from .choices import (
     ASSIGNMENT_STATUSES,
     CYCLE_KINDS,
+    OPEN_STATUSES,
     REPORT_STATE_COLOURS,
     REPORTABLE_STATUSES,
     STATUS_COLOURS,
@@ -73,6 +75,30 @@ ASSIGNMENT_SPEC = ListSpec(
         "status": Filter("完成状态", "status", choices=ASSIGNMENT_STATUSES),
         "org": Filter("牵头单位", "organisation__name__contains"),
         "part": Filter("部分(序号)", "task__section__part__number"),
+        "open": Filter(
+            "是否完成",
+            "status",
+            choices=[("1", "未完成")],
+            where=lambda v, user: Q(status__in=OPEN_STATUSES) if v == "1" else Q(),
+        ),
+        "overdue": Filter(
+            "逾期",
+            "due",
+            choices=[("1", "逾期(含滞后)")],
+            where=lambda v, user: selectors.overdue_q() if v == "1" else Q(),
+        ),
+        "noticed": Filter(
+            "督办单",
+            "status",
+            choices=[("1", "收到督办单未办结")],
+            where=lambda v, user: selectors.noticed_q() if v == "1" else Q(),
+        ),
+        "review": Filter(
+            "进展审核",
+            "status",
+            choices=[("1", "有报告待我审核")],
+            where=lambda v, user: selectors.awaiting_my_review_q(user) if v == "1" else Q(),
+        ),
     },
     search=("task__text", "task__ref", "organisation__name", "latest_progress"),
     default_sort="task__position",
