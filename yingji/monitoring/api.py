@@ -16,7 +16,7 @@ from .schemas import AcknowledgeIn, HandleIn, ObservationBatchIn, StationIn, Sta
 router = Router(tags=["监测预警"])
 
 
-class ElementOut(Schema):
+class StationElementOut(Schema):
     code: str
     unit: str
     interval: int
@@ -36,7 +36,7 @@ class StationOut(Schema):
     owner: str
     enterprise: str | None
     hazard_unit: int | None
-    elements: list[ElementOut]
+    elements: list[StationElementOut]
     installed_on: dt.date | None
     status: str
     last_seen_at: dt.datetime | None
@@ -71,7 +71,7 @@ class StationOut(Schema):
         return obj.status()
 
 
-class RejectedOut(Schema):
+class ObservationRejectedOut(Schema):
     index: int
     reason: str
 
@@ -91,11 +91,11 @@ class IngestOut(Schema):
     duplicates: int
     revised: int
     quarantined: int
-    rejected: list[RejectedOut]
+    rejected: list[ObservationRejectedOut]
     alarms: list[AlarmChangeOut]
 
 
-class LevelChangeOut(Schema):
+class AlarmLevelChangeOut(Schema):
     level: str | None
     at: dt.datetime
     value: float | None
@@ -125,7 +125,7 @@ class AlarmOut(Schema):
     acknowledged_at: dt.datetime | None
     handled_at: dt.datetime | None
     handling_note: str
-    levels: list[LevelChangeOut]
+    levels: list[AlarmLevelChangeOut]
     version: int
 
     @staticmethod
@@ -149,18 +149,18 @@ class AlarmOut(Schema):
         return obj.changes.all()
 
 
-class RuleLevelOut(Schema):
+class AlarmRuleLevelOut(Schema):
     level: str
     window_minutes: int
     threshold: float
 
 
-class RuleOut(Schema):
+class AlarmRuleOut(Schema):
     code: str
     name: str
     element: str
     aggregate: str
-    levels: list[RuleLevelOut]
+    levels: list[AlarmRuleLevelOut]
     scope: str
     station_kind: str
     station: str | None
@@ -173,7 +173,7 @@ class RuleOut(Schema):
         return obj.station.code if obj.station_id else None
 
 
-class PointOut(Schema):
+class SeriesPointOut(Schema):
     time: dt.datetime
     value: float
 
@@ -182,7 +182,7 @@ class SeriesOut(Schema):
     station: str
     element: str
     unit: str
-    points: list[PointOut]
+    points: list[SeriesPointOut]
 
 
 def _station(request, code: str, action: str = "view"):
@@ -297,7 +297,7 @@ def handle(request, alarm_id: int, payload: HandleIn):
     return services.do_handle_alarm(actor=request.user, alarm=alarm, data=payload)
 
 
-@router.get("/monitoring/rules", response=list[RuleOut], summary="告警规则")
+@router.get("/monitoring/rules", response=list[AlarmRuleOut], summary="告警规则")
 def list_rules(request):
     return selectors.visible_rules(request.user)
 
