@@ -7,7 +7,7 @@ class MonitoringConfig(AppConfig):
     """监测预警 (issue #13; work points T19–T20, T23–T25, T29, T48, T65): monitoring stations,
     observation ingest (HTTP batch API and MQTT), rolling-window rules as data, alarms and the
     duty officer's alarm board. Added as one folder plus one INSTALLED_APPS line; the user
-    journey is in docs/monitoring.md (kept in this folder: ``yingji/monitoring/README.md``)."""
+    journey and the design are in docs/monitoring.md."""
 
     name = "yingji.monitoring"
     label = "monitoring"
