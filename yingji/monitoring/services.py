@@ -274,13 +274,17 @@ def _store(records: list[_Record], now, result: IngestResult) -> dict:
     by_stations = defaultdict(set)
     for r in records:
         by_stations[r.station.pk].add(r.time)
+    # stations reporting the same times (the usual real-time batch) share one query
+    groups = defaultdict(list)
     for station_pk, times in by_stations.items():
-        times = sorted(times)
+        groups[tuple(sorted(times))].append(station_pk)
+    for times, pks in groups.items():
         for i in range(0, len(times), 500):
-            for obs in Observation.objects.filter(
-                station_id=station_pk, time__in=times[i : i + 500]
-            ):
-                existing[(obs.station_id, obs.element, obs.time)] = obs
+            for j in range(0, len(pks), 500):
+                for obs in Observation.objects.filter(
+                    station_id__in=pks[j : j + 500], time__in=times[i : i + 500]
+                ):
+                    existing[(obs.station_id, obs.element, obs.time)] = obs
     new, changed = [], defaultdict(dict)
     for r in records:
         key = (r.station.pk, r.element, r.time)
@@ -343,12 +347,7 @@ def do_ingest_observations(*, actor, records: list, source: str = "api") -> Inge
         QuarantinedObservation.objects.bulk_create(quarantine)
         changed = _store(good, now, result)
         _seen(good, now)
-        rules = list(Rule.objects.filter(active=True))
-        for (station_pk, element), times in sorted(changed.items()):
-            station = stations[station_pk]
-            for rule in rules:
-                if rule.element == element and rule.applies_to(station):
-                    result.alarms.extend(evaluate(station, rule, times, now))
+        result.alarms.extend(_evaluate_all(stations, changed, now))
         record_event(
             "monitoring.observations.ingested",
             f"接收监测数据 {result.received} 条({source}):新增 {result.accepted},重复 "
@@ -368,10 +367,13 @@ def _seen(records: list[_Record], now) -> None:
         t = min(r.time, now)
         if r.station.pk not in latest or t > latest[r.station.pk]:
             latest[r.station.pk] = t
+    by_time = defaultdict(list)
     for pk, t in latest.items():
-        Station.objects.filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=t), pk=pk).update(
-            last_seen_at=t
-        )
+        by_time[t].append(pk)
+    for t, pks in by_time.items():
+        Station.objects.filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=t), pk__in=pks
+        ).update(last_seen_at=t)
 
 
 # --- evaluation ----------------------------------------------------------------------------
@@ -397,21 +399,53 @@ def window_aggregates(times: list, values: list, rule: Rule, end: dt.datetime) -
     return out
 
 
-def _rows(station: Station, rule: Rule, changed: list) -> tuple[list, list, list]:
-    """One indexed range query on (station, element, time): every value a window ending at a
-    changed time — or at a later stored time whose window holds a changed one — can use."""
+def _rows(rule: Rule, pairs: list) -> dict:
+    """One indexed range query on (station, element, time) for stations whose data changed
+    over the same span: every value a window ending at a changed time — or at a later stored
+    time whose window holds a changed one — can use. Returns {station_pk: rows}."""
     window = dt.timedelta(minutes=rule.max_window)
-    rows = list(
+    changed = sorted(pairs[0][1])
+    out = {pk: [] for pk, _times in pairs}
+    for pk, t, value, obs_pk in (
         Observation.objects.filter(
-            station_id=station.pk,
+            station_id__in=list(out),
             element=rule.element,
             time__gt=changed[0] - window,
             time__lte=changed[-1] + window,
         )
-        .order_by("time")
-        .values_list("time", "value", "pk")
-    )
-    return [r[0] for r in rows], [r[1] for r in rows], rows
+        .order_by("station_id", "time")
+        .values_list("station_id", "time", "value", "pk")
+    ):
+        out[pk].append((t, value, obs_pk))
+    return out
+
+
+def _evaluate_all(stations: dict, changed: dict, now) -> list[dict]:
+    """Evaluate every active rule for each station × element whose data changed: one query for
+    the active alarms, and one range query per rule and span of changed times."""
+    rules = [r for r in Rule.objects.filter(active=True) if r.levels]
+    if not changed or not rules:
+        return []
+    alarms = {
+        (a.station_id, a.rule_id): a
+        for a in Alarm.objects.filter(station_id__in=list(stations)).exclude(state="cleared")
+    }
+    changes = []
+    for rule in rules:
+        spans = defaultdict(list)
+        for (station_pk, element), times in sorted(changed.items()):
+            if element == rule.element and rule.applies_to(stations[station_pk]):
+                spans[(min(times), max(times))].append((station_pk, times))
+        for pairs in spans.values():
+            for i in range(0, len(pairs), 500):
+                chunk = pairs[i : i + 500]
+                rows = _rows(rule, chunk)
+                for station_pk, times in chunk:
+                    alarm = alarms.get((station_pk, rule.pk))
+                    changes += evaluate(
+                        stations[station_pk], rule, times, now, alarm, rows[station_pk]
+                    )
+    return changes
 
 
 def _points(rows: list, rule: Rule, times: dict, alarm: Alarm | None) -> list:
@@ -430,10 +464,11 @@ def _points(rows: list, rule: Rule, times: dict, alarm: Alarm | None) -> list:
     return sorted((t, pk) for t, pk in points.items() if floor is None or t >= floor)
 
 
-def evaluate(station: Station, rule: Rule, times: dict, now) -> list[dict]:
-    """Bring the station × rule alarm up to date with the changed data times ({time: pk})."""
-    alarm = Alarm.objects.filter(station=station, rule=rule).exclude(state="cleared").first()
-    series_times, series_values, rows = _rows(station, rule, sorted(times))
+def evaluate(station: Station, rule: Rule, times: dict, now, alarm, rows) -> list[dict]:
+    """Bring the station × rule alarm (the active one, or None) up to date with the changed
+    data times ({time: observation pk}), from the rows of :func:`_rows`."""
+    series_times = [r[0] for r in rows]
+    series_values = [r[1] for r in rows]
     changes = []
     last = None
     for t, obs_pk in _points(rows, rule, times, alarm):
