@@ -240,3 +240,25 @@ def test_acknowledging_again_after_an_escalation(persona, ctx):
     alarm.refresh_from_db()
     assert alarm.state == "handled" and "巡查" in alarm.handling_note
     assert AuditEvent.objects.filter(verb="monitoring.alarm.handled").exists()
+
+
+def test_rules_are_validated_data_and_the_cma_rule_cites_its_source():
+    from django.core.exceptions import ValidationError
+
+    from yingji.monitoring.models import Rule
+
+    cma = Rule.objects.get(code="CMA-RAINSTORM")
+    assert "中国气象局令第16号" in cma.source and cma.confidence == "HIGH"
+    assert [(r["level"], r["window_minutes"], r["threshold"]) for r in cma.levels] == [
+        ("blue", 720, 50),
+        ("yellow", 360, 50),
+        ("orange", 180, 50),
+        ("red", 180, 100),
+    ]
+    assert "项目默认值" in Rule.objects.get(code="GAS-LEL").source
+    bad = Rule(code="X", name="坏规则", element="rain", levels=[{"level": "purple"}])
+    with pytest.raises(ValidationError) as exc:
+        bad.clean()
+    assert "levels" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        Rule(code="Y", name="未知要素", element="snow", levels=cma.levels).clean()
