@@ -117,7 +117,7 @@ class ObservationBatchIn(Input):
     """A batch of observations: each record is checked on its own (a bad record is refused
     with its index and reason, the rest are kept), so records are taken as given here."""
 
-    observations: list[dict[str, Any]] = Field(title="观测数据")
+    observations: list[Any] = Field(title="观测数据")
 
 
 class AcknowledgeIn(Input):

@@ -126,6 +126,7 @@ def test_ingest_over_http_with_a_personal_token(persona, ctx, client):
     payload = {
         "observations": hourly(station, [30, 30])
         + [{"station": "HTTP-1", "element": "rain", "time": "2024-07-01T08:00:00", "value": 1}]
+        + ["不是记录"]
     }
     r = client.post(
         "/api/v1/monitoring/observations",
@@ -135,7 +136,7 @@ def test_ingest_over_http_with_a_personal_token(persona, ctx, client):
     )
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["accepted"] == 2 and body["rejected"][0]["index"] == 2
+    assert body["accepted"] == 2 and [r["index"] for r in body["rejected"]] == [2, 3]
     assert body["alarms"][0]["change"] == "raised" and body["alarms"][0]["level"] == "orange"
     again = client.post(
         "/api/v1/monitoring/observations",
