@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "yingji.hazards",
     "yingji.inspections",
     "yingji.calendars",
+    "yingji.monitoring",
 ]
 
 MIDDLEWARE = [

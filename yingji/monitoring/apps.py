@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+
+from yingji.core.hooks import Card, MapLayer, Nav, SearchProvider
+
+
+class MonitoringConfig(AppConfig):
+    """监测预警 (issue #13; work points T19–T20, T23–T25, T29, T48, T65): monitoring stations,
+    observation ingest (HTTP batch API and MQTT), rolling-window rules as data, alarms and the
+    duty officer's alarm board. Added as one folder plus one INSTALLED_APPS line; the user
+    journey and the design are in docs/monitoring.md."""
+
+    name = "yingji.monitoring"
+    label = "monitoring"
+    verbose_name = "监测预警"
+    url_prefix = "monitoring/"
+    api_router = "yingji.monitoring.api.router"
+    navigation = [
+        Nav(
+            "监测预警",
+            "monitoring:board",
+            icon="broadcast",
+            tasks="T19–T20, T23–T25, T29, T48, T65",
+            order=60,
+        )
+    ]
+    map_layers = [
+        MapLayer(
+            "monitoring", "监测站点(颜色为当前告警等级)", "/api/v1/monitoring/geojson", order=40
+        )
+    ]
+    dashboard_cards = [Card("monitoring.open_alarms", "yingji.monitoring.cards.open_alarms", 10)]
+    demo_loader = "yingji.monitoring.demo.load_demo"
+    search_providers = [
+        SearchProvider("monitoring", "监测站点", "yingji.monitoring.selectors.search", order=60)
+    ]
+    cli_commands = {"mqtt-ingest": "mqtt_ingest"}
+
+    def ready(self):
+        from . import permissions  # noqa: F401

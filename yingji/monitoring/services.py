@@ -1,0 +1,597 @@
+"""监测预警 services: registering stations, ingesting observations (the one ingest service behind
+the HTTP batch API and the MQTT subscriber), evaluating the rules incrementally in the ingest
+transaction, and the duty officer's acknowledging and handling of alarms."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.errors import DomainError, NotPermitted, ValidationFailed
+from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
+from yingji.core.services import locked
+from yingji.standards.cma_signals import aggregate, level_for, rank
+
+from .choices import LEVEL_LABELS
+from .models import (
+    Alarm,
+    AlarmLevel,
+    Observation,
+    ObservationRevision,
+    QuarantinedObservation,
+    Rule,
+    Station,
+)
+from .schemas import MAX_BATCH, AcknowledgeIn, HandleIn, StationIn, StationPatch
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+class BatchTooLarge(DomainError):
+    code = "batch_too_large"
+    status = 413
+
+
+# --- stations ------------------------------------------------------------------------------
+
+
+def _place(lon: float, lat: float, crs: str):
+    from yingji.geo.spatial import locate
+    from yingji.standards.coords import convert
+
+    if crs != "wgs84":
+        lon, lat = convert(lon, lat, crs, "wgs84")
+    region = locate(lon, lat)
+    if region is None:
+        raise ValidationFailed(
+            "坐标不在本市任何县区范围内,请检查经纬度和坐标系。", details={"field": "lon"}
+        )
+    return round(lon, 6), round(lat, 6), region
+
+
+def _owner_and_enterprise(actor, data: StationIn):
+    from yingji.enterprises.selectors import visible_enterprises
+    from yingji.orgs.models import Organisation
+
+    scope = scope_of(actor)
+    enterprise = None
+    if data.enterprise:
+        enterprise = (
+            visible_enterprises(actor, "change").filter(organisation__code=data.enterprise).first()
+        )
+        if enterprise is None:
+            raise ValidationFailed(
+                f"企业“{data.enterprise}”不存在或不在您的权限范围内。",
+                details={"field": "enterprise"},
+            )
+        owner = enterprise.organisation
+    elif data.owner:
+        owner = Organisation.objects.filter(code=data.owner).first()
+        if owner is None:
+            raise ValidationFailed(f"权属单位“{data.owner}”不存在。", details={"field": "owner"})
+    else:
+        owner = Organisation.objects.filter(pk__in=scope.org_ids).order_by("path").first()
+        if owner is None:
+            raise ValidationFailed("请填写权属单位。", details={"field": "owner"})
+    if owner.kind == "enterprise" and enterprise is None:
+        enterprise = visible_enterprises(actor).filter(organisation_id=owner.pk).first()
+    return owner, enterprise
+
+
+def _hazard_unit(actor, unit_id: int | None, enterprise):
+    if unit_id is None:
+        return None
+    from yingji.risk.models import MajorHazardUnit
+
+    unit = restrict(MajorHazardUnit.objects.all(), actor).filter(pk=unit_id).first()
+    if unit is None or enterprise is None or unit.enterprise_id != enterprise.pk:
+        raise ValidationFailed(
+            "重大危险源不存在,或不属于所填企业。", details={"field": "hazard_unit"}
+        )
+    return unit
+
+
+def do_register_station(*, actor, data: StationIn) -> Station:
+    check_rule(actor, "monitoring.register_stations")
+    if Station.objects.filter(code=data.code).exists():
+        raise ValidationFailed(f"站点编码“{data.code}”已被使用。", details={"field": "code"})
+    lon, lat, region = _place(data.lon, data.lat, data.crs)
+    owner, enterprise = _owner_and_enterprise(actor, data)
+    unit = _hazard_unit(actor, data.hazard_unit, enterprise)
+    with transaction.atomic():
+        station = Station.objects.create(
+            code=data.code,
+            name=data.name,
+            kind=data.kind,
+            owner=owner,
+            enterprise=enterprise,
+            hazard_unit=unit,
+            lon=lon,
+            lat=lat,
+            region=region,
+            elements=[e.resolved() for e in data.elements],
+            installed_on=data.installed_on,
+        )
+        record_event(
+            "monitoring.station.registered",
+            f"登记监测站点“{station}”({station.get_kind_display()},{region.name})",
+            target=station,
+        )
+        ensure_in_scope(actor, station)
+    return station
+
+
+def do_update_station(*, actor, station: Station, data: StationPatch) -> Station:
+    given = data.model_dump(exclude_unset=True)
+    with transaction.atomic():
+        station = locked(Station, station.pk, expected_version=data.version)
+        if not restrict(Station.objects.filter(pk=station.pk), actor, "change").exists():
+            raise NotPermitted("您无权修改该站点。")
+        for name in ("name", "kind", "installed_on", "disabled", "disabled_reason"):
+            if name in given and given[name] is not None:
+                setattr(station, name, given[name])
+        if data.disabled is False:
+            station.disabled_reason = ""
+        if data.lon is not None:
+            station.lon, station.lat, station.region = _place(data.lon, data.lat, data.crs)
+        if data.elements is not None:
+            station.elements = [e.resolved() for e in data.elements]
+        station.save()
+        record_event("monitoring.station.updated", f"修改监测站点“{station}”", target=station)
+        ensure_in_scope(actor, station)
+    return station
+
+
+# --- ingest --------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    received: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    revised: int = 0
+    quarantined: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    alarms: list[dict] = field(default_factory=list)
+
+
+def _parse_time(value, now: dt.datetime) -> tuple[dt.datetime | None, str | None]:
+    if not isinstance(value, str) or not value.strip():
+        return None, "缺少观测时间(time),应为带时区的 ISO 8601 时间,如 2024-07-01T08:00:00+08:00。"
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return (
+            None,
+            f"观测时间“{value[:40]}”格式不正确,应为 ISO 8601,如 2024-07-01T08:00:00+08:00。",
+        )
+    if when.tzinfo is None or when.utcoffset() is None:
+        return None, "观测时间没有时区,无法确定时刻;请加上时区,如 +08:00。"
+    if when > now + FUTURE_TOLERANCE:
+        return None, "观测时间比服务器当前时间晚10分钟以上,请检查设备时钟。"
+    return when.astimezone(dt.UTC), None
+
+
+def _parse_value(value) -> tuple[float | None, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, "观测值(value)不是数字。"
+    value = float(value)
+    if not math.isfinite(value):
+        return None, "观测值不是有限的数字(NaN 或无穷大)。"
+    return value, None
+
+
+@dataclass
+class _Record:
+    index: int
+    station: Station
+    element: str
+    time: dt.datetime
+    value: float
+
+
+def _check_records(actor, records: list, now, result: IngestResult):
+    """Split the batch into good records and refusals (index + Chinese reason); quarantine
+    values outside the plausible range. Returns (good records, quarantined rows)."""
+    codes = {r.get("station") for r in records if isinstance(r, dict)}
+    codes = {c for c in codes if isinstance(c, str)}
+    stations = {
+        s.code: s for s in restrict(Station.objects.filter(code__in=codes), actor, "change")
+    }
+    good, quarantine, seen = [], [], {}
+    for index, raw in enumerate(records):
+        reason, record = _check_one(raw, stations, now)
+        if record is not None and reason is None:
+            spec = record.station.element(record.element)
+            low, high = spec.get("min"), spec.get("max")
+            if (low is not None and record.value < low) or (
+                high is not None and record.value > high
+            ):
+                reason = (
+                    f"观测值 {record.value:g} 超出该要素的合理范围 [{low:g}, {high:g}],"
+                    "已隔离,不参与告警。"
+                )
+                quarantine.append(
+                    QuarantinedObservation(
+                        station=record.station,
+                        element=record.element,
+                        time=record.time,
+                        value=record.value,
+                        reason=reason,
+                        received_at=now,
+                    )
+                )
+                result.quarantined += 1
+            else:
+                key = (record.station.pk, record.element, record.time)
+                if key in seen and seen[key] != record.value:
+                    reason = "同一批次中该站点、要素、时间已有不同的观测值。"
+                elif key in seen:
+                    result.duplicates += 1
+                    continue
+                else:
+                    seen[key] = record.value
+                    good.append(record)
+                    continue
+        result.rejected.append({"index": index, "reason": reason})
+    return good, quarantine
+
+
+def _check_one(raw, stations: dict, now) -> tuple[str | None, _Record | None]:
+    if not isinstance(raw, dict):
+        return "记录应为对象:{station, element, time, value}。", None
+    code = raw.get("station")
+    station = stations.get(code) if isinstance(code, str) else None
+    if station is None:
+        return f"站点“{str(code)[:40]}”不存在或您无权上报其数据。", None
+    if station.disabled:
+        return f"站点“{station.code}”已停用,不接收数据。", None
+    element = raw.get("element")
+    if not isinstance(element, str) or station.element(element) is None:
+        return f"站点“{station.code}”没有监测要素“{str(element)[:20]}”。", None
+    when, reason = _parse_time(raw.get("time"), now)
+    if reason:
+        return reason, None
+    value, reason = _parse_value(raw.get("value"))
+    if reason:
+        return reason, None
+    return None, _Record(0, station, element, when, value)
+
+
+def _store(records: list[_Record], now, result: IngestResult) -> dict:
+    """Insert new observations, count duplicates, keep revisions with their history.
+    Returns {(station_pk, element): {"times": set of changed times, "obs": {time: pk}}}."""
+    existing = {}
+    by_stations = defaultdict(set)
+    for r in records:
+        by_stations[r.station.pk].add(r.time)
+    # stations reporting the same times (the usual real-time batch) share one query
+    groups = defaultdict(list)
+    for station_pk, times in by_stations.items():
+        groups[tuple(sorted(times))].append(station_pk)
+    for times, pks in groups.items():
+        for i in range(0, len(times), 500):
+            for j in range(0, len(pks), 500):
+                for obs in Observation.objects.filter(
+                    station_id__in=pks[j : j + 500], time__in=times[i : i + 500]
+                ):
+                    existing[(obs.station_id, obs.element, obs.time)] = obs
+    new, changed = [], defaultdict(dict)
+    for r in records:
+        key = (r.station.pk, r.element, r.time)
+        obs = existing.get(key)
+        if obs is None:
+            new.append(
+                Observation(
+                    station=r.station,
+                    element=r.element,
+                    time=r.time,
+                    value=r.value,
+                    received_at=now,
+                )
+            )
+        elif obs.value == r.value:
+            result.duplicates += 1
+        else:
+            ObservationRevision.objects.create(
+                observation=obs, value=obs.value, received_at=obs.received_at, replaced_at=now
+            )
+            Observation.objects.filter(pk=obs.pk).update(
+                value=r.value, received_at=now, revisions=obs.revisions + 1
+            )
+            result.revised += 1
+            changed[(r.station.pk, r.element)][r.time] = obs.pk
+    Observation.objects.bulk_create(new, batch_size=1000)
+    result.accepted += len(new)
+    if new and new[0].pk is None:  # backends that do not return ids (none of ours, but safe)
+        for obs in Observation.objects.filter(
+            station_id__in={o.station_id for o in new}, received_at=now
+        ):
+            changed[(obs.station_id, obs.element)][obs.time] = obs.pk
+    else:
+        for obs in new:
+            changed[(obs.station_id, obs.element)][obs.time] = obs.pk
+    return changed
+
+
+def do_ingest_observations(*, actor, records: list, source: str = "api") -> IngestResult:
+    """Take a batch of observations ({station, element, time, value}): refuse the bad records
+    one by one (index and reason), keep the rest; idempotent on (station, element, time) — a
+    resent value is a duplicate, another value a revision kept with its history. Then evaluate
+    the rules for every station × element whose data changed, in the same transaction; the
+    alarm changes are part of the result."""
+    if len(records) > MAX_BATCH:
+        raise BatchTooLarge(
+            f"一次最多上报 {MAX_BATCH:,} 条观测数据,本次 {len(records):,} 条;请分批上报。",
+            details={"limit": MAX_BATCH, "received": len(records)},
+        )
+    now = timezone.now()
+    result = IngestResult(received=len(records))
+    with transaction.atomic():
+        good, quarantine = _check_records(actor, records, now, result)
+        station_pks = sorted({r.station.pk for r in good} | {q.station_id for q in quarantine})
+        # one writer per station at a time (row locks on PostgreSQL; IMMEDIATE on SQLite)
+        stations = {
+            s.pk: s
+            for s in Station.objects.select_for_update().filter(pk__in=station_pks).order_by("pk")
+        }
+        QuarantinedObservation.objects.bulk_create(quarantine)
+        changed = _store(good, now, result)
+        _seen(good, now)
+        result.alarms.extend(_evaluate_all(stations, changed, now))
+        record_event(
+            "monitoring.observations.ingested",
+            f"接收监测数据 {result.received} 条({source}):新增 {result.accepted},重复 "
+            f"{result.duplicates},修订 {result.revised},隔离 {result.quarantined},拒收 "
+            f"{len(result.rejected) - result.quarantined},告警变化 {len(result.alarms)}",
+            source=source,
+            accepted=result.accepted,
+            alarms=len(result.alarms),
+        )
+    return result
+
+
+def _seen(records: list[_Record], now) -> None:
+    """Each station's latest data time (for 在线/离线), a conditional update (bookkeeping)."""
+    latest = {}
+    for r in records:
+        t = min(r.time, now)
+        if r.station.pk not in latest or t > latest[r.station.pk]:
+            latest[r.station.pk] = t
+    by_time = defaultdict(list)
+    for pk, t in latest.items():
+        by_time[t].append(pk)
+    for t, pks in by_time.items():
+        Station.objects.filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=t), pk__in=pks
+        ).update(last_seen_at=t)
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+
+def _window(rule: Rule, level_row: dict) -> dt.timedelta:
+    return dt.timedelta(minutes=int(level_row["window_minutes"]))
+
+
+def window_aggregates(times: list, values: list, rule: Rule, end: dt.datetime) -> dict:
+    """The rule's aggregate over each level's window ending at ``end`` — times in
+    (end − window, end], a window of 0 minutes being the value at ``end`` — from the sorted
+    rows of one indexed range query (see evaluate)."""
+    hi = bisect.bisect_right(times, end)
+    out = {}
+    for row in rule.levels:
+        window = _window(rule, row)
+        if not window:
+            lo = bisect.bisect_left(times, end)
+        else:
+            lo = bisect.bisect_right(times, end - window)
+        out[row["level"]] = aggregate(values[lo:hi], rule.aggregate)
+    return out
+
+
+def _rows(rule: Rule, pairs: list) -> dict:
+    """One indexed range query on (station, element, time) for stations whose data changed
+    over the same span: every value a window ending at a changed time — or at a later stored
+    time whose window holds a changed one — can use. Returns {station_pk: rows}."""
+    window = dt.timedelta(minutes=rule.max_window)
+    changed = sorted(pairs[0][1])
+    out = {pk: [] for pk, _times in pairs}
+    for pk, t, value, obs_pk in (
+        Observation.objects.filter(
+            station_id__in=list(out),
+            element=rule.element,
+            time__gt=changed[0] - window,
+            time__lte=changed[-1] + window,
+        )
+        .order_by("station_id", "time")
+        .values_list("station_id", "time", "value", "pk")
+    ):
+        out[pk].append((t, value, obs_pk))
+    return out
+
+
+def _evaluate_all(stations: dict, changed: dict, now) -> list[dict]:
+    """Evaluate every active rule for each station × element whose data changed: one query for
+    the active alarms, and one range query per rule and span of changed times."""
+    rules = [r for r in Rule.objects.filter(active=True) if r.levels]
+    if not changed or not rules:
+        return []
+    alarms = {
+        (a.station_id, a.rule_id): a
+        for a in Alarm.objects.filter(station_id__in=list(stations)).exclude(state="cleared")
+    }
+    changes = []
+    for rule in rules:
+        spans = defaultdict(list)
+        for (station_pk, element), times in sorted(changed.items()):
+            if element == rule.element and rule.applies_to(stations[station_pk]):
+                spans[(min(times), max(times))].append((station_pk, times))
+        for pairs in spans.values():
+            for i in range(0, len(pairs), 500):
+                chunk = pairs[i : i + 500]
+                rows = _rows(rule, chunk)
+                for station_pk, times in chunk:
+                    alarm = alarms.get((station_pk, rule.pk))
+                    changes += evaluate(
+                        stations[station_pk], rule, times, now, alarm, rows[station_pk]
+                    )
+    return changes
+
+
+def _points(rows: list, rule: Rule, times: dict, alarm: Alarm | None) -> list:
+    """The data times to evaluate: each changed time, and for a late value the later times
+    already stored whose windows now hold it. Times before the active alarm's latest evaluated
+    data time are not re-evaluated (its history is not rewritten)."""
+    changed = sorted(times)
+    points = dict(times)
+    window = dt.timedelta(minutes=rule.max_window)
+    if window:
+        for t, _value, pk in rows:
+            i = bisect.bisect_left(changed, t) - 1  # the latest changed time before t
+            if t not in points and i >= 0 and t <= changed[i] + window:
+                points[t] = pk
+    floor = alarm.last_data_at if alarm else None
+    return sorted((t, pk) for t, pk in points.items() if floor is None or t >= floor)
+
+
+def evaluate(station: Station, rule: Rule, times: dict, now, alarm, rows) -> list[dict]:
+    """Bring the station × rule alarm (the active one, or None) up to date with the changed
+    data times ({time: observation pk}), from the rows of :func:`_rows`."""
+    series_times = [r[0] for r in rows]
+    series_values = [r[1] for r in rows]
+    changes = []
+    last = None
+    for t, obs_pk in _points(rows, rule, times, alarm):
+        aggregates = window_aggregates(series_times, series_values, rule, t)
+        level = level_for(aggregates, rule.levels)
+        value = aggregates.get(level) if level else _shown(aggregates, rule)
+        alarm, change = _transition(station, rule, alarm, level, value, t, obs_pk, now)
+        if change:
+            changes.append(change)
+        last = t
+    if alarm is not None and last and last > alarm.last_data_at:
+        Alarm.objects.filter(pk=alarm.pk).update(last_data_at=last)  # bookkeeping
+        alarm.last_data_at = last
+    return changes
+
+
+def _shown(aggregates: dict, rule: Rule):
+    lowest = rule.levels[0]["level"] if rule.levels else None
+    return aggregates.get(lowest)
+
+
+def _transition(station, rule, alarm, level, value, t, obs_pk, now):
+    if alarm is None:
+        if level is None:
+            return None, None
+        alarm = Alarm.objects.create(
+            station=station,
+            rule=rule,
+            element=rule.element,
+            level=level,
+            peak_level=level,
+            value=value,
+            raised_at=t,
+            last_data_at=t,
+        )
+        verb = "raised"
+    elif level is None:
+        alarm.state = "cleared"
+        alarm.cleared_at = t
+        alarm.last_data_at = t
+        alarm.value = value
+        alarm.save()
+        verb = "cleared"
+    elif level != alarm.level:
+        verb = "escalated" if rank(level) > rank(alarm.level) else "lowered"
+        alarm.level = level
+        if rank(level) > rank(alarm.peak_level):
+            alarm.peak_level = level
+        if verb == "escalated" and alarm.state != "open":
+            alarm.state = "open"  # a higher level needs the duty officer's attention again
+        alarm.value = value
+        alarm.last_data_at = t
+        alarm.save()
+    else:
+        return alarm, None
+    AlarmLevel.objects.create(
+        alarm=alarm,
+        level=level or "",
+        value=value,
+        data_time=t,
+        processed_at=now,
+        observation_id=obs_pk,
+    )
+    label = LEVEL_LABELS[level] if level else "解除"
+    record_event(
+        f"monitoring.alarm.{verb}",
+        f"{station.name} {rule.name}:{label}(数据时间 {timezone.localtime(t):%Y-%m-%d %H:%M})",
+        target=alarm,
+    )
+    change = {
+        "alarm": alarm.pk,
+        "station": station.code,
+        "rule": rule.code,
+        "change": verb,
+        "level": level,
+        "at": t,
+    }
+    if verb == "cleared":
+        alarm = None
+    return alarm, change
+
+
+# --- the duty officer's actions ---------------------------------------------------------------
+
+
+def _alarm_for_action(actor, alarm_pk: int, version):
+    alarm = locked(Alarm, alarm_pk, expected_version=version)
+    if not restrict(Alarm.objects.filter(pk=alarm.pk), actor, "approve").exists():
+        raise NotPermitted("只有值班员或负责该站点的工作人员可以确认、处置告警。")
+    if alarm.state == "cleared":
+        raise ValidationFailed("该告警已解除,无需确认或处置。")
+    return alarm
+
+
+def do_acknowledge_alarm(*, actor, alarm: Alarm, data: AcknowledgeIn) -> Alarm:
+    check_rule(actor, "monitoring.handle_alarms")
+    with transaction.atomic():
+        alarm = _alarm_for_action(actor, alarm.pk, data.version)
+        if alarm.state != "open":
+            raise ValidationFailed("该告警已确认。")
+        alarm.state = "acknowledged"
+        alarm.acknowledged_by = actor
+        alarm.acknowledged_at = timezone.now()
+        alarm.save()
+        record_event("monitoring.alarm.acknowledged", f"确认告警:{alarm}", target=alarm)
+    return alarm
+
+
+def do_handle_alarm(*, actor, alarm: Alarm, data: HandleIn) -> Alarm:
+    check_rule(actor, "monitoring.handle_alarms")
+    with transaction.atomic():
+        alarm = _alarm_for_action(actor, alarm.pk, data.version)
+        now = timezone.now()
+        if alarm.acknowledged_at is None:
+            alarm.acknowledged_by, alarm.acknowledged_at = actor, now
+        alarm.state = "handled"
+        alarm.handled_by = actor
+        alarm.handled_at = now
+        alarm.handling_note = data.note
+        alarm.save()
+        record_event(
+            "monitoring.alarm.handled",
+            f"处置告警:{alarm}。处置情况:{data.note[:200]}",
+            target=alarm,
+        )
+    return alarm

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("board/rows/", views.board_rows, name="board_rows"),
+    path("alarms/<int:pk>/", views.alarm_detail, name="alarm"),
+    path("alarms/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("alarms/<int:pk>/handle/", views.handle, name="handle"),
+    path("stations/", views.station_list, name="stations"),
+    path("stations/<str:code>/", views.station_detail, name="station"),
+    path("rules/", views.rules, name="rules"),
+]

@@ -1,0 +1,178 @@
+"""监测预警 pages: the alarm board (htmx polling), an alarm, the station list and a station with
+its time series, the rules. Thin: fetch through restrict(), one service per action."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+
+from yingji.core.listing import Column, Filter, ListSpec, render_list
+from yingji.core.permissions import allows, get_restricted_or_404
+from yingji.core.views import record_extras
+from yingji.core.webforms import action_view
+
+from . import selectors, services
+from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
+from .schemas import AcknowledgeIn, HandleIn
+
+STATION_SPEC = ListSpec(
+    columns=[
+        Column("code", "站点编码", link=True),
+        Column("name", "站点名称"),
+        Column("kind", "类型"),
+        Column("region__name", "县区"),
+        Column("owner__name", "权属单位"),
+        Column(
+            "elements",
+            "监测要素",
+            sortable=False,
+            value=lambda s: "、".join(
+                element_catalogue().get(e["code"], {}).get("name", e["code"]) for e in s.elements
+            ),
+        ),
+        Column("installed_on", "安装日期"),
+        Column("status", "状态", sortable=False, value=lambda s: s.status()),
+        Column("last_seen_at", "最近数据时间"),
+    ],
+    filters={
+        "kind": Filter("类型", "kind", choices=KINDS),
+        "region": Filter("县区(编码)", "region__code"),
+    },
+    search=("code", "name"),
+    default_sort="code",
+)
+
+BOARD_FILTERS = ("level", "state", "region", "station")
+
+
+def _board_params(request) -> dict:
+    return {k: request.GET.get(k, "").strip() for k in BOARD_FILTERS}
+
+
+def _board_context(request) -> dict:
+    params = _board_params(request)
+    alarms = list(selectors.board(request.user, params)[:200])
+    changes = selectors.levels_of(a.pk for a in alarms)
+    for alarm in alarms:
+        alarm.level_changes = changes.get(alarm.pk, [])
+    return {
+        "alarms": alarms,
+        "params": params,
+        "counts": selectors.open_counts(request.user),
+        "can_handle": allows(request.user, "monitoring.handle_alarms"),
+        "query": "&".join(f"{k}={v}" for k, v in params.items() if v),
+    }
+
+
+@login_required
+def board(request):
+    from yingji.geo.models import Region
+
+    counties = Region.objects.filter(level="county").order_by("code").only("code", "name")
+    return render(
+        request,
+        "monitoring/board.html",
+        {
+            "title": "监测告警看板",
+            "levels": LEVEL_CHOICES,
+            "states": ALARM_STATES,
+            "counties": counties,
+            **_board_context(request),
+        },
+    )
+
+
+@login_required
+def board_rows(request):
+    """The board's rows alone: htmx fetches them every 5 seconds."""
+    return render(request, "monitoring/_board_rows.html", _board_context(request))
+
+
+@login_required
+def alarm_detail(request, pk):
+    alarm = get_restricted_or_404(selectors.visible_alarms(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "monitoring/alarm.html",
+        {
+            "title": f"告警:{alarm}",
+            "object": alarm,
+            "changes": alarm.changes.all(),
+            "can_handle": allows(request.user, "monitoring.handle_alarms"),
+            **record_extras(request, alarm),
+        },
+    )
+
+
+@login_required
+def station_list(request):
+    return render_list(
+        request,
+        selectors.visible_stations(request.user),
+        STATION_SPEC,
+        "monitoring/stations.html",
+        "监测站点",
+    )
+
+
+@login_required
+def station_detail(request, code):
+    station = get_restricted_or_404(
+        selectors.visible_stations(request.user).select_related("enterprise__organisation"),
+        request.user,
+        code=code,
+    )
+    catalogue = element_catalogue()
+    charts = [
+        {
+            "element": e["code"],
+            "name": catalogue.get(e["code"], {}).get("name", e["code"]),
+            "unit": e.get("unit", ""),
+            "url": f"/api/v1/monitoring/stations/{quote(station.code)}/series?element={e['code']}",
+        }
+        for e in station.elements
+    ]
+    alarms = selectors.visible_alarms(request.user).filter(station=station)[:20]
+    return render(
+        request,
+        "monitoring/station.html",
+        {
+            "title": str(station),
+            "object": station,
+            "charts": charts,
+            "charts_json": json.dumps(charts, ensure_ascii=False),
+            "alarms": alarms,
+            **record_extras(request, station),
+        },
+    )
+
+
+@login_required
+def rules(request):
+    return render(
+        request,
+        "monitoring/rules.html",
+        {"title": "告警规则", "rules": selectors.visible_rules(request.user)},
+    )
+
+
+acknowledge = action_view(
+    fetch=selectors.visible_alarms,
+    schema=AcknowledgeIn,
+    call=lambda user, alarm, data: services.do_acknowledge_alarm(
+        actor=user, alarm=alarm, data=data
+    ),
+    success="已确认告警。",
+    redirect_to=lambda alarm, result: reverse("monitoring:board"),
+)
+
+handle = action_view(
+    fetch=selectors.visible_alarms,
+    schema=HandleIn,
+    call=lambda user, alarm, data: services.do_handle_alarm(actor=user, alarm=alarm, data=data),
+    success="已记录处置情况。",
+)
