@@ -227,7 +227,9 @@ def district_index(user, filters: dict) -> list[dict]:
     for c in counties:
         approximate = c.code not in geometries and approximate_outline(c.code) is not None
         out.append(
-            _index_row(c.code, c.name, by_code[c.code], weights, c, approximate, c.code in geometries)
+            _index_row(
+                c.code, c.name, by_code[c.code], weights, c, approximate, c.code in geometries
+            )
         )
     if by_code[UNLOCATED]["total"]:
         out.append(_index_row(UNLOCATED, "未定位", by_code[UNLOCATED], weights, None, False, False))
