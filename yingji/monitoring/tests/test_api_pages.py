@@ -277,7 +277,7 @@ def test_station_page_and_series(as_user):
     series = client.get("/api/v1/monitoring/stations/DEMO-HH-CG-04/series?element=rain").json()
     assert series["unit"] == "mm" and len(series["points"]) == 24
     listing = client.get("/monitoring/stations/?kind=gas&export=csv")
-    assert listing.status_code == 200 and "可燃气体探测器" in listing.content.decode("utf-8-sig")
+    assert listing.status_code == 200 and "可燃气体探测器" in listing.getvalue().decode("utf-8-sig")
 
 
 def test_demo_is_idempotent_and_leaves_several_levels(ctx):
