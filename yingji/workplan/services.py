@@ -78,11 +78,75 @@ def _require_coordinator(actor, owner: Organisation, coordinator: Organisation) 
         )
 
 
-def _parse(text: str, mapping: dict) -> dict:
+OWNER_KINDS = ("bureau", "county_bureau")
+
+
+def _require_owner(actor, owner: Organisation) -> None:
+    """A plan is imported in the name of the importer's own bureau (a section for the city
+    bureau, a county bureau for itself): never another county's, never a county for the city."""
+    from yingji.core.permissions import scope_of
+
+    scope = scope_of(actor)
+    if scope.is_admin:
+        return
+    if owner.kind not in OWNER_KINDS or not any(p.startswith(owner.path) for p in scope.org_paths):
+        raise NotPermitted(
+            f"只能导入本单位制定的工作要点,不能以“{owner}”的名义导入。",
+            details={"owner": owner.code},
+        )
+
+
+def issuer_organisation(parsed: dict) -> Organisation | None:
+    """The bureau that issued the document (its 发文单位 line), by name or confirmed alias."""
+    from yingji.orgs.models import OrgAlias
+
+    name = (parsed.get("issuer") or "").strip()
+    if not name:
+        return None
+    org = Organisation.objects.filter(name=name, kind__in=OWNER_KINDS, is_active=True).first()
+    if org is None:
+        alias = (
+            OrgAlias.objects.filter(name=name, confirmed=True, organisation__kind__in=OWNER_KINDS)
+            .select_related("organisation")
+            .first()
+        )
+        org = alias.organisation if alias else None
+    return org
+
+
+def _owner_warnings(owner: Organisation, parsed: dict) -> None:
+    """Warn when the chosen owner is not the document's issuer, or when the same document
+    (same year and title) is already a plan of another owner."""
+    warnings = parsed.setdefault("warnings", [])
+    issuer = issuer_organisation(parsed)
+    if issuer is not None and issuer != owner:
+        warnings.append(
+            {
+                "code": "owner_not_issuer",
+                "level": "warning",
+                "message": f"文件的发文单位是“{issuer}”,制定单位却选择了“{owner}”:请核对。",
+            }
+        )
+    others = Plan.objects.filter(year=parsed.get("year"), title=parsed.get("title") or "")
+    for plan in others.exclude(owner=owner).select_related("owner").order_by("pk")[:3]:
+        warnings.append(
+            {
+                "code": "imported_elsewhere",
+                "level": "warning",
+                "message": f"同一文件已作为“{plan.owner}”的计划导入(《{plan.title}》),"
+                f"确认后将另存一份“{owner}”的计划。",
+            }
+        )
+
+
+def _parse(text: str, mapping: dict, owner: Organisation | None = None) -> dict:
     try:
-        return parse_workplan(text, directory_from_db(), mapping=mapping)
+        parsed = parse_workplan(text, directory_from_db(), mapping=mapping)
     except WorkplanParseError as exc:
         raise ValidationFailed(exc.message, details=exc.details) from exc
+    if owner is not None:
+        _owner_warnings(owner, parsed)
+    return parsed
 
 
 def _existing_plan(owner: Organisation, parsed: dict) -> Plan | None:
@@ -118,12 +182,16 @@ def do_start_import(
     actor,
     file_name: str,
     data: bytes,
-    owner: Organisation,
+    owner: Organisation | None,
     coordinator: Organisation,
     mapping: dict | None = None,
 ) -> ImportSession:
-    """Read and parse an uploaded document; keep it for review. Nothing of the plan changes."""
-    _require_coordinator(actor, owner, coordinator)
+    """Read and parse an uploaded document; keep it for review. Nothing of the plan changes.
+    Without an owner, the plan belongs to the document's issuer (its 发文单位); when that
+    cannot be resolved the importer must choose."""
+    if owner is not None:
+        _require_owner(actor, owner)
+        _require_coordinator(actor, owner, coordinator)
     if not data:
         raise ValidationFailed("上传的文件是空的。", details={"file": file_name})
     try:
@@ -132,6 +200,17 @@ def do_start_import(
         raise ValidationFailed(exc.message, details=exc.details) from exc
     mapping = dict(mapping or {})
     parsed = _parse(text, mapping)
+    if owner is None:
+        owner = issuer_organisation(parsed)
+        if owner is None:
+            issuer = parsed.get("issuer") or "未识别"
+            raise ValidationFailed(
+                f"未能从文件的发文单位(“{issuer}”)确定制定单位,请选择制定单位。",
+                details={"owner": issuer},
+            )
+        _require_owner(actor, owner)
+        _require_coordinator(actor, owner, coordinator)
+    _owner_warnings(owner, parsed)
     if not parsed.get("year"):
         raise ValidationFailed(
             "未能从文件中确定计划年度:标题中应有“YYYY年”或有印发日期。", details={"file": file_name}
@@ -191,7 +270,7 @@ def do_update_import_mapping(
         _require_pending(session)
         _require_coordinator(actor, session.owner, session.coordinator)
         merged = {**session.mapping, **mapping}
-        session.parsed = _parse(session.text, merged)
+        session.parsed = _parse(session.text, merged, session.owner)
         session.mapping = merged
         session.diff = _diff_for(session.plan, session.parsed)
         session.save()

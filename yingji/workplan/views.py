@@ -99,6 +99,7 @@ def index(request):
         request.user,
     )[:10]
     imports = restrict(ImportSession.objects.filter(state="pending"), request.user)
+    reviews = selectors.pending_reviews(request.user)
     return render(
         request,
         "workplan/index.html",
@@ -107,7 +108,8 @@ def index(request):
             "plans": plans,
             "mine_open": mine.filter(status__in=("not_started", "in_progress", "late")).count(),
             "mine_late": mine.filter(selectors.overdue_q()).count(),
-            "reviews": selectors.pending_reviews(request.user)[:20],
+            "reviews": reviews[:REVIEWS_SHOWN],
+            "reviews_count": reviews.count(),
             "reminders": reminders,
             "imports": imports,
             "can_import": _can_import(request.user),
@@ -400,6 +402,43 @@ def assignment_list(request):
     )
 
 
+REVIEWS_SHOWN = 20
+REVIEW_SPEC = ListSpec(
+    columns=[
+        Column("submitted_at", "报送时间"),
+        Column(
+            "assignment__task__text",
+            "工作任务",
+            link=True,
+            value=lambda r: f"{r.assignment.task.display_number}. {r.assignment.task.text[:50]}",
+        ),
+        Column("assignment__organisation__name", "牵头单位"),
+        Column("cycle__name", "报送周期"),
+        Column("percent", "进度(%)"),
+        Column("submissions", "报送次数"),
+    ],
+    filters={
+        "org": Filter("牵头单位", "assignment__organisation__name__contains"),
+        "cycle": Filter("报送周期", "cycle__name__contains"),
+    },
+    search=("assignment__task__text", "assignment__organisation__name", "narrative"),
+    default_sort="submitted_at",
+)
+
+
+@login_required
+def pending_reviews(request):
+    """待我审核的报告: every one of them (the overview shows the first few and the count)."""
+    return render_list(
+        request,
+        selectors.pending_reviews(request.user),
+        REVIEW_SPEC,
+        "workplan/assignments.html",
+        "待我审核的报告",
+        {"heading": "待我审核的报告", "hint": "已报送、等待本科室审核的进展报告;点任务进入审核。"},
+    )
+
+
 @login_required
 def my_tasks(request):
     qs = selectors.my_assignments(request.user)
@@ -466,8 +505,9 @@ def counties(request, pk):
 def _owner_choices(user):
     scope = scope_of(user)
     qs = Organisation.objects.filter(kind__in=("bureau", "county_bureau"), is_active=True)
-    if not scope.is_admin:
-        qs = qs.filter(pk__in=scope.org_ids) | qs.filter(kind="bureau")
+    if not scope.is_admin:  # the importer's own bureau only (services._require_owner)
+        mine = [o.pk for o in qs if any(p.startswith(o.path) for p in scope.org_paths)]
+        qs = qs.filter(pk__in=mine)
     return qs.order_by("path")
 
 
@@ -502,10 +542,10 @@ def _start_import(request, owners, coordinators):
     if data is None:
         return None
     upload = request.FILES.get("file")
-    owner = owners.filter(code=data.owner).first()
+    owner = Organisation.objects.filter(code=data.owner).first() if data.owner else None
     coordinator = coordinators.filter(code=data.coordinator).first()
-    if upload is None or owner is None or coordinator is None:
-        messages.error(request, "请选择文件、制定单位和督办科室。")
+    if upload is None or coordinator is None or (data.owner and owner is None):
+        messages.error(request, "请选择文件和督办科室(制定单位不选时取文件的发文单位)。")
         return None
     if upload.size > MAX_WORKPLAN_FILE:
         messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
