@@ -7,6 +7,7 @@ import hashlib
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from yingji.core.audit import record_event
@@ -912,7 +913,9 @@ def do_run_daily_check(*, today: date | None = None, reminder_days: int | None =
 def do_issue_notice(
     *, actor, assignment: Assignment, deadline: date, reason: str, today: date | None = None
 ) -> SupervisionNotice:
-    """督办单: numbered per plan (督〔年〕N号), recorded on the task."""
+    """督办单: numbered per issuing organisation (the plan's owner) and year, across its plans
+    (a county's own plan and its 对照 plan share one sequence): 督〔年〕N号; recorded on the
+    task."""
     reason = (reason or "").strip()
     today = today or timezone.localdate()
     if not reason:
@@ -922,8 +925,12 @@ def do_issue_notice(
     if not can(actor, assignment, "approve"):
         raise NotPermitted("只有督办科室可以签发督办单。")
     with transaction.atomic():
-        plan = locked(Plan, assignment.task.plan_id)  # serialises numbering within the plan
-        serial = SupervisionNotice.objects.filter(assignment__task__plan=plan).count() + 1
+        plan = Plan.objects.select_related("owner").get(pk=assignment.task.plan_id)
+        locked(Organisation, plan.owner_id)  # serialises the owner's numbering
+        last = SupervisionNotice.objects.filter(
+            assignment__task__plan__owner_id=plan.owner_id, assignment__task__plan__year=plan.year
+        ).aggregate(last=Max("serial"))["last"]
+        serial = (last or 0) + 1
         prefix = plan.owner.code
         notice = SupervisionNotice.objects.create(
             assignment=assignment,

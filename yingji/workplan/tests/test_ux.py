@@ -104,3 +104,41 @@ def test_the_same_document_under_another_owner_is_warned_about():
     codes = [w["code"] for w in session.parsed["warnings"]]
     assert "owner_not_issuer" in codes and "imported_elsewhere" in codes
     assert "兰州市应急管理局" in " ".join(w["message"] for w in session.parsed["warnings"])
+
+
+# --- 督办单 numbers per issuing organisation and year (issue #12 A6) -------------------------
+
+
+def test_notice_numbers_run_per_owner_and_year_across_plans():
+    from datetime import date
+
+    from yingji.core.context import actor_context
+    from yingji.workplan import services
+    from yingji.workplan.models import Assignment, Plan
+    from yingji.workplan.tests.test_services import confirm
+
+    county_plan = Plan.objects.get(owner__code="XGQ-YJJ", parent__isnull=False)
+    own, _ = confirm(
+        start_import(
+            seed(county_plan.year, issuer="西固区应急管理局"), actor="xigu_staff", owner="XGQ-YJJ"
+        )
+    )
+    assert own.owner == county_plan.owner and own.year == county_plan.year and own != county_plan
+    coordinator = get_user_model().objects.get(username="zhxt_staff")
+    numbers = []
+    with actor_context(coordinator, source="test"):
+        for plan in (county_plan, own, county_plan):
+            assignment = Assignment.objects.filter(task__plan=plan).order_by("pk").first()
+            notice = services.do_issue_notice(
+                actor=coordinator,
+                assignment=assignment,
+                deadline=date(2026, 12, 31),
+                reason="逾期未完成",
+                today=date(2026, 11, 30),
+            )
+            numbers.append(notice.number)
+    year = county_plan.year
+    serials = [int(n.split("〕")[1].rstrip("号")) for n in numbers]
+    assert all(n.startswith(f"XGQ-YJJ督〔{year}〕") for n in numbers)
+    assert len(set(numbers)) == 3 and serials == sorted(serials)
+    assert serials[1] == serials[0] + 1 and serials[2] == serials[1] + 1
