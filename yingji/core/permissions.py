@@ -206,6 +206,13 @@ def requires(name: str):
     return decorator
 
 
+@rule("core.writes")
+def _writes(scope: Scope) -> bool:
+    """Any page or button that writes: hidden from the read-only city leadership (市局领导),
+    whose every write restrict() refuses."""
+    return scope.authenticated and not scope.read_only
+
+
 def public(fn):
     """Mark a restrict function as also applying to anonymous users (e.g. published warnings)."""
     fn.public = True

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from yingji.core.audit import history_for
 from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import can, get_restricted_or_404
+from yingji.core.permissions import allows, can, get_restricted_or_404, requires
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input
 from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
@@ -70,11 +70,11 @@ def hazard_list(request):
         HAZARD_SPEC,
         "hazards/list.html",
         "隐患排查治理",
-        {"can_register": True},
+        {"can_register": allows(request.user, "hazards.register")},
     )
 
 
-@login_required
+@requires("hazards.register")
 def hazard_new(request):
     enterprises = visible_enterprises(request.user, "change").select_related("organisation")
     if request.method == "POST":
@@ -287,7 +287,7 @@ def import_template(request):
     return download(build_template(), "隐患导入模板.xlsx")
 
 
-@login_required
+@requires("hazards.register")
 def import_hazards(request):
     from .importing import do_import_hazards
 

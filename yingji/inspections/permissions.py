@@ -137,3 +137,9 @@ def internal_user(scope: Scope) -> bool:
     """执法检查 pages are for the regulators: an enterprise sees its own inspections from its
     file, not the bureau's plans, overlaps or case lists."""
     return bool(scope.roles - {"enterprise_user"})
+
+
+@rule("inspections.schedule")
+def schedules(scope: Scope) -> bool:
+    """安排检查: an inspector acting for a bureau (the city leadership only reads)."""
+    return is_inspector(scope) and not scope.read_only and bool(bureau_paths(scope))

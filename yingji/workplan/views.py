@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
+from yingji.core.permissions import (
+    allows,
+    can,
+    get_restricted_or_404,
+    requires,
+    restrict,
+    scope_of,
+)
 from yingji.core.schemas import form_data, summary, validate
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, int_or_none, run_service
@@ -88,7 +95,7 @@ def _spec_with_plans(user) -> ListSpec:
     return replace(ASSIGNMENT_SPEC, filters={**ASSIGNMENT_SPEC.filters, "plan": plan})
 
 
-@login_required
+@requires("workplan.open")
 def index(request):
     plans = selectors.visible_plans(request.user)
     if not plans.exists() and "enterprise_user" in scope_of(request.user).roles:
@@ -118,8 +125,7 @@ def index(request):
 
 
 def _can_import(user) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.section_org_ids) or "county_staff" in scope.roles
+    return allows(user, "workplan.import")
 
 
 @login_required
@@ -389,7 +395,7 @@ create_county_plan = action_view(
 )
 
 
-@login_required
+@requires("workplan.open")
 def assignment_list(request):
     qs = selectors.visible_assignments(request.user)
     return render_list(
@@ -426,7 +432,7 @@ REVIEW_SPEC = ListSpec(
 )
 
 
-@login_required
+@requires("workplan.open")
 def pending_reviews(request):
     """待我审核的报告: every one of them (the overview shows the first few and the count)."""
     return render_list(
@@ -439,7 +445,7 @@ def pending_reviews(request):
     )
 
 
-@login_required
+@requires("workplan.open")
 def my_tasks(request):
     qs = selectors.my_assignments(request.user)
     return render_list(
@@ -452,7 +458,7 @@ def my_tasks(request):
     )
 
 
-@login_required
+@requires("workplan.open")
 def overdue(request):
     qs = selectors.visible_assignments(request.user).filter(selectors.overdue_q())
     return render_list(
@@ -511,10 +517,8 @@ def _owner_choices(user):
     return qs.order_by("path")
 
 
-@login_required
+@requires("workplan.import")
 def import_upload(request):
-    if not _can_import(request.user):
-        raise PermissionDenied
     owners = _owner_choices(request.user)
     coordinators = Organisation.objects.filter(
         kind__in=("section", "county_bureau"), is_active=True

@@ -1,0 +1,71 @@
+"""No dead ends (issue #12 C): every link, tab, button and form a persona is shown leads to a
+page that persona may open. Each persona walks every page the route discovery of
+tests/test_routes.py finds; every internal ``href`` and ``form action`` on a page it may open
+is requested in turn and must not answer 403 (a POST-only action answers 405 to the GET: that
+is fine, it was not refused)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+
+from tests.test_routes import PERSONAS, record_samples, routes, sample_for
+
+pytestmark = pytest.mark.django_db
+
+TARGET = re.compile(r"""<(a|form)\b[^>]*?\b(href|action)\s*=\s*["']([^"'#]+)["'][^>]*>""", re.I)
+LEAVE_OUT = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout", "/i18n/", "/jsi18n")
+
+
+def targets(html: str) -> set[str]:
+    found = set()
+    for _tag, _attr, url in TARGET.findall(html):
+        url = url.replace("&amp;", "&")
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        if parts.path.startswith(LEAVE_OUT) or "export=" in parts.query:
+            continue
+        found.add(parts.path)  # one request per page: the query only filters it
+    return found
+
+
+def pages_for(user) -> list[str]:
+    samples = record_samples(user)
+    all_routes = routes()
+    patterns = {name: pattern for pattern, name in all_routes}
+    urls = []
+    for pattern, name in all_routes:
+        kwargs, _obj = sample_for(pattern, name, samples, patterns, user)
+        if kwargs is None:
+            continue
+        try:
+            urls.append(reverse(name, kwargs=kwargs))
+        except Exception:  # noqa: BLE001 (a sample that does not fit: test_routes reports it)
+            continue
+    return urls
+
+
+@pytest.mark.parametrize("persona_name", PERSONAS)
+def test_every_link_and_form_shown_may_be_followed(as_user, persona, persona_name):
+    user = persona(persona_name)
+    client = as_user(persona_name)
+    shown: dict[str, str] = {}
+    for url in pages_for(user):
+        response = client.get(url)
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith(
+            "text/html"
+        ):
+            continue
+        for target in targets(response.content.decode()):
+            shown.setdefault(target, url)
+    assert shown, "the walk found no links at all"
+    dead = []
+    for target, page in sorted(shown.items()):
+        status = client.get(target).status_code
+        if status == 403:
+            dead.append(f"{page} → {target}")
+    assert not dead, f"{persona_name} is shown links it may not follow:\n" + "\n".join(dead)
