@@ -1,8 +1,8 @@
 """No dead ends (issue #12 C): every link, tab, button and form a persona is shown leads to a
 page that persona may open. Each persona walks every page the route discovery of
 tests/test_routes.py finds; every internal ``href`` and ``form action`` on a page it may open
-is requested in turn and must not answer 403 (a POST-only action answers 405 to the GET: that
-is fine, it was not refused)."""
+is requested in turn and must answer neither 403 nor 404 (a POST-only action answers 405 to
+the GET: that is fine, it was not refused)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ TARGET = re.compile(r"""<(a|form)\b[^>]*?\b(href|action)\s*=\s*["']([^"'#]+)["']
 LEAVE_OUT = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout", "/i18n/", "/jsi18n")
 
 
-def targets(html: str) -> set[str]:
-    found = set()
+def targets(html: str) -> dict[str, str]:
+    """path → the first full link to it (one request per page: the rest only filter it)."""
+    found = {}
     for _tag, _attr, url in TARGET.findall(html):
         url = url.replace("&amp;", "&")
         parts = urlsplit(url)
@@ -29,7 +30,7 @@ def targets(html: str) -> set[str]:
             continue
         if parts.path.startswith(LEAVE_OUT) or "export=" in parts.query:
             continue
-        found.add(parts.path)  # one request per page: the query only filters it
+        found.setdefault(parts.path, url)
     return found
 
 
@@ -53,19 +54,19 @@ def pages_for(user) -> list[str]:
 def test_every_link_and_form_shown_may_be_followed(as_user, persona, persona_name):
     user = persona(persona_name)
     client = as_user(persona_name)
-    shown: dict[str, str] = {}
+    shown: dict[str, tuple[str, str]] = {}
     for url in pages_for(user):
         response = client.get(url)
         if response.status_code != 200 or not response.get("Content-Type", "").startswith(
             "text/html"
         ):
             continue
-        for target in targets(response.content.decode()):
-            shown.setdefault(target, url)
+        for path, target in targets(response.content.decode()).items():
+            shown.setdefault(path, (target, url))
     assert shown, "the walk found no links at all"
     dead = []
-    for target, page in sorted(shown.items()):
+    for target, page in sorted(shown.values()):
         status = client.get(target).status_code
-        if status == 403:
+        if status in (403, 404):
             dead.append(f"{page} → {target}")
     assert not dead, f"{persona_name} is shown links it may not follow:\n" + "\n".join(dead)
