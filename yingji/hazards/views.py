@@ -20,7 +20,7 @@ from yingji.geo.models import Region
 from yingji.standards import hazards as rules
 
 from . import selectors, services
-from .choices import CATEGORIES, LEVELS, SOURCES, STATE_COLOURS, STATES
+from .choices import CATEGORIES, CATEGORY_LABELS, LEVELS, SOURCES, STATE_COLOURS, STATES
 from .schemas import (
     GradeIn,
     HazardForm,
@@ -275,7 +275,8 @@ def stats(request):
             "stats": data,
             "state_labels": dict(STATES),
             "level_labels": dict(LEVELS),
-            "sector_labels": SECTOR_LABELS,
+            # a public place's hazard is counted under its category (城镇燃气, 消防安全 …)
+            "sector_labels": {**CATEGORY_LABELS, **SECTOR_LABELS, "—": "未注明行业"},
         },
     )
 

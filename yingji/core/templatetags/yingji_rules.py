@@ -10,6 +10,8 @@
 The same named rule guards the view (``@requires``), the navigation (``allowed=``) and, through
 this filter, the button: what a user is shown is what they may do."""
 
+import re
+
 from django import template
 from django.http import QueryDict
 
@@ -47,3 +49,25 @@ def query_with(query, **changes):
         if value not in (None, ""):
             params[key] = value
     return params.urlencode()
+
+
+# Notes written for the people who keep the standard tables (how sure a value is, what to check
+# before going live) belong on the administrators' settings pages, not on a user's page.
+_DEVELOPER_NOTE = re.compile(r"可信度|上线前|confidence|\b(?:LOW|MEDIUM|HIGH)\b")
+_ASCII_ASIDE = re.compile(r"\s*[（(][A-Z]{2,}[）)]")  # e.g. （ALARP）
+_STYLE = re.compile(r"(DB\d+/T\s*[\d.\-]+)\s+style")
+
+
+def _plain(text: str) -> str:
+    return _STYLE.sub(r"参照\1", _ASCII_ASIDE.sub("", text))
+
+
+@register.filter
+def for_users(value):
+    """Plain Chinese for a user's page: notes for the table keepers left out (from a list),
+    English asides and working labels taken out of a text."""
+    if isinstance(value, list | tuple):
+        return [_plain(str(v)) for v in value if not _DEVELOPER_NOTE.search(str(v))]
+    if value is None:
+        return ""
+    return _plain(str(value))
