@@ -1,6 +1,6 @@
 """No dead ends (issue #12 C): every link, tab, button and form a persona is shown leads to a
 page that persona may open. Each persona walks every page the route discovery of
-tests/test_routes.py finds; every internal ``href`` and ``form action`` on a page it may open
+tests/test_routes.py finds (and none of them shows developer text); every internal ``href`` and ``form action`` on a page it may open
 is requested in turn and must answer neither 403 nor 404 (a POST-only action answers 405 to
 the GET: that is fine, it was not refused)."""
 
@@ -17,6 +17,8 @@ from tests.test_routes import PERSONAS, record_samples, routes, sample_for
 pytestmark = pytest.mark.django_db
 
 TARGET = re.compile(r"""<(a|form)\b[^>]*?\b(href|action)\s*=\s*["']([^"'#]+)["'][^>]*>""", re.I)
+# Text for developers and the keepers of the standard tables, never for a user's page.
+DEVELOPER_TEXT = re.compile(r"可信度|上线前|×True|×False|（ALARP）|\(ALARP\)|[0-9] style\b|>(?:gas|fire|flood)<")
 LEAVE_OUT = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout", "/i18n/", "/jsi18n")
 
 
@@ -55,13 +57,18 @@ def test_every_link_and_form_shown_may_be_followed(as_user, persona, persona_nam
     user = persona(persona_name)
     client = as_user(persona_name)
     shown: dict[str, tuple[str, str]] = {}
+    developer: list[str] = []
     for url in pages_for(user):
         response = client.get(url)
         if response.status_code != 200 or not response.get("Content-Type", "").startswith(
             "text/html"
         ):
             continue
-        for path, target in targets(response.content.decode()).items():
+        html = response.content.decode()
+        found = DEVELOPER_TEXT.search(html)
+        if found:
+            developer.append(f"{url}: {found.group(0)}")
+        for path, target in targets(html).items():
             shown.setdefault(path, (target, url))
     assert shown, "the walk found no links at all"
     dead = []
@@ -70,3 +77,4 @@ def test_every_link_and_form_shown_may_be_followed(as_user, persona, persona_nam
         if status in (403, 404):
             dead.append(f"{page} → {target}")
     assert not dead, f"{persona_name} is shown links it may not follow:\n" + "\n".join(dead)
+    assert not developer, "developer text on a user's page:\n" + "\n".join(developer)
