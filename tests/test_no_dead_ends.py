@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 TARGET = re.compile(r"""<(a|form)\b[^>]*?\b(href|action)\s*=\s*["']([^"'#]+)["'][^>]*>""", re.I)
 # Text for developers and the keepers of the standard tables, never for a user's page.
-DEVELOPER_TEXT = re.compile(r"可信度|上线前|×True|×False|（ALARP）|\(ALARP\)|[0-9] style\b|>(?:gas|fire|flood)<")
+DEVELOPER_TEXT = re.compile(
+    r"可信度|上线前|×True|×False|（ALARP）|\(ALARP\)|[0-9] style\b|>(?:gas|fire|flood)<"
+)
 LEAVE_OUT = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout", "/i18n/", "/jsi18n")
 
 
