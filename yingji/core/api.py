@@ -18,7 +18,7 @@ from .audit import history_for
 from .context import set_context_user
 from .errors import DomainError
 from .models import APIToken, ObjectChange, hash_token
-from .permissions import get_restricted_or_404, restrict, scope_of
+from .permissions import get_restricted_or_404, hidden_fields, restrict, scope_of
 from .schemas import TokenIn
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -283,9 +283,12 @@ def record_history(request, app_label: str, model_name: str, pk: str):
         raise Http404
     obj = get_restricted_or_404(model._base_manager.all(), request.user, pk=pk)
     changes, events = history_for(obj)
+    hidden = hidden_fields(request.user, model)  # what the user may not read (issue #12)
     return {
         "object": str(obj),
-        "changes": [change_out(c) for c in changes.select_related("content_type")[:500]],
+        "changes": [
+            _without(change_out(c), hidden) for c in changes.select_related("content_type")[:500]
+        ],
         "events": [
             {
                 "id": e.pk,
@@ -298,8 +301,19 @@ def record_history(request, app_label: str, model_name: str, pk: str):
                 "data": e.data,
             }
             for e in events[:500]
+            if not any(e.data.get(name) not in (None, "", [], {}) for name in hidden)
         ],
     }
+
+
+def _without(change: dict, hidden: set[str]) -> dict:
+    if not hidden:
+        return change
+    for key in ("before", "after"):
+        if change[key]:
+            change[key] = {k: v for k, v in change[key].items() if k not in hidden}
+    change["changed_fields"] = [f for f in change["changed_fields"] if f not in hidden]
+    return change
 
 
 @router.get("/audit/changes", response=list[ChangeOut], summary="变更记录(按权限过滤)")

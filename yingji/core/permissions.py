@@ -122,6 +122,30 @@ def get_restricted_or_404(queryset: QuerySet, user, action: str = "view", **look
     return obj
 
 
+# --- internal fields ---------------------------------------------------------------------------
+# What regulators write about a record that the enterprise it concerns does not read (e.g. the
+# reason given for a duplicate inspection). Declared next to the model's restrict function with
+# ``internal_fields(Model, "field", …)``; the record's history leaves them out for enterprise
+# users (core.presenters), and a business event whose data carries one of them is not shown.
+
+_internal: dict[type[Model], frozenset[str]] = {}
+
+
+def internal_fields(model: type[Model], *names: str) -> None:
+    _internal[model] = _internal.get(model, frozenset()) | frozenset(names)
+
+
+def hidden_fields(user, model: type[Model]) -> set[str]:
+    """The fields of ``model`` this user may not read in its history."""
+    names = _internal.get(model, frozenset())
+    if not names:
+        return set()
+    scope = scope_of(user)
+    if scope.is_admin or (scope.authenticated and scope.roles - {"enterprise_user"}):
+        return set()
+    return set(names)
+
+
 # --- page rules ------------------------------------------------------------------------------
 # Whether a user may open a page or use a form at all (not which rows: that is restrict()). The
 # same named rule guards the view (@requires), hides the navigation entry, tab or button
@@ -180,6 +204,13 @@ def requires(name: str):
         return login_required(wrapped)
 
     return decorator
+
+
+@rule("core.writes")
+def _writes(scope: Scope) -> bool:
+    """Any page or button that writes: hidden from the read-only city leadership (市局领导),
+    whose every write restrict() refuses."""
+    return scope.authenticated and not scope.read_only
 
 
 def public(fn):

@@ -19,6 +19,7 @@ from .forms import AttachmentForm, NoteForm
 from .listing import Column, Filter, ListSpec, render_list
 from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange
 from .permissions import can, get_restricted_or_404, restrict
+from .presenters import field_labels, local_datetime, person, present_changes, present_events
 from .schemas import NoteIn, TokenIn
 from .services import do_add_attachment, do_add_note, do_create_token, do_revoke_token
 from .webforms import form_input, run_service, safe_next
@@ -54,10 +55,15 @@ def record_for(user, app_label: str, model_name: str, pk: str, action: str = "vi
 def history(request, app_label, model_name, pk):
     obj = record_for(request.user, app_label, model_name, pk)
     changes, events = history_for(obj)
+    model = type(obj)
     return render(
         request,
         "core/_history.html",
-        {"object": obj, "changes": changes[:200], "events": events[:200]},
+        {
+            "object": obj,
+            "changes": present_changes(changes[:200], model, request.user),
+            "events": present_events(events[:200], model, request.user),
+        },
     )
 
 
@@ -136,8 +142,8 @@ def add_note(request, app_label, model_name, pk):
 
 AUDIT_SPEC = ListSpec(
     columns=[
-        Column("time", "时间"),
-        Column("actor_label", "操作人"),
+        Column("time", "时间", value=lambda o: local_datetime(o.time)),
+        Column("actor_label", "操作人", value=lambda o: person(o.actor, o.actor_label)),
         Column("source", "来源"),
         Column("action", "动作"),
         Column("content_type__name", "对象类型", sortable=False),
@@ -146,7 +152,7 @@ AUDIT_SPEC = ListSpec(
             "changed_fields",
             "变更字段",
             sortable=False,
-            value=lambda o: "、".join(o.changed_fields or []),
+            value=lambda o: field_labels(o.content_type.model_class(), o.changed_fields),
         ),
         Column("request_id", "请求编号"),
     ],
@@ -162,7 +168,9 @@ AUDIT_SPEC = ListSpec(
 
 @login_required
 def audit_log(request):
-    qs = restrict(ObjectChange.objects.select_related("content_type"), request.user, "view")
+    qs = restrict(
+        ObjectChange.objects.select_related("content_type", "actor"), request.user, "view"
+    )
     return render_list(request, qs, AUDIT_SPEC, "core/audit_log.html", "变更记录")
 
 

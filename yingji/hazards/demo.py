@@ -218,11 +218,24 @@ def _start(case: Case, hazard: Hazard) -> Hazard | None:
             services.do_supervise_hazard(
                 actor=case.regulator,
                 hazard=hazard,
-                supervisor=Organisation.objects.get(code=SUPERVISOR),
+                supervisor=_supervisor(case.regulator),
                 until=case.found + timedelta(days=120),
             )
         hazard.refresh_from_db()
     return hazard
+
+
+def _supervisor(regulator):
+    """The city bureau when the regulator works for it, else the regulator's own bureau (a
+    county cannot 挂牌 in the city's name)."""
+    city = Organisation.objects.get(code=SUPERVISOR)
+    if services.may_supervise_as(regulator, city):
+        return city
+    return next(
+        o
+        for o in Organisation.objects.filter(kind="county_bureau").order_by("path")
+        if services.may_supervise_as(regulator, o)
+    )
 
 
 def _submit(case: Case, hazard: Hazard) -> Hazard | None:

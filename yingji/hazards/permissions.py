@@ -11,7 +11,7 @@
 
 from django.db.models import Q
 
-from yingji.core.permissions import Scope, jurisdiction_q, restricts
+from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from yingji.enterprises.permissions import enterprise_q
 
 from .models import Hazard, HazardNumber, HazardSettings
@@ -49,3 +49,10 @@ def restrict_settings(qs, scope: Scope, action):
 @restricts(HazardNumber)
 def restrict_numbers(qs, scope: Scope, action):
     return qs.none()  # bookkeeping only (administrators see everything anyway)
+
+
+@rule("hazards.register")
+def _may_register(scope: Scope) -> bool:
+    """登记 and 批量导入: everyone who writes (enterprises for themselves, regulators in their
+    scope); the city leadership only reads."""
+    return scope.authenticated and not scope.read_only

@@ -17,7 +17,7 @@ from yingji.standards import hazards as rules
 
 from .choices import OPEN_STATES
 from .models import Hazard
-from .services import weights, workdays_overdue
+from .services import may_supervise_as, weights, workdays_overdue
 
 
 def visible_hazards(user, action: str = "view"):
@@ -42,13 +42,15 @@ def organisation_by_code(code: str | None):
     return Organisation.objects.filter(code=code).first() if code else None
 
 
-def supervisors():
-    """The organisations that may 挂牌督办: the city bureau and the county bureaus."""
+def supervisors(user=None):
+    """The organisations that may 挂牌督办 (the city bureau and the county bureaus); given a
+    user, only those the user may name (services.may_supervise_as)."""
     from yingji.orgs.models import Organisation
 
-    return Organisation.objects.filter(
-        kind__in=("bureau", "county_bureau"), is_active=True
-    ).order_by("path")
+    qs = Organisation.objects.filter(kind__in=("bureau", "county_bureau"), is_active=True)
+    if user is not None:
+        qs = qs.filter(pk__in=[o.pk for o in qs if may_supervise_as(user, o)])
+    return qs.order_by("path")
 
 
 def overdue_q(today: date | None = None) -> Q:

@@ -190,6 +190,20 @@ def _public_place(place: str, region, lon, lat, errors: dict) -> tuple[str, obje
     return place, region
 
 
+def _enterprise_place(enterprise, place: str, region, errors: dict) -> None:
+    """A hazard at an enterprise lies where the enterprise is: a public place or another
+    county given with it is refused, never silently dropped."""
+    if (place or "").strip():
+        errors["place"] = (
+            "已选择企业的隐患按企业所在地登记,不能同时填写公共场所;公共场所或区域的隐患请不选企业。"
+        )
+    if region is not None and not (enterprise.region.path or "").startswith(region.path):
+        errors["region"] = (
+            f"所选企业位于{enterprise.region.name},不在{region.name};"
+            "公共场所或区域的隐患请不选企业。"
+        )
+
+
 def _level(level: str, criteria: list[int]) -> tuple[str, str]:
     """The level and its reason (a 2017 criterion makes it 重大)."""
     try:
@@ -236,6 +250,7 @@ def do_register_hazard(
     if enterprise is None:
         place, region = _public_place(place, region, lon, lat, errors)
     else:
+        _enterprise_place(enterprise, place, region, errors)
         place, region, sector = "", enterprise.region, sector or enterprise.sector
     if errors:
         raise ValidationFailed("隐患登记有误:" + ";".join(errors.values()), details=errors)
@@ -415,6 +430,7 @@ def do_verify_hazard(
         to_state = _check(actor, hazard, action)
         if hazard.rectified_by_id == actor.pk:
             raise NotPermitted("整改人不能验收自己整改的隐患,请由其他监管人员验收。")
+        _check_supervisor(actor, hazard, action)
         if passed and _evidence_count(hazard) == 0:
             raise ValidationFailed("没有整改佐证材料,不能销号。")
         hazard.state = to_state
@@ -429,6 +445,58 @@ def do_verify_hazard(
     return hazard
 
 
+def acts_for(user, organisation) -> bool:
+    """The user works in this organisation or one of its units (its staff, to whom it
+    delegates), or administers the platform."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if scope.read_only or organisation is None or not organisation.path:
+        return False
+    return any(path.startswith(organisation.path) for path in scope.org_paths)
+
+
+def may_supervise_as(user, organisation) -> bool:
+    """A regulator 挂牌督办 in the name of their own bureau only (a section in the city
+    bureau's name, a county bureau in its own): never in another's, never a county in the
+    city's name."""
+    return (
+        organisation is not None
+        and organisation.kind
+        in (
+            "bureau",
+            "county_bureau",
+        )
+        and acts_for(user, organisation)
+    )
+
+
+def may_verify(user, hazard: Hazard) -> bool:
+    """Who may verify (close or return) the hazard: a regulator in scope who did not rectify
+    it, and for a 挂牌督办 hazard only the supervising authority's staff."""
+    if not can(user, hazard, "approve"):
+        return False
+    if hazard.rectified_by_id is not None and hazard.rectified_by_id == user.pk:
+        return False
+    return _supervisor_allows(user, hazard)
+
+
+def may_void(user, hazard: Hazard) -> bool:
+    return can(user, hazard, "approve") and _supervisor_allows(user, hazard)
+
+
+def _supervisor_allows(user, hazard: Hazard) -> bool:
+    return not (hazard.supervised and hazard.supervisor_id) or acts_for(user, hazard.supervisor)
+
+
+def _check_supervisor(actor, hazard: Hazard, action: str) -> None:
+    if not _supervisor_allows(actor, hazard):
+        raise NotPermitted(
+            f"该隐患由{hazard.supervisor}挂牌督办,“{ACTION_LABELS[action]}”须由{hazard.supervisor}办理。",
+            details={"supervisor": hazard.supervisor.code},
+        )
+
+
 def do_supervise_hazard(
     *, actor, hazard: Hazard, supervisor, until: date, expected_version=None
 ) -> Hazard:
@@ -439,6 +507,13 @@ def do_supervise_hazard(
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
         if not can(actor, hazard, "approve"):
             raise NotPermitted("挂牌督办须由监管人员办理。")
+        if not may_supervise_as(actor, supervisor):
+            raise NotPermitted(
+                f"只能以本单位名义挂牌督办,不能以“{supervisor}”的名义。",
+                details={"supervisor": supervisor.code},
+            )
+        if hazard.supervised and hazard.supervisor_id and not acts_for(actor, hazard.supervisor):
+            raise NotPermitted(f"该隐患已由{hazard.supervisor}挂牌督办,只有该单位可以变更。")
         if hazard.level != "major":
             raise InvalidTransition("只有重大隐患可以挂牌督办。")
         if hazard.state not in OPEN_STATES:
@@ -456,6 +531,7 @@ def do_void_hazard(*, actor, hazard: Hazard, reason: str, expected_version=None)
     with transaction.atomic():
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
         hazard.state = _check(actor, hazard, "void")
+        _check_supervisor(actor, hazard, "void")
         hazard.void_reason = reason
         hazard.save()
         _event(hazard, "void", reason)

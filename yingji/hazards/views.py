@@ -13,7 +13,7 @@ from yingji.calendars.templatetags.workdays import deadline_cell
 from yingji.core.audit import history_for
 from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import can, get_restricted_or_404
+from yingji.core.permissions import allows, can, get_restricted_or_404, requires
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input
 from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
@@ -22,7 +22,15 @@ from yingji.geo.models import Region
 from yingji.standards import hazards as rules
 
 from . import selectors, services
-from .choices import CATEGORIES, LEVELS, OPEN_STATES, SOURCES, STATE_COLOURS, STATES
+from .choices import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    LEVELS,
+    OPEN_STATES,
+    SOURCES,
+    STATE_COLOURS,
+    STATES,
+)
 from .schemas import (
     GradeIn,
     HazardForm,
@@ -107,11 +115,11 @@ def hazard_list(request):
         HAZARD_SPEC,
         "hazards/list.html",
         "隐患排查治理",
-        {"can_register": True},
+        {"can_register": allows(request.user, "hazards.register")},
     )
 
 
-@login_required
+@requires("hazards.register")
 def hazard_new(request):
     enterprises = visible_enterprises(request.user, "change").select_related("organisation")
     if request.method == "POST":
@@ -182,13 +190,15 @@ def hazard_detail(request, pk):
             "overdue_days": services.workdays_overdue(hazard, today),
             "can_handle": can(request.user, hazard, "change"),
             "can_regulate": can(request.user, hazard, "approve"),
+            "can_verify": services.may_verify(request.user, hazard),
+            "can_void": services.may_void(request.user, hazard),
             "is_hazchem": is_hazchem,
             "criteria": rules.criteria_2017(),
             "ticked": set(hazard.criteria or []),
             "plan_elements": rules.plan_elements(),
             "levels": LEVELS,
             "sector_label": SECTOR_LABELS.get(hazard.sector, hazard.sector),
-            "supervisors": selectors.supervisors(),
+            "supervisors": selectors.supervisors(request.user),
             "findings": getattr(hazard, "findings", None) and hazard.findings.all(),
             **record_extras(request, hazard),
         },
@@ -310,7 +320,8 @@ def stats(request):
             "stats": data,
             "state_labels": dict(STATES),
             "level_labels": dict(LEVELS),
-            "sector_labels": SECTOR_LABELS,
+            # a public place's hazard is counted under its category (城镇燃气, 消防安全 …)
+            "sector_labels": {**CATEGORY_LABELS, **SECTOR_LABELS, "—": "未注明行业"},
         },
     )
 
@@ -322,7 +333,7 @@ def import_template(request):
     return download(build_template(), "隐患导入模板.xlsx")
 
 
-@login_required
+@requires("hazards.register")
 def import_hazards(request):
     from .importing import do_import_hazards
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from yingji.core.permissions import Scope, restricts, rule
+from yingji.core.permissions import Scope, internal_fields, restricts, rule
 from yingji.enterprises.permissions import enterprise_q
 
 from .models import CaseFile, Finding, Inspection, InspectionPlan, Overlap, PlanEntry
@@ -63,6 +63,11 @@ def inspection_view_q(scope: Scope, prefix: str = "") -> Q:
         q |= authority_q(scope, f"{prefix}authority")
         q |= enterprise_q(scope, "approve", f"{prefix}enterprise__")
     return q
+
+
+# The regulators' reasons for inspecting despite a duplicate (the scheduling event's overlaps)
+# are theirs: the inspected enterprise does not read them in the record's history.
+internal_fields(Inspection, "overlaps")
 
 
 @restricts(Inspection)
@@ -132,3 +137,9 @@ def internal_user(scope: Scope) -> bool:
     """执法检查 pages are for the regulators: an enterprise sees its own inspections from its
     file, not the bureau's plans, overlaps or case lists."""
     return bool(scope.roles - {"enterprise_user"})
+
+
+@rule("inspections.schedule")
+def schedules(scope: Scope) -> bool:
+    """安排检查: an inspector acting for a bureau (the city leadership only reads)."""
+    return is_inspector(scope) and not scope.read_only and bool(bureau_paths(scope))

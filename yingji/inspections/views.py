@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, can, get_restricted_or_404, restrict
+from yingji.core.permissions import allows, can, get_restricted_or_404, requires, restrict
 from yingji.core.schemas import summary, validate
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, form_input, run_service
@@ -324,7 +324,7 @@ def _schedule_new(user, data: InspectionScheduleIn) -> Inspection:
     )
 
 
-@login_required
+@requires("inspections.schedule")
 def inspection_new(request):
     """Schedule an inspection outside the plan (专项检查, 暗查暗访 …). On a duplicate warning the
     form comes back with the other inspections named and asks for a reason."""

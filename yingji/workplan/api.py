@@ -88,7 +88,7 @@ def start_import(
         actor=request.user,
         file_name=file.name or "upload.txt",
         data=file.read(),
-        owner=_org(request, payload.owner),
+        owner=_org(request, payload.owner) if payload.owner else None,
         coordinator=_org(request, payload.coordinator),
     )
 

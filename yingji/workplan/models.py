@@ -334,7 +334,8 @@ class Reminder(AuditedModel):
 
 
 class SupervisionNotice(AuditedModel):
-    """督办单: numbered per plan, issued for an overdue (or at-risk) assignment."""
+    """督办单: numbered per issuing organisation (the plan's owner) and year, issued for an overdue
+    (or at-risk) assignment."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="notices")
     serial = models.PositiveIntegerField(_("序号"))

@@ -36,6 +36,12 @@ def _internal(scope: Scope) -> bool:
     return bool(scope.roles - {"enterprise_user"})
 
 
+@rule("workplan.import")
+def _imports_plans(scope: Scope) -> bool:
+    """导入工作要点: a city section (for the city bureau) or a county bureau (for itself)."""
+    return not scope.read_only and (bool(scope.section_org_ids) or "county_staff" in scope.roles)
+
+
 def plan_view_q(scope: Scope, prefix: str = "") -> Q:
     if not _internal(scope):
         return Q(pk__in=[])

@@ -30,7 +30,9 @@ IndicatorText = ShortText
 class WorkplanImportIn(Input):
     """Who the uploaded work points belong to (the file itself comes as an upload)."""
 
-    owner: Code = Field("LZYJJ", title="制定单位", description="制定单位编码")
+    owner: Code | None = Field(
+        None, title="制定单位", description="制定单位编码;不填时取文件的发文单位"
+    )
     coordinator: Code = Field("LZYJJ-ZHXT", title="督办科室", description="督办科室编码")
 
 

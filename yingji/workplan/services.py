@@ -7,6 +7,7 @@ import hashlib
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from yingji.calendars.selectors import work_calendar
@@ -78,11 +79,75 @@ def _require_coordinator(actor, owner: Organisation, coordinator: Organisation) 
         )
 
 
-def _parse(text: str, mapping: dict) -> dict:
+OWNER_KINDS = ("bureau", "county_bureau")
+
+
+def _require_owner(actor, owner: Organisation) -> None:
+    """A plan is imported in the name of the importer's own bureau (a section for the city
+    bureau, a county bureau for itself): never another county's, never a county for the city."""
+    from yingji.core.permissions import scope_of
+
+    scope = scope_of(actor)
+    if scope.is_admin:
+        return
+    if owner.kind not in OWNER_KINDS or not any(p.startswith(owner.path) for p in scope.org_paths):
+        raise NotPermitted(
+            f"只能导入本单位制定的工作要点,不能以“{owner}”的名义导入。",
+            details={"owner": owner.code},
+        )
+
+
+def issuer_organisation(parsed: dict) -> Organisation | None:
+    """The bureau that issued the document (its 发文单位 line), by name or confirmed alias."""
+    from yingji.orgs.models import OrgAlias
+
+    name = (parsed.get("issuer") or "").strip()
+    if not name:
+        return None
+    org = Organisation.objects.filter(name=name, kind__in=OWNER_KINDS, is_active=True).first()
+    if org is None:
+        alias = (
+            OrgAlias.objects.filter(name=name, confirmed=True, organisation__kind__in=OWNER_KINDS)
+            .select_related("organisation")
+            .first()
+        )
+        org = alias.organisation if alias else None
+    return org
+
+
+def _owner_warnings(owner: Organisation, parsed: dict) -> None:
+    """Warn when the chosen owner is not the document's issuer, or when the same document
+    (same year and title) is already a plan of another owner."""
+    warnings = parsed.setdefault("warnings", [])
+    issuer = issuer_organisation(parsed)
+    if issuer is not None and issuer != owner:
+        warnings.append(
+            {
+                "code": "owner_not_issuer",
+                "level": "warning",
+                "message": f"文件的发文单位是“{issuer}”,制定单位却选择了“{owner}”:请核对。",
+            }
+        )
+    others = Plan.objects.filter(year=parsed.get("year"), title=parsed.get("title") or "")
+    for plan in others.exclude(owner=owner).select_related("owner").order_by("pk")[:3]:
+        warnings.append(
+            {
+                "code": "imported_elsewhere",
+                "level": "warning",
+                "message": f"同一文件已作为“{plan.owner}”的计划导入(《{plan.title}》),"
+                f"确认后将另存一份“{owner}”的计划。",
+            }
+        )
+
+
+def _parse(text: str, mapping: dict, owner: Organisation | None = None) -> dict:
     try:
-        return parse_workplan(text, directory_from_db(), mapping=mapping)
+        parsed = parse_workplan(text, directory_from_db(), mapping=mapping)
     except WorkplanParseError as exc:
         raise ValidationFailed(exc.message, details=exc.details) from exc
+    if owner is not None:
+        _owner_warnings(owner, parsed)
+    return parsed
 
 
 def _existing_plan(owner: Organisation, parsed: dict) -> Plan | None:
@@ -118,12 +183,16 @@ def do_start_import(
     actor,
     file_name: str,
     data: bytes,
-    owner: Organisation,
+    owner: Organisation | None,
     coordinator: Organisation,
     mapping: dict | None = None,
 ) -> ImportSession:
-    """Read and parse an uploaded document; keep it for review. Nothing of the plan changes."""
-    _require_coordinator(actor, owner, coordinator)
+    """Read and parse an uploaded document; keep it for review. Nothing of the plan changes.
+    Without an owner, the plan belongs to the document's issuer (its 发文单位); when that
+    cannot be resolved the importer must choose."""
+    if owner is not None:
+        _require_owner(actor, owner)
+        _require_coordinator(actor, owner, coordinator)
     if not data:
         raise ValidationFailed("上传的文件是空的。", details={"file": file_name})
     try:
@@ -132,6 +201,17 @@ def do_start_import(
         raise ValidationFailed(exc.message, details=exc.details) from exc
     mapping = dict(mapping or {})
     parsed = _parse(text, mapping)
+    if owner is None:
+        owner = issuer_organisation(parsed)
+        if owner is None:
+            issuer = parsed.get("issuer") or "未识别"
+            raise ValidationFailed(
+                f"未能从文件的发文单位(“{issuer}”)确定制定单位,请选择制定单位。",
+                details={"owner": issuer},
+            )
+        _require_owner(actor, owner)
+        _require_coordinator(actor, owner, coordinator)
+    _owner_warnings(owner, parsed)
     if not parsed.get("year"):
         raise ValidationFailed(
             "未能从文件中确定计划年度:标题中应有“YYYY年”或有印发日期。", details={"file": file_name}
@@ -191,7 +271,7 @@ def do_update_import_mapping(
         _require_pending(session)
         _require_coordinator(actor, session.owner, session.coordinator)
         merged = {**session.mapping, **mapping}
-        session.parsed = _parse(session.text, merged)
+        session.parsed = _parse(session.text, merged, session.owner)
         session.mapping = merged
         session.diff = _diff_for(session.plan, session.parsed)
         session.save()
@@ -834,7 +914,9 @@ def do_run_daily_check(*, today: date | None = None, reminder_days: int | None =
 def do_issue_notice(
     *, actor, assignment: Assignment, deadline: date, reason: str, today: date | None = None
 ) -> SupervisionNotice:
-    """督办单: numbered per plan (督〔年〕N号), recorded on the task."""
+    """督办单: numbered per issuing organisation (the plan's owner) and year, across its plans
+    (a county's own plan and its 对照 plan share one sequence): 督〔年〕N号; recorded on the
+    task."""
     reason = (reason or "").strip()
     today = today or timezone.localdate()
     if not reason:
@@ -844,8 +926,12 @@ def do_issue_notice(
     if not can(actor, assignment, "approve"):
         raise NotPermitted("只有督办科室可以签发督办单。")
     with transaction.atomic():
-        plan = locked(Plan, assignment.task.plan_id)  # serialises numbering within the plan
-        serial = SupervisionNotice.objects.filter(assignment__task__plan=plan).count() + 1
+        plan = Plan.objects.select_related("owner").get(pk=assignment.task.plan_id)
+        locked(Organisation, plan.owner_id)  # serialises the owner's numbering
+        last = SupervisionNotice.objects.filter(
+            assignment__task__plan__owner_id=plan.owner_id, assignment__task__plan__year=plan.year
+        ).aggregate(last=Max("serial"))["last"]
+        serial = (last or 0) + 1
         prefix = plan.owner.code
         notice = SupervisionNotice.objects.create(
             assignment=assignment,

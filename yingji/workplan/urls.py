@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.my_tasks, name="mine"),
     path("assignments/", views.assignment_list, name="assignments"),
     path("overdue/", views.overdue, name="overdue"),
+    path("reviews/", views.pending_reviews, name="reviews"),
     path("imports/", views.import_upload, name="import"),
     path("imports/<int:pk>/", views.import_review, name="import_review"),
     path("imports/<int:pk>/map/", views.import_map, name="import_map"),

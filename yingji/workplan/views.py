@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
+from yingji.core.permissions import (
+    allows,
+    can,
+    get_restricted_or_404,
+    requires,
+    restrict,
+    scope_of,
+)
 from yingji.core.schemas import form_data, summary, validate
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, int_or_none, run_service
@@ -114,7 +121,7 @@ def _spec_with_plans(user) -> ListSpec:
     return replace(ASSIGNMENT_SPEC, filters={**ASSIGNMENT_SPEC.filters, "plan": plan})
 
 
-@login_required
+@requires("workplan.open")
 def index(request):
     plans = selectors.visible_plans(request.user)
     if not plans.exists() and "enterprise_user" in scope_of(request.user).roles:
@@ -125,6 +132,7 @@ def index(request):
         request.user,
     )[:10]
     imports = restrict(ImportSession.objects.filter(state="pending"), request.user)
+    reviews = selectors.pending_reviews(request.user)
     return render(
         request,
         "workplan/index.html",
@@ -133,7 +141,8 @@ def index(request):
             "plans": plans,
             "mine_open": mine.filter(status__in=("not_started", "in_progress", "late")).count(),
             "mine_late": mine.filter(selectors.overdue_q()).count(),
-            "reviews": selectors.pending_reviews(request.user)[:20],
+            "reviews": reviews[:REVIEWS_SHOWN],
+            "reviews_count": reviews.count(),
             "reminders": reminders,
             "imports": imports,
             "can_import": _can_import(request.user),
@@ -142,8 +151,7 @@ def index(request):
 
 
 def _can_import(user) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.section_org_ids) or "county_staff" in scope.roles
+    return allows(user, "workplan.import")
 
 
 @login_required
@@ -413,7 +421,7 @@ create_county_plan = action_view(
 )
 
 
-@login_required
+@requires("workplan.open")
 def assignment_list(request):
     qs = selectors.visible_assignments(request.user)
     return render_list(
@@ -426,7 +434,44 @@ def assignment_list(request):
     )
 
 
-@login_required
+REVIEWS_SHOWN = 20
+REVIEW_SPEC = ListSpec(
+    columns=[
+        Column("submitted_at", "报送时间"),
+        Column(
+            "assignment__task__text",
+            "工作任务",
+            link=True,
+            value=lambda r: f"{r.assignment.task.display_number}. {r.assignment.task.text[:50]}",
+        ),
+        Column("assignment__organisation__name", "牵头单位"),
+        Column("cycle__name", "报送周期"),
+        Column("percent", "进度(%)"),
+        Column("submissions", "报送次数"),
+    ],
+    filters={
+        "org": Filter("牵头单位", "assignment__organisation__name__contains"),
+        "cycle": Filter("报送周期", "cycle__name__contains"),
+    },
+    search=("assignment__task__text", "assignment__organisation__name", "narrative"),
+    default_sort="submitted_at",
+)
+
+
+@requires("workplan.open")
+def pending_reviews(request):
+    """待我审核的报告: every one of them (the overview shows the first few and the count)."""
+    return render_list(
+        request,
+        selectors.pending_reviews(request.user),
+        REVIEW_SPEC,
+        "workplan/assignments.html",
+        "待我审核的报告",
+        {"heading": "待我审核的报告", "hint": "已报送、等待本科室审核的进展报告;点任务进入审核。"},
+    )
+
+
+@requires("workplan.open")
 def my_tasks(request):
     qs = selectors.my_assignments(request.user)
     return render_list(
@@ -439,7 +484,7 @@ def my_tasks(request):
     )
 
 
-@login_required
+@requires("workplan.open")
 def overdue(request):
     qs = selectors.visible_assignments(request.user).filter(selectors.overdue_q())
     return render_list(
@@ -492,15 +537,14 @@ def counties(request, pk):
 def _owner_choices(user):
     scope = scope_of(user)
     qs = Organisation.objects.filter(kind__in=("bureau", "county_bureau"), is_active=True)
-    if not scope.is_admin:
-        qs = qs.filter(pk__in=scope.org_ids) | qs.filter(kind="bureau")
+    if not scope.is_admin:  # the importer's own bureau only (services._require_owner)
+        mine = [o.pk for o in qs if any(p.startswith(o.path) for p in scope.org_paths)]
+        qs = qs.filter(pk__in=mine)
     return qs.order_by("path")
 
 
-@login_required
+@requires("workplan.import")
 def import_upload(request):
-    if not _can_import(request.user):
-        raise PermissionDenied
     owners = _owner_choices(request.user)
     coordinators = Organisation.objects.filter(
         kind__in=("section", "county_bureau"), is_active=True
@@ -528,10 +572,10 @@ def _start_import(request, owners, coordinators):
     if data is None:
         return None
     upload = request.FILES.get("file")
-    owner = owners.filter(code=data.owner).first()
+    owner = Organisation.objects.filter(code=data.owner).first() if data.owner else None
     coordinator = coordinators.filter(code=data.coordinator).first()
-    if upload is None or owner is None or coordinator is None:
-        messages.error(request, "请选择文件、制定单位和督办科室。")
+    if upload is None or coordinator is None or (data.owner and owner is None):
+        messages.error(request, "请选择文件和督办科室(制定单位不选时取文件的发文单位)。")
         return None
     if upload.size > MAX_WORKPLAN_FILE:
         messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
