@@ -3,7 +3,7 @@ output schemas are in schemas.py)."""
 
 from __future__ import annotations
 
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core.permissions import get_restricted_or_404
@@ -45,6 +45,9 @@ def _get(request, pk, action="view") -> Enterprise:
     )
 
 
+MAX_OFFSET = 2**31 - 1  # beyond this a database cannot skip rows (a 500 before)
+
+
 @router.get("/enterprises", response=list[EnterpriseOut], summary="生产经营单位(按权限过滤)")
 def list_enterprises(
     request,
@@ -54,7 +57,7 @@ def list_enterprises(
     region: str | None = None,
     q: str | None = None,
     limit: int = 500,
-    offset: int = 0,
+    offset: int = Query(0, le=MAX_OFFSET, title="跳过前多少条"),
 ):
     qs = visible_enterprises(request.user)
     if sector:

@@ -3,7 +3,7 @@ pages; every endpoint declares its response (yingji.inspections.schemas)."""
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Query, Router
 
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
@@ -169,7 +169,10 @@ def inspections_geojson(
 
 @router.get("/inspections/records", response=list[InspectionOut], summary="执法检查记录")
 def list_inspections(
-    request, state: str | None = None, enterprise_id: int | None = None, year: int | None = None
+    request,
+    state: str | None = None,
+    enterprise_id: int | None = None,
+    year: int | None = Query(None, ge=1, le=9999, title="年度"),  # a date's year (a 500 before)
 ):
     qs = selectors.visible_inspections(request.user)
     if state:
