@@ -15,6 +15,7 @@ from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
 from yingji.core.schemas import form_data, summary, validate
+from yingji.core.uploads import read_upload
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, int_or_none, run_service
 from yingji.orgs.models import Organisation
@@ -27,6 +28,7 @@ from .choices import (
     REPORTABLE_STATUSES,
     STATUS_COLOURS,
 )
+from .importing import WORKPLAN_EXTENSIONS
 from .models import (
     Assignment,
     Contribution,
@@ -52,8 +54,6 @@ from .schemas import (
     WorkplanMappingIn,
     WorkTaskDueIn,
 )
-
-MAX_WORKPLAN_FILE = 5 * 1024 * 1024
 
 ASSIGNMENT_SPEC = ListSpec(
     columns=[
@@ -507,15 +507,12 @@ def _start_import(request, owners, coordinators):
     if upload is None or owner is None or coordinator is None:
         messages.error(request, "请选择文件、制定单位和督办科室。")
         return None
-    if upload.size > MAX_WORKPLAN_FILE:
-        messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
-        return None
     return run_service(
         request,
         lambda: services.do_start_import(
             actor=request.user,
             file_name=upload.name,
-            data=upload.read(),
+            data=read_upload(upload, extensions=WORKPLAN_EXTENSIONS),
             owner=owner,
             coordinator=coordinator,
         ),
@@ -642,7 +639,7 @@ def ledger_import(request, pk):
             actor=request.user,
             plan=plan,
             cycle=cycle,
-            data=data.file.read(),
+            data=read_upload(data.file, extensions=(".xlsx",)),
             only_valid=data.only_valid,
         )
     except DomainError as exc:
