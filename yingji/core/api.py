@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -144,6 +145,24 @@ def install_error_handlers(api) -> None:
         return api.create_response(
             request, error("out_of_range", "请求中的数值超出允许范围。"), status=400
         )
+
+    @api.exception_handler(DataError)
+    def _data(request, exc):
+        # the database refused a value of the request (a NUL in text, a number out of range)
+        return api.create_response(
+            request,
+            error("invalid_value", "请求中的值无法处理:超出范围或含有不允许的字符。"),
+            status=400,
+        )
+
+    @api.exception_handler(ValueError)
+    def _value(request, exc):
+        # PostgreSQL takes no NUL in text: a query parameter holding one is the caller's error
+        if "NUL (0x00)" in str(exc):
+            return api.create_response(
+                request, error("invalid_text", "请求中含有不允许的空字符(NUL)。"), status=400
+            )
+        return _crash(request, exc)
 
     @api.exception_handler(Exception)
     def _crash(request, exc):
