@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -137,6 +137,32 @@ def install_error_handlers(api) -> None:
         return api.create_response(
             request, error("http_error", str(exc.message)), status=exc.status_code
         )
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request, exc):
+        # a number in the request beyond what the database can take (the endpoints bound their
+        # parameters; this is the net under the ones that do not yet)
+        return api.create_response(
+            request, error("out_of_range", "请求中的数值超出允许范围。"), status=400
+        )
+
+    @api.exception_handler(DataError)
+    def _data(request, exc):
+        # the database refused a value of the request (a NUL in text, a number out of range)
+        return api.create_response(
+            request,
+            error("invalid_value", "请求中的值无法处理:超出范围或含有不允许的字符。"),
+            status=400,
+        )
+
+    @api.exception_handler(ValueError)
+    def _value(request, exc):
+        # PostgreSQL takes no NUL in text: a query parameter holding one is the caller's error
+        if "NUL (0x00)" in str(exc):
+            return api.create_response(
+                request, error("invalid_text", "请求中含有不允许的空字符(NUL)。"), status=400
+            )
+        return _crash(request, exc)
 
     @api.exception_handler(Exception)
     def _crash(request, exc):
@@ -277,11 +303,13 @@ def change_out(c: ObjectChange) -> dict:
     summary="任一记录的历史(谁、何时、从何处、改前→改后)",
 )
 def record_history(request, app_label: str, model_name: str, pk: str):
+    from .views import record_model
+
+    model = record_model(app_label, model_name, audited=True)
     try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        raise Http404
-    obj = get_restricted_or_404(model._base_manager.all(), request.user, pk=pk)
+        obj = get_restricted_or_404(model._base_manager.all(), request.user, pk=pk)
+    except (ValueError, TypeError, ValidationError, OverflowError):
+        raise Http404 from None  # "abc" for a number
     changes, events = history_for(obj)
     hidden = hidden_fields(request.user, model)  # what the user may not read (issue #12)
     return {

@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape as xml_escape
 
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -112,16 +113,58 @@ class ListSpec:
     per_page: int = 50
 
 
+# A list's query parameters come from anyone's address bar: a filter value the field cannot
+# take ("abc" for a number, a 13th month, a NUL), a search too long, a sort of "--name" are
+# refused here, with a Chinese message, instead of reaching the database.
+MAX_QUERY_CHARS = 200
+
+
+def _bad_text(value: str) -> bool:
+    return len(value) > MAX_QUERY_CHARS or any(
+        ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value
+    )
+
+
+def _filtered(queryset, cond: Q):
+    """queryset.filter(cond), or None when a value cannot be a value of its field (checked by
+    compiling the query: some lookups, e.g. __year, only fail then)."""
+    from django.core.exceptions import EmptyResultSet, FieldError, FullResultSet, ValidationError
+
+    try:
+        candidate = queryset.filter(cond)
+        candidate.query.get_compiler(using=candidate.db).as_sql()
+    except (EmptyResultSet, FullResultSet):
+        return candidate  # a value no row (or every row) has: a valid, if empty, filter
+    except (ValueError, TypeError, OverflowError, ValidationError, FieldError):
+        return None
+    return candidate
+
+
 def apply(request, queryset, spec: ListSpec):
+    """(the filtered and sorted queryset, the list's state). A filter or search value that is
+    not valid is left out and named in state["invalid"] (render_list answers 400)."""
     params = request.GET
-    active = {}
+    active, invalid = {}, []
     for name, flt in spec.filters.items():
         value = params.get(name, "").strip()
-        if value:
-            cond = flt.where(value, request.user) if flt.where else Q(**{flt.lookup: value})
-            queryset = queryset.filter(cond)
-            active[name] = value
+        if not value:
+            continue
+        filtered = None
+        if not _bad_text(value):
+            try:
+                cond = flt.where(value, request.user) if flt.where else Q(**{flt.lookup: value})
+            except (ValueError, TypeError, OverflowError):
+                cond = None
+            filtered = None if cond is None else _filtered(queryset, cond)
+        if filtered is None:
+            invalid.append(f"筛选条件“{flt.label}”的值“{value[:40]}”无效,已忽略。")
+            continue
+        queryset = filtered
+        active[name] = value
     q = params.get("q", "").strip()
+    if q and _bad_text(q):
+        invalid.append(f"搜索词无效(不超过 {MAX_QUERY_CHARS} 字,不含控制字符),已忽略。")
+        q = ""
     if q and spec.search:
         cond = Q()
         for term in spec.search:
@@ -129,9 +172,13 @@ def apply(request, queryset, spec: ListSpec):
         queryset = queryset.filter(cond)
     sortable = {c.key for c in spec.columns if c.sortable and c.value is None}
     sort = params.get("sort", spec.default_sort)
-    if sort.lstrip("-") not in sortable and sort != spec.default_sort:
+    key = sort[1:] if sort.startswith("-") else sort
+    if key not in sortable and sort != spec.default_sort:
+        if sort:
+            invalid.append(f"无法按“{sort[:40]}”排序,已按默认顺序排列。")
         sort = spec.default_sort
-    return queryset.order_by(sort, "pk"), {"q": q, "sort": sort, "filters": active}
+    state = {"q": q, "sort": sort, "filters": active, "invalid": invalid}
+    return queryset.order_by(sort, "pk"), state
 
 
 class _Echo:
@@ -313,8 +360,10 @@ def _link(obj) -> str | None:
 def render_list(request, queryset, spec: ListSpec, template: str, title: str, extra=None):
     queryset, state = apply(request, queryset, spec)
     fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx") and not state["invalid"]:
         return export(queryset, spec, fmt, title)
+    for problem in state["invalid"]:
+        messages.error(request, problem)
     page = Paginator(queryset, spec.per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -331,4 +380,4 @@ def render_list(request, queryset, spec: ListSpec, template: str, title: str, ex
         "filter_values": state["filters"],
         **(extra or {}),
     }
-    return render(request, template, context)
+    return render(request, template, context, status=400 if state["invalid"] else 200)

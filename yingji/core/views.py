@@ -25,15 +25,30 @@ from .services import do_add_attachment, do_add_note, do_create_token, do_revoke
 from .webforms import form_input, run_service, safe_next
 
 
-def record_for(user, app_label: str, model_name: str, pk: str, action: str = "view"):
-    """Fetch any registered record through its restrict() function, or 404 (audited as a
-    denial when the record exists but is outside the user's scope)."""
+def record_model(app_label: str, model_name: str, *, audited: bool = False):
+    """The model named in a URL, or 404: it must have a restrict() function (and, for a
+    history, an audit trail). Anything else (sessions, content types…) is not a record here."""
+    from .audit import is_audited
+    from .permissions import registered_models
+
     try:
         model = apps.get_model(app_label, model_name)
-    except LookupError:
-        raise Http404
+    except (LookupError, ValueError):
+        raise Http404("没有这种记录。") from None
+    if model not in registered_models() or (audited and not is_audited(model)):
+        raise Http404("没有这种记录。")
+    return model
+
+
+def record_for(user, app_label: str, model_name: str, pk: str, action: str = "view", **kw):
+    """Fetch any registered record through its restrict() function, or 404 (audited as a
+    denial when the record exists but is outside the user's scope). A pk that is not one
+    (“abc” for a number) is a 404 too."""
+    model = record_model(app_label, model_name, **kw)
     try:
         return get_restricted_or_404(model._base_manager.all(), user, action, pk=pk)
+    except (ValueError, TypeError, ValidationError, OverflowError):
+        raise Http404("没有这条记录。") from None
     except Http404:
         try:
             exists = model._base_manager.filter(pk=pk).exists()
@@ -53,7 +68,7 @@ def record_for(user, app_label: str, model_name: str, pk: str, action: str = "vi
 
 @login_required
 def history(request, app_label, model_name, pk):
-    obj = record_for(request.user, app_label, model_name, pk)
+    obj = record_for(request.user, app_label, model_name, pk, audited=True)
     changes, events = history_for(obj)
     model = type(obj)
     return render(

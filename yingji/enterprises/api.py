@@ -4,7 +4,7 @@ output schemas are in schemas.py)."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from yingji.core.api import page
@@ -47,6 +47,9 @@ def _get(request, pk, action="view") -> Enterprise:
     )
 
 
+MAX_OFFSET = 2**31 - 1  # beyond this a database cannot skip rows (a 500 before)
+
+
 @router.get("/enterprises", response=list[EnterpriseOut], summary="生产经营单位(按权限过滤)")
 def list_enterprises(
     request,
@@ -56,7 +59,7 @@ def list_enterprises(
     region: str | None = None,
     q: str | None = None,
     limit: int | None = None,
-    offset: int = 0,
+    offset: int = Query(0, le=MAX_OFFSET, title="跳过前多少条"),
     *,
     response: HttpResponse,
 ):

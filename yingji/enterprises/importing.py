@@ -8,10 +8,11 @@ fields and its header row their titles."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -20,7 +21,7 @@ from yingji.core.audit import record_event
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.permissions import can
 from yingji.core.schemas import validate
-from yingji.core.uploads import validate_upload
+from yingji.core.uploads import XLSX_MAX_ROWS, open_xlsx, read_upload, sheet_rows
 from yingji.standards.ids import validate_uscc
 
 from .choices import COORD_SYSTEMS, SCALES, SECTORS, STATUSES
@@ -33,6 +34,7 @@ COLUMNS = list(FIELD_LABELS)  # template column order
 HEADER_ROW = 1
 MAX_ROWS = 5000
 SHEET = "企业名录"
+UNREADABLE = "无法读取该Excel文件,请使用下载的模板(.xlsx)填写。"
 
 
 def build_template() -> bytes:
@@ -105,11 +107,9 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _open_sheet(data: bytes):
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is the user's input problem
-        raise ValidationFailed("无法读取该Excel文件,请使用下载的模板(.xlsx)填写。")
+def _open_sheet(wb):
+    if not wb.worksheets:
+        raise ValidationFailed(UNREADABLE)
     return wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
 
 
@@ -196,7 +196,16 @@ def _conflicts(values: dict, seen_uscc: dict[str, int], excel_row: int):
 def parse_workbook(data: bytes) -> tuple[list[dict], list[dict], int]:
     """Validate every row. Returns (valid rows, errors, number of data rows). An error is
     {"row": Excel row number, "column": column label, "message": what is wrong}."""
-    rows = _open_sheet(data).iter_rows(values_only=True)
+    wb = open_xlsx(data, unreadable=UNREADABLE)
+    try:
+        return _parse_sheet(_open_sheet(wb))
+    finally:
+        wb.close()
+
+
+def _parse_sheet(ws) -> tuple[list[dict], list[dict], int]:
+    # the row cap of core.uploads counts empty rows too; MAX_ROWS (data rows) comes first
+    rows = sheet_rows(ws, max_rows=max(XLSX_MAX_ROWS, MAX_ROWS + HEADER_ROW))
     index = _column_index(next(rows, ()))
     valid, errors, total = [], [], 0
     seen_uscc: dict[str, int] = {}
@@ -229,8 +238,9 @@ def do_preview_enterprise_import(*, actor, upload) -> EnterpriseImport:
     """Validate an uploaded file and keep the result for the user's decision (nothing imported)."""
     if not (upload.name or "").lower().endswith(".xlsx"):
         raise ValidationFailed("请上传 .xlsx 格式的Excel文件(可先下载模板)。")
-    _mime, digest = validate_upload(upload)
-    valid, errors, total = parse_workbook(upload.read())
+    data = read_upload(upload, extensions=(".xlsx",))
+    digest = hashlib.sha256(data).hexdigest()
+    valid, errors, total = parse_workbook(data)
     with transaction.atomic():
         batch = EnterpriseImport.objects.create(
             created_by=actor,

@@ -9,7 +9,7 @@ import io
 from datetime import date, datetime
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -17,6 +17,7 @@ from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.rows import RowError, apply_rows
 from yingji.core.schemas import validate
+from yingji.core.uploads import XLSX_MAX_ROWS, open_xlsx, sheet_rows
 from yingji.enterprises.selectors import visible_enterprises
 
 from .choices import CATEGORIES, LEVELS, SOURCES
@@ -85,7 +86,7 @@ def _text(value) -> str:
 def _read(wb):
     """The sheet's rows after a header checked against the template."""
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows_iter = ws.iter_rows(values_only=True)
+    rows_iter = sheet_rows(ws, max_rows=max(XLSX_MAX_ROWS, MAX_ROWS + 2))
     header = [_text(v) for v in next(rows_iter, ())]
     expected = [label for _, label in COLUMNS]
     if header[: len(expected)] != expected:
@@ -145,12 +146,16 @@ def _row(number: int, cells: dict) -> tuple[dict, list[dict]]:
 def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
     """(rows, errors). A file that is not such a workbook raises ValidationFailed. Each row is
     checked with HazardIn, the schema the form and the API take."""
+    wb = open_xlsx(data, unreadable="无法读取该文件:应为按模板填写的 Excel(.xlsx)文件。")
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
-        raise ValidationFailed(
-            "无法读取该文件:应为按模板填写的 Excel(.xlsx)文件。", details={"error": str(exc)[:200]}
-        ) from exc
+        return _parse_rows(wb)
+    finally:
+        wb.close()
+
+
+def _parse_rows(wb) -> tuple[list[dict], list[dict]]:
+    if not wb.worksheets:
+        raise ValidationFailed("无法读取该文件:工作簿中没有工作表。")
     rows, errors = [], []
     for number, values in enumerate(_read(wb), start=2):
         if number > MAX_ROWS + 1:

@@ -335,6 +335,8 @@ def import_template(request):
 
 @requires("hazards.register")
 def import_hazards(request):
+    from yingji.core.uploads import read_upload
+
     from .importing import do_import_hazards
 
     result = None
@@ -343,7 +345,9 @@ def import_hazards(request):
         if data is not None:
             try:
                 result = do_import_hazards(
-                    actor=request.user, data=data.file.read(), only_valid=data.only_valid
+                    actor=request.user,
+                    data=read_upload(data.file, extensions=(".xlsx",)),
+                    only_valid=data.only_valid,
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)

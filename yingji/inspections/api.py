@@ -4,7 +4,7 @@ pages; every endpoint declares its response (yingji.inspections.schemas)."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from ninja import Router
+from ninja import Query, Router
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
@@ -181,7 +181,7 @@ def list_inspections(
     response: HttpResponse,
     state: str | None = None,
     enterprise_id: int | None = None,
-    year: int | None = None,
+    year: int | None = Query(None, ge=1, le=9999, title="年度"),  # a date's year (a 500 before)
     limit: int | None = None,
     offset: int = 0,
 ):

@@ -10,9 +10,11 @@ from ninja.files import UploadedFile
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import file_response
+from yingji.core.uploads import read_upload
 from yingji.orgs.models import Organisation
 
 from . import selectors, services
+from .importing import WORKPLAN_EXTENSIONS
 from .models import ImportSession, ProgressReport, ReportingCycle, Task
 from .schemas import (
     AssignmentCancelIn,
@@ -87,7 +89,7 @@ def start_import(
     return services.do_start_import(
         actor=request.user,
         file_name=file.name or "upload.txt",
-        data=file.read(),
+        data=read_upload(file, extensions=WORKPLAN_EXTENSIONS),
         owner=_org(request, payload.owner) if payload.owner else None,
         coordinator=_org(request, payload.coordinator),
     )

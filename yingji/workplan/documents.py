@@ -22,6 +22,7 @@ from yingji.core.audit import record_event
 from yingji.core.cells import clean_text, set_xlsx_text
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.rows import RowError, apply_rows
+from yingji.core.uploads import check_size, open_xlsx, sheet_rows
 
 from .choices import ASSIGNMENT_STATUSES, REPORTABLE_STATUSES, STATUS_LABELS
 from .models import Assignment, Part, ProgressReport
@@ -173,7 +174,7 @@ def _describe_file(data: bytes) -> str:
     if head.startswith(b"PK"):
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
             return "上传的文件是损坏的压缩包"
         if any(n.startswith("word/") for n in names):
             return "上传的是 Word 文档(.docx)"
@@ -229,36 +230,48 @@ def read_ledger_xlsx(data: bytes) -> tuple[list[dict], list[dict]]:
     """Read a filled-in 任务分解台账 back: (rows, errors). Each row is {"row", "assignment_id",
     "narrative", "status", "percent"}; each error is {"row", "column", "message"}. A file that
     is not a readable .xlsx, or has no ledger header, raises ValidationFailed."""
-    ws = _first_sheet(data)
-    header_row, columns = _ledger_header(ws)
-    reader = _LedgerReader(columns)
-    rows = []
-    for cells in ws.iter_rows(min_row=header_row + 1):
-        if any(_text(c.value) for c in cells):
-            row = reader.read(cells)
-            if row is not None:
-                rows.append(row)
+    wb = _open_ledger(data)
+    try:
+        ws = wb.worksheets[0]
+        header_row, columns = _ledger_header(ws)
+        reader = _LedgerReader(columns)
+        rows = []
+        start = header_row + 1
+        for number, cells in enumerate(sheet_rows(ws, values_only=False, min_row=start), start):
+            if any(_text(c.value) for c in cells):
+                row = reader.read(cells, number)
+                if row is not None:
+                    rows.append(row)
+    finally:
+        wb.close()
     return rows, reader.errors
 
 
-def _first_sheet(data: bytes):
-    from openpyxl import load_workbook
-
+def _open_ledger(data: bytes):
+    """The workbook, read-only and streaming, after the checks of core.uploads (size, zip
+    bomb, cells, shared strings); ValidationFailed saying what the file seems to be."""
+    check_size(len(data or b""), "台账文件")
     try:
-        wb = load_workbook(io.BytesIO(data or b""), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a bad file
+        wb = open_xlsx(data or b"", unreadable="", name="台账文件")
+        if not wb.worksheets:
+            wb.close()
+            raise ValidationFailed("", code="xlsx_unreadable")
+    except ValidationFailed as exc:
+        if exc.code != "xlsx_unreadable":
+            raise  # too large, a zip bomb, too many cells: its own message
         raise ValidationFailed(
-            f"无法读取台账文件:应为 Excel 工作簿(.xlsx),即系统导出的任务分解台账;{_describe_file(data)}。",
+            "无法读取台账文件:应为 Excel 工作簿(.xlsx),即系统导出的任务分解台账;"
+            f"{_describe_file(data)}。",
             code="ledger_unreadable",
-            details={"error": type(exc).__name__},
+            details=exc.details,
         ) from exc
-    return wb.worksheets[0]
+    return wb
 
 
 def _ledger_header(ws) -> tuple[int, dict[str, int]]:
     """(row number, column index by header) of the first row that has the required headers."""
     first_rows: list[str] = []
-    for cells in ws.iter_rows():
+    for number, cells in enumerate(sheet_rows(ws, values_only=False), 1):
         names = [_text(c.value) for c in cells]
         if any(names) and len(first_rows) < 3:
             first_rows.append(" | ".join(n for n in names if n))
@@ -267,7 +280,7 @@ def _ledger_header(ws) -> tuple[int, dict[str, int]]:
             for index, name in enumerate(names):
                 if name and name not in columns:
                     columns[name] = index
-            return cells[0].row, columns
+            return number, columns
     found = ";".join(first_rows) if first_rows else "工作表是空的"
     raise ValidationFailed(
         f"第一个工作表“{ws.title}”中没有找到台账表头:应有一行包含“分工编号”“进展情况”"
@@ -299,9 +312,8 @@ class _LedgerReader:
     def error(self, number: int, header: str, message: str) -> None:
         self.errors.append({"row": number, "column": header, "message": message})
 
-    def read(self, cells) -> dict | None:
+    def read(self, cells, number: int) -> dict | None:
         """The row as progress, or None (with its errors recorded) if it cannot be used."""
-        number = cells[0].row
         assignment_id = self.assignment_id(cells, number)
         status = self.status(cells, number)
         percent, percent_ok = self.percent(cells, number)

@@ -23,6 +23,7 @@ from yingji.core.permissions import (
     scope_of,
 )
 from yingji.core.schemas import form_data, summary, validate
+from yingji.core.uploads import read_upload
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, int_or_none, run_service
 from yingji.orgs.models import Organisation
@@ -36,6 +37,7 @@ from .choices import (
     REPORTABLE_STATUSES,
     STATUS_COLOURS,
 )
+from .importing import WORKPLAN_EXTENSIONS
 from .models import (
     Assignment,
     Contribution,
@@ -61,8 +63,6 @@ from .schemas import (
     WorkplanMappingIn,
     WorkTaskDueIn,
 )
-
-MAX_WORKPLAN_FILE = 5 * 1024 * 1024
 
 ASSIGNMENT_SPEC = ListSpec(
     columns=[
@@ -577,15 +577,12 @@ def _start_import(request, owners, coordinators):
     if upload is None or coordinator is None or (data.owner and owner is None):
         messages.error(request, "请选择文件和督办科室(制定单位不选时取文件的发文单位)。")
         return None
-    if upload.size > MAX_WORKPLAN_FILE:
-        messages.error(request, "文件过大:工作要点文件应小于 5 MB。")
-        return None
     return run_service(
         request,
         lambda: services.do_start_import(
             actor=request.user,
             file_name=upload.name,
-            data=upload.read(),
+            data=read_upload(upload, extensions=WORKPLAN_EXTENSIONS),
             owner=owner,
             coordinator=coordinator,
         ),
@@ -712,7 +709,7 @@ def ledger_import(request, pk):
             actor=request.user,
             plan=plan,
             cycle=cycle,
-            data=data.file.read(),
+            data=read_upload(data.file, extensions=(".xlsx",)),
             only_valid=data.only_valid,
         )
     except DomainError as exc:
