@@ -358,6 +358,9 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 
+MAX_OFFSET = 2**31 - 1
+
+
 def page(
     rows, response, limit: int | None = None, offset: int = 0, *, default: int = DEFAULT_LIMIT
 ):
@@ -366,7 +369,7 @@ def page(
     stays a plain JSON list, so existing clients keep working and read further pages with
     ``offset``."""
     limit = max(1, min(default if limit is None else limit, max(MAX_LIMIT, default)))
-    offset = max(0, offset)
+    offset = max(0, min(offset, MAX_OFFSET))  # a database cannot skip more rows than this
     total = len(rows) if isinstance(rows, list) else rows.count()
     response["X-Total-Count"] = str(total)
     response["X-Limit"] = str(limit)
