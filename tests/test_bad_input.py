@@ -153,3 +153,13 @@ def test_junk_in_every_api_parameter(as_user):
             elif response.status_code >= 400 and not _chinese_error(response):
                 failures.append(f"{url} {query}={junk!r}: no Chinese message")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/search/?q=%E8%A5%BF%00%E5%9B%BA", "/hazards/queue/?region=62%00", "/monitoring/?level=%00"],
+)
+def test_hand_read_query_parameters_survive_control_characters(as_user, url):
+    """Pages that read a query parameter themselves (not through core.listing): a NUL byte
+    (refused by PostgreSQL in any text) answers a page, never a 500."""
+    assert as_user("city_admin").get(url).status_code == 200

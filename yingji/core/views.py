@@ -228,8 +228,9 @@ def revoke_token(request, pk):
 def search(request):
     """One search box over every module (each app's search provider, restricted)."""
     from . import hooks
+    from .schemas import CONTROL
 
-    q = request.GET.get("q", "").strip()[:100]
+    q = CONTROL.sub("", request.GET.get("q", "")).strip()[:100]  # NUL etc. never reach the DB
     results = hooks.search(request.user, q) if len(q) >= 2 else []
     return render(request, "core/search.html", {"title": "全局搜索", "q": q, "results": results})
 

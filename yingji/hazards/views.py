@@ -301,6 +301,8 @@ def hazard_action(request, pk, action):
 @login_required
 def queue(request):
     region = request.GET.get("region") or None
+    if region and not region.isdigit():  # a GB/T 2260 code; anything else filters nothing
+        region = None
     rows = selectors.ranked_queue(request.user, region_code=region)
     return render(
         request,

@@ -4,7 +4,7 @@ its time series, the rules. Thin: fetch through restrict(), one service per acti
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -50,7 +50,15 @@ BOARD_FILTERS = ("level", "state", "region", "station")
 
 
 def _board_params(request) -> dict:
-    return {k: request.GET.get(k, "").strip() for k in BOARD_FILTERS}
+    """The board's filters from the address bar; a value no filter can take (control
+    characters such as NUL, over-long text) is left out rather than sent to the database."""
+    from yingji.core.schemas import CONTROL
+
+    params = {}
+    for k in BOARD_FILTERS:
+        value = request.GET.get(k, "").strip()
+        params[k] = "" if len(value) > 60 or CONTROL.search(value) else value
+    return params
 
 
 def _board_context(request) -> dict:
@@ -64,7 +72,7 @@ def _board_context(request) -> dict:
         "params": params,
         "counts": selectors.open_counts(request.user),
         "can_handle": allows(request.user, "monitoring.handle_alarms"),
-        "query": "&".join(f"{k}={v}" for k, v in params.items() if v),
+        "query": urlencode({k: v for k, v in params.items() if v}),
     }
 
 
