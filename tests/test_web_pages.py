@@ -105,3 +105,9 @@ def test_chinese_by_default_whatever_the_browser_language(as_user):
     client = as_user("county_a")
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-CN"' in html and "工作台" in html
+
+
+def test_api_docs_page_leads_back_to_the_platform(as_user):
+    html = as_user("section").get("/api/v1/docs").content.decode()
+    assert f'href="{reverse("home")}" id="yj-back"' in html and "返回应急管理综合平台" in html
+    assert "swagger-ui-init.js" in html  # the OpenAPI UI itself is still there

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from yingji.core.audit import record_event
 from yingji.core.errors import NotPermitted, ValidationFailed
-from yingji.core.permissions import can
+from yingji.core.permissions import can, check_rule
 from yingji.core.schemas import validate
 from yingji.core.uploads import XLSX_MAX_ROWS, open_xlsx, read_upload, sheet_rows
 from yingji.standards.ids import validate_uscc
@@ -236,6 +236,7 @@ def _parse_sheet(ws) -> tuple[list[dict], list[dict], int]:
 
 def do_preview_enterprise_import(*, actor, upload) -> EnterpriseImport:
     """Validate an uploaded file and keep the result for the user's decision (nothing imported)."""
+    check_rule(actor, "enterprises.register")
     if not (upload.name or "").lower().endswith(".xlsx"):
         raise ValidationFailed("请上传 .xlsx 格式的Excel文件(可先下载模板)。")
     data = read_upload(upload, extensions=(".xlsx",))

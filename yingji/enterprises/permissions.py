@@ -11,7 +11,7 @@
 
 from django.db.models import Q
 
-from yingji.core.permissions import jurisdiction_q, restricts
+from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     Enterprise,
@@ -73,3 +73,12 @@ def restrict_tier_rule(qs, scope, action):
 @restricts(EnterpriseImport)
 def restrict_imports(qs, scope, action):
     return qs.filter(created_by_id=scope.user_id) if action in ("view", "change") else qs.none()
+
+
+@rule("enterprises.register")
+def _may_register(scope: Scope) -> bool:
+    """登记 and 批量导入 of enterprises: regulators who may add one somewhere (city staff, county
+    staff in their county). Enterprises and the read-only leadership may not."""
+    if scope.read_only or not scope.authenticated:
+        return False
+    return scope.has_role("city_staff") or bool(scope.region_paths)

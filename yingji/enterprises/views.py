@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import DomainError
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import can, get_restricted_or_404, restrict, scope_of
+from yingji.core.permissions import can, get_restricted_or_404, requires, restrict, scope_of
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.geo.models import Region
@@ -103,13 +103,7 @@ def enterprise_list(request):
         ENTERPRISE_SPEC,
         "enterprises/list.html",
         "生产经营单位",
-        extra={"can_import": _can_register(request.user)},
     )
-
-
-def _can_register(user) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.region_paths) or scope.has_role("city_staff")
 
 
 @login_required
@@ -359,12 +353,12 @@ def questionnaires(request):
 # --- import -------------------------------------------------------------------------------
 
 
-@login_required
+@requires("enterprises.register")
 def import_template(request):
     return download(importing.build_template(), "企业导入模板.xlsx")
 
 
-@login_required
+@requires("enterprises.register")
 def import_upload(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -401,7 +395,7 @@ def _apply_import(request, batch, data: ImportApplyIn) -> None:
         messages.info(request, "已选择全部不导入,没有写入任何数据。")
 
 
-@login_required
+@requires("enterprises.register")
 def import_preview(request, pk):
     batch = get_restricted_or_404(EnterpriseImport.objects.all(), request.user, pk=pk)
     if request.method == "POST":

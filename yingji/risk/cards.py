@@ -12,7 +12,7 @@ from django.urls import reverse
 from yingji.core.permissions import restrict
 
 from .choices import COLOURS
-from .models import MajorHazardUnit, RiskPoint
+from .models import EnterpriseRisk, MajorHazardUnit, RiskPoint
 
 LEVEL_OF_COLOUR = {"red": "red", "orange": "orange", "yellow": "yellow", "blue": "blue"}
 
@@ -32,6 +32,17 @@ def figures(request):
             "level": LEVEL_OF_COLOUR[key],
         }
         for key, label in COLOURS
+    ]
+    enterprises = restrict(EnterpriseRisk.objects.all(), user)
+    ent_index = reverse("risk:enterprises")
+    items += [
+        {
+            "label": label,
+            "count": enterprises.filter(colour=key).count(),
+            "url": f"{ent_index}?{urlencode({'colour': key})}",
+            "level": LEVEL_OF_COLOUR[key],
+        }
+        for key, label in (("red", "重大风险(红色)企业"), ("orange", "较大风险(橙色)企业"))
     ]
     items.append(
         {

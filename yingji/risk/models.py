@@ -151,6 +151,9 @@ class EnterpriseRisk(AuditedModel):
     def __str__(self):
         return f"{self.enterprise}:{self.get_colour_display() or '未评估'}"
 
+    def get_absolute_url(self):
+        return self.enterprise.get_absolute_url()
+
 
 class RiskColourChange(AuditedModel):
     """Every change of an enterprise's risk colour (dynamic update, T13)."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/diagnoses/new/", views.diagnosis_add, name="diagnosis_add"),
     path("enterprises/<int:pk>/points/new/", views.point_add, name="point_add"),
     path("enterprises/<int:pk>/ledger.<str:fmt>", views.ledger, name="ledger"),
+    path("enterprises/", views.enterprise_risk_list, name="enterprises"),
     path("units/", views.unit_list, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/void/", views.unit_void, name="unit_void"),

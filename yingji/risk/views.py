@@ -17,6 +17,7 @@ from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.enterprises.choices import SECTORS, TIERS
 from yingji.enterprises.models import Enterprise
+from yingji.enterprises.views import county_choices
 from yingji.geo.models import Region
 from yingji.standards import lec, risk_colours
 
@@ -123,6 +124,42 @@ def enterprise_card(request, pk):
     """The card shown when an enterprise is clicked on the map."""
     ent = _enterprise(request, pk)
     return render(request, "risk/_card.html", _panel_context(request, ent))
+
+
+# --- enterprises by risk colour ----------------------------------------------------------
+
+ENTERPRISE_RISK_SPEC = ListSpec(
+    columns=[
+        Column("enterprise__organisation__name", "企业", link=True),
+        Column("enterprise__region__name", "县区"),
+        Column("enterprise__sector", "行业类别"),
+        Column("enterprise__tier", "监管层级"),
+        Column("colour", "风险等级"),
+        Column("reason", "依据", sortable=False),
+    ],
+    filters={
+        "colour": Filter("风险等级", "colour", choices=COLOURS),
+        "sector": Filter("行业", "enterprise__sector", choices=SECTORS),
+        "tier": Filter("监管层级", "enterprise__tier", choices=TIERS),
+        "region": Filter("县区", "enterprise__region__code", choices=[]),
+    },
+    search=("enterprise__organisation__name", "enterprise__uscc"),
+    default_sort="enterprise__organisation__name",
+)
+
+
+@login_required
+def enterprise_risk_list(request):
+    """企业风险等级: every enterprise's current colour in my scope, filterable by colour (the
+    工作台's 红色/橙色风险企业 figures open this list with the same filter)."""
+    ENTERPRISE_RISK_SPEC.filters["region"].choices = county_choices()
+    qs = restrict(
+        EnterpriseRisk.objects.select_related("enterprise__organisation", "enterprise__region"),
+        request.user,
+    ).exclude(colour="")
+    return render_list(
+        request, qs, ENTERPRISE_RISK_SPEC, "risk/enterprise_risks.html", "企业风险等级"
+    )
 
 
 # --- major hazard units --------------------------------------------------------------------

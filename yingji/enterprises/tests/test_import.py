@@ -255,3 +255,23 @@ def test_template_columns_are_the_schema_fields():
 
     assert COLUMNS == list(EnterpriseIn.model_fields)
     assert FIELD_LABELS["uscc"] == "统一社会信用代码" and FIELD_LABELS["coord_system"] == "坐标系"
+
+
+@pytest.mark.parametrize("name", ["enterprise", "leader"])
+def test_only_regulators_may_import(as_user, persona, name):
+    """The 批量导入 tab, the pages and the service follow one rule: enterprises and the
+    read-only leadership are refused before they fill anything in, and nothing is kept."""
+    client = as_user(name)
+    assert "批量导入" not in client.get(reverse("enterprises:index")).content.decode()
+    for url in ("enterprises:import", "enterprises:import_template"):
+        assert client.get(reverse(url)).status_code == 403
+    before = EnterpriseImport.objects.count()
+    with pytest.raises(NotPermitted):
+        do_preview_enterprise_import(
+            actor=persona(name), upload=SimpleUploadedFile("a.xlsx", workbook([row("拒")]).read())
+        )
+    assert (
+        client.post("/api/v1/enterprises/import", {"file": workbook([row("拒")])}).status_code
+        == 403
+    )
+    assert EnterpriseImport.objects.count() == before

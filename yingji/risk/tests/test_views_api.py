@@ -526,3 +526,31 @@ def test_anonymous_is_refused_everywhere(client):
         assert send(client, path, body).status_code == 401
     assert client.get("/api/v1/risk/settings").status_code == 401
     assert not MajorHazardUnit.objects.filter(name="匿名").exists()
+
+
+def test_enterprise_risk_list_filters_by_colour_within_scope(as_user):
+    """企业风险等级: the colour filter the 工作台 links to, counted within the user's scope."""
+    from yingji.core.permissions import restrict
+    from yingji.risk.models import EnterpriseRisk
+
+    for name in ("section", "county_a", "enterprise"):
+        client = as_user(name)
+        user = client.get(reverse("home")).wsgi_request.user
+        mine = restrict(EnterpriseRisk.objects.exclude(colour=""), user)
+        response = client.get(reverse("risk:enterprises"), {"colour": "red"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        reds = list(mine.filter(colour="red").select_related("enterprise__organisation"))
+        assert reds or name != "section", "the demo has red enterprises for the city to see"
+        for risk in reds:
+            assert risk.enterprise.organisation.name in html
+        for other in mine.exclude(colour="red").select_related("enterprise__organisation")[:5]:
+            assert other.enterprise.organisation.name not in html, name
+    outside = EnterpriseRisk.objects.exclude(colour="").exclude(
+        enterprise__organisation__code="DEMO-ENT-620104-01"
+    )
+    html = as_user("enterprise").get(reverse("risk:enterprises")).content.decode()
+    assert outside.exists() and not any(
+        r.enterprise.organisation.name in html
+        for r in outside.select_related("enterprise__organisation")[:20]
+    )
