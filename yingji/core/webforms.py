@@ -12,9 +12,11 @@ from django.contrib import messages
 from .errors import DomainError
 
 
-def run_service(request, fn, success: str):
-    """Call ``fn()`` (one service). On success show ``success`` and return its result (or True
-    when it returns nothing); on a domain error or a malformed form show the reason, return None."""
+def run_service(request, fn, success):
+    """Call ``fn()`` (one service). On success show ``success`` (a message, or
+    ``success(result)`` for one that depends on what the service returned) and return the result
+    (or True when it returns nothing); on a domain error or a malformed form show the reason and
+    return None."""
     try:
         result = fn()
     except DomainError as exc:
@@ -23,7 +25,7 @@ def run_service(request, fn, success: str):
     except (ValueError, TypeError):
         messages.error(request, "表单已过期或内容格式不正确,请刷新后重试。")
         return None
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True if result is None else result
 
 
@@ -54,7 +56,7 @@ def action_view(
 
     ``fetch(user)`` returns the restricted queryset, ``call(user, obj, data)`` runs the service
     (``data`` is the schema instance, or None without a schema) and ``success`` is the message
-    (or ``success(obj, data)``).
+    (or ``success(obj, data, result)``, called after the service with what it returned).
 
         verify = action_view(
             fetch=selectors.visible_hazards,
@@ -62,7 +64,7 @@ def action_view(
             call=lambda user, hazard, data: services.do_verify_hazard(
                 actor=user, hazard=hazard, passed=data.passed, opinion=data.opinion,
                 expected_version=data.version),
-            success=lambda hazard, data: "已验收销号。" if data.passed else "已退回整改。",
+            success=lambda hazard, data, result: "已验收销号。" if data.passed else "已退回整改。",
         )
     """
     from django.contrib.auth.decorators import login_required
@@ -80,7 +82,7 @@ def action_view(
             data = form_input(request, schema)
             if data is None:
                 return redirect(obj)
-        message = success(obj, data) if callable(success) else success
+        message = (lambda result: success(obj, data, result)) if callable(success) else success
         result = run_service(request, lambda: call(request.user, obj, data), message)
         if redirect_to is not None and result is not None:
             return redirect(redirect_to(obj, result))

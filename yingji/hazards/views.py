@@ -262,7 +262,7 @@ ACTIONS = {
             opinion=data.opinion,
             expected_version=data.version,
         ),
-        success=lambda hazard, data: "已验收销号。" if data.passed else "已退回整改。",
+        success=lambda hazard, data, _result: "已验收销号。" if data.passed else "已退回整改。",
     ),
     "supervise": action_view(
         fetch=selectors.visible_hazards,

@@ -307,7 +307,7 @@ review_report = action_view(
         comment=data.comment,
         expected_version=data.version,
     ),
-    success=lambda report, data: (
+    success=lambda report, data, _result: (
         "已采纳该报告。" if data.decision == "accept" else "已退回该报告。"
     ),
 )
@@ -414,7 +414,7 @@ create_county_plan = action_view(
     fetch=lambda user: Plan.objects.all(),
     schema=CountyPlanIn,
     call=_create_county_plan,
-    success=lambda plan, data: (
+    success=lambda plan, data, _result: (
         f"已为{_county_bureaus().filter(code=data.county).first() or data.county}对照制定计划。"
     ),
     redirect_to=lambda plan, created: created,
@@ -665,7 +665,7 @@ import_confirm = action_view(
     fetch=lambda user: ImportSession.objects.all(),
     schema=WorkplanImportDecisionIn,
     call=_decide_import,
-    success=lambda session, data: (
+    success=lambda session, data, _result: (
         "已确认导入。" if data.action == "confirm" else "已放弃本次导入,未做任何修改。"
     ),
     # confirmed: the plan; discarded: back to the upload page
