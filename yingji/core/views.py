@@ -248,7 +248,13 @@ def settings_index(request):
             )
         except NoReverseMatch:  # an app whose page is not routed: leave it out
             continue
-    return render(request, "core/settings.html", {"title": "系统设置", "pages": pages})
+    from yingji.standards.catalogue import entries
+
+    return render(
+        request,
+        "core/settings.html",
+        {"title": "系统设置", "pages": pages, "standards": entries()},
+    )
 
 
 def error_403(request, exception=None):

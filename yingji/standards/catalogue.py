@@ -1,0 +1,135 @@
+"""What national rules the platform applies, where each comes from, how sure we are of it and
+where a user may change it — the one list the 系统设置 page shows (issue #12: the confidence notes
+of the code's docstrings, in Chinese, where an administrator sees them).
+
+Confidence follows standards-digest.md: 高 (read in the source, or every public source agrees),
+中 (one secondary source, or a convention), 低 (not confirmed: always configurable, never fact).
+Each entry names the module that implements it; a test checks every module here exists and that
+every standards module is listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONFIDENCE_LABELS = {"HIGH": "高", "MEDIUM": "中", "LOW": "低"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    module: str  # yingji.standards.<module>
+    title: str
+    source: str
+    parts: tuple[tuple[str, str, str], ...]  # (what, confidence, where it can be changed)
+
+    @property
+    def lowest(self) -> str:
+        order = ["LOW", "MEDIUM", "HIGH"]
+        return min((p[1] for p in self.parts), key=order.index)
+
+
+CATALOGUE: tuple[Entry, ...] = (
+    Entry(
+        "gb18218",
+        "危险化学品重大危险源辨识",
+        "GB 18218-2018(标准摘要 §1)",
+        (("表1 85 种危险化学品临界量、表2 类别临界量、R 值分级", "HIGH", "数据文件,可整表替换"),),
+    ),
+    Entry(
+        "risk_grading",
+        "危险化学品生产储存企业安全风险评估诊断分级",
+        "应急厅〔2018〕19号(标准摘要 §2)",
+        (
+            ("分数色带(≥90 蓝、75–90 黄、60–75 橙、<60 红)与四项直接判红条件", "HIGH", "—"),
+            ("各项目权重与扣分值(取自一份公开实现)", "MEDIUM", "数据文件,可整表替换"),
+        ),
+    ),
+    Entry(
+        "risk_colours",
+        "风险四色分级",
+        "安委办〔2016〕11号(标准摘要 §3.1)",
+        (("重大/较大/一般/低 ↔ 红/橙/黄/蓝", "HIGH", "—"),),
+    ),
+    Entry(
+        "lec",
+        "作业条件危险性评价(LEC)与风险矩阵(LS)",
+        "标准摘要 §3.2–§3.3",
+        (
+            ("L、E、C 取值表", "HIGH", "—"),
+            ("D 值分级界限 70/160/320 及边界归属(行业惯例)", "MEDIUM", "系统设置 → 风险分级参数"),
+            (
+                "LS 矩阵分级阈值(无国家标准,A/B 两种做法仅 R=9 不同)",
+                "LOW",
+                "系统设置 → 风险分级参数",
+            ),
+        ),
+    ),
+    Entry(
+        "hazards",
+        "事故隐患分级与化工重大隐患判定",
+        "安监总局令第16号 第三条、第十五条;安监总管三〔2017〕121号(标准摘要 §4)",
+        (
+            ("一般隐患与重大隐患的划分", "HIGH", "—"),
+            ("化工和危险化学品重大隐患 20 种情形", "HIGH", "数据文件"),
+            ("重大隐患治理方案的内容", "MEDIUM", "—"),
+            ("一责三排 排序权重(本平台默认值,非国家规定)", "LOW", "代码参数 PriorityWeights"),
+        ),
+    ),
+    Entry(
+        "cma_signals",
+        "气象灾害预警信号(暴雨)",
+        "中国气象局令第16号 附件《气象灾害预警信号及防御指南》(标准摘要 §5.2)",
+        (("暴雨蓝/黄/橙/红 的时段与雨量阈值", "HIGH", "监测预警 → 告警规则"),),
+    ),
+    Entry(
+        "accidents",
+        "生产安全事故分级与报告时限",
+        "国务院令第493号 第三、九、十、十一、十三、十九条;原安监总局令第21号(标准摘要 §9)",
+        (
+            ("特别重大/重大/较大/一般 的死亡、重伤、直接经济损失界限", "HIGH", "—"),
+            ("1 小时上报、逐级 2 小时、续报频次、30 日(交通和火灾 7 日)补报", "HIGH", "—"),
+            ("较大涉险事故的五种情形", "HIGH", "—"),
+        ),
+    ),
+    Entry(
+        "ids",
+        "统一社会信用代码与公民身份号码校验",
+        "GB 32100-2015、GB 11643-1999(标准摘要 §8.1–§8.2)",
+        (("校验码算法与代码结构", "HIGH", "—"),),
+    ),
+    Entry(
+        "coords",
+        "坐标系转换(WGS84、GCJ-02、BD-09)与球面距离",
+        "公开算法(各实现一致;GCJ-02 为官方算法的逆向近似,误差数米)",
+        (("转换公式与参数", "HIGH", "—"),),
+    ),
+    Entry(
+        "workdays",
+        "工作日计算(法定节假日与调休)",
+        "国务院办公厅每年发布的放假安排",
+        (
+            (
+                "当年放假与调休日期(未录入的年份按周一至周五计,并标注为暂定)",
+                "HIGH",
+                "系统设置 → 工作日历",
+            ),
+        ),
+    ),
+)
+
+
+def entries() -> list[dict]:
+    """The catalogue as plain dicts with Chinese confidence labels, for pages and the API."""
+    return [
+        {
+            "module": e.module,
+            "title": e.title,
+            "source": e.source,
+            "lowest": CONFIDENCE_LABELS[e.lowest],
+            "parts": [
+                {"what": what, "confidence": CONFIDENCE_LABELS[c], "level": c, "where": where}
+                for what, c, where in e.parts
+            ],
+        }
+        for e in CATALOGUE
+    ]
