@@ -332,6 +332,42 @@ def _public_place(actor, region, category: str, description: str, place: str, fo
     )
 
 
+def _own_rectifying(cast: Cast, today: date, rng) -> int:
+    """The demo enterprise user's own work: a hazard the 西固 bureau found at its enterprise last
+    week, graded 一般, which the enterprise is rectifying (its 工作台 shows it as waiting)."""
+    ent = Enterprise.objects.filter(organisation__code=OWN_ENTERPRISE).first()
+    if ent is None or cast.ent_user is None:
+        return 0
+    regulator = _regulator(cast, ent)
+    found = today - timedelta(days=7)
+    case = Case(cast, regulator, regulator, cast.ent_user, found, [], today, rng)
+    case.day = found
+    with cast.acting(regulator), case.at(found):
+        hazard = services.do_register_hazard(
+            actor=regulator,
+            enterprise=ent,
+            source="enforcement",
+            category="equipment",
+            description="配电室应急照明灯损坏,疏散指示标志不亮",
+            found_on=found,
+            location="配电室",
+            people_exposed=5,
+            is_demo=True,
+        )
+    with cast.acting(regulator), case.at(found + timedelta(days=1)):
+        hazard = services.do_grade_hazard(
+            actor=regulator,
+            hazard=hazard,
+            level="general",
+            criteria=[],
+            deadline_workdays=15,
+            today=found + timedelta(days=1),
+        )
+    with cast.acting(cast.ent_user), case.at(found + timedelta(days=2)):
+        services.do_start_rectification(actor=cast.ent_user, hazard=hazard, plan={})
+    return 1
+
+
 def _demo_enterprises() -> list:
     return list(
         Enterprise.objects.filter(organisation__is_demo=True)
@@ -357,5 +393,6 @@ def load_demo(seed: int = 2022) -> dict:
         _advance(case, hazard, stage)
     made += _repeat(cast, today)
     made += _public_places(cast, today, rng)
+    made += _own_rectifying(cast, today, rng)
     record_event("demo.hazards", f"演示:隐患 {made} 条")
     return {"hazards": made}
