@@ -25,10 +25,12 @@ class CoreConfig(AppConfig):
         "restore": "yingji_restore",
         "check": "yingji_check",
         "daily": "yingji_daily",
+        "reindex": "yingji_reindex",
     }
 
     def ready(self):
-        from . import audit, permissions
+        from . import audit, permissions, textsearch
 
         audit.connect()
+        textsearch.connect()
         permissions.register_core()

@@ -18,6 +18,9 @@ def run_demo_loaders(stdout=None) -> dict:
         results[label] = loader()
         if stdout is not None:
             stdout.write(f"演示数据[{apps.get_app_config(label).verbose_name}]:{results[label]}")
+    from .textsearch import rebuild
+
+    rebuild()  # loaders may bulk-create, which the search index does not see
     return results
 
 

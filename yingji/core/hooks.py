@@ -125,6 +125,8 @@ class Hooks:
     search_providers: tuple[SearchProvider, ...] = ()
     settings_pages: tuple[SettingsPage, ...] = ()
     cli_commands: dict[str, str] = field(default_factory=dict)
+    # {model name: field paths} kept in the text-search index (yingji.core.textsearch)
+    search_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 HOOK_NAMES = tuple(f for f in Hooks.__dataclass_fields__ if f != "config")

@@ -166,10 +166,9 @@ def apply(request, queryset, spec: ListSpec):
         invalid.append(f"搜索词无效(不超过 {MAX_QUERY_CHARS} 字,不含控制字符),已忽略。")
         q = ""
     if q and spec.search:
-        cond = Q()
-        for term in spec.search:
-            cond |= Q(**{f"{term}__icontains": q})
-        queryset = queryset.filter(cond)
+        from .textsearch import search
+
+        queryset = search(queryset, spec.search, q)
     sortable = {c.key for c in spec.columns if c.sortable and c.value is None}
     sort = params.get("sort", spec.default_sort)
     key = sort[1:] if sort.startswith("-") else sort

@@ -215,3 +215,21 @@ class Note(AuditedModel):
 
     def __str__(self):
         return self.body[:40]
+
+
+class SearchGram(models.Model):
+    """The text-search index (yingji.core.textsearch): one row per (indexed model, record,
+    two-character gram of its searchable text). Derived data, rebuilt by ``yingji reindex``."""
+
+    model = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["model", "gram", "object_id"], name="core_searchgram_lookup"),
+            models.Index(fields=["model", "object_id"], name="core_searchgram_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.model}#{self.object_id}:{self.gram}"

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
+from yingji.core.textsearch import search as text_search
 
 from . import importing, services
 from .models import Enterprise, EnterpriseImport, Licence, ResponsibilityItem, SafetyQuestionnaire
@@ -73,7 +74,7 @@ def list_enterprises(
     if region:
         qs = qs.filter(region__code=region)
     if q:
-        qs = qs.filter(organisation__name__contains=q)
+        qs = text_search(qs, ("organisation__name",), q)
     return page(qs.order_by("organisation__name", "pk"), response, limit, offset)
 
 

@@ -22,6 +22,7 @@ class EnterprisesConfig(AppConfig):
         Card("enterprises.figures", "yingji.enterprises.cards.figures", 30),
     ]
     demo_loader = "yingji.enterprises.demo.load_demo"
+    search_index = {"Enterprise": ("organisation__name", "uscc", "principal", "address")}
     search_providers = [
         SearchProvider("enterprises", "企业", "yingji.enterprises.selectors.search", 20)
     ]

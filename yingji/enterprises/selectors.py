@@ -99,7 +99,9 @@ def search(user, q: str, limit: int = 10):
     qs = (
         visible_enterprises(user).select_related("organisation", "region").defer("region__boundary")
     )
-    qs = qs.filter(Q(organisation__name__contains=q) | Q(uscc__iexact=q))
+    from yingji.core.textsearch import search as text_search
+
+    qs = text_search(qs, ("organisation__name", "uscc"), q)
     return [
         SearchHit(e.name, e.get_absolute_url(), f"{e.get_sector_display()} · {e.region.name}")
         for e in qs.order_by("organisation__name")[:limit]

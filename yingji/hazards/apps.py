@@ -34,6 +34,9 @@ class HazardsConfig(AppConfig):
     ]
     demo_loader = "yingji.hazards.demo.load_demo"
     search_providers = [SearchProvider("hazards", "隐患", "yingji.hazards.selectors.search", 30)]
+    search_index = {
+        "Hazard": ("code", "description", "enterprise__organisation__name", "place", "location")
+    }
     cli_commands = {"hazards-daily": "hazards_daily"}
 
     def ready(self):

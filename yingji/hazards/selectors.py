@@ -187,8 +187,9 @@ def layer_models():
 def search(user, q: str, limit: int = 10):
     """Global search: hazards the user may see, by number or description."""
     from yingji.core.hooks import SearchHit
+    from yingji.core.textsearch import search as text_search
 
-    qs = visible_hazards(user).filter(Q(code__iexact=q) | Q(description__contains=q))
+    qs = text_search(visible_hazards(user), ("code", "description"), q)
     return [
         SearchHit(
             f"{h.code} {h.subject}",

@@ -30,6 +30,9 @@ class InspectionsConfig(AppConfig):
         ),
     ]
     demo_loader = "yingji.inspections.demo.load_demo"
+    search_index = {
+        "Inspection": ("number", "enterprise__organisation__name", "participants", "summary")
+    }
     search_providers = [
         SearchProvider("inspections", "执法检查与案件", "yingji.inspections.selectors.search", 40)
     ]

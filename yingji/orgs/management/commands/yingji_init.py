@@ -40,6 +40,10 @@ class Command(AuditedCommand):
         )
         o = load_organisations()
         self.stdout.write(f"组织机构:新增 {o['created']}")
+        from yingji.core.textsearch import ensure_built
+
+        for label, n in ensure_built().items():
+            self.stdout.write(f"检索索引:{label} {n} 条")
         self._ensure_admin(opts["admin_username"], opts["admin_password"])
         if not opts["no_collectstatic"] and not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
