@@ -76,3 +76,45 @@ def test_layers_are_gzipped_for_clients_that_accept_it(as_user):
     assert "Content-Encoding" not in plain and zipped["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(zipped.content)) == plain.json()
     assert len(zipped.content) < len(plain.content)
+
+
+def _twin(persona, name):
+    """A second user with exactly the memberships of the persona (the same scope but who)."""
+    from django.contrib.auth import get_user_model
+
+    from yingji.core.context import actor_context
+    from yingji.orgs.models import Membership
+
+    original = persona(name)
+    with actor_context(None, source="test", label="test"):
+        twin = get_user_model().objects.create_user(f"{name}-twin", password="x")
+        for m in Membership.objects.filter(user=original):
+            Membership.objects.create(user=twin, organisation=m.organisation, role=m.role)
+    return twin
+
+
+@pytest.mark.parametrize("name", ["county_a", "enterprise", "section"])
+def test_users_with_the_same_scope_share_each_layer_and_see_the_same(persona, client, name):
+    """Every map layer is shared by users whose scopes differ only in who they are; so each must
+    be the same for them when built for either (no layer may depend on the user himself)."""
+    from django.core.cache import cache
+
+    from yingji.core.hooks import map_layers
+
+    twin = _twin(persona, name)
+    urls = [layer["url"] for layer in map_layers(persona(name))]
+    assert len(urls) >= 4
+    for url in urls:
+        bodies = []
+        for user in (persona(name), twin):
+            cache.clear()
+            client.force_login(user)
+            response = client.get(url, HTTP_ACCEPT_ENCODING="identity")
+            assert response.status_code == 200, url
+            bodies.append(response.content)
+        assert bodies[0] == bodies[1], url
+        client.force_login(persona(name))
+        keys_before = len(cache._cache) if hasattr(cache, "_cache") else None
+        client.get(url)
+        if keys_before is not None:  # the local-memory cache: the twin's entry was reused
+            assert len(cache._cache) == keys_before, url

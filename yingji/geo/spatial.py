@@ -99,6 +99,7 @@ def cached_layer(name: str, request, filters: dict, models, build):
     the filters or the change stamp of ``models`` differ from the cached copy; gzip-encoded when
     the client accepts it."""
     user = request.user
+    import dataclasses
     import hashlib
 
     from django.core.cache import cache
@@ -109,8 +110,12 @@ def cached_layer(name: str, request, filters: dict, models, build):
     from yingji.core.permissions import scope_of
 
     stamp = change_stamp(*models)
+    # Shared by the users whose scopes are the same apart from who they are (everyone in one
+    # section, one county bureau, one enterprise): map layers are restricted by roles, units
+    # and jurisdictions, never by the user (tests/test_layer_cache.py checks it for each layer).
     # The day is in the key too: a layer of "the last 90 days" changes at midnight.
-    key_src = repr((name, scope_of(user), sorted(filters.items()), stamp, timezone.localdate()))
+    shared = dataclasses.replace(scope_of(user), user_id=None, labels=())
+    key_src = repr((name, shared, sorted(filters.items()), stamp, timezone.localdate()))
     key = "layer:" + hashlib.sha256(key_src.encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
