@@ -43,6 +43,8 @@ NOT_FREE_TEXT = {
     "object_id",
     "ip",
     "address_ip",
+    "geojson",  # reference boundaries (loaded from ../shared/data, never typed by a user)
+    "gram",  # the search index: derived from the records
 }
 
 

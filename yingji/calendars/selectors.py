@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.cache import cache
 
+from yingji.core.context import request_memo
 from yingji.standards.workdays import WorkCalendar, default_calendar
 
 
@@ -21,20 +22,34 @@ def _stamp() -> str:
     return f"yingji:calendar:{row['n']}:{row['t']}:{row['v']}"
 
 
-def work_calendar() -> WorkCalendar:
-    """The calendar to count working days with (cached per state of the table)."""
-    key = _stamp()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    from .models import CalendarDay, ScheduleYear
+MEMO_KEY = "calendars.work_calendar"
+# The last calendar built in this process, by stamp: a shared-cache hit unpickles the whole
+# calendar (~20 ms), which a list page with 50 deadline cells must not pay 50 times.
+_by_stamp: dict[str, WorkCalendar] = {}
 
-    days = CalendarDay.objects.order_by("date").values_list("date", "kind")
-    calendar = default_calendar().merge(
-        [(d, kind == "workday") for d, kind in days],
-        covered_years=ScheduleYear.objects.values_list("year", flat=True),
-    )
-    cache.set(key, calendar, 3600)
+
+def work_calendar() -> WorkCalendar:
+    """The calendar to count working days with: once per request, then per state of the table
+    (one small query), then from the shared cache, else built."""
+    memo = request_memo()
+    calendar = memo.get(MEMO_KEY)
+    if calendar is not None:
+        return calendar
+    key = _stamp()
+    calendar = _by_stamp.get(key) or cache.get(key)
+    if calendar is None:
+        from .models import CalendarDay, ScheduleYear
+
+        days = CalendarDay.objects.order_by("date").values_list("date", "kind")
+        calendar = default_calendar().merge(
+            [(d, kind == "workday") for d, kind in days],
+            covered_years=ScheduleYear.objects.values_list("year", flat=True),
+        )
+        cache.set(key, calendar, 3600)
+    if key not in _by_stamp:
+        _by_stamp.clear()
+        _by_stamp[key] = calendar
+    memo[MEMO_KEY] = calendar
     return calendar
 
 

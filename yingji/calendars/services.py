@@ -9,11 +9,13 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from yingji.core.audit import record_event
+from yingji.core.context import request_memo
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.permissions import scope_of
 
 from .models import CalendarDay, ScheduleYear
 from .schemas import HolidayScheduleIn
+from .selectors import MEMO_KEY
 
 # Sent after a schedule is saved, with ``years`` (the years whose working days changed).
 # Apps whose deadlines count working days connect a receiver that recomputes the open ones.
@@ -48,6 +50,7 @@ def do_enter_schedule(*, actor, data: HolidayScheduleIn) -> ScheduleYear:
             target=schedule,
         )
         years = {data.year}
+        request_memo().pop(MEMO_KEY, None)  # this request counts with the new schedule
         transaction.on_commit(lambda: _changed(years))
     return schedule
 

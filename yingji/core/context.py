@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SOURCES = ("web", "api", "cli", "job", "system", "test")
 
@@ -26,6 +26,8 @@ class ActorContext:
     source: str
     request_id: str
     ip: str | None = None
+    # Values computed once per web/API request (see request_memo); never compared or shown.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _current: ContextVar[ActorContext | None] = ContextVar("yingji_actor", default=None)
@@ -68,4 +70,19 @@ def set_context_user(user) -> None:
     """Record the user once authentication has happened later in the same context."""
     ctx = _current.get()
     if ctx is not None and user is not None and getattr(user, "is_authenticated", False):
-        _current.set(ActorContext(user.pk, user.get_username(), ctx.source, ctx.request_id, ctx.ip))
+        _current.set(
+            ActorContext(
+                user.pk, user.get_username(), ctx.source, ctx.request_id, ctx.ip, memo=ctx.memo
+            )
+        )
+
+
+def request_memo() -> dict:
+    """A dict that lives as long as the current web or API request, for reference data read
+    many times while rendering one page (the working-day calendar of every deadline cell).
+    Elsewhere (jobs, commands, tests) a new empty dict each time: nothing is remembered. Code
+    that changes such data in a request pops its key."""
+    ctx = _current.get()
+    if ctx is not None and ctx.source in ("web", "api"):
+        return ctx.memo
+    return {}

@@ -29,7 +29,10 @@ from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext
 
 from .cells import csv_cell, plain
 
@@ -356,6 +359,50 @@ def _link(obj) -> str | None:
     return getter() if getter else None
 
 
+def _cell_html(cell, url):
+    if cell is True:
+        return gettext("是")
+    if cell is False:
+        return gettext("否")
+    if cell is None or cell == "":
+        return format_html('<span class="text-muted">{}</span>', "—")
+    # as the template's {{ cell }} would: local time, localised format, escaped unless safe
+    text = localize(template_localtime(cell))
+    if url:
+        return format_html('<a href="{}">{}</a>', url, text)
+    return conditional_escape(text)
+
+
+def rows_html(rows, columns: int):
+    """The table body of a list page, built here rather than in the template: a page of 50 rows
+    × 11 columns was ~5,000 template lookups, two thirds of the page's time (issue #11). Every
+    value is escaped once by format_html (a value a column already made safe is kept)."""
+    if not rows:
+        return format_html(
+            '<tr><td colspan="{}" class="text-center text-muted py-4">{}</td></tr>',
+            columns,
+            gettext("没有符合条件的记录"),
+        )
+    return format_html_join(
+        "",
+        "<tr>{}</tr>",
+        (
+            (format_html_join("", "<td>{}</td>", ((_cell_html(c, u),) for c, u in cells)),)
+            for _, cells in rows
+        ),
+    )
+
+
+def filter_fields(spec: ListSpec, active: dict) -> list[dict]:
+    """The filter form's fields with their current values and selected options."""
+    out = []
+    for name, flt in spec.filters.items():
+        value = active.get(name, "")
+        choices = [(str(v), label, str(v) == value) for v, label in (flt.choices or [])]
+        out.append({"name": name, "label": flt.label, "value": value, "choices": choices})
+    return out
+
+
 def render_list(request, queryset, spec: ListSpec, template: str, title: str, extra=None):
     queryset, state = apply(request, queryset, spec)
     fmt = request.GET.get("export")
@@ -366,14 +413,17 @@ def render_list(request, queryset, spec: ListSpec, template: str, title: str, ex
     page = Paginator(queryset, spec.per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [
+        (obj, [(c.shown(obj), _link(obj) if c.link else None) for c in spec.columns])
+        for obj in page.object_list
+    ]
     context = {
         "title": title,
         "spec": spec,
         "page": page,
-        "rows": [
-            (obj, [(c.shown(obj), _link(obj) if c.link else None) for c in spec.columns])
-            for obj in page.object_list
-        ],
+        "rows": rows,
+        "rows_html": rows_html(rows, len(spec.columns)),
+        "filter_fields": filter_fields(spec, state["filters"]),
         "state": state,
         "query": query.urlencode(),
         "filter_values": state["filters"],
