@@ -333,15 +333,14 @@ def _safe_root(data: bytes):
         bytes(data).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CapError(["XML 应为 UTF-8 编码"]) from exc
-    try:
-        from defusedxml.ElementTree import fromstring
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
 
+    try:
         return fromstring(bytes(data), forbid_dtd=True, forbid_entities=True)
-    except ImportError:  # pragma: no cover - defusedxml is a dependency; the check above holds
-        return ET.fromstring(bytes(data))
     except ET.ParseError as exc:
         raise CapError([f"不是格式正确的 XML:{exc}"]) from exc
-    except Exception as exc:  # defusedxml's DTDForbidden / EntitiesForbidden
+    except DefusedXmlException as exc:
         raise CapError([f"XML 被拒绝:{type(exc).__name__}"]) from exc
 
 
@@ -370,9 +369,7 @@ def parse_alert(data: bytes) -> dict:
         info = {name: _text(info_el, name) for name in (*INFO_HEAD, *INFO_AFTER_CATEGORY)}
         info.update({name: _text(info_el, name) for name in INFO_AFTER_RESPONSE})
         info.update({name: _text(info_el, name) for name in INFO_AFTER_CODES})
-        info["category"] = [
-            "Safety" if c == "Safe" else c for c in _texts(info_el, "category")
-        ]
+        info["category"] = ["Safety" if c == "Safe" else c for c in _texts(info_el, "category")]
         info["responseType"] = _texts(info_el, "responseType")
         info["eventCodes"] = _pairs(info_el, "eventCode")
         info["parameters"] = _pairs(info_el, "parameter")

@@ -206,9 +206,11 @@ def my_acks(request, response: HttpResponse, limit: int | None = None, offset: i
     """The acknowledgement tasks of the user's organisations (待签收 first)."""
     from yingji.core.permissions import scope_of
 
-    qs = selectors.visible_acks(request.user).filter(
-        organisation_id__in=scope_of(request.user).org_ids
-    ).order_by("state", "-pk")
+    qs = (
+        selectors.visible_acks(request.user)
+        .filter(organisation_id__in=scope_of(request.user).org_ids)
+        .order_by("state", "-pk")
+    )
     return page(qs, response, limit, offset)
 
 
@@ -227,7 +229,9 @@ def get_warning(request, warning_id: int):
 
 @router.put("/warnings/{warning_id}", response=WarningDetailOut)
 def edit_warning(request, warning_id: int, payload: WarningIn):
-    return services.do_edit_warning(actor=request.user, warning=_get(request, warning_id), data=payload)
+    return services.do_edit_warning(
+        actor=request.user, warning=_get(request, warning_id), data=payload
+    )
 
 
 @router.post("/warnings/{warning_id}/submit", response=WarningDetailOut)
@@ -263,7 +267,9 @@ def update_warning(request, warning_id: int, payload: SubmitIn):
     """更新: a new draft (msgType Update) referencing the released warning."""
     return Status(
         201,
-        services.do_start_update(actor=request.user, warning=_get(request, warning_id), data=payload),
+        services.do_start_update(
+            actor=request.user, warning=_get(request, warning_id), data=payload
+        ),
     )
 
 
@@ -275,8 +281,9 @@ def cancel_warning(request, warning_id: int, payload: CancelIn):
 
 
 @router.get("/warnings/{warning_id}/acks", response=list[AckOut])
-def warning_acks(request, warning_id: int, response: HttpResponse, limit: int | None = None,
-                 offset: int = 0):
+def warning_acks(
+    request, warning_id: int, response: HttpResponse, limit: int | None = None, offset: int = 0
+):
     w = _get(request, warning_id)
     return page(selectors.visible_acks(request.user).filter(warning=w), response, limit, offset)
 

@@ -24,7 +24,9 @@ class WarningsConfig(AppConfig):
         Card("warnings.in_force", "yingji.warnings.cards.in_force", 5),
         Card("warnings.to_acknowledge", "yingji.warnings.cards.to_acknowledge", 6),
     ]
-    daily_jobs = [DailyJob("warnings", "预警信息:到期自动过期", "yingji.warnings.jobs.expire_warnings")]
+    daily_jobs = [
+        DailyJob("warnings", "预警信息:到期自动过期", "yingji.warnings.jobs.expire_warnings")
+    ]
     demo_loader = "yingji.warnings.demo.load_demo"
     search_providers = [
         SearchProvider("warnings", "预警信息", "yingji.warnings.selectors.search", order=61)

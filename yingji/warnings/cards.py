@@ -2,18 +2,25 @@
 
 from django.urls import reverse
 
-from .choices import LEVEL_LABELS
 from . import selectors
+from .choices import LEVEL_LABELS
 
 
 def in_force(request):
-    rows = list(selectors.in_force(selectors.visible_warnings(request.user)).values_list("level", flat=True))
+    rows = list(
+        selectors.in_force(selectors.visible_warnings(request.user)).values_list("level", flat=True)
+    )
     if not rows:
         return None
     order = ["red", "orange", "yellow", "blue"]
     url = reverse("warnings:list")
     links = [
-        {"label": str(LEVEL_LABELS[lv]), "count": rows.count(lv), "url": f"{url}?in_force=1&level={lv}", "level": lv}
+        {
+            "label": str(LEVEL_LABELS[lv]),
+            "count": rows.count(lv),
+            "url": f"{url}?in_force=1&level={lv}",
+            "level": lv,
+        }
         for lv in order
         if lv in rows
     ]
@@ -21,7 +28,9 @@ def in_force(request):
     return {
         "title": "生效中的预警",
         "text": f"当前生效的预警信息 {len(rows)} 条:{text}。",
-        "level": {"red": "danger", "orange": "warning", "yellow": "warning"}.get(links[0]["level"], "info"),
+        "level": {"red": "danger", "orange": "warning", "yellow": "warning"}.get(
+            links[0]["level"], "info"
+        ),
         "link": f"{url}?in_force=1",
         "link_text": "查看预警信息",
         "links": links,

@@ -57,11 +57,21 @@ def _draft(user, **data):
 
 
 def _through(warning, drafter, approver, releaser):
-    _as(drafter, lambda: services.do_submit_warning(actor=drafter, warning=warning, data=SubmitIn()))
-    _as(approver, lambda: services.do_approve_warning(
-        actor=approver, warning=warning, data=ApproveIn(opinion="同意发布。")))
-    return _as(releaser, lambda: services.do_release_warning(
-        actor=releaser, warning=warning, data=ReleaseIn(channels=CHANNELS)))
+    _as(
+        drafter, lambda: services.do_submit_warning(actor=drafter, warning=warning, data=SubmitIn())
+    )
+    _as(
+        approver,
+        lambda: services.do_approve_warning(
+            actor=approver, warning=warning, data=ApproveIn(opinion="同意发布。")
+        ),
+    )
+    return _as(
+        releaser,
+        lambda: services.do_release_warning(
+            actor=releaser, warning=warning, data=ReleaseIn(channels=CHANNELS)
+        ),
+    )
 
 
 def load_demo() -> dict:
@@ -132,8 +142,12 @@ def load_demo() -> dict:
         consult_decision="同意发布高温橙色预警。",
     )
     heat = _through(heat, whk, zhxt, duty)
-    _as(duty, lambda: services.do_cancel_warning(
-        actor=duty, warning=heat, data=CancelIn(reason="气温回落,高温天气过程结束。")))
+    _as(
+        duty,
+        lambda: services.do_cancel_warning(
+            actor=duty, warning=heat, data=CancelIn(reason="气温回落,高温天气过程结束。")
+        ),
+    )
     Warning.objects.filter(drafted_by__in=[whk, chengguan, duty]).update(is_demo=True)
     return {"warnings": Warning.objects.filter(is_demo=True).count()}
 

@@ -35,7 +35,9 @@ def atom_feed(request, warnings) -> bytes:
         entry = _sub(feed, "entry")
         xml_url = base + reverse("warnings:public_xml", args=[w.identifier])
         _sub(entry, "id", f"urn:yingji:warning:{w.identifier}")
-        state = "已解除" if w.msg_type == "Cancel" or w.state == "cancelled" else w.shown_state_label
+        state = (
+            "已解除" if w.msg_type == "Cancel" or w.state == "cancelled" else w.shown_state_label
+        )
         _sub(entry, "title", f"【{state}】{w.headline}")
         _sub(entry, "updated", cap_time(w.sent))
         _sub(entry, "summary", f"{w.get_level_display()} {w.description}"[:1000])

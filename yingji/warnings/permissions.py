@@ -46,9 +46,9 @@ def warning_q(scope: Scope, action: str, prefix: str = "") -> Q:
             ids = Warning.objects.filter(affected, state__in=PUBLISHED).values("pk")
             q |= county | Q(**{f"{prefix}pk__in": ids})
         if scope.enterprise_org_ids or scope.org_ids:
-            sent_to = Acknowledgement.objects.filter(
-                organisation_id__in=scope.org_ids
-            ).values("warning_id")
+            sent_to = Acknowledgement.objects.filter(organisation_id__in=scope.org_ids).values(
+                "warning_id"
+            )
             q |= Q(**{f"{prefix}pk__in": sent_to})
         if "enterprise_user" in scope.roles:
             q |= published_public_q(prefix)

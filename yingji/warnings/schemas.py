@@ -23,7 +23,9 @@ class WarningIn(Input):
     jurisdiction: Code | None = Field(default=None, title="发布区域(辖区)")
     headline: Name = Field(min_length=4, title="标题")
     description: LongText = Field(min_length=4, title="预警内容")
-    instruction: LongText = Field(default="", title="防御指南", description="不填则用事件类型的模板")
+    instruction: LongText = Field(
+        default="", title="防御指南", description="不填则用事件类型的模板"
+    )
     effective: DateTime = Field(title="生效时间")
     onset: DateTime | None = Field(default=None, title="开始时间")
     expires: DateTime = Field(title="失效时间")

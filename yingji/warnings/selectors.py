@@ -17,8 +17,9 @@ LEVEL_COLOURS = {"blue": "#1f6fd1", "yellow": "#e0b000", "orange": "#f07c00", "r
 
 def visible_warnings(user, action: str = "view"):
     return restrict(
-        Warning.objects.select_related("event_type", "jurisdiction", "issuer", "drafted_by")
-        .defer("jurisdiction__boundary"),
+        Warning.objects.select_related("event_type", "jurisdiction", "issuer", "drafted_by").defer(
+            "jurisdiction__boundary"
+        ),
         user,
         action,
     )
@@ -92,8 +93,12 @@ def delivery_summary(user, warning: Warning) -> list[dict]:
     labels = dict(Delivery._meta.get_field("channel").choices)
     results = dict(Delivery._meta.get_field("result").choices)
     return [
-        {"channel": str(labels[r["channel"]]), "result": str(results[r["result"]]),
-         "code": r["result"], "count": r["n"]}
+        {
+            "channel": str(labels[r["channel"]]),
+            "result": str(results[r["result"]]),
+            "code": r["result"],
+            "count": r["n"],
+        }
         for r in rows
     ]
 
@@ -106,7 +111,9 @@ def timeline(warning: Warning) -> list[dict]:
         ("审批同意", warning.approved_by, warning.approved_at),
         ("发布", warning.released_by, warning.sent),
         (
-            {"updated": "被更新", "cancelled": "解除", "expired": "过期"}.get(warning.state, "结束"),
+            {"updated": "被更新", "cancelled": "解除", "expired": "过期"}.get(
+                warning.state, "结束"
+            ),
             warning.ended_by,
             warning.ended_at,
         ),
@@ -167,10 +174,12 @@ def features(user, params: dict) -> dict:
 
 
 def search(user, q: str, limit: int = 10) -> list[SearchHit]:
-    qs = visible_warnings(user).filter(
-        Q(headline__icontains=q) | Q(identifier__icontains=q)
-    )[:limit]
+    qs = visible_warnings(user).filter(Q(headline__icontains=q) | Q(identifier__icontains=q))[
+        :limit
+    ]
     return [
-        SearchHit(w.headline, w.get_absolute_url(), f"{w.get_level_display()} · {w.shown_state_label}")
+        SearchHit(
+            w.headline, w.get_absolute_url(), f"{w.get_level_display()} · {w.shown_state_label}"
+        )
         for w in qs
     ]

@@ -120,7 +120,9 @@ def _check(actor, warning: Warning, transition: str, action: str = "change") -> 
     if page_rule:
         check_rule(actor, page_rule)
     if not restrict(Warning.objects.filter(pk=warning.pk), actor, action).exists():
-        raise NotPermitted("该预警信息不在您的权限范围内(县区只能处理本辖区的预警,全市预警须由市局处理)。")
+        raise NotPermitted(
+            "该预警信息不在您的权限范围内(县区只能处理本辖区的预警,全市预警须由市局处理)。"
+        )
     if warning.shown_state not in sources:
         raise InvalidTransition(
             f"预警信息当前为“{warning.shown_state_label}”,不能执行此操作。",
@@ -190,7 +192,8 @@ def do_submit_warning(*, actor, warning: Warning, data: SubmitIn) -> Warning:
         _check(actor, warning, "submit")
         if not warning.consult_decision and warning.origin == "local":
             raise ValidationFailed(
-                "提交审批前请填写会商结论(T23 会商研判制度)。", details={"field": "consult_decision"}
+                "提交审批前请填写会商结论(T23 会商研判制度)。",
+                details={"field": "consult_decision"},
             )
         warning.state = "submitted"
         warning.submitted_by = actor
@@ -290,18 +293,47 @@ def _deliveries(warning: Warning, channels: list[str], orgs: list[Organisation])
     area = "、".join(warning.regions.order_by("code").values_list("name", flat=True))
     for channel in channels:
         if channel == "platform":
-            rows += [Delivery(warning=warning, channel=channel, recipient=o.name, result="delivered",
-                              detail="站内待签收") for o in orgs]
+            rows += [
+                Delivery(
+                    warning=warning,
+                    channel=channel,
+                    recipient=o.name,
+                    result="delivered",
+                    detail="站内待签收",
+                )
+                for o in orgs
+            ]
         elif channel == "sms":
-            rows += [Delivery(warning=warning, channel=channel, recipient=o.name, result="recorded",
-                              detail="短信网关未接入:已记录,未实际发送") for o in orgs]
+            rows += [
+                Delivery(
+                    warning=warning,
+                    channel=channel,
+                    recipient=o.name,
+                    result="recorded",
+                    detail="短信网关未接入:已记录,未实际发送",
+                )
+                for o in orgs
+            ]
         elif channel == "broadcast":
-            rows.append(Delivery(warning=warning, channel=channel, recipient=area[:200],
-                                 result="recorded", detail="应急广播系统未接入:已记录,未实际播发"))
+            rows.append(
+                Delivery(
+                    warning=warning,
+                    channel=channel,
+                    recipient=area[:200],
+                    result="recorded",
+                    detail="应急广播系统未接入:已记录,未实际播发",
+                )
+            )
         elif channel == "mqtt":
-            rows.append(Delivery(warning=warning, channel=channel,
-                                 recipient=f"yingji/warnings/{warning.identifier}",
-                                 result="pending", detail="提交后发布到本地 MQTT 代理"))
+            rows.append(
+                Delivery(
+                    warning=warning,
+                    channel=channel,
+                    recipient=f"yingji/warnings/{warning.identifier}",
+                    result="pending",
+                    detail="提交后发布到本地 MQTT 代理",
+                )
+            )
     created = Delivery.objects.bulk_create(rows)
     return [d.pk for d in created if d.channel == "mqtt"]
 
@@ -592,9 +624,7 @@ def do_import_cap(*, actor, data: bytes) -> Warning:
     previous = None
     if alert["msgType"] in ("Update", "Cancel"):
         refs = [i for _s, i, _t in cap.parse_references(alert["references"])]
-        previous = (
-            Warning.objects.filter(external_identifier__in=refs).order_by("-pk").first()
-        )
+        previous = Warning.objects.filter(external_identifier__in=refs).order_by("-pk").first()
     fields = _imported_fields(info, timezone.now())
     body = WarningIn.model_validate(
         {
@@ -628,8 +658,7 @@ def do_import_cap(*, actor, data: bytes) -> Warning:
         warning.regions.set(regions)
         record_event(
             "warnings.cap_imported",
-            f"导入外部预警(CAP){_label(warning)},来源 {alert['sender']},"
-            f"标识 {alert['identifier']}",
+            f"导入外部预警(CAP){_label(warning)},来源 {alert['sender']},标识 {alert['identifier']}",
             target=warning,
             identifier=alert["identifier"],
             msg_type=alert["msgType"],

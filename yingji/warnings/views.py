@@ -91,8 +91,7 @@ def _actions(user, w) -> dict:
     return {
         "edit": change and state == "draft" and allows(user, "warnings.draft"),
         "submit": change and state == "draft" and allows(user, "warnings.draft"),
-        "approve": change and state == "submitted" and not own
-        and allows(user, "warnings.approve"),
+        "approve": change and state == "submitted" and not own and allows(user, "warnings.approve"),
         "own_submitted": state == "submitted" and own,
         "release": change and state == "approved" and allows(user, "warnings.release"),
         "update": change and state == "released" and allows(user, "warnings.draft"),
@@ -105,7 +104,11 @@ def _actions(user, w) -> dict:
 def warning_detail(request, pk):
     w = get_restricted_or_404(selectors.visible_warnings(request.user), request.user, pk=pk)
     acks = selectors.visible_acks(request.user).filter(warning=w)
-    mine = set(selectors.visible_acks(request.user, "change").filter(warning=w).values_list("pk", flat=True))
+    mine = set(
+        selectors.visible_acks(request.user, "change")
+        .filter(warning=w)
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "warnings/detail.html",
@@ -157,8 +160,13 @@ def _initial_from_alarms(user, raw: str) -> dict:
         return {}
     order = ["blue", "yellow", "orange", "red"]
     level = max((a.level for a in alarms), key=order.index)
-    event = {"rain": "rainstorm", "water_level": "flash_flood", "wind": "gale",
-             "temperature": "heat", "displacement": "geohazard"}.get(alarms[0].element, "production_safety")
+    event = {
+        "rain": "rainstorm",
+        "water_level": "flash_flood",
+        "wind": "gale",
+        "temperature": "heat",
+        "displacement": "geohazard",
+    }.get(alarms[0].element, "production_safety")
     lines = [
         f"{a.station.name}({a.station.region.name}){a.rule.name}:统计值 {a.value:g},"
         f"{a.get_level_display()}告警,{timezone.localtime(a.raised_at):%m月%d日 %H:%M}"
@@ -179,8 +187,11 @@ def _initial_from_alarms(user, raw: str) -> dict:
 
 def _initial_from_post(request) -> dict:
     post = request.POST
-    return {**post.dict(), "regions": post.getlist("regions"),
-            "source_alarms": [int(x) for x in post.getlist("source_alarms") if x.isdigit()]}
+    return {
+        **post.dict(),
+        "regions": post.getlist("regions"),
+        "source_alarms": [int(x) for x in post.getlist("source_alarms") if x.isdigit()],
+    }
 
 
 @requires("warnings.draft")
@@ -195,8 +206,12 @@ def warning_new(request):
             )
             if w:
                 return redirect(w)
-        return render(request, "warnings/form.html",
-                      _form_context(request, _initial_from_post(request)), status=400)
+        return render(
+            request,
+            "warnings/form.html",
+            _form_context(request, _initial_from_post(request)),
+            status=400,
+        )
     now = timezone.localtime().replace(second=0, microsecond=0)
     initial = {"effective": now, "expires": now + timezone.timedelta(hours=24), "level": "blue"}
     if request.GET.get("alarms"):
@@ -206,7 +221,9 @@ def warning_new(request):
 
 @requires("warnings.draft")
 def warning_edit(request, pk):
-    w = get_restricted_or_404(selectors.visible_warnings(request.user, "change"), request.user, pk=pk)
+    w = get_restricted_or_404(
+        selectors.visible_warnings(request.user, "change"), request.user, pk=pk
+    )
     if w.state != "draft":
         messages.error(request, "只有草稿可以修改。")
         return redirect(w)
@@ -218,8 +235,12 @@ def warning_edit(request, pk):
             "已保存修改。",
         ):
             return redirect(w)
-        return render(request, "warnings/form.html",
-                      _form_context(request, _initial_from_post(request), w), status=400)
+        return render(
+            request,
+            "warnings/form.html",
+            _form_context(request, _initial_from_post(request), w),
+            status=400,
+        )
     initial = {f: getattr(w, f) for f in (*services.FIELDS, "instruction", "source_alarms")}
     initial.update(
         event_type=w.event_type.code,
@@ -269,9 +290,11 @@ report_done = _ack_action(DoneIn, services.do_report_done, "已报告落实情�
 
 @login_required
 def inbox(request):
-    acks = selectors.visible_acks(request.user).filter(
-        organisation_id__in=scope_of(request.user).org_ids
-    ).order_by("state", "-warning__sent")[:200]
+    acks = (
+        selectors.visible_acks(request.user)
+        .filter(organisation_id__in=scope_of(request.user).org_ids)
+        .order_by("state", "-warning__sent")[:200]
+    )
     return render(request, "warnings/inbox.html", {"title": "预警签收", "acks": acks})
 
 
@@ -340,4 +363,3 @@ def public_xml(request, identifier):
 def public_atom(request):
     body = atom_feed(request, list(selectors.public_current()[:100]))
     return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
-

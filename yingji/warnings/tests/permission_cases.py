@@ -41,6 +41,8 @@ DENIALS = [
     Denial("warnings.Warning", "enterprise", "change", _city_warnings, "企业不能起草或修改预警"),
     Denial("warnings.Warning", "enterprise", "view", _drafts, "企业看不到草稿和待审批的预警"),
     Denial("warnings.Acknowledgement", "enterprise", "change", _county_acks, "县区局的签收任务"),
-    Denial("warnings.Acknowledgement", "section", "change", _county_acks, "只有接收单位的人员可签收"),
+    Denial(
+        "warnings.Acknowledgement", "section", "change", _county_acks, "只有接收单位的人员可签收"
+    ),
     Denial("warnings.Delivery", "enterprise", "view", _other_deliveries, "发送记录不对企业开放"),
 ]

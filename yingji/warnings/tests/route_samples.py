@@ -6,4 +6,6 @@ SAMPLE_MODELS = {
     "warnings:acknowledge": "warnings.Acknowledgement",
     "warnings:done": "warnings.Acknowledgement",
 }
-SAMPLES: dict[str, dict] = {"warnings:public_xml": {"identifier": "62010000000000_20260101000000_0"}}
+SAMPLES: dict[str, dict] = {
+    "warnings:public_xml": {"identifier": "62010000000000_20260101000000_0"}
+}

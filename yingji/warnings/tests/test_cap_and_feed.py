@@ -24,7 +24,9 @@ POLYGON = {
 def test_cap_of_an_alert_an_update_and_a_cancel():
     first = released(regions=["620104", "620103"])
     Warning.objects.filter(pk=first["id"]).update(polygon=POLYGON)
-    alert = cap.parse_alert(client_for("duty").get(f"/api/v1/warnings/{first['id']}/cap.xml").content)
+    alert = cap.parse_alert(
+        client_for("duty").get(f"/api/v1/warnings/{first['id']}/cap.xml").content
+    )
     assert alert["msgType"] == "Alert" and alert["identifier"] == first["identifier"]
     assert alert["sent"].endswith("+08:00") and not alert["references"]
     info = alert["info"][0]
@@ -45,7 +47,10 @@ def test_cap_of_an_alert_an_update_and_a_cancel():
     post(client_for("duty"), f"/api/v1/warnings/{upd['id']}/cancel", {"reason": "结束"})
     cancel = Warning.objects.get(previous_id=upd["id"], msg_type="Cancel")
     msg = cap.parse_alert(cap_xml(cancel))
-    assert msg["msgType"] == "Cancel" and cap.parse_references(msg["references"])[0][1] == upd["identifier"]
+    assert (
+        msg["msgType"] == "Cancel"
+        and cap.parse_references(msg["references"])[0][1] == upd["identifier"]
+    )
     assert msg["info"][0]["responseType"] == ["AllClear"]
 
 

@@ -37,7 +37,9 @@ def test_draft_submit_approve_release_through_the_api():
     assert Warning.objects.get(pk=wid).state == "submitted"  # both refusals changed nothing
 
     assert post(approver, f"/api/v1/warnings/{wid}/approve").json()["state"] == "approved"
-    r = post(duty, f"/api/v1/warnings/{wid}/release", {"channels": ["platform", "sms", "broadcast"]})
+    r = post(
+        duty, f"/api/v1/warnings/{wid}/release", {"channels": ["platform", "sms", "broadcast"]}
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["state"] == "released"
