@@ -103,7 +103,11 @@ def _actions(user, w) -> dict:
 @login_required
 def warning_detail(request, pk):
     w = get_restricted_or_404(selectors.visible_warnings(request.user), request.user, pk=pk)
-    acks = selectors.visible_acks(request.user).filter(warning=w)
+    acks = (
+        selectors.visible_acks(request.user)
+        .filter(warning=w)
+        .order_by("organisation__kind", "organisation__path")
+    )
     mine = set(
         selectors.visible_acks(request.user, "change")
         .filter(warning=w)
