@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -261,6 +261,21 @@ def _identifier(warning: Warning, now: dt.datetime) -> str:
     raise ConflictError("同一秒内发布的预警过多,请稍后重试。")
 
 
+def _save_with_identifier(warning: Warning, now: dt.datetime) -> None:
+    """Give the message its identifier and save it. Two releases in the same second by two
+    processes may both pick the same serial: the second one's unique violation (PostgreSQL
+    waits for the first to commit) is caught in a savepoint and the next serial taken."""
+    for _attempt in range(10):
+        warning.identifier = _identifier(warning, now)
+        try:
+            with transaction.atomic():
+                warning.save()
+            return
+        except IntegrityError:
+            continue
+    raise ConflictError("同一秒内发布的预警过多,请稍后重试。")
+
+
 def recipients(warning: Warning) -> list[Organisation]:
     """The organisations that must acknowledge: the county bureaus of every affected county and
     the enterprises located in the affected regions."""
@@ -376,11 +391,10 @@ def do_release_warning(*, actor, warning: Warning, data: ReleaseIn) -> Warning:
                     f"所{warning.get_msg_type_display()}的预警信息当前为“{previous.shown_state_label}”,"
                     "已不在发布状态。"
                 )
-        warning.identifier = _identifier(warning, now)
         warning.sent = now
         warning.released_by = actor
         warning.state = "cancelled" if warning.msg_type == "Cancel" else "released"
-        warning.save()
+        _save_with_identifier(warning, now)
         if previous is not None:
             previous.state = "cancelled" if warning.msg_type == "Cancel" else "updated"
             previous.ended_by, previous.ended_at = actor, now
@@ -480,8 +494,7 @@ def do_cancel_warning(*, actor, warning: Warning, data: CancelIn) -> Warning:
             ),
         )
         cancel.state = "cancelled"
-        cancel.identifier = _identifier(cancel, now)
-        cancel.save()
+        _save_with_identifier(cancel, now)
         cancel.regions.set(regions)
         warning.state = "cancelled"
         warning.ended_by, warning.ended_at, warning.end_reason = actor, now, data.reason

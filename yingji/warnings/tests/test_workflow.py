@@ -238,3 +238,17 @@ def test_an_unreachable_broker_is_a_failed_delivery(settings, django_capture_on_
     delivery = Delivery.objects.get(warning_id=body["id"], channel="mqtt")
     assert delivery.result == "failed" and "无法连接" in delivery.detail
     assert Warning.objects.get(pk=body["id"]).state == "released"
+
+
+def test_an_identifier_taken_meanwhile_gives_the_next_serial(monkeypatch):
+    taken = released()["identifier"]
+    real, calls = services._identifier, []
+
+    def racing(warning, now):  # another process released in the same second first
+        calls.append(1)
+        return taken if len(calls) == 1 else real(warning, now)
+
+    monkeypatch.setattr(services, "_identifier", racing)
+    body = released()
+    assert len(calls) == 2 and body["identifier"] != taken
+    assert Warning.objects.filter(identifier=taken).count() == 1
