@@ -155,10 +155,19 @@ def _form_context(request, initial: dict, obj=None) -> dict:
     }
 
 
+def _alarm_line(a) -> str:
+    value = "—" if a.value is None else f"{a.value:g}"
+    when = timezone.localtime(a.raised_at)
+    return (
+        f"{a.station.name}({a.station.region.name}){a.rule.name}:统计值 {value},"
+        f"{a.get_level_display()}告警,{when:%m月%d日 %H:%M}"
+    )
+
+
 def _initial_from_alarms(user, raw: str) -> dict:
     """Prefill from monitoring alarms: level (the highest), regions (the stations' counties),
     event type by the element, figures in the description."""
-    ids = [int(x) for x in raw.split(",") if x.strip().isdigit()][:50]
+    ids = [int(x) for x in raw.split(",") if x.strip().isdigit() and len(x.strip()) <= 12][:50]
     alarms = _alarms(user, ids)
     if not alarms:
         return {}
@@ -171,11 +180,7 @@ def _initial_from_alarms(user, raw: str) -> dict:
         "temperature": "heat",
         "displacement": "geohazard",
     }.get(alarms[0].element, "production_safety")
-    lines = [
-        f"{a.station.name}({a.station.region.name}){a.rule.name}:统计值 {a.value:g},"
-        f"{a.get_level_display()}告警,{timezone.localtime(a.raised_at):%m月%d日 %H:%M}"
-        for a in alarms
-    ]
+    lines = [_alarm_line(a) for a in alarms]
     now = timezone.localtime().replace(second=0, microsecond=0)
     return {
         "event_type": event,
