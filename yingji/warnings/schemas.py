@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from pydantic import Field, field_validator, model_validator
 
 from yingji.core.schemas import Code, DateTime, Input, LongText, Name, ShortText
 
+AlarmId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Level = Literal["red", "orange", "yellow", "blue"]
 
 
@@ -35,7 +36,7 @@ class WarningIn(Input):
     consult_organisations: LongText = Field(default="", title="会商参加单位")
     consult_opinions: LongText = Field(default="", title="会商意见")
     consult_decision: LongText = Field(default="", title="会商结论")
-    source_alarms: list[int] = Field(default=[], max_length=100, title="来源告警")
+    source_alarms: list[AlarmId] = Field(default=[], max_length=100, title="来源告警")
     version: int | None = Field(default=None, title="版本")
 
     @field_validator("regions")
