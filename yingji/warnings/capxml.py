@@ -42,9 +42,10 @@ def alert_dict(warning: Warning) -> dict:
     if warning.previous_id and warning.previous.identifier:
         prev = warning.previous
         references = cap.references([(sender_for(prev), prev.identifier, prev.sent)])
+    category = warning.event_type.category
     info = {
         "language": LANGUAGE,
-        "category": [warning.event_type.category],
+        "category": [category if category in cap.CATEGORIES else "Other"],
         "event": warning.event_type.name,
         "responseType": ["AllClear"] if warning.msg_type == "Cancel" else [],
         "urgency": profile["urgency"],

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel
+from yingji.standards.cap import CATEGORIES as CAP_CATEGORIES
 
 from .choices import (
     ACK_STATES,
@@ -45,7 +46,9 @@ class EventType(AuditedModel):
     code = models.CharField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60, unique=True)
     group = models.CharField(_("突发事件大类"), max_length=20)
-    category = models.CharField(_("CAP 类别"), max_length=10, default="Met")
+    category = models.CharField(
+        _("CAP 类别"), max_length=10, choices=[(c, c) for c in CAP_CATEGORIES], default="Met"
+    )
     guide = models.TextField(_("防御指南模板"), blank=True)
     active = models.BooleanField(_("启用"), default=True)
 
