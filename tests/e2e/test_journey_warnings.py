@@ -1,0 +1,87 @@
+"""Journey (issue #14): a monitoring alarm → 起草预警 from it (section staff) → submitted → a
+second person holding the approval right approves → the duty officer releases → the CAP XML
+downloads and reads back as CAP 1.2 → 西固区应急局 signs for it (签收) → the coverage on the
+warning page counts it."""
+
+import pytest
+
+from .conftest import ARTIFACTS, login, wait_until
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"
+
+
+def _as(page, base, username):
+    page.context.clear_cookies()
+    login(page, base, username)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alarm_to_released_warning_to_acknowledgement(reference_data, live_server, browser_page):
+    from yingji.monitoring.models import Alarm
+    from yingji.standards import cap
+    from yingji.warnings.models import Acknowledgement, Warning
+
+    alarm = (
+        Alarm.objects.exclude(state="cleared")
+        .filter(station__region__code="620104")
+        .order_by("pk")
+        .first()
+    ) or Alarm.objects.exclude(state="cleared").order_by("pk").first()
+    assert alarm is not None, "the monitoring demo leaves active alarms"
+    page, base = browser_page, live_server.url
+
+    _as(page, base, "whk_staff")
+    page.goto(f"{base}/warnings/from-alarms/")
+    page.check(f"input[name=alarm][value='{alarm.pk}']")
+    page.click("#draft-from-alarms")
+    page.wait_for_load_state("networkidle")
+    assert alarm.station.name in page.input_value("#f-description")
+    wait_until(page, "document.getElementById('f-instruction').value.length > 0")  # 防御指南模板
+    page.fill("#f-headline", "浏览器旅程测试预警")
+    page.fill("#f-consult_organisations", "市气象局、市水务局")
+    page.fill("#f-consult_decision", "同意发布。")
+    page.click("#save-draft")
+    page.wait_for_load_state("networkidle")
+    warning = Warning.objects.get(headline="浏览器旅程测试预警")
+    assert warning.source_alarms == [alarm.pk]
+    page.click("text=提交审批")
+    page.wait_for_load_state("networkidle")
+    assert "审批同意" not in page.inner_text("main")  # never one's own
+
+    _as(page, base, "zhxt_staff")
+    page.goto(f"{base}/warnings/{warning.pk}/")
+    page.click("text=审批同意")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#warning-state") == "已批准"
+
+    _as(page, base, "duty")
+    page.goto(f"{base}/warnings/{warning.pk}/")
+    page.uncheck("input[name=channels][value=mqtt]")
+    page.click("#release-button")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#warning-state") == "已发布"
+    identifier = page.inner_text("#warning-identifier")
+    assert cap.parse_identifier(identifier)["region"] in ("620100", "620104")
+    with page.expect_download() as download:
+        page.click("#cap-download")
+    alert = cap.parse_alert(open(download.value.path(), "rb").read())
+    assert alert["identifier"] == identifier and alert["msgType"] == "Alert"
+
+    _as(page, base, "xigu_staff")
+    page.goto(f"{base}/warnings/inbox/")
+    assert "浏览器旅程测试预警" in page.inner_text("#inbox")
+    page.click("text=浏览器旅程测试预警")
+    page.wait_for_load_state("networkidle")
+    ack = Acknowledgement.objects.get(warning=warning, organisation__code="XGQ-YJJ")
+    page.click(f"#ack-{ack.pk} button")
+    page.wait_for_load_state("networkidle")
+    wait_until(page, "document.getElementById('coverage').textContent.includes('已签收 1 个')")
+
+    _as(page, base, "duty")
+    page.goto(f"{base}/warnings/{warning.pk}/")
+    assert "已签收 1 个" in page.inner_text("#coverage")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "warnings-released.png"), full_page=True)
+    external = [u for u in page.external_requests if not u.startswith(base)]
+    assert not external, external

@@ -1,0 +1,93 @@
+"""Typed input of the warnings services (one schema per service: the pages and the API)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from pydantic import Field, field_validator, model_validator
+
+from yingji.core.schemas import Code, DateTime, Input, LongText, Name, ShortText
+
+AlarmId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Level = Literal["red", "orange", "yellow", "blue"]
+
+
+class WarningIn(Input):
+    """起草/修改预警信息 (a draft). ``regions``: GB/T 2260 codes of the affected counties or
+    townships; ``jurisdiction``: the issuing area (the city, or a county) — defaults to the
+    smallest area containing every affected region."""
+
+    event_type: Code = Field(title="事件类型", description="事件类型编码,如 rainstorm")
+    level: Level = Field(title="预警级别", description="red=Ⅰ级 orange=Ⅱ级 yellow=Ⅲ级 blue=Ⅳ级")
+    regions: list[Code] = Field(min_length=1, max_length=200, title="影响区域")
+    jurisdiction: Code | None = Field(default=None, title="发布区域(辖区)")
+    headline: Name = Field(min_length=4, title="标题")
+    description: LongText = Field(min_length=4, title="预警内容")
+    instruction: LongText = Field(
+        default="", title="防御指南", description="不填则用事件类型的模板"
+    )
+    effective: DateTime = Field(title="生效时间")
+    onset: DateTime | None = Field(default=None, title="开始时间")
+    expires: DateTime = Field(title="失效时间")
+    scope: Literal["public", "internal"] = Field(default="public", title="发布范围")
+    consult_at: DateTime | None = Field(default=None, title="会商时间")
+    consult_participants: LongText = Field(default="", title="会商参加人员")
+    consult_organisations: LongText = Field(default="", title="会商参加单位")
+    consult_opinions: LongText = Field(default="", title="会商意见")
+    consult_decision: LongText = Field(default="", title="会商结论")
+    source_alarms: list[AlarmId] = Field(default=[], max_length=100, title="来源告警")
+    version: int | None = Field(default=None, title="版本")
+
+    @field_validator("regions")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _times(self):
+        for name in ("effective", "onset", "expires", "consult_at"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                # a form's datetime-local has no zone: it is local time (Asia/Shanghai)
+                setattr(self, name, timezone.make_aware(value))
+        if self.expires <= self.effective:
+            raise ValueError("失效时间应晚于生效时间。")
+        if self.onset is not None and self.onset > self.expires:
+            raise ValueError("开始时间不能晚于失效时间。")
+        return self
+
+
+class SubmitIn(Input):
+    version: int | None = Field(default=None, title="版本")
+
+
+class ApproveIn(Input):
+    opinion: LongText = Field(default="", title="审批意见")
+    version: int | None = Field(default=None, title="版本")
+
+
+class ReturnIn(Input):
+    opinion: LongText = Field(min_length=2, title="退回意见")
+    version: int | None = Field(default=None, title="版本")
+
+
+class ReleaseIn(Input):
+    channels: list[Literal["platform", "sms", "broadcast", "mqtt"]] = Field(
+        default=["platform", "sms", "broadcast", "mqtt"], title="发布渠道"
+    )
+    version: int | None = Field(default=None, title="版本")
+
+
+class CancelIn(Input):
+    reason: ShortText = Field(min_length=2, title="解除原因")
+    version: int | None = Field(default=None, title="版本")
+
+
+class AckIn(Input):
+    version: int | None = Field(default=None, title="版本")
+
+
+class DoneIn(Input):
+    note: LongText = Field(min_length=2, title="落实情况")
+    version: int | None = Field(default=None, title="版本")
