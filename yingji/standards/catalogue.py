@@ -82,6 +82,19 @@ CATALOGUE: tuple[Entry, ...] = (
         (("暴雨蓝/黄/橙/红 的时段与雨量阈值", "HIGH", "监测预警 → 告警规则"),),
     ),
     Entry(
+        "cap",
+        "预警信息级别、唯一标识与 CAP 1.2 报文",
+        "突发事件应对法(2024修订)第六十三条;GB/T 35965.1-2018 附录A;OASIS CAP 1.2(标准摘要 §5.1、§6)",
+        (
+            ("预警级别 一级红、二级橙、三级黄、四级蓝", "HIGH", "—"),
+            ("CAP 1.2 必备元素与代码表", "HIGH", "—"),
+            ("预警信息唯一标识的结构(ZZZZZZDDDUUUXX_时间_N)", "MEDIUM", "—"),
+            ("发布单位机构代码 DDD(本局代码未确认,默认 000)", "LOW", "配置项 WARNINGS_AGENCY_CODE"),
+            ("颜色与 CAP severity 的对应(通行做法)", "MEDIUM", "数据文件 cap_profile.json"),
+            ("urgency / certainty 默认值(本平台默认)", "LOW", "数据文件 cap_profile.json"),
+        ),
+    ),
+    Entry(
         "accidents",
         "生产安全事故分级与报告时限",
         "国务院令第493号 第三、九、十、十一、十三、十九条;原安监总局令第21号(标准摘要 §9)",
