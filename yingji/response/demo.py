@@ -178,8 +178,7 @@ def _leak(now: dt.datetime) -> Event:
                 )
             )
     issued = received + dt.timedelta(hours=1, minutes=10)
-    for task, (_code, _text, hours, done) in zip(tasks, orders, strict=True):
-        CommandTask.objects.filter(pk=task.pk).update(deadline=issued + dt.timedelta(hours=hours))
+    for task, (_code, _text, _hours, done) in zip(tasks, orders, strict=True):
         if done is None:
             continue
         who = "whk_staff" if done else "xigu_staff"
@@ -194,6 +193,9 @@ def _leak(now: dt.datetime) -> Event:
                     task=task,
                     data=FeedbackIn(feedback="已派3人到场,泄漏点已封堵,洗消完成。"),
                 )
+    # dated() moved the (future) deadlines to the time of each step: set them last
+    for task, (_code, _text, hours, _done) in zip(tasks, orders, strict=True):
+        CommandTask.objects.filter(pk=task.pk).update(deadline=issued + dt.timedelta(hours=hours))
     _fix_due(event)
     return event
 
