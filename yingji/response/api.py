@@ -130,7 +130,7 @@ class TaskOut(Schema):
         return obj.overdue(timezone.now())
 
 
-class EventOut(Schema):
+class IncidentOut(Schema):
     id: int
     number: str
     title: str
@@ -197,7 +197,7 @@ class EventOut(Schema):
         return obj.grade_text
 
 
-class EventDetailOut(EventOut):
+class IncidentDetailOut(IncidentOut):
     clocks: list[ClockOut]
     reports: list[ReportOut]
     level_changes: list[LevelChangeOut]
@@ -252,7 +252,7 @@ class ShiftOut(Schema):
         return obj.organisation.name
 
 
-class GradeIn(Input):
+class AccidentGradeIn(Input):
     deaths: int = Field(default=0, ge=0, le=1_000_000, title="死亡")
     serious_injuries: int = Field(default=0, ge=0, le=1_000_000, title="重伤(含急性工业中毒)")
     direct_loss_yuan: Decimal = Field(
@@ -263,7 +263,7 @@ class GradeIn(Input):
     evacuated: int = Field(default=0, ge=0, le=10_000_000, title="疏散")
 
 
-class GradeOut(Schema):
+class AccidentGradeOut(Schema):
     grade: str
     grade_code: str
     criteria: list[str]
@@ -301,7 +301,7 @@ def save_type(request, payload: EventTypeIn):
     return services.do_save_event_type(actor=request.user, data=payload)
 
 
-@router.get("/response/events", response=list[EventOut], summary="突发事件")
+@router.get("/response/events", response=list[IncidentOut], summary="突发事件")
 def list_events(
     request,
     response: HttpResponse,
@@ -325,12 +325,14 @@ def list_events(
     return page(qs.order_by("-received_at", "-pk"), response, limit, offset)
 
 
-@router.post("/response/events", response={201: EventDetailOut}, summary="接报(登记突发事件)")
+@router.post("/response/events", response={201: IncidentDetailOut}, summary="接报(登记突发事件)")
 def take_event(request, payload: EventIn):
     return Status(201, services.do_take_event(actor=request.user, data=payload))
 
 
-@router.get("/response/events/{event_id}", response=EventDetailOut, summary="单个事件(含报告时限)")
+@router.get(
+    "/response/events/{event_id}", response=IncidentDetailOut, summary="单个事件(含报告时限)"
+)
 def get_event(request, event_id: int):
     return _event(request, event_id)
 
@@ -436,10 +438,10 @@ def save_shift(request, payload: ShiftIn):
 
 @router.post(
     "/calc/accident-grade",
-    response=GradeOut,
+    response=AccidentGradeOut,
     summary="生产安全事故等级计算(国务院令第493号第三条;原安监总局令第21号第二十六条)",
 )
-def accident_grade(request, payload: GradeIn):
+def accident_grade(request, payload: AccidentGradeIn):
     grade = accidents.accident_grade(
         payload.deaths, payload.serious_injuries, payload.direct_loss_yuan
     )

@@ -31,7 +31,10 @@ class ResponseConfig(AppConfig):
     ]
     settings_pages = [
         SettingsPage(
-            "突发事件类型", "response:types", "GB/T 35561 类别下的事件类型及是否按事故定级"
+            "突发事件类型",
+            "response:types",
+            "GB/T 35561 类别下的事件类型及是否按事故定级",
+            allowed="response.open",
         )
     ]
     demo_loader = "yingji.response.demo.load_demo"

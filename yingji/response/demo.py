@@ -52,8 +52,8 @@ def _as(username, when):
 
 
 def _roster(today: dt.date) -> int:
-    first = today.replace(day=1)
-    last = (first + dt.timedelta(days=32)).replace(day=1)
+    last = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    first = min(today.replace(day=1), today - dt.timedelta(days=1))  # yesterday's shift too
     rows = []
     for n, code in enumerate(ROSTERS):
         d, i = first, 0
@@ -83,8 +83,6 @@ def _handover(now: dt.datetime) -> None:
     yesterday = DutyShift.objects.filter(
         organisation__code="LZYJJ", date=today - dt.timedelta(days=1)
     ).first()
-    if yesterday is None:  # the first day of the month: no shift of yesterday in this roster
-        return
     evening = now - dt.timedelta(hours=14)
     with _as("duty", evening) as duty:
         services.do_write_log(

@@ -181,7 +181,7 @@ def intake(request):
     )
 
 
-@requires("response.open")
+@login_required
 def event_detail(request, pk):
     event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
     user = request.user
@@ -202,6 +202,7 @@ def event_detail(request, pk):
             "tasks": selectors.visible_tasks(user).filter(event=event),
             "timeline": selectors.timeline(event, user),
             "review": review,
+            "enterprise_url": _enterprise_url(user, event),
             "doable": set(
                 restrict(ReviewAction.objects.filter(review=review), user, "change").values_list(
                     "pk", flat=True
@@ -230,6 +231,18 @@ def event_detail(request, pk):
             **record_extras(request, event),
         },
     )
+
+
+def _enterprise_url(user, event) -> str | None:
+    """The enterprise's page, when the user may open it (a county sees events in its county
+    about enterprises another level supervises)."""
+    if not event.enterprise_id:
+        return None
+    from yingji.enterprises.selectors import visible_enterprises
+
+    if visible_enterprises(user).filter(pk=event.enterprise_id).exists():
+        return event.enterprise.get_absolute_url()
+    return None
 
 
 submit_report = action_view(
@@ -306,7 +319,7 @@ def tasks(request):
     )
 
 
-@requires("response.open")
+@login_required
 def task_detail(request, pk):
     task = get_restricted_or_404(selectors.visible_tasks(request.user), request.user, pk=pk)
     return render(
@@ -526,7 +539,7 @@ def shift_save(request):
     return redirect(reverse("response:roster") + f"?month={month}&org={org}")
 
 
-@requires("response.open")
+@login_required
 def shift_detail(request, pk):
     shift = get_restricted_or_404(selectors.visible_shifts(request.user), request.user, pk=pk)
     before = services.previous_shift(shift)
