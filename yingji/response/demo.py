@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from yingji.core.audit import record_event
 from yingji.core.context import actor_context
 from yingji.core.demo import dated
 
@@ -28,7 +29,6 @@ from .schemas import (
     LogIn,
     ReportIn,
     ReviewIn,
-    ShiftIn,
     SignIn,
     TaskIn,
 )
@@ -52,29 +52,39 @@ def _as(username, when):
 
 
 def _roster(today: dt.date) -> int:
+    """This month's rosters (and yesterday's shift): demo rows in one bulk insert, summarised by
+    one event (the import service writes a change record per shift, too slow for the test
+    session's set-up; it is tested on its own)."""
+    from yingji.orgs.models import Organisation
+
     last = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     first = min(today.replace(day=1), today - dt.timedelta(days=1))  # yesterday's shift too
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=ROSTERS)}
     rows = []
     for n, code in enumerate(ROSTERS):
         d, i = first, 0
         while d < last:
             rows.append(
-                ShiftIn(
-                    organisation=code,
+                DutyShift(
+                    organisation=orgs[code],
                     date=d,
                     shift="all",
                     leader=LEADERS[(i + n) % len(LEADERS)],
                     officer=OFFICERS[(i + 2 * n) % len(OFFICERS)],
                     liaison=LIAISONS[(i + n) % len(LIAISONS)],
                     phone=ROSTERS[code],
+                    is_demo=True,
                 )
             )
             d += dt.timedelta(days=1)
             i += 1
-    duty = _user("duty")
-    with actor_context(duty, source="cli", label="demo"):
-        services.do_import_roster(actor=duty, rows=rows)
-    DutyShift.objects.filter(date__gte=first, date__lt=last).update(is_demo=True)
+    with actor_context(_user("duty"), source="cli", label="demo"):
+        DutyShift.objects.bulk_create(rows)
+        record_event(
+            "response.roster.demo",
+            f"载入演示值班表 {len(rows)} 班(市局、西固区、城关区应急管理局)",
+            count=len(rows),
+        )
     return len(rows)
 
 
