@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yingji.core.audit import record_event
@@ -134,6 +134,20 @@ def _number(received_at: dt.datetime) -> str:
     return f"{prefix}{n:03d}"
 
 
+def _insert_numbered(event: Event, received_at) -> None:
+    """Insert with the day's next number; two desks taking calls at the same moment get the
+    same number from _number(): the second takes the one after (a savepoint per try)."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == 4 or Event.objects.filter(number=event.number).count() == 0:
+                raise
+            event.number = _number(received_at)
+
+
 def do_take_event(*, actor, data: EventIn) -> Event:
     """接报: log a call as an event, locate it, grade it (production-safety accidents)."""
     check_rule(actor, "response.intake")
@@ -175,7 +189,7 @@ def do_take_event(*, actor, data: EventIn) -> Event:
             **figures,
         )
         event.next_report_due, event.next_report_label = next_due(event)
-        event.save(force_insert=True)
+        _insert_numbered(event, received_at)
         record_event(
             "response.event.taken",
             f"接报“{event.title}”({event_type.name},{region.name},{event.grade_text})",
