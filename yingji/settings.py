@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yingji.calendars",
     "yingji.monitoring",
     "yingji.warnings",
+    "yingji.response",
 ]
 
 MIDDLEWARE = [

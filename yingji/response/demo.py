@@ -1,0 +1,351 @@
+"""Demo 值班与应急响应 (all 演示), set in the present: this month's rosters of the bureau and
+the 西固/城关 bureaus, yesterday's handover with an open item today's shift has to acknowledge,
+and four events through the real services — a 较大 chemical leak at a 西固 demo enterprise
+under an active Ⅲ级 response with three command tasks (one answered, one signed, one overdue),
+a 一般 fire in 城关 whose daily 续报 is overdue, a 七里河 landslide whose Ⅳ级 response ended and
+was reviewed, and a road accident in 红古 just received. Idempotent; each step dated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.context import actor_context
+from yingji.core.demo import dated
+
+from . import services
+from .models import CommandTask, DutyShift, Event
+from .schemas import (
+    ActionIn,
+    EventIn,
+    FeedbackIn,
+    HandoverIn,
+    LevelIn,
+    LogIn,
+    ReportIn,
+    ReviewIn,
+    SignIn,
+    TaskIn,
+)
+from .selectors import next_due
+
+LEADERS = ["王建国(演示)", "李明华(演示)", "赵志强(演示)", "陈卫东(演示)"]
+OFFICERS = ["刘洋(演示)", "张敏(演示)", "孙浩(演示)", "周静(演示)", "吴磊(演示)", "郑雪(演示)"]
+LIAISONS = ["马超(演示)", "何芳(演示)", "高峰(演示)"]
+ROSTERS = {"LZYJJ": "0931-8888001", "XGQ-YJJ": "0931-7555001", "CGQ-YJJ": "0931-8555001"}
+
+
+def _user(name):
+    return get_user_model().objects.get(username=name)
+
+
+@contextmanager
+def _as(username, when):
+    user = _user(username)
+    with actor_context(user, source="cli", label="demo"), dated(when):
+        yield user
+
+
+def _roster(today: dt.date) -> int:
+    """This month's rosters (and yesterday's shift): demo rows in one bulk insert, summarised by
+    one event (the import service writes a change record per shift, too slow for the test
+    session's set-up; it is tested on its own)."""
+    from yingji.orgs.models import Organisation
+
+    last = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    first = min(today.replace(day=1), today - dt.timedelta(days=1))  # yesterday's shift too
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=ROSTERS)}
+    rows = []
+    for n, code in enumerate(ROSTERS):
+        d, i = first, 0
+        while d < last:
+            rows.append(
+                DutyShift(
+                    organisation=orgs[code],
+                    date=d,
+                    shift="all",
+                    leader=LEADERS[(i + n) % len(LEADERS)],
+                    officer=OFFICERS[(i + 2 * n) % len(OFFICERS)],
+                    liaison=LIAISONS[(i + n) % len(LIAISONS)],
+                    phone=ROSTERS[code],
+                    is_demo=True,
+                )
+            )
+            d += dt.timedelta(days=1)
+            i += 1
+    with actor_context(_user("duty"), source="cli", label="demo"):
+        DutyShift.objects.bulk_create(rows)
+        record_event(
+            "response.roster.demo",
+            f"载入演示值班表 {len(rows)} 班(市局、西固区、城关区应急管理局)",
+            count=len(rows),
+        )
+    return len(rows)
+
+
+def _handover(now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    yesterday = DutyShift.objects.filter(
+        organisation__code="LZYJJ", date=today - dt.timedelta(days=1)
+    ).first()
+    evening = now - dt.timedelta(hours=14)
+    with _as("duty", evening) as duty:
+        services.do_write_log(
+            actor=duty,
+            shift=yesterday,
+            data=LogIn(content="20:10 市气象台发布大风蓝色预警,已转发各县区应急局。"),
+        )
+        services.do_write_log(
+            actor=duty,
+            shift=yesterday,
+            data=LogIn(content="西固区危化品泄漏事件续报待省厅回复,接班后跟进。", open_item=True),
+        )
+    with _as("duty", now - dt.timedelta(hours=2)) as duty:
+        services.do_hand_over(actor=duty, shift=yesterday, data=HandoverIn(note="设备正常。"))
+
+
+def _fix_due(event: Event) -> None:
+    """dated() moved every time written in its block, deadlines too: recompute the derived
+    next-report deadline from the (dated) facts."""
+    event.refresh_from_db()
+    due, label = next_due(event)
+    Event.objects.filter(pk=event.pk).update(next_report_due=due, next_report_label=label)
+
+
+def _leak(now: dt.datetime) -> Event:
+    received = now - dt.timedelta(days=2, hours=1)
+    with _as("duty", received) as duty:
+        event = services.do_take_event(
+            actor=duty,
+            data=EventIn(
+                title="西固区化工助剂企业储罐区氯气泄漏(演示)",
+                event_type="ACC-HAZ",
+                received_at=received,
+                occurred_at=received - dt.timedelta(minutes=35),
+                reporter="企业值班长 王某",
+                reporter_phone="139****0001",
+                place="西固区化工助剂有限公司(演示)储罐区",
+                enterprise="DEMO-ENT-620104-02",
+                description="储罐区输送管线法兰泄漏,现场有人员中毒,企业已启动应急预案。",
+                measures="企业关闭上游阀门,疏散厂区人员;西固消防救援站已出动。",
+                deaths=1,
+                serious_injuries=4,
+                evacuated=120,
+            ),
+        )
+    steps = [
+        (received + dt.timedelta(minutes=40), "phone", "电话快报省应急管理厅值班室", 3, 6),
+        (received + dt.timedelta(minutes=85), "first", "省应急管理厅、市委市政府总值班室", 3, 6),
+        (now - dt.timedelta(hours=30), "follow_up", "省应急管理厅、市委市政府总值班室", 3, 8),
+        (now - dt.timedelta(hours=6), "follow_up", "省应急管理厅、市委市政府总值班室", 3, 8),
+    ]
+    for when, kind, to, deaths, serious in steps:
+        with _as("duty", when) as duty:
+            event.refresh_from_db()
+            services.do_submit_report(
+                actor=duty,
+                event=event,
+                data=ReportIn(
+                    kind=kind,
+                    reported_to=to,
+                    signed_off_by="王建国(演示)",
+                    content=f"截至目前,死亡{deaths}人,重伤(急性中毒){serious}人,泄漏已控制。",
+                    deaths=deaths,
+                    serious_injuries=serious,
+                    evacuated=300,
+                    loss_yuan=Decimal("2600000"),
+                ),
+            )
+    with _as("leader", received + dt.timedelta(hours=1)) as leader:
+        event.refresh_from_db()
+        services.do_change_response_level(
+            actor=leader,
+            event=event,
+            data=LevelIn(action="start", level=3, reason="死亡3人,达到较大事故,启动Ⅲ级响应。"),
+        )
+    orders = [
+        ("LZYJJ-WHP", "派员赶赴现场,指导企业堵漏和洗消,核实泄漏量。", 3, True),
+        ("XGQ-YJJ", "组织周边500米范围群众疏散,设置警戒区,每2小时报送现场情况。", 80, False),
+        ("LZYJJ-JZWZ", "调拨防化服、空气呼吸器各20套至现场。", 4, None),
+    ]
+    tasks = []
+    with _as("duty", received + dt.timedelta(hours=1, minutes=10)) as duty:
+        for code, text, hours, _ in orders:
+            tasks.append(
+                services.do_issue_task(
+                    actor=duty,
+                    event=event,
+                    data=TaskIn(
+                        content=text, assignee=code, deadline=now + dt.timedelta(hours=hours)
+                    ),
+                )
+            )
+    issued = received + dt.timedelta(hours=1, minutes=10)
+    for task, (_code, _text, _hours, done) in zip(tasks, orders, strict=True):
+        if done is None:
+            continue
+        who = "whk_staff" if done else "xigu_staff"
+        with _as(who, issued + dt.timedelta(minutes=20)) as user:
+            task.refresh_from_db()
+            services.do_sign_task(actor=user, task=task, data=SignIn())
+        if done:
+            with _as(who, issued + dt.timedelta(hours=2)) as user:
+                task.refresh_from_db()
+                services.do_answer_task(
+                    actor=user,
+                    task=task,
+                    data=FeedbackIn(feedback="已派3人到场,泄漏点已封堵,洗消完成。"),
+                )
+    # dated() moved the (future) deadlines to the time of each step: set them last
+    for task, (_code, _text, hours, _done) in zip(tasks, orders, strict=True):
+        CommandTask.objects.filter(pk=task.pk).update(deadline=issued + dt.timedelta(hours=hours))
+    _fix_due(event)
+    return event
+
+
+def _fire(now: dt.datetime) -> Event:
+    received = now - dt.timedelta(days=3, hours=2)
+    with _as("chengguan_staff", received) as user:
+        event = services.do_take_event(
+            actor=user,
+            data=EventIn(
+                title="城关区某商贸城仓库火灾(演示)",
+                event_type="ACC-FIRE",
+                received_at=received,
+                occurred_at=received - dt.timedelta(minutes=20),
+                reporter="商贸城物业",
+                place="城关区东岗西路商贸城(演示)后院仓库",
+                county="620102",
+                description="仓库堆放的纺织品起火,无人员被困。",
+                minor_injuries=1,
+            ),
+        )
+    with _as("chengguan_staff", received + dt.timedelta(minutes=70)) as user:
+        event.refresh_from_db()
+        services.do_submit_report(
+            actor=user,
+            event=event,
+            data=ReportIn(
+                kind="first",
+                reported_to="市应急管理局值班室",
+                content="明火已扑灭,轻伤1人,过火面积约200平方米。",
+                minor_injuries=1,
+                loss_yuan=Decimal("380000"),
+            ),
+        )
+    _fix_due(event)  # the daily 续报 has been due since two days ago: overdue
+    return event
+
+
+def _landslide(now: dt.datetime) -> Event:
+    received = now - dt.timedelta(days=9, hours=5)
+    with _as("duty", received) as duty:
+        event = services.do_take_event(
+            actor=duty,
+            data=EventIn(
+                title="七里河区华林山边坡局部滑塌(演示)",
+                event_type="NAT-GEO",
+                received_at=received,
+                occurred_at=received - dt.timedelta(minutes=50),
+                reporter="七里河区应急管理局",
+                place="七里河区华林山(演示)",
+                county="620103",
+                description="连续降雨后边坡局部滑塌,掩埋道路约30米,转移群众46人。",
+                evacuated=46,
+                channel="superior",
+            ),
+        )
+    with _as("duty", received + dt.timedelta(minutes=60)) as duty:
+        event.refresh_from_db()
+        services.do_submit_report(
+            actor=duty,
+            event=event,
+            data=ReportIn(
+                kind="first",
+                reported_to="省应急管理厅",
+                content="无人员伤亡,已转移群众46人。",
+                evacuated=46,
+            ),
+        )
+    with _as("leader", received + dt.timedelta(minutes=90)) as leader:
+        event.refresh_from_db()
+        services.do_change_response_level(
+            actor=leader,
+            event=event,
+            data=LevelIn(action="start", level=4, reason="转移群众较多,启动Ⅳ级响应。"),
+        )
+    with _as("leader", received + dt.timedelta(days=2)) as leader:
+        event.refresh_from_db()
+        services.do_change_response_level(
+            actor=leader,
+            event=event,
+            data=LevelIn(action="end", reason="险情排除,群众已返回,终止响应。"),
+        )
+    with _as("duty", received + dt.timedelta(days=2, hours=1)) as duty:
+        event.refresh_from_db()
+        services.do_submit_report(
+            actor=duty,
+            event=event,
+            data=ReportIn(
+                kind="final",
+                reported_to="省应急管理厅",
+                content="险情排除,道路恢复通行,无人员伤亡。",
+                evacuated=46,
+            ),
+        )
+    with _as("duty", received + dt.timedelta(days=4)) as duty:
+        event.refresh_from_db()
+        services.do_write_review(
+            actor=duty,
+            event=event,
+            data=ReviewIn(
+                findings="监测点雨量告警到接报间隔40分钟,县区转报偏慢。",
+                lessons="强降雨期间地质灾害隐患点应提前转移。",
+                actions=[
+                    ActionIn(
+                        content="修订七里河区地质灾害隐患点雨量预警转移阈值",
+                        owner="LZYJJ-FXJZ",
+                        due_on=timezone.localdate(now) + dt.timedelta(days=20),
+                    )
+                ],
+            ),
+        )
+    _fix_due(event)
+    return event
+
+
+def _road(now: dt.datetime) -> Event:
+    received = now - dt.timedelta(minutes=30)
+    with _as("duty", received) as duty:
+        event = services.do_take_event(
+            actor=duty,
+            data=EventIn(
+                title="红古区海石湾货车侧翻(演示)",
+                event_type="ACC-ROAD",
+                received_at=received,
+                occurred_at=received - dt.timedelta(minutes=15),
+                reporter="红古区交警大队",
+                place="红古区海石湾镇G109线(演示)",
+                county="620111",
+                description="一辆货车侧翻,驾驶员受伤,车辆无危险货物。",
+                serious_injuries=1,
+            ),
+        )
+    _fix_due(event)
+    return event
+
+
+def load_demo() -> dict:
+    if Event.objects.filter(is_demo=True).exists():
+        return {"events": 0, "shifts": 0}
+    now = timezone.now()
+    shifts = _roster(timezone.localdate(now))
+    _handover(now)
+    events = [_leak(now), _fire(now), _landslide(now), _road(now)]
+    Event.objects.filter(pk__in=[e.pk for e in events]).update(is_demo=True)
+    return {"events": len(events), "shifts": shifts}

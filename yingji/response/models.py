@@ -1,0 +1,374 @@
+"""值班与应急响应: event types (configurable), events (接报), their reports up (首报/续报/核报…,
+immutable once submitted), response level changes, command tasks (指令), after-action reviews
+(复盘) with follow-up actions, duty rosters, shift logs and handovers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import AuditedModel
+
+from .choices import (
+    CATEGORIES,
+    CHANNELS,
+    EVENT_STATES,
+    GRADES,
+    LEVEL_ACTIONS,
+    REPORT_KINDS,
+    RESPONSE_LEVELS,
+    RESPONSE_STATES,
+    SHIFTS,
+    TASK_STATES,
+)
+
+
+class EventType(AuditedModel):
+    """An event type (GB/T 35561 category and sub-type), configurable by administrators.
+    ``production_safety`` types are graded by 493号令; ``road_or_fire`` ones have the 7-day
+    补报 window."""
+
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    category = models.CharField(_("类别"), max_length=12, choices=CATEGORIES)
+    production_safety = models.BooleanField(_("生产安全事故"), default=False)
+    road_or_fire = models.BooleanField(_("道路交通或火灾"), default=False)
+    active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("事件类型")
+        verbose_name_plural = _("事件类型")
+
+    def __str__(self):
+        return f"{self.get_category_display()}·{self.name}"
+
+
+class Event(AuditedModel):
+    """One 突发事件 as the duty desk received it. Casualty figures change only through a
+    submitted report (首报/续报/核报/补报/终报), so their history is the reports'."""
+
+    number = models.CharField(_("事件编号"), max_length=30, unique=True)
+    title = models.CharField(_("事件名称"), max_length=200)
+    event_type = models.ForeignKey(
+        EventType, verbose_name=_("事件类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("接报时间"))
+    occurred_at = models.DateTimeField(_("发生时间"))
+    channel = models.CharField(_("接报方式"), max_length=10, choices=CHANNELS, default="phone")
+    reporter = models.CharField(_("报告人"), max_length=100, blank=True)
+    reporter_phone = models.CharField(_("报告人电话"), max_length=30, blank=True)
+    place = models.CharField(_("地点"), max_length=200)
+    lon = models.FloatField(_("经度(WGS84)"), null=True, blank=True)
+    lat = models.FloatField(_("纬度(WGS84)"), null=True, blank=True)
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("涉事企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.TextField(_("事件概况"))
+    measures = models.TextField(_("已采取措施"), blank=True)
+    deaths = models.PositiveIntegerField(_("死亡"), default=0)
+    missing = models.PositiveIntegerField(_("失踪"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("重伤(含急性工业中毒)"), default=0)
+    minor_injuries = models.PositiveIntegerField(_("轻伤"), default=0)
+    trapped = models.PositiveIntegerField(_("被困"), default=0)
+    endangered = models.PositiveIntegerField(_("涉险"), default=0)
+    evacuated = models.PositiveIntegerField(_("疏散"), default=0)
+    loss_yuan = models.DecimalField(
+        _("直接经济损失(元)"), max_digits=14, decimal_places=2, default=0
+    )
+    grade = models.CharField(_("事故等级"), max_length=20, choices=GRADES, blank=True)
+    near_miss = models.BooleanField(_("较大涉险"), default=False)
+    state = models.CharField(_("状态"), max_length=8, choices=EVENT_STATES, default="open")
+    response_state = models.CharField(
+        _("应急响应"), max_length=8, choices=RESPONSE_STATES, default="none"
+    )
+    response_level = models.PositiveSmallIntegerField(
+        _("响应级别"), choices=RESPONSE_LEVELS, null=True, blank=True
+    )
+    next_report_due = models.DateTimeField(_("下次报告时限"), null=True, blank=True)
+    next_report_label = models.CharField(_("下次报告"), max_length=40, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("突发事件")
+        verbose_name_plural = _("突发事件")
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.pk])
+
+    @property
+    def grade_text(self) -> str:
+        if self.grade:
+            return f"{self.get_grade_display()}事故" + ("(较大涉险)" if self.near_miss else "")
+        return "较大涉险事故" if self.near_miss else "—"
+
+
+class EventReport(AuditedModel):
+    """A report up (首报, 电话快报, 续报, 核报, 补报, 终报): immutable once submitted. It carries the
+    casualty figures as reported; the event takes them."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("报告类型"), max_length=12, choices=REPORT_KINDS)
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    submitted_at = models.DateTimeField(_("报送时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_to = models.CharField(_("报送对象"), max_length=200)
+    signed_off_by = models.CharField(_("签发人"), max_length=60, blank=True)
+    content = models.TextField(_("报告内容"))
+    figures = models.JSONField(_("伤亡及损失"), default=dict)
+    grade = models.CharField(_("事故等级"), max_length=20, choices=GRADES, blank=True)
+    late_supplement = models.BooleanField(_("超过补报期限"), default=False)
+
+    class Meta:
+        ordering = ["event", "submitted_at", "seq"]
+        verbose_name = _("事件报告")
+        verbose_name_plural = _("事件报告")
+        constraints = [models.UniqueConstraint(fields=["event", "seq"], name="response_report_seq")]
+
+    def __str__(self):
+        return f"{self.event.number} 第{self.seq}报({self.get_kind_display()})"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + f"#report-{self.pk}"
+
+
+class LevelChange(AuditedModel):
+    """启动/调整/终止 应急响应: who decided, when, why."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="level_changes")
+    action = models.CharField(_("操作"), max_length=8, choices=LEVEL_ACTIONS)
+    level = models.PositiveSmallIntegerField(
+        _("响应级别"), choices=RESPONSE_LEVELS, null=True, blank=True
+    )
+    previous = models.PositiveSmallIntegerField(
+        _("原级别"), choices=RESPONSE_LEVELS, null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"))
+    reason = models.TextField(_("理由"))
+
+    class Meta:
+        ordering = ["event", "decided_at", "pk"]
+        verbose_name = _("应急响应级别变更")
+        verbose_name_plural = _("应急响应级别变更")
+
+    def __str__(self):
+        return f"{self.event.number} {self.get_action_display()}{self.get_level_display() or ''}"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + "#levels"
+
+
+class CommandTask(AuditedModel):
+    """指令: issued to an organisation with a deadline; the unit signs (签收) and feeds back."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="tasks")
+    content = models.TextField(_("指令内容"))
+    assignee = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateTimeField(_("完成时限"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("下达人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("下达时间"))
+    state = models.CharField(_("状态"), max_length=10, choices=TASK_STATES, default="issued")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    feedback = models.TextField(_("反馈情况"), blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("反馈人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("指令")
+        verbose_name_plural = _("指令")
+
+    def __str__(self):
+        return f"{self.event.number} 指令#{self.pk}→{self.assignee.name}"
+
+    def get_absolute_url(self):
+        return reverse("response:task", args=[self.pk])
+
+    def overdue(self, now) -> bool:
+        if self.state in ("done", "cancelled"):
+            return bool(self.feedback_at and self.feedback_at > self.deadline)
+        return now > self.deadline
+
+
+class Review(AuditedModel):
+    """复盘: facts taken from the event when the review is opened, findings and lessons."""
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="review")
+    facts = models.JSONField(_("事件事实"), default=dict)
+    findings = models.TextField(_("发现的问题"))
+    lessons = models.TextField(_("经验教训"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填写人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("复盘")
+        verbose_name_plural = _("复盘")
+
+    def __str__(self):
+        return f"{self.event.number} 复盘"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + "#review"
+
+
+class ReviewAction(AuditedModel):
+    """An improvement action of a 复盘, tracked to done."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="actions")
+    content = models.CharField(_("整改措施"), max_length=500)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("完成期限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_note = models.CharField(_("完成情况"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("复盘整改措施")
+        verbose_name_plural = _("复盘整改措施")
+
+    def __str__(self):
+        return self.content[:60]
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.review.event_id]) + "#review"
+
+
+class DutyShift(AuditedModel):
+    """One shift of a bureau's (or a county bureau's) roster: 带班领导, 值班员, 联络员."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("值班单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("日期"))
+    shift = models.CharField(_("班次"), max_length=6, choices=SHIFTS, default="all")
+    leader = models.CharField(_("带班领导"), max_length=60)
+    officer = models.CharField(_("值班员"), max_length=60)
+    liaison = models.CharField(_("联络员"), max_length=60, blank=True)
+    phone = models.CharField(_("值班电话"), max_length=30, blank=True)
+    handed_over_at = models.DateTimeField(_("交班时间"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交班人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handover_note = models.TextField(_("交班说明"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["date", "organisation__code", "shift"]
+        verbose_name = _("值班安排")
+        verbose_name_plural = _("值班安排")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "date", "shift"], name="response_shift_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.name} {self.date:%Y-%m-%d} {self.get_shift_display()}"
+
+    def get_absolute_url(self):
+        return reverse("response:shift", args=[self.pk])
+
+
+class ShiftLog(AuditedModel):
+    """值班日志 entry of a shift; an open item is carried to the next shift at handover."""
+
+    shift = models.ForeignKey(DutyShift, on_delete=models.PROTECT, related_name="logs")
+    time = models.DateTimeField(_("时间"))
+    content = models.TextField(_("内容"))
+    open_item = models.BooleanField(_("待办(交接)"), default=False)
+    event = models.ForeignKey(
+        Event, verbose_name=_("相关事件"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接班确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("接班确认时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["time", "pk"]
+        verbose_name = _("值班日志")
+        verbose_name_plural = _("值班日志")
+
+    def __str__(self):
+        return f"{self.shift} {self.time:%H:%M} {self.content[:30]}"
+
+    def get_absolute_url(self):
+        return reverse("response:shift", args=[self.shift_id])

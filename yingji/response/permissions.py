@@ -1,0 +1,162 @@
+"""Who sees and does what in 值班与应急响应 (DESIGN §5).
+
+- events, their reports, level changes, tasks and reviews: the city leadership, city staff and
+  the duty officer see every event; county staff see their county's events (by the event's
+  region); an organisation that received a command task sees that task and its event; an
+  enterprise user sees nothing here;
+- intake and reports (接报, 首报/续报/核报…): the duty officer for any county, city staff, and
+  county staff in their county; a submitted report is never changed (no "change" on reports);
+- the response level is decided by the 带班领导: the city leadership (市局领导) or an
+  administrator (rule ``response.decide_level``). This is the one write the otherwise read-only
+  leadership makes in the platform, done through the service with a reason and audited;
+- command tasks are issued by whoever handles the event, signed and answered by a member of the
+  receiving organisation;
+- rosters: the city-wide roles read every roster, county staff the bureau's and their county
+  bureau's, enterprises none; the duty officer and city
+  staff edit the bureau's and every county's, county staff their county bureau's; the shift log
+  is written by those who may edit the roster.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
+
+from .models import (
+    CommandTask,
+    DutyShift,
+    Event,
+    EventReport,
+    EventType,
+    LevelChange,
+    Review,
+    ReviewAction,
+    ShiftLog,
+)
+
+NOTHING = Q(pk__in=[])
+CITY = ("city_leader", "city_staff", "duty_officer")
+
+
+def event_q(scope: Scope, action: str, prefix: str = "") -> Q:
+    """Q over Event (or, with a prefix such as "event__", over a related model)."""
+    county = jurisdiction_q(scope, f"{prefix}region__path")
+    if action in ("view", "export"):
+        if scope.has_role(*CITY):
+            return Q()
+        tasked = Q(**{f"{prefix}tasks__assignee_id__in": scope.org_ids})
+        return county | tasked if scope.org_ids else county
+    if action in ("add", "change"):
+        if scope.has_role("city_staff", "duty_officer"):
+            return Q()
+        return county if "county_staff" in scope.roles else NOTHING
+    return NOTHING
+
+
+@restricts(Event)
+def restrict_events(qs, scope, action):
+    cond = event_q(scope, action)
+    if action in ("view", "export") and not scope.has_role(*CITY) and scope.org_ids:
+        return qs.filter(pk__in=Event.objects.filter(cond).values("pk"))  # no duplicate rows
+    return qs.filter(cond)
+
+
+def _via_event(qs, scope, action, read_only=False):
+    if read_only and action not in ("view", "export"):
+        return qs.none()
+    inner = restrict_events(Event.objects.all(), scope, action)
+    return qs.filter(event__in=inner.values("pk"))
+
+
+@restricts(EventReport)
+def restrict_reports(qs, scope, action):
+    return _via_event(qs, scope, action, read_only=True)  # submitted reports never change
+
+
+@restricts(LevelChange)
+def restrict_level_changes(qs, scope, action):
+    return _via_event(qs, scope, action, read_only=True)  # written by do_change_response_level
+
+
+@restricts(Review)
+def restrict_reviews(qs, scope, action):
+    return _via_event(qs, scope, action)
+
+
+@restricts(ReviewAction)
+def restrict_review_actions(qs, scope, action):
+    inner = restrict_events(Event.objects.all(), scope, action)
+    if action == "change":  # marking done: the event's handlers and the owner organisation
+        return qs.filter(Q(review__event__in=inner.values("pk")) | Q(owner_id__in=scope.org_ids))
+    return qs.filter(review__event__in=inner.values("pk"))
+
+
+@restricts(CommandTask)
+def restrict_tasks(qs, scope, action):
+    own = Q(assignee_id__in=scope.org_ids)
+    if action in ("view", "export"):
+        if scope.has_role(*CITY):
+            return qs
+        return qs.filter(jurisdiction_q(scope, "event__region__path") | own)
+    if action == "approve":  # signing and answering: the receiving organisation
+        return qs.filter(own)
+    inner = restrict_events(Event.objects.all(), scope, action)
+    return qs.filter(event__in=inner.values("pk"))
+
+
+@restricts(EventType)
+def restrict_event_types(qs, scope, action):
+    if action in ("view", "export"):
+        return qs if scope.roles - {"enterprise_user"} else qs.none()
+    return qs.none()  # administrators only (restrict() passes them everything)
+
+
+def _roster_q(scope: Scope, action: str, prefix: str = "") -> Q:
+    if action in ("view", "export"):
+        if scope.has_role(*CITY):
+            return Q()
+        if "county_staff" in scope.roles:  # the bureau's roster and their county's
+            return Q(**{f"{prefix}organisation__kind": "bureau"}) | jurisdiction_q(
+                scope, f"{prefix}organisation__region__path"
+            )
+        return NOTHING
+    if action in ("add", "change"):
+        if scope.has_role("city_staff", "duty_officer"):
+            return Q(**{f"{prefix}organisation__kind__in": ("bureau", "county_bureau")})
+        if "county_staff" in scope.roles:
+            return Q(
+                **{f"{prefix}organisation_id__in": scope.org_ids},
+                **{f"{prefix}organisation__kind": "county_bureau"},
+            )
+    return NOTHING
+
+
+@restricts(DutyShift)
+def restrict_shifts(qs, scope, action):
+    return qs.filter(_roster_q(scope, action))
+
+
+@restricts(ShiftLog)
+def restrict_logs(qs, scope, action):
+    return qs.filter(_roster_q(scope, action, "shift__"))
+
+
+@rule("response.intake")
+def can_take_intake(scope: Scope) -> bool:
+    return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only
+
+
+@rule("response.open")
+def can_open(scope: Scope) -> bool:
+    return bool(scope.roles - {"enterprise_user"}) or scope.is_admin
+
+
+@rule("response.decide_level")
+def can_decide_level(scope: Scope) -> bool:
+    return scope.has_role("city_leader")
+
+
+@rule("response.roster_edit")
+def can_edit_roster(scope: Scope) -> bool:
+    return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only

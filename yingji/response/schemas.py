@@ -1,0 +1,144 @@
+"""Typed input of the 值班与应急响应 services (one schema per service: the pages and the API).
+Times without a time zone are local time (Asia/Shanghai)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from yingji.core.schemas import Code, Date, DateTime, Input, LongText, Name, ShortText
+
+Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+ReportKind = Literal["first", "phone", "follow_up", "verified", "supplement", "final"]
+
+
+class Casualties(Input):
+    deaths: Count = Field(default=0, title="死亡")
+    missing: Count = Field(default=0, title="失踪")
+    serious_injuries: Count = Field(default=0, title="重伤(含急性工业中毒)")
+    minor_injuries: Count = Field(default=0, title="轻伤")
+    trapped: Count = Field(default=0, title="被困")
+    endangered: Count = Field(default=0, title="涉险")
+    evacuated: Count = Field(default=0, title="疏散")
+    loss_yuan: Money = Field(default=Decimal(0), title="直接经济损失(元)")
+
+
+class EventIn(Casualties):
+    """接报: the call as the duty officer takes it. The place is located to its county from
+    the coordinates, else from the enterprise, else the county given."""
+
+    title: Name = Field(min_length=4, title="事件名称")
+    event_type: Code = Field(title="事件类型", description="事件类型编码,见 /api/v1/response/types")
+    received_at: DateTime | None = Field(default=None, title="接报时间", description="不填为现在")
+    occurred_at: DateTime = Field(title="发生时间")
+    channel: Literal["phone", "system", "superior", "alarm", "other"] = Field(
+        default="phone", title="接报方式"
+    )
+    reporter: Name = Field(default="", max_length=100, title="报告人")
+    reporter_phone: Code = Field(default="", max_length=30, title="报告人电话")
+    place: Name = Field(min_length=2, title="地点")
+    lon: Lon | None = Field(default=None, title="经度")
+    lat: Lat | None = Field(default=None, title="纬度")
+    crs: Literal["wgs84", "gcj02", "bd09"] = Field(default="wgs84", title="坐标系")
+    county: Code | None = Field(default=None, title="县区编码", description="如 620104(西固区)")
+    enterprise: Code | None = Field(
+        default=None, title="涉事企业", description="企业的机构编码,如 DEMO-ENT-620104-01"
+    )
+    description: LongText = Field(min_length=4, title="事件概况")
+    measures: LongText = Field(default="", title="已采取措施")
+
+    @model_validator(mode="after")
+    def _where(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("经度和纬度须同时填写。")
+        if self.lon is None and not self.county and not self.enterprise:
+            raise ValueError("请填写坐标、涉事企业或县区之一,以确定事发县区。")
+        if self.received_at and self.occurred_at > self.received_at:
+            raise ValueError("发生时间不能晚于接报时间。")
+        return self
+
+
+class ReportIn(Casualties):
+    """一份报告 (首报/电话快报/续报/核报/补报/终报): the figures as now known; submitted at once
+    and never changed afterwards."""
+
+    kind: ReportKind = Field(title="报告类型")
+    reported_to: Name = Field(min_length=2, title="报送对象")
+    signed_off_by: Name = Field(default="", max_length=60, title="签发人")
+    content: LongText = Field(min_length=4, title="报告内容")
+    version: int | None = Field(default=None, title="版本")
+
+
+class LevelIn(Input):
+    action: Literal["start", "adjust", "end"] = Field(title="操作")
+    level: int | None = Field(default=None, ge=1, le=4, title="响应级别")
+    reason: LongText = Field(min_length=4, title="理由")
+    version: int | None = Field(default=None, title="版本")
+
+
+class TaskIn(Input):
+    content: LongText = Field(min_length=4, title="指令内容")
+    assignee: Code = Field(title="承办单位编码", description="如 LZYJJ-WHP、XGQ-YJJ")
+    deadline: DateTime = Field(title="完成时限")
+
+
+class SignIn(Input):
+    version: int | None = Field(default=None, title="版本")
+
+
+class FeedbackIn(Input):
+    feedback: LongText = Field(min_length=2, title="反馈情况")
+    version: int | None = Field(default=None, title="版本")
+
+
+class ActionIn(Input):
+    content: ShortText = Field(min_length=4, title="整改措施")
+    owner: Code = Field(title="责任单位编码")
+    due_on: Date = Field(title="完成期限")
+
+
+class ReviewIn(Input):
+    findings: LongText = Field(min_length=4, title="发现的问题")
+    lessons: LongText = Field(default="", title="经验教训")
+    actions: list[ActionIn] = Field(default_factory=list, max_length=30, title="整改措施")
+
+
+class ActionDoneIn(Input):
+    note: ShortText = Field(min_length=2, title="完成情况")
+    version: int | None = Field(default=None, title="版本")
+
+
+class ShiftIn(Input):
+    organisation: Code = Field(title="值班单位编码", description="LZYJJ 或县区应急局,如 XGQ-YJJ")
+    date: Date = Field(title="日期")
+    shift: Literal["day", "night", "all"] = Field(default="all", title="班次")
+    leader: Name = Field(min_length=2, max_length=60, title="带班领导")
+    officer: Name = Field(min_length=2, max_length=60, title="值班员")
+    liaison: Name = Field(default="", max_length=60, title="联络员")
+    phone: Code = Field(default="", max_length=30, title="值班电话")
+
+
+class LogIn(Input):
+    content: LongText = Field(min_length=2, title="内容")
+    open_item: bool = Field(default=False, title="待办(交接)")
+    event: int | None = Field(default=None, title="相关事件编号(内部)")
+
+
+class HandoverIn(Input):
+    note: LongText = Field(default="", title="交班说明")
+    version: int | None = Field(default=None, title="版本")
+
+
+class EventTypeIn(Input):
+    code: Code = Field(min_length=2, max_length=20, pattern=r"^[A-Za-z0-9_\-]+$", title="编码")
+    name: Name = Field(min_length=2, max_length=60, title="名称")
+    category: Literal["natural", "accident", "health", "social"] = Field(title="类别")
+    production_safety: bool = Field(default=False, title="生产安全事故")
+    road_or_fire: bool = Field(default=False, title="道路交通或火灾")
+    active: bool = Field(default=True, title="启用")
+    order: int = Field(default=0, ge=0, le=9999, title="排序")

@@ -1,0 +1,170 @@
+"""Read queries of 值班与应急响应 shared by pages, API, cards and search (all through restrict)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from yingji.core.permissions import restrict, scope_of
+from yingji.standards import event_clocks
+
+from .models import CommandTask, DutyShift, Event, EventType, ShiftLog
+
+STATUS_LABELS = {"met": "按时", "late": "超时完成", "overdue": "已超时", "due": "未到期"}
+
+
+def visible_events(user, action: str = "view"):
+    return restrict(
+        Event.objects.select_related("event_type", "region", "enterprise__organisation"),
+        user,
+        action,
+    )
+
+
+def visible_tasks(user, action: str = "view"):
+    return restrict(
+        CommandTask.objects.select_related("event", "assignee", "issued_by"), user, action
+    )
+
+
+def visible_shifts(user, action: str = "view"):
+    return restrict(DutyShift.objects.select_related("organisation"), user, action)
+
+
+def event_types(user):
+    return restrict(EventType.objects.all(), user)
+
+
+def clocks_of(event: Event) -> list[event_clocks.Deadline]:
+    reports = list(event.reports.order_by("submitted_at", "seq")) if event.pk else []
+
+    def first_of(kind):
+        return next((r.submitted_at for r in reports if r.kind == kind), None)
+
+    written = [r for r in reports if r.kind in ("first", "follow_up", "verified", "supplement")]
+    return event_clocks.clocks(
+        occurred_at=event.occurred_at,
+        received_at=event.received_at,
+        grade=event.grade or None,
+        road_or_fire=event.event_type.road_or_fire,
+        first_report_at=first_of("first"),
+        phone_report_at=first_of("phone"),
+        last_report_at=written[-1].submitted_at if written else None,
+        final_report_at=first_of("final"),
+    )
+
+
+def next_due(event: Event) -> tuple[dt.datetime | None, str]:
+    """The earliest report deadline not yet met (首报, 电话快报 or 续报): what the list shows
+    and the overdue filter counts."""
+    if event.state == "closed":
+        return None, ""
+    pending = [d for d in clocks_of(event) if d.key != "unit" and d.met_at is None]
+    if not pending:
+        return None, ""
+    first = min(pending, key=lambda d: d.due)
+    return first.due, first.label.split("(")[0]
+
+
+def clock_rows(event: Event, now: dt.datetime | None = None) -> list[dict]:
+    now = now or timezone.now()
+    rows = []
+    for d in clocks_of(event):
+        status = d.status(now)
+        rows.append(
+            {
+                "label": d.label,
+                "due": d.due,
+                "met_at": d.met_at,
+                "status": status,
+                "status_label": STATUS_LABELS[status],
+                "basis": d.basis,
+                "tone": {"met": "success", "late": "warning", "overdue": "danger"}.get(
+                    status, "secondary"
+                ),
+            }
+        )
+    return rows
+
+
+def supplement_until(event: Event):
+    return event_clocks.supplement_until(
+        event.occurred_at, event.grade or None, event.event_type.road_or_fire
+    )
+
+
+def overdue_q(now=None) -> Q:
+    return Q(state="open", next_report_due__lt=now or timezone.now())
+
+
+def task_overdue_q(now=None) -> Q:
+    return Q(state__in=("issued", "signed"), deadline__lt=now or timezone.now())
+
+
+def mine_q(user) -> Q:
+    return Q(assignee_id__in=scope_of(user).org_ids)
+
+
+def timeline(event: Event, user) -> list[dict]:
+    """Everything about the event in time order: intake, reports, level changes, tasks."""
+    items = [
+        {
+            "time": event.received_at,
+            "kind": "接报",
+            "text": f"{event.get_channel_display()}接报:{event.reporter or '—'}",
+        }
+    ]
+    for r in event.reports.select_related("submitted_by"):
+        items.append(
+            {
+                "time": r.submitted_at,
+                "kind": r.get_kind_display(),
+                "text": f"第{r.seq}报,报送{r.reported_to}",
+                "anchor": f"report-{r.pk}",
+            }
+        )
+    for c in event.level_changes.select_related("decided_by"):
+        label = c.get_level_display() or c.get_previous_display() or ""
+        who = c.decided_by.get_full_name() or c.decided_by.username
+        items.append(
+            {
+                "time": c.decided_at,
+                "kind": f"{c.get_action_display()}响应",
+                "text": f"{label}({who})",
+            }
+        )
+    for t in visible_tasks(user).filter(event=event):
+        items.append({"time": t.issued_at, "kind": "下达指令", "text": f"→{t.assignee.name}"})
+        if t.signed_at:
+            items.append({"time": t.signed_at, "kind": "签收指令", "text": t.assignee.name})
+        if t.feedback_at:
+            items.append({"time": t.feedback_at, "kind": "反馈指令", "text": t.assignee.name})
+    return sorted(items, key=lambda i: i["time"])
+
+
+def today_shifts(user, on: dt.date | None = None):
+    on = on or timezone.localdate()
+    return visible_shifts(user).filter(date=on).order_by("organisation__path", "shift")
+
+
+def open_items(user):
+    """Open log items handed over and not yet acknowledged by the next shift."""
+    return restrict(ShiftLog.objects.select_related("shift__organisation"), user).filter(
+        open_item=True, acknowledged_at__isnull=True, shift__handed_over_at__isnull=False
+    )
+
+
+def search(user, q: str, limit: int = 10):
+    from yingji.core.hooks import SearchHit
+
+    rows = visible_events(user).filter(
+        Q(number__icontains=q) | Q(title__icontains=q) | Q(place__icontains=q)
+    )[:limit]
+    return [
+        SearchHit(
+            title=str(e), url=e.get_absolute_url(), subtitle=f"{e.region.name} {e.event_type.name}"
+        )
+        for e in rows
+    ]

@@ -1,0 +1,617 @@
+"""值班与应急响应 services: event intake and its reports up, the response level, command tasks,
+the after-action review, event types, the duty roster, the shift log and handover.
+One service per state change: permission, validation, one transaction, one record_event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from yingji.core.permissions import check_rule, ensure_in_scope, restrict
+from yingji.core.services import locked
+from yingji.standards import accidents, event_clocks, response_levels
+
+from .models import (
+    CommandTask,
+    DutyShift,
+    Event,
+    EventReport,
+    EventType,
+    LevelChange,
+    Review,
+    ReviewAction,
+    ShiftLog,
+)
+from .schemas import (
+    ActionDoneIn,
+    EventIn,
+    EventTypeIn,
+    FeedbackIn,
+    HandoverIn,
+    LevelIn,
+    LogIn,
+    ReportIn,
+    ReviewIn,
+    ShiftIn,
+    SignIn,
+    TaskIn,
+)
+from .selectors import next_due
+
+FIGURES = (
+    "deaths",
+    "missing",
+    "serious_injuries",
+    "minor_injuries",
+    "trapped",
+    "endangered",
+    "evacuated",
+)
+CASUALTIES = ("deaths", "missing", "serious_injuries", "minor_injuries")
+
+
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    """A time from a form (no zone) is local time."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+# --- grading --------------------------------------------------------------------------------
+
+
+def grade_of(event_type: EventType, figures: dict) -> tuple[str, bool]:
+    """(493号令 grade code or "", 较大涉险) for the figures of an event of this type."""
+    if not event_type.production_safety:
+        return "", False
+    grade = accidents.accident_grade(
+        figures["deaths"], figures["serious_injuries"], figures["loss_yuan"]
+    )
+    near = accidents.is_larger_near_miss(
+        endangered=figures["endangered"],
+        trapped_or_missing=figures["trapped"] + figures["missing"],
+        evacuated=figures["evacuated"],
+    )
+    return grade, near
+
+
+def _figures(data) -> dict:
+    return {**{k: getattr(data, k) for k in FIGURES}, "loss_yuan": data.loss_yuan}
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def _region_for(actor, data: EventIn):
+    from yingji.geo.models import Region
+    from yingji.geo.spatial import locate
+
+    enterprise = None
+    if data.enterprise:
+        from yingji.enterprises.selectors import visible_enterprises
+
+        enterprise = visible_enterprises(actor).filter(organisation__code=data.enterprise).first()
+        if enterprise is None:
+            raise ValidationFailed(
+                f"企业“{data.enterprise}”不存在或不在您的权限范围内。",
+                details={"field": "enterprise"},
+            )
+    lon = lat = None
+    if data.lon is not None:
+        from yingji.standards.coords import convert
+
+        lon, lat = data.lon, data.lat
+        if data.crs != "wgs84":
+            lon, lat = convert(lon, lat, data.crs, "wgs84")
+        region = locate(lon, lat)
+        if region is None:
+            raise ValidationFailed(
+                "坐标不在本市任何县区范围内,请检查经纬度和坐标系。", details={"field": "lon"}
+            )
+        return round(lon, 6), round(lat, 6), region, enterprise
+    if enterprise is not None:
+        return enterprise.lon, enterprise.lat, enterprise.region, enterprise
+    region = Region.objects.filter(code=data.county, level="county").first()
+    if region is None:
+        raise ValidationFailed(f"县区编码“{data.county}”不存在。", details={"field": "county"})
+    return None, None, region, None
+
+
+def _number(received_at: dt.datetime) -> str:
+    day = timezone.localtime(received_at).strftime("%Y%m%d")
+    prefix = f"SJ-{day}-"
+    last = (
+        Event.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:03d}"
+
+
+def _insert_numbered(event: Event, received_at) -> None:
+    """Insert with the day's next number; two desks taking calls at the same moment get the
+    same number from _number(): the second takes the one after (a savepoint per try)."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == 4 or Event.objects.filter(number=event.number).count() == 0:
+                raise
+            event.number = _number(received_at)
+
+
+def do_take_event(*, actor, data: EventIn) -> Event:
+    """接报: log a call as an event, locate it, grade it (production-safety accidents)."""
+    check_rule(actor, "response.intake")
+    event_type = EventType.objects.filter(code=data.event_type, active=True).first()
+    if event_type is None:
+        raise ValidationFailed(
+            f"事件类型“{data.event_type}”不存在或已停用。", details={"field": "event_type"}
+        )
+    now = timezone.now()
+    received_at = local(data.received_at) or now
+    occurred_at = local(data.occurred_at)
+    if received_at > now + dt.timedelta(minutes=5) or occurred_at > received_at:
+        raise ValidationFailed(
+            "接报时间不能晚于现在,发生时间不能晚于接报时间。", details={"field": "occurred_at"}
+        )
+    lon, lat, region, enterprise = _region_for(actor, data)
+    figures = _figures(data)
+    grade, near = grade_of(event_type, figures)
+    with transaction.atomic():
+        event = Event(
+            number=_number(received_at),
+            title=data.title,
+            event_type=event_type,
+            received_at=received_at,
+            occurred_at=occurred_at,
+            channel=data.channel,
+            reporter=data.reporter,
+            reporter_phone=data.reporter_phone,
+            place=data.place,
+            lon=lon,
+            lat=lat,
+            region=region,
+            enterprise=enterprise,
+            description=data.description,
+            measures=data.measures,
+            grade=grade,
+            near_miss=near,
+            received_by=actor,
+            **figures,
+        )
+        event.next_report_due, event.next_report_label = next_due(event)
+        _insert_numbered(event, received_at)
+        record_event(
+            "response.event.taken",
+            f"接报“{event.title}”({event_type.name},{region.name},{event.grade_text})",
+            target=event,
+            grade=grade,
+        )
+        ensure_in_scope(actor, event, "add")
+    return event
+
+
+def _changeable(actor, event: Event, version: int | None) -> Event:
+    event = locked(Event, event.pk, expected_version=version)
+    if not restrict(Event.objects.filter(pk=event.pk), actor, "change").exists():
+        raise NotPermitted("您无权处理该事件。")
+    return event
+
+
+# --- reports up -----------------------------------------------------------------------------
+
+
+def _check_report_kind(event: Event, kind: str) -> None:
+    kinds = set(event.reports.values_list("kind", flat=True))
+    if event.state == "closed":
+        raise InvalidTransition("该事件已终报,不能再报送。")
+    if kind == "first" and "first" in kinds:
+        raise InvalidTransition("该事件已有首报;后续请报送续报、核报或补报。")
+    if kind == "phone" and "phone" in kinds:
+        raise InvalidTransition("该事件已有电话快报记录。")
+    if kind not in ("first", "phone") and "first" not in kinds:
+        raise InvalidTransition("请先报送首报。")
+
+
+def do_submit_report(*, actor, event: Event, data: ReportIn) -> EventReport:
+    """报送一份报告: the figures it carries become the event's (and regrade it); a casualty
+    change after the 补报 window is accepted and flagged. The report is never changed."""
+    check_rule(actor, "response.intake")
+    now = timezone.now()
+    with transaction.atomic():
+        event = _changeable(actor, event, data.version)
+        _check_report_kind(event, data.kind)
+        figures = _figures(data)
+        changed = any(getattr(event, k) != figures[k] for k in CASUALTIES)
+        grade, near = grade_of(event.event_type, figures)
+        late = changed and event_clocks.is_late_supplement(
+            event.occurred_at, now, grade or None, event.event_type.road_or_fire
+        )
+        report = EventReport.objects.create(
+            event=event,
+            kind=data.kind,
+            seq=event.reports.count() + 1,
+            submitted_at=now,
+            submitted_by=actor,
+            reported_to=data.reported_to,
+            signed_off_by=data.signed_off_by,
+            content=data.content,
+            figures={**{k: figures[k] for k in FIGURES}, "loss_yuan": str(figures["loss_yuan"])},
+            grade=grade,
+            late_supplement=late,
+        )
+        for k, v in figures.items():
+            setattr(event, k, v)
+        event.grade, event.near_miss = grade, near
+        if data.kind == "final":
+            event.state = "closed"
+        event.next_report_due, event.next_report_label = next_due(event)
+        event.save()
+        note = ";伤亡人数变化已超过补报期限,已标记" if late else ""
+        record_event(
+            "response.report.submitted",
+            f"“{event.number}”报送{report.get_kind_display()}(第{report.seq}报){note}",
+            target=report,
+            kind=data.kind,
+            late_supplement=late,
+        )
+    return report
+
+
+# --- response level -------------------------------------------------------------------------
+
+
+def do_change_response_level(*, actor, event: Event, data: LevelIn) -> LevelChange:
+    """启动/调整/终止 应急响应: by the 带班领导 (city leadership) with a reason."""
+    check_rule(actor, "response.decide_level")
+    with transaction.atomic():
+        event = locked(Event, event.pk, expected_version=data.version)
+        if not restrict(Event.objects.filter(pk=event.pk), actor, "view").exists():
+            raise NotPermitted("您无权处理该事件。")
+        previous = event.response_level
+        try:
+            state = response_levels.next_state(
+                event.response_state, data.action, previous, data.level
+            )
+        except ValueError as exc:
+            raise InvalidTransition(str(exc)) from exc
+        level = None if data.action == "end" else data.level
+        change = LevelChange.objects.create(
+            event=event,
+            action=data.action,
+            level=level,
+            previous=previous,
+            decided_by=actor,
+            decided_at=timezone.now(),
+            reason=data.reason,
+        )
+        event.response_state = state
+        event.response_level = level if state == "active" else previous
+        event.save()
+        what = response_levels.ACTION_LABELS[data.action]
+        if data.action == "end":
+            text = f"终止“{event.number}”{response_levels.level_label(previous)}应急响应"
+        else:
+            turn = response_levels.direction(previous, level)
+            text = f"{what}“{event.number}”{response_levels.level_label(level)}应急响应{turn}"
+        record_event("response.level." + data.action, text, target=change, level=level)
+    return change
+
+
+# --- command tasks --------------------------------------------------------------------------
+
+
+def do_issue_task(*, actor, event: Event, data: TaskIn) -> CommandTask:
+    from yingji.orgs.models import Organisation
+
+    check_rule(actor, "response.intake")
+    now = timezone.now()
+    deadline = local(data.deadline)
+    if deadline <= now:
+        raise ValidationFailed("完成时限应晚于现在。", details={"field": "deadline"})
+    assignee = Organisation.objects.filter(code=data.assignee, is_active=True).first()
+    if assignee is None or assignee.kind == "enterprise":
+        raise ValidationFailed(
+            f"承办单位“{data.assignee}”不存在(指令下达给机关科室、直属单位、县区应急局或部门)。",
+            details={"field": "assignee"},
+        )
+    with transaction.atomic():
+        event = _changeable(actor, event, None)
+        if event.state == "closed":
+            raise InvalidTransition("该事件已终报,不能再下达指令。")
+        task = CommandTask.objects.create(
+            event=event,
+            content=data.content,
+            assignee=assignee,
+            deadline=deadline,
+            issued_by=actor,
+            issued_at=now,
+        )
+        record_event(
+            "response.task.issued",
+            f"向{assignee.name}下达指令(“{event.number}”),时限{timezone.localtime(deadline):%m月%d日 %H:%M}",
+            target=task,
+        )
+    return task
+
+
+def _receivable(actor, task: CommandTask, version) -> CommandTask:
+    task = locked(CommandTask, task.pk, expected_version=version)
+    if not restrict(CommandTask.objects.filter(pk=task.pk), actor, "approve").exists():
+        raise NotPermitted("只有承办单位的人员可以签收和反馈该指令。")
+    return task
+
+
+def do_sign_task(*, actor, task: CommandTask, data: SignIn) -> CommandTask:
+    with transaction.atomic():
+        task = _receivable(actor, task, data.version)
+        if task.state != "issued":
+            raise InvalidTransition("该指令已签收或已办结。")
+        task.state, task.signed_by, task.signed_at = "signed", actor, timezone.now()
+        task.save()
+        record_event("response.task.signed", f"{task.assignee.name}签收指令", target=task)
+    return task
+
+
+def do_answer_task(*, actor, task: CommandTask, data: FeedbackIn) -> CommandTask:
+    with transaction.atomic():
+        task = _receivable(actor, task, data.version)
+        if task.state not in ("issued", "signed"):
+            raise InvalidTransition("该指令已办结或已撤销。")
+        now = timezone.now()
+        if task.state == "issued":
+            task.signed_by, task.signed_at = actor, now
+        task.state, task.feedback, task.feedback_by, task.feedback_at = (
+            "done",
+            data.feedback,
+            actor,
+            now,
+        )
+        task.save()
+        late = ",已超过时限" if now > task.deadline else ""
+        record_event("response.task.answered", f"{task.assignee.name}反馈指令{late}", target=task)
+    return task
+
+
+# --- 复盘 -----------------------------------------------------------------------------------
+
+
+def review_facts(event: Event, now: dt.datetime) -> dict:
+    """What the event's record says: minutes to the first report and to the response start,
+    tasks and those overdue."""
+    first = event.reports.filter(kind="first").order_by("submitted_at").first()
+    start = event.level_changes.filter(action="start").order_by("decided_at").first()
+    tasks = list(event.tasks.exclude(state="cancelled"))
+
+    def minutes(later):
+        return round((later - event.received_at).total_seconds() / 60) if later else None
+
+    return {
+        "minutes_to_first_report": minutes(first.submitted_at if first else None),
+        "minutes_to_response_start": minutes(start.decided_at if start else None),
+        "tasks": len(tasks),
+        "tasks_overdue": sum(1 for t in tasks if t.overdue(now)),
+        "reports": event.reports.count(),
+        "highest_level": min((c.level for c in event.level_changes.all() if c.level), default=None),
+    }
+
+
+def do_write_review(*, actor, event: Event, data: ReviewIn) -> Review:
+    from yingji.orgs.models import Organisation
+
+    check_rule(actor, "response.intake")
+    owners = {}
+    for i, action in enumerate(data.actions):
+        org = Organisation.objects.filter(code=action.owner).exclude(kind="enterprise").first()
+        if org is None:
+            raise ValidationFailed(
+                f"第{i + 1}条整改措施的责任单位“{action.owner}”不存在。",
+                details={"field": f"actions.{i}.owner"},
+            )
+        owners[i] = org
+    with transaction.atomic():
+        event = _changeable(actor, event, None)
+        if event.response_state == "active":
+            raise InvalidTransition("应急响应尚未终止,终止后才能复盘。")
+        if Review.objects.filter(event=event).exists():
+            raise InvalidTransition("该事件已有复盘记录。")
+        review = Review.objects.create(
+            event=event,
+            facts=review_facts(event, timezone.now()),
+            findings=data.findings,
+            lessons=data.lessons,
+            written_by=actor,
+        )
+        for i, action in enumerate(data.actions):
+            ReviewAction.objects.create(
+                review=review, content=action.content, owner=owners[i], due_on=action.due_on
+            )
+        record_event(
+            "response.review.written",
+            f"“{event.number}”复盘,整改措施{len(data.actions)}项",
+            target=review,
+        )
+    return review
+
+
+def do_complete_action(*, actor, action: ReviewAction, data: ActionDoneIn) -> ReviewAction:
+    with transaction.atomic():
+        action = locked(ReviewAction, action.pk, expected_version=data.version)
+        if not restrict(ReviewAction.objects.filter(pk=action.pk), actor, "change").exists():
+            raise NotPermitted("您无权办结该整改措施。")
+        if action.done_at:
+            raise InvalidTransition("该整改措施已完成。")
+        action.done_at, action.done_note = timezone.now(), data.note
+        action.save()
+        record_event("response.action.done", f"整改措施“{action}”已完成", target=action)
+    return action
+
+
+# --- event types (administrators) -----------------------------------------------------------
+
+
+def do_save_event_type(*, actor, data: EventTypeIn) -> EventType:
+    if not restrict(EventType.objects.all(), actor, "change").exists():
+        raise NotPermitted("只有系统管理员可以维护事件类型。")
+    with transaction.atomic():
+        row, created = EventType.objects.update_or_create(
+            code=data.code, defaults=data.model_dump(exclude={"code"})
+        )
+        record_event(
+            "response.type.saved", f"{'新增' if created else '修改'}事件类型“{row}”", target=row
+        )
+    return row
+
+
+# --- roster, log, handover ------------------------------------------------------------------
+
+
+def _duty_org(code: str, field: str = "organisation"):
+    from yingji.orgs.models import Organisation
+
+    org = Organisation.objects.filter(code=code, kind__in=("bureau", "county_bureau")).first()
+    if org is None:
+        raise ValidationFailed(
+            f"值班单位“{code}”不存在(应为市应急管理局或县区应急管理局)。", details={"field": field}
+        )
+    return org
+
+
+def save_shift(actor, data: ShiftIn, org) -> tuple[DutyShift, bool]:
+    """Create or replace one shift (inside the caller's transaction; no event)."""
+    shift, created = DutyShift.objects.update_or_create(
+        organisation=org,
+        date=data.date,
+        shift=data.shift,
+        defaults={
+            "leader": data.leader,
+            "officer": data.officer,
+            "liaison": data.liaison,
+            "phone": data.phone,
+        },
+    )
+    ensure_in_scope(actor, shift, "change")
+    return shift, created
+
+
+def do_save_shift(*, actor, data: ShiftIn) -> DutyShift:
+    check_rule(actor, "response.roster_edit")
+    org = _duty_org(data.organisation)
+    with transaction.atomic():
+        shift, created = save_shift(actor, data, org)
+        record_event(
+            "response.shift.saved",
+            f"{'排' if created else '调整'}班:{shift}(带班领导{shift.leader},值班员{shift.officer})",
+            target=shift,
+        )
+    return shift
+
+
+def do_import_roster(*, actor, rows: list[ShiftIn]) -> int:
+    """The monthly roster from Excel: every row valid or nothing is written."""
+    check_rule(actor, "response.roster_edit")
+    orgs = {code: _duty_org(code) for code in {r.organisation for r in rows}}
+    with transaction.atomic():
+        for row in rows:
+            save_shift(actor, row, orgs[row.organisation])
+        record_event(
+            "response.roster.imported",
+            f"导入值班表 {len(rows)} 班({'、'.join(o.name for o in orgs.values())})",
+            count=len(rows),
+        )
+    return len(rows)
+
+
+def _shift_for_write(actor, shift: DutyShift, version=None) -> DutyShift:
+    shift = locked(DutyShift, shift.pk, expected_version=version)
+    if not restrict(DutyShift.objects.filter(pk=shift.pk), actor, "change").exists():
+        raise NotPermitted("您无权填写该班次的值班日志。")
+    return shift
+
+
+def do_write_log(*, actor, shift: DutyShift, data: LogIn) -> ShiftLog:
+    check_rule(actor, "response.roster_edit")
+    event = None
+    if data.event is not None:
+        event = restrict(Event.objects.all(), actor).filter(pk=data.event).first()
+        if event is None:
+            raise ValidationFailed("相关事件不存在。", details={"field": "event"})
+    with transaction.atomic():
+        shift = _shift_for_write(actor, shift)
+        if shift.handed_over_at:
+            raise InvalidTransition("该班次已交班,日志请记在当前班次。")
+        log = ShiftLog.objects.create(
+            shift=shift,
+            time=timezone.now(),
+            content=data.content,
+            open_item=data.open_item,
+            event=event,
+            written_by=actor,
+        )
+        record_event(
+            "response.log.written",
+            f"值班日志:{shift}{'(待办)' if data.open_item else ''}",
+            target=log,
+        )
+    return log
+
+
+def previous_shift(shift: DutyShift) -> DutyShift | None:
+    order = {"day": 0, "all": 0, "night": 1}
+    earlier = DutyShift.objects.filter(organisation_id=shift.organisation_id).filter(
+        date__lte=shift.date
+    )
+    candidates = [
+        s
+        for s in earlier.exclude(pk=shift.pk).order_by("-date")[:4]
+        if (s.date, order[s.shift]) < (shift.date, order[shift.shift])
+    ]
+    return max(candidates, key=lambda s: (s.date, order[s.shift]), default=None)
+
+
+def do_hand_over(*, actor, shift: DutyShift, data: HandoverIn) -> DutyShift:
+    check_rule(actor, "response.roster_edit")
+    with transaction.atomic():
+        shift = _shift_for_write(actor, shift, data.version)
+        if shift.handed_over_at:
+            raise InvalidTransition("该班次已交班。")
+        shift.handed_over_at, shift.handed_over_by = timezone.now(), actor
+        shift.handover_note = data.note
+        shift.save()
+        items = shift.logs.filter(open_item=True, acknowledged_at__isnull=True).count()
+        record_event("response.shift.handed_over", f"交班:{shift},待办{items}项", target=shift)
+    return shift
+
+
+def do_take_over(*, actor, shift: DutyShift, data: HandoverIn) -> int:
+    """接班: the next shift acknowledges the open items handed over by the previous one."""
+    check_rule(actor, "response.roster_edit")
+    with transaction.atomic():
+        shift = _shift_for_write(actor, shift, data.version)
+        before = previous_shift(shift)
+        if before is None or not before.handed_over_at:
+            raise InvalidTransition("上一班次尚未交班。")
+        items = list(
+            ShiftLog.objects.select_for_update().filter(
+                shift=before, open_item=True, acknowledged_at__isnull=True
+            )
+        )
+        now = timezone.now()
+        for item in items:
+            item.acknowledged_by, item.acknowledged_at = actor, now
+            item.save()
+        record_event(
+            "response.shift.taken_over",
+            f"接班:{shift},确认上一班待办{len(items)}项",
+            target=shift,
+        )
+    return len(items)

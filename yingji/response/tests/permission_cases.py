@@ -1,0 +1,68 @@
+"""Hand-written denials for 值班与应急响应 (tests/test_permission_rules.py): event types reach
+neither an enterprise nor a region, and the actions the generated rules do not test (signing a
+task of another organisation, changing a submitted report, the enterprise seeing any event)."""
+
+from yingji.core.testing import Denial
+
+
+def _types():
+    from yingji.response.models import EventType
+
+    return EventType.objects.all()
+
+
+def _events():
+    from yingji.response.models import Event
+
+    return Event.objects.all()
+
+
+def _reports():
+    from yingji.response.models import EventReport
+
+    return EventReport.objects.all()
+
+
+def _tasks_of_others():
+    from yingji.response.models import CommandTask
+
+    return CommandTask.objects.exclude(assignee__code="XGQ-YJJ")
+
+
+def _reviews():
+    from yingji.response.models import Review
+
+    return Review.objects.all()
+
+
+def _review_actions():
+    from yingji.response.models import ReviewAction
+
+    return ReviewAction.objects.filter(review__event__region__path__startswith="/620100/620103/")
+
+
+def _bureau_logs():
+    from yingji.response.models import ShiftLog
+
+    return ShiftLog.objects.filter(shift__organisation__code="LZYJJ")
+
+
+DENIALS = [
+    Denial("response.Review", "enterprise", "view", _reviews, "企业用户看不到复盘"),
+    Denial(
+        "response.ReviewAction",
+        "county_a",
+        "view",
+        _review_actions,
+        "西固区看不到七里河区的复盘措施",
+    ),
+    Denial("response.ShiftLog", "enterprise", "view", _bureau_logs, "企业用户看不到值班日志"),
+    Denial("response.ShiftLog", "county_a", "change", _bureau_logs, "县区不能改写市局的值班日志"),
+    Denial("response.EventType", "enterprise", "view", _types, "事件类型不对企业开放"),
+    Denial("response.EventType", "section", "change", _types, "事件类型由系统管理员维护"),
+    Denial("response.Event", "enterprise", "view", _events, "企业用户看不到突发事件"),
+    Denial("response.EventReport", "section", "change", _reports, "报送后的报告不可修改"),
+    Denial(
+        "response.CommandTask", "county_a", "approve", _tasks_of_others, "只有承办单位签收和反馈"
+    ),
+]

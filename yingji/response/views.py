@@ -1,0 +1,608 @@
+"""值班与应急响应 pages: the event list and intake, an event (clocks, reports, response level,
+tasks, review, timeline), the task list and a task, the monthly roster (export and import), a
+shift (log and handover) and the event types. Thin: fetch through restrict(), one service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingji.core.errors import ValidationFailed
+from yingji.core.listing import Column, Filter, ListSpec, render_list
+from yingji.core.permissions import allows, can, get_restricted_or_404, requires, restrict
+from yingji.core.schemas import summary, validate
+from yingji.core.views import record_extras
+from yingji.core.webforms import action_view, download, form_input, run_service
+from yingji.standards import response_levels
+
+from . import selectors, services
+from .choices import CATEGORIES, EVENT_STATES, GRADES, RESPONSE_STATES, SHIFTS, TASK_STATES
+from .models import ReviewAction
+from .schemas import (
+    ActionDoneIn,
+    EventIn,
+    EventTypeIn,
+    FeedbackIn,
+    HandoverIn,
+    LevelIn,
+    LogIn,
+    ReportIn,
+    ReviewIn,
+    ShiftIn,
+    SignIn,
+    TaskIn,
+)
+
+FIGURE_KEYS = (*services.FIGURES, "loss_yuan")
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _overdue_where(value, user):
+    if value not in ("1", "true"):
+        raise ValueError(value)
+    return selectors.overdue_q()
+
+
+EVENT_SPEC = ListSpec(
+    columns=[
+        Column("number", "事件编号", link=True),
+        Column("title", "事件名称"),
+        Column("event_type__name", "事件类型"),
+        Column("region__name", "县区"),
+        Column("received_at", "接报时间", value=lambda e: _when(e.received_at), sortable=False),
+        Column("grade", "事故等级", sortable=False, value=lambda e: e.grade_text),
+        Column("deaths", "死亡"),
+        Column("serious_injuries", "重伤"),
+        Column(
+            "response_level",
+            "应急响应",
+            sortable=False,
+            value=lambda e: (
+                f"{response_levels.level_label(e.response_level)}({e.get_response_state_display()})"
+                if e.response_state != "none"
+                else "未启动"
+            ),
+        ),
+        Column(
+            "next_report_due",
+            "下次报告时限",
+            sortable=False,
+            value=lambda e: (
+                f"{e.next_report_label} {_when(e.next_report_due)}"
+                + ("(已超时)" if e.next_report_due < timezone.now() else "")
+                if e.next_report_due
+                else ""
+            ),
+        ),
+        Column("state", "状态"),
+    ],
+    filters={
+        "state": Filter("状态", "state", choices=EVENT_STATES),
+        "category": Filter("类别", "event_type__category", choices=CATEGORIES),
+        "grade": Filter("事故等级", "grade", choices=GRADES),
+        "response": Filter("应急响应", "response_state", choices=RESPONSE_STATES),
+        "region": Filter("县区(编码)", "region__code"),
+        "overdue": Filter(
+            "报告超时", "next_report_due", choices=[("1", "已超时")], where=_overdue_where
+        ),
+    },
+    search=("number", "title", "place"),
+    default_sort="-number",
+)
+
+
+def _mine_where(value, user):
+    if value not in ("1", "true"):
+        raise ValueError(value)
+    return selectors.mine_q(user)
+
+
+def _task_overdue_where(value, user):
+    if value not in ("1", "true"):
+        raise ValueError(value)
+    return selectors.task_overdue_q()
+
+
+TASK_SPEC = ListSpec(
+    columns=[
+        Column("pk", "编号", link=True),
+        Column("event__number", "事件编号"),
+        Column("content", "指令内容", sortable=False, value=lambda t: t.content[:60]),
+        Column("assignee__name", "承办单位"),
+        Column("deadline", "完成时限", value=lambda t: _when(t.deadline), sortable=False),
+        Column("state", "状态"),
+        Column(
+            "overdue",
+            "超时",
+            sortable=False,
+            value=lambda t: "已超时" if t.overdue(timezone.now()) else "",
+        ),
+    ],
+    filters={
+        "state": Filter("状态", "state", choices=TASK_STATES),
+        "mine": Filter("本单位承办", "assignee", choices=[("1", "是")], where=_mine_where),
+        "overdue": Filter(
+            "超时未办结", "deadline", choices=[("1", "是")], where=_task_overdue_where
+        ),
+    },
+    search=("content", "event__number"),
+    default_sort="deadline",
+)
+
+
+@requires("response.open")
+def events(request):
+    return render_list(
+        request,
+        selectors.visible_events(request.user),
+        EVENT_SPEC,
+        "response/events.html",
+        "突发事件",
+    )
+
+
+@requires("response.intake")
+def intake(request):
+    from yingji.geo.models import Region
+
+    values = {}
+    if request.method == "POST":
+        values = request.POST
+        data = form_input(request, EventIn)
+        if data is not None:
+            event = run_service(
+                request,
+                lambda: services.do_take_event(actor=request.user, data=data),
+                "已登记接报。",
+            )
+            if event:
+                return redirect(event)
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    return render(
+        request,
+        "response/intake.html",
+        {
+            "title": "接报登记",
+            "types": selectors.event_types(request.user).filter(active=True),
+            "counties": Region.objects.filter(level="county").order_by("code"),
+            "values": values,
+            "figures": {k: values.get(k) or 0 for k in FIGURE_KEYS},
+            "now": now,
+        },
+    )
+
+
+@login_required
+def event_detail(request, pk):
+    event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
+    user = request.user
+    handles = allows(user, "response.intake") and can(user, event, "change")
+    review = getattr(event, "review", None) if hasattr(event, "review") else None
+    from yingji.orgs.models import Organisation
+
+    return render(
+        request,
+        "response/event.html",
+        {
+            "title": str(event),
+            "object": event,
+            "clocks": selectors.clock_rows(event),
+            "supplement_until": selectors.supplement_until(event),
+            "reports": event.reports.select_related("submitted_by"),
+            "levels": event.level_changes.select_related("decided_by"),
+            "tasks": selectors.visible_tasks(user).filter(event=event),
+            "timeline": selectors.timeline(event, user),
+            "review": review,
+            "enterprise_url": _enterprise_url(user, event),
+            "doable": set(
+                restrict(ReviewAction.objects.filter(review=review), user, "change").values_list(
+                    "pk", flat=True
+                )
+            )
+            if review
+            else set(),
+            "handles": handles and event.state == "open",
+            "can_review": handles and event.response_state != "active" and review is None,
+            "can_decide": allows(user, "response.decide_level") and event.response_state != "ended",
+            "suggested": response_levels.level_label(response_levels.suggested_level(event.grade)),
+            "level_choices": response_levels.LEVEL_LABELS.items(),
+            "orgs": Organisation.objects.exclude(kind="enterprise")
+            .filter(is_active=True)
+            .order_by("path"),
+            "now": timezone.now(),
+            "figures": {k: getattr(event, k) for k in FIGURE_KEYS},
+            "report_kinds": [
+                ("first", "首报"),
+                ("phone", "电话快报"),
+                ("follow_up", "续报"),
+                ("verified", "核报"),
+                ("supplement", "补报"),
+                ("final", "终报"),
+            ],
+            **record_extras(request, event),
+        },
+    )
+
+
+def _enterprise_url(user, event) -> str | None:
+    """The enterprise's page, when the user may open it (a county sees events in its county
+    about enterprises another level supervises)."""
+    if not event.enterprise_id:
+        return None
+    from yingji.enterprises.selectors import visible_enterprises
+
+    if visible_enterprises(user).filter(pk=event.enterprise_id).exists():
+        return event.enterprise.get_absolute_url()
+    return None
+
+
+submit_report = action_view(
+    fetch=selectors.visible_events,
+    schema=ReportIn,
+    call=lambda user, event, data: services.do_submit_report(actor=user, event=event, data=data),
+    success="报告已报送(报送后不可修改)。",
+)
+
+change_level = action_view(
+    fetch=selectors.visible_events,
+    schema=LevelIn,
+    call=lambda user, event, data: services.do_change_response_level(
+        actor=user, event=event, data=data
+    ),
+    success="已记录应急响应决定。",
+)
+
+issue_task = action_view(
+    fetch=selectors.visible_events,
+    schema=TaskIn,
+    call=lambda user, event, data: services.do_issue_task(actor=user, event=event, data=data),
+    success="已下达指令。",
+)
+
+
+@login_required
+@require_POST
+def write_review(request, pk):
+    event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
+    post = request.POST
+    actions = [
+        {"content": c, "owner": o, "due_on": d}
+        for c, o, d in zip(
+            post.getlist("a_content"), post.getlist("a_owner"), post.getlist("a_due"), strict=False
+        )
+        if c.strip()
+    ]
+    parsed = validate(
+        ReviewIn,
+        {
+            "findings": post.get("findings", ""),
+            "lessons": post.get("lessons", ""),
+            "actions": actions,
+        },
+    )
+    if not parsed.ok:
+        from django.contrib import messages
+
+        messages.error(request, summary(parsed.errors))
+    else:
+        run_service(
+            request,
+            lambda: services.do_write_review(actor=request.user, event=event, data=parsed.data),
+            "已保存复盘。",
+        )
+    return redirect(event)
+
+
+complete_action = action_view(
+    fetch=lambda user: ReviewAction.objects.all(),
+    schema=ActionDoneIn,
+    call=lambda user, action, data: services.do_complete_action(
+        actor=user, action=action, data=data
+    ),
+    success="整改措施已完成。",
+)
+
+
+@requires("response.open")
+def tasks(request):
+    return render_list(
+        request, selectors.visible_tasks(request.user), TASK_SPEC, "response/tasks.html", "指令"
+    )
+
+
+@login_required
+def task_detail(request, pk):
+    task = get_restricted_or_404(selectors.visible_tasks(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "response/task.html",
+        {
+            "title": f"指令 #{task.pk}",
+            "object": task,
+            "overdue": task.overdue(timezone.now()),
+            "can_answer": can(request.user, task, "approve") and task.state in ("issued", "signed"),
+            **record_extras(request, task),
+        },
+    )
+
+
+sign_task = action_view(
+    fetch=selectors.visible_tasks,
+    schema=SignIn,
+    call=lambda user, task, data: services.do_sign_task(actor=user, task=task, data=data),
+    success="已签收指令。",
+)
+
+answer_task = action_view(
+    fetch=selectors.visible_tasks,
+    schema=FeedbackIn,
+    call=lambda user, task, data: services.do_answer_task(actor=user, task=task, data=data),
+    success="已反馈指令。",
+)
+
+
+# --- roster ---------------------------------------------------------------------------------
+
+ROSTER_HEADER = [
+    "日期",
+    "班次",
+    "值班单位编码",
+    "值班单位",
+    "带班领导",
+    "值班员",
+    "联络员",
+    "值班电话",
+]
+SHIFT_LABELS = dict(SHIFTS)
+SHIFT_CODES = {str(v): k for k, v in SHIFTS}
+
+
+def _month(request) -> dt.date:
+    raw = request.GET.get("month", "")
+    try:
+        return dt.date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _duty_orgs():
+    from yingji.orgs.models import Organisation
+
+    return Organisation.objects.filter(kind__in=("bureau", "county_bureau")).order_by("path")
+
+
+@requires("response.open")
+def roster(request):
+    month = _month(request)
+    org_code = request.GET.get("org", "LZYJJ")
+    orgs = list(_duty_orgs())
+    org = next((o for o in orgs if o.code == org_code), orgs[0] if orgs else None)
+    shifts = selectors.visible_shifts(request.user).filter(
+        organisation=org, date__year=month.year, date__month=month.month
+    )
+    if request.GET.get("export") == "xlsx":
+        return _export(shifts, month, org)
+    from yingji.calendars.selectors import work_calendar
+
+    calendar = work_calendar()
+    by_day: dict = {}
+    for s in shifts:
+        by_day.setdefault(s.date, []).append(s)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    days = []
+    d = month
+    while d < next_month:
+        days.append(
+            {
+                "date": d,
+                "workday": calendar.is_workday(d),
+                "today": d == timezone.localdate(),
+                "shifts": by_day.get(d, []),
+            }
+        )
+        d += dt.timedelta(days=1)
+    can_edit = allows(request.user, "response.roster_edit") and (
+        org is not None and _can_edit_org(request.user, org)
+    )
+    return render(
+        request,
+        "response/roster.html",
+        {
+            "title": f"值班表 {month:%Y年%m月}",
+            "month": month,
+            "prev": (month - dt.timedelta(days=1)).strftime("%Y-%m"),
+            "next": next_month.strftime("%Y-%m"),
+            "org": org,
+            "orgs": orgs,
+            "days": days,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _can_edit_org(user, org) -> bool:
+    from yingji.core.permissions import scope_of
+
+    scope = scope_of(user)
+    if scope.is_admin or scope.has_role("city_staff", "duty_officer"):
+        return True
+    return "county_staff" in scope.roles and org.pk in scope.org_ids
+
+
+def _export(shifts, month, org):
+    from openpyxl import Workbook
+
+    from yingji.core.cells import xlsx_row
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("值班表")
+    ws.append(ROSTER_HEADER)
+    for s in shifts:
+        ws.append(
+            xlsx_row(
+                ws,
+                [
+                    s.date.isoformat(),
+                    SHIFT_LABELS[s.shift],
+                    s.organisation.code,
+                    s.organisation.name,
+                    s.leader,
+                    s.officer,
+                    s.liaison,
+                    s.phone,
+                ],
+            )
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return download(out.getvalue(), f"值班表-{org.name if org else ''}-{month:%Y-%m}.xlsx")
+
+
+def parse_roster(data: bytes) -> list[ShiftIn]:
+    """The rows of a roster workbook as ShiftIn; ValidationFailed naming every bad row."""
+    from yingji.core.uploads import open_xlsx, sheet_rows
+
+    wb = open_xlsx(data, unreadable="无法读取该文件,请上传由本系统导出的值班表 .xlsx。")
+    ws = wb.worksheets[0]
+    rows, problems = [], []
+    for i, row in enumerate(sheet_rows(ws, max_cols=8, min_row=2), start=2):
+        cells = [("" if v is None else str(v).strip()) for v in (list(row) + [None] * 8)[:8]]
+        if not any(cells):
+            continue
+        day = cells[0][:10]
+        parsed = validate(
+            ShiftIn,
+            {
+                "date": day,
+                "shift": SHIFT_CODES.get(cells[1], cells[1] or "all"),
+                "organisation": cells[2],
+                "leader": cells[4],
+                "officer": cells[5],
+                "liaison": cells[6],
+                "phone": cells[7],
+            },
+        )
+        if parsed.ok:
+            rows.append(parsed.data)
+        else:
+            problems.append(f"第{i}行:{summary(parsed.errors)}")
+    if problems:
+        raise ValidationFailed(
+            "值班表有误,未导入任何一行:" + ";".join(problems[:20]), details={"rows": problems}
+        )
+    if not rows:
+        raise ValidationFailed("文件中没有值班记录。")
+    return rows
+
+
+@requires("response.roster_edit")
+@require_POST
+def roster_import(request):
+    from yingji.core.uploads import read_upload
+
+    upload = request.FILES.get("file")
+    back = reverse("response:roster") + "?" + request.GET.urlencode()
+    if upload is None:
+        from django.contrib import messages
+
+        messages.error(request, "请选择要导入的值班表文件。")
+        return redirect(back)
+    run_service(
+        request,
+        lambda: services.do_import_roster(
+            actor=request.user, rows=parse_roster(read_upload(upload, extensions=(".xlsx",)))
+        ),
+        "已导入值班表。",
+    )
+    return redirect(back)
+
+
+@requires("response.roster_edit")
+@require_POST
+def shift_save(request):
+    data = form_input(request, ShiftIn)
+    if data is not None:
+        run_service(
+            request, lambda: services.do_save_shift(actor=request.user, data=data), "已保存班次。"
+        )
+    month = request.POST.get("date", "")[:7]
+    org = request.POST.get("organisation", "")
+    return redirect(reverse("response:roster") + f"?month={month}&org={org}")
+
+
+@login_required
+def shift_detail(request, pk):
+    shift = get_restricted_or_404(selectors.visible_shifts(request.user), request.user, pk=pk)
+    before = services.previous_shift(shift)
+    pending = (
+        before.logs.filter(open_item=True, acknowledged_at__isnull=True)
+        if before and before.handed_over_at
+        else []
+    )
+    return render(
+        request,
+        "response/shift.html",
+        {
+            "title": str(shift),
+            "object": shift,
+            "logs": shift.logs.select_related("written_by", "acknowledged_by", "event"),
+            "before": before,
+            "pending": pending,
+            "can_write": allows(request.user, "response.roster_edit")
+            and can(request.user, shift, "change"),
+            **record_extras(request, shift),
+        },
+    )
+
+
+def _shift_action(call, success):
+    return action_view(
+        fetch=selectors.visible_shifts,
+        schema=HandoverIn if call is not services.do_write_log else LogIn,
+        call=lambda user, shift, data: call(actor=user, shift=shift, data=data),
+        success=success,
+    )
+
+
+write_log = _shift_action(services.do_write_log, "已记录值班日志。")
+hand_over = _shift_action(services.do_hand_over, "已交班。")
+take_over = _shift_action(services.do_take_over, "已接班,上一班待办已确认。")
+
+
+@requires("response.open")
+def types(request):
+    is_admin = can_admin_types(request.user)
+    if request.method == "POST" and is_admin:
+        data = form_input(request, EventTypeIn)
+        if data is not None:
+            run_service(
+                request,
+                lambda: services.do_save_event_type(actor=request.user, data=data),
+                "已保存事件类型。",
+            )
+        return redirect("response:types")
+    return render(
+        request,
+        "response/types.html",
+        {
+            "title": "突发事件类型",
+            "types": selectors.event_types(request.user),
+            "is_admin": is_admin,
+            "categories": CATEGORIES,
+        },
+    )
+
+
+def can_admin_types(user) -> bool:
+    from yingji.core.permissions import scope_of
+
+    return scope_of(user).is_admin
