@@ -164,6 +164,9 @@ YINGJI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
 )
 # 工作要点督办: remind lead units this many working days before a due date.
 YINGJI_WORKPLAN_REMINDER_DAYS = int(os.environ.get("YINGJI_WORKPLAN_REMINDER_DAYS", "5"))
+# 值班: 续报 interval for events that are not production-safety accidents (no national rule;
+# the duty desk's default, LOW confidence: see the 系统设置 page's 国家规则与依据).
+YINGJI_EVENT_FOLLOW_UP_HOURS = int(os.environ.get("YINGJI_EVENT_FOLLOW_UP_HOURS", "24"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
 
 LANGUAGE_CODE = "zh-hans"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -53,6 +54,7 @@ def clocks_of(event: Event) -> list[event_clocks.Deadline]:
         phone_report_at=first_of("phone"),
         last_report_at=written[-1].submitted_at if written else None,
         final_report_at=first_of("final"),
+        default_follow_up=dt.timedelta(hours=settings.YINGJI_EVENT_FOLLOW_UP_HOURS),
     )
 
 

@@ -113,7 +113,7 @@ CATALOGUE: tuple[Entry, ...] = (
             (
                 "自然灾害等非事故类事件沿用 2 小时上报、每日续报(值班室惯例)",
                 "LOW",
-                "值班与应急响应 → 事件类型",
+                "配置项 YINGJI_EVENT_FOLLOW_UP_HOURS",
             ),
         ),
     ),

@@ -56,6 +56,7 @@ def clocks(
     phone_report_at: dt.datetime | None = None,
     last_report_at: dt.datetime | None = None,
     final_report_at: dt.datetime | None = None,
+    default_follow_up: dt.timedelta = DEFAULT_FOLLOW_UP,
 ) -> list[Deadline]:
     """The event's deadlines in time order. ``grade`` is an accidents.GRADES code for a
     production-safety accident, None for any other event."""
@@ -86,7 +87,7 @@ def clocks(
             )
         )
     if first_report_at is not None and final_report_at is None:
-        every = reporting_clock(grade, occurred_at).follow_up_every if grade else DEFAULT_FOLLOW_UP
+        every = reporting_clock(grade, occurred_at).follow_up_every if grade else default_follow_up
         since = last_report_at or first_report_at
         out.append(
             Deadline(
@@ -94,7 +95,7 @@ def clocks(
                 "续报(每日两次)" if every <= dt.timedelta(hours=12) else "续报(每日至少一次)",
                 since + every,
                 None,
-                "原安监总局令第21号" if grade else "本系统默认(每日一次)",
+                "原安监总局令第21号" if grade else "本系统默认(可配置)",
             )
         )
     return sorted(out, key=lambda d: d.due)
