@@ -147,9 +147,9 @@ def _warnings(figures: dict, previous: dict | None, names: dict) -> list[Finding
         (_n(figures, c) for c in ("collapsed_households", "severe_households", "crop_affected")),
         Decimal(0),
     )
-    if damage > 0 and _n(figures, "direct_loss") == 0:
+    if damage > 0 and figures.get("direct_loss") is not None and _n(figures, "direct_loss") == 0:
         out.append(
-            Finding("warning", "direct_loss", "有房屋倒损或农作物受灾,但直接经济损失为0,请核实。")
+            Finding("warning", "direct_loss", "有房屋倒损或农作物受灾,但直接经济损失填为0,请核实。")
         )
     if previous:
         for code in indicator_codes():

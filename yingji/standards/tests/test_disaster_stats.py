@@ -50,7 +50,7 @@ CASES = [
         "warning",
         "collapsed_rooms",
     ),
-    ({"crop_affected": 5}, "warning", "direct_loss"),  # damage without economic loss
+    ({"crop_affected": 5, "direct_loss": 0}, "warning", "direct_loss"),  # damage, loss 0
 ]
 
 
@@ -80,6 +80,10 @@ def test_consistent_figures_pass():
         "loss_housing": Decimal("260"),
     }
     assert check_figures(figures) == []
+
+
+def test_loss_not_yet_reported_is_no_warning():
+    assert check_figures({"collapsed_households": 1, "collapsed_rooms": 2}) == []
 
 
 def test_equal_bounds_are_allowed():
