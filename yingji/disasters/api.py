@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from yingji.core.api import page
-from yingji.core.permissions import get_restricted_or_404
+from yingji.core.permissions import check_rule, get_restricted_or_404
 
 from . import selectors, services
 from .schemas import (
@@ -16,6 +16,7 @@ from .schemas import (
     ConfirmIn,
     OfficerIn,
     ProcessIn,
+    QuakeIn,
     QuickReportIn,
     ReportIn,
 )
@@ -289,3 +290,24 @@ def list_officers(
 @router.post("/disasters/officers", response={201: OfficerOut}, summary="登记灾害信息员")
 def register_officer(request, payload: OfficerIn):
     return Status(201, services.do_register_officer(actor=request.user, data=payload))
+
+
+class QuakeRowOut(Schema):
+    code: str
+    name: str
+    distance_km: float
+    upper: float
+    lower: float
+    degree: int
+    roman: str
+
+
+@router.get(
+    "/disasters/quake-estimate",
+    response=list[QuakeRowOut],
+    summary="地震烈度快速估算(各县区,由高到低)",
+    description="GB 18306-2015 或汪素云等(2000)椭圆衰减关系;断层走向未知时 upper/lower 为长轴/短轴值。",
+)
+def quake_estimate(request, params: Query[QuakeIn]):
+    check_rule(request.user, "disasters.open")
+    return selectors.quake_estimate(params)

@@ -141,3 +141,18 @@ class DeadlinesIn(Input):
     verified_city: int = Field(ge=1, le=60, title="核报:市(天)")
     note: ShortText = Field(min_length=2, title="修改依据")
     version: int | None = Field(default=None, title="版本")
+
+
+class QuakeIn(Input):
+    """快速估算地震烈度: epicentre (WGS84), Ms, depth, optional strike, model."""
+
+    lon: float = Field(ge=70, le=140, allow_inf_nan=False, title="震中经度")
+    lat: float = Field(ge=15, le=55, allow_inf_nan=False, title="震中纬度")
+    magnitude: float = Field(ge=3, le=9, allow_inf_nan=False, title="震级(Ms)")
+    depth: float = Field(default=10, ge=0, le=700, allow_inf_nan=False, title="震源深度(千米)")
+    strike: float | None = Field(
+        default=None, ge=0, lt=360, allow_inf_nan=False, title="断层走向(度,未知可不填)"
+    )
+    model: Literal["gb18306_qz", "gb18306_zb", "wang2000_west"] = Field(
+        default="gb18306_qz", title="衰减模型"
+    )

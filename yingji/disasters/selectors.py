@@ -219,3 +219,53 @@ def search(user, q: str, limit: int = 10):
             SearchHit(title=p.name, url=p.get_absolute_url(), subtitle=p.get_kind_display())
         )
     return hits
+
+
+def _sample_points(region, epicentre, limit: int = 120) -> list[tuple[float, float]]:
+    """A district's centroid and up to ``limit`` vertices of its boundary (§10.4: several
+    sample points, take the highest), and the epicentre itself when it lies inside."""
+    points = []
+    if region.centroid_lon is not None:
+        points.append((region.centroid_lon, region.centroid_lat))
+    geometry = region.geometry
+    if geometry:
+        from shapely.geometry import shape
+
+        geom = shape(geometry)
+        polygons = list(getattr(geom, "geoms", [geom]))
+        coords = [c for p in polygons for c in p.exterior.coords]
+        step = max(1, len(coords) // limit)
+        points.extend((x, y) for x, y in coords[::step])
+        from shapely.geometry import Point
+
+        if geom.contains(Point(*epicentre)):
+            points.append(epicentre)
+    return points
+
+
+def quake_estimate(data) -> list[dict]:
+    """The estimated intensity of every county-level district of the city, highest first."""
+    from yingji.standards import quake
+
+    out = []
+    counties = Region.objects.filter(level="county").order_by("code")
+    for county in counties:
+        points = _sample_points(county, (data.lon, data.lat))
+        if not points:
+            continue
+        e = quake.estimate_region(
+            data.model, data.magnitude, (data.lon, data.lat), points, data.strike
+        )
+        out.append(
+            {
+                "code": county.code,
+                "name": county.name,
+                "distance_km": round(e.distance_km, 1),
+                "upper": round(e.upper, 1),
+                "lower": round(e.lower, 1),
+                "degree": e.degree,
+                "roman": e.roman,
+            }
+        )
+    out.sort(key=lambda r: (-r["upper"], r["distance_km"]))
+    return out

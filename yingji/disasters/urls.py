@@ -18,4 +18,5 @@ urlpatterns = [
     path("officers/<int:pk>/", views.officer_detail, name="officer"),
     path("quick/", views.quick, name="quick"),
     path("deadlines/", views.deadlines, name="deadlines"),
+    path("quake/", views.quake, name="quake"),
 ]

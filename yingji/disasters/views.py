@@ -25,6 +25,7 @@ from .schemas import (
     DeadlinesIn,
     OfficerIn,
     ProcessIn,
+    QuakeIn,
     QuickReportIn,
     ReportIn,
 )
@@ -430,5 +431,47 @@ def deadlines(request):
             "confidence": stats.table()["confidence"],
             "can_edit": allows(request.user, "disasters.edit_deadlines"),
             "back": reverse("disasters:index"),
+        },
+    )
+
+
+@requires("disasters.open")
+def quake(request):
+    """地震烈度快速估算: a GET form; the result lists the districts by estimated intensity and
+    draws them on the map (nothing is stored)."""
+    from yingji.core.schemas import summary, validate
+    from yingji.standards import quake as rules
+
+    rows, data = [], None
+    if request.GET.get("magnitude"):
+        parsed = validate(QuakeIn, {k: v for k, v in request.GET.items() if v != ""})
+        if parsed.ok:
+            data = parsed.data
+            rows = selectors.quake_estimate(data)
+        else:
+            from django.contrib import messages
+
+            messages.error(request, summary(parsed.errors))
+    return render(
+        request,
+        "disasters/quake.html",
+        {
+            "title": "地震烈度快速估算",
+            "rows": rows,
+            "data": data,
+            "values": request.GET,
+            "models": [(k, m["label"]) for k, m in rules.models().items()],
+            "map_data": {
+                "epicentre": [data.lon, data.lat] if data else None,
+                "rows": [
+                    {
+                        "name": r["name"],
+                        "value": r["degree"],
+                        "upper": r["upper"],
+                        "lower": r["lower"],
+                    }
+                    for r in rows
+                ],
+            },
         },
     )
