@@ -48,7 +48,12 @@ OFFICERS = [
 ]
 # a few more, township posts and other counties' villages (looked up by the county's first
 # villages in the region table, so that the codes are real)
-MORE = [("620103", 3, "七里河"), ("620123", 4, "榆中"), ("620121", 2, "永登")]
+MORE = [
+    ("620103", 3, "七里河"),
+    ("620123", 4, "榆中"),
+    ("620121", 2, "永登"),
+    ("620102", 2, "城关"),
+]
 SURNAMES = "陈杨黄刘郭何高罗郑梁谢宋唐许韩冯邓曹彭曾"
 
 

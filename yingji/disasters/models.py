@@ -33,7 +33,11 @@ class DisasterProcess(AuditedModel):
     )
     description = models.TextField(_("概况"), blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("开启人"),
     )
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
