@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from yingji.core.api import page
@@ -18,6 +19,7 @@ from .schemas import (
     ProcessIn,
     QuakeIn,
     QuickReportIn,
+    ReliefIn,
     ReportIn,
 )
 
@@ -160,7 +162,11 @@ def _finding(f) -> dict:
 
 @router.get("/disasters/processes", response=list[ProcessOut], summary="灾害过程")
 def list_processes(
-    request, response, open: bool | None = None, limit: int | None = None, offset: int = 0
+    request,
+    response: HttpResponse,
+    open: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ):
     qs = selectors.visible_processes(request.user).prefetch_related("affected_regions")
     if open is not None:
@@ -238,7 +244,7 @@ def quick_report(request, payload: QuickReportIn):
 @router.get("/disasters/reports", response=list[ReportOut], summary="灾情报告")
 def list_reports(
     request,
-    response,
+    response: HttpResponse,
     process: int | None = None,
     region: str | None = None,
     kind: str | None = None,
@@ -279,7 +285,11 @@ def confirm_report(request, report_id: int, payload: ConfirmIn):
 
 @router.get("/disasters/officers", response=list[OfficerOut], summary="灾害信息员")
 def list_officers(
-    request, response, region: str | None = None, limit: int | None = None, offset: int = 0
+    request,
+    response: HttpResponse,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ):
     qs = selectors.visible_officers(request.user)
     if region:
@@ -311,3 +321,51 @@ class QuakeRowOut(Schema):
 def quake_estimate(request, params: Query[QuakeIn]):
     check_rule(request.user, "disasters.open")
     return selectors.quake_estimate(params)
+
+
+class ReliefOut(Schema):
+    id: int
+    kind: str
+    process: int | None
+    region: str
+    region_name: str
+    head_name: str
+    persons: int
+    amount: float
+    paid_on: dt.date | None
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+@router.get("/disasters/relief", response=list[ReliefOut], summary="救助记录")
+def list_relief(
+    request,
+    response: HttpResponse,
+    process: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_relief(request.user)
+    if process is not None:
+        qs = qs.filter(process_id=process)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return page(qs.order_by("-pk"), response, limit, offset)
+
+
+@router.post("/disasters/relief", response={201: ReliefOut}, summary="登记救助(一户)")
+def record_relief(request, payload: ReliefIn):
+    return Status(201, services.do_record_relief(actor=request.user, data=payload))

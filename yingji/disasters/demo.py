@@ -20,13 +20,14 @@ from yingji.core.context import actor_context
 from yingji.core.demo import dated
 
 from . import services
-from .models import DisasterProcess, InfoOfficer, LossReport
+from .models import DisasterProcess, InfoOfficer, LossReport, ReliefRecord
 from .schemas import (
     ConfirmIn,
     DeadlinesIn,
     OfficerIn,
     ProcessIn,
     QuickReportIn,
+    ReliefIn,
     ReportIn,
 )
 
@@ -188,6 +189,7 @@ def load_demo() -> dict:
         services.do_confirm_loss_report(actor=xigu, report=reports["chalu"], data=ConfirmIn())
     with _as(city), _at(start + dt.timedelta(hours=2, minutes=30)):
         services.do_confirm_loss_report(actor=city, report=reports["620104"], data=ConfirmIn())
+    _relief(xigu, cg, process, start)
     DisasterProcess.objects.filter(pk=process.pk).update(is_demo=True)
     LossReport.objects.filter(process=process).update(is_demo=True)
     return {"processes": 1, "reports": LossReport.objects.filter(process=process).count()}
@@ -289,3 +291,37 @@ def _register_officers(city, officer_user, local):
             )
             made.append(officer.pk)
     InfoOfficer.objects.filter(pk__in=made).update(is_demo=True)
+
+
+# 过渡期生活救助 for 达川镇 households whose homes collapsed (演示 names)
+RELIEF = [
+    ("620104103201", "马永福", 5, "4500"),
+    ("620104103201", "马玉兰", 3, "2700"),
+    ("620104103203", "王世杰", 4, "3600"),
+]
+
+
+def _relief(xigu, cg, process, start):
+    from yingji.geo.models import Region
+
+    made = []
+    chengguan = Region.objects.filter(level="village", code__startswith="620102").order_by("code")
+    rows = [(xigu, *row) for row in RELIEF]
+    rows.append((cg, chengguan[0].code, "刘长青", 2, "1800"))
+    for user, code, name, persons, amount in rows:
+        with _as(user), _at(start + dt.timedelta(days=2, hours=-4)):
+            record = services.do_record_relief(
+                actor=user,
+                data=ReliefIn(
+                    kind="transition",
+                    process=process.pk,
+                    region=code,
+                    head_name=name,
+                    persons=persons,
+                    amount=amount,
+                    paid_on=(start + dt.timedelta(days=2)).date(),
+                    note="每人每月300元,发放3个月(演示)",
+                ),
+            )
+        made.append(record.pk)
+    ReliefRecord.objects.filter(pk__in=made).update(is_demo=True)

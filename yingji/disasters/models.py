@@ -183,3 +183,50 @@ class InfoOfficer(AuditedModel):
         from django.urls import reverse
 
         return reverse("disasters:officer", args=[self.pk])
+
+
+RELIEF_KINDS = [("transition", _("过渡期生活救助")), ("winter_spring", _("冬春生活救助"))]
+
+
+class ReliefRecord(AuditedModel):
+    """One household's relief: 过渡期生活救助 after a process (for households whose homes
+    collapsed or were badly damaged) or 冬春生活救助; persons, amount (元), the date paid."""
+
+    kind = models.CharField(_("救助类型"), max_length=20, choices=RELIEF_KINDS)
+    process = models.ForeignKey(
+        DisasterProcess,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relief",
+        verbose_name=_("灾害过程"),
+    )
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在村(社区)")
+    )
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    persons = models.PositiveIntegerField(_("救助人数"))
+    amount = models.DecimalField(_("救助金额(元)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("救助记录")
+        verbose_name_plural = _("救助记录")
+
+    def __str__(self):
+        return f"{self.head_name}户{self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:relief_record", args=[self.pk])

@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport
+from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
 
 NOTHING = Q(pk__in=[])
 
@@ -117,6 +117,24 @@ def restrict_officers(qs, scope, action):
             return qs
         return qs.filter(county) if "county_staff" in scope.roles else qs.none()
     return qs.none()
+
+
+@restricts(ReliefRecord)
+def restrict_relief(qs, scope, action):
+    """Relief lists name households: the city and the county of the household only."""
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        return qs if scope.read_all else qs.filter(county)
+    if action == "add":
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    return qs.none()
+
+
+@rule("disasters.record_relief")
+def can_record_relief(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
 
 
 def is_officer(scope: Scope) -> bool:

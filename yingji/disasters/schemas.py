@@ -156,3 +156,22 @@ class QuakeIn(Input):
     model: Literal["gb18306_qz", "gb18306_zb", "wang2000_west"] = Field(
         default="gb18306_qz", title="衰减模型"
     )
+
+
+class ReliefIn(Input):
+    """登记救助 (one household)."""
+
+    kind: Literal["transition", "winter_spring"] = Field(title="救助类型")
+    process: int | None = Field(default=None, title="灾害过程", description="过渡期生活救助必填")
+    region: Code = Field(title="所在村(社区)(代码)")
+    head_name: Name = Field(min_length=2, max_length=50, title="户主姓名")
+    persons: int = Field(ge=1, le=50, title="救助人数")
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, title="救助金额(元)")
+    paid_on: Date | None = Field(default=None, title="发放日期")
+    note: ShortText = Field(default="", max_length=200, title="备注")
+
+    @model_validator(mode="after")
+    def _process(self):
+        if self.kind == "transition" and self.process is None:
+            raise ValueError("过渡期生活救助须选择灾害过程。")
+        return self

@@ -10,7 +10,7 @@ from yingji.core.permissions import restrict
 from yingji.geo.models import Region
 from yingji.standards import disaster_stats as stats
 
-from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport
+from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
 
 # The columns of the roll-up table (the core indicators a leader reads first).
 ROLLUP_CODES = (
@@ -269,3 +269,28 @@ def quake_estimate(data) -> list[dict]:
         )
     out.sort(key=lambda r: (-r["upper"], r["distance_km"]))
     return out
+
+
+def visible_relief(user, action: str = "view"):
+    return restrict(
+        ReliefRecord.objects.select_related("region", "process", "recorded_by"), user, action
+    )
+
+
+def relief_summary(process, user) -> dict:
+    """过渡期生活救助 of a process against its reports: the households helped should not
+    exceed the households whose homes collapsed or were badly damaged (roll-up total)."""
+    from django.db.models import Count, Sum
+
+    rows = visible_relief(user).filter(process=process, kind="transition")
+    totals = rows.aggregate(households=Count("pk"), persons=Sum("persons"), amount=Sum("amount"))
+    figures = rollup(process, user)["total_figures"]
+    damaged = int(figures.get("collapsed_households", 0) + figures.get("severe_households", 0))
+    households = totals["households"] or 0
+    return {
+        "households": households,
+        "persons": totals["persons"] or 0,
+        "amount": totals["amount"] or 0,
+        "damaged_households": damaged,
+        "exceeds": households > damaged,
+    }

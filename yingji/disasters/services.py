@@ -17,7 +17,7 @@ from yingji.geo.models import Region
 from yingji.standards import disaster_stats as stats
 
 from . import selectors
-from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport
+from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
 from .permissions import may_report_for
 from .schemas import (
     CloseProcessIn,
@@ -26,6 +26,7 @@ from .schemas import (
     OfficerIn,
     ProcessIn,
     QuickReportIn,
+    ReliefIn,
     ReportIn,
 )
 
@@ -331,3 +332,38 @@ def do_set_deadlines(*, actor, data: DeadlinesIn) -> DeadlineSetting:
         ensure_in_scope(actor, setting, "change")
         record_event("disasters.deadlines.set", f"修改灾情报送时限:{data.note}", target=setting)
     return setting
+
+
+def do_record_relief(*, actor, data: ReliefIn) -> ReliefRecord:
+    """登记一户的救助 (city staff, county staff in their county)."""
+    check_rule(actor, "disasters.record_relief")
+    region = _region(data.region, "region", ("village", "township"))
+    process = None
+    if data.process is not None:
+        process = restrict(DisasterProcess.objects.all(), actor).filter(pk=data.process).first()
+        if process is None:
+            raise ValidationFailed("找不到该灾害过程。", details={"field": "process"})
+        if not region.is_within(process.region) and process.region.level != "city":
+            raise ValidationFailed(
+                f"“{region.name}”不在灾害过程的牵头区划内。", details={"field": "region"}
+            )
+    with transaction.atomic():
+        record = ReliefRecord.objects.create(
+            kind=data.kind,
+            process=process,
+            region=region,
+            head_name=data.head_name,
+            persons=data.persons,
+            amount=data.amount,
+            paid_on=data.paid_on,
+            note=data.note,
+            recorded_by=actor,
+        )
+        ensure_in_scope(actor, record, "add")
+        record_event(
+            "disasters.relief.recorded",
+            f"登记{region.name}{record.head_name}户{record.get_kind_display()}"
+            f"({record.persons}人,{record.amount}元)",
+            target=record,
+        )
+    return record

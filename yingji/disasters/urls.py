@@ -19,4 +19,7 @@ urlpatterns = [
     path("quick/", views.quick, name="quick"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("quake/", views.quake, name="quake"),
+    path("relief/", views.relief_list, name="relief"),
+    path("relief/record/", views.record_relief, name="record_relief"),
+    path("relief/<int:pk>/", views.relief_detail, name="relief_record"),
 ]

@@ -18,7 +18,7 @@ from yingji.geo.models import Region
 from yingji.standards import disaster_stats as stats
 
 from . import selectors, services
-from .models import KINDS, OFFICER_ROLES, REPORT_KINDS, LossReport
+from .models import KINDS, OFFICER_ROLES, RELIEF_KINDS, REPORT_KINDS, LossReport
 from .schemas import (
     CloseProcessIn,
     ConfirmIn,
@@ -27,6 +27,7 @@ from .schemas import (
     ProcessIn,
     QuakeIn,
     QuickReportIn,
+    ReliefIn,
     ReportIn,
 )
 
@@ -121,6 +122,30 @@ OFFICER_SPEC = ListSpec(
 )
 
 
+RELIEF_SPEC = ListSpec(
+    columns=[
+        Column("head_name", "户主姓名", link=True),
+        Column("kind", "救助类型"),
+        Column("process__name", "灾害过程"),
+        Column("region__name", "所在村(社区)"),
+        Column("persons", "救助人数"),
+        Column("amount", "救助金额(元)"),
+        Column("paid_on", "发放日期"),
+    ],
+    filters={
+        "kind": Filter("救助类型", "kind", choices=RELIEF_KINDS),
+        "process": Filter("灾害过程(编号)", "process_id"),
+        "region": Filter(
+            "区划(代码,含下级)",
+            "region__code",
+            where=lambda v, user: Q(region__path__contains=f"/{v}/"),
+        ),
+    },
+    search=("head_name", "region__name"),
+    default_sort="-paid_on",
+)
+
+
 @requires("disasters.open")
 def index(request):
     return render_list(
@@ -178,6 +203,7 @@ def process_detail(request, pk):
             "rollup": selectors.rollup(process, request.user),
             "reports": reports,
             "affected": process.affected_regions.order_by("code"),
+            "relief": selectors.relief_summary(process, request.user),
             "can_report": allows(request.user, "disasters.submit_reports"),
             "can_close": process.is_open
             and restrict(
@@ -474,4 +500,41 @@ def quake(request):
                 ],
             },
         },
+    )
+
+
+@requires("disasters.open")
+def relief_list(request):
+    return render_list(
+        request,
+        selectors.visible_relief(request.user),
+        RELIEF_SPEC,
+        "disasters/relief.html",
+        "救助记录",
+        extra={"kinds": RELIEF_KINDS, "processes": selectors.visible_processes(request.user)[:50]},
+    )
+
+
+@login_required
+@require_POST
+def record_relief(request):
+    data = form_input(request, ReliefIn)
+    if data is not None:
+        record = run_service(
+            request,
+            lambda: services.do_record_relief(actor=request.user, data=data),
+            "已登记救助。",
+        )
+        if record:
+            return redirect(record)
+    return redirect("disasters:relief")
+
+
+@login_required
+def relief_detail(request, pk):
+    record = get_restricted_or_404(selectors.visible_relief(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "disasters/relief_record.html",
+        {"title": str(record), "object": record, **record_extras(request, record)},
     )
