@@ -32,7 +32,32 @@ from .schemas import (
 )
 
 YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def _by_pk(field: str):
+    """A filter on a record number: digits within what every database stores, or refused."""
+
+    def where(value, user):
+        if not value.isdigit() or int(value) > 2**31 - 1:
+            raise ValueError(value)
+        return Q(**{field: int(value)})
+
+    return where
+
+
 LEVEL_NAMES = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县区", "city": "市"}
+
+
+def _yes_no(test):
+    """A 是/否 filter: ``test(yes: bool) -> Q``; any other value is refused."""
+
+    def where(value, user):
+        if value not in ("yes", "no"):
+            raise ValueError(value)
+        return test(value == "yes")
+
+    return where
+
 
 PROCESS_SPEC = ListSpec(
     columns=[
@@ -48,7 +73,7 @@ PROCESS_SPEC = ListSpec(
             "进行中",
             "ended_at",
             choices=YES_NO,
-            where=lambda v, user: Q(ended_at__isnull=(v == "yes")),
+            where=_yes_no(lambda yes: Q(ended_at__isnull=yes)),
         ),
     },
     search=("name",),
@@ -57,6 +82,8 @@ PROCESS_SPEC = ListSpec(
 
 
 def _approvable(value, user):
+    if value != "approve":
+        raise ValueError(value)
     ids = restrict(LossReport.objects.all(), user, "approve").exclude(submitted_by=user)
     return Q(pk__in=ids.values("pk"))
 
@@ -80,17 +107,17 @@ REPORT_SPEC = ListSpec(
         *[_figure(c) for c in selectors.ROLLUP_CODES],
     ],
     filters={
-        "process": Filter("灾害过程(编号)", "process_id"),
+        "process": Filter("灾害过程(编号)", "process_id", where=_by_pk("process_id")),
         "kind": Filter("报告类型", "kind", choices=REPORT_KINDS),
         "region": Filter("区划(代码)", "region__code"),
         "late": Filter(
-            "迟报", "is_late", choices=YES_NO, where=lambda v, user: Q(is_late=(v == "yes"))
+            "迟报", "is_late", choices=YES_NO, where=_yes_no(lambda yes: Q(is_late=yes))
         ),
         "confirmed": Filter(
             "已审核",
             "confirmed_at",
             choices=YES_NO,
-            where=lambda v, user: Q(confirmed_at__isnull=(v != "yes")),
+            where=_yes_no(lambda yes: Q(confirmed_at__isnull=not yes)),
         ),
         "mine": Filter("待我审核", "pk", choices=[("approve", "是")], where=_approvable),
     },
@@ -134,7 +161,7 @@ RELIEF_SPEC = ListSpec(
     ],
     filters={
         "kind": Filter("救助类型", "kind", choices=RELIEF_KINDS),
-        "process": Filter("灾害过程(编号)", "process_id"),
+        "process": Filter("灾害过程(编号)", "process_id", where=_by_pk("process_id")),
         "region": Filter(
             "区划(代码,含下级)",
             "region__code",
