@@ -56,7 +56,7 @@ class ProcessOut(Schema):
         return [r.code for r in obj.affected_regions.order_by("code")]
 
 
-class FindingOut(Schema):
+class LossFindingOut(Schema):
     level: str
     field: str
     message: str
@@ -71,7 +71,7 @@ class ReportOut(Schema):
     as_of: dt.date | None
     figures: dict[str, float | int]
     summary: str
-    findings: list[FindingOut]
+    findings: list[LossFindingOut]
     warning_reason: str
     source: str
     submitted_by: str | None
@@ -118,7 +118,7 @@ class RollupRowOut(Schema):
     report: int | None
     children: int
     figures: dict[str, float]
-    findings: list[FindingOut]
+    findings: list[LossFindingOut]
 
 
 class RollupOut(Schema):
@@ -126,7 +126,7 @@ class RollupOut(Schema):
     rows: list[RollupRowOut]
     total: dict[str, float]
     missing: list[str]
-    city_findings: list[FindingOut]
+    city_findings: list[LossFindingOut]
 
 
 class OfficerOut(Schema):
