@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from yingji.core.permissions import allows
+
 from . import selectors
 
 
@@ -35,4 +37,6 @@ def to_confirm(request):
         )
     if not items:
         return None
-    return {"title": "灾情报送", "kind": "todo", "icon": "cloud-lightning-rain", "items": items}
+    # those who confirm have something to do; leaders and the duty officer read the figures
+    kind = "todo" if allows(user, "disasters.confirm_reports") else "figures"
+    return {"title": "灾情报送", "kind": kind, "icon": "cloud-lightning-rain", "items": items}
