@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.response",
+    "yingji.disasters",
 ]
 
 MIDDLEWARE = [

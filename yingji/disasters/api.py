@@ -1,0 +1,371 @@
+"""灾情报送 in the API: processes (open, close, roll-up), loss reports (submit, confirm; never
+changed), 灾害信息员, the officer's quick report. Same services and permissions as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from ninja import Query, Router, Schema, Status
+
+from yingji.core.api import page
+from yingji.core.permissions import check_rule, get_restricted_or_404
+
+from . import selectors, services
+from .schemas import (
+    CloseProcessIn,
+    ConfirmIn,
+    OfficerIn,
+    ProcessIn,
+    QuakeIn,
+    QuickReportIn,
+    ReliefIn,
+    ReportIn,
+)
+
+router = Router(tags=["灾情报送"])
+
+
+class ProcessOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    region: str
+    region_name: str
+    affected: list[str]
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    description: str
+    version: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_affected(obj):
+        return [r.code for r in obj.affected_regions.order_by("code")]
+
+
+class LossFindingOut(Schema):
+    level: str
+    field: str
+    message: str
+
+
+class ReportOut(Schema):
+    id: int
+    process: int
+    region: str
+    region_name: str
+    kind: str
+    as_of: dt.date | None
+    figures: dict[str, float | int]
+    summary: str
+    findings: list[LossFindingOut]
+    warning_reason: str
+    source: str
+    submitted_by: str | None
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+    is_late: bool
+    corrects: int | None
+    correction_reason: str
+    confirmed_by: str | None
+    confirmed_at: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_submitted_by(obj):
+        u = obj.submitted_by
+        return (u.get_full_name() or u.username) if u else None
+
+    @staticmethod
+    def resolve_confirmed_by(obj):
+        u = obj.confirmed_by
+        return (u.get_full_name() or u.username) if u else None
+
+    @staticmethod
+    def resolve_corrects(obj):
+        return obj.corrects_id
+
+
+class RollupRowOut(Schema):
+    region: str
+    region_name: str
+    status: str
+    report: int | None
+    children: int
+    figures: dict[str, float]
+    findings: list[LossFindingOut]
+
+
+class RollupOut(Schema):
+    process: int
+    rows: list[RollupRowOut]
+    total: dict[str, float]
+    missing: list[str]
+    city_findings: list[LossFindingOut]
+
+
+class OfficerOut(Schema):
+    id: int
+    name: str
+    phone: str
+    region: str
+    region_name: str
+    role: str
+    trained_on: dt.date | None
+    certificate_no: str
+    active: bool
+    version: int
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+def _process(request, process_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_processes(request.user, action), request.user, action, pk=process_id
+    )
+
+
+def _finding(f) -> dict:
+    return {"level": f.level, "field": f.field, "message": f.message}
+
+
+@router.get("/disasters/processes", response=list[ProcessOut], summary="灾害过程")
+def list_processes(
+    request,
+    response: HttpResponse,
+    open: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_processes(request.user).prefetch_related("affected_regions")
+    if open is not None:
+        qs = qs.filter(ended_at__isnull=open)
+    return page(qs.order_by("-started_at", "pk"), response, limit, offset)
+
+
+@router.post("/disasters/processes", response={201: ProcessOut}, summary="开启灾害过程")
+def open_process(request, payload: ProcessIn):
+    return Status(201, services.do_open_process(actor=request.user, data=payload))
+
+
+@router.get("/disasters/processes/{process_id}", response=ProcessOut, summary="单个灾害过程")
+def get_process(request, process_id: int):
+    return _process(request, process_id)
+
+
+@router.post(
+    "/disasters/processes/{process_id}/close",
+    response=ProcessOut,
+    summary="结束灾害过程(灾情稳定)",
+)
+def close_process(request, process_id: int, payload: CloseProcessIn):
+    process = _process(request, process_id, "change")
+    return services.do_close_process(actor=request.user, process=process, data=payload)
+
+
+@router.get(
+    "/disasters/processes/{process_id}/rollup",
+    response=RollupOut,
+    summary="逐级汇总(各县区最新报告与乡镇合计核对)",
+)
+def rollup(request, process_id: int):
+    process = _process(request, process_id)
+    data = selectors.rollup(process, request.user)
+    return {
+        "process": process.pk,
+        "rows": [
+            {
+                "region": row["region"].code,
+                "region_name": row["region"].name,
+                "status": row["status"],
+                "report": row["report"].pk if row["report"] else None,
+                "children": row["children"],
+                "figures": {k: float(v) for k, v in row["figures"].items()},
+                "findings": [_finding(f) for f in row["findings"]],
+            }
+            for row in data["rows"]
+        ],
+        "total": {k: float(v) for k, v in data["total_figures"].items()},
+        "missing": [r.code for r in data["missing"]],
+        "city_findings": [_finding(f) for f in data["city_findings"]],
+    }
+
+
+@router.post(
+    "/disasters/processes/{process_id}/reports",
+    response={201: ReportOut},
+    summary="报送灾情(初报/续报/核报或更正)",
+    description="逻辑错误返回 400 及各项错误;有核查提示而未填 warning_reason 亦返回 400。报告报送后不可修改。",
+)
+def submit_report(request, process_id: int, payload: ReportIn):
+    process = _process(request, process_id)
+    report = services.do_submit_loss_report(
+        actor=request.user, process=process, data=payload, source="api"
+    )
+    return Status(201, report)
+
+
+@router.post("/disasters/quick-reports", response={201: ReportOut}, summary="信息员首报")
+def quick_report(request, payload: QuickReportIn):
+    return Status(201, services.do_submit_quick_report(actor=request.user, data=payload))
+
+
+@router.get("/disasters/reports", response=list[ReportOut], summary="灾情报告")
+def list_reports(
+    request,
+    response: HttpResponse,
+    process: int | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    late: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_reports(request.user)
+    if process is not None:
+        qs = qs.filter(process_id=process)
+    if region:
+        qs = qs.filter(region__code=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if late is not None:
+        qs = qs.filter(is_late=late)
+    return page(qs.order_by("-submitted_at", "-pk"), response, limit, offset)
+
+
+def _report(request, report_id: int):
+    return get_restricted_or_404(
+        selectors.visible_reports(request.user), request.user, pk=report_id
+    )
+
+
+@router.get("/disasters/reports/{report_id}", response=ReportOut, summary="单个灾情报告")
+def get_report(request, report_id: int):
+    return _report(request, report_id)
+
+
+@router.post(
+    "/disasters/reports/{report_id}/confirm", response=ReportOut, summary="审核灾情报告(上一级)"
+)
+def confirm_report(request, report_id: int, payload: ConfirmIn):
+    report = _report(request, report_id)
+    return services.do_confirm_loss_report(actor=request.user, report=report, data=payload)
+
+
+@router.get("/disasters/officers", response=list[OfficerOut], summary="灾害信息员")
+def list_officers(
+    request,
+    response: HttpResponse,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_officers(request.user)
+    if region:
+        qs = qs.filter(region__path__contains=f"/{region}/")
+    return page(qs.order_by("region__code", "role", "pk"), response, limit, offset)
+
+
+@router.post("/disasters/officers", response={201: OfficerOut}, summary="登记灾害信息员")
+def register_officer(request, payload: OfficerIn):
+    return Status(201, services.do_register_officer(actor=request.user, data=payload))
+
+
+class QuakeRowOut(Schema):
+    code: str
+    name: str
+    distance_km: float
+    upper: float
+    lower: float
+    degree: int
+    roman: str
+
+
+@router.get(
+    "/disasters/quake-estimate",
+    response=list[QuakeRowOut],
+    summary="地震烈度快速估算(各县区,由高到低)",
+    description="GB 18306-2015 或汪素云等(2000)椭圆衰减关系;断层走向未知时 upper/lower 为长轴/短轴值。",
+)
+def quake_estimate(request, params: Query[QuakeIn]):
+    check_rule(request.user, "disasters.open")
+    return selectors.quake_estimate(params)
+
+
+class ReliefOut(Schema):
+    id: int
+    kind: str
+    process: int | None
+    region: str
+    region_name: str
+    head_name: str
+    persons: int
+    amount: float
+    paid_on: dt.date | None
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+@router.get("/disasters/relief", response=list[ReliefOut], summary="救助记录")
+def list_relief(
+    request,
+    response: HttpResponse,
+    process: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_relief(request.user)
+    if process is not None:
+        qs = qs.filter(process_id=process)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return page(qs.order_by("-pk"), response, limit, offset)
+
+
+@router.post("/disasters/relief", response={201: ReliefOut}, summary="登记救助(一户)")
+def record_relief(request, payload: ReliefIn):
+    return Status(201, services.do_record_relief(actor=request.user, data=payload))

@@ -1,0 +1,327 @@
+"""Demo 灾情报送 data (all 演示): a summer-style 暴雨山洪 process that began three days ago,
+led by the city, affecting 西固区, 城关区 and 七里河区. A village information officer files the
+first report from 岔路村 within the hour; 西固's two townships and then the county report on
+time (达川镇's 初报 later corrected), 城关区 reports late with a warning explained, 七里河区
+has not reported; the next morning's 续报 follow; the county confirms the village's report
+and the city confirms 西固's. Information officers are registered in villages of four
+counties (most of 达川镇 and 柳泉镇 covered, gaps elsewhere).
+
+Every write goes through the services inside ``core.demo.dated`` so that the audit trail says
+when it happened; idempotent (nothing is added when the demo process exists); fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from yingji.core.context import actor_context
+from yingji.core.demo import dated
+
+from . import services
+from .models import DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+from .schemas import (
+    ConfirmIn,
+    DeadlinesIn,
+    OfficerIn,
+    ProcessIn,
+    QuickReportIn,
+    ReliefIn,
+    ReportIn,
+)
+
+NAME_SUFFIX = "暴雨山洪灾害(演示)"
+OFFICER_USER = "xxy_chalu"
+DEMO_PASSWORD = "Demo@2022"
+
+# (village code, name, phone, role, trained days ago, with an account)
+OFFICERS = [
+    ("620104103201", "马建国", "13909310101", "A", 200, True),
+    ("620104103201", "马小红", "13909310102", "B", 200, False),
+    ("620104103202", "李德福", "13909310103", "A", 380, False),
+    ("620104103203", "王海燕", "13909310104", "A", 90, False),
+    ("620104103204", "张永生", "13909310105", "A", 90, False),
+    ("620104104201", "赵志强", "13909310106", "A", 150, False),
+    ("620104104202", "孙玉梅", "13909310107", "A", 150, False),
+    ("620104104203", "周文斌", "13909310108", "A", 500, False),
+    ("620104104204", "吴桂兰", "13909310109", "A", 60, False),
+]
+# a few more, township posts and other counties' villages (looked up by the county's first
+# villages in the region table, so that the codes are real)
+MORE = [
+    ("620103", 3, "七里河"),
+    ("620123", 4, "榆中"),
+    ("620121", 2, "永登"),
+    ("620102", 2, "城关"),
+]
+SURNAMES = "陈杨黄刘郭何高罗郑梁谢宋唐许韩冯邓曹彭曾"
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _officer_account():
+    User = get_user_model()
+    user = User.objects.filter(username=OFFICER_USER).first()
+    if user is None:
+        user = User(username=OFFICER_USER, first_name="岔路村灾害信息员马建国(演示)")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def _at(when: dt.datetime):
+    """Replay a step at ``when``: its audit trail and its deadline check both say so."""
+
+    class _Step:
+        def __enter__(self):
+            self.token = services._clock.set(when)
+            self.block = dated(when)
+            self.block.__enter__()
+
+        def __exit__(self, *exc):
+            self.block.__exit__(*exc)
+            services._clock.reset(self.token)
+
+    return _Step()
+
+
+def _as(user):
+    return actor_context(user, source="cli", label="demo")
+
+
+def load_demo() -> dict:
+    if DisasterProcess.objects.filter(name__endswith=NAME_SUFFIX).exists():
+        return {"processes": 0}
+    city, xigu, cg = _user("whk_staff"), _user("xigu_staff"), _user("chengguan_staff")
+    officer_user = _officer_account()
+    local = timezone.localtime()
+    start = (local - dt.timedelta(days=3)).replace(hour=15, minute=20, second=0, microsecond=0)
+    day2 = start + dt.timedelta(days=1)
+
+    with _as(city), _at(start - dt.timedelta(days=30)):
+        services.do_set_deadlines(actor=city, data=_default_deadlines())
+    _register_officers(city, officer_user, local)
+
+    with _as(city), _at(start + dt.timedelta(minutes=25)):
+        process = services.do_open_process(
+            actor=city,
+            data=ProcessIn(
+                name=f"{start.month}·{start.day}{NAME_SUFFIX}",
+                kind="flash_flood",
+                started_at=start,
+                region="620100",
+                affected=["620104", "620102", "620103"],
+                description="受强对流天气影响,西固区达川镇、柳泉镇及城关区南山一带出现短时强降雨,"
+                "局地引发山洪,部分农房和农田受损。(演示)",
+            ),
+        )
+    reports = {}
+    with _as(officer_user), _at(start + dt.timedelta(minutes=45)):
+        reports["chalu"] = services.do_submit_quick_report(
+            actor=officer_user,
+            data=QuickReportIn(
+                process=process.pk,
+                region="620104103201",
+                summary="岔路村沟道山洪下泄,冲毁河滩地玉米,两户土坯房倒塌,已转移沟口群众。",
+                affected_people=120,
+                relocated=35,
+                collapsed_households=2,
+                collapsed_rooms=5,
+            ),
+        )
+    steps = [
+        (xigu, 55, "initial", "620104103", None, DACHUAN_1, ""),
+        (xigu, 58, "initial", "620104104", None, LIUQUAN_1, ""),
+        (xigu, 110, "initial", "620104", None, add(DACHUAN_1, LIUQUAN_1), ""),
+        (cg, 300, "initial", "620102", None, CHENGGUAN_1, "经济损失正在评估,续报补充。"),
+    ]
+    for user, minutes, kind, region, as_of, figures, reason in steps:
+        with _as(user), _at(start + dt.timedelta(minutes=minutes)):
+            reports[region] = services.do_submit_loss_report(
+                actor=user,
+                process=process,
+                data=ReportIn(
+                    region=region,
+                    kind=kind,
+                    as_of=as_of,
+                    warning_reason=reason,
+                    summary="(演示)",
+                    **figures,
+                ),
+            )
+    with _as(xigu), _at(start + dt.timedelta(hours=3)):
+        services.do_submit_loss_report(
+            actor=xigu,
+            process=process,
+            data=ReportIn(
+                region="620104103",
+                kind="initial",
+                corrects=reports["620104103"].pk,
+                correction_reason="倒塌房屋间数录入有误(应为7间)",
+                summary="(演示)",
+                **(DACHUAN_1 | {"collapsed_rooms": 7}),
+            ),
+        )
+    follow = [
+        (xigu, "620104103", DACHUAN_2, (7, 40)),  # township: due 08:00
+        (xigu, "620104104", LIUQUAN_2, (7, 50)),
+        (xigu, "620104", add(DACHUAN_2, LIUQUAN_2), (8, 45)),  # county: due 09:00
+        (cg, "620102", CHENGGUAN_2, (9, 30)),  # late
+    ]
+    for user, region, figures, (hour, minute) in follow:
+        with _as(user), _at(day2.replace(hour=hour, minute=minute)):
+            services.do_submit_loss_report(
+                actor=user,
+                process=process,
+                data=ReportIn(
+                    region=region,
+                    kind="followup",
+                    as_of=start.date(),
+                    summary="(演示)",
+                    warning_reason="达川镇倒塌房屋间数已更正为7间" if region == "620104" else "",
+                    **figures,
+                ),
+            )
+    with _as(xigu), _at(start + dt.timedelta(hours=2, minutes=20)):
+        services.do_confirm_loss_report(actor=xigu, report=reports["chalu"], data=ConfirmIn())
+    with _as(city), _at(start + dt.timedelta(hours=2, minutes=30)):
+        services.do_confirm_loss_report(actor=city, report=reports["620104"], data=ConfirmIn())
+    _relief(xigu, cg, process, start)
+    DisasterProcess.objects.filter(pk=process.pk).update(is_demo=True)
+    LossReport.objects.filter(process=process).update(is_demo=True)
+    return {"processes": 1, "reports": LossReport.objects.filter(process=process).count()}
+
+
+def add(a: dict, b: dict) -> dict:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in set(a) | set(b)}
+
+
+DACHUAN_1 = {
+    "affected_people": 860,
+    "relocated": 120,
+    "need_aid": 60,
+    "collapsed_households": 3,
+    "collapsed_rooms": 8,
+    "severe_households": 6,
+    "severe_rooms": 14,
+    "crop_affected": 85,
+    "crop_damaged": 40,
+    "crop_lost": 6,
+    "direct_loss": 312,
+}
+LIUQUAN_1 = {
+    "affected_people": 420,
+    "relocated": 40,
+    "need_aid": 20,
+    "severe_households": 2,
+    "severe_rooms": 5,
+    "crop_affected": 36,
+    "crop_damaged": 12,
+    "direct_loss": 96,
+}
+DACHUAN_2 = DACHUAN_1 | {
+    "affected_people": 1020,
+    "relocated": 160,
+    "crop_affected": 96,
+    "direct_loss": 388,
+    "collapsed_rooms": 7,
+}
+LIUQUAN_2 = LIUQUAN_1 | {"affected_people": 510, "crop_affected": 41, "direct_loss": 118}
+CHENGGUAN_1 = {
+    "affected_people": 300,
+    "relocated": 80,
+    "need_aid": 30,
+    "collapsed_households": 1,
+    "collapsed_rooms": 3,
+    "general_households": 12,
+    "general_rooms": 20,
+    "direct_loss": 0,
+}
+CHENGGUAN_2 = CHENGGUAN_1 | {"affected_people": 340, "direct_loss": 145}
+
+
+def _default_deadlines() -> DeadlinesIn:
+    from yingji.standards.disaster_stats import default_deadlines
+
+    rules = default_deadlines()
+    values = {}
+    for level in ("village", "township", "county", "city"):
+        values[f"initial_{level}"] = rules["initial"]["hours"][level]
+        values[f"followup_{level}"] = rules["followup"]["hour"][level]
+        values[f"verified_{level}"] = rules["verified"]["days"][level]
+    return DeadlinesIn(note="按《自然灾害情况统计调查制度》(应急〔2020〕19号)设定(演示)", **values)
+
+
+def _register_officers(city, officer_user, local):
+    from yingji.geo.models import Region
+
+    rows = list(OFFICERS)
+    made = []
+    n = 0
+    for county, count, _name in MORE:
+        villages = Region.objects.filter(level="village", code__startswith=county).order_by("code")
+        for v in villages[:count]:
+            n += 1
+            rows.append(
+                (
+                    v.code,
+                    f"{SURNAMES[n % len(SURNAMES)]}{'建华明丽军芳'[n % 6]}",
+                    f"139093102{n:02d}",
+                    "A",
+                    100 + n * 20,
+                    False,
+                )
+            )
+    for code, name, phone, role, days, account in rows:
+        with _as(city), _at(local - dt.timedelta(days=days)):
+            officer = services.do_register_officer(
+                actor=city,
+                data=OfficerIn(
+                    name=name,
+                    phone=phone,
+                    region=code,
+                    role=role,
+                    trained_on=(local - dt.timedelta(days=days)).date(),
+                    certificate_no=f"GSXXY-{code[-6:]}{role}",
+                    username=officer_user.username if account else "",
+                ),
+            )
+            made.append(officer.pk)
+    InfoOfficer.objects.filter(pk__in=made).update(is_demo=True)
+
+
+# 过渡期生活救助 for 达川镇 households whose homes collapsed (演示 names)
+RELIEF = [
+    ("620104103201", "马永福", 5, "4500"),
+    ("620104103201", "马玉兰", 3, "2700"),
+    ("620104103203", "王世杰", 4, "3600"),
+]
+
+
+def _relief(xigu, cg, process, start):
+    from yingji.geo.models import Region
+
+    made = []
+    chengguan = Region.objects.filter(level="village", code__startswith="620102").order_by("code")
+    rows = [(xigu, *row) for row in RELIEF]
+    rows.append((cg, chengguan[0].code, "刘长青", 2, "1800"))
+    for user, code, name, persons, amount in rows:
+        with _as(user), _at(start + dt.timedelta(days=2, hours=-4)):
+            record = services.do_record_relief(
+                actor=user,
+                data=ReliefIn(
+                    kind="transition",
+                    process=process.pk,
+                    region=code,
+                    head_name=name,
+                    persons=persons,
+                    amount=amount,
+                    paid_on=(start + dt.timedelta(days=2)).date(),
+                    note="每人每月300元,发放3个月(演示)",
+                ),
+            )
+        made.append(record.pk)
+    ReliefRecord.objects.filter(pk__in=made).update(is_demo=True)

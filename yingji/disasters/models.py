@@ -1,0 +1,232 @@
+"""灾情报送: disaster processes, loss reports per region (初报/续报/核报, immutable once
+submitted: a correction is a new report), the deadline clocks the city may edit, and the
+灾害信息员 registry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import AuditedModel
+from yingji.standards.disaster_stats import disaster_types, labels, report_kinds
+
+KINDS = disaster_types()
+REPORT_KINDS = report_kinds()
+OFFICER_ROLES = [("A", _("A岗")), ("B", _("B岗"))]
+SOURCES = [("form", _("网页填报")), ("officer", _("信息员快报")), ("api", _("接口"))]
+
+
+class DisasterProcess(AuditedModel):
+    """一次灾害过程: its type, when it started and ended (灾情稳定), the region that opened it
+    (the city or a county) and the regions it affected."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("灾种"), max_length=20, choices=KINDS)
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间(灾情稳定)"), null=True, blank=True)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头区划")
+    )
+    affected_regions = models.ManyToManyField(
+        "geo.Region", related_name="+", blank=True, verbose_name=_("受影响区划")
+    )
+    description = models.TextField(_("概况"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("开启人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("灾害过程")
+        verbose_name_plural = _("灾害过程")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:process", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class LossReport(AuditedModel):
+    """One region's report for a process. The figures (keyed by the indicator codes of
+    standards/disaster_stats) never change after submission; a correction is a new report
+    pointing at the one it corrects. Only the confirmation (审核) by the level above is added."""
+
+    process = models.ForeignKey(
+        DisasterProcess,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("灾害过程"),
+    )
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("填报区划")
+    )
+    kind = models.CharField(_("报告类型"), max_length=10, choices=REPORT_KINDS)
+    as_of = models.DateField(_("数据截至日期"), null=True, blank=True)
+    figures = models.JSONField(_("灾情数据"), default=dict)
+    summary = models.TextField(_("灾情文字说明"), blank=True)
+    findings = models.JSONField(_("核查提示"), default=list, blank=True)
+    warning_reason = models.TextField(_("提示说明"), blank=True)
+    source = models.CharField(_("来源"), max_length=10, choices=SOURCES, default="form")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("报送人"),
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+    due_at = models.DateTimeField(_("应报时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("迟报"), default=False)
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("更正的报告"),
+    )
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    confirmed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("灾情报告")
+        verbose_name_plural = _("灾情报告")
+        indexes = [models.Index(fields=["process", "region", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.region.name}{self.get_kind_display()}({self.process.name})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:report", args=[self.pk])
+
+    def figure_rows(self) -> list[tuple[str, object]]:
+        names = labels()
+        return [(names[c], self.figures.get(c)) for c in names if self.figures.get(c) is not None]
+
+
+class DeadlineSetting(AuditedModel):
+    """The city's edited deadline clocks (one row; without it the 制度 defaults apply)."""
+
+    rules = models.JSONField(_("报送时限"), default=dict)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("报送时限")
+        verbose_name_plural = _("报送时限")
+
+    def __str__(self):
+        return "灾情报送时限"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:deadlines")
+
+
+class InfoOfficer(AuditedModel):
+    """灾害信息员: A/B post for a village/community, township or county; an officer with an
+    account (``user``) may file quick reports for their own region."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=20)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("负责区划")
+    )
+    role = models.CharField(_("岗位"), max_length=1, choices=OFFICER_ROLES, default="A")
+    trained_on = models.DateField(_("最近培训日期"), null=True, blank=True)
+    certificate_no = models.CharField(_("证书编号"), max_length=50, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disaster_officer_posts",
+        verbose_name=_("平台账号"),
+    )
+    active = models.BooleanField(_("在岗"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["region__code", "role", "name"]
+        verbose_name = _("灾害信息员")
+        verbose_name_plural = _("灾害信息员")
+
+    def __str__(self):
+        return f"{self.name}({self.region.name}{self.get_role_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:officer", args=[self.pk])
+
+
+RELIEF_KINDS = [("transition", _("过渡期生活救助")), ("winter_spring", _("冬春生活救助"))]
+
+
+class ReliefRecord(AuditedModel):
+    """One household's relief: 过渡期生活救助 after a process (for households whose homes
+    collapsed or were badly damaged) or 冬春生活救助; persons, amount (元), the date paid."""
+
+    kind = models.CharField(_("救助类型"), max_length=20, choices=RELIEF_KINDS)
+    process = models.ForeignKey(
+        DisasterProcess,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relief",
+        verbose_name=_("灾害过程"),
+    )
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在村(社区)")
+    )
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    persons = models.PositiveIntegerField(_("救助人数"))
+    amount = models.DecimalField(_("救助金额(元)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("救助记录")
+        verbose_name_plural = _("救助记录")
+
+    def __str__(self):
+        return f"{self.head_name}户{self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:relief_record", args=[self.pk])

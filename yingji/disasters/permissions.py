@@ -1,0 +1,179 @@
+"""Who sees and does what in 灾情报送 (DESIGN §5).
+
+- processes: the city (leadership, staff, duty officer) sees all; a county sees the processes
+  the city opened and its own; city staff open and close any, county staff their county's;
+- loss reports: the city sees all; a county its subtree; an information officer with an
+  account the reports they filed. City staff report for any region, county staff for their
+  subtree, an officer only for the region of their post. Figures never change ("change" is
+  nothing); the level above confirms (审核, "approve"): the county confirms its townships' and
+  villages' reports, city staff confirm any (in practice the counties');
+- the deadline clocks: everyone signed in (but enterprises) reads them, city staff edit them;
+- information officers: the city sees all, a county its subtree, an officer their own post;
+  city staff and county staff (in their subtree) register and edit them.
+Enterprise users have no part in 灾情报送.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
+
+from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+
+NOTHING = Q(pk__in=[])
+
+
+def _city_staff(scope: Scope) -> bool:
+    return "city_staff" in scope.roles
+
+
+@restricts(DisasterProcess)
+def restrict_processes(qs, scope, action):
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        city_led = Q(region__level__in=("province", "city"))
+        if "county_staff" in scope.roles:
+            return qs.filter(county | city_led)
+        counties = _officer_county_paths(scope)
+        if counties:
+            return qs.filter(city_led | Q(region__path__in=counties))
+        return qs.none()
+    if action in ("add", "change"):
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    return qs.none()
+
+
+def _officer_county_paths(scope: Scope) -> list[str]:
+    """The paths of the counties an information officer's posts lie in."""
+    if scope.user_id is None:
+        return []
+    paths = InfoOfficer.objects.filter(user_id=scope.user_id, active=True).values_list(
+        "region__path", flat=True
+    )
+    return sorted({"/".join(p.split("/")[:3]) + "/" for p in paths})
+
+
+def officer_regions_q(scope: Scope, field: str = "region") -> Q:
+    """Rows whose region is the region of one of the user's active officer posts."""
+    if scope.user_id is None:
+        return NOTHING
+    ids = InfoOfficer.objects.filter(user_id=scope.user_id, active=True).values("region_id")
+    return Q(**{f"{field}_id__in": ids})
+
+
+@restricts(LossReport)
+def restrict_reports(qs, scope, action):
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        return qs.filter(county | Q(submitted_by_id=scope.user_id))
+    if action == "add":
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county | officer_regions_q(scope))
+    if action == "approve":
+        if _city_staff(scope):
+            return qs
+        if "county_staff" in scope.roles:
+            return qs.filter(county & Q(region__level__in=("township", "village")))
+    return qs.none()
+
+
+def may_report_for(scope: Scope, region) -> bool:
+    """Whether the user may file a report for ``region`` (the "add" rule of LossReport, asked
+    before the figures are checked so that a refusal says the right thing)."""
+    if scope.is_admin or (_city_staff(scope) and not scope.read_only):
+        return True
+    if "county_staff" in scope.roles and any(region.path.startswith(p) for p in scope.region_paths):
+        return True
+    return (
+        scope.user_id is not None
+        and InfoOfficer.objects.filter(user_id=scope.user_id, active=True, region=region).exists()
+    )
+
+
+@restricts(DeadlineSetting)
+def restrict_deadlines(qs, scope, action):
+    if action in ("view", "export"):
+        return qs if scope.roles - {"enterprise_user"} else qs.none()
+    return qs if action == "change" and _city_staff(scope) else qs.none()
+
+
+@restricts(InfoOfficer)
+def restrict_officers(qs, scope, action):
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        return qs.filter(county | Q(user_id=scope.user_id))
+    if action in ("add", "change"):
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    return qs.none()
+
+
+@restricts(ReliefRecord)
+def restrict_relief(qs, scope, action):
+    """Relief lists name households: the city and the county of the household only."""
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        return qs if scope.read_all else qs.filter(county)
+    if action == "add":
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    return qs.none()
+
+
+@rule("disasters.record_relief")
+def can_record_relief(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+def is_officer(scope: Scope) -> bool:
+    return (
+        scope.user_id is not None
+        and InfoOfficer.objects.filter(user_id=scope.user_id, active=True).exists()
+    )
+
+
+@rule("disasters.open")
+def can_open(scope: Scope) -> bool:
+    """The module's pages: the city, the counties and information officers."""
+    return scope.has_role("city_leader", "city_staff", "duty_officer", "county_staff") or (
+        is_officer(scope)
+    )
+
+
+@rule("disasters.manage_processes")
+def can_manage_processes(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@rule("disasters.submit_reports")
+def can_submit(scope: Scope) -> bool:
+    return (scope.has_role("city_staff", "county_staff") and not scope.read_only) or is_officer(
+        scope
+    )
+
+
+@rule("disasters.confirm_reports")
+def can_confirm(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@rule("disasters.manage_officers")
+def can_manage_officers(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@rule("disasters.edit_deadlines")
+def can_edit_deadlines(scope: Scope) -> bool:
+    return "city_staff" in scope.roles and not scope.read_only

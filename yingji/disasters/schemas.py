@@ -1,0 +1,177 @@
+"""Typed input of the 灾情报送 services (one schema per service: the pages and the API)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from yingji.core.schemas import Code, Date, DateTime, Input, LongText, Name, ShortText
+from yingji.standards.disaster_stats import disaster_types, indicators
+
+Kind = Literal[tuple(code for code, _ in disaster_types())]  # type: ignore[valid-type]
+ReportKind = Literal["initial", "followup", "verified"]
+People = int | None
+Area = Annotated[Decimal | None, Field(default=None, ge=0, max_digits=12, decimal_places=2)]
+Money = Annotated[Decimal | None, Field(default=None, ge=0, max_digits=14, decimal_places=2)]
+Phone = Annotated[str, Field(pattern=r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")]
+
+
+class ProcessIn(Input):
+    """开启灾害过程."""
+
+    name: Name = Field(min_length=2, title="名称")
+    kind: Kind = Field(title="灾种")
+    started_at: DateTime = Field(title="开始时间")
+    region: Code = Field(title="牵头区划(代码)", description="市或县区的行政区划代码,如 620123")
+    affected: list[Code] = Field(default=[], max_length=200, title="受影响区划(代码)")
+    description: LongText = Field(default="", title="概况")
+
+
+class CloseProcessIn(Input):
+    """灾情稳定,结束灾害过程 (核报 deadlines count from this time)."""
+
+    ended_at: DateTime = Field(title="结束时间(灾情稳定)")
+    version: int | None = Field(default=None, title="版本")
+
+
+class FiguresIn(Input):
+    """The indicators of 自然灾害损失情况统计快报表; empty = not reported."""
+
+    affected_people: People = Field(default=None, ge=0, le=100_000_000, title="受灾人口(人次)")
+    deaths: People = Field(default=None, ge=0, le=1_000_000, title="因灾死亡人口(人)")
+    missing: People = Field(default=None, ge=0, le=1_000_000, title="因灾失踪人口(人)")
+    relocated: People = Field(default=None, ge=0, le=100_000_000, title="紧急转移安置人口(人次)")
+    need_aid: People = Field(default=None, ge=0, le=100_000_000, title="需紧急生活救助人口(人次)")
+    collapsed_households: People = Field(default=None, ge=0, le=10_000_000, title="倒塌房屋(户)")
+    collapsed_rooms: People = Field(default=None, ge=0, le=100_000_000, title="倒塌房屋(间)")
+    severe_households: People = Field(default=None, ge=0, le=10_000_000, title="严重损坏房屋(户)")
+    severe_rooms: People = Field(default=None, ge=0, le=100_000_000, title="严重损坏房屋(间)")
+    general_households: People = Field(default=None, ge=0, le=10_000_000, title="一般损坏房屋(户)")
+    general_rooms: People = Field(default=None, ge=0, le=100_000_000, title="一般损坏房屋(间)")
+    crop_affected: Area = Field(default=None, title="农作物受灾面积(公顷)")
+    crop_damaged: Area = Field(default=None, title="农作物成灾面积(公顷)")
+    crop_lost: Area = Field(default=None, title="农作物绝收面积(公顷)")
+    direct_loss: Money = Field(default=None, title="直接经济损失(万元)")
+    loss_agriculture: Money = Field(default=None, title="其中:农业损失(万元)")
+    loss_industry: Money = Field(default=None, title="其中:工矿商贸业损失(万元)")
+    loss_infrastructure: Money = Field(default=None, title="其中:基础设施损失(万元)")
+    loss_public: Money = Field(default=None, title="其中:公共服务设施损失(万元)")
+    loss_housing: Money = Field(default=None, title="其中:居民住房损失(万元)")
+    loss_household: Money = Field(default=None, title="其中:家庭财产损失(万元)")
+    loss_other: Money = Field(default=None, title="其中:其他损失(万元)")
+
+    def as_dict(self) -> dict:
+        """The reported figures as JSON numbers (areas and money to 2 decimals)."""
+        out = {}
+        for item in indicators():
+            value = getattr(self, item["code"])
+            if value is not None:
+                out[item["code"]] = int(value) if item["kind"] == "int" else float(value)
+        return out
+
+
+class ReportIn(FiguresIn):
+    """报送灾情 (初报/续报/核报, or a correction of an earlier report)."""
+
+    region: Code = Field(title="填报区划(代码)")
+    kind: ReportKind = Field(title="报告类型")
+    as_of: Date | None = Field(default=None, title="数据截至日期", description="续报必填")
+    summary: LongText = Field(default="", title="灾情文字说明")
+    warning_reason: LongText = Field(default="", title="提示说明", description="有核查提示时必填")
+    corrects: int | None = Field(default=None, title="更正的报告编号")
+    correction_reason: ShortText = Field(default="", title="更正原因")
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.kind == "followup" and self.as_of is None:
+            raise ValueError("续报须填写数据截至日期。")
+        if self.corrects is not None and len(self.correction_reason) < 2:
+            raise ValueError("更正报告须说明更正原因。")
+        return self
+
+
+class QuickReportIn(Input):
+    """信息员首报 from the phone page: what happened, where, rough figures."""
+
+    process: int = Field(title="灾害过程")
+    region: Code = Field(title="村(社区)")
+    summary: LongText = Field(min_length=4, title="发生了什么")
+    affected_people: People = Field(default=None, ge=0, le=1_000_000, title="受灾人口(人次)")
+    deaths: People = Field(default=None, ge=0, le=100_000, title="因灾死亡人口(人)")
+    missing: People = Field(default=None, ge=0, le=100_000, title="因灾失踪人口(人)")
+    relocated: People = Field(default=None, ge=0, le=1_000_000, title="紧急转移安置人口(人次)")
+    collapsed_households: People = Field(default=None, ge=0, le=100_000, title="倒塌房屋(户)")
+    collapsed_rooms: People = Field(default=None, ge=0, le=1_000_000, title="倒塌房屋(间)")
+    warning_reason: LongText = Field(default="", title="提示说明")
+
+
+class ConfirmIn(Input):
+    version: int | None = Field(default=None, title="版本")
+
+
+class OfficerIn(Input):
+    """登记灾害信息员."""
+
+    name: Name = Field(min_length=2, max_length=50, title="姓名")
+    phone: Phone = Field(title="手机号")
+    region: Code = Field(title="负责区划(代码)", description="村(社区)、乡镇(街道)或县区代码")
+    role: Literal["A", "B"] = Field(default="A", title="岗位")
+    trained_on: Date | None = Field(default=None, title="最近培训日期")
+    certificate_no: Code = Field(default="", title="证书编号")
+    username: Code = Field(default="", title="平台账号(用户名)")
+
+
+class DeadlinesIn(Input):
+    """修改报送时限 (hours after the start for 初报, the hour of the next day for 续报, days after
+    the end for 核报), per level."""
+
+    initial_village: int = Field(ge=1, le=72, title="初报:村(社区)(小时)")
+    initial_township: int = Field(ge=1, le=72, title="初报:乡镇(小时)")
+    initial_county: int = Field(ge=1, le=72, title="初报:县区(小时)")
+    initial_city: int = Field(ge=1, le=72, title="初报:市(小时)")
+    followup_village: int = Field(ge=0, le=23, title="续报:村(社区)(次日几时前)")
+    followup_township: int = Field(ge=0, le=23, title="续报:乡镇(次日几时前)")
+    followup_county: int = Field(ge=0, le=23, title="续报:县区(次日几时前)")
+    followup_city: int = Field(ge=0, le=23, title="续报:市(次日几时前)")
+    verified_village: int = Field(ge=1, le=60, title="核报:村(社区)(天)")
+    verified_township: int = Field(ge=1, le=60, title="核报:乡镇(天)")
+    verified_county: int = Field(ge=1, le=60, title="核报:县区(天)")
+    verified_city: int = Field(ge=1, le=60, title="核报:市(天)")
+    note: ShortText = Field(min_length=2, title="修改依据")
+    version: int | None = Field(default=None, title="版本")
+
+
+class QuakeIn(Input):
+    """快速估算地震烈度: epicentre (WGS84), Ms, depth, optional strike, model."""
+
+    lon: float = Field(ge=70, le=140, allow_inf_nan=False, title="震中经度")
+    lat: float = Field(ge=15, le=55, allow_inf_nan=False, title="震中纬度")
+    magnitude: float = Field(ge=3, le=9, allow_inf_nan=False, title="震级(Ms)")
+    depth: float = Field(default=10, ge=0, le=700, allow_inf_nan=False, title="震源深度(千米)")
+    strike: float | None = Field(
+        default=None, ge=0, lt=360, allow_inf_nan=False, title="断层走向(度,未知可不填)"
+    )
+    model: Literal["gb18306_qz", "gb18306_zb", "wang2000_west"] = Field(
+        default="gb18306_qz", title="衰减模型"
+    )
+
+
+class ReliefIn(Input):
+    """登记救助 (one household)."""
+
+    kind: Literal["transition", "winter_spring"] = Field(title="救助类型")
+    process: int | None = Field(default=None, title="灾害过程", description="过渡期生活救助必填")
+    region: Code = Field(title="所在村(社区)(代码)")
+    head_name: Name = Field(min_length=2, max_length=50, title="户主姓名")
+    persons: int = Field(ge=1, le=50, title="救助人数")
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, title="救助金额(元)")
+    paid_on: Date | None = Field(default=None, title="发放日期")
+    note: ShortText = Field(default="", max_length=200, title="备注")
+
+    @model_validator(mode="after")
+    def _process(self):
+        if self.kind == "transition" and self.process is None:
+            raise ValueError("过渡期生活救助须选择灾害过程。")
+        return self

@@ -1,0 +1,296 @@
+"""Read queries of 灾情报送 shared by the pages, the API and the cards: every one goes through
+restrict(). The roll-up (township → county → city) is computed here from the current report of
+each region (its latest, corrections included)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from yingji.core.permissions import restrict
+from yingji.geo.models import Region
+from yingji.standards import disaster_stats as stats
+
+from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+
+# The columns of the roll-up table (the core indicators a leader reads first).
+ROLLUP_CODES = (
+    "affected_people",
+    "deaths",
+    "missing",
+    "relocated",
+    "need_aid",
+    "collapsed_rooms",
+    "severe_rooms",
+    "crop_affected",
+    "direct_loss",
+)
+
+
+def visible_processes(user, action: str = "view"):
+    return restrict(DisasterProcess.objects.select_related("region"), user, action)
+
+
+def visible_reports(user, action: str = "view"):
+    return restrict(
+        LossReport.objects.select_related("process", "region", "submitted_by", "confirmed_by"),
+        user,
+        action,
+    )
+
+
+def visible_officers(user, action: str = "view"):
+    return restrict(InfoOfficer.objects.select_related("region", "user"), user, action)
+
+
+def deadline_rules() -> dict:
+    setting = DeadlineSetting.objects.order_by("pk").first()
+    return setting.rules if setting is not None and setting.rules else stats.default_deadlines()
+
+
+def latest_report(process, region) -> LossReport | None:
+    return (
+        LossReport.objects.filter(process=process, region=region)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
+def current_reports(process, user) -> dict[int, LossReport]:
+    """The latest visible report of each region of the process, by region id."""
+    out: dict[int, LossReport] = {}
+    rows = visible_reports(user).filter(process=process).order_by("-submitted_at", "-pk")
+    for report in rows:
+        out.setdefault(report.region_id, report)
+    return out
+
+
+def _counties(process) -> list[Region]:
+    if process.region.level == "county":
+        return [process.region]
+    affected = list(process.affected_regions.all())
+    paths = {"/".join(r.path.split("/")[:3]) + "/" for r in affected if r.level != "city"}
+    qs = Region.objects.filter(level="county", path__startswith=process.region.path)
+    if paths:
+        qs = qs.filter(path__in=paths)
+    return list(qs.order_by("code"))
+
+
+def _effective(region_path: str, level: str, reports: list[LossReport]) -> tuple[dict, list]:
+    """The figures of the children of a region (townships of a county, villages of a
+    township): each child's own report, or the sum of its own children where it has none."""
+    child_level = {"county": "township", "township": "village", "city": "county"}[level]
+    depth = region_path.count("/")
+    mine = [
+        r for r in reports if r.region.path.startswith(region_path) and r.region.path != region_path
+    ]
+    direct = {r.region.path: r for r in mine if r.region.level == child_level}
+    deeper: dict[str, list] = {}
+    for r in mine:
+        if r.region.level != child_level:
+            head = "/".join(r.region.path.split("/")[: depth + 1]) + "/"
+            deeper.setdefault(head, []).append(r)
+    children = []
+    for path in sorted(set(direct) | set(deeper)):
+        if path in direct:
+            children.append(direct[path].figures)
+        elif child_level != "village":
+            sub, _ = _effective(path, child_level, deeper[path])
+            children.append(sub)
+    return stats.add_up(children), children
+
+
+def rollup(process, user) -> dict:
+    """For each county of the process: its own current report (if any), the sum of its
+    townships (or villages), the check of the one against the other, and the figures that
+    count upward (the county's own, else the sum below); then the city's total."""
+    current = current_reports(process, user)
+    reports = list(current.values())
+    by_path = {r.region.path: r for r in reports}
+    rows = []
+    for county in _counties(process):
+        own = by_path.get(county.path)
+        below, children = _effective(county.path, "county", reports)
+        findings = stats.compare_with_children(own.figures, children) if own and children else []
+        figures = own.figures if own else below
+        rows.append(
+            {
+                "region": county,
+                "report": own,
+                "children": len(children),
+                "figures": figures,
+                "cells": [figures.get(c) for c in ROLLUP_CODES],
+                "findings": findings,
+                "status": _status(own, children),
+            }
+        )
+    total = stats.add_up([row["figures"] for row in rows])
+    city = by_path.get(process.region.path) if process.region.level == "city" else None
+    city_findings = (
+        stats.compare_with_children(
+            city.figures, [row["figures"] for row in rows if row["figures"]]
+        )
+        if city
+        else []
+    )
+    names = stats.labels()
+    return {
+        "columns": [names[c] for c in ROLLUP_CODES],
+        "rows": rows,
+        "total": [total.get(c) for c in ROLLUP_CODES],
+        "total_figures": total,
+        "city_report": city,
+        "city_findings": city_findings,
+        "missing": [row["region"] for row in rows if row["report"] is None],
+    }
+
+
+def _status(own: LossReport | None, children: list) -> str:
+    if own is None:
+        return "未报(下级已报)" if children else "未报"
+    text = own.get_kind_display()
+    if own.is_late:
+        text += "·迟报"
+    text += "·已审核" if own.confirmed_at else "·待审核"
+    return text
+
+
+def rollup_table(process, user) -> tuple[list[str], list[list]]:
+    """The roll-up as a sheet (header, rows), for the xlsx export."""
+    data = rollup(process, user)
+    header = ["区划", "代码", "状态", *data["columns"]]
+    rows = [
+        [row["region"].name, row["region"].code, row["status"], *row["cells"]]
+        for row in data["rows"]
+    ]
+    rows.append(["合计", process.region.code, "", *data["total"]])
+    return header, rows
+
+
+def open_processes(user):
+    return visible_processes(user).filter(ended_at__isnull=True)
+
+
+def officer_regions(user) -> list[Region]:
+    """The regions the user may report for on the quick page: their officer posts, or for
+    county/city staff nothing preset (they type the code)."""
+    ids = InfoOfficer.objects.filter(user_id=user.pk, active=True).values("region_id")
+    return list(Region.objects.filter(pk__in=ids).order_by("code"))
+
+
+def coverage(user) -> list[dict]:
+    """Per county: villages/communities with and without an active officer (the real village
+    list of the region table), restricted to the counties the user sees officers of."""
+    officers = visible_officers(user).filter(active=True, region__level="village")
+    covered = set(officers.values_list("region_id", flat=True))
+    counties = Region.objects.filter(level="county").order_by("code")
+    scope_filter = Q()
+    from yingji.core.permissions import scope_of
+
+    scope = scope_of(user)
+    if not scope.read_all and not scope.is_admin:
+        scope_filter = Q(pk__in=[])
+        for path in scope.region_paths:
+            scope_filter |= Q(path__startswith=path)
+    out = []
+    for county in counties.filter(scope_filter):
+        villages = list(
+            Region.objects.filter(level="village", path__startswith=county.path).values_list(
+                "pk", "name", "code"
+            )
+        )
+        missing = [(name, code) for pk, name, code in villages if pk not in covered]
+        out.append(
+            {
+                "county": county,
+                "villages": len(villages),
+                "covered": len(villages) - len(missing),
+                "missing": missing,
+            }
+        )
+    return out
+
+
+def search(user, q: str, limit: int = 10):
+    from yingji.core.hooks import SearchHit
+
+    hits = []
+    for p in visible_processes(user).filter(name__icontains=q)[:limit]:
+        hits.append(
+            SearchHit(title=p.name, url=p.get_absolute_url(), subtitle=p.get_kind_display())
+        )
+    return hits
+
+
+def _sample_points(region, epicentre, limit: int = 120) -> list[tuple[float, float]]:
+    """A district's centroid and up to ``limit`` vertices of its boundary (§10.4: several
+    sample points, take the highest), and the epicentre itself when it lies inside."""
+    points = []
+    if region.centroid_lon is not None:
+        points.append((region.centroid_lon, region.centroid_lat))
+    geometry = region.geometry
+    if geometry:
+        from shapely.geometry import shape
+
+        geom = shape(geometry)
+        polygons = list(getattr(geom, "geoms", [geom]))
+        coords = [c for p in polygons for c in p.exterior.coords]
+        step = max(1, len(coords) // limit)
+        points.extend((x, y) for x, y in coords[::step])
+        from shapely.geometry import Point
+
+        if geom.contains(Point(*epicentre)):
+            points.append(epicentre)
+    return points
+
+
+def quake_estimate(data) -> list[dict]:
+    """The estimated intensity of every county-level district of the city, highest first."""
+    from yingji.standards import quake
+
+    out = []
+    counties = Region.objects.filter(level="county").order_by("code")
+    for county in counties:
+        points = _sample_points(county, (data.lon, data.lat))
+        if not points:
+            continue
+        e = quake.estimate_region(
+            data.model, data.magnitude, (data.lon, data.lat), points, data.strike
+        )
+        out.append(
+            {
+                "code": county.code,
+                "name": county.name,
+                "distance_km": round(e.distance_km, 1),
+                "upper": round(e.upper, 1),
+                "lower": round(e.lower, 1),
+                "degree": e.degree,
+                "roman": e.roman,
+            }
+        )
+    out.sort(key=lambda r: (-r["upper"], r["distance_km"]))
+    return out
+
+
+def visible_relief(user, action: str = "view"):
+    return restrict(
+        ReliefRecord.objects.select_related("region", "process", "recorded_by"), user, action
+    )
+
+
+def relief_summary(process, user) -> dict:
+    """过渡期生活救助 of a process against its reports: the households helped should not
+    exceed the households whose homes collapsed or were badly damaged (roll-up total)."""
+    from django.db.models import Count, Sum
+
+    rows = visible_relief(user).filter(process=process, kind="transition")
+    totals = rows.aggregate(households=Count("pk"), persons=Sum("persons"), amount=Sum("amount"))
+    figures = rollup(process, user)["total_figures"]
+    damaged = int(figures.get("collapsed_households", 0) + figures.get("severe_households", 0))
+    households = totals["households"] or 0
+    return {
+        "households": households,
+        "persons": totals["persons"] or 0,
+        "amount": totals["amount"] or 0,
+        "damaged_households": damaged,
+        "exceeds": households > damaged,
+    }

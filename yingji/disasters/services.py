@@ -1,0 +1,369 @@
+"""The 灾情报送 services: one per state change (DESIGN §4). Each checks the page rule, validates,
+writes in one transaction with one audit event, and re-checks the scope of what it wrote."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
+from yingji.core.services import locked
+from yingji.geo.models import Region
+from yingji.standards import disaster_stats as stats
+
+from . import selectors
+from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+from .permissions import may_report_for
+from .schemas import (
+    CloseProcessIn,
+    ConfirmIn,
+    DeadlinesIn,
+    OfficerIn,
+    ProcessIn,
+    QuickReportIn,
+    ReliefIn,
+    ReportIn,
+)
+
+LEVELS = ("village", "township", "county", "city")
+
+# The time a submission is measured against its deadline: now, except while the demo loader
+# replays past reports (it sets the moment each one happened, see demo.py).
+_clock: ContextVar = ContextVar("disasters_clock", default=None)
+
+
+def _now():
+    return _clock.get() or timezone.now()
+
+
+def _aware(value):
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _region(code: str, field: str, levels=LEVELS) -> Region:
+    region = Region.objects.filter(code=code, level__in=levels).first()
+    if region is None:
+        raise ValidationFailed(f"找不到区划代码“{code}”。", details={"field": field})
+    return region
+
+
+def do_open_process(*, actor, data: ProcessIn) -> DisasterProcess:
+    """开启一次灾害过程 (city staff for any region, county staff for their county)."""
+    check_rule(actor, "disasters.manage_processes")
+    region = _region(data.region, "region", ("city", "county"))
+    affected = [_region(code, "affected") for code in dict.fromkeys(data.affected)]
+    outside = [r.name for r in affected if not r.is_within(region)]
+    if outside:
+        raise ValidationFailed(
+            f"受影响区划须在牵头区划“{region.name}”内:{'、'.join(outside)}。",
+            details={"field": "affected"},
+        )
+    started = _aware(data.started_at)
+    if started > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationFailed("开始时间不能晚于现在。", details={"field": "started_at"})
+    with transaction.atomic():
+        process = DisasterProcess.objects.create(
+            name=data.name,
+            kind=data.kind,
+            started_at=started,
+            region=region,
+            description=data.description,
+            opened_by=actor,
+        )
+        process.affected_regions.set(affected)
+        ensure_in_scope(actor, process, "add")
+        record_event(
+            "disasters.process.opened",
+            f"开启灾害过程“{process.name}”({process.get_kind_display()},{region.name})",
+            target=process,
+        )
+    return process
+
+
+def do_close_process(*, actor, process: DisasterProcess, data: CloseProcessIn) -> DisasterProcess:
+    """灾情稳定: the process ends; 核报 deadlines count from this time."""
+    check_rule(actor, "disasters.manage_processes")
+    ended = _aware(data.ended_at)
+    with transaction.atomic():
+        process = locked(DisasterProcess, process.pk, expected_version=data.version)
+        if process.ended_at is not None:
+            raise InvalidTransition("该灾害过程已结束。")
+        if ended < process.started_at:
+            raise ValidationFailed("结束时间不能早于开始时间。", details={"field": "ended_at"})
+        if ended > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationFailed("结束时间不能晚于现在。", details={"field": "ended_at"})
+        process.ended_at = ended
+        process.save(update_fields=["ended_at"])
+        ensure_in_scope(actor, process, "change")
+        record_event(
+            "disasters.process.closed",
+            f"灾害过程“{process.name}”灾情稳定,结束于{timezone.localtime(ended):%Y年%m月%d日 %H:%M}",
+            target=process,
+        )
+    return process
+
+
+def _findings_or_refuse(data: ReportIn, figures: dict, previous: LossReport | None) -> list:
+    findings = stats.check_figures(figures, previous.figures if previous else None)
+    errors = stats.errors(findings)
+    if errors:
+        raise ValidationFailed(
+            "灾情数据未通过核查:" + " ".join(f.message for f in errors),
+            details={"errors": [{"field": f.field, "message": f.message} for f in errors]},
+        )
+    warnings = stats.warnings(findings)
+    if warnings and len(data.warning_reason) < 2:
+        raise ValidationFailed(
+            "有核查提示,须填写提示说明:" + " ".join(f.message for f in warnings),
+            details={
+                "field": "warning_reason",
+                "warnings": [{"field": f.field, "message": f.message} for f in warnings],
+            },
+        )
+    return [{"level": f.level, "field": f.field, "message": f.message} for f in findings]
+
+
+def _check_kind(process: DisasterProcess, region: Region, data: ReportIn, corrected):
+    if corrected is not None:
+        if (corrected.process_id, corrected.region_id, corrected.kind) != (
+            process.pk,
+            region.pk,
+            data.kind,
+        ):
+            raise ValidationFailed(
+                "更正报告须与被更正的报告属于同一灾害过程、同一区划和同一报告类型。",
+                details={"field": "corrects"},
+            )
+        return
+    earlier = LossReport.objects.filter(process=process, region=region)
+    if data.kind == "initial" and earlier.filter(kind="initial").exists():
+        raise ValidationFailed(
+            f"{region.name}已报送初报,请报送续报,或更正已报的初报。", details={"field": "kind"}
+        )
+    if data.kind != "initial" and not earlier.exists():
+        raise ValidationFailed(f"{region.name}尚未报送初报。", details={"field": "kind"})
+    if data.kind == "verified" and process.ended_at is None:
+        raise ValidationFailed("灾情稳定(灾害过程结束)后才能报送核报。", details={"field": "kind"})
+
+
+def _submit(*, actor, process: DisasterProcess, data: ReportIn, source: str) -> LossReport:
+    check_rule(actor, "disasters.submit_reports")
+    region = _region(data.region, "region")
+    if not may_report_for(scope_of(actor), region):
+        raise NotPermitted(f"您无权报送“{region.name}”的灾情。", details={"field": "region"})
+    if not region.is_within(process.region) and process.region.level != "city":
+        raise ValidationFailed(
+            f"“{region.name}”不在灾害过程的牵头区划“{process.region.name}”内。",
+            details={"field": "region"},
+        )
+    corrected = None
+    if data.corrects is not None:
+        corrected = restrict(LossReport.objects.all(), actor).filter(pk=data.corrects).first()
+        if corrected is None:
+            raise ValidationFailed("找不到要更正的报告。", details={"field": "corrects"})
+    _check_kind(process, region, data, corrected)
+    figures = data.as_dict()
+    previous = None if corrected else selectors.latest_report(process, region)
+    findings = _findings_or_refuse(data, figures, previous)
+    now = _now()
+    due = None
+    if corrected is None:
+        due = stats.deadline(
+            data.kind,
+            region.level,
+            started_at=timezone.localtime(process.started_at),
+            ended_at=process.ended_at and timezone.localtime(process.ended_at),
+            as_of=data.as_of,
+            rules=selectors.deadline_rules(),
+        )
+    with transaction.atomic():
+        report = LossReport.objects.create(
+            process=process,
+            region=region,
+            kind=data.kind,
+            as_of=data.as_of,
+            figures=figures,
+            summary=data.summary,
+            findings=findings,
+            warning_reason=data.warning_reason if findings else "",
+            source=source,
+            submitted_by=actor,
+            submitted_at=now,
+            due_at=due,
+            is_late=stats.is_late(now, due),
+            corrects=corrected,
+            correction_reason=data.correction_reason if corrected else "",
+        )
+        ensure_in_scope(actor, report, "add")
+        what = "更正" if corrected else "报送"
+        late = "(迟报)" if report.is_late else ""
+        record_event(
+            "disasters.report.submitted",
+            f"{what}{region.name}{report.get_kind_display()}{late}:{process.name}",
+            target=report,
+            corrects=corrected.pk if corrected else None,
+            reason=report.correction_reason,
+        )
+    return report
+
+
+def do_submit_loss_report(
+    *, actor, process: DisasterProcess, data: ReportIn, source: str = "form"
+) -> LossReport:
+    """报送灾情 (初报/续报/核报) or a correction: the figures pass the logical checks of
+    《自然灾害情况统计调查制度》 (errors refuse, warnings need a reason); the deadline is
+    computed and a late report flagged. The report never changes afterwards."""
+    return _submit(actor=actor, process=process, data=data, source=source)
+
+
+def do_submit_quick_report(*, actor, data: QuickReportIn) -> LossReport:
+    """信息员首报 from the phone page: the village's 初报 with rough figures (a later report of
+    the same village is its 续报 on the full form)."""
+    process = restrict(
+        DisasterProcess.objects.filter(pk=data.process, ended_at__isnull=True), actor
+    ).first()
+    if process is None:
+        raise ValidationFailed("请选择一个正在进行的灾害过程。", details={"field": "process"})
+    report = ReportIn(
+        region=data.region,
+        kind="initial",
+        summary=data.summary,
+        warning_reason=data.warning_reason,
+        **{
+            k: getattr(data, k)
+            for k in (
+                "affected_people",
+                "deaths",
+                "missing",
+                "relocated",
+                "collapsed_households",
+                "collapsed_rooms",
+            )
+        },
+    )
+    return _submit(actor=actor, process=process, data=report, source="officer")
+
+
+def do_confirm_loss_report(*, actor, report: LossReport, data: ConfirmIn) -> LossReport:
+    """审核: the level above confirms a report (a county its townships' and villages', the city
+    the counties')."""
+    check_rule(actor, "disasters.confirm_reports")
+    if not restrict(LossReport.objects.filter(pk=report.pk), actor, "approve").exists():
+        raise NotPermitted("只有上一级可以审核该报告。")
+    with transaction.atomic():
+        report = locked(LossReport, report.pk, expected_version=data.version)
+        if report.confirmed_at is not None:
+            raise InvalidTransition("该报告已审核。")
+        if report.submitted_by_id == actor.pk:
+            raise InvalidTransition("不能审核本人报送的报告。")
+        report.confirmed_by = actor
+        report.confirmed_at = timezone.now()
+        report.save(update_fields=["confirmed_by", "confirmed_at"])
+        ensure_in_scope(actor, report, "approve")
+        record_event(
+            "disasters.report.confirmed",
+            f"审核通过{report.region.name}{report.get_kind_display()}:{report.process.name}",
+            target=report,
+        )
+    return report
+
+
+def do_register_officer(*, actor, data: OfficerIn) -> InfoOfficer:
+    """登记灾害信息员 (city staff anywhere, county staff in their county)."""
+    check_rule(actor, "disasters.manage_officers")
+    region = _region(data.region, "region", ("village", "township", "county"))
+    user = None
+    if data.username:
+        user = get_user_model().objects.filter(username=data.username, is_active=True).first()
+        if user is None:
+            raise ValidationFailed(
+                f"找不到平台账号“{data.username}”。", details={"field": "username"}
+            )
+    if InfoOfficer.objects.filter(region=region, role=data.role, active=True).exists():
+        raise ValidationFailed(
+            f"{region.name}已有在岗的{data.role}岗信息员。", details={"field": "role"}
+        )
+    with transaction.atomic():
+        officer = InfoOfficer.objects.create(
+            name=data.name,
+            phone=data.phone,
+            region=region,
+            role=data.role,
+            trained_on=data.trained_on,
+            certificate_no=data.certificate_no,
+            user=user,
+        )
+        ensure_in_scope(actor, officer, "add")
+        record_event(
+            "disasters.officer.registered",
+            f"登记灾害信息员{officer.name}({region.name}{officer.get_role_display()})",
+            target=officer,
+        )
+    return officer
+
+
+def do_set_deadlines(*, actor, data: DeadlinesIn) -> DeadlineSetting:
+    """修改报送时限 (city staff): the clocks every later report is measured against."""
+    check_rule(actor, "disasters.edit_deadlines")
+    levels = ("village", "township", "county", "city")
+    defaults = stats.default_deadlines()
+    rules = {
+        "initial": defaults["initial"]
+        | {"hours": {lv: getattr(data, f"initial_{lv}") for lv in levels}},
+        "followup": defaults["followup"]
+        | {"hour": {lv: getattr(data, f"followup_{lv}") for lv in levels}},
+        "verified": defaults["verified"]
+        | {"days": {lv: getattr(data, f"verified_{lv}") for lv in levels}},
+    }
+    with transaction.atomic():
+        setting = DeadlineSetting.objects.order_by("pk").first()
+        if setting is None:
+            setting = DeadlineSetting.objects.create(rules=rules, note=data.note)
+        else:
+            setting = locked(DeadlineSetting, setting.pk, expected_version=data.version)
+            setting.rules = rules
+            setting.note = data.note
+            setting.save()
+        ensure_in_scope(actor, setting, "change")
+        record_event("disasters.deadlines.set", f"修改灾情报送时限:{data.note}", target=setting)
+    return setting
+
+
+def do_record_relief(*, actor, data: ReliefIn) -> ReliefRecord:
+    """登记一户的救助 (city staff, county staff in their county)."""
+    check_rule(actor, "disasters.record_relief")
+    region = _region(data.region, "region", ("village", "township"))
+    process = None
+    if data.process is not None:
+        process = restrict(DisasterProcess.objects.all(), actor).filter(pk=data.process).first()
+        if process is None:
+            raise ValidationFailed("找不到该灾害过程。", details={"field": "process"})
+        if not region.is_within(process.region) and process.region.level != "city":
+            raise ValidationFailed(
+                f"“{region.name}”不在灾害过程的牵头区划内。", details={"field": "region"}
+            )
+    with transaction.atomic():
+        record = ReliefRecord.objects.create(
+            kind=data.kind,
+            process=process,
+            region=region,
+            head_name=data.head_name,
+            persons=data.persons,
+            amount=data.amount,
+            paid_on=data.paid_on,
+            note=data.note,
+            recorded_by=actor,
+        )
+        ensure_in_scope(actor, record, "add")
+        record_event(
+            "disasters.relief.recorded",
+            f"登记{region.name}{record.head_name}户{record.get_kind_display()}"
+            f"({record.persons}人,{record.amount}元)",
+            target=record,
+        )
+    return record

@@ -1,0 +1,4 @@
+"""Samples for the API's path parameters (tests/test_openapi.py)."""
+
+PARAM_MODELS = {"process_id": "disasters.DisasterProcess", "report_id": "disasters.LossReport"}
+PATH_SAMPLES: dict[str, dict] = {}

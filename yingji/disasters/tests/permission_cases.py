@@ -1,0 +1,57 @@
+"""Hand-written denials for 灾情报送 (tests/test_permission_rules.py): the model the generated
+rules do not reach (the deadline clocks) and the actions they do not test."""
+
+from yingji.core.testing import Denial
+
+
+def _setting():
+    from yingji.disasters.models import DeadlineSetting
+
+    return DeadlineSetting.objects.all()
+
+
+def _reports():
+    from yingji.disasters.models import LossReport
+
+    return LossReport.objects.all()
+
+
+def _county_reports(code):
+    from yingji.disasters.models import LossReport
+
+    return lambda: LossReport.objects.filter(region__code=code)
+
+
+def _xigu_processes():
+    from yingji.disasters.models import DisasterProcess
+
+    return DisasterProcess.objects.all()
+
+
+DENIALS = [
+    Denial("disasters.DeadlineSetting", "county_a", "change", _setting, "报送时限由市局修改"),
+    Denial("disasters.DeadlineSetting", "leader", "change", _setting, "领导只读"),
+    Denial("disasters.DeadlineSetting", "enterprise", "view", _setting, "企业不参与灾情报送"),
+    Denial("disasters.LossReport", "county_a", "change", _reports, "报告报送后不可修改"),
+    Denial("disasters.LossReport", "section", "change", _reports, "报告报送后不可修改"),
+    Denial(
+        "disasters.LossReport",
+        "county_a",
+        "approve",
+        _county_reports("620104"),
+        "县区级报告由市局审核,不能自审",
+    ),
+    Denial(
+        "disasters.LossReport",
+        "county_a",
+        "add",
+        _county_reports("620102"),
+        "不能替其他县区报送",
+    ),
+    Denial(
+        "disasters.DisasterProcess", "county_a", "change", _xigu_processes, "市局牵头的灾害过程"
+    ),
+    Denial(
+        "disasters.DisasterProcess", "enterprise", "view", _xigu_processes, "企业不参与灾情报送"
+    ),
+]

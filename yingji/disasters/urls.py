@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "disasters"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("processes/open/", views.open_process, name="open_process"),
+    path("processes/<int:pk>/", views.process_detail, name="process"),
+    path("processes/<int:pk>/close/", views.close_process, name="close_process"),
+    path("processes/<int:pk>/report/", views.report_new, name="report_new"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/confirm/", views.confirm_report, name="confirm"),
+    path("officers/", views.officer_list, name="officers"),
+    path("officers/register/", views.register_officer, name="register_officer"),
+    path("officers/coverage/", views.coverage, name="coverage"),
+    path("officers/<int:pk>/", views.officer_detail, name="officer"),
+    path("quick/", views.quick, name="quick"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+    path("quake/", views.quake, name="quake"),
+    path("relief/", views.relief_list, name="relief"),
+    path("relief/record/", views.record_relief, name="record_relief"),
+    path("relief/<int:pk>/", views.relief_detail, name="relief_record"),
+]

@@ -1,0 +1,567 @@
+"""灾情报送 pages. Thin: fetch through restrict(), parse the POST into the service's schema,
+call one service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingji.core.listing import Column, Filter, ListSpec, render_list, xlsx_stream
+from yingji.core.permissions import allows, get_restricted_or_404, requires, restrict
+from yingji.core.views import record_extras
+from yingji.core.webforms import action_view, form_input, run_service
+from yingji.geo.models import Region
+from yingji.standards import disaster_stats as stats
+
+from . import selectors, services
+from .models import KINDS, OFFICER_ROLES, RELIEF_KINDS, REPORT_KINDS, LossReport
+from .schemas import (
+    CloseProcessIn,
+    ConfirmIn,
+    DeadlinesIn,
+    OfficerIn,
+    ProcessIn,
+    QuakeIn,
+    QuickReportIn,
+    ReliefIn,
+    ReportIn,
+)
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def _by_pk(field: str):
+    """A filter on a record number: digits within what every database stores, or refused."""
+
+    def where(value, user):
+        if not value.isdigit() or int(value) > 2**31 - 1:
+            raise ValueError(value)
+        return Q(**{field: int(value)})
+
+    return where
+
+
+LEVEL_NAMES = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县区", "city": "市"}
+
+
+def _yes_no(test):
+    """A 是/否 filter: ``test(yes: bool) -> Q``; any other value is refused."""
+
+    def where(value, user):
+        if value not in ("yes", "no"):
+            raise ValueError(value)
+        return test(value == "yes")
+
+    return where
+
+
+PROCESS_SPEC = ListSpec(
+    columns=[
+        Column("name", "名称", link=True),
+        Column("kind", "灾种"),
+        Column("region__name", "牵头区划"),
+        Column("started_at", "开始时间"),
+        Column("ended_at", "结束时间(灾情稳定)"),
+    ],
+    filters={
+        "kind": Filter("灾种", "kind", choices=KINDS),
+        "open": Filter(
+            "进行中",
+            "ended_at",
+            choices=YES_NO,
+            where=_yes_no(lambda yes: Q(ended_at__isnull=yes)),
+        ),
+    },
+    search=("name",),
+    default_sort="-started_at",
+)
+
+
+def _approvable(value, user):
+    if value != "approve":
+        raise ValueError(value)
+    ids = restrict(LossReport.objects.all(), user, "approve").exclude(submitted_by=user)
+    return Q(pk__in=ids.values("pk"))
+
+
+def _figure(code):
+    return Column(code, stats.labels()[code], sortable=False, value=lambda r: r.figures.get(code))
+
+
+REPORT_SPEC = ListSpec(
+    columns=[
+        Column("pk", "编号", link=True),
+        Column("process__name", "灾害过程"),
+        Column("region__name", "填报区划"),
+        Column("kind", "报告类型"),
+        Column("as_of", "数据截至"),
+        Column("submitted_at", "报送时间"),
+        Column("due_at", "应报时间"),
+        Column("is_late", "迟报"),
+        Column("confirmed_at", "审核时间"),
+        Column("corrects", "更正的报告", sortable=False, value=lambda r: r.corrects_id or None),
+        *[_figure(c) for c in selectors.ROLLUP_CODES],
+    ],
+    filters={
+        "process": Filter("灾害过程(编号)", "process_id", where=_by_pk("process_id")),
+        "kind": Filter("报告类型", "kind", choices=REPORT_KINDS),
+        "region": Filter("区划(代码)", "region__code"),
+        "late": Filter(
+            "迟报", "is_late", choices=YES_NO, where=_yes_no(lambda yes: Q(is_late=yes))
+        ),
+        "confirmed": Filter(
+            "已审核",
+            "confirmed_at",
+            choices=YES_NO,
+            where=_yes_no(lambda yes: Q(confirmed_at__isnull=not yes)),
+        ),
+        "mine": Filter("待我审核", "pk", choices=[("approve", "是")], where=_approvable),
+    },
+    search=("process__name", "region__name"),
+    default_sort="-submitted_at",
+)
+
+OFFICER_SPEC = ListSpec(
+    columns=[
+        Column("name", "姓名", link=True),
+        Column("phone", "手机号"),
+        Column("region__name", "负责区划"),
+        Column("region__code", "区划代码"),
+        Column("role", "岗位"),
+        Column("trained_on", "最近培训日期"),
+        Column("certificate_no", "证书编号"),
+        Column("active", "在岗"),
+    ],
+    filters={
+        "role": Filter("岗位", "role", choices=OFFICER_ROLES),
+        "region": Filter(
+            "区划(代码,含下级)",
+            "region__code",
+            where=lambda v, user: Q(region__path__contains=f"/{v}/"),
+        ),
+    },
+    search=("name", "phone", "region__name"),
+    default_sort="region__code",
+)
+
+
+RELIEF_SPEC = ListSpec(
+    columns=[
+        Column("head_name", "户主姓名", link=True),
+        Column("kind", "救助类型"),
+        Column("process__name", "灾害过程"),
+        Column("region__name", "所在村(社区)"),
+        Column("persons", "救助人数"),
+        Column("amount", "救助金额(元)"),
+        Column("paid_on", "发放日期"),
+    ],
+    filters={
+        "kind": Filter("救助类型", "kind", choices=RELIEF_KINDS),
+        "process": Filter("灾害过程(编号)", "process_id", where=_by_pk("process_id")),
+        "region": Filter(
+            "区划(代码,含下级)",
+            "region__code",
+            where=lambda v, user: Q(region__path__contains=f"/{v}/"),
+        ),
+    },
+    search=("head_name", "region__name"),
+    default_sort="-paid_on",
+)
+
+
+@requires("disasters.open")
+def index(request):
+    return render_list(
+        request,
+        selectors.visible_processes(request.user),
+        PROCESS_SPEC,
+        "disasters/index.html",
+        "灾害过程",
+        extra={
+            "kinds": KINDS,
+            "regions": Region.objects.filter(level__in=("city", "county")).order_by("code"),
+            "now": timezone.localtime(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_process(request):
+    data = form_input(request, ProcessIn)
+    if data is not None:
+        process = run_service(
+            request,
+            lambda: services.do_open_process(actor=request.user, data=data),
+            "已开启灾害过程。",
+        )
+        if process:
+            return redirect(process)
+    return redirect("disasters:index")
+
+
+@login_required
+def process_detail(request, pk):
+    process = get_restricted_or_404(selectors.visible_processes(request.user), request.user, pk=pk)
+    if request.GET.get("export") == "xlsx":
+        from django.http import StreamingHttpResponse
+
+        header, rows = selectors.rollup_table(process, request.user)
+        response = StreamingHttpResponse(
+            xlsx_stream("灾情汇总", header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        from urllib.parse import quote
+
+        name = quote(f"{process.name}-灾情汇总-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+    reports = selectors.visible_reports(request.user).filter(process=process)[:100]
+    return render(
+        request,
+        "disasters/process.html",
+        {
+            "title": str(process),
+            "object": process,
+            "rollup": selectors.rollup(process, request.user),
+            "reports": reports,
+            "affected": process.affected_regions.order_by("code"),
+            "relief": selectors.relief_summary(process, request.user),
+            "can_report": allows(request.user, "disasters.submit_reports"),
+            "can_close": process.is_open
+            and restrict(
+                type(process).objects.filter(pk=process.pk), request.user, "change"
+            ).exists()
+            and allows(request.user, "disasters.manage_processes"),
+            "now": timezone.localtime(),
+            **record_extras(request, process),
+        },
+    )
+
+
+close_process = action_view(
+    fetch=lambda user: selectors.visible_processes(user, "change"),
+    schema=CloseProcessIn,
+    call=lambda user, process, data: services.do_close_process(
+        actor=user, process=process, data=data
+    ),
+    success="已结束灾害过程(灾情稳定),请在时限内报送核报。",
+    action="change",
+)
+
+
+def _figure_fields(values=None):
+    values = values or {}
+    out = []
+    for item in stats.indicators():
+        step = "1" if item["kind"] == "int" else "0.01"
+        out.append(
+            {
+                "code": item["code"],
+                "label": f"{item['label']}({item['unit']})",
+                "group": item["group"],
+                "step": step,
+                "value": values.get(item["code"], ""),
+            }
+        )
+    return out
+
+
+@requires("disasters.submit_reports")
+def report_new(request, pk):
+    process = get_restricted_or_404(selectors.visible_processes(request.user), request.user, pk=pk)
+    if request.method == "POST":
+        data = form_input(request, ReportIn)
+        if data is not None:
+            report = run_service(
+                request,
+                lambda: services.do_submit_loss_report(
+                    actor=request.user, process=process, data=data
+                ),
+                "已报送。",
+            )
+            if report:
+                return redirect(report)
+        values = request.POST
+    else:
+        values = {}
+        corrected = None
+        corrects = request.GET.get("corrects", "")
+        if corrects.isdigit():
+            corrected = (
+                selectors.visible_reports(request.user)
+                .filter(pk=int(corrects), process=process)
+                .first()
+            )
+        if corrected is not None:
+            values = {
+                **{k: v for k, v in corrected.figures.items()},
+                "region": corrected.region.code,
+                "kind": corrected.kind,
+                "as_of": corrected.as_of.isoformat() if corrected.as_of else "",
+                "corrects": corrected.pk,
+                "summary": corrected.summary,
+            }
+    regions = Region.objects.filter(path__startswith=process.region.path).exclude(level="village")
+    return render(
+        request,
+        "disasters/report_new.html",
+        {
+            "title": f"报送灾情:{process}",
+            "object": process,
+            "fields": _figure_fields(values),
+            "values": values,
+            "kinds": REPORT_KINDS,
+            "regions": regions.order_by("code")[:300],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires("disasters.open")
+def report_list(request):
+    return render_list(
+        request,
+        selectors.visible_reports(request.user),
+        REPORT_SPEC,
+        "disasters/reports.html",
+        "灾情报告",
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    report = get_restricted_or_404(selectors.visible_reports(request.user), request.user, pk=pk)
+    can_confirm = (
+        report.confirmed_at is None
+        and report.submitted_by_id != request.user.pk
+        and allows(request.user, "disasters.confirm_reports")
+        and restrict(LossReport.objects.filter(pk=report.pk), request.user, "approve").exists()
+    )
+    return render(
+        request,
+        "disasters/report.html",
+        {
+            "title": str(report),
+            "object": report,
+            "figures": report.figure_rows(),
+            "corrections": selectors.visible_reports(request.user).filter(corrects=report),
+            "can_confirm": can_confirm,
+            "can_correct": allows(request.user, "disasters.submit_reports")
+            and restrict(LossReport.objects.filter(pk=report.pk), request.user, "add").exists(),
+            **record_extras(request, report),
+        },
+    )
+
+
+confirm_report = action_view(
+    fetch=selectors.visible_reports,
+    schema=ConfirmIn,
+    call=lambda user, report, data: services.do_confirm_loss_report(
+        actor=user, report=report, data=data
+    ),
+    success="已审核。",
+)
+
+
+@requires("disasters.open")
+def officer_list(request):
+    return render_list(
+        request,
+        selectors.visible_officers(request.user),
+        OFFICER_SPEC,
+        "disasters/officers.html",
+        "灾害信息员",
+        extra={"roles": OFFICER_ROLES},
+    )
+
+
+@login_required
+@require_POST
+def register_officer(request):
+    data = form_input(request, OfficerIn)
+    if data is not None:
+        officer = run_service(
+            request,
+            lambda: services.do_register_officer(actor=request.user, data=data),
+            "已登记灾害信息员。",
+        )
+        if officer:
+            return redirect(officer)
+    return redirect("disasters:officers")
+
+
+@login_required
+def officer_detail(request, pk):
+    officer = get_restricted_or_404(selectors.visible_officers(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "disasters/officer.html",
+        {"title": str(officer), "object": officer, **record_extras(request, officer)},
+    )
+
+
+@requires("disasters.open")
+def coverage(request):
+    rows = selectors.coverage(request.user)
+    return render(
+        request,
+        "disasters/coverage.html",
+        {
+            "title": "灾害信息员覆盖情况",
+            "rows": rows,
+            "total": sum(r["villages"] for r in rows),
+            "covered": sum(r["covered"] for r in rows),
+        },
+    )
+
+
+@requires("disasters.submit_reports")
+def quick(request):
+    """信息员首报: a phone-sized page, large fields, the officer's own village preselected."""
+    values = {}
+    if request.method == "POST":
+        data = form_input(request, QuickReportIn)
+        if data is not None:
+            report = run_service(
+                request,
+                lambda: services.do_submit_quick_report(actor=request.user, data=data),
+                "首报已报送,乡镇和县区将核实。",
+            )
+            if report:
+                return redirect(report)
+        values = request.POST
+    own = selectors.officer_regions(request.user)
+    return render(
+        request,
+        "disasters/quick.html",
+        {
+            "title": "灾情首报",
+            "processes": selectors.open_processes(request.user)[:20],
+            "regions": own,
+            "values": values,
+        },
+    )
+
+
+@requires("disasters.open")
+def deadlines(request):
+    from .models import DeadlineSetting
+
+    setting = restrict(DeadlineSetting.objects.all(), request.user).order_by("pk").first()
+    if request.method == "POST":
+        data = form_input(request, DeadlinesIn)
+        if data is not None and run_service(
+            request,
+            lambda: services.do_set_deadlines(actor=request.user, data=data),
+            "已修改报送时限。",
+        ):
+            return redirect("disasters:deadlines")
+    rules = selectors.deadline_rules()
+    rows = [
+        {
+            "level": level,
+            "label": label,
+            "initial": rules["initial"]["hours"][level],
+            "followup": rules["followup"]["hour"][level],
+            "verified": rules["verified"]["days"][level],
+        }
+        for level, label in LEVEL_NAMES.items()
+    ]
+    return render(
+        request,
+        "disasters/deadlines.html",
+        {
+            "title": "灾情报送时限",
+            "rows": rows,
+            "notes": [rules[k].get("note", "") for k in ("initial", "followup", "verified")],
+            "setting": setting,
+            "source": stats.table()["source"],
+            "confidence": stats.table()["confidence"],
+            "can_edit": allows(request.user, "disasters.edit_deadlines"),
+            "back": reverse("disasters:index"),
+        },
+    )
+
+
+@requires("disasters.open")
+def quake(request):
+    """地震烈度快速估算: a GET form; the result lists the districts by estimated intensity and
+    draws them on the map (nothing is stored)."""
+    from yingji.core.schemas import summary, validate
+    from yingji.standards import quake as rules
+
+    rows, data = [], None
+    if request.GET.get("magnitude"):
+        parsed = validate(QuakeIn, {k: v for k, v in request.GET.items() if v != ""})
+        if parsed.ok:
+            data = parsed.data
+            rows = selectors.quake_estimate(data)
+        else:
+            from django.contrib import messages
+
+            messages.error(request, summary(parsed.errors))
+    return render(
+        request,
+        "disasters/quake.html",
+        {
+            "title": "地震烈度快速估算",
+            "rows": rows,
+            "data": data,
+            "values": request.GET,
+            "models": [(k, m["label"]) for k, m in rules.models().items()],
+            "map_data": {
+                "epicentre": [data.lon, data.lat] if data else None,
+                "rows": [
+                    {
+                        "name": r["name"],
+                        "value": r["degree"],
+                        "upper": r["upper"],
+                        "lower": r["lower"],
+                    }
+                    for r in rows
+                ],
+            },
+        },
+    )
+
+
+@requires("disasters.open")
+def relief_list(request):
+    return render_list(
+        request,
+        selectors.visible_relief(request.user),
+        RELIEF_SPEC,
+        "disasters/relief.html",
+        "救助记录",
+        extra={"kinds": RELIEF_KINDS, "processes": selectors.visible_processes(request.user)[:50]},
+    )
+
+
+@login_required
+@require_POST
+def record_relief(request):
+    data = form_input(request, ReliefIn)
+    if data is not None:
+        record = run_service(
+            request,
+            lambda: services.do_record_relief(actor=request.user, data=data),
+            "已登记救助。",
+        )
+        if record:
+            return redirect(record)
+    return redirect("disasters:relief")
+
+
+@login_required
+def relief_detail(request, pk):
+    record = get_restricted_or_404(selectors.visible_relief(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "disasters/relief_record.html",
+        {"title": str(record), "object": record, **record_extras(request, record)},
+    )
