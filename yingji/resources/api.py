@@ -1,0 +1,284 @@
+"""应急资源 in the API: sites, the item catalogue, stock (the "一表"), the ledger (movements and
+transfers), minimums and the "一图" layer — the same services and restrict() as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema, Status
+
+from yingji.core.api import page
+from yingji.core.permissions import get_restricted_or_404
+from yingji.core.schemas import FeatureCollection
+
+from . import selectors, services
+from .schemas import MinimumIn, MovementIn, SiteIn, TransferIn
+
+router = Router(tags=["应急资源"])
+
+
+class SiteOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    level_label: str
+    owner: str
+    owner_name: str
+    address: str
+    lon: float
+    lat: float
+    region: str
+    region_name: str
+    area_m2: int | None
+    managers: str
+    duty_phone: str
+    opening: str
+    active: bool
+    version: int
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_owner_name(obj):
+        return obj.owner.name
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    unit: str
+    category: str
+    shelf_life_days: int | None
+    reusable: bool
+
+
+class BatchOut(Schema):
+    batch: str
+    expires_on: dt.date | None
+    quantity: int
+
+
+class StockOut(Schema):
+    site: str
+    site_name: str
+    region_name: str
+    item: str
+    item_name: str
+    unit: str
+    quantity: int
+    minimum: int
+    below_minimum: bool
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.site.code
+
+    @staticmethod
+    def resolve_site_name(obj):
+        return obj.site.name
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.site.region.name
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.item.unit
+
+
+class StockDetailOut(StockOut):
+    batches: list[BatchOut]
+
+    @staticmethod
+    def resolve_batches(obj):
+        return services.batch_balances(obj)
+
+
+class MovementOut(Schema):
+    id: int
+    site: str
+    item: str
+    kind: str
+    kind_label: str
+    quantity: int
+    batch: str
+    expires_on: dt.date | None
+    document_no: str
+    reason: str
+    counterparty: str
+    occurred_at: dt.datetime
+    actor: str
+    peer: int | None
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.stock.site.code
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.stock.item.code
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return (obj.actor.get_full_name() or obj.actor.username) if obj.actor_id else ""
+
+    @staticmethod
+    def resolve_peer(obj):
+        return obj.peer_id
+
+
+class TransferOut(Schema):
+    out: MovementOut
+    into: MovementOut
+
+
+def _site(request, site_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_sites(request.user, "view"), request.user, action, pk=site_id
+    )
+
+
+@router.get("/resources/sites", response=list[SiteOut], summary="储备库(点)")
+def list_sites(
+    request,
+    response,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_sites(request.user)
+    if level:
+        qs = qs.filter(level=level)
+    if region:
+        qs = qs.filter(region__code=region)
+    return page(qs.order_by("code"), response, limit, offset)
+
+
+@router.post("/resources/sites", response={201: SiteOut}, summary="登记储备库(点)")
+def register_site(request, payload: SiteIn):
+    return Status(201, services.do_register_site(actor=request.user, data=payload))
+
+
+@router.get("/resources/sites/{site_id}", response=SiteOut, summary="单个储备库(点)")
+def get_site(request, site_id: int):
+    return _site(request, site_id)
+
+
+@router.get(
+    "/resources/sites/{site_id}/stock",
+    response=list[StockDetailOut],
+    summary="储备库(点)的库存(含批次结存)",
+)
+def site_stock(request, site_id: int):
+    site = _site(request, site_id)
+    return selectors.visible_stock(request.user).filter(site=site).order_by("item__code")
+
+
+@router.post(
+    "/resources/sites/{site_id}/movements",
+    response={201: list[MovementOut]},
+    summary="登记出入库(入库、出库、借用、归还、报废、盘点调整)",
+    description="出库类不指定批次时按有效期先到先出,可能拆成多条台账记录;库存不足时拒绝(422,insufficient_stock)。",
+)
+def record_movement(request, site_id: int, payload: MovementIn):
+    site = _site(request, site_id)
+    return Status(201, services.do_record_movement(actor=request.user, site=site, data=payload))
+
+
+@router.post(
+    "/resources/sites/{site_id}/transfers",
+    response={201: TransferOut},
+    summary="调拨(调出与调入一并登记)",
+)
+def transfer(request, site_id: int, payload: TransferIn):
+    site = _site(request, site_id)
+    out, into = services.do_transfer_stock(actor=request.user, site=site, data=payload)
+    return Status(201, {"out": out, "into": into})
+
+
+@router.put("/resources/sites/{site_id}/minimum", response=StockOut, summary="设置最低储备量")
+def set_minimum(request, site_id: int, payload: MinimumIn):
+    site = _site(request, site_id)
+    return services.do_set_minimum(actor=request.user, site=site, data=payload)
+
+
+@router.get("/resources/stock", response=list[StockOut], summary="库存一表")
+def list_stock(
+    request,
+    response,
+    alert: str | None = None,
+    region: str | None = None,
+    item: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_stock(request.user)
+    if alert:
+        qs = qs.filter(selectors.alert_q(alert))
+    if region:
+        qs = qs.filter(site__region__code=region)
+    if item:
+        qs = qs.filter(item__code=item)
+    return page(qs.order_by("site__code", "item__code"), response, limit, offset)
+
+
+@router.get("/resources/movements", response=list[MovementOut], summary="出入库台账")
+def list_movements(
+    request,
+    response,
+    site: str | None = None,
+    item: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_movements(request.user)
+    if site:
+        qs = qs.filter(stock__site__code=site)
+    if item:
+        qs = qs.filter(stock__item__code=item)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return page(qs, response, limit, offset)
+
+
+@router.get("/resources/items", response=list[ItemOut], summary="物资目录(GB/T 38565 结构编码)")
+def list_items(request):
+    return selectors.items()
+
+
+@router.get(
+    "/resources/geojson",
+    response=FeatureCollection,
+    summary="储备库(点)图层(GeoJSON,大小为库存量)",
+)
+def geojson(request, district: str | None = None, level: str | None = None):
+    return selectors.site_features(request.user, {"district": district, "level": level})

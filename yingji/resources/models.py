@@ -1,0 +1,150 @@
+"""应急资源: storage sites (储备库/点), the item catalogue, and stock as a ledger.
+
+Stock is never a typed number: every change is a ``Movement`` (入库, 出库, 调拨 in two legs,
+借用/归还, 报废, 盘点调整) with who, when, why, document number and batch/expiry. ``Stock`` is one
+row per (site, item): it holds the minimum the keeper sets, and a cached balance that only the
+ledger service changes, in the same transaction as the movement, with a conditional update
+(``quantity >= n``) under a row lock; a check constraint keeps it from going below zero. The
+balance always equals the sum of the movements (tests check it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import AuditedModel
+
+from .choices import MOVEMENT_KINDS, SITE_LEVELS
+
+
+class Item(AuditedModel):
+    """A catalogue item. ``code`` follows the GB/T 38565-2020 structure (yingji.standards.supplies)."""
+
+    code = models.CharField(_("物资编码"), max_length=7, unique=True)
+    name = models.CharField(_("物资名称"), max_length=100)
+    unit = models.CharField(_("计量单位"), max_length=10)
+    shelf_life_days = models.PositiveIntegerField(_("保质期(天)"), null=True, blank=True)
+    reusable = models.BooleanField(_("可回收复用"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("物资")
+        verbose_name_plural = _("物资目录")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def category(self) -> str:
+        from yingji.standards.supplies import category_name
+
+        return category_name(self.code)
+
+
+class Site(AuditedModel):
+    code = models.CharField(_("储备库编码"), max_length=40, unique=True)
+    name = models.CharField(_("储备库(点)名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=12, choices=SITE_LEVELS)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("管理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=200)
+    lon = models.FloatField(_("经度(WGS84)"))
+    lat = models.FloatField(_("纬度(WGS84)"))
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    area_m2 = models.PositiveIntegerField(_("库房面积(平方米)"), null=True, blank=True)
+    managers = models.CharField(_("管理人员"), max_length=200, blank=True)
+    duty_phone = models.CharField(_("24小时值班电话"), max_length=60, blank=True)
+    opening = models.CharField(_("启用条件"), max_length=500, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("储备库(点)")
+        verbose_name_plural = _("储备库(点)")
+        indexes = [models.Index(fields=["level"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:site", args=[self.pk])
+
+
+class Stock(AuditedModel):
+    """One item at one site: the keeper's minimum and the cached balance (see module doc)."""
+
+    site = models.ForeignKey(Site, verbose_name=_("储备库(点)"), on_delete=models.PROTECT)
+    item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
+    quantity = models.IntegerField(_("库存数量"), default=0, editable=False)
+    minimum = models.PositiveIntegerField(_("最低储备量"), default=0)
+
+    class Meta:
+        ordering = ["site__code", "item__code"]
+        verbose_name = _("库存")
+        verbose_name_plural = _("库存")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "item"], name="resources_stock_key"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="resources_stock_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site.name}·{self.item.name}"
+
+    def get_absolute_url(self):
+        return reverse("resources:site", args=[self.site_id]) + f"#item-{self.item_id}"
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.quantity < self.minimum
+
+
+class Movement(models.Model):
+    """One ledger line, never changed or deleted. ``quantity`` is signed (+ adds to the site)."""
+
+    stock = models.ForeignKey(
+        Stock, verbose_name=_("库存"), on_delete=models.PROTECT, related_name="movements"
+    )
+    kind = models.CharField(_("类型"), max_length=14, choices=MOVEMENT_KINDS)
+    quantity = models.IntegerField(_("数量(增+减-)"))
+    batch = models.CharField(_("批次"), max_length=60, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    document_no = models.CharField(_("单据号"), max_length=60)
+    reason = models.CharField(_("事由"), max_length=500)
+    counterparty = models.CharField(_("对方单位/人"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    peer = models.OneToOneField(
+        "self",
+        verbose_name=_("调拨另一方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("出入库记录")
+        verbose_name_plural = _("出入库台账")
+        indexes = [models.Index(fields=["stock", "batch"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.stock} {self.quantity:+d}({self.document_no})"
+
+    def get_absolute_url(self):
+        return reverse("resources:site", args=[self.stock.site_id]) + "#movements"
