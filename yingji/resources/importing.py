@@ -119,10 +119,9 @@ def _row(number: int, cells: dict, items: dict[str, Item]) -> tuple[dict, list[d
     parsed = validate(MovementIn, {k: v for k, v in data.items() if v not in ("", None)})
     for error in parsed.errors:
         key = error["field"].split(".")[0]
-        if key in LABELS and not any(e["column"] == LABELS[key] for e in errors):
+        key = key if key in LABELS else "quantity"  # the schema's cross-field check
+        if not any(e["column"] == LABELS[key] for e in errors):
             err(key, error["message"])
-        elif key not in LABELS:
-            err("quantity", error["message"])
     return {"row": number, "site": site, "data": parsed.data}, errors
 
 
