@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from yingji.core.api import page
@@ -168,11 +169,12 @@ def _site(request, site_id: int, action: str = "view"):
 @router.get("/resources/sites", response=list[SiteOut], summary="储备库(点)")
 def list_sites(
     request,
-    response,
     level: str | None = None,
     region: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    *,
+    response: HttpResponse,
 ):
     qs = selectors.visible_sites(request.user)
     if level:
@@ -233,12 +235,13 @@ def set_minimum(request, site_id: int, payload: MinimumIn):
 @router.get("/resources/stock", response=list[StockOut], summary="库存一表")
 def list_stock(
     request,
-    response,
     alert: str | None = None,
     region: str | None = None,
     item: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    *,
+    response: HttpResponse,
 ):
     qs = selectors.visible_stock(request.user)
     if alert:
@@ -253,12 +256,13 @@ def list_stock(
 @router.get("/resources/movements", response=list[MovementOut], summary="出入库台账")
 def list_movements(
     request,
-    response,
     site: str | None = None,
     item: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    *,
+    response: HttpResponse,
 ):
     qs = selectors.visible_movements(request.user)
     if site:
