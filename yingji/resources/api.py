@@ -13,7 +13,18 @@ from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 
 from . import selectors, services
-from .schemas import MinimumIn, MovementIn, SiteIn, TransferIn
+from .models import Agreement, Expert, Shelter, Team
+from .schemas import (
+    AgreementIn,
+    EvaluationIn,
+    ExpertIn,
+    MinimumIn,
+    MovementIn,
+    ShelterIn,
+    SiteIn,
+    TeamIn,
+    TransferIn,
+)
 
 router = Router(tags=["应急资源"])
 
@@ -286,3 +297,191 @@ def list_items(request):
 )
 def geojson(request, district: str | None = None, level: str | None = None):
     return selectors.site_features(request.user, {"district": district, "level": level})
+
+
+# --- forces --------------------------------------------------------------------------------
+
+
+class PlacedOut(Schema):
+    id: int
+    level: str
+    owner: str
+    region: str
+    region_name: str
+    lon: float | None
+    lat: float | None
+    contact: str
+    phone: str
+    version: int
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class TeamOut(PlacedOut):
+    name: str
+    kind: str
+    specialty: str
+    headcount: int
+    equipment: str
+    capabilities: str
+    readiness: str
+    funding_wan: float | None
+
+
+class EvaluationOut(Schema):
+    team: int
+    year: int
+    total: float
+    grade: str
+    scores: dict
+    remarks: str
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team_id
+
+
+class AgreementOut(PlacedOut):
+    title: str
+    kind: str
+    partner: str
+    content: str
+    response_hours: int | None
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+class ExpertOut(PlacedOut):
+    name: str
+    specialty: str
+    organisation_name: str
+    title: str
+    available: bool
+
+
+class ShelterOut(PlacedOut):
+    name: str
+    kind: str
+    capacity: int
+    area_m2: int | None
+    facilities: str
+    address: str
+
+
+def _forces(model, request, level, region, kind=None):
+    qs = selectors.visible_records(model, request.user)
+    if level:
+        qs = qs.filter(level=level)
+    if region:
+        qs = qs.filter(region__code=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("pk")
+
+
+@router.get("/resources/teams", response=list[TeamOut], summary="救援队伍")
+def list_teams(
+    request,
+    kind: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    return page(_forces(Team, request, level, region, kind), response, limit, offset)
+
+
+@router.post("/resources/teams", response={201: TeamOut}, summary="登记救援队伍")
+def register_team(request, payload: TeamIn):
+    return Status(201, services.do_register_team(actor=request.user, data=payload))
+
+
+@router.get("/resources/teams/{team_id}", response=TeamOut, summary="单个救援队伍")
+def get_team(request, team_id: int):
+    return get_restricted_or_404(
+        selectors.visible_records(Team, request.user), request.user, pk=team_id
+    )
+
+
+@router.post(
+    "/resources/teams/{team_id}/evaluations",
+    response=EvaluationOut,
+    summary="社会应急力量年度评估(打分)",
+)
+def evaluate_team(request, team_id: int, payload: EvaluationIn):
+    team = get_restricted_or_404(
+        selectors.visible_records(Team, request.user), request.user, pk=team_id
+    )
+    return services.do_evaluate_team(actor=request.user, team=team, data=payload)
+
+
+@router.get("/resources/agreements", response=list[AgreementOut], summary="合作协议")
+def list_agreements(
+    request,
+    kind: str | None = None,
+    state: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = _forces(Agreement, request, level, region, kind)
+    if state:
+        qs = qs.filter(selectors.agreement_state_q(state))
+    return page(qs, response, limit, offset)
+
+
+@router.post("/resources/agreements", response={201: AgreementOut}, summary="登记合作协议")
+def register_agreement(request, payload: AgreementIn):
+    return Status(201, services.do_register_agreement(actor=request.user, data=payload))
+
+
+@router.get("/resources/experts", response=list[ExpertOut], summary="专家库")
+def list_experts(
+    request,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    return page(_forces(Expert, request, level, region), response, limit, offset)
+
+
+@router.post("/resources/experts", response={201: ExpertOut}, summary="登记专家")
+def register_expert(request, payload: ExpertIn):
+    return Status(201, services.do_register_expert(actor=request.user, data=payload))
+
+
+@router.get("/resources/shelters", response=list[ShelterOut], summary="应急避难场所")
+def list_shelters(
+    request,
+    kind: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    return page(_forces(Shelter, request, level, region, kind), response, limit, offset)
+
+
+@router.post("/resources/shelters", response={201: ShelterOut}, summary="登记应急避难场所")
+def register_shelter(request, payload: ShelterIn):
+    return Status(201, services.do_register_shelter(actor=request.user, data=payload))

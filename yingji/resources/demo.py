@@ -388,9 +388,13 @@ def load_demo() -> dict:
     for stock_id, total in services.ledger_totals(st.pk for st in stocks.values()).items():
         Stock.objects.filter(pk=stock_id).update(quantity=total)
     _transfer(sites, admin)
+    counties = {r.code: r for r in Region.objects.filter(level="county")}
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    forces = load_forces(counties, orgs, admin)
     return {
         "sites": len(sites),
         "movements": Movement.objects.filter(stock__site__in=sites).count(),
+        **forces,
     }
 
 
@@ -415,3 +419,419 @@ def _transfer(sites: list[Site], admin) -> None:
                 occurred_at=when,
             ),
         )
+
+
+# --- forces ---------------------------------------------------------------------------------
+# (name, kind, specialty, level, owner, county, lon, lat, headcount, equipment, funding 万元)
+TEAMS = [
+    (
+        "兰州市消防救援支队特勤大队",
+        "fire",
+        "general",
+        "city",
+        "LZXFZD",
+        "620102",
+        103.840,
+        36.060,
+        220,
+        "举高喷射消防车、抢险救援车、破拆工具组",
+        None,
+    ),
+    (
+        "兰州市森林消防大队",
+        "forest",
+        "forest",
+        "city",
+        "LZSLXF",
+        "620123",
+        104.080,
+        35.820,
+        80,
+        "风力灭火机、高压水泵、以水灭火装备",
+        None,
+    ),
+    (
+        "西固石化危险化学品应急救援队",
+        "professional",
+        "hazchem",
+        "city",
+        "LZYJJ-JYYA",
+        "620104",
+        103.610,
+        36.105,
+        60,
+        "防化洗消车、堵漏工具、气体检测仪",
+        30,
+    ),
+    (
+        "红古矿山救护队",
+        "professional",
+        "mine",
+        "city",
+        "LZYJJ-JYYA",
+        "620111",
+        102.880,
+        36.350,
+        45,
+        "正压氧气呼吸器、矿山救护车、生命探测仪",
+        30,
+    ),
+    (
+        "兰州市地质灾害应急救援队",
+        "professional",
+        "geohazard",
+        "city",
+        "LZYJJ-JYYA",
+        "620102",
+        103.860,
+        36.050,
+        40,
+        "无人机、地质雷达、挖掘机(协议)",
+        30,
+    ),
+    (
+        "兰州黄河水域救援队",
+        "professional",
+        "water",
+        "city",
+        "LZYJJ-JYYA",
+        "620105",
+        103.710,
+        36.100,
+        35,
+        "冲锋舟、潜水装备、水下机器人",
+        30,
+    ),
+    (
+        "兰州蓝天救援队",
+        "social",
+        "general",
+        "city",
+        "LZYJJ-JYYA",
+        "620102",
+        103.880,
+        36.065,
+        120,
+        "越野车、绳索救援装备、卫星电话",
+        None,
+    ),
+    (
+        "兰州曙光应急救援队",
+        "social",
+        "water",
+        "city",
+        "LZYJJ-JYYA",
+        "620103",
+        103.760,
+        36.050,
+        60,
+        "橡皮艇、救生衣、无人机",
+        None,
+    ),
+    (
+        "甘肃山地搜救队",
+        "social",
+        "geohazard",
+        "city",
+        "LZYJJ-JYYA",
+        "620121",
+        103.260,
+        36.730,
+        40,
+        "山地搜索装备、对讲机",
+        None,
+    ),
+    (
+        "西固区基层应急救援队",
+        "grassroots",
+        "general",
+        "county",
+        "XGQ-YJJ",
+        "620104",
+        103.630,
+        36.095,
+        30,
+        "抽水泵、发电机、照明灯",
+        None,
+    ),
+    (
+        "城关区基层应急救援队",
+        "grassroots",
+        "general",
+        "county",
+        "CGQ-YJJ",
+        "620102",
+        103.870,
+        36.055,
+        35,
+        "抽水泵、发电机",
+        None,
+    ),
+    (
+        "榆中县基层应急救援队",
+        "grassroots",
+        "general",
+        "county",
+        "YZX-YJJ",
+        "620123",
+        104.120,
+        35.845,
+        30,
+        "抽水泵、油锯",
+        None,
+    ),
+]
+# (title, kind, partner, content, response hours, owner, county, days left)
+AGREEMENTS = [
+    (
+        "航空应急救援合作协议",
+        "aviation",
+        "甘肃某通用航空公司(演示)",
+        "直升机2架,承担空中侦察、人员转运和物资投送",
+        2,
+        "LZYJJ-JYYA",
+        "620102",
+        400,
+    ),
+    (
+        "医疗应急救护合作协议",
+        "medical",
+        "兰州某三甲医院(演示)",
+        "医疗救护队3支、救护车10辆,伤员救治绿色通道",
+        1,
+        "LZYJJ-JYYA",
+        "620102",
+        45,
+    ),
+    (
+        "电力抢修合作协议",
+        "power",
+        "国网兰州供电公司(演示)",
+        "应急发电车4台,抢修队伍6支,重要用户保电",
+        2,
+        "LZYJJ-JYYA",
+        "620103",
+        300,
+    ),
+    (
+        "生活类物资协议储备合同",
+        "supplies",
+        "城关区某大型商超(演示)",
+        "方便食品2000箱、饮用水3000箱,接令后4小时内送达",
+        4,
+        "CGQ-YJJ",
+        "620102",
+        20,
+    ),
+    (
+        "工程机械协议保障合同",
+        "equipment",
+        "西固某工程机械租赁公司(演示)",
+        "挖掘机6台、装载机4台、吊车2台",
+        3,
+        "XGQ-YJJ",
+        "620104",
+        -10,
+    ),
+]
+EXPERTS = [
+    ("王志强", "危险化学品安全", "兰州某石化研究院(演示)", "正高级工程师", "620104"),
+    ("李慧敏", "地质灾害防治", "甘肃某地质勘查院(演示)", "高级工程师", "620102"),
+    ("张宏伟", "矿山救援", "某煤电公司救护大队(演示)", "高级工程师", "620111"),
+    ("陈晓东", "防汛抗旱与水利", "兰州某水利设计院(演示)", "高级工程师", "620103"),
+    ("刘芳", "医疗救护", "兰州某三甲医院(演示)", "主任医师", "620102"),
+    ("赵建军", "森林草原防火", "市森林消防大队(演示)", "大队长", "620123"),
+]
+# (name, kind, county, lon, lat, capacity, area, facilities, address)
+SHELTERS = [
+    (
+        "东方红广场应急避难场所",
+        "central",
+        "620102",
+        103.835,
+        36.055,
+        20000,
+        40000,
+        "应急供水、应急厕所、应急照明、广播",
+        "城关区东方红广场",
+    ),
+    (
+        "雁滩公园应急避难场所",
+        "fixed",
+        "620102",
+        103.905,
+        36.070,
+        15000,
+        30000,
+        "应急供水、帐篷区、医疗点",
+        "城关区雁滩路",
+    ),
+    (
+        "西固公园应急避难场所",
+        "fixed",
+        "620104",
+        103.625,
+        36.095,
+        8000,
+        16000,
+        "应急供水、应急厕所",
+        "西固区西固中路",
+    ),
+    (
+        "安宁区体育场应急避难场所",
+        "emergency",
+        "620105",
+        103.715,
+        36.105,
+        5000,
+        9000,
+        "应急照明、广播",
+        "安宁区安宁西路",
+    ),
+    (
+        "七里河区西湖公园应急避难场所",
+        "fixed",
+        "620103",
+        103.775,
+        36.060,
+        6000,
+        12000,
+        "应急供水、帐篷区",
+        "七里河区西津西路",
+    ),
+    (
+        "榆中县城关广场应急避难场所",
+        "emergency",
+        "620123",
+        104.115,
+        35.845,
+        4000,
+        7000,
+        "应急照明、应急厕所",
+        "榆中县城关镇",
+    ),
+]
+
+
+def _placed(county: Region, lon, lat) -> dict:
+    lon, lat, region = _place(county, lon, lat)
+    return {"lon": lon, "lat": lat, "region": region}
+
+
+def load_forces(counties: dict, orgs: dict, admin) -> dict:
+    from .evaluation import scheme, score
+    from .models import Agreement, Expert, Shelter, Team, TeamEvaluation
+
+    if Team.objects.filter(is_demo=True).exists():
+        return {}
+    today = timezone.localdate()
+    city = orgs.get("LZYJJ-JYYA")
+    teams = [
+        Team(
+            name=name + "(演示)",
+            kind=kind,
+            specialty=spec,
+            level=level,
+            owner=orgs[owner],
+            headcount=n,
+            equipment=equipment,
+            funding_wan=funding,
+            capabilities="24小时备勤,接令后30分钟内出动",
+            contact="队长",
+            phone="0931-0000119",
+            is_demo=True,
+            **_placed(counties[county], lon, lat),
+        )
+        for name, kind, spec, level, owner, county, lon, lat, n, equipment, funding in TEAMS
+        if owner in orgs and county in counties
+    ]
+    Team.objects.bulk_create(teams)
+    agreements = [
+        Agreement(
+            title=title + "(演示)",
+            kind=kind,
+            partner=partner,
+            content=content,
+            response_hours=hours,
+            valid_from=today - dt.timedelta(days=365 - left),
+            valid_until=today + dt.timedelta(days=left),
+            level="county" if owner.endswith("YJJ") else "city",
+            owner=orgs[owner],
+            contact="联络员",
+            phone="0931-0000000",
+            is_demo=True,
+            region=counties[county],
+        )
+        for title, kind, partner, content, hours, owner, county, left in AGREEMENTS
+        if owner in orgs and county in counties
+    ]
+    Agreement.objects.bulk_create(agreements)
+    Expert.objects.bulk_create(
+        Expert(
+            name=name,
+            specialty=spec,
+            organisation_name=org,
+            title=title,
+            level="city",
+            owner=city,
+            region=counties[county],
+            phone="139****0000",
+            is_demo=True,
+        )
+        for name, spec, org, title, county in EXPERTS
+        if city and county in counties
+    )
+    Shelter.objects.bulk_create(
+        Shelter(
+            name=name + "(演示)",
+            kind=kind,
+            capacity=cap,
+            area_m2=area,
+            facilities=fac,
+            address=address,
+            level="county",
+            owner=orgs[_county_bureau(county)],
+            contact="管理员",
+            phone="0931-0000000",
+            is_demo=True,
+            **_placed(counties[county], lon, lat),
+        )
+        for name, kind, county, lon, lat, cap, area, fac, address in SHELTERS
+        if _county_bureau(county) in orgs and county in counties
+    )
+    plan = scheme()
+    evaluations = []
+    rng = random.Random(SEED + 1)
+    for team in Team.objects.filter(kind="social", is_demo=True):
+        scores = {i["code"]: round(i["max"] * rng.uniform(0.7, 0.98), 1) for i in plan["items"]}
+        total, grade = score(scores)
+        evaluations.append(
+            TeamEvaluation(
+                team=team,
+                year=today.year - 1,
+                scores={**scores, "_scheme": plan["version"]},
+                total=total,
+                grade=grade,
+                evaluator=admin,
+                remarks="年度考核(演示)",
+            )
+        )
+    TeamEvaluation.objects.bulk_create(evaluations)
+    return {"teams": len(teams), "agreements": len(agreements)}
+
+
+COUNTY_BUREAUS = {
+    "620102": "CGQ-YJJ",
+    "620103": "QLHQ-YJJ",
+    "620104": "XGQ-YJJ",
+    "620105": "ANQ-YJJ",
+    "620111": "HGQ-YJJ",
+    "620121": "YDX-YJJ",
+    "620122": "GLX-YJJ",
+    "620123": "YZX-YJJ",
+    "620171": "LZXQ-YJJ",
+}
+
+
+def _county_bureau(county: str) -> str:
+    return COUNTY_BUREAUS.get(county, "")

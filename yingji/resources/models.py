@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel
 
-from .choices import MOVEMENT_KINDS, SITE_LEVELS
+from .choices import (
+    AGREEMENT_KINDS,
+    MOVEMENT_KINDS,
+    READINESS,
+    RECORD_LEVELS,
+    SHELTER_KINDS,
+    SITE_LEVELS,
+    SPECIALTIES,
+    TEAM_KINDS,
+)
 
 
 class Item(AuditedModel):
@@ -148,3 +157,142 @@ class Movement(models.Model):
 
     def get_absolute_url(self):
         return reverse("resources:site", args=[self.stock.site_id]) + "#movements"
+
+
+class ScopedRecord(AuditedModel):
+    """What every forces record shares: who keeps it, where it is, at which level."""
+
+    level = models.CharField(_("级别"), max_length=10, choices=RECORD_LEVELS)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("管理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    lon = models.FloatField(_("经度(WGS84)"), null=True, blank=True)
+    lat = models.FloatField(_("纬度(WGS84)"), null=True, blank=True)
+    contact = models.CharField(_("联系人"), max_length=60, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=60, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Team(ScopedRecord):
+    name = models.CharField(_("队伍名称"), max_length=100, unique=True)
+    kind = models.CharField(_("队伍类别"), max_length=14, choices=TEAM_KINDS)
+    specialty = models.CharField(_("专业方向"), max_length=12, choices=SPECIALTIES)
+    headcount = models.PositiveIntegerField(_("人数"))
+    equipment = models.CharField(_("主要装备"), max_length=500, blank=True)
+    capabilities = models.CharField(_("救援能力"), max_length=500, blank=True)
+    readiness = models.CharField(_("战备状态"), max_length=12, choices=READINESS, default="ready")
+    funding_wan = models.DecimalField(
+        _("年度运行维护经费(万元)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("救援队伍")
+        verbose_name_plural = _("救援队伍")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:team", args=[self.pk])
+
+
+class TeamEvaluation(AuditedModel):
+    """The yearly evaluation of a social rescue force (T44): one score per item of the scheme
+    (resources/data/social_force_evaluation.json), the total and grade computed from them."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("队伍"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    scores = models.JSONField(_("分项得分"), default=dict)
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
+    grade = models.CharField(_("等次"), max_length=10)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    remarks = models.CharField(_("评语"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-total"]
+        verbose_name = _("社会应急力量年度评估")
+        verbose_name_plural = _("社会应急力量年度评估")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="resources_evaluation_key")
+        ]
+
+    def __str__(self):
+        return f"{self.team.name} {self.year}年度评估"
+
+    def get_absolute_url(self):
+        return reverse("resources:team", args=[self.team_id]) + "#evaluation"
+
+
+class Agreement(ScopedRecord):
+    title = models.CharField(_("协议名称"), max_length=150)
+    kind = models.CharField(_("协议类别"), max_length=12, choices=AGREEMENT_KINDS)
+    partner = models.CharField(_("协议单位"), max_length=150)
+    content = models.CharField(_("保障内容"), max_length=500)
+    response_hours = models.PositiveIntegerField(_("响应时限(小时)"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("有效期至"))
+
+    class Meta:
+        ordering = ["valid_until", "title"]
+        verbose_name = _("合作协议")
+        verbose_name_plural = _("合作协议")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:agreement", args=[self.pk])
+
+
+class Expert(ScopedRecord):
+    name = models.CharField(_("姓名"), max_length=60)
+    specialty = models.CharField(_("专业领域"), max_length=100)
+    organisation_name = models.CharField(_("工作单位"), max_length=150)
+    title = models.CharField(_("职称/职务"), max_length=60, blank=True)
+    available = models.BooleanField(_("可随时响应"), default=True)
+
+    class Meta:
+        ordering = ["specialty", "name"]
+        verbose_name = _("专家")
+        verbose_name_plural = _("专家库")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:expert", args=[self.pk])
+
+
+class Shelter(ScopedRecord):
+    name = models.CharField(_("避难场所名称"), max_length=150, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=SHELTER_KINDS)
+    capacity = models.PositiveIntegerField(_("可容纳人数"))
+    area_m2 = models.PositiveIntegerField(_("有效避难面积(平方米)"), null=True, blank=True)
+    facilities = models.CharField(_("配套设施"), max_length=500, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("应急避难场所")
+        verbose_name_plural = _("应急避难场所")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:shelter", args=[self.pk])

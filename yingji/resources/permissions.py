@@ -6,6 +6,8 @@
 - an enterprise user sees only the sites its enterprise keeps on agreement (管理单位 = the
   enterprise) and records nothing;
 - city staff keep every site; the read-only leadership writes nothing (core restrict()).
+Teams, agreements, experts and shelters follow the same rule (their level 市级 = the city's);
+the yearly evaluation of social forces is scored by city staff only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import Item, Movement, Site, Stock
+from .models import (
+    Agreement,
+    Expert,
+    Item,
+    Movement,
+    Shelter,
+    Site,
+    Stock,
+    Team,
+    TeamEvaluation,
+)
 
 NOTHING = Q(pk__in=[])
 
@@ -38,7 +50,13 @@ def site_q(scope: Scope, action: str, prefix: str = "") -> Q:
 
 
 @restricts(Site)
-def restrict_sites(qs, scope, action):
+@restricts(Team)
+@restricts(Agreement)
+@restricts(Shelter)
+@restricts(Expert)
+def restrict_scoped(qs, scope, action):
+    """Sites, teams, agreements, shelters and experts: the same rule (module doc); experts'
+    personal contacts are not for enterprise users, who see only what they keep."""
     return qs.filter(site_q(scope, action))
 
 
@@ -65,3 +83,16 @@ def restrict_items(qs, scope, action):
 def can_keep(scope: Scope) -> bool:
     """Register sites and record movements (within restrict's rows)."""
     return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@restricts(TeamEvaluation)
+def restrict_evaluations(qs, scope, action):
+    if action in ("view", "export"):
+        return qs.filter(site_q(scope, action, "team__"))
+    return qs if "city_staff" in scope.roles else qs.none()
+
+
+@rule("resources.evaluate")
+def can_evaluate(scope: Scope) -> bool:
+    """The yearly evaluation of social rescue forces is scored by the city bureau (T44)."""
+    return "city_staff" in scope.roles and not scope.read_only

@@ -77,3 +77,95 @@ class MinimumIn(Input):
     @classmethod
     def _strip(cls, value):
         return value.strip()
+
+
+# --- forces ---------------------------------------------------------------------------------
+RecordLevel = Literal["city", "county", "township"]
+
+
+class PlacedIn(Input):
+    """What every forces record takes: level, keeper, place (point or county), contact."""
+
+    level: RecordLevel = Field(title="级别")
+    owner: Code | None = Field(default=None, title="管理单位编码", description="不填为本人单位")
+    lon: Lon | None = Field(default=None, title="经度")
+    lat: Lat | None = Field(default=None, title="纬度")
+    crs: Crs = Field(default="wgs84", title="坐标系")
+    region: Code | None = Field(default=None, title="所在县区编码", description="无坐标时填写")
+    contact: Name = Field(default="", title="联系人")
+    phone: Code = Field(default="", title="联系电话")
+
+    @model_validator(mode="after")
+    def _place(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("经度和纬度须同时填写。")
+        if self.lon is None and not self.region:
+            raise ValueError("请填写坐标或所在县区。")
+        return self
+
+
+class TeamIn(PlacedIn):
+    name: Name = Field(min_length=2, title="队伍名称")
+    kind: Literal["fire", "forest", "professional", "social", "grassroots", "agreement"] = Field(
+        title="队伍类别"
+    )
+    specialty: Literal[
+        "general",
+        "hazchem",
+        "mine",
+        "geohazard",
+        "earthquake",
+        "water",
+        "forest",
+        "aviation",
+        "medical",
+        "power",
+    ] = Field(title="专业方向")
+    headcount: int = Field(ge=1, le=100_000, title="人数")
+    equipment: ShortText = Field(default="", title="主要装备")
+    capabilities: ShortText = Field(default="", title="救援能力")
+    readiness: Literal["ready", "limited", "unavailable"] = Field(default="ready", title="战备状态")
+    funding_wan: float | None = Field(
+        default=None, ge=0, le=1_000_000, title="年度运行维护经费(万元)"
+    )
+
+
+class AgreementIn(PlacedIn):
+    title: Name = Field(min_length=2, title="协议名称")
+    kind: Literal["aviation", "medical", "power", "supplies", "equipment"] = Field(title="协议类别")
+    partner: Name = Field(min_length=2, title="协议单位")
+    content: ShortText = Field(min_length=2, title="保障内容")
+    response_hours: int | None = Field(default=None, ge=0, le=720, title="响应时限(小时)")
+    valid_from: Date = Field(title="生效日期")
+    valid_until: Date = Field(title="有效期至")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.valid_until < self.valid_from:
+            raise ValueError("有效期至不能早于生效日期。")
+        return self
+
+
+class ExpertIn(PlacedIn):
+    name: Name = Field(min_length=2, title="姓名")
+    specialty: Name = Field(min_length=2, title="专业领域")
+    organisation_name: Name = Field(min_length=2, title="工作单位")
+    title: Name = Field(default="", title="职称/职务")
+    available: bool = Field(default=True, title="可随时响应")
+
+
+class ShelterIn(PlacedIn):
+    name: Name = Field(min_length=2, title="避难场所名称")
+    kind: Literal["emergency", "fixed", "central"] = Field(title="类型")
+    capacity: int = Field(ge=1, le=10_000_000, title="可容纳人数")
+    area_m2: int | None = Field(default=None, ge=0, le=100_000_000, title="有效避难面积(平方米)")
+    facilities: ShortText = Field(default="", title="配套设施")
+    address: Name = Field(default="", title="地址")
+
+
+class EvaluationIn(Input):
+    """社会应急力量年度评估: one score per item of the scheme."""
+
+    year: int = Field(ge=2000, le=2100, title="年度")
+    scores: dict[str, float] = Field(title="分项得分")
+    remarks: ShortText = Field(default="", title="评语")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from yingji.core.hooks import SearchHit
 from yingji.core.permissions import restrict
 
-from .choices import EXPIRY_WARNING_DAYS
+from .choices import AGREEMENT_WARNING_DAYS, EXPIRY_WARNING_DAYS
 from .models import Item, Movement, Site, Stock
 
 
@@ -131,3 +131,18 @@ def search(user, q: str, limit: int = 10) -> list[SearchHit]:
         SearchHit(s.name, s.get_absolute_url(), f"{s.get_level_display()} · {s.region.name}")
         for s in qs
     ]
+
+
+def visible_records(model, user, action: str = "view"):
+    """Teams, agreements, experts, shelters (they share restrict_scoped)."""
+    return restrict(model.objects.select_related("region", "owner"), user, action)
+
+
+def agreement_state_q(value: str, user=None) -> Q:
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=AGREEMENT_WARNING_DAYS)
+    return {
+        "expired": Q(valid_until__lt=today),
+        "expiring": Q(valid_until__gte=today, valid_until__lte=soon),
+        "valid": Q(valid_until__gt=soon),
+    }.get(value, Q(pk__in=[]))

@@ -335,3 +335,140 @@ def ledger_totals(stock_ids=None) -> dict[int, int]:
     for sid, n in qs.values_list("stock_id").annotate(n=Sum("quantity")):
         out[sid] = n
     return dict(out)
+
+
+# --- forces: teams, agreements, experts, shelters, evaluations -----------------------------
+
+FORCE_EVENTS = {
+    "Team": ("resources.team.registered", "登记救援队伍"),
+    "Agreement": ("resources.agreement.registered", "登记合作协议"),
+    "Expert": ("resources.expert.registered", "登记专家"),
+    "Shelter": ("resources.shelter.registered", "登记应急避难场所"),
+}
+
+
+def _record_place(data) -> tuple[float | None, float | None, object]:
+    from yingji.geo.models import Region
+
+    if data.lon is not None:
+        return _place(data.lon, data.lat, data.crs)
+    region = Region.objects.filter(code=data.region).first()
+    if region is None:
+        raise ValidationFailed(f"县区“{data.region}”不存在。", details={"field": "region"})
+    return None, None, region
+
+
+def _register(actor, model, data, fields: dict):
+    check_rule(actor, "resources.keep")
+    lon, lat, region = _record_place(data)
+    owner = _owner(actor, data.owner)
+    verb, label = FORCE_EVENTS[model.__name__]
+    with transaction.atomic():
+        obj = model.objects.create(
+            level=data.level,
+            owner=owner,
+            region=region,
+            lon=lon,
+            lat=lat,
+            contact=data.contact,
+            phone=data.phone,
+            **fields,
+        )
+        record_event(verb, f"{label}“{obj}”({region.name})", target=obj)
+        ensure_in_scope(actor, obj)
+    return obj
+
+
+def _unique(model, field: str, value: str, label: str) -> None:
+    if model.objects.filter(**{field: value}).exists():
+        raise ValidationFailed(f"{label}“{value}”已存在。", details={"field": field})
+
+
+def do_register_team(*, actor, data):
+    from .models import Team
+
+    _unique(Team, "name", data.name, "队伍")
+    fields = data.model_dump(
+        include={
+            "name",
+            "kind",
+            "specialty",
+            "headcount",
+            "equipment",
+            "capabilities",
+            "readiness",
+            "funding_wan",
+        }
+    )
+    return _register(actor, Team, data, fields)
+
+
+def do_register_agreement(*, actor, data):
+    from .models import Agreement
+
+    fields = data.model_dump(
+        include={
+            "title",
+            "kind",
+            "partner",
+            "content",
+            "response_hours",
+            "valid_from",
+            "valid_until",
+        }
+    )
+    return _register(actor, Agreement, data, fields)
+
+
+def do_register_expert(*, actor, data):
+    from .models import Expert
+
+    fields = data.model_dump(
+        include={"name", "specialty", "organisation_name", "title", "available"}
+    )
+    return _register(actor, Expert, data, fields)
+
+
+def do_register_shelter(*, actor, data):
+    from .models import Shelter
+
+    _unique(Shelter, "name", data.name, "避难场所")
+    fields = data.model_dump(
+        include={"name", "kind", "capacity", "area_m2", "facilities", "address"}
+    )
+    return _register(actor, Shelter, data, fields)
+
+
+def do_evaluate_team(*, actor, team, data):
+    """Score a social rescue force for a year (T44): total and grade from the scheme; a second
+    evaluation of the same year replaces the scores (the change record keeps the old ones)."""
+    from .evaluation import scheme, score
+    from .models import TeamEvaluation
+
+    check_rule(actor, "resources.evaluate")
+    if team.kind != "social":
+        raise ValidationFailed("年度评估只针对社会应急力量。")
+    try:
+        total, grade = score(data.scores)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), details={"field": "scores"}) from exc
+    with transaction.atomic():
+        evaluation, created = TeamEvaluation.objects.select_for_update().get_or_create(
+            team=team,
+            year=data.year,
+            defaults={"total": total, "grade": grade, "scores": {}, "evaluator": actor},
+        )
+        evaluation.scores = {**data.scores, "_scheme": scheme()["version"]}
+        evaluation.total, evaluation.grade = total, grade
+        evaluation.evaluator, evaluation.remarks = actor, data.remarks
+        evaluation.save()
+        record_event(
+            "resources.team.evaluated",
+            f"{data.year}年度评估“{team}”:{total} 分,{grade}",
+            target=team,
+            year=data.year,
+            total=str(total),
+            grade=grade,
+        )
+        ensure_in_scope(actor, evaluation)
+    return evaluation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import forces_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -16,4 +16,14 @@ urlpatterns = [
     path("import/", views.ledger_import, name="import"),
     path("import/run/", views.ledger_import_run, name="import_run"),
     path("import/template/", views.ledger_template, name="import_template"),
+    path("teams/", forces_views.teams, name="teams"),
+    path("teams/ranking/", forces_views.ranking, name="ranking"),
+    path("teams/<int:pk>/", forces_views.team_detail, name="team"),
+    path("teams/<int:pk>/evaluate/", forces_views.evaluate, name="evaluate"),
+    path("agreements/", forces_views.agreements, name="agreements"),
+    path("agreements/<int:pk>/", forces_views.agreement_detail, name="agreement"),
+    path("experts/", forces_views.experts, name="experts"),
+    path("experts/<int:pk>/", forces_views.expert_detail, name="expert"),
+    path("shelters/", forces_views.shelters, name="shelters"),
+    path("shelters/<int:pk>/", forces_views.shelter_detail, name="shelter"),
 ]
