@@ -13,13 +13,15 @@ from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 
 from . import selectors, services
-from .models import Agreement, Expert, Shelter, Team
+from .models import Agreement, Expert, Shelter, Site, Team
 from .schemas import (
     AgreementIn,
+    DecisionIn,
     EvaluationIn,
     ExpertIn,
     MinimumIn,
     MovementIn,
+    RequestIn,
     ShelterIn,
     SiteIn,
     TeamIn,
@@ -485,3 +487,162 @@ def list_shelters(
 @router.post("/resources/shelters", response={201: ShelterOut}, summary="登记应急避难场所")
 def register_shelter(request, payload: ShelterIn):
     return Status(201, services.do_register_shelter(actor=request.user, data=payload))
+
+
+# --- requests and dispatch -----------------------------------------------------------------
+
+
+class RequestLineOut(Schema):
+    item: str
+    item_name: str
+    quantity: int
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+
+class AllocationOut(Schema):
+    site: str
+    item: str
+    quantity: int
+    distance_km: float
+    eta_hours: float
+    state: str
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.stock.site.code
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.stock.item.code
+
+
+class RequestOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    destination: str
+    lon: float
+    lat: float
+    region: str
+    needed_by: dt.datetime
+    event: str
+    reason: str
+    requested_by: str
+    lines: list[RequestLineOut]
+    allocations: list[AllocationOut]
+    version: int
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_requested_by(obj):
+        return obj.requested_by.get_full_name() or obj.requested_by.username
+
+    @staticmethod
+    def resolve_lines(obj):
+        return obj.lines.select_related("item")
+
+    @staticmethod
+    def resolve_allocations(obj):
+        return obj.allocations.select_related("stock__site", "stock__item")
+
+
+class ProposalLegOut(Schema):
+    site: str
+    site_name: str
+    item: str
+    quantity: int
+    distance_km: float
+    eta_hours: float
+
+
+class ProposalOut(Schema):
+    complete: bool
+    legs: list[ProposalLegOut]
+    shortfall: dict[str, int]
+
+
+def _request(request, request_id: int):
+    return get_restricted_or_404(
+        selectors.visible_requests(request.user), request.user, pk=request_id
+    )
+
+
+@router.get("/resources/requests", response=list[RequestOut], summary="物资需求")
+def list_requests(
+    request,
+    state: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.visible_requests(request.user)
+    if state:
+        qs = qs.filter(state=state)
+    return page(qs, response, limit, offset)
+
+
+@router.post("/resources/requests", response={201: RequestOut}, summary="提出物资需求")
+def create_request(request, payload: RequestIn):
+    return Status(201, services.do_create_request(actor=request.user, data=payload))
+
+
+@router.get("/resources/requests/{request_id}", response=RequestOut, summary="单个物资需求")
+def get_request(request, request_id: int):
+    return _request(request, request_id)
+
+
+@router.get(
+    "/resources/requests/{request_id}/proposal",
+    response=ProposalOut,
+    summary="调运方案建议(就近、先县后市、按可用库存拆分)",
+)
+def request_proposal(request, request_id: int):
+    req = _request(request, request_id)
+    proposal = services.proposal_for(req)
+    sites = Site.objects.in_bulk({leg.site for leg in proposal.legs})
+    return {
+        "complete": proposal.complete,
+        "shortfall": proposal.shortfall,
+        "legs": [
+            {
+                "site": sites[leg.site].code,
+                "site_name": sites[leg.site].name,
+                "item": leg.item,
+                "quantity": leg.quantity,
+                "distance_km": leg.distance_km,
+                "eta_hours": leg.eta_hours,
+            }
+            for leg in proposal.legs
+        ],
+    }
+
+
+def _decision(name: str, fn, summary: str):
+    @router.post(f"/resources/requests/{{request_id}}/{name}", response=RequestOut, summary=summary)
+    def endpoint(request, request_id: int, payload: DecisionIn):
+        return fn(actor=request.user, request=_request(request, request_id), data=payload)
+
+    endpoint.__name__ = f"request_{name}"
+    return endpoint
+
+
+request_approve = _decision("approve", services.do_approve_request, "审批需求(预留库存)")
+request_dispatch = _decision("dispatch", services.do_dispatch_request, "出库调运")
+request_receive = _decision("receive", services.do_confirm_receipt, "确认签收")
+request_cancel = _decision("cancel", services.do_cancel_request, "取消需求(释放预留)")

@@ -68,3 +68,25 @@ SHELTER_KINDS = [
     ("fixed", _("固定避难场所")),
     ("central", _("中心避难场所")),
 ]
+
+# --- requests and dispatch ------------------------------------------------------------------
+REQUEST_STATES = [
+    ("submitted", _("待审批")),
+    ("approved", _("已审批(已预留)")),
+    ("dispatched", _("已调运")),
+    ("received", _("已签收")),
+    ("cancelled", _("已取消")),
+]
+ALLOCATION_STATES = [
+    ("reserved", _("已预留")),
+    ("dispatched", _("已出库")),
+    ("released", _("已释放")),
+]
+# state machine: (from, to) → the page rule allowed to make the move
+REQUEST_TRANSITIONS = {
+    ("submitted", "approved"): "resources.approve",
+    ("approved", "dispatched"): "resources.approve",
+    ("dispatched", "received"): "resources.request",
+    ("submitted", "cancelled"): "resources.request",
+    ("approved", "cancelled"): "resources.approve",
+}

@@ -391,6 +391,7 @@ def load_demo() -> dict:
     counties = {r.code: r for r in Region.objects.filter(level="county")}
     orgs = {o.code: o for o in Organisation.objects.all()}
     forces = load_forces(counties, orgs, admin)
+    load_request(admin)
     return {
         "sites": len(sites),
         "movements": Movement.objects.filter(stock__site__in=sites).count(),
@@ -835,3 +836,36 @@ COUNTY_BUREAUS = {
 
 def _county_bureau(county: str) -> str:
     return COUNTY_BUREAUS.get(county, "")
+
+
+def load_request(admin) -> None:
+    """One request in progress: yesterday the duty officer asked for tents and quilts for a
+    landslide in 榆中; the city approved it this morning (stock reserved), dispatch pending."""
+    from .models import SupplyRequest
+    from .schemas import DecisionIn, RequestIn
+
+    duty = get_user_model().objects.filter(username="duty").first()
+    if duty is None or admin is None or SupplyRequest.objects.filter(is_demo=True).exists():
+        return
+    ctx = get_actor_context()
+    source = ctx.source if ctx else "cli"
+    asked = timezone.now() - dt.timedelta(hours=20)
+    with actor_context(duty, source=source), dated(asked):
+        request = services.do_create_request(
+            actor=duty,
+            data=RequestIn(
+                destination="榆中县马坡乡滑坡受灾群众临时安置点(演示)",
+                lon=104.27,
+                lat=35.78,
+                needed_by=asked + dt.timedelta(hours=8),
+                event="榆中县马坡乡山体滑坡(演示)",
+                reason="转移安置受灾群众约300人",
+                lines=[{"item": "1020199", "quantity": 120}, {"item": "1010199", "quantity": 600}],
+            ),
+        )
+    SupplyRequest.objects.filter(pk=request.pk).update(is_demo=True)
+    with actor_context(admin, source=source), dated(asked + dt.timedelta(hours=2)):
+        request.refresh_from_db()
+        services.do_approve_request(
+            actor=admin, request=request, data=DecisionIn(note="同意,就近调运")
+        )

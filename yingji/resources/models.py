@@ -18,9 +18,11 @@ from yingji.core.models import AuditedModel
 
 from .choices import (
     AGREEMENT_KINDS,
+    ALLOCATION_STATES,
     MOVEMENT_KINDS,
     READINESS,
     RECORD_LEVELS,
+    REQUEST_STATES,
     SHELTER_KINDS,
     SITE_LEVELS,
     SPECIALTIES,
@@ -91,6 +93,7 @@ class Stock(AuditedModel):
     site = models.ForeignKey(Site, verbose_name=_("储备库(点)"), on_delete=models.PROTECT)
     item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
     quantity = models.IntegerField(_("库存数量"), default=0, editable=False)
+    reserved = models.IntegerField(_("已预留(待调运)"), default=0, editable=False)
     minimum = models.PositiveIntegerField(_("最低储备量"), default=0)
 
     class Meta:
@@ -102,6 +105,10 @@ class Stock(AuditedModel):
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=0), name="resources_stock_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0, reserved__lte=models.F("quantity")),
+                name="resources_stock_reserved_within",
+            ),
         ]
 
     def __str__(self):
@@ -109,6 +116,10 @@ class Stock(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("resources:site", args=[self.site_id]) + f"#item-{self.item_id}"
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
 
     @property
     def below_minimum(self) -> bool:
@@ -296,3 +307,83 @@ class Shelter(ScopedRecord):
 
     def get_absolute_url(self):
         return reverse("resources:shelter", args=[self.pk])
+
+
+class SupplyRequest(AuditedModel):
+    """A request (需求) for items to a place: submitted → approved (stock reserved at the
+    proposed sites) → dispatched (出库 movements) → received; or cancelled (reservations
+    released)."""
+
+    number = models.CharField(_("需求单号"), max_length=30, unique=True)
+    state = models.CharField(_("状态"), max_length=12, choices=REQUEST_STATES, default="submitted")
+    destination = models.CharField(_("送达地点"), max_length=200)
+    lon = models.FloatField(_("经度(WGS84)"))
+    lat = models.FloatField(_("纬度(WGS84)"))
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    needed_by = models.DateTimeField(_("需送达时间"))
+    event = models.CharField(_("关联事件"), max_length=200, blank=True)
+    reason = models.CharField(_("用途说明"), max_length=500)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("需求提出人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receipt_note = models.CharField(_("签收说明"), max_length=500, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("物资需求")
+        verbose_name_plural = _("物资需求")
+
+    def __str__(self):
+        return f"{self.number} {self.destination}"
+
+    def get_absolute_url(self):
+        return reverse("resources:request", args=[self.pk])
+
+
+class RequestLine(models.Model):
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="lines"
+    )
+    item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("需求明细")
+        verbose_name_plural = _("需求明细")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "item"], name="resources_request_item")
+        ]
+
+    def __str__(self):
+        return f"{self.item.name} × {self.quantity}"
+
+
+class Allocation(models.Model):
+    """One leg of an approved request: this much of an item from this site (reserved there
+    until dispatched or released)."""
+
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    stock = models.ForeignKey(Stock, verbose_name=_("库存"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("数量"))
+    distance_km = models.FloatField(_("估算路程(公里)"))
+    eta_hours = models.FloatField(_("预计到达(小时)"))
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ALLOCATION_STATES, default="reserved"
+    )
+
+    class Meta:
+        ordering = ["request", "distance_km", "pk"]
+        verbose_name = _("调运分配")
+        verbose_name_plural = _("调运分配")
+
+    def __str__(self):
+        return f"{self.request.number}:{self.stock} × {self.quantity}"

@@ -18,12 +18,15 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     Agreement,
+    Allocation,
     Expert,
     Item,
     Movement,
+    RequestLine,
     Shelter,
     Site,
     Stock,
+    SupplyRequest,
     Team,
     TeamEvaluation,
 )
@@ -95,4 +98,51 @@ def restrict_evaluations(qs, scope, action):
 @rule("resources.evaluate")
 def can_evaluate(scope: Scope) -> bool:
     """The yearly evaluation of social rescue forces is scored by the city bureau (T44)."""
+    return "city_staff" in scope.roles and not scope.read_only
+
+
+def request_q(scope: Scope, action: str, prefix: str = "") -> Q:
+    """Supply requests: the city (leadership, sections, duty officer) sees every one; a county
+    those to a place in its county and its own; approving and dispatching is the city's."""
+    if action in ("view", "export"):
+        if scope.read_all:
+            return Q()
+        mine = Q(**{f"{prefix}requested_by_id": scope.user_id})
+        if "county_staff" in scope.roles:
+            return jurisdiction_q(scope, f"{prefix}region__path") | mine
+        return NOTHING
+    if action == "approve":
+        return Q() if "city_staff" in scope.roles else NOTHING
+    if action in ("add", "change"):
+        if scope.has_role("city_staff", "duty_officer"):
+            return Q()
+        if "county_staff" in scope.roles:
+            return jurisdiction_q(scope, f"{prefix}region__path") | Q(
+                **{f"{prefix}requested_by_id": scope.user_id}
+            )
+    return NOTHING
+
+
+@restricts(SupplyRequest)
+def restrict_requests(qs, scope, action):
+    return qs.filter(request_q(scope, action))
+
+
+@restricts(RequestLine)
+@restricts(Allocation)
+def restrict_request_rows(qs, scope, action):
+    if action not in ("view", "export"):
+        return qs.none()  # written by the request services
+    return qs.filter(request_q(scope, action, "request__"))
+
+
+@rule("resources.request")
+def can_request(scope: Scope) -> bool:
+    """Ask for supplies (the duty officer, city sections, county bureaus) and confirm receipt."""
+    return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only
+
+
+@rule("resources.approve")
+def can_approve(scope: Scope) -> bool:
+    """Approve requests (reserving stock) and dispatch them: the city bureau's sections."""
     return "city_staff" in scope.roles and not scope.read_only

@@ -169,3 +169,39 @@ class EvaluationIn(Input):
     year: int = Field(ge=2000, le=2100, title="年度")
     scores: dict[str, float] = Field(title="分项得分")
     remarks: ShortText = Field(default="", title="评语")
+
+
+# --- requests and dispatch ------------------------------------------------------------------
+
+
+class RequestLineIn(Input):
+    item: Code = Field(title="物资编码")
+    quantity: Quantity = Field(title="数量")
+
+
+class RequestIn(Input):
+    """提出物资需求: items and quantities to a place (a point), needed by a time."""
+
+    destination: Name = Field(min_length=2, title="送达地点")
+    lon: Lon = Field(title="经度")
+    lat: Lat = Field(title="纬度")
+    crs: Crs = Field(default="wgs84", title="坐标系")
+    needed_by: DateTime = Field(title="需送达时间")
+    event: Name = Field(default="", title="关联事件")
+    reason: ShortText = Field(min_length=2, title="用途说明")
+    lines: list[RequestLineIn] = Field(min_length=1, max_length=20, title="物资明细")
+
+    @field_validator("lines")
+    @classmethod
+    def _distinct(cls, lines):
+        codes = [line.item for line in lines]
+        if len(codes) != len(set(codes)):
+            raise ValueError("同一物资只能填写一行。")
+        return lines
+
+
+class DecisionIn(Input):
+    """审批/调运/签收/取消: the version the user saw, and an optional note."""
+
+    note: ShortText = Field(default="", title="说明")
+    version: int | None = Field(default=None, title="版本")

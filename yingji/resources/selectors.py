@@ -146,3 +146,9 @@ def agreement_state_q(value: str, user=None) -> Q:
         "expiring": Q(valid_until__gte=today, valid_until__lte=soon),
         "valid": Q(valid_until__gt=soon),
     }.get(value, Q(pk__in=[]))
+
+
+def visible_requests(user, action: str = "view"):
+    from .models import SupplyRequest
+
+    return restrict(SupplyRequest.objects.select_related("region", "requested_by"), user, action)

@@ -138,16 +138,23 @@ def batch_balances(stock: Stock) -> list[dict]:
     )
 
 
-def _take(stock: Stock, quantity: int, batch: str) -> list[tuple[str, dt.date | None, int]]:
+def _take(
+    stock: Stock, quantity: int, batch: str, *, from_reserved: int = 0
+) -> list[tuple[str, dt.date | None, int]]:
     """(batch, expiry, n) legs that take ``quantity`` out of the locked stock: the named batch,
-    or the earliest-expiring batches first. Refuses, changing nothing, when there is not enough."""
+    or the earliest-expiring batches first. Stock reserved for approved requests is not
+    available, except ``from_reserved`` units (a dispatch consuming its own reservation).
+    Refuses, changing nothing, when there is not enough."""
     item, site = stock.item, stock.site
-    if stock.quantity < quantity:
+    available = stock.quantity - stock.reserved + from_reserved
+    if available < quantity:
+        held = stock.reserved - from_reserved
+        note = f"(其中 {held} {item.unit}已为调运预留)" if held else ""
         raise ValidationFailed(
-            f"库存不足:“{site}”的{item.name}现有 {stock.quantity} {item.unit},"
+            f"库存不足:“{site}”的{item.name}现有 {stock.quantity} {item.unit}{note},"
             f"不能减少 {quantity} {item.unit}。未登记。",
             code="insufficient_stock",
-            details={"field": "quantity", "available": stock.quantity},
+            details={"field": "quantity", "available": max(available, 0)},
         )
     batches = batch_balances(stock)
     if batch:
@@ -172,16 +179,17 @@ def _take(stock: Stock, quantity: int, batch: str) -> list[tuple[str, dt.date | 
     return legs
 
 
-def _apply(stock: Stock, delta: int) -> None:
+def _apply(stock: Stock, delta: int, *, from_reserved: int = 0) -> None:
     if delta < 0:
-        changed = Stock.objects.filter(pk=stock.pk, quantity__gte=-delta).update(
-            quantity=F("quantity") + delta
-        )
+        changed = Stock.objects.filter(
+            pk=stock.pk, quantity__gte=F("reserved") - from_reserved - delta
+        ).update(quantity=F("quantity") + delta, reserved=F("reserved") - from_reserved)
         if not changed:
             raise ConflictError(f"“{stock}”的库存已被他人变动,请刷新后重试。")
     else:
         Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + delta)
     stock.quantity += delta
+    stock.reserved -= from_reserved
 
 
 def _lines(stock, kind, legs, sign, *, actor, when, data_fields) -> list[Movement]:
@@ -472,3 +480,235 @@ def do_evaluate_team(*, actor, team, data):
         )
         ensure_in_scope(actor, evaluation)
     return evaluation
+
+
+# --- requests and dispatch -----------------------------------------------------------------
+
+
+def _request_number() -> str:
+    from .models import SupplyRequest
+
+    today = timezone.localdate()
+    prefix = f"XQ{today:%Y%m%d}-"
+    n = SupplyRequest.objects.filter(number__startswith=prefix).count() + 1
+    return f"{prefix}{n:03d}"
+
+
+def do_create_request(*, actor, data):
+    """A requester (the duty officer, a section, a county) asks for items to a place."""
+    from .models import RequestLine, SupplyRequest
+
+    check_rule(actor, "resources.request")
+    lon, lat, region = _place(data.lon, data.lat, data.crs)
+    items = {line.item: _item(line.item) for line in data.lines}
+    with transaction.atomic():
+        request = SupplyRequest.objects.create(
+            number=_request_number(),
+            destination=data.destination,
+            lon=lon,
+            lat=lat,
+            region=region,
+            needed_by=data.needed_by,
+            event=data.event,
+            reason=data.reason,
+            requested_by=actor,
+        )
+        RequestLine.objects.bulk_create(
+            RequestLine(request=request, item=items[line.item], quantity=line.quantity)
+            for line in data.lines
+        )
+        summary = "、".join(
+            f"{items[x.item].name} {x.quantity} {items[x.item].unit}" for x in data.lines
+        )
+        record_event(
+            "resources.request.submitted",
+            f"提出物资需求 {request.number}:{summary},送至{request.destination}",
+            target=request,
+        )
+        ensure_in_scope(actor, request, "view")
+    return request
+
+
+def _transition(actor, request, to: str, version: int | None):
+    """Lock the request and check the move against the state table (REQUEST_TRANSITIONS)."""
+    from yingji.core.errors import InvalidTransition
+    from yingji.core.services import locked
+
+    from .choices import REQUEST_STATES, REQUEST_TRANSITIONS
+    from .models import SupplyRequest
+
+    request = locked(SupplyRequest, request.pk, expected_version=version)
+    allowed = REQUEST_TRANSITIONS.get((request.state, to))
+    labels = dict(REQUEST_STATES)
+    if allowed is None:
+        raise InvalidTransition(
+            f"需求 {request.number} 当前为“{labels[request.state]}”,不能改为“{labels[to]}”。"
+        )
+    check_rule(actor, allowed)
+    if not restrict(SupplyRequest.objects.filter(pk=request.pk), actor, "view").exists():
+        raise NotPermitted("您无权办理该需求。")
+    return request
+
+
+def candidates_for(request, items) -> list:
+    """Every active site holding any of the items, with what is available there (stock less
+    reservations): the allocation's input. Read from the ledger's cache, not restricted: the
+    approver allocates from the whole city's reserves."""
+    from .allocation import Candidate
+
+    rows = (
+        Stock.objects.filter(item__in=items, site__active=True, quantity__gt=F("reserved"))
+        .select_related("site__region", "item")
+        .order_by("site_id")
+    )
+    by_site: dict[int, dict] = {}
+    for st in rows:
+        site = st.site
+        entry = by_site.setdefault(
+            site.pk,
+            {
+                "site": site,
+                "available": {},
+                "county": site.region.path.strip("/").split("/")[1]
+                if site.region.path.count("/") > 2
+                else site.region.code,
+            },
+        )
+        entry["available"][st.item.code] = st.quantity - st.reserved
+    return [
+        Candidate(
+            pk, e["site"].lon, e["site"].lat, e["county"], e["site"].level == "city", e["available"]
+        )
+        for pk, e in by_site.items()
+    ]
+
+
+def proposal_for(request):
+    from .allocation import propose
+
+    lines = list(request.lines.select_related("item"))
+    demand = {line.item.code: line.quantity for line in lines}
+    region = request.region
+    county = region.path.strip("/").split("/")[1] if region.path.count("/") > 2 else region.code
+    return propose(
+        demand,
+        candidates_for(request, [line.item for line in lines]),
+        lon=request.lon,
+        lat=request.lat,
+        county=county,
+    )
+
+
+def do_approve_request(*, actor, request, data):
+    """Approve: allocate from the nearest available stock (the proposal, computed again under
+    the locks) and reserve it. Refused, changing nothing, if the reserves cannot cover it."""
+    from .models import Allocation
+
+    with transaction.atomic():
+        request = _transition(actor, request, "approved", data.version)
+        proposal = proposal_for(request)
+        if not proposal.complete:
+            names = {i.code: i for i in Item.objects.filter(code__in=proposal.shortfall)}
+            short = "、".join(
+                f"{names[c].name}缺 {n} {names[c].unit}" for c, n in proposal.shortfall.items()
+            )
+            raise ValidationFailed(f"全市可用储备不足:{short}。未审批。", code="insufficient_stock")
+        for leg in proposal.legs:
+            stock = Stock.objects.select_for_update().get(site_id=leg.site, item__code=leg.item)
+            changed = Stock.objects.filter(
+                pk=stock.pk, quantity__gte=F("reserved") + leg.quantity
+            ).update(reserved=F("reserved") + leg.quantity)
+            if not changed:
+                raise ConflictError(f"“{stock}”的可用库存已变动,请重新审批。")
+            Allocation.objects.create(
+                request=request,
+                stock=stock,
+                quantity=leg.quantity,
+                distance_km=leg.distance_km,
+                eta_hours=leg.eta_hours,
+            )
+        request.state = "approved"
+        request.save()
+        record_event(
+            "resources.request.approved",
+            f"审批物资需求 {request.number}:从 {len({leg.site for leg in proposal.legs})} 个储备库调运并预留"
+            + (f"({data.note})" if data.note else ""),
+            target=request,
+        )
+    return request
+
+
+def do_dispatch_request(*, actor, request, data):
+    """Dispatch: one 出库 movement per allocation (consuming its reservation)."""
+    with transaction.atomic():
+        request = _transition(actor, request, "dispatched", data.version)
+        for allocation in request.allocations.filter(state="reserved").select_related(
+            "stock__site", "stock__item"
+        ):
+            stock = (
+                Stock.objects.select_for_update()
+                .select_related("site", "item")
+                .get(pk=allocation.stock_id)
+            )
+            legs = _take(stock, allocation.quantity, "", from_reserved=allocation.quantity)
+            _lines(
+                stock,
+                "out",
+                legs,
+                -1,
+                actor=actor,
+                when=timezone.now(),
+                data_fields={
+                    "document_no": request.number,
+                    "reason": f"调运至{request.destination}",
+                    "counterparty": request.destination,
+                },
+            )
+            _apply(stock, -allocation.quantity, from_reserved=allocation.quantity)
+            allocation.state = "dispatched"
+            allocation.save(update_fields=["state"])
+        request.state = "dispatched"
+        request.save()
+        record_event(
+            "resources.request.dispatched",
+            f"物资需求 {request.number} 已出库调运" + (f"({data.note})" if data.note else ""),
+            target=request,
+        )
+    return request
+
+
+def do_confirm_receipt(*, actor, request, data):
+    with transaction.atomic():
+        request = _transition(actor, request, "received", data.version)
+        request.state = "received"
+        request.receipt_note = data.note
+        request.save()
+        record_event(
+            "resources.request.received",
+            f"物资需求 {request.number} 已在{request.destination}签收"
+            + (f":{data.note}" if data.note else ""),
+            target=request,
+        )
+    return request
+
+
+def do_cancel_request(*, actor, request, data):
+    """Cancel: reservations released. A dispatched request cannot be cancelled (return the
+    goods with 归还/入库 movements instead)."""
+    with transaction.atomic():
+        request = _transition(actor, request, "cancelled", data.version)
+        for allocation in request.allocations.filter(state="reserved"):
+            Stock.objects.select_for_update().get(pk=allocation.stock_id)
+            Stock.objects.filter(pk=allocation.stock_id).update(
+                reserved=F("reserved") - allocation.quantity
+            )
+            allocation.state = "released"
+            allocation.save(update_fields=["state"])
+        request.state = "cancelled"
+        request.save()
+        record_event(
+            "resources.request.cancelled",
+            f"取消物资需求 {request.number}" + (f":{data.note}" if data.note else ""),
+            target=request,
+        )
+    return request

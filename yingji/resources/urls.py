@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import forces_views, views
+from . import forces_views, request_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -26,4 +26,11 @@ urlpatterns = [
     path("experts/<int:pk>/", forces_views.expert_detail, name="expert"),
     path("shelters/", forces_views.shelters, name="shelters"),
     path("shelters/<int:pk>/", forces_views.shelter_detail, name="shelter"),
+    path("requests/", request_views.request_list, name="requests"),
+    path("requests/new/", request_views.request_new, name="request_new"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request"),
+    path("requests/<int:pk>/approve/", request_views.approve, name="request_approve"),
+    path("requests/<int:pk>/dispatch/", request_views.dispatch, name="request_dispatch"),
+    path("requests/<int:pk>/receive/", request_views.receive, name="request_receive"),
+    path("requests/<int:pk>/cancel/", request_views.cancel, name="request_cancel"),
 ]

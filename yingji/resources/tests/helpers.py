@@ -37,3 +37,13 @@ def move(user, site_code: str, **data):
         return services.do_record_movement(
             actor=user, site=site(site_code), data=MovementIn(**data)
         )
+
+
+def client_for(username: str):
+    """A logged-in client for a demo user that is not one of conftest's personas (e.g. duty)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
