@@ -561,7 +561,7 @@ class RequestOut(Schema):
         return obj.allocations.select_related("stock__site", "stock__item")
 
 
-class ProposalLegOut(Schema):
+class SupplyProposalLegOut(Schema):
     site: str
     site_name: str
     item: str
@@ -570,9 +570,9 @@ class ProposalLegOut(Schema):
     eta_hours: float
 
 
-class ProposalOut(Schema):
+class SupplyProposalOut(Schema):
     complete: bool
-    legs: list[ProposalLegOut]
+    legs: list[SupplyProposalLegOut]
     shortfall: dict[str, int]
 
 
@@ -609,7 +609,7 @@ def get_request(request, request_id: int):
 
 @router.get(
     "/resources/requests/{request_id}/proposal",
-    response=ProposalOut,
+    response=SupplyProposalOut,
     summary="调运方案建议(就近、先县后市、按可用库存拆分)",
 )
 def request_proposal(request, request_id: int):
