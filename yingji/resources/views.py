@@ -60,6 +60,7 @@ STOCK_SPEC = ListSpec(
         Column("item__name", "物资名称"),
         Column("item__unit", "单位"),
         Column("quantity", "库存数量"),
+        Column("reserved", "已预留(待调运)"),
         Column("minimum", "最低储备量"),
         Column(
             "status",

@@ -5,6 +5,7 @@ must not read or do: another county's own records, changing the city's, the cata
 from yingji.core.testing import Denial
 
 CHENGGUAN = "/620100/620102/"
+YUZHONG = "/620100/620123/"
 
 
 def _county_rows(model, prefix=""):
@@ -37,7 +38,6 @@ def _items():
     from yingji.resources.models import Item
 
     return Item.objects.all()
-
 
 
 DENIALS = [
@@ -99,5 +99,33 @@ DENIALS = [
         "approve",
         lambda: _models().SupplyRequest.objects.all(),
         "审批调运只有市局科室",
+    ),
+    Denial(
+        "resources.RequestLine",
+        "county_b",
+        "view",
+        lambda: _models().RequestLine.objects.filter(request__region__path__startswith=YUZHONG),
+        "榆中县的物资需求明细(城关区用户)",
+    ),
+    Denial(
+        "resources.RequestLine",
+        "enterprise",
+        "view",
+        lambda: _models().RequestLine.objects.all(),
+        "企业不看物资需求",
+    ),
+    Denial(
+        "resources.Allocation",
+        "county_b",
+        "view",
+        lambda: _models().Allocation.objects.filter(request__region__path__startswith=YUZHONG),
+        "榆中县需求的调运分配(城关区用户)",
+    ),
+    Denial(
+        "resources.Allocation",
+        "enterprise",
+        "change",
+        lambda: _models().Allocation.objects.all(),
+        "调运分配只由审批、调运服务写入",
     ),
 ]
