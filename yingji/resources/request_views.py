@@ -103,7 +103,11 @@ def request_new(request):
 
 def _timeline(obj):
     ct = ContentType.objects.get_for_model(type(obj))
-    return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("time", "pk")
+    return (
+        AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("time", "pk")
+    )
 
 
 def _proposal_rows(req) -> tuple[list[dict], dict]:
