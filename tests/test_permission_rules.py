@@ -45,6 +45,16 @@ EXCEPTIONS = {
     ("region", "workplan.Task"): "随所属计划公开",
     ("region", "workplan.ReportingCycle"): "随所属计划公开",
     ("region", "workplan.ImportSession"): "由导入人本人可见,另有人工用例",
+    # 应急资源一图一表: the city's (市级) reserves, teams, agreements, experts and shelters are
+    # read by every county (issue #16); the county-level ones have hand-written cases.
+    ("region", "resources.Site"): "市级储备库对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Stock"): "随储备库",
+    ("region", "resources.Movement"): "随储备库",
+    ("region", "resources.Team"): "市级队伍对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.TeamEvaluation"): "随队伍",
+    ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
 }
 
 

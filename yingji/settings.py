@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "yingji.warnings",
     "yingji.response",
     "yingji.disasters",
+    "yingji.resources",
 ]
 
 MIDDLEWARE = [

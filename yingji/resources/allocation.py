@@ -1,0 +1,93 @@
+"""The allocation proposal for a supply request, as a pure function: nearest available stock
+first (straight-line distance from the destination × a road factor), splitting an item across
+sites when one is not enough, and — when the bureau sets the rule — the destination county's own
+reserves before the city's and other counties'. Callers pass what is *available* (stock less
+reservations), so reservations are respected. Parameters: data/dispatch.json (LOW confidence)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from yingji.standards.supplies import great_circle_km
+
+PARAMS = Path(__file__).parent / "data" / "dispatch.json"
+
+
+@lru_cache(maxsize=1)
+def parameters() -> dict:
+    return json.loads(PARAMS.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    site: int
+    lon: float
+    lat: float
+    county: str  # the county code the site lies in
+    city_level: bool
+    available: dict[str, int]  # item → quantity available (stock less reservations)
+
+
+@dataclass(frozen=True)
+class Leg:
+    site: int
+    item: str
+    quantity: int
+    distance_km: float  # estimated road distance
+    eta_hours: float
+
+
+@dataclass
+class Proposal:
+    legs: list[Leg] = field(default_factory=list)
+    shortfall: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.shortfall
+
+
+def propose(
+    demand: dict[str, int],
+    candidates: list[Candidate],
+    *,
+    lon: float,
+    lat: float,
+    county: str | None = None,
+    county_first: bool | None = None,
+    road_factor: float | None = None,
+    speed_kmh: float | None = None,
+    loading_hours: float | None = None,
+) -> Proposal:
+    p = parameters()
+    county_first = p["county_first"] if county_first is None else county_first
+    road_factor = p["road_factor"] if road_factor is None else road_factor
+    speed = p["speed_kmh"] if speed_kmh is None else speed_kmh
+    loading = p["loading_hours"] if loading_hours is None else loading_hours
+    distance = {
+        c.site: round(great_circle_km(lon, lat, c.lon, c.lat) * road_factor, 1) for c in candidates
+    }
+
+    def rank(c: Candidate):
+        own = county_first and county is not None and c.county == county and not c.city_level
+        return (0 if own else 1, distance[c.site], c.site)
+
+    ordered = sorted(candidates, key=rank)
+    proposal = Proposal()
+    for item, wanted in demand.items():
+        need = wanted
+        for c in ordered:
+            if need <= 0:
+                break
+            take = min(need, max(0, c.available.get(item, 0)))
+            if take:
+                d = distance[c.site]
+                eta = round(loading + d / speed, 1) if speed > 0 else 0.0
+                proposal.legs.append(Leg(c.site, item, take, d, eta))
+                need -= take
+        if need > 0:
+            proposal.shortfall[item] = need
+    return proposal

@@ -1,0 +1,648 @@
+"""应急资源 in the API: sites, the item catalogue, stock (the "一表"), the ledger (movements and
+transfers), minimums and the "一图" layer — the same services and restrict() as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
+
+from yingji.core.api import page
+from yingji.core.permissions import get_restricted_or_404
+from yingji.core.schemas import FeatureCollection
+
+from . import selectors, services
+from .models import Agreement, Expert, Shelter, Site, Team
+from .schemas import (
+    AgreementIn,
+    DecisionIn,
+    EvaluationIn,
+    ExpertIn,
+    MinimumIn,
+    MovementIn,
+    RequestIn,
+    ShelterIn,
+    SiteIn,
+    TeamIn,
+    TransferIn,
+)
+
+router = Router(tags=["应急资源"])
+
+
+class SiteOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    level_label: str
+    owner: str
+    owner_name: str
+    address: str
+    lon: float
+    lat: float
+    region: str
+    region_name: str
+    area_m2: int | None
+    managers: str
+    duty_phone: str
+    opening: str
+    active: bool
+    version: int
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_owner_name(obj):
+        return obj.owner.name
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    unit: str
+    category: str
+    shelf_life_days: int | None
+    reusable: bool
+
+
+class BatchOut(Schema):
+    batch: str
+    expires_on: dt.date | None
+    quantity: int
+
+
+class StockOut(Schema):
+    site: str
+    site_name: str
+    region_name: str
+    item: str
+    item_name: str
+    unit: str
+    quantity: int
+    minimum: int
+    below_minimum: bool
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.site.code
+
+    @staticmethod
+    def resolve_site_name(obj):
+        return obj.site.name
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.site.region.name
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.item.unit
+
+
+class StockDetailOut(StockOut):
+    batches: list[BatchOut]
+
+    @staticmethod
+    def resolve_batches(obj):
+        return services.batch_balances(obj)
+
+
+class MovementOut(Schema):
+    id: int
+    site: str
+    item: str
+    kind: str
+    kind_label: str
+    quantity: int
+    batch: str
+    expires_on: dt.date | None
+    document_no: str
+    reason: str
+    counterparty: str
+    occurred_at: dt.datetime
+    actor: str
+    peer: int | None
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.stock.site.code
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.stock.item.code
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return (obj.actor.get_full_name() or obj.actor.username) if obj.actor_id else ""
+
+    @staticmethod
+    def resolve_peer(obj):
+        return obj.peer_id
+
+
+class TransferOut(Schema):
+    out: MovementOut
+    into: MovementOut
+
+
+def _site(request, site_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_sites(request.user, "view"), request.user, action, pk=site_id
+    )
+
+
+@router.get("/resources/sites", response=list[SiteOut], summary="储备库(点)")
+def list_sites(
+    request,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.visible_sites(request.user)
+    if level:
+        qs = qs.filter(level=level)
+    if region:
+        qs = qs.filter(region__code=region)
+    return page(qs.order_by("code"), response, limit, offset)
+
+
+@router.post("/resources/sites", response={201: SiteOut}, summary="登记储备库(点)")
+def register_site(request, payload: SiteIn):
+    return Status(201, services.do_register_site(actor=request.user, data=payload))
+
+
+@router.get("/resources/sites/{site_id}", response=SiteOut, summary="单个储备库(点)")
+def get_site(request, site_id: int):
+    return _site(request, site_id)
+
+
+@router.get(
+    "/resources/sites/{site_id}/stock",
+    response=list[StockDetailOut],
+    summary="储备库(点)的库存(含批次结存)",
+)
+def site_stock(request, site_id: int):
+    site = _site(request, site_id)
+    return selectors.visible_stock(request.user).filter(site=site).order_by("item__code")
+
+
+@router.post(
+    "/resources/sites/{site_id}/movements",
+    response={201: list[MovementOut]},
+    summary="登记出入库(入库、出库、借用、归还、报废、盘点调整)",
+    description="出库类不指定批次时按有效期先到先出,可能拆成多条台账记录;库存不足时拒绝(422,insufficient_stock)。",
+)
+def record_movement(request, site_id: int, payload: MovementIn):
+    site = _site(request, site_id)
+    return Status(201, services.do_record_movement(actor=request.user, site=site, data=payload))
+
+
+@router.post(
+    "/resources/sites/{site_id}/transfers",
+    response={201: TransferOut},
+    summary="调拨(调出与调入一并登记)",
+)
+def transfer(request, site_id: int, payload: TransferIn):
+    site = _site(request, site_id)
+    out, into = services.do_transfer_stock(actor=request.user, site=site, data=payload)
+    return Status(201, {"out": out, "into": into})
+
+
+@router.put("/resources/sites/{site_id}/minimum", response=StockOut, summary="设置最低储备量")
+def set_minimum(request, site_id: int, payload: MinimumIn):
+    site = _site(request, site_id)
+    return services.do_set_minimum(actor=request.user, site=site, data=payload)
+
+
+@router.get("/resources/stock", response=list[StockOut], summary="库存一表")
+def list_stock(
+    request,
+    alert: str | None = None,
+    region: str | None = None,
+    item: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.visible_stock(request.user)
+    if alert:
+        qs = qs.filter(selectors.alert_q(alert))
+    if region:
+        qs = qs.filter(site__region__code=region)
+    if item:
+        qs = qs.filter(item__code=item)
+    return page(qs.order_by("site__code", "item__code"), response, limit, offset)
+
+
+@router.get("/resources/movements", response=list[MovementOut], summary="出入库台账")
+def list_movements(
+    request,
+    site: str | None = None,
+    item: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.visible_movements(request.user)
+    if site:
+        qs = qs.filter(stock__site__code=site)
+    if item:
+        qs = qs.filter(stock__item__code=item)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return page(qs, response, limit, offset)
+
+
+@router.get("/resources/items", response=list[ItemOut], summary="物资目录(GB/T 38565 结构编码)")
+def list_items(request):
+    return selectors.items()
+
+
+@router.get(
+    "/resources/geojson",
+    response=FeatureCollection,
+    summary="储备库(点)图层(GeoJSON,大小为库存量)",
+)
+def geojson(request, district: str | None = None, level: str | None = None):
+    return selectors.site_features(request.user, {"district": district, "level": level})
+
+
+# --- forces --------------------------------------------------------------------------------
+
+
+class PlacedOut(Schema):
+    id: int
+    level: str
+    owner: str
+    region: str
+    region_name: str
+    lon: float | None
+    lat: float | None
+    contact: str
+    phone: str
+    version: int
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class TeamOut(PlacedOut):
+    name: str
+    kind: str
+    specialty: str
+    headcount: int
+    equipment: str
+    capabilities: str
+    readiness: str
+    funding_wan: float | None
+
+
+class EvaluationOut(Schema):
+    team: int
+    year: int
+    total: float
+    grade: str
+    scores: dict
+    remarks: str
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team_id
+
+
+class AgreementOut(PlacedOut):
+    title: str
+    kind: str
+    partner: str
+    content: str
+    response_hours: int | None
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+class ExpertOut(PlacedOut):
+    name: str
+    specialty: str
+    organisation_name: str
+    title: str
+    available: bool
+
+
+class ShelterOut(PlacedOut):
+    name: str
+    kind: str
+    capacity: int
+    area_m2: int | None
+    facilities: str
+    address: str
+
+
+def _forces(model, request, level, region, kind=None):
+    qs = selectors.visible_records(model, request.user)
+    if level:
+        qs = qs.filter(level=level)
+    if region:
+        qs = qs.filter(region__code=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("pk")
+
+
+@router.get("/resources/teams", response=list[TeamOut], summary="救援队伍")
+def list_teams(
+    request,
+    kind: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    return page(_forces(Team, request, level, region, kind), response, limit, offset)
+
+
+@router.post("/resources/teams", response={201: TeamOut}, summary="登记救援队伍")
+def register_team(request, payload: TeamIn):
+    return Status(201, services.do_register_team(actor=request.user, data=payload))
+
+
+@router.get("/resources/teams/{team_id}", response=TeamOut, summary="单个救援队伍")
+def get_team(request, team_id: int):
+    return get_restricted_or_404(
+        selectors.visible_records(Team, request.user), request.user, pk=team_id
+    )
+
+
+@router.post(
+    "/resources/teams/{team_id}/evaluations",
+    response=EvaluationOut,
+    summary="社会应急力量年度评估(打分)",
+)
+def evaluate_team(request, team_id: int, payload: EvaluationIn):
+    team = get_restricted_or_404(
+        selectors.visible_records(Team, request.user), request.user, pk=team_id
+    )
+    return services.do_evaluate_team(actor=request.user, team=team, data=payload)
+
+
+@router.get("/resources/agreements", response=list[AgreementOut], summary="合作协议")
+def list_agreements(
+    request,
+    kind: str | None = None,
+    state: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = _forces(Agreement, request, level, region, kind)
+    if state:
+        qs = qs.filter(selectors.agreement_state_q(state))
+    return page(qs, response, limit, offset)
+
+
+@router.post("/resources/agreements", response={201: AgreementOut}, summary="登记合作协议")
+def register_agreement(request, payload: AgreementIn):
+    return Status(201, services.do_register_agreement(actor=request.user, data=payload))
+
+
+@router.get("/resources/experts", response=list[ExpertOut], summary="专家库")
+def list_experts(
+    request,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    return page(_forces(Expert, request, level, region), response, limit, offset)
+
+
+@router.post("/resources/experts", response={201: ExpertOut}, summary="登记专家")
+def register_expert(request, payload: ExpertIn):
+    return Status(201, services.do_register_expert(actor=request.user, data=payload))
+
+
+@router.get("/resources/shelters", response=list[ShelterOut], summary="应急避难场所")
+def list_shelters(
+    request,
+    kind: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    return page(_forces(Shelter, request, level, region, kind), response, limit, offset)
+
+
+@router.post("/resources/shelters", response={201: ShelterOut}, summary="登记应急避难场所")
+def register_shelter(request, payload: ShelterIn):
+    return Status(201, services.do_register_shelter(actor=request.user, data=payload))
+
+
+# --- requests and dispatch -----------------------------------------------------------------
+
+
+class RequestLineOut(Schema):
+    item: str
+    item_name: str
+    quantity: int
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+
+class AllocationOut(Schema):
+    site: str
+    item: str
+    quantity: int
+    distance_km: float
+    eta_hours: float
+    state: str
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.stock.site.code
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.stock.item.code
+
+
+class RequestOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    destination: str
+    lon: float
+    lat: float
+    region: str
+    needed_by: dt.datetime
+    event: str
+    reason: str
+    requested_by: str
+    lines: list[RequestLineOut]
+    allocations: list[AllocationOut]
+    version: int
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_requested_by(obj):
+        return obj.requested_by.get_full_name() or obj.requested_by.username
+
+    @staticmethod
+    def resolve_lines(obj):
+        return obj.lines.select_related("item")
+
+    @staticmethod
+    def resolve_allocations(obj):
+        return obj.allocations.select_related("stock__site", "stock__item")
+
+
+class SupplyProposalLegOut(Schema):
+    site: str
+    site_name: str
+    item: str
+    quantity: int
+    distance_km: float
+    eta_hours: float
+
+
+class SupplyProposalOut(Schema):
+    complete: bool
+    legs: list[SupplyProposalLegOut]
+    shortfall: dict[str, int]
+
+
+def _request(request, request_id: int):
+    return get_restricted_or_404(
+        selectors.visible_requests(request.user), request.user, pk=request_id
+    )
+
+
+@router.get("/resources/requests", response=list[RequestOut], summary="物资需求")
+def list_requests(
+    request,
+    state: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.visible_requests(request.user)
+    if state:
+        qs = qs.filter(state=state)
+    return page(qs, response, limit, offset)
+
+
+@router.post("/resources/requests", response={201: RequestOut}, summary="提出物资需求")
+def create_request(request, payload: RequestIn):
+    return Status(201, services.do_create_request(actor=request.user, data=payload))
+
+
+@router.get("/resources/requests/{request_id}", response=RequestOut, summary="单个物资需求")
+def get_request(request, request_id: int):
+    return _request(request, request_id)
+
+
+@router.get(
+    "/resources/requests/{request_id}/proposal",
+    response=SupplyProposalOut,
+    summary="调运方案建议(就近、先县后市、按可用库存拆分)",
+)
+def request_proposal(request, request_id: int):
+    req = _request(request, request_id)
+    proposal = services.proposal_for(req)
+    sites = Site.objects.in_bulk({leg.site for leg in proposal.legs})
+    return {
+        "complete": proposal.complete,
+        "shortfall": proposal.shortfall,
+        "legs": [
+            {
+                "site": sites[leg.site].code,
+                "site_name": sites[leg.site].name,
+                "item": leg.item,
+                "quantity": leg.quantity,
+                "distance_km": leg.distance_km,
+                "eta_hours": leg.eta_hours,
+            }
+            for leg in proposal.legs
+        ],
+    }
+
+
+def _decision(name: str, fn, summary: str):
+    @router.post(f"/resources/requests/{{request_id}}/{name}", response=RequestOut, summary=summary)
+    def endpoint(request, request_id: int, payload: DecisionIn):
+        return fn(actor=request.user, request=_request(request, request_id), data=payload)
+
+    endpoint.__name__ = f"request_{name}"
+    return endpoint
+
+
+request_approve = _decision("approve", services.do_approve_request, "审批需求(预留库存)")
+request_dispatch = _decision("dispatch", services.do_dispatch_request, "出库调运")
+request_receive = _decision("receive", services.do_confirm_receipt, "确认签收")
+request_cancel = _decision("cancel", services.do_cancel_request, "取消需求(释放预留)")

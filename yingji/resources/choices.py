@@ -1,0 +1,92 @@
+from django.utils.translation import gettext_lazy as _
+
+SITE_LEVELS = [
+    ("city", _("市级")),
+    ("county", _("县级")),
+    ("township", _("乡镇")),
+    ("village", _("村/社区")),
+    ("enterprise", _("企业代储")),
+    ("merchant", _("协议商户")),
+]
+
+# Ledger movement kinds: the sign says whether the quantity adds (+1) or takes (-1); an
+# adjustment (盘点调整) may do either.
+MOVEMENT_KINDS = [
+    ("in", _("入库")),
+    ("out", _("出库")),
+    ("transfer_out", _("调拨调出")),
+    ("transfer_in", _("调拨调入")),
+    ("lend", _("借用")),
+    ("return", _("归还")),
+    ("scrap", _("报废")),
+    ("adjust", _("盘点调整")),
+]
+MOVEMENT_LABELS = {k: str(v) for k, v in MOVEMENT_KINDS}
+INBOUND = ("in", "transfer_in", "return")
+OUTBOUND = ("out", "transfer_out", "lend", "scrap")
+# What a person records directly (the two legs of a transfer are written by the transfer).
+RECORDABLE = ("in", "out", "lend", "return", "scrap", "adjust")
+
+EXPIRY_WARNING_DAYS = 30  # a batch expiring within this many days is flagged (platform choice)
+
+# --- forces ---------------------------------------------------------------------------------
+RECORD_LEVELS = [("city", _("市级")), ("county", _("县级")), ("township", _("乡镇/村"))]
+
+TEAM_KINDS = [
+    ("fire", _("综合性消防救援队伍")),
+    ("forest", _("森林消防队伍")),
+    ("professional", _("专业救援队伍")),
+    ("social", _("社会应急力量")),
+    ("grassroots", _("基层应急队伍")),
+    ("agreement", _("协议救援队伍")),
+]
+SPECIALTIES = [
+    ("general", _("综合")),
+    ("hazchem", _("危险化学品")),
+    ("mine", _("矿山")),
+    ("geohazard", _("地质灾害")),
+    ("earthquake", _("地震")),
+    ("water", _("水域")),
+    ("forest", _("森林草原")),
+    ("aviation", _("航空")),
+    ("medical", _("医疗")),
+    ("power", _("电力抢修")),
+]
+READINESS = [("ready", _("随时待命")), ("limited", _("部分可用")), ("unavailable", _("暂不可用"))]
+
+AGREEMENT_KINDS = [
+    ("aviation", _("航空救援")),
+    ("medical", _("医疗救护")),
+    ("power", _("电力抢修")),
+    ("supplies", _("物资协议储备")),
+    ("equipment", _("装备协议保障")),
+]
+AGREEMENT_WARNING_DAYS = 60  # an agreement ending within this many days is flagged
+
+SHELTER_KINDS = [
+    ("emergency", _("紧急避难场所")),
+    ("fixed", _("固定避难场所")),
+    ("central", _("中心避难场所")),
+]
+
+# --- requests and dispatch ------------------------------------------------------------------
+REQUEST_STATES = [
+    ("submitted", _("待审批")),
+    ("approved", _("已审批(已预留)")),
+    ("dispatched", _("已调运")),
+    ("received", _("已签收")),
+    ("cancelled", _("已取消")),
+]
+ALLOCATION_STATES = [
+    ("reserved", _("已预留")),
+    ("dispatched", _("已出库")),
+    ("released", _("已释放")),
+]
+# state machine: (from, to) → the page rule allowed to make the move
+REQUEST_TRANSITIONS = {
+    ("submitted", "approved"): "resources.approve",
+    ("approved", "dispatched"): "resources.approve",
+    ("dispatched", "received"): "resources.request",
+    ("submitted", "cancelled"): "resources.request",
+    ("approved", "cancelled"): "resources.approve",
+}

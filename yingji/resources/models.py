@@ -1,0 +1,389 @@
+"""应急资源: storage sites (储备库/点), the item catalogue, and stock as a ledger.
+
+Stock is never a typed number: every change is a ``Movement`` (入库, 出库, 调拨 in two legs,
+借用/归还, 报废, 盘点调整) with who, when, why, document number and batch/expiry. ``Stock`` is one
+row per (site, item): it holds the minimum the keeper sets, and a cached balance that only the
+ledger service changes, in the same transaction as the movement, with a conditional update
+(``quantity >= n``) under a row lock; a check constraint keeps it from going below zero. The
+balance always equals the sum of the movements (tests check it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import AuditedModel
+
+from .choices import (
+    AGREEMENT_KINDS,
+    ALLOCATION_STATES,
+    MOVEMENT_KINDS,
+    READINESS,
+    RECORD_LEVELS,
+    REQUEST_STATES,
+    SHELTER_KINDS,
+    SITE_LEVELS,
+    SPECIALTIES,
+    TEAM_KINDS,
+)
+
+
+class Item(AuditedModel):
+    """A catalogue item. ``code`` follows the GB/T 38565-2020 structure (yingji.standards.supplies)."""
+
+    code = models.CharField(_("物资编码"), max_length=7, unique=True)
+    name = models.CharField(_("物资名称"), max_length=100)
+    unit = models.CharField(_("计量单位"), max_length=10)
+    shelf_life_days = models.PositiveIntegerField(_("保质期(天)"), null=True, blank=True)
+    reusable = models.BooleanField(_("可回收复用"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("物资")
+        verbose_name_plural = _("物资目录")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def category(self) -> str:
+        from yingji.standards.supplies import category_name
+
+        return category_name(self.code)
+
+
+class Site(AuditedModel):
+    code = models.CharField(_("储备库编码"), max_length=40, unique=True)
+    name = models.CharField(_("储备库(点)名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=12, choices=SITE_LEVELS)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("管理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=200)
+    lon = models.FloatField(_("经度(WGS84)"))
+    lat = models.FloatField(_("纬度(WGS84)"))
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    area_m2 = models.PositiveIntegerField(_("库房面积(平方米)"), null=True, blank=True)
+    managers = models.CharField(_("管理人员"), max_length=200, blank=True)
+    duty_phone = models.CharField(_("24小时值班电话"), max_length=60, blank=True)
+    opening = models.CharField(_("启用条件"), max_length=500, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("储备库(点)")
+        verbose_name_plural = _("储备库(点)")
+        indexes = [models.Index(fields=["level"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:site", args=[self.pk])
+
+
+class Stock(AuditedModel):
+    """One item at one site: the keeper's minimum and the cached balance (see module doc)."""
+
+    site = models.ForeignKey(Site, verbose_name=_("储备库(点)"), on_delete=models.PROTECT)
+    item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
+    quantity = models.IntegerField(_("库存数量"), default=0, editable=False)
+    reserved = models.IntegerField(_("已预留(待调运)"), default=0, editable=False)
+    minimum = models.PositiveIntegerField(_("最低储备量"), default=0)
+
+    class Meta:
+        ordering = ["site__code", "item__code"]
+        verbose_name = _("库存")
+        verbose_name_plural = _("库存")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "item"], name="resources_stock_key"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="resources_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0, reserved__lte=models.F("quantity")),
+                name="resources_stock_reserved_within",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site.name}·{self.item.name}"
+
+    def get_absolute_url(self):
+        return reverse("resources:site", args=[self.site_id]) + f"#item-{self.item_id}"
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.quantity < self.minimum
+
+
+class Movement(models.Model):
+    """One ledger line, never changed or deleted. ``quantity`` is signed (+ adds to the site)."""
+
+    stock = models.ForeignKey(
+        Stock, verbose_name=_("库存"), on_delete=models.PROTECT, related_name="movements"
+    )
+    kind = models.CharField(_("类型"), max_length=14, choices=MOVEMENT_KINDS)
+    quantity = models.IntegerField(_("数量(增+减-)"))
+    batch = models.CharField(_("批次"), max_length=60, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    document_no = models.CharField(_("单据号"), max_length=60)
+    reason = models.CharField(_("事由"), max_length=500)
+    counterparty = models.CharField(_("对方单位/人"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    peer = models.OneToOneField(
+        "self",
+        verbose_name=_("调拨另一方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("出入库记录")
+        verbose_name_plural = _("出入库台账")
+        indexes = [models.Index(fields=["stock", "batch"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.stock} {self.quantity:+d}({self.document_no})"
+
+    def get_absolute_url(self):
+        return reverse("resources:site", args=[self.stock.site_id]) + "#movements"
+
+
+class ScopedRecord(AuditedModel):
+    """What every forces record shares: who keeps it, where it is, at which level."""
+
+    level = models.CharField(_("级别"), max_length=10, choices=RECORD_LEVELS)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("管理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    lon = models.FloatField(_("经度(WGS84)"), null=True, blank=True)
+    lat = models.FloatField(_("纬度(WGS84)"), null=True, blank=True)
+    contact = models.CharField(_("联系人"), max_length=60, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=60, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Team(ScopedRecord):
+    name = models.CharField(_("队伍名称"), max_length=100, unique=True)
+    kind = models.CharField(_("队伍类别"), max_length=14, choices=TEAM_KINDS)
+    specialty = models.CharField(_("专业方向"), max_length=12, choices=SPECIALTIES)
+    headcount = models.PositiveIntegerField(_("人数"))
+    equipment = models.CharField(_("主要装备"), max_length=500, blank=True)
+    capabilities = models.CharField(_("救援能力"), max_length=500, blank=True)
+    readiness = models.CharField(_("战备状态"), max_length=12, choices=READINESS, default="ready")
+    funding_wan = models.DecimalField(
+        _("年度运行维护经费(万元)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("救援队伍")
+        verbose_name_plural = _("救援队伍")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:team", args=[self.pk])
+
+
+class TeamEvaluation(AuditedModel):
+    """The yearly evaluation of a social rescue force (T44): one score per item of the scheme
+    (resources/data/social_force_evaluation.json), the total and grade computed from them."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("队伍"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    scores = models.JSONField(_("分项得分"), default=dict)
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
+    grade = models.CharField(_("等次"), max_length=10)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    remarks = models.CharField(_("评语"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-total"]
+        verbose_name = _("社会应急力量年度评估")
+        verbose_name_plural = _("社会应急力量年度评估")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="resources_evaluation_key")
+        ]
+
+    def __str__(self):
+        return f"{self.team.name} {self.year}年度评估"
+
+    def get_absolute_url(self):
+        return reverse("resources:team", args=[self.team_id]) + "#evaluation"
+
+
+class Agreement(ScopedRecord):
+    title = models.CharField(_("协议名称"), max_length=150)
+    kind = models.CharField(_("协议类别"), max_length=12, choices=AGREEMENT_KINDS)
+    partner = models.CharField(_("协议单位"), max_length=150)
+    content = models.CharField(_("保障内容"), max_length=500)
+    response_hours = models.PositiveIntegerField(_("响应时限(小时)"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("有效期至"))
+
+    class Meta:
+        ordering = ["valid_until", "title"]
+        verbose_name = _("合作协议")
+        verbose_name_plural = _("合作协议")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:agreement", args=[self.pk])
+
+
+class Expert(ScopedRecord):
+    name = models.CharField(_("姓名"), max_length=60)
+    specialty = models.CharField(_("专业领域"), max_length=100)
+    organisation_name = models.CharField(_("工作单位"), max_length=150)
+    title = models.CharField(_("职称/职务"), max_length=60, blank=True)
+    available = models.BooleanField(_("可随时响应"), default=True)
+
+    class Meta:
+        ordering = ["specialty", "name"]
+        verbose_name = _("专家")
+        verbose_name_plural = _("专家库")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:expert", args=[self.pk])
+
+
+class Shelter(ScopedRecord):
+    name = models.CharField(_("避难场所名称"), max_length=150, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=SHELTER_KINDS)
+    capacity = models.PositiveIntegerField(_("可容纳人数"))
+    area_m2 = models.PositiveIntegerField(_("有效避难面积(平方米)"), null=True, blank=True)
+    facilities = models.CharField(_("配套设施"), max_length=500, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("应急避难场所")
+        verbose_name_plural = _("应急避难场所")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:shelter", args=[self.pk])
+
+
+class SupplyRequest(AuditedModel):
+    """A request (需求) for items to a place: submitted → approved (stock reserved at the
+    proposed sites) → dispatched (出库 movements) → received; or cancelled (reservations
+    released)."""
+
+    number = models.CharField(_("需求单号"), max_length=30, unique=True)
+    state = models.CharField(_("状态"), max_length=12, choices=REQUEST_STATES, default="submitted")
+    destination = models.CharField(_("送达地点"), max_length=200)
+    lon = models.FloatField(_("经度(WGS84)"))
+    lat = models.FloatField(_("纬度(WGS84)"))
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    needed_by = models.DateTimeField(_("需送达时间"))
+    event = models.CharField(_("关联事件"), max_length=200, blank=True)
+    reason = models.CharField(_("用途说明"), max_length=500)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("需求提出人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receipt_note = models.CharField(_("签收说明"), max_length=500, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("物资需求")
+        verbose_name_plural = _("物资需求")
+
+    def __str__(self):
+        return f"{self.number} {self.destination}"
+
+    def get_absolute_url(self):
+        return reverse("resources:request", args=[self.pk])
+
+
+class RequestLine(models.Model):
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="lines"
+    )
+    item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("需求明细")
+        verbose_name_plural = _("需求明细")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "item"], name="resources_request_item")
+        ]
+
+    def __str__(self):
+        return f"{self.item.name} × {self.quantity}"
+
+
+class Allocation(models.Model):
+    """One leg of an approved request: this much of an item from this site (reserved there
+    until dispatched or released)."""
+
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    stock = models.ForeignKey(Stock, verbose_name=_("库存"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("数量"))
+    distance_km = models.FloatField(_("估算路程(公里)"))
+    eta_hours = models.FloatField(_("预计到达(小时)"))
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ALLOCATION_STATES, default="reserved"
+    )
+
+    class Meta:
+        ordering = ["request", "distance_km", "pk"]
+        verbose_name = _("调运分配")
+        verbose_name_plural = _("调运分配")
+
+    def __str__(self):
+        return f"{self.request.number}:{self.stock} × {self.quantity}"

@@ -1,0 +1,148 @@
+"""Who sees and does what in 应急资源 (DESIGN §5).
+
+- city leadership, city staff and the duty officer see every site and its stock;
+- county staff see their county's sites and the city-level (市级) reserves, read-only; they
+  keep (register, edit, record movements at) the sites in their county that are not 市级;
+- an enterprise user sees only the sites its enterprise keeps on agreement (管理单位 = the
+  enterprise) and records nothing;
+- city staff keep every site; the read-only leadership writes nothing (core restrict()).
+Teams, agreements, experts and shelters follow the same rule (their level 市级 = the city's);
+the yearly evaluation of social forces is scored by city staff only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
+
+from .models import (
+    Agreement,
+    Allocation,
+    Expert,
+    Item,
+    Movement,
+    RequestLine,
+    Shelter,
+    Site,
+    Stock,
+    SupplyRequest,
+    Team,
+    TeamEvaluation,
+)
+
+NOTHING = Q(pk__in=[])
+
+
+def site_q(scope: Scope, action: str, prefix: str = "") -> Q:
+    """Q over Site (or, with a prefix such as "site__", over a related model)."""
+    own = Q(**{f"{prefix}owner_id__in": scope.enterprise_org_ids})
+    county = jurisdiction_q(scope, f"{prefix}region__path")
+    if action in ("view", "export"):
+        if scope.read_all:
+            return Q()
+        if "county_staff" in scope.roles:
+            return county | Q(**{f"{prefix}level": "city"}) | own
+        return own
+    if action in ("add", "change"):
+        if "city_staff" in scope.roles:
+            return Q()
+        if "county_staff" in scope.roles:
+            return county & ~Q(**{f"{prefix}level": "city"})
+    return NOTHING
+
+
+@restricts(Site)
+@restricts(Team)
+@restricts(Agreement)
+@restricts(Shelter)
+@restricts(Expert)
+def restrict_scoped(qs, scope, action):
+    """Sites, teams, agreements, shelters and experts: the same rule (module doc); experts'
+    personal contacts are not for enterprise users, who see only what they keep."""
+    return qs.filter(site_q(scope, action))
+
+
+@restricts(Stock)
+def restrict_stock(qs, scope, action):
+    return qs.filter(site_q(scope, action, "site__"))
+
+
+@restricts(Movement)
+def restrict_movements(qs, scope, action):
+    if action not in ("view", "export"):
+        return qs.none()  # ledger lines are written by the services, never changed
+    return qs.filter(site_q(scope, action, "stock__site__"))
+
+
+@restricts(Item)
+def restrict_items(qs, scope, action):
+    if action in ("view", "export"):
+        return qs
+    return qs if "city_staff" in scope.roles else qs.none()
+
+
+@rule("resources.keep")
+def can_keep(scope: Scope) -> bool:
+    """Register sites and record movements (within restrict's rows)."""
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@restricts(TeamEvaluation)
+def restrict_evaluations(qs, scope, action):
+    if action in ("view", "export"):
+        return qs.filter(site_q(scope, action, "team__"))
+    return qs if "city_staff" in scope.roles else qs.none()
+
+
+@rule("resources.evaluate")
+def can_evaluate(scope: Scope) -> bool:
+    """The yearly evaluation of social rescue forces is scored by the city bureau (T44)."""
+    return "city_staff" in scope.roles and not scope.read_only
+
+
+def request_q(scope: Scope, action: str, prefix: str = "") -> Q:
+    """Supply requests: the city (leadership, sections, duty officer) sees every one; a county
+    those to a place in its county and its own; approving and dispatching is the city's."""
+    if action in ("view", "export"):
+        if scope.read_all:
+            return Q()
+        mine = Q(**{f"{prefix}requested_by_id": scope.user_id})
+        if "county_staff" in scope.roles:
+            return jurisdiction_q(scope, f"{prefix}region__path") | mine
+        return NOTHING
+    if action == "approve":
+        return Q() if "city_staff" in scope.roles else NOTHING
+    if action in ("add", "change"):
+        if scope.has_role("city_staff", "duty_officer"):
+            return Q()
+        if "county_staff" in scope.roles:
+            return jurisdiction_q(scope, f"{prefix}region__path") | Q(
+                **{f"{prefix}requested_by_id": scope.user_id}
+            )
+    return NOTHING
+
+
+@restricts(SupplyRequest)
+def restrict_requests(qs, scope, action):
+    return qs.filter(request_q(scope, action))
+
+
+@restricts(RequestLine)
+@restricts(Allocation)
+def restrict_request_rows(qs, scope, action):
+    if action not in ("view", "export"):
+        return qs.none()  # written by the request services
+    return qs.filter(request_q(scope, action, "request__"))
+
+
+@rule("resources.request")
+def can_request(scope: Scope) -> bool:
+    """Ask for supplies (the duty officer, city sections, county bureaus) and confirm receipt."""
+    return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only
+
+
+@rule("resources.approve")
+def can_approve(scope: Scope) -> bool:
+    """Approve requests (reserving stock) and dispatch them: the city bureau's sections."""
+    return "city_staff" in scope.roles and not scope.read_only

@@ -1,0 +1,190 @@
+"""Requests and dispatch pages: the list, a new request, one request with the allocation
+proposal on a map (distances and estimated arrival), its audited timeline and the buttons its
+state and the user's rules allow (approve, dispatch, confirm receipt, cancel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from yingji.core.listing import Column, Filter, ListSpec, render_list
+from yingji.core.models import AuditEvent
+from yingji.core.permissions import allows, get_restricted_or_404, requires
+from yingji.core.schemas import summary, validate
+from yingji.core.webforms import action_view, run_service
+
+from . import selectors, services
+from .choices import REQUEST_STATES
+from .models import Site
+from .schemas import DecisionIn, RequestIn
+
+FORM_LINES = 5
+
+REQUEST_SPEC = ListSpec(
+    columns=[
+        Column("number", "需求单号", link=True),
+        Column("state", "状态"),
+        Column("destination", "送达地点"),
+        Column("region__name", "所在县区"),
+        Column("needed_by", "需送达时间"),
+        Column("event", "关联事件"),
+        Column(
+            "requested_by",
+            "需求提出人",
+            sortable=False,
+            value=lambda r: r.requested_by.get_full_name() or r.requested_by.username,
+        ),
+        Column("created_at", "提出时间"),
+    ],
+    filters={"state": Filter("状态", "state", choices=REQUEST_STATES)},
+    search=("number", "destination", "event"),
+    default_sort="-created_at",
+)
+
+
+@login_required
+def request_list(request):
+    return render_list(
+        request,
+        selectors.visible_requests(request.user),
+        REQUEST_SPEC,
+        "resources/requests.html",
+        "物资需求与调运",
+        extra={"can_request": allows(request.user, "resources.request")},
+    )
+
+
+def _form_data(post) -> dict:
+    lines = []
+    for i in range(FORM_LINES):
+        item, quantity = post.get(f"item_{i}", "").strip(), post.get(f"quantity_{i}", "").strip()
+        if item and quantity:
+            lines.append({"item": item, "quantity": quantity})
+    data = {
+        k: post.get(k, "")
+        for k in ("destination", "lon", "lat", "crs", "needed_by", "event", "reason")
+    }
+    data = {k: v for k, v in data.items() if v != ""}
+    return {**data, "lines": lines}
+
+
+@requires("resources.request")
+def request_new(request):
+    if request.method == "POST":
+        parsed = validate(RequestIn, _form_data(request.POST))
+        if not parsed.ok:
+            messages.error(request, summary(parsed.errors))
+        else:
+            created = run_service(
+                request,
+                lambda: services.do_create_request(actor=request.user, data=parsed.data),
+                "已提出物资需求。",
+            )
+            if created:
+                return redirect(created)
+    default_time = timezone.localtime() + dt.timedelta(hours=6)
+    return render(
+        request,
+        "resources/request_new.html",
+        {
+            "title": "提出物资需求",
+            "items": selectors.items(),
+            "rows": range(FORM_LINES),
+            "values": request.POST,
+            "default_time": default_time.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
+def _timeline(obj):
+    ct = ContentType.objects.get_for_model(type(obj))
+    return (
+        AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("time", "pk")
+    )
+
+
+def _proposal_rows(req) -> tuple[list[dict], dict]:
+    if req.state == "submitted":
+        proposal = services.proposal_for(req)
+        legs = [
+            (leg.site, leg.item, leg.quantity, leg.distance_km, leg.eta_hours)
+            for leg in proposal.legs
+        ]
+        shortfall = proposal.shortfall
+    else:
+        legs = [
+            (a.stock.site_id, a.stock.item.code, a.quantity, a.distance_km, a.eta_hours)
+            for a in req.allocations.select_related("stock__item")
+            if a.state != "released"
+        ]
+        shortfall = {}
+    sites = Site.objects.in_bulk({leg[0] for leg in legs})
+    items = {i.code: i for i in selectors.items()}
+    rows = [
+        {
+            "site": sites[s].name,
+            "site_url": sites[s].get_absolute_url(),
+            "lon": sites[s].lon,
+            "lat": sites[s].lat,
+            "item": items[i].name,
+            "unit": items[i].unit,
+            "quantity": q,
+            "distance_km": d,
+            "eta_hours": e,
+        }
+        for s, i, q, d, e in legs
+    ]
+    short = {items[c].name: f"{n} {items[c].unit}" for c, n in shortfall.items()}
+    return rows, short
+
+
+@login_required
+def request_detail(request, pk):
+    req = get_restricted_or_404(selectors.visible_requests(request.user), request.user, pk=pk)
+    rows, shortfall = _proposal_rows(req)
+    user = request.user
+    approver = allows(user, "resources.approve")
+    requester = allows(user, "resources.request")
+    return render(
+        request,
+        "resources/request.html",
+        {
+            "title": f"物资需求 {req.number}",
+            "object": req,
+            "lines": req.lines.select_related("item"),
+            "rows": rows,
+            "shortfall": shortfall,
+            "map_data": {
+                "destination": {"name": req.destination, "lon": req.lon, "lat": req.lat},
+                "legs": rows,
+            },
+            "timeline": _timeline(req),
+            "can_approve": approver and req.state == "submitted",
+            "can_dispatch": approver and req.state == "approved",
+            "can_receive": requester and req.state == "dispatched",
+            "can_cancel": (req.state == "submitted" and requester)
+            or (req.state == "approved" and approver),
+        },
+    )
+
+
+def _action(fn, success):
+    return action_view(
+        fetch=selectors.visible_requests,
+        schema=DecisionIn,
+        call=lambda user, req, data: fn(actor=user, request=req, data=data),
+        success=success,
+    )
+
+
+approve = _action(services.do_approve_request, "已审批,相关储备库库存已预留。")
+dispatch = _action(services.do_dispatch_request, "已出库调运。")
+receive = _action(services.do_confirm_receipt, "已确认签收。")
+cancel = _action(services.do_cancel_request, "已取消需求。")

@@ -1,0 +1,207 @@
+"""Typed input of the resources services (one schema per service: the pages and the API)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from yingji.core.schemas import Code, Date, DateTime, Input, Name, ShortText
+
+Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Level = Literal["city", "county", "township", "village", "enterprise", "merchant"]
+Crs = Literal["wgs84", "gcj02", "bd09"]
+Quantity = Annotated[int, Field(ge=1, le=10_000_000)]
+
+
+class SiteIn(Input):
+    """登记储备库(点). Coordinates in WGS84 unless ``crs`` says GCJ-02 or BD-09."""
+
+    code: Code = Field(min_length=2, pattern=r"^[A-Za-z0-9_.\-]+$", title="储备库编码")
+    name: Name = Field(min_length=2, title="储备库(点)名称")
+    level: Level = Field(title="级别")
+    owner: Code | None = Field(default=None, title="管理单位编码", description="不填为本人单位")
+    address: Name = Field(min_length=2, title="地址")
+    lon: Lon = Field(title="经度")
+    lat: Lat = Field(title="纬度")
+    crs: Crs = Field(default="wgs84", title="坐标系")
+    area_m2: int | None = Field(default=None, ge=0, le=10_000_000, title="库房面积(平方米)")
+    managers: Name = Field(default="", title="管理人员")
+    duty_phone: Code = Field(default="", title="24小时值班电话")
+    opening: ShortText = Field(default="", title="启用条件")
+
+
+class MovementIn(Input):
+    """登记一笔出入库. ``adjust`` (盘点调整) takes ``counted``, the quantity found, instead of
+    ``quantity``; the ledger records the difference. An outbound movement without a batch takes
+    the earliest-expiring batches first."""
+
+    kind: Literal["in", "out", "lend", "return", "scrap", "adjust"] = Field(title="类型")
+    item: Code = Field(title="物资编码")
+    quantity: Quantity | None = Field(default=None, title="数量")
+    counted: int | None = Field(default=None, ge=0, le=10_000_000, title="盘点实有数量")
+    batch: Code = Field(default="", title="批次")
+    expires_on: Date | None = Field(default=None, title="有效期至")
+    document_no: Code = Field(min_length=1, title="单据号")
+    reason: ShortText = Field(min_length=2, title="事由")
+    counterparty: Name = Field(default="", title="对方单位/人")
+    occurred_at: DateTime | None = Field(default=None, title="发生时间", description="不填为现在")
+
+    @model_validator(mode="after")
+    def _amount(self):
+        if self.kind == "adjust":
+            if self.counted is None:
+                raise ValueError("盘点调整须填写盘点实有数量。")
+        elif self.quantity is None:
+            raise ValueError("请填写数量。")
+        return self
+
+
+class TransferIn(Input):
+    """调拨: one movement out of this site and one into the destination, together or not at all."""
+
+    to_site: Code = Field(title="调入储备库编码")
+    item: Code = Field(title="物资编码")
+    quantity: Quantity = Field(title="数量")
+    document_no: Code = Field(min_length=1, title="调拨单号")
+    reason: ShortText = Field(min_length=2, title="事由")
+    occurred_at: DateTime | None = Field(default=None, title="发生时间")
+
+
+class MinimumIn(Input):
+    item: Code = Field(title="物资编码")
+    minimum: int = Field(ge=0, le=10_000_000, title="最低储备量")
+
+    @field_validator("item")
+    @classmethod
+    def _strip(cls, value):
+        return value.strip()
+
+
+# --- forces ---------------------------------------------------------------------------------
+RecordLevel = Literal["city", "county", "township"]
+
+
+class PlacedIn(Input):
+    """What every forces record takes: level, keeper, place (point or county), contact."""
+
+    level: RecordLevel = Field(title="级别")
+    owner: Code | None = Field(default=None, title="管理单位编码", description="不填为本人单位")
+    lon: Lon | None = Field(default=None, title="经度")
+    lat: Lat | None = Field(default=None, title="纬度")
+    crs: Crs = Field(default="wgs84", title="坐标系")
+    region: Code | None = Field(default=None, title="所在县区编码", description="无坐标时填写")
+    contact: Name = Field(default="", title="联系人")
+    phone: Code = Field(default="", title="联系电话")
+
+    @model_validator(mode="after")
+    def _place(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("经度和纬度须同时填写。")
+        if self.lon is None and not self.region:
+            raise ValueError("请填写坐标或所在县区。")
+        return self
+
+
+class TeamIn(PlacedIn):
+    name: Name = Field(min_length=2, title="队伍名称")
+    kind: Literal["fire", "forest", "professional", "social", "grassroots", "agreement"] = Field(
+        title="队伍类别"
+    )
+    specialty: Literal[
+        "general",
+        "hazchem",
+        "mine",
+        "geohazard",
+        "earthquake",
+        "water",
+        "forest",
+        "aviation",
+        "medical",
+        "power",
+    ] = Field(title="专业方向")
+    headcount: int = Field(ge=1, le=100_000, title="人数")
+    equipment: ShortText = Field(default="", title="主要装备")
+    capabilities: ShortText = Field(default="", title="救援能力")
+    readiness: Literal["ready", "limited", "unavailable"] = Field(default="ready", title="战备状态")
+    funding_wan: float | None = Field(
+        default=None, ge=0, le=1_000_000, title="年度运行维护经费(万元)"
+    )
+
+
+class AgreementIn(PlacedIn):
+    title: Name = Field(min_length=2, title="协议名称")
+    kind: Literal["aviation", "medical", "power", "supplies", "equipment"] = Field(title="协议类别")
+    partner: Name = Field(min_length=2, title="协议单位")
+    content: ShortText = Field(min_length=2, title="保障内容")
+    response_hours: int | None = Field(default=None, ge=0, le=720, title="响应时限(小时)")
+    valid_from: Date = Field(title="生效日期")
+    valid_until: Date = Field(title="有效期至")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.valid_until < self.valid_from:
+            raise ValueError("有效期至不能早于生效日期。")
+        return self
+
+
+class ExpertIn(PlacedIn):
+    name: Name = Field(min_length=2, title="姓名")
+    specialty: Name = Field(min_length=2, title="专业领域")
+    organisation_name: Name = Field(min_length=2, title="工作单位")
+    title: Name = Field(default="", title="职称/职务")
+    available: bool = Field(default=True, title="可随时响应")
+
+
+class ShelterIn(PlacedIn):
+    name: Name = Field(min_length=2, title="避难场所名称")
+    kind: Literal["emergency", "fixed", "central"] = Field(title="类型")
+    capacity: int = Field(ge=1, le=10_000_000, title="可容纳人数")
+    area_m2: int | None = Field(default=None, ge=0, le=100_000_000, title="有效避难面积(平方米)")
+    facilities: ShortText = Field(default="", title="配套设施")
+    address: Name = Field(default="", title="地址")
+
+
+class EvaluationIn(Input):
+    """社会应急力量年度评估: one score per item of the scheme."""
+
+    year: int = Field(ge=2000, le=2100, title="年度")
+    scores: dict[str, float] = Field(title="分项得分")
+    remarks: ShortText = Field(default="", title="评语")
+
+
+# --- requests and dispatch ------------------------------------------------------------------
+
+
+class RequestLineIn(Input):
+    item: Code = Field(title="物资编码")
+    quantity: Quantity = Field(title="数量")
+
+
+class RequestIn(Input):
+    """提出物资需求: items and quantities to a place (a point), needed by a time."""
+
+    destination: Name = Field(min_length=2, title="送达地点")
+    lon: Lon = Field(title="经度")
+    lat: Lat = Field(title="纬度")
+    crs: Crs = Field(default="wgs84", title="坐标系")
+    needed_by: DateTime = Field(title="需送达时间")
+    event: Name = Field(default="", title="关联事件")
+    reason: ShortText = Field(min_length=2, title="用途说明")
+    lines: list[RequestLineIn] = Field(min_length=1, max_length=20, title="物资明细")
+
+    @field_validator("lines")
+    @classmethod
+    def _distinct(cls, lines):
+        codes = [line.item for line in lines]
+        if len(codes) != len(set(codes)):
+            raise ValueError("同一物资只能填写一行。")
+        return lines
+
+
+class DecisionIn(Input):
+    """审批/调运/签收/取消: the version the user saw, and an optional note."""
+
+    note: ShortText = Field(default="", title="说明")
+    version: int | None = Field(default=None, title="版本")

@@ -1,0 +1,154 @@
+"""Read queries shared by the pages, the API, the map layer and the 工作台 card; every one
+through restrict()."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from yingji.core.hooks import SearchHit
+from yingji.core.permissions import restrict
+
+from .choices import AGREEMENT_WARNING_DAYS, EXPIRY_WARNING_DAYS
+from .models import Item, Movement, Site, Stock
+
+
+def visible_sites(user, action: str = "view"):
+    return restrict(Site.objects.select_related("region", "owner"), user, action)
+
+
+def visible_stock(user, action: str = "view"):
+    return restrict(
+        Stock.objects.select_related("site__region", "site__owner", "item"), user, action
+    )
+
+
+def visible_movements(user):
+    return restrict(Movement.objects.select_related("stock__site", "stock__item", "actor"), user)
+
+
+def items():
+    return Item.objects.all()
+
+
+def expiry_limit(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) + dt.timedelta(days=EXPIRY_WARNING_DAYS)
+
+
+def expiring_stock_ids(limit: dt.date | None = None):
+    """Stock rows holding a batch (with stock left) that expires by ``limit``: a subquery."""
+    return (
+        Movement.objects.filter(expires_on__isnull=False, expires_on__lte=limit or expiry_limit())
+        .values("stock_id", "batch", "expires_on")
+        .annotate(left=Sum("quantity"))
+        .filter(left__gt=0)
+        .values("stock_id")
+    )
+
+
+def alert_q(value: str, user=None) -> Q:
+    if value == "low":
+        return Q(quantity__lt=F("minimum"))
+    if value == "expiring":
+        return Q(pk__in=expiring_stock_ids())
+    return Q(pk__in=[])
+
+
+def alert_counts(user) -> dict[str, int]:
+    stock = visible_stock(user)
+    return {
+        "low": stock.filter(alert_q("low")).count(),
+        "expiring": stock.filter(alert_q("expiring")).count(),
+    }
+
+
+def site_totals(site_ids) -> dict[int, int]:
+    return dict(
+        Stock.objects.filter(site_id__in=list(site_ids))
+        .values_list("site_id")
+        .annotate(n=Sum("quantity"))
+    )
+
+
+def site_features(user, params: dict) -> dict:
+    """The 一图 layer: every visible site, its size growing with the stock it holds."""
+    sites = visible_sites(user).filter(active=True)
+    if params.get("district"):
+        sites = sites.filter(region__code=params["district"])
+    if params.get("level"):
+        sites = sites.filter(level=params["level"])
+    sites = list(sites)
+    totals = site_totals(s.pk for s in sites)
+    low = set(
+        visible_stock(user)
+        .filter(site__in=sites)
+        .filter(alert_q("low"))
+        .values_list("site_id", flat=True)
+    )
+    features = []
+    for s in sites:
+        total = totals.get(s.pk, 0)
+        label = f"{s.name}({s.get_level_display()})库存 {total:,} 件(套)" + (
+            ",有物资低于最低储备" if s.pk in low else ""
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"site-{s.pk}",
+                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "properties": {
+                    "id": s.pk,
+                    "code": s.code,
+                    "name": s.name,
+                    "level": s.get_level_display(),
+                    "total": total,
+                    "below_minimum": s.pk in low,
+                    "url": s.get_absolute_url(),
+                    "label": label,
+                    "style": {
+                        "symbol": "rect",
+                        "size": marker_size(total),
+                        "color": "#0d6efd" if s.level == "city" else "#198754",
+                        "border": "#dc3545" if s.pk in low else "#fff",
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def marker_size(total: int) -> int:
+    """8 px for an empty site, growing with the logarithm of its stock, at most 28 px."""
+    return min(28, 8 + round(3 * math.log10(1 + max(total, 0))))
+
+
+def search(user, q: str, limit: int = 10) -> list[SearchHit]:
+    qs = visible_sites(user).filter(Q(name__icontains=q) | Q(code__icontains=q))[:limit]
+    return [
+        SearchHit(s.name, s.get_absolute_url(), f"{s.get_level_display()} · {s.region.name}")
+        for s in qs
+    ]
+
+
+def visible_records(model, user, action: str = "view"):
+    """Teams, agreements, experts, shelters (they share restrict_scoped)."""
+    return restrict(model.objects.select_related("region", "owner"), user, action)
+
+
+def agreement_state_q(value: str, user=None) -> Q:
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=AGREEMENT_WARNING_DAYS)
+    return {
+        "expired": Q(valid_until__lt=today),
+        "expiring": Q(valid_until__gte=today, valid_until__lte=soon),
+        "valid": Q(valid_until__gt=soon),
+    }.get(value, Q(pk__in=[]))
+
+
+def visible_requests(user, action: str = "view"):
+    from .models import SupplyRequest
+
+    return restrict(SupplyRequest.objects.select_related("region", "requested_by"), user, action)

@@ -1,0 +1,714 @@
+"""应急资源 services: registering sites, the stock ledger (every movement through
+``do_record_movement`` or ``do_transfer_stock``) and the keeper's minimums.
+
+Concurrency: a movement that takes stock locks the (site, item) Stock row (SELECT … FOR UPDATE
+on PostgreSQL; SQLite runs IMMEDIATE transactions, so writers are serialised), checks the
+balance, writes the ledger lines and lowers the cached balance with a conditional UPDATE
+(``quantity >= n``). Of two dispatchers taking the last units at once, the second sees the
+first's result and is refused with the quantity left; the database's check constraint is the
+last guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.errors import ConflictError, NotPermitted, ValidationFailed
+from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
+
+from .choices import MOVEMENT_LABELS
+from .models import Item, Movement, Site, Stock
+from .schemas import MinimumIn, MovementIn, SiteIn, TransferIn
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+# --- sites ---------------------------------------------------------------------------------
+
+
+def _place(lon: float, lat: float, crs: str):
+    from yingji.geo.spatial import locate
+    from yingji.standards.coords import convert
+
+    if crs != "wgs84":
+        lon, lat = convert(lon, lat, crs, "wgs84")
+    region = locate(lon, lat)
+    if region is None:
+        raise ValidationFailed(
+            "坐标不在本市任何县区范围内,请检查经纬度和坐标系。", details={"field": "lon"}
+        )
+    return round(lon, 6), round(lat, 6), region
+
+
+def _owner(actor, code: str | None):
+    from yingji.orgs.models import Organisation
+
+    if code:
+        owner = Organisation.objects.filter(code=code, is_active=True).first()
+        if owner is None:
+            raise ValidationFailed(f"管理单位“{code}”不存在。", details={"field": "owner"})
+        return owner
+    owner = Organisation.objects.filter(pk__in=scope_of(actor).org_ids).order_by("path").first()
+    if owner is None:
+        raise ValidationFailed("请填写管理单位。", details={"field": "owner"})
+    return owner
+
+
+def do_register_site(*, actor, data: SiteIn) -> Site:
+    check_rule(actor, "resources.keep")
+    if Site.objects.filter(code=data.code).exists():
+        raise ValidationFailed(f"储备库编码“{data.code}”已被使用。", details={"field": "code"})
+    lon, lat, region = _place(data.lon, data.lat, data.crs)
+    owner = _owner(actor, data.owner)
+    with transaction.atomic():
+        site = Site.objects.create(
+            code=data.code,
+            name=data.name,
+            level=data.level,
+            owner=owner,
+            address=data.address,
+            lon=lon,
+            lat=lat,
+            region=region,
+            area_m2=data.area_m2,
+            managers=data.managers,
+            duty_phone=data.duty_phone,
+            opening=data.opening,
+        )
+        record_event(
+            "resources.site.registered",
+            f"登记储备库(点)“{site}”({site.get_level_display()},{region.name})",
+            target=site,
+        )
+        ensure_in_scope(actor, site)
+    return site
+
+
+# --- the ledger ----------------------------------------------------------------------------
+
+
+def _item(code: str) -> Item:
+    item = Item.objects.filter(code=code).first()
+    if item is None:
+        raise ValidationFailed(f"物资目录中没有编码为“{code}”的物资。", details={"field": "item"})
+    return item
+
+
+def _may_keep(actor, site: Site) -> None:
+    check_rule(actor, "resources.keep")
+    if not restrict(Site.objects.filter(pk=site.pk), actor, "change").exists():
+        raise NotPermitted(f"您无权登记“{site}”的出入库。")
+    if not site.active:
+        raise ValidationFailed(f"“{site}”已停用,不能登记出入库。")
+
+
+def _when(value: dt.datetime | None) -> dt.datetime:
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + FUTURE_TOLERANCE:
+        raise ValidationFailed("发生时间不能晚于现在。", details={"field": "occurred_at"})
+    return value
+
+
+def _locked_stock(site: Site, item: Item) -> Stock:
+    """The (site, item) row, created if new, locked for the rest of the transaction."""
+    stock, _ = Stock.objects.get_or_create(site=site, item=item)
+    return Stock.objects.select_for_update().get(pk=stock.pk)
+
+
+def batch_balances(stock: Stock) -> list[dict]:
+    """The batches with stock left, earliest expiry first (no expiry last): derived from
+    the ledger."""
+    rows = (
+        Movement.objects.filter(stock=stock)
+        .values("batch", "expires_on")
+        .annotate(quantity=Sum("quantity"))
+        .filter(quantity__gt=0)
+    )
+    return sorted(
+        rows, key=lambda r: (r["expires_on"] is None, r["expires_on"] or dt.date.max, r["batch"])
+    )
+
+
+def _take(
+    stock: Stock, quantity: int, batch: str, *, from_reserved: int = 0
+) -> list[tuple[str, dt.date | None, int]]:
+    """(batch, expiry, n) legs that take ``quantity`` out of the locked stock: the named batch,
+    or the earliest-expiring batches first. Stock reserved for approved requests is not
+    available, except ``from_reserved`` units (a dispatch consuming its own reservation).
+    Refuses, changing nothing, when there is not enough."""
+    item, site = stock.item, stock.site
+    available = stock.quantity - stock.reserved + from_reserved
+    if available < quantity:
+        held = stock.reserved - from_reserved
+        note = f"(其中 {held} {item.unit}已为调运预留)" if held else ""
+        raise ValidationFailed(
+            f"库存不足:“{site}”的{item.name}现有 {stock.quantity} {item.unit}{note},"
+            f"不能减少 {quantity} {item.unit}。未登记。",
+            code="insufficient_stock",
+            details={"field": "quantity", "available": max(available, 0)},
+        )
+    batches = batch_balances(stock)
+    if batch:
+        found = [b for b in batches if b["batch"] == batch]
+        left = sum(b["quantity"] for b in found)
+        if left < quantity:
+            raise ValidationFailed(
+                f"批次“{batch}”的{item.name}仅剩 {left} {item.unit},不能减少 {quantity} {item.unit}。",
+                code="insufficient_stock",
+                details={"field": "batch", "available": left},
+            )
+        batches = found
+    legs, need = [], quantity
+    for b in batches:
+        n = min(need, b["quantity"])
+        legs.append((b["batch"], b["expires_on"], n))
+        need -= n
+        if not need:
+            break
+    if need:  # the batches disagree with the balance: a ledger fault, refuse
+        raise ConflictError(f"“{stock}”的批次结存与账面不符,请先盘点。")
+    return legs
+
+
+def _apply(stock: Stock, delta: int, *, from_reserved: int = 0) -> None:
+    if delta < 0:
+        changed = Stock.objects.filter(
+            pk=stock.pk, quantity__gte=F("reserved") - from_reserved - delta
+        ).update(quantity=F("quantity") + delta, reserved=F("reserved") - from_reserved)
+        if not changed:
+            raise ConflictError(f"“{stock}”的库存已被他人变动,请刷新后重试。")
+    else:
+        Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + delta)
+    stock.quantity += delta
+    stock.reserved -= from_reserved
+
+
+def _lines(stock, kind, legs, sign, *, actor, when, data_fields) -> list[Movement]:
+    return [
+        Movement.objects.create(
+            stock=stock,
+            kind=kind,
+            quantity=sign * n,
+            batch=batch,
+            expires_on=expires,
+            occurred_at=when,
+            actor=actor,
+            **data_fields,
+        )
+        for batch, expires, n in legs
+    ]
+
+
+def do_record_movement(*, actor, site: Site, data: MovementIn) -> list[Movement]:
+    """One movement (入库, 出库, 借用, 归还, 报废, 盘点调整) at a site: one or more ledger lines
+    (an outbound quantity may span batches), the balance changed with them."""
+    _may_keep(actor, site)
+    item = _item(data.item)
+    when = _when(data.occurred_at)
+    fields = {
+        "document_no": data.document_no,
+        "reason": data.reason,
+        "counterparty": data.counterparty,
+    }
+    with transaction.atomic():
+        stock = _locked_stock(site, item)
+        before = stock.quantity
+        kind = data.kind
+        if kind == "adjust":
+            delta = data.counted - stock.quantity
+            if delta == 0:
+                raise ValidationFailed(
+                    f"盘点数量与账面一致({stock.quantity} {item.unit}),无需调整。",
+                    details={"field": "counted"},
+                )
+        else:
+            delta = data.quantity if kind in ("in", "return") else -data.quantity
+        if delta > 0:
+            lines = _lines(
+                stock,
+                kind,
+                [(data.batch, data.expires_on, delta)],
+                1,
+                actor=actor,
+                when=when,
+                data_fields=fields,
+            )
+        else:
+            legs = _take(stock, -delta, data.batch)
+            lines = _lines(stock, kind, legs, -1, actor=actor, when=when, data_fields=fields)
+        _apply(stock, delta)
+        record_event(
+            f"resources.movement.{kind}",
+            f"{MOVEMENT_LABELS[kind]}:{site}·{item.name} {delta:+d} {item.unit}"
+            f"(单据 {data.document_no}),结存 {before} → {stock.quantity}",
+            target=site,
+            item=item.code,
+            quantity=delta,
+            document_no=data.document_no,
+            movements=[m.pk for m in lines],
+        )
+    return lines
+
+
+def do_transfer_stock(*, actor, site: Site, data: TransferIn) -> tuple[Movement, Movement]:
+    """调拨: out of ``site`` and into ``data.to_site`` in one transaction, the two legs linked.
+    The sending keeper decides; the receiving site need only be visible to them (a county may
+    send to the city's reserve)."""
+    _may_keep(actor, site)
+    item = _item(data.item)
+    when = _when(data.occurred_at)
+    to = restrict(Site.objects.filter(code=data.to_site), actor).first()
+    if to is None:
+        raise ValidationFailed(
+            f"调入储备库“{data.to_site}”不存在或不在您的权限范围内。",
+            details={"field": "to_site"},
+        )
+    if to.pk == site.pk:
+        raise ValidationFailed("调入与调出不能是同一储备库。", details={"field": "to_site"})
+    if not to.active:
+        raise ValidationFailed(f"“{to}”已停用,不能调入。", details={"field": "to_site"})
+    fields = {"document_no": data.document_no, "reason": data.reason}
+    with transaction.atomic():
+        # lock both rows in a fixed order (by pk) so that two opposite transfers cannot deadlock
+        pair = sorted([(site, "out"), (to, "in")], key=lambda p: p[0].pk)
+        stocks = {leg: _locked_stock(s, item) for s, leg in pair}
+        legs = _take(stocks["out"], data.quantity, "")
+        outs = _lines(
+            stocks["out"],
+            "transfer_out",
+            legs,
+            -1,
+            actor=actor,
+            when=when,
+            data_fields={**fields, "counterparty": to.name},
+        )
+        ins = _lines(
+            stocks["in"],
+            "transfer_in",
+            legs,
+            1,
+            actor=actor,
+            when=when,
+            data_fields={**fields, "counterparty": site.name},
+        )
+        for o, i in zip(outs, ins, strict=True):
+            o.peer = i
+            o.save(update_fields=["peer"])
+        _apply(stocks["out"], -data.quantity)
+        _apply(stocks["in"], data.quantity)
+        record_event(
+            "resources.movement.transfer",
+            f"调拨:{item.name} {data.quantity} {item.unit} 由“{site}”调往“{to}”(单据 {data.document_no})",
+            target=site,
+            to_site=to.code,
+            item=item.code,
+            quantity=data.quantity,
+            movements=[m.pk for m in outs + ins],
+        )
+    return outs[0], ins[0]
+
+
+def do_set_minimum(*, actor, site: Site, data: MinimumIn) -> Stock:
+    _may_keep(actor, site)
+    item = _item(data.item)
+    with transaction.atomic():
+        stock = _locked_stock(site, item)
+        old = stock.minimum
+        stock.minimum = data.minimum
+        stock.save(update_fields=["minimum"])
+        record_event(
+            "resources.stock.minimum_set",
+            f"设置“{site}”{item.name}最低储备量 {old} → {data.minimum} {item.unit}",
+            target=site,
+            item=item.code,
+        )
+    return stock
+
+
+def ledger_totals(stock_ids=None) -> dict[int, int]:
+    """Balances summed from the ledger (for checks: they must equal the cached ones)."""
+    qs = Movement.objects.all()
+    if stock_ids is not None:
+        qs = qs.filter(stock_id__in=list(stock_ids))
+    out: dict[int, int] = defaultdict(int)
+    for sid, n in qs.values_list("stock_id").annotate(n=Sum("quantity")):
+        out[sid] = n
+    return dict(out)
+
+
+# --- forces: teams, agreements, experts, shelters, evaluations -----------------------------
+
+FORCE_EVENTS = {
+    "Team": ("resources.team.registered", "登记救援队伍"),
+    "Agreement": ("resources.agreement.registered", "登记合作协议"),
+    "Expert": ("resources.expert.registered", "登记专家"),
+    "Shelter": ("resources.shelter.registered", "登记应急避难场所"),
+}
+
+
+def _record_place(data) -> tuple[float | None, float | None, object]:
+    from yingji.geo.models import Region
+
+    if data.lon is not None:
+        return _place(data.lon, data.lat, data.crs)
+    region = Region.objects.filter(code=data.region).first()
+    if region is None:
+        raise ValidationFailed(f"县区“{data.region}”不存在。", details={"field": "region"})
+    return None, None, region
+
+
+def _register(actor, model, data, fields: dict):
+    check_rule(actor, "resources.keep")
+    lon, lat, region = _record_place(data)
+    owner = _owner(actor, data.owner)
+    verb, label = FORCE_EVENTS[model.__name__]
+    with transaction.atomic():
+        obj = model.objects.create(
+            level=data.level,
+            owner=owner,
+            region=region,
+            lon=lon,
+            lat=lat,
+            contact=data.contact,
+            phone=data.phone,
+            **fields,
+        )
+        record_event(verb, f"{label}“{obj}”({region.name})", target=obj)
+        ensure_in_scope(actor, obj)
+    return obj
+
+
+def _unique(model, field: str, value: str, label: str) -> None:
+    if model.objects.filter(**{field: value}).exists():
+        raise ValidationFailed(f"{label}“{value}”已存在。", details={"field": field})
+
+
+def do_register_team(*, actor, data):
+    from .models import Team
+
+    _unique(Team, "name", data.name, "队伍")
+    fields = data.model_dump(
+        include={
+            "name",
+            "kind",
+            "specialty",
+            "headcount",
+            "equipment",
+            "capabilities",
+            "readiness",
+            "funding_wan",
+        }
+    )
+    return _register(actor, Team, data, fields)
+
+
+def do_register_agreement(*, actor, data):
+    from .models import Agreement
+
+    fields = data.model_dump(
+        include={
+            "title",
+            "kind",
+            "partner",
+            "content",
+            "response_hours",
+            "valid_from",
+            "valid_until",
+        }
+    )
+    return _register(actor, Agreement, data, fields)
+
+
+def do_register_expert(*, actor, data):
+    from .models import Expert
+
+    fields = data.model_dump(
+        include={"name", "specialty", "organisation_name", "title", "available"}
+    )
+    return _register(actor, Expert, data, fields)
+
+
+def do_register_shelter(*, actor, data):
+    from .models import Shelter
+
+    _unique(Shelter, "name", data.name, "避难场所")
+    fields = data.model_dump(
+        include={"name", "kind", "capacity", "area_m2", "facilities", "address"}
+    )
+    return _register(actor, Shelter, data, fields)
+
+
+def do_evaluate_team(*, actor, team, data):
+    """Score a social rescue force for a year (T44): total and grade from the scheme; a second
+    evaluation of the same year replaces the scores (the change record keeps the old ones)."""
+    from .evaluation import scheme, score
+    from .models import TeamEvaluation
+
+    check_rule(actor, "resources.evaluate")
+    if team.kind != "social":
+        raise ValidationFailed("年度评估只针对社会应急力量。")
+    try:
+        total, grade = score(data.scores)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), details={"field": "scores"}) from exc
+    with transaction.atomic():
+        evaluation, created = TeamEvaluation.objects.select_for_update().get_or_create(
+            team=team,
+            year=data.year,
+            defaults={"total": total, "grade": grade, "scores": {}, "evaluator": actor},
+        )
+        evaluation.scores = {**data.scores, "_scheme": scheme()["version"]}
+        evaluation.total, evaluation.grade = total, grade
+        evaluation.evaluator, evaluation.remarks = actor, data.remarks
+        evaluation.save()
+        record_event(
+            "resources.team.evaluated",
+            f"{data.year}年度评估“{team}”:{total} 分,{grade}",
+            target=team,
+            year=data.year,
+            total=str(total),
+            grade=grade,
+        )
+        ensure_in_scope(actor, evaluation)
+    return evaluation
+
+
+# --- requests and dispatch -----------------------------------------------------------------
+
+
+def _request_number() -> str:
+    from .models import SupplyRequest
+
+    today = timezone.localdate()
+    prefix = f"XQ{today:%Y%m%d}-"
+    n = SupplyRequest.objects.filter(number__startswith=prefix).count() + 1
+    return f"{prefix}{n:03d}"
+
+
+def do_create_request(*, actor, data):
+    """A requester (the duty officer, a section, a county) asks for items to a place."""
+    from .models import RequestLine, SupplyRequest
+
+    check_rule(actor, "resources.request")
+    lon, lat, region = _place(data.lon, data.lat, data.crs)
+    items = {line.item: _item(line.item) for line in data.lines}
+    with transaction.atomic():
+        request = SupplyRequest.objects.create(
+            number=_request_number(),
+            destination=data.destination,
+            lon=lon,
+            lat=lat,
+            region=region,
+            needed_by=data.needed_by,
+            event=data.event,
+            reason=data.reason,
+            requested_by=actor,
+        )
+        RequestLine.objects.bulk_create(
+            RequestLine(request=request, item=items[line.item], quantity=line.quantity)
+            for line in data.lines
+        )
+        summary = "、".join(
+            f"{items[x.item].name} {x.quantity} {items[x.item].unit}" for x in data.lines
+        )
+        record_event(
+            "resources.request.submitted",
+            f"提出物资需求 {request.number}:{summary},送至{request.destination}",
+            target=request,
+        )
+        ensure_in_scope(actor, request, "view")
+    return request
+
+
+def _transition(actor, request, to: str, version: int | None):
+    """Lock the request and check the move against the state table (REQUEST_TRANSITIONS)."""
+    from yingji.core.errors import InvalidTransition
+    from yingji.core.services import locked
+
+    from .choices import REQUEST_STATES, REQUEST_TRANSITIONS
+    from .models import SupplyRequest
+
+    request = locked(SupplyRequest, request.pk, expected_version=version)
+    allowed = REQUEST_TRANSITIONS.get((request.state, to))
+    labels = dict(REQUEST_STATES)
+    if allowed is None:
+        raise InvalidTransition(
+            f"需求 {request.number} 当前为“{labels[request.state]}”,不能改为“{labels[to]}”。"
+        )
+    check_rule(actor, allowed)
+    if not restrict(SupplyRequest.objects.filter(pk=request.pk), actor, "view").exists():
+        raise NotPermitted("您无权办理该需求。")
+    return request
+
+
+def candidates_for(request, items) -> list:
+    """Every active site holding any of the items, with what is available there (stock less
+    reservations): the allocation's input. Read from the ledger's cache, not restricted: the
+    approver allocates from the whole city's reserves."""
+    from .allocation import Candidate
+
+    rows = (
+        Stock.objects.filter(item__in=items, site__active=True, quantity__gt=F("reserved"))
+        .select_related("site__region", "item")
+        .order_by("site_id")
+    )
+    by_site: dict[int, dict] = {}
+    for st in rows:
+        site = st.site
+        entry = by_site.setdefault(
+            site.pk,
+            {
+                "site": site,
+                "available": {},
+                "county": site.region.path.strip("/").split("/")[1]
+                if site.region.path.count("/") > 2
+                else site.region.code,
+            },
+        )
+        entry["available"][st.item.code] = st.quantity - st.reserved
+    return [
+        Candidate(
+            pk, e["site"].lon, e["site"].lat, e["county"], e["site"].level == "city", e["available"]
+        )
+        for pk, e in by_site.items()
+    ]
+
+
+def proposal_for(request):
+    from .allocation import propose
+
+    lines = list(request.lines.select_related("item"))
+    demand = {line.item.code: line.quantity for line in lines}
+    region = request.region
+    county = region.path.strip("/").split("/")[1] if region.path.count("/") > 2 else region.code
+    return propose(
+        demand,
+        candidates_for(request, [line.item for line in lines]),
+        lon=request.lon,
+        lat=request.lat,
+        county=county,
+    )
+
+
+def do_approve_request(*, actor, request, data):
+    """Approve: allocate from the nearest available stock (the proposal, computed again under
+    the locks) and reserve it. Refused, changing nothing, if the reserves cannot cover it."""
+    from .models import Allocation
+
+    with transaction.atomic():
+        request = _transition(actor, request, "approved", data.version)
+        proposal = proposal_for(request)
+        if not proposal.complete:
+            names = {i.code: i for i in Item.objects.filter(code__in=proposal.shortfall)}
+            short = "、".join(
+                f"{names[c].name}缺 {n} {names[c].unit}" for c, n in proposal.shortfall.items()
+            )
+            raise ValidationFailed(f"全市可用储备不足:{short}。未审批。", code="insufficient_stock")
+        for leg in proposal.legs:
+            stock = Stock.objects.select_for_update().get(site_id=leg.site, item__code=leg.item)
+            changed = Stock.objects.filter(
+                pk=stock.pk, quantity__gte=F("reserved") + leg.quantity
+            ).update(reserved=F("reserved") + leg.quantity)
+            if not changed:
+                raise ConflictError(f"“{stock}”的可用库存已变动,请重新审批。")
+            Allocation.objects.create(
+                request=request,
+                stock=stock,
+                quantity=leg.quantity,
+                distance_km=leg.distance_km,
+                eta_hours=leg.eta_hours,
+            )
+        request.state = "approved"
+        request.save()
+        record_event(
+            "resources.request.approved",
+            f"审批物资需求 {request.number}:从 {len({leg.site for leg in proposal.legs})} 个储备库调运并预留"
+            + (f"({data.note})" if data.note else ""),
+            target=request,
+        )
+    return request
+
+
+def do_dispatch_request(*, actor, request, data):
+    """Dispatch: one 出库 movement per allocation (consuming its reservation)."""
+    with transaction.atomic():
+        request = _transition(actor, request, "dispatched", data.version)
+        for allocation in request.allocations.filter(state="reserved").select_related(
+            "stock__site", "stock__item"
+        ):
+            stock = (
+                Stock.objects.select_for_update()
+                .select_related("site", "item")
+                .get(pk=allocation.stock_id)
+            )
+            legs = _take(stock, allocation.quantity, "", from_reserved=allocation.quantity)
+            _lines(
+                stock,
+                "out",
+                legs,
+                -1,
+                actor=actor,
+                when=timezone.now(),
+                data_fields={
+                    "document_no": request.number,
+                    "reason": f"调运至{request.destination}",
+                    "counterparty": request.destination,
+                },
+            )
+            _apply(stock, -allocation.quantity, from_reserved=allocation.quantity)
+            allocation.state = "dispatched"
+            allocation.save(update_fields=["state"])
+        request.state = "dispatched"
+        request.save()
+        record_event(
+            "resources.request.dispatched",
+            f"物资需求 {request.number} 已出库调运" + (f"({data.note})" if data.note else ""),
+            target=request,
+        )
+    return request
+
+
+def do_confirm_receipt(*, actor, request, data):
+    with transaction.atomic():
+        request = _transition(actor, request, "received", data.version)
+        request.state = "received"
+        request.receipt_note = data.note
+        request.save()
+        record_event(
+            "resources.request.received",
+            f"物资需求 {request.number} 已在{request.destination}签收"
+            + (f":{data.note}" if data.note else ""),
+            target=request,
+        )
+    return request
+
+
+def do_cancel_request(*, actor, request, data):
+    """Cancel: reservations released. A dispatched request cannot be cancelled (return the
+    goods with 归还/入库 movements instead)."""
+    with transaction.atomic():
+        request = _transition(actor, request, "cancelled", data.version)
+        for allocation in request.allocations.filter(state="reserved"):
+            Stock.objects.select_for_update().get(pk=allocation.stock_id)
+            Stock.objects.filter(pk=allocation.stock_id).update(
+                reserved=F("reserved") - allocation.quantity
+            )
+            allocation.state = "released"
+            allocation.save(update_fields=["state"])
+        request.state = "cancelled"
+        request.save()
+        record_event(
+            "resources.request.cancelled",
+            f"取消物资需求 {request.number}" + (f":{data.note}" if data.note else ""),
+            target=request,
+        )
+    return request

@@ -1,0 +1,54 @@
+/* 应急物资储备一图: county boundaries and the sites layer (/api/v1/resources/geojson), each
+   site a square sized by its stock; the filters reload the layer; the table lists the same. */
+(function () {
+  'use strict';
+  var el = document.getElementById('resource-map');
+  if (!el || !window.echarts) { return; }
+  var chart = echarts.init(el);
+  var form = document.getElementById('map-filters');
+  var tbody = document.querySelector('#resource-map-table tbody');
+
+  function load() {
+    var params = new URLSearchParams(new FormData(form));
+    fetch(el.getAttribute('data-layer') + '?' + params.toString(), {credentials: 'same-origin'})
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        var data = fc.features.map(function (f) {
+          var p = f.properties;
+          return {name: p.label, value: f.geometry.coordinates, url: p.url, symbolSize: p.style.size,
+            itemStyle: {color: p.style.color, borderColor: p.style.border, borderWidth: 2}};
+        });
+        chart.setOption({series: [{}, {data: data}]});
+        tbody.textContent = '';
+        fc.features.forEach(function (f) {
+          var tr = document.createElement('tr');
+          var a = document.createElement('a');
+          a.href = f.properties.url; a.textContent = f.properties.name;
+          var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
+          [f.properties.level, String(f.properties.total)].forEach(function (t) {
+            var c = document.createElement('td'); c.textContent = t; tr.appendChild(c);
+          });
+          tbody.appendChild(tr);
+        });
+        el.setAttribute('data-loaded', String(fc.features.length));
+      });
+  }
+
+  fetch(el.getAttribute('data-boundaries'), {credentials: 'same-origin'})
+    .then(function (r) { return r.json(); })
+    .then(function (geo) {
+      echarts.registerMap('lanzhou-resources', geo);
+      chart.setOption({
+        tooltip: {formatter: function (p) { return window.yj.esc(p.name); }},
+        geo: {map: 'lanzhou-resources', roam: true, nameProperty: 'name', label: {show: true, color: '#555'},
+          itemStyle: {areaColor: '#f1f5f9', borderColor: '#0b3d6e'}},
+        series: [
+          {type: 'map', map: 'lanzhou-resources', geoIndex: 0, data: []},
+          {type: 'scatter', coordinateSystem: 'geo', symbol: 'rect', data: []}
+        ]
+      });
+      chart.on('click', function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
+      form.addEventListener('change', load);
+      load();
+    });
+}());

@@ -1,0 +1,131 @@
+"""Hand-written denials for 应急资源 (tests/test_permission_rules.py). The city's (市级) records
+are read by every county by design (see the EXCEPTIONS there); these cases deny what a county
+must not read or do: another county's own records, changing the city's, the catalogue."""
+
+from yingji.core.testing import Denial
+
+CHENGGUAN = "/620100/620102/"
+YUZHONG = "/620100/620123/"
+
+
+def _county_rows(model, prefix=""):
+    def rows():
+        return model._base_manager.filter(
+            **{f"{prefix}region__path__startswith": CHENGGUAN}
+        ).exclude(**{f"{prefix}level": "city"})
+
+    return rows
+
+
+def _city_rows(model, prefix=""):
+    def rows():
+        return model._base_manager.filter(**{f"{prefix}level": "city"})
+
+    return rows
+
+
+def _models():
+    from yingji.resources import models
+
+    return models
+
+
+def _lazy(name, maker, prefix=""):
+    return lambda: maker(getattr(_models(), name), prefix)()
+
+
+def _items():
+    from yingji.resources.models import Item
+
+    return Item.objects.all()
+
+
+DENIALS = [
+    Denial("resources.Item", "county_a", "change", _items, "物资目录只有市局科室可改"),
+    Denial("resources.Item", "enterprise", "change", _items, "物资目录只有市局科室可改"),
+    Denial("resources.Site", "county_a", "view", _lazy("Site", _county_rows), "城关区的县级储备库"),
+    Denial(
+        "resources.Site", "county_a", "change", _lazy("Site", _city_rows), "市级储备库对县区只读"
+    ),
+    Denial(
+        "resources.Site", "enterprise", "view", _lazy("Site", _city_rows), "企业只看本企业代储点"
+    ),
+    Denial(
+        "resources.Stock", "county_a", "view", _lazy("Stock", _county_rows, "site__"), "城关区库存"
+    ),
+    Denial(
+        "resources.Stock", "county_a", "change", _lazy("Stock", _city_rows, "site__"), "市级库存"
+    ),
+    Denial(
+        "resources.Movement",
+        "county_a",
+        "view",
+        _lazy("Movement", _county_rows, "stock__site__"),
+        "城关区的出入库台账",
+    ),
+    Denial("resources.Team", "county_a", "view", _lazy("Team", _county_rows), "城关区的基层队伍"),
+    Denial("resources.Team", "county_a", "change", _lazy("Team", _city_rows), "市级队伍对县区只读"),
+    Denial("resources.Team", "enterprise", "view", _lazy("Team", _city_rows), "企业不看救援队伍"),
+    Denial(
+        "resources.TeamEvaluation",
+        "county_a",
+        "change",
+        lambda: _models().TeamEvaluation.objects.all(),
+        "年度评估只有市局科室打分",
+    ),
+    Denial(
+        "resources.TeamEvaluation",
+        "enterprise",
+        "view",
+        lambda: _models().TeamEvaluation.objects.all(),
+        "企业不看评估结果",
+    ),
+    Denial(
+        "resources.Agreement",
+        "county_a",
+        "view",
+        _lazy("Agreement", _county_rows),
+        "城关区的协议储备合同",
+    ),
+    Denial("resources.Agreement", "county_a", "change", _lazy("Agreement", _city_rows), "市级协议"),
+    Denial("resources.Expert", "enterprise", "view", _lazy("Expert", _city_rows), "专家个人信息"),
+    Denial("resources.Expert", "county_a", "change", _lazy("Expert", _city_rows), "市级专家库"),
+    Denial(
+        "resources.Shelter", "county_a", "view", _lazy("Shelter", _county_rows), "城关区的避难场所"
+    ),
+    Denial(
+        "resources.SupplyRequest",
+        "county_a",
+        "approve",
+        lambda: _models().SupplyRequest.objects.all(),
+        "审批调运只有市局科室",
+    ),
+    Denial(
+        "resources.RequestLine",
+        "county_b",
+        "view",
+        lambda: _models().RequestLine.objects.filter(request__region__path__startswith=YUZHONG),
+        "榆中县的物资需求明细(城关区用户)",
+    ),
+    Denial(
+        "resources.RequestLine",
+        "enterprise",
+        "view",
+        lambda: _models().RequestLine.objects.all(),
+        "企业不看物资需求",
+    ),
+    Denial(
+        "resources.Allocation",
+        "county_b",
+        "view",
+        lambda: _models().Allocation.objects.filter(request__region__path__startswith=YUZHONG),
+        "榆中县需求的调运分配(城关区用户)",
+    ),
+    Denial(
+        "resources.Allocation",
+        "enterprise",
+        "change",
+        lambda: _models().Allocation.objects.all(),
+        "调运分配只由审批、调运服务写入",
+    ),
+]
