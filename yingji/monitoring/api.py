@@ -125,6 +125,7 @@ class AlarmOut(Schema):
     acknowledged_at: dt.datetime | None
     handled_at: dt.datetime | None
     handling_note: str
+    escalated_at: dt.datetime | None
     levels: list[AlarmLevelChangeOut]
     version: int
 
@@ -269,6 +270,7 @@ def list_alarms(
     region: str | None = None,
     limit: int = 200,
 ):
+    services.sweep_if_due()
     params = {"station": station, "level": level, "state": state or "all", "region": region}
     qs = selectors.board(request.user, params).prefetch_related("changes")
     return qs[: max(1, min(limit, 1000))]

@@ -21,6 +21,8 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from .models import (
     Alarm,
     AlarmLevel,
+    AlarmNotice,
+    MonitoringSettings,
     Observation,
     ObservationRevision,
     QuarantinedObservation,
@@ -93,3 +95,27 @@ def can_handle_alarms(scope: Scope) -> bool:
 @rule("monitoring.register_stations")
 def can_register_stations(scope: Scope) -> bool:
     return scope.has_role("city_staff", "county_staff", "enterprise_user") and not scope.read_only
+
+
+@restricts(AlarmNotice)
+def restrict_notices(qs, scope, action):
+    """A notification is its recipient's (and, for reading, an administrator's)."""
+    if action == "view" and scope.is_admin:
+        return qs
+    if action in ("view", "export"):
+        return qs.filter(recipient_id=scope.user_id)
+    return qs.none()  # written only by the escalation
+
+
+@restricts(MonitoringSettings)
+def restrict_settings(qs, scope, action):
+    if scope.is_admin:
+        return qs
+    if action in ("view", "export") and scope.authenticated:
+        return qs
+    return qs.none()
+
+
+@rule("monitoring.admin")
+def can_change_settings(scope: Scope) -> bool:
+    return scope.is_admin

@@ -127,3 +127,11 @@ class AcknowledgeIn(Input):
 class HandleIn(Input):
     note: LongText = Field(min_length=2, title="处置情况")
     version: int | None = Field(default=None, title="版本")
+
+
+class MonitoringSettingsIn(Input):
+    """监测预警设置 (project defaults, administrators)."""
+
+    escalation_minutes: int = Field(ge=1, le=1440, title="红色告警未确认升级时限(分钟)")
+    leaders: list[int] = Field(default_factory=list, max_length=50, title="带班领导")
+    version: int | None = Field(default=None, title="版本")

@@ -12,4 +12,5 @@ urlpatterns = [
     path("stations/", views.station_list, name="stations"),
     path("stations/<str:code>/", views.station_detail, name="station"),
     path("rules/", views.rules, name="rules"),
+    path("settings/", views.settings_page, name="settings"),
 ]

@@ -7,17 +7,17 @@ import json
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404
+from yingji.core.permissions import allows, get_restricted_or_404, requires
 from yingji.core.views import record_extras
-from yingji.core.webforms import action_view
+from yingji.core.webforms import action_view, form_input, run_service
 
 from . import selectors, services
 from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
-from .schemas import AcknowledgeIn, HandleIn
+from .schemas import AcknowledgeIn, HandleIn, MonitoringSettingsIn
 
 STATION_SPEC = ListSpec(
     columns=[
@@ -35,7 +35,7 @@ STATION_SPEC = ListSpec(
             ),
         ),
         Column("installed_on", "安装日期"),
-        Column("status", "状态", sortable=False, value=lambda s: s.status()),
+        Column("status", "状态(在线/离线/故障/停用)", sortable=False, value=lambda s: s.status()),
         Column("last_seen_at", "最近数据时间"),
     ],
     filters={
@@ -62,6 +62,7 @@ def _board_params(request) -> dict:
 
 
 def _board_context(request) -> dict:
+    services.sweep_if_due()
     params = _board_params(request)
     alarms = list(selectors.board(request.user, params)[:200])
     changes = selectors.levels_of(a.pk for a in alarms)
@@ -184,3 +185,37 @@ handle = action_view(
     call=lambda user, alarm, data: services.do_handle_alarm(actor=user, alarm=alarm, data=data),
     success="已记录处置情况。",
 )
+
+
+@requires("monitoring.admin")
+def settings_page(request):
+    """监测预警设置: escalation time and the 带班领导 (administrators)."""
+    from django.contrib.auth import get_user_model
+
+    if request.method == "POST":
+        if (data := form_input(request, MonitoringSettingsIn)) is not None:
+            run_service(
+                request,
+                lambda: services.do_update_monitoring_settings(actor=request.user, data=data),
+                "监测预警设置已保存。",
+            )
+        return redirect("monitoring:settings")
+    row = services.settings_row()
+    chosen = set(row.leaders.values_list("pk", flat=True)) if row.pk else set()
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role__in=("city_leader", "city_staff"))
+        .distinct()
+        .order_by("username")
+    )
+    return render(
+        request,
+        "monitoring/settings.html",
+        {
+            "title": "监测预警设置",
+            "row": row,
+            "chosen": chosen,
+            "candidates": candidates,
+            "leaders": services.escalation_leaders(row),
+        },
+    )
