@@ -290,8 +290,23 @@ def load_demo(seed: int = SEED) -> dict:
             )
     with actor_context(None, source="job", label="job:monitoring_sweep"):
         offline = services.do_raise_offline_alarms()
+    _ingest_token()
     return {
         "stations": len(stations),
         "observations": result.accepted,
         "alarms": len(result.alarms) + offline["offline_raised"],
     }
+
+
+def _ingest_token() -> None:
+    """The demo enterprise's 数据接入令牌 for its DCS (the key is thrown away: it is a demo)."""
+    from .schemas import IngestTokenIn
+
+    user = get_user_model().objects.filter(username="ent_user").first()
+    if user is None:
+        return
+    with actor_context(user, source="cli", label="demo"):
+        services.do_create_ingest_token(
+            actor=user,
+            data=IngestTokenIn(name="储罐区 DCS 数据接入(演示)", owner="DEMO-ENT-620104-01"),
+        )

@@ -350,3 +350,40 @@ class AlarmNotice(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class IngestToken(AuditedModel):
+    """An ingest-only token (数据接入令牌) for a device integrator: it can POST observations for
+    the stations of its owner organisation, and nothing else (no other endpoint accepts it).
+    It acts with the rights of the person who created it, narrowed to that owner; only the
+    SHA-256 of the key is stored, the key is shown once."""
+
+    PREFIX = "yjm_"
+    name = models.CharField(_("名称"), max_length=100)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("权属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key_prefix = models.CharField(_("前缀"), max_length=16, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("数据接入令牌")
+        verbose_name_plural = _("数据接入令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

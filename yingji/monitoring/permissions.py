@@ -22,6 +22,7 @@ from .models import (
     Alarm,
     AlarmLevel,
     AlarmNotice,
+    IngestToken,
     MonitoringSettings,
     Observation,
     ObservationRevision,
@@ -119,3 +120,11 @@ def restrict_settings(qs, scope, action):
 @rule("monitoring.admin")
 def can_change_settings(scope: Scope) -> bool:
     return scope.is_admin
+
+
+@restricts(IngestToken)
+def restrict_ingest_tokens(qs, scope, action):
+    """A 数据接入令牌 is seen and revoked by the person who created it."""
+    if action in ("view", "export", "change"):
+        return qs.filter(user_id=scope.user_id)
+    return qs.none()

@@ -26,6 +26,7 @@ from .models import (
     Alarm,
     AlarmLevel,
     AlarmNotice,
+    IngestToken,
     MonitoringSettings,
     Observation,
     ObservationRevision,
@@ -37,6 +38,7 @@ from .schemas import (
     MAX_BATCH,
     AcknowledgeIn,
     HandleIn,
+    IngestTokenIn,
     MonitoringSettingsIn,
     StationIn,
     StationPatch,
@@ -214,14 +216,16 @@ class _Record:
     value: float
 
 
-def _check_records(actor, records: list, now, result: IngestResult):
+def _check_records(actor, records: list, now, result: IngestResult, token=None):
     """Split the batch into good records and refusals (index + Chinese reason); quarantine
-    values outside the plausible range. Returns (good records, quarantined rows)."""
+    values outside the plausible range. Returns (good records, quarantined rows). With an
+    ingest-only token, only the stations of the token's owner may report."""
     codes = {r.get("station") for r in records if isinstance(r, dict)}
     codes = {c for c in codes if isinstance(c, str)}
-    stations = {
-        s.code: s for s in restrict(Station.objects.filter(code__in=codes), actor, "change")
-    }
+    qs = restrict(Station.objects.filter(code__in=codes), actor, "change")
+    if token is not None:
+        qs = qs.filter(owner_id=token.owner_id)
+    stations = {s.code: s for s in qs}
     good, quarantine, seen = [], [], {}
     for index, raw in enumerate(records):
         reason, record = _check_one(raw, stations, now)
@@ -338,7 +342,9 @@ def _store(records: list[_Record], now, result: IngestResult) -> dict:
     return changed
 
 
-def do_ingest_observations(*, actor, records: list, source: str = "api") -> IngestResult:
+def do_ingest_observations(
+    *, actor, records: list, source: str = "api", token: IngestToken | None = None
+) -> IngestResult:
     """Take a batch of observations ({station, element, time, value}): refuse the bad records
     one by one (index and reason), keep the rest; idempotent on (station, element, time) — a
     resent value is a duplicate, another value a revision kept with its history. Then evaluate
@@ -352,7 +358,7 @@ def do_ingest_observations(*, actor, records: list, source: str = "api") -> Inge
     now = timezone.now()
     result = IngestResult(received=len(records))
     with transaction.atomic():
-        good, quarantine = _check_records(actor, records, now, result)
+        good, quarantine = _check_records(actor, records, now, result, token)
         station_pks = sorted({r.station.pk for r in good} | {q.station_id for q in quarantine})
         # one writer per station at a time (row locks on PostgreSQL; IMMEDIATE on SQLite)
         stations = {
@@ -373,6 +379,7 @@ def do_ingest_observations(*, actor, records: list, source: str = "api") -> Inge
             source=source,
             accepted=result.accepted,
             alarms=len(result.alarms),
+            **({"ingest_token": token.pk} if token is not None else {}),
         )
     return result
 
@@ -816,3 +823,67 @@ def do_handle_alarm(*, actor, alarm: Alarm, data: HandleIn) -> Alarm:
             target=alarm,
         )
     return alarm
+
+
+# --- ingest-only tokens ------------------------------------------------------------------------
+
+
+def _may_feed(actor, owner) -> bool:
+    """May the actor hand out a token for the stations of ``owner``: city staff for any
+    organisation; county staff for organisations in their county; anyone for their own
+    organisation (an enterprise user: their enterprise)."""
+    scope = scope_of(actor)
+    if scope.is_admin or "city_staff" in scope.roles:
+        return True
+    if owner.pk in scope.org_ids or owner.pk in scope.enterprise_org_ids:
+        return True
+    path = owner.region.path if owner.region_id else ""
+    return "county_staff" in scope.roles and any(path.startswith(p) for p in scope.region_paths)
+
+
+def do_create_ingest_token(*, actor, data: IngestTokenIn) -> tuple[IngestToken, str]:
+    """A 数据接入令牌 for the stations of one owner; returns (token, raw key), the key once."""
+    import secrets
+
+    from yingji.core.models import hash_token
+    from yingji.orgs.models import Organisation
+
+    check_rule(actor, "monitoring.register_stations")
+    owner = Organisation.objects.select_related("region").filter(code=data.owner).first()
+    if owner is None or not _may_feed(actor, owner):
+        raise ValidationFailed(
+            f"权属单位“{data.owner}”不存在或不在您的权限范围内。", details={"field": "owner"}
+        )
+    if data.expires_at is not None and data.expires_at <= timezone.now():
+        raise ValidationFailed("有效期应晚于当前时间。", details={"field": "expires_at"})
+    key = IngestToken.PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = IngestToken.objects.create(
+            name=data.name,
+            owner=owner,
+            user=actor,
+            key_prefix=key[:10],
+            key_hash=hash_token(key),
+            expires_at=data.expires_at,
+        )
+        record_event(
+            "monitoring.ingest_token.created",
+            f"创建数据接入令牌“{token.name}”(只能上报{owner.name}所属站点的数据)",
+            target=token,
+        )
+    return token, key
+
+
+def do_revoke_ingest_token(*, actor, token: IngestToken) -> IngestToken:
+    with transaction.atomic():
+        token = locked(IngestToken, token.pk)
+        if not restrict(IngestToken.objects.filter(pk=token.pk), actor, "change").exists():
+            raise NotPermitted("您无权撤销该令牌。")
+        if token.revoked_at is not None:
+            raise ValidationFailed("该令牌已撤销。")
+        token.revoked_at = timezone.now()
+        token.save()
+        record_event(
+            "monitoring.ingest_token.revoked", f"撤销数据接入令牌“{token.name}”", target=token
+        )
+    return token

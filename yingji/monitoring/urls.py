@@ -13,4 +13,6 @@ urlpatterns = [
     path("stations/<str:code>/", views.station_detail, name="station"),
     path("rules/", views.rules, name="rules"),
     path("settings/", views.settings_page, name="settings"),
+    path("tokens/", views.ingest_tokens, name="ingest_tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_ingest_token, name="revoke_ingest_token"),
 ]

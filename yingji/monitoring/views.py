@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404, requires
+from yingji.core.permissions import allows, get_restricted_or_404, requires, restrict
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, form_input, run_service
 
 from . import selectors, services
 from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
-from .schemas import AcknowledgeIn, HandleIn, MonitoringSettingsIn
+from .models import IngestToken
+from .schemas import AcknowledgeIn, HandleIn, IngestTokenIn, MonitoringSettingsIn
 
 STATION_SPEC = ListSpec(
     columns=[
@@ -219,3 +220,47 @@ def settings_page(request):
             "leaders": services.escalation_leaders(row),
         },
     )
+
+
+@requires("monitoring.register_stations")
+def ingest_tokens(request):
+    """数据接入令牌: create (the key shown once), list and revoke one's own."""
+    from yingji.orgs.models import Organisation
+
+    new_key = None
+    if request.method == "POST":
+        if (data := form_input(request, IngestTokenIn)) is not None:
+            created = run_service(
+                request,
+                lambda: services.do_create_ingest_token(actor=request.user, data=data),
+                "已创建数据接入令牌。",
+            )
+            if created:
+                new_key = created[1]
+    owners = [
+        o
+        for o in Organisation.objects.select_related("region")
+        .defer("region__boundary")
+        .exclude(kind="department")
+        .order_by("kind", "code")
+        if services._may_feed(request.user, o)
+    ]
+    return render(
+        request,
+        "monitoring/ingest_tokens.html",
+        {
+            "title": "数据接入令牌",
+            "tokens": restrict(IngestToken.objects.select_related("owner"), request.user),
+            "owners": owners,
+            "new_key": new_key,
+        },
+    )
+
+
+revoke_ingest_token = action_view(
+    fetch=lambda user: restrict(IngestToken.objects.all(), user),
+    action="change",
+    call=lambda user, token, data: services.do_revoke_ingest_token(actor=user, token=token),
+    success="已撤销数据接入令牌。",
+    redirect_to=lambda token, result: reverse("monitoring:ingest_tokens"),
+)
