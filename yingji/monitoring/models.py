@@ -387,3 +387,48 @@ class IngestToken(AuditedModel):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ObservationImport(models.Model):
+    """A CSV/xlsx file of observations being imported in steps (so that a long file shows its
+    progress): the file's rows are read and kept as records once, then each step ingests the
+    next chunk through the same service as the API. Rejected rows keep their file row number
+    and the API's reason. Progress is bookkeeping (not a change record per step: the records
+    would be copied into each); the upload, each chunk's ingest and the end are AuditEvents."""
+
+    STATES = [("running", _("导入中")), ("done", _("已完成"))]
+    file_name = models.CharField(_("文件名"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=8, choices=STATES, default="running")
+    records = models.JSONField(_("待导入记录"), default=list, editable=False)
+    rows = models.JSONField(_("记录所在行"), default=list, editable=False)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    accepted = models.PositiveIntegerField(_("新增"), default=0)
+    duplicates = models.PositiveIntegerField(_("重复"), default=0)
+    revised = models.PositiveIntegerField(_("修订"), default=0)
+    quarantined = models.PositiveIntegerField(_("隔离"), default=0)
+    rejected = models.JSONField(_("拒收行"), default=list, editable=False)
+    alarm_changes = models.PositiveIntegerField(_("告警变化"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("监测数据文件导入")
+        verbose_name_plural = _("监测数据文件导入")
+
+    def __str__(self):
+        return f"导入 {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:import", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)

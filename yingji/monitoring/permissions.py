@@ -25,6 +25,7 @@ from .models import (
     IngestToken,
     MonitoringSettings,
     Observation,
+    ObservationImport,
     ObservationRevision,
     QuarantinedObservation,
     Rule,
@@ -125,6 +126,14 @@ def can_change_settings(scope: Scope) -> bool:
 @restricts(IngestToken)
 def restrict_ingest_tokens(qs, scope, action):
     """A 数据接入令牌 is seen and revoked by the person who created it."""
+    if action in ("view", "export", "change"):
+        return qs.filter(user_id=scope.user_id)
+    return qs.none()
+
+
+@restricts(ObservationImport)
+def restrict_imports(qs, scope, action):
+    """A file import is its uploader's (who alone moves it on)."""
     if action in ("view", "export", "change"):
         return qs.filter(user_id=scope.user_id)
     return qs.none()

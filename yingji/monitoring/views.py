@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from yingji.core.webforms import action_view, form_input, run_service
 
 from . import selectors, services
 from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
-from .models import IngestToken
+from .models import IngestToken, ObservationImport
 from .schemas import AcknowledgeIn, HandleIn, IngestTokenIn, MonitoringSettingsIn
 
 STATION_SPEC = ListSpec(
@@ -264,3 +265,80 @@ revoke_ingest_token = action_view(
     success="已撤销数据接入令牌。",
     redirect_to=lambda token, result: reverse("monitoring:ingest_tokens"),
 )
+
+
+def _my_import(request, pk):
+    return get_restricted_or_404(ObservationImport.objects.all(), request.user, "view", pk=pk)
+
+
+@requires("monitoring.register_stations")
+def imports(request):
+    """监测数据文件导入: upload a CSV/xlsx; the import then runs in steps on its page."""
+    from yingji.core.errors import DomainError
+
+    from . import importing
+
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 CSV 或 xlsx 文件。")
+        else:
+            try:
+                job = importing.do_start_observation_import(actor=request.user, upload=upload)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                return redirect(job.get_absolute_url())
+    recent = restrict(ObservationImport.objects.defer("records", "rows"), request.user).filter(
+        user=request.user
+    )[:20]
+    return render(
+        request,
+        "monitoring/imports.html",
+        {"title": "监测数据文件导入", "imports": recent, "chunk": importing.CHUNK},
+    )
+
+
+@login_required
+def import_detail(request, pk):
+    job = _my_import(request, pk)
+    return render(
+        request,
+        "monitoring/import.html",
+        {"title": str(job), "job": job, "rejected": job.rejected[:50]},
+    )
+
+
+@login_required
+def import_step(request, pk):
+    """htmx: ingest the next chunk and answer the progress (which asks for the next step while
+    rows remain)."""
+    from django.http import HttpResponseNotAllowed
+
+    from yingji.core.errors import DomainError
+
+    from . import importing
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = get_restricted_or_404(ObservationImport.objects.all(), request.user, "change", pk=pk)
+    error = None
+    try:
+        job = importing.do_continue_observation_import(actor=request.user, job=job)
+    except DomainError as exc:
+        error = exc.message
+    return render(
+        request,
+        "monitoring/_import_progress.html",
+        {"job": job, "rejected": job.rejected[:50], "error": error},
+    )
+
+
+@login_required
+def import_rejected(request, pk):
+    from yingji.core.webforms import download
+
+    from . import importing
+
+    job = _my_import(request, pk)
+    return download(importing.rejected_csv(job), f"拒收行-{job.file_name}.csv")

@@ -182,3 +182,37 @@ DENIALS += [
         _settings_row,
     ),
 ]
+
+
+def _an_import():
+    from yingji.core.context import actor_context
+    from yingji.monitoring.models import ObservationImport
+
+    with actor_context(None, source="test", label="test"):
+        ObservationImport.objects.create(file_name="雨量.csv", user=_section(), total=0)
+
+
+def _section_imports():
+    from yingji.monitoring.models import ObservationImport
+
+    return ObservationImport.objects.filter(user__username="whk_staff")
+
+
+DENIALS += [
+    Denial(
+        "monitoring.ObservationImport",
+        "county_a",
+        "view",
+        _section_imports,
+        "他人的导入",
+        _an_import,
+    ),
+    Denial(
+        "monitoring.ObservationImport",
+        "leader",
+        "change",
+        _section_imports,
+        "他人的导入",
+        _an_import,
+    ),
+]
