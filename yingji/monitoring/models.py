@@ -257,11 +257,21 @@ class Alarm(AuditedModel):
     last_data_at = models.DateTimeField(_("最近评估数据时间"))
     cleared_at = models.DateTimeField(_("解除时间(数据时间)"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     handling_note = models.TextField(_("处置情况"), blank=True)

@@ -15,6 +15,7 @@
       .then(function (data) {
         var points = data.points.map(function (p) { return [p.time, p.value]; });
         chart.setOption({
+          animation: false,
           grid: {left: 50, right: 16, top: 16, bottom: 40},
           tooltip: {
             trigger: 'axis',
@@ -31,6 +32,7 @@
         if (!points.length) {
           chart.setOption({title: {text: '暂无数据', left: 'center', top: 'middle', textStyle: {fontSize: 13, color: '#888'}}});
         }
+        el.setAttribute('data-loaded', String(points.length));
       })
       .catch(function () { el.textContent = '数据加载失败'; });
   });
