@@ -4,6 +4,7 @@ acknowledging and handling), rules, the station series and the map layer."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -213,12 +214,15 @@ class AlarmRuleOut(Schema):
 class SeriesPointOut(Schema):
     time: dt.datetime
     value: float
+    min: float | None = None
+    max: float | None = None
 
 
 class SeriesOut(Schema):
     station: str
     element: str
     unit: str
+    resolution: str
     points: list[SeriesPointOut]
 
 
@@ -264,19 +268,35 @@ def update_station(request, code: str, payload: StationPatch):
 @router.get(
     "/monitoring/stations/{code}/series", response=SeriesOut, summary="站点某要素的时间序列"
 )
-def station_series(request, code: str, element: str, hours: int = 72):
+def station_series(
+    request,
+    code: str,
+    element: str,
+    hours: int = 72,
+    resolution: Literal["auto", "raw", "hour", "day"] = "auto",
+):
+    """Every value up to 72 hours (``auto``), hourly aggregates beyond (sum of rain, mean of
+    the others, with min and max); ``raw``/``hour``/``day`` to choose."""
     station = _station(request, code)
     spec = station.element(element)
     if spec is None:
         from ninja.errors import HttpError
 
         raise HttpError(404, "该站点没有此监测要素。")
-    points = selectors.series(station, element, hours=max(1, min(hours, 24 * 31)))
+    hours = max(1, min(hours, 24 * 31))
+    if resolution == "auto":
+        resolution = "raw" if hours <= selectors.RAW_HOURS else "hour"
+    rows = selectors.series(station, element, hours=hours, resolution=resolution)
+    if resolution == "raw":
+        points = [{"time": t, "value": v} for t, v in rows]
+    else:
+        points = [{"time": t, "value": v, "min": lo, "max": hi} for t, v, lo, hi in rows]
     return {
         "station": station.code,
         "element": element,
         "unit": spec.get("unit", ""),
-        "points": [{"time": t, "value": v} for t, v in points],
+        "resolution": resolution,
+        "points": points,
     }
 
 

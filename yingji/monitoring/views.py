@@ -144,6 +144,7 @@ def station_detail(request, code):
             "name": catalogue.get(e["code"], {}).get("name", e["code"]),
             "unit": e.get("unit", ""),
             "url": f"/api/v1/monitoring/stations/{quote(station.code)}/series?element={e['code']}",
+            "thresholds": selectors.thresholds(station, e["code"]),
         }
         for e in station.elements
     ]
