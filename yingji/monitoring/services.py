@@ -151,10 +151,13 @@ def do_update_station(*, actor, station: Station, data: StationPatch) -> Station
         station = locked(Station, station.pk, expected_version=data.version)
         if not restrict(Station.objects.filter(pk=station.pk), actor, "change").exists():
             raise NotPermitted("您无权修改该站点。")
+        was_disabled = station.disabled
         for name in ("name", "kind", "installed_on", "disabled", "disabled_reason"):
             if name in given and given[name] is not None:
                 setattr(station, name, given[name])
         if data.disabled is False:
+            if was_disabled:  # back in service: two intervals to report again
+                station.offline_at = timezone.now() + station.offline_after
             station.disabled_reason = ""
         if data.lon is not None:
             station.lon, station.lat, station.region = _place(data.lon, data.lat, data.crs)

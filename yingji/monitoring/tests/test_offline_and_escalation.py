@@ -129,6 +129,12 @@ def test_a_disabled_station_is_not_offline_and_its_offline_alarm_is_cleared(sect
     assert counts["offline_cleared"] >= 1 and _offline(station).get().state == "cleared"
     services.do_raise_offline_alarms()
     assert _offline(station).count() == 1  # no new alarm while 停用
+    station.refresh_from_db()
+    services.do_update_station(
+        actor=section, station=station, data=StationPatch(disabled=False, version=station.version)
+    )
+    services.do_raise_offline_alarms()
+    assert _offline(station).count() == 1  # back in service: two intervals' grace
 
 
 def test_reading_the_board_raises_the_due_offline_alarms():
