@@ -1,6 +1,7 @@
 """Benchmark of the observation ingest, as a ratio against a raw executemany in the same run.
 
     python bench/monitoring.py [--stations 500] [--hours 20] [--batches 3]
+    python bench/monitoring.py --chart [--days 30] [--runs 15]
 
 Uses its own SQLite database under YINGJI_VAR_DIR (default var/bench/; or DATABASE_URL), loaded
 with the demo data, plus --stations bench rain gauges (bulk, marked demo, code BENCH-*). Each
@@ -10,6 +11,11 @@ ninja parsing, the ingest service with its checks, the insert and the CMA 暴雨
 every station). The baseline inserts the same rows with one raw ``executemany`` into a scratch
 table with the same columns and the same unique index. Prints observations/s of both and the
 ratio.
+
+--chart: the station chart over 30 days of 5-minute data (a station BENCH-CHART with rain and
+water level, 8,640 values each, inserted once): server time of the series endpoint through the
+HTTP stack — every value vs hourly vs daily aggregates — and of the station page, median and
+max of --runs requests.
 """
 
 from __future__ import annotations
@@ -70,8 +76,99 @@ def _stations(n: int, admin):
     return list(Station.objects.filter(code__startswith="BENCH-").order_by("code")[:n])
 
 
+def chart(days: int, runs: int) -> None:
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from yingji.core.context import actor_context
+    from yingji.monitoring.models import Observation, Station
+    from yingji.monitoring.schemas import StationIn
+    from yingji.monitoring.services import do_register_station
+
+    admin = get_user_model().objects.get(username="whk_staff")
+    station = Station.objects.filter(code="BENCH-CHART").first()
+    if station is None:
+        with actor_context(admin, source="cli"):
+            station = do_register_station(
+                actor=admin,
+                data=StationIn(
+                    code="BENCH-CHART",
+                    name="基准测试水位站",
+                    kind="water",
+                    lon=103.82,
+                    lat=36.06,
+                    elements=[
+                        {"code": "rain", "interval": 5},
+                        {"code": "water_level", "interval": 5},
+                    ],
+                ),
+            )
+    n = days * 24 * 12
+    if Observation.objects.filter(station=station).count() < 2 * n:
+        Observation.objects.filter(station=station).delete()
+        end = timezone.now().replace(second=0, microsecond=0)
+        rng = random.Random(3)
+        rows = []
+        for i in range(n):
+            t = end - dt.timedelta(minutes=5 * (n - i))
+            rows.append(
+                Observation(
+                    station=station,
+                    element="rain",
+                    time=t,
+                    value=rng.choice([0, 0, 0.1, 0.5]),
+                    received_at=end,
+                )
+            )
+            rows.append(
+                Observation(
+                    station=station,
+                    element="water_level",
+                    time=t,
+                    value=1512 + rng.uniform(-0.2, 0.2),
+                    received_at=end,
+                )
+            )
+        Observation.objects.bulk_create(rows, batch_size=2000)
+        Station.objects.filter(pk=station.pk).update(last_seen_at=end)
+    client = Client()
+    client.force_login(admin)
+    base = "/api/v1/monitoring/stations/BENCH-CHART/series?element=water_level"
+    cases = [
+        ("series 30 d, every value", f"{base}&hours={days * 24}&resolution=raw"),
+        ("series 30 d, hourly", f"{base}&hours={days * 24}&resolution=hour"),
+        ("series 30 d, daily", f"{base}&hours={days * 24}&resolution=day"),
+        ("series 72 h, every value", f"{base}&hours=72"),
+        ("station page (HTML)", "/monitoring/stations/BENCH-CHART/"),
+    ]
+    print(f"database: {connection_vendor()}; {n:,} values per element over {days} days")
+    print(f"{'request':<28}{'points':>8}{'median ms':>11}{'max ms':>9}")
+    for label, url in cases:
+        times, points = [], 0
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            r = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.content[:200]
+        if "series" in url:
+            points = len(r.json()["points"])
+        print(f"{label:<28}{points:>8}{statistics.median(times):>11.1f}{max(times):>9.1f}")
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--chart", action="store_true")
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--stations", type=int, default=500)
     parser.add_argument("--hours", type=int, default=20)
     parser.add_argument("--batches", type=int, default=3)
@@ -95,6 +192,9 @@ def main():
     call_command("migrate", verbosity=0)
     if not Enterprise.objects.exists():
         call_command("yingji_demo", stdout=open(os.devnull, "w"))
+    if args.chart:
+        chart(args.days, args.runs)
+        return
     admin = get_user_model().objects.get(username="whk_staff")
     stations = _stations(args.stations, admin)
     with actor_context(admin, source="cli"):

@@ -4,16 +4,53 @@ acknowledging and handling), rules, the station series and the map layer."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
+from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
 
-from yingji.core.permissions import get_restricted_or_404
+from yingji.core.api import AUTH, LAST_USED_RESOLUTION
+from yingji.core.context import set_context_user
+from yingji.core.models import hash_token
+from yingji.core.permissions import get_restricted_or_404, restrict
 from yingji.core.schemas import FeatureCollection
 
 from . import selectors, services
-from .schemas import AcknowledgeIn, HandleIn, ObservationBatchIn, StationIn, StationPatch
+from .models import IngestToken
+from .schemas import (
+    AcknowledgeIn,
+    HandleIn,
+    IngestTokenIn,
+    ObservationBatchIn,
+    StationIn,
+    StationPatch,
+)
 
 router = Router(tags=["监测预警"])
+
+
+class IngestTokenAuth(HttpBearer):
+    """数据接入令牌 (`yjm_…`): accepted by POST /monitoring/observations only. A bad one is
+    passed on to the personal-token check, which counts the failure in the login throttle."""
+
+    openapi_description = "数据接入令牌(只能上报观测数据):Authorization: Bearer yjm_…"
+
+    def authenticate(self, request, token):
+        if not token or not token.startswith(IngestToken.PREFIX):
+            return None
+        found = (
+            IngestToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        )
+        if found is None or not found.is_active or not found.user.is_active:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+            IngestToken.objects.filter(pk=found.pk).update(last_used_at=now)  # bookkeeping
+        request.user = found.user
+        request.ingest_token = found
+        set_context_user(found.user)
+        return found.user
 
 
 class StationElementOut(Schema):
@@ -125,6 +162,7 @@ class AlarmOut(Schema):
     acknowledged_at: dt.datetime | None
     handled_at: dt.datetime | None
     handling_note: str
+    escalated_at: dt.datetime | None
     levels: list[AlarmLevelChangeOut]
     version: int
 
@@ -176,12 +214,15 @@ class AlarmRuleOut(Schema):
 class SeriesPointOut(Schema):
     time: dt.datetime
     value: float
+    min: float | None = None
+    max: float | None = None
 
 
 class SeriesOut(Schema):
     station: str
     element: str
     unit: str
+    resolution: str
     points: list[SeriesPointOut]
 
 
@@ -227,24 +268,41 @@ def update_station(request, code: str, payload: StationPatch):
 @router.get(
     "/monitoring/stations/{code}/series", response=SeriesOut, summary="站点某要素的时间序列"
 )
-def station_series(request, code: str, element: str, hours: int = 72):
+def station_series(
+    request,
+    code: str,
+    element: str,
+    hours: int = 72,
+    resolution: Literal["auto", "raw", "hour", "day"] = "auto",
+):
+    """Every value up to 72 hours (``auto``), hourly aggregates beyond (sum of rain, mean of
+    the others, with min and max); ``raw``/``hour``/``day`` to choose."""
     station = _station(request, code)
     spec = station.element(element)
     if spec is None:
         from ninja.errors import HttpError
 
         raise HttpError(404, "该站点没有此监测要素。")
-    points = selectors.series(station, element, hours=max(1, min(hours, 24 * 31)))
+    hours = max(1, min(hours, 24 * 31))
+    if resolution == "auto":
+        resolution = "raw" if hours <= selectors.RAW_HOURS else "hour"
+    rows = selectors.series(station, element, hours=hours, resolution=resolution)
+    if resolution == "raw":
+        points = [{"time": t, "value": v} for t, v in rows]
+    else:
+        points = [{"time": t, "value": v, "min": lo, "max": hi} for t, v, lo, hi in rows]
     return {
         "station": station.code,
         "element": element,
         "unit": spec.get("unit", ""),
-        "points": [{"time": t, "value": v} for t, v in points],
+        "resolution": resolution,
+        "points": points,
     }
 
 
 @router.post(
     "/monitoring/observations",
+    auth=[IngestTokenAuth(), *AUTH],
     response=IngestOut,
     summary="上报观测数据(批量,至多10,000条)",
     description=(
@@ -255,8 +313,12 @@ def station_series(request, code: str, element: str, hours: int = 72):
     ),
 )
 def ingest(request, payload: ObservationBatchIn):
+    token = getattr(request, "ingest_token", None)
     return services.do_ingest_observations(
-        actor=request.user, records=payload.observations, source="api"
+        actor=request.user,
+        records=payload.observations,
+        source="ingest-token" if token else "api",
+        token=token,
     )
 
 
@@ -269,6 +331,7 @@ def list_alarms(
     region: str | None = None,
     limit: int = 200,
 ):
+    services.sweep_if_due()
     params = {"station": station, "level": level, "state": state or "all", "region": region}
     qs = selectors.board(request.user, params).prefetch_related("changes")
     return qs[: max(1, min(limit, 1000))]
@@ -309,3 +372,53 @@ def list_rules(request):
 )
 def geojson(request, district: str | None = None):
     return selectors.station_features(request.user, {"district": district})
+
+
+class IngestTokenOut(Schema):
+    id: int
+    name: str
+    owner: str
+    owner_name: str
+    key_prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_owner_name(obj):
+        return obj.owner.name
+
+
+class IngestTokenCreated(IngestTokenOut):
+    key: str
+
+
+@router.get("/monitoring/ingest-tokens", response=list[IngestTokenOut], summary="我的数据接入令牌")
+def list_ingest_tokens(request):
+    return restrict(IngestToken.objects.select_related("owner"), request.user)
+
+
+@router.post(
+    "/monitoring/ingest-tokens",
+    response={201: IngestTokenCreated},
+    summary="创建数据接入令牌(只能上报某单位所属站点的观测数据;密钥只显示这一次)",
+)
+def create_ingest_token(request, payload: IngestTokenIn):
+    token, key = services.do_create_ingest_token(actor=request.user, data=payload)
+    token.key = key  # shown this once
+    return Status(201, token)
+
+
+@router.post(
+    "/monitoring/ingest-tokens/{token_id}/revoke",
+    response=IngestTokenOut,
+    summary="撤销数据接入令牌",
+)
+def revoke_ingest_token(request, token_id: int):
+    token = get_restricted_or_404(IngestToken.objects.all(), request.user, "change", pk=token_id)
+    return services.do_revoke_ingest_token(actor=request.user, token=token)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, MapLayer, Nav, SearchProvider
+from yingji.core.hooks import Card, DailyJob, MapLayer, Nav, SearchProvider, SettingsPage
 
 
 class MonitoringConfig(AppConfig):
@@ -28,12 +28,28 @@ class MonitoringConfig(AppConfig):
             "monitoring", "监测站点(颜色为当前告警等级)", "/api/v1/monitoring/geojson", order=40
         )
     ]
-    dashboard_cards = [Card("monitoring.open_alarms", "yingji.monitoring.cards.open_alarms", 10)]
+    dashboard_cards = [
+        Card("monitoring.escalated", "yingji.monitoring.cards.escalated_to_me", 5),
+        Card("monitoring.open_alarms", "yingji.monitoring.cards.open_alarms", 10),
+    ]
+    daily_jobs = [
+        DailyJob(
+            "monitoring", "设备离线告警与红色告警升级", "yingji.monitoring.jobs.monitoring_sweep"
+        )
+    ]
+    settings_pages = [
+        SettingsPage(
+            "监测预警设置",
+            "monitoring:settings",
+            "红色告警未确认升级时限、带班领导",
+            allowed="monitoring.admin",
+        )
+    ]
     demo_loader = "yingji.monitoring.demo.load_demo"
     search_providers = [
         SearchProvider("monitoring", "监测站点", "yingji.monitoring.selectors.search", order=60)
     ]
-    cli_commands = {"mqtt-ingest": "mqtt_ingest"}
+    cli_commands = {"mqtt-ingest": "mqtt_ingest", "monitoring-sweep": "monitoring_sweep"}
 
     def ready(self):
         from . import permissions  # noqa: F401

@@ -32,3 +32,26 @@ def open_alarms(request):
         "link_text": "打开告警看板",
         "links": parts,
     }
+
+
+def escalated_to_me(request):
+    """For the 带班领导: the red alarms escalated to them that are still unacknowledged."""
+    from yingji.core.permissions import restrict
+
+    from .models import AlarmNotice
+
+    notices = list(
+        restrict(AlarmNotice.objects.select_related("alarm"), request.user)
+        .filter(recipient=request.user, alarm__state="open", alarm__escalated_at__isnull=False)
+        .order_by("-created_at", "-pk")[:5]
+    )
+    if not notices:
+        return None
+    return {
+        "title": "红色告警升级通知",
+        "text": f"有 {len(notices)} 条红色告警超时未确认,已升级通知您:"
+        + ";".join(n.message for n in notices),
+        "level": "danger",
+        "link": reverse("monitoring:board") + "?level=red&state=open",
+        "link_text": "查看未确认的红色告警",
+    }

@@ -29,7 +29,13 @@ LEVEL_CHOICES = [
 LEVEL_LABELS = dict(LEVEL_CHOICES)
 LEVEL_SHORT = {"blue": "蓝", "yellow": "黄", "orange": "橙", "red": "红"}
 
-AGGREGATES = [("sum", _("累计")), ("mean", _("平均")), ("max", _("最大")), ("min", _("最小"))]
+AGGREGATES = [
+    ("sum", _("累计")),
+    ("mean", _("平均")),
+    ("max", _("最大")),
+    ("min", _("最小")),
+    ("offline", _("设备离线")),  # no data for 2 × the reporting interval (no element)
+]
 
 # An alarm is active until no level is met; acknowledging and handling are the duty officer's.
 ALARM_STATES = [

@@ -83,6 +83,11 @@ STORMS = {
     "HH-AN-01": [2, 3, 4, 5, 5, 5, 4, 4, 4, 3, 2, 1],  # 12 h 42 mm → no alarm
 }
 
+# stations that fell silent (no data for the last N hours: 离线, with a 设备离线 alarm) and one
+# detector that sends only implausible values for the last hours (故障)
+SILENT = {"DZ-QLH-04": 8, "XG-E03-GAS2": 5}
+FAULTY = {"XG-E04-GAS1": 3}
+
 
 def _admin():
     User = get_user_model()
@@ -209,9 +214,11 @@ def _stations(rng) -> list[Station]:
                     elements=elements,
                 )
             )
+    now = timezone.now()
     for s in out:
         s.is_demo = True
         s.installed_on = dt.date(2021, 6, 1)
+        s.offline_at = now + s.offline_after  # until the replayed data says otherwise
     return out
 
 
@@ -230,6 +237,8 @@ def _series(rng, stations, end) -> list[dict]:
         for code in [e["code"] for e in s.elements]:
             storm = STORMS.get(key) if code == "rain" else None
             for i, t in enumerate(hours):
+                if i >= HOURS - SILENT.get(key, 0):
+                    continue
                 if code == "rain":
                     if storm:
                         k = i - (HOURS - len(storm))
@@ -252,6 +261,8 @@ def _series(rng, stations, end) -> list[dict]:
                     v = round(rng.uniform(0, 3), 1)
                     if key == "XG-E01-GAS1" and i >= HOURS - 2:
                         v = [28.0, 31.5][i - (HOURS - 2)]  # 一级报警
+                    if i >= HOURS - FAULTY.get(key, 0):
+                        v = 180.0  # a broken detector: outside 0–100 %LEL, quarantined
                 obs.append({"station": s.code, "element": code, "time": _iso(t), "value": v})
     return obs
 
@@ -277,8 +288,25 @@ def load_demo(seed: int = SEED) -> dict:
             result = services.do_ingest_observations(
                 actor=admin, records=observations, source="demo"
             )
+    with actor_context(None, source="job", label="job:monitoring_sweep"):
+        offline = services.do_raise_offline_alarms()
+    _ingest_token()
     return {
         "stations": len(stations),
         "observations": result.accepted,
-        "alarms": len(result.alarms),
+        "alarms": len(result.alarms) + offline["offline_raised"],
     }
+
+
+def _ingest_token() -> None:
+    """The demo enterprise's 数据接入令牌 for its DCS (the key is thrown away: it is a demo)."""
+    from .schemas import IngestTokenIn
+
+    user = get_user_model().objects.filter(username="ent_user").first()
+    if user is None:
+        return
+    with actor_context(user, source="cli", label="demo"):
+        services.do_create_ingest_token(
+            actor=user,
+            data=IngestTokenIn(name="储罐区 DCS 数据接入(演示)", owner="DEMO-ENT-620104-01"),
+        )

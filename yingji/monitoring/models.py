@@ -17,6 +17,10 @@ from yingji.core.models import AuditedModel
 
 from .choices import AGGREGATES, ALARM_STATES, KINDS, LEVEL_CHOICES, SCOPES, element_catalogue
 
+# A station is offline when no data came for twice its (shortest) reporting interval (#13).
+OFFLINE_FACTOR = 2
+OFFLINE_RULE = "DEVICE-OFFLINE"
+
 
 class Station(AuditedModel):
     """A monitoring station or sensor point. ``elements`` lists what it measures:
@@ -55,13 +59,20 @@ class Station(AuditedModel):
     disabled = models.BooleanField(_("停用"), default=False)
     disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     last_seen_at = models.DateTimeField(_("最近数据时间"), null=True, blank=True, editable=False)
+    # last_seen_at (or the registration) + OFFLINE_FACTOR × the shortest reporting interval: the
+    # moment the station counts as offline if nothing else comes; kept by the ingest so that
+    # the offline sweep is one indexed query
+    offline_at = models.DateTimeField(_("离线判定时间"), null=True, blank=True, editable=False)
+    last_implausible_at = models.DateTimeField(
+        _("最近异常数据时间"), null=True, blank=True, editable=False
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("监测站点")
         verbose_name_plural = _("监测站点")
-        indexes = [models.Index(fields=["kind"])]
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["offline_at"])]
 
     def __str__(self):
         return f"{self.name}({self.code})"
@@ -79,15 +90,20 @@ class Station(AuditedModel):
     def interval_minutes(self) -> int:
         return min((int(e.get("interval") or 60) for e in self.elements), default=60)
 
+    @property
+    def offline_after(self) -> dt.timedelta:
+        return dt.timedelta(minutes=OFFLINE_FACTOR * self.interval_minutes)
+
     def status(self, now: dt.datetime | None = None) -> str:
-        """停用 / 在线 / 离线 (no data for twice the shortest reporting interval)."""
+        """停用; 在线 (data within OFFLINE_FACTOR × the shortest reporting interval); 故障
+        (within that time only implausible, quarantined values came); 离线 (nothing came)."""
         if self.disabled:
             return "停用"
         now = now or timezone.now()
-        if self.last_seen_at and now - self.last_seen_at <= dt.timedelta(
-            minutes=2 * self.interval_minutes
-        ):
+        if self.last_seen_at and now - self.last_seen_at <= self.offline_after:
             return "在线"
+        if self.last_implausible_at and now - self.last_implausible_at <= self.offline_after:
+            return "故障"
         return "离线"
 
 
@@ -187,7 +203,9 @@ class Rule(AuditedModel):
 
         from yingji.standards.cma_signals import LEVELS
 
-        if self.element not in element_catalogue():
+        if self.aggregate == "offline":
+            self.element = ""  # the offline rule looks at no element: at the data's absence
+        elif self.element not in element_catalogue():
             raise ValidationError({"element": f"未知的监测要素“{self.element}”。"})
         rows = self.levels if isinstance(self.levels, list) else None
         ok = bool(rows) and all(
@@ -215,7 +233,7 @@ class Rule(AuditedModel):
         return max((int(row["window_minutes"]) for row in self.levels), default=0)
 
     def applies_to(self, station: Station) -> bool:
-        if not self.active:
+        if not self.active or self.aggregate == "offline":
             return False
         if self.scope == "station":
             return self.station_id == station.pk
@@ -239,14 +257,25 @@ class Alarm(AuditedModel):
     last_data_at = models.DateTimeField(_("最近评估数据时间"))
     cleared_at = models.DateTimeField(_("解除时间(数据时间)"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     handling_note = models.TextField(_("处置情况"), blank=True)
+    escalated_at = models.DateTimeField(_("升级上报时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
@@ -288,3 +317,128 @@ class AlarmLevel(models.Model):
 
     def __str__(self):
         return f"{self.alarm_id} {self.level or '解除'} @{self.data_time:%Y-%m-%d %H:%M}"
+
+
+class MonitoringSettings(AuditedModel):
+    """Project defaults of the alarm board, editable by administrators (one row): after how
+    many minutes an unacknowledged red alarm is escalated, and to whom (带班领导; none chosen:
+    every 市局领导)."""
+
+    escalation_minutes = models.PositiveSmallIntegerField(
+        _("红色告警未确认升级时限(分钟)"), default=15
+    )
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("带班领导"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("监测预警设置")
+        verbose_name_plural = _("监测预警设置")
+
+    def __str__(self):
+        return "监测预警设置"
+
+
+class AlarmNotice(models.Model):
+    """A notification of an alarm to one person (an escalated red alarm to the 带班领导)."""
+
+    alarm = models.ForeignKey(Alarm, on_delete=models.PROTECT, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("类型"), max_length=12, default="escalated")
+    message = models.CharField(_("内容"), max_length=300)
+    created_at = models.DateTimeField(_("通知时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("告警通知")
+        verbose_name_plural = _("告警通知")
+
+    def __str__(self):
+        return self.message
+
+
+class IngestToken(AuditedModel):
+    """An ingest-only token (数据接入令牌) for a device integrator: it can POST observations for
+    the stations of its owner organisation, and nothing else (no other endpoint accepts it).
+    It acts with the rights of the person who created it, narrowed to that owner; only the
+    SHA-256 of the key is stored, the key is shown once."""
+
+    PREFIX = "yjm_"
+    name = models.CharField(_("名称"), max_length=100)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("权属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key_prefix = models.CharField(_("前缀"), max_length=16, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("数据接入令牌")
+        verbose_name_plural = _("数据接入令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ObservationImport(models.Model):
+    """A CSV/xlsx file of observations being imported in steps (so that a long file shows its
+    progress): the file's rows are read and kept as records once, then each step ingests the
+    next chunk through the same service as the API. Rejected rows keep their file row number
+    and the API's reason. Progress is bookkeeping (not a change record per step: the records
+    would be copied into each); the upload, each chunk's ingest and the end are AuditEvents."""
+
+    STATES = [("running", _("导入中")), ("done", _("已完成"))]
+    file_name = models.CharField(_("文件名"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=8, choices=STATES, default="running")
+    records = models.JSONField(_("待导入记录"), default=list, editable=False)
+    rows = models.JSONField(_("记录所在行"), default=list, editable=False)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    accepted = models.PositiveIntegerField(_("新增"), default=0)
+    duplicates = models.PositiveIntegerField(_("重复"), default=0)
+    revised = models.PositiveIntegerField(_("修订"), default=0)
+    quarantined = models.PositiveIntegerField(_("隔离"), default=0)
+    rejected = models.JSONField(_("拒收行"), default=list, editable=False)
+    alarm_changes = models.PositiveIntegerField(_("告警变化"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("监测数据文件导入")
+        verbose_name_plural = _("监测数据文件导入")
+
+    def __str__(self):
+        return f"导入 {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:import", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)

@@ -21,7 +21,11 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from .models import (
     Alarm,
     AlarmLevel,
+    AlarmNotice,
+    IngestToken,
+    MonitoringSettings,
     Observation,
+    ObservationImport,
     ObservationRevision,
     QuarantinedObservation,
     Rule,
@@ -93,3 +97,43 @@ def can_handle_alarms(scope: Scope) -> bool:
 @rule("monitoring.register_stations")
 def can_register_stations(scope: Scope) -> bool:
     return scope.has_role("city_staff", "county_staff", "enterprise_user") and not scope.read_only
+
+
+@restricts(AlarmNotice)
+def restrict_notices(qs, scope, action):
+    """A notification is its recipient's (and, for reading, an administrator's)."""
+    if action == "view" and scope.is_admin:
+        return qs
+    if action in ("view", "export"):
+        return qs.filter(recipient_id=scope.user_id)
+    return qs.none()  # written only by the escalation
+
+
+@restricts(MonitoringSettings)
+def restrict_settings(qs, scope, action):
+    if scope.is_admin:
+        return qs
+    if action in ("view", "export") and scope.authenticated:
+        return qs
+    return qs.none()
+
+
+@rule("monitoring.admin")
+def can_change_settings(scope: Scope) -> bool:
+    return scope.is_admin
+
+
+@restricts(IngestToken)
+def restrict_ingest_tokens(qs, scope, action):
+    """A 数据接入令牌 is seen and revoked by the person who created it."""
+    if action in ("view", "export", "change"):
+        return qs.filter(user_id=scope.user_id)
+    return qs.none()
+
+
+@restricts(ObservationImport)
+def restrict_imports(qs, scope, action):
+    """A file import is its uploader's (who alone moves it on)."""
+    if action in ("view", "export", "change"):
+        return qs.filter(user_id=scope.user_id)
+    return qs.none()

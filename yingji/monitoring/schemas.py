@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from yingji.core.schemas import Code, Date, Input, LongText, Name, ShortText
+from yingji.core.schemas import Code, Date, DateTime, Input, LongText, Name, ShortText
 
 from .choices import element_catalogue
 
@@ -127,3 +127,19 @@ class AcknowledgeIn(Input):
 class HandleIn(Input):
     note: LongText = Field(min_length=2, title="处置情况")
     version: int | None = Field(default=None, title="版本")
+
+
+class MonitoringSettingsIn(Input):
+    """监测预警设置 (project defaults, administrators)."""
+
+    escalation_minutes: int = Field(ge=1, le=1440, title="红色告警未确认升级时限(分钟)")
+    leaders: list[int] = Field(default_factory=list, max_length=50, title="带班领导")
+    version: int | None = Field(default=None, title="版本")
+
+
+class IngestTokenIn(Input):
+    """A 数据接入令牌 for the stations of one owner organisation."""
+
+    name: Name = Field(min_length=2, title="令牌名称")
+    owner: Code = Field(title="权属单位编码", description="只能上报该单位所属站点的数据")
+    expires_at: DateTime | None = Field(default=None, title="有效期至")

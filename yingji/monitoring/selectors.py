@@ -93,18 +93,64 @@ def active_levels(station_ids) -> dict[int, str]:
     return out
 
 
-def series(station: Station, element: str, *, hours: int = 72, end=None) -> list[tuple]:
-    """(time, value) of one element over the last ``hours`` before ``end`` (default: the
-    station's latest data, so that a station that stopped reporting still shows its data)."""
+RAW_HOURS = 72  # up to this span a chart shows every value; beyond, hourly aggregates
+
+
+def series(
+    station: Station, element: str, *, hours: int = 72, end=None, resolution: str = "raw"
+) -> list[tuple]:
+    """One element over the last ``hours`` before ``end`` (default: the station's latest data,
+    so that a station that stopped reporting still shows its data): (time, value) rows, or with
+    ``resolution`` "hour"/"day" one (start of the local hour/day, value, min, max) row per
+    bucket — value the bucket's sum for rain (the amount of the hour/day), else its mean —
+    computed by the database from the (station, element, time) index range."""
     end = end or station.last_seen_at or timezone.now()
     start = end - dt.timedelta(hours=hours)
-    return list(
-        Observation.objects.filter(
-            station_id=station.pk, element=element, time__gt=start, time__lte=end
-        )
-        .order_by("time")
-        .values_list("time", "value")
+    rows = Observation.objects.filter(
+        station_id=station.pk, element=element, time__gt=start, time__lte=end
     )
+    values = rows.order_by("time").values_list("time", "value")
+    if resolution not in ("hour", "day"):
+        return list(values)
+    # bucketed here rather than by the database: SQLite truncates a time in a time zone with
+    # a Python function per row, which measured slower (bench/monitoring.py --chart)
+    tz = timezone.get_current_timezone()
+    rain = element == "rain"
+    out, key, acc = [], None, None
+    for t, v in values.iterator(chunk_size=5000):
+        local = t.astimezone(tz)
+        k = local.replace(minute=0, second=0, microsecond=0)
+        if resolution == "day":
+            k = k.replace(hour=0)
+        if k != key:
+            if acc:
+                out.append(_bucket(key, acc, rain))
+            key, acc = k, [0.0, 0, v, v]
+        acc[0] += v
+        acc[1] += 1
+        acc[2] = min(acc[2], v)
+        acc[3] = max(acc[3], v)
+    if acc:
+        out.append(_bucket(key, acc, rain))
+    return out
+
+
+def _bucket(key, acc, rain: bool) -> tuple:
+    total, n, lo, hi = acc
+    return (key, round(total, 6) if rain else total / n, lo, hi)
+
+
+def thresholds(station: Station, element: str) -> list[dict]:
+    """The instantaneous (0-minute window) thresholds of the rules in force for this station's
+    element: drawn as lines on its chart."""
+    out = []
+    for rule in Rule.objects.filter(active=True, element=element).order_by("code"):
+        if not rule.applies_to(station):
+            continue
+        for row in rule.levels:
+            if int(row.get("window_minutes") or 0) == 0:
+                out.append({"level": row["level"], "value": row["threshold"], "rule": rule.name})
+    return out
 
 
 def station_features(user, params: dict) -> dict:

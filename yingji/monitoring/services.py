@@ -22,15 +22,27 @@ from yingji.standards.cma_signals import aggregate, level_for, rank
 
 from .choices import LEVEL_LABELS
 from .models import (
+    OFFLINE_RULE,
     Alarm,
     AlarmLevel,
+    AlarmNotice,
+    IngestToken,
+    MonitoringSettings,
     Observation,
     ObservationRevision,
     QuarantinedObservation,
     Rule,
     Station,
 )
-from .schemas import MAX_BATCH, AcknowledgeIn, HandleIn, StationIn, StationPatch
+from .schemas import (
+    MAX_BATCH,
+    AcknowledgeIn,
+    HandleIn,
+    IngestTokenIn,
+    MonitoringSettingsIn,
+    StationIn,
+    StationPatch,
+)
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
@@ -120,6 +132,10 @@ def do_register_station(*, actor, data: StationIn) -> Station:
             elements=[e.resolved() for e in data.elements],
             installed_on=data.installed_on,
         )
+        # a new station has two reporting intervals to send its first data
+        Station.objects.filter(pk=station.pk).update(
+            offline_at=timezone.now() + station.offline_after
+        )
         record_event(
             "monitoring.station.registered",
             f"登记监测站点“{station}”({station.get_kind_display()},{region.name})",
@@ -135,15 +151,19 @@ def do_update_station(*, actor, station: Station, data: StationPatch) -> Station
         station = locked(Station, station.pk, expected_version=data.version)
         if not restrict(Station.objects.filter(pk=station.pk), actor, "change").exists():
             raise NotPermitted("您无权修改该站点。")
+        was_disabled = station.disabled
         for name in ("name", "kind", "installed_on", "disabled", "disabled_reason"):
             if name in given and given[name] is not None:
                 setattr(station, name, given[name])
         if data.disabled is False:
+            if was_disabled:  # back in service: two intervals to report again
+                station.offline_at = timezone.now() + station.offline_after
             station.disabled_reason = ""
         if data.lon is not None:
             station.lon, station.lat, station.region = _place(data.lon, data.lat, data.crs)
         if data.elements is not None:
             station.elements = [e.resolved() for e in data.elements]
+            station.offline_at = (station.last_seen_at or timezone.now()) + station.offline_after
         station.save()
         record_event("monitoring.station.updated", f"修改监测站点“{station}”", target=station)
         ensure_in_scope(actor, station)
@@ -199,14 +219,16 @@ class _Record:
     value: float
 
 
-def _check_records(actor, records: list, now, result: IngestResult):
+def _check_records(actor, records: list, now, result: IngestResult, token=None):
     """Split the batch into good records and refusals (index + Chinese reason); quarantine
-    values outside the plausible range. Returns (good records, quarantined rows)."""
+    values outside the plausible range. Returns (good records, quarantined rows). With an
+    ingest-only token, only the stations of the token's owner may report."""
     codes = {r.get("station") for r in records if isinstance(r, dict)}
     codes = {c for c in codes if isinstance(c, str)}
-    stations = {
-        s.code: s for s in restrict(Station.objects.filter(code__in=codes), actor, "change")
-    }
+    qs = restrict(Station.objects.filter(code__in=codes), actor, "change")
+    if token is not None:
+        qs = qs.filter(owner_id=token.owner_id)
+    stations = {s.code: s for s in qs}
     good, quarantine, seen = [], [], {}
     for index, raw in enumerate(records):
         reason, record = _check_one(raw, stations, now)
@@ -323,7 +345,9 @@ def _store(records: list[_Record], now, result: IngestResult) -> dict:
     return changed
 
 
-def do_ingest_observations(*, actor, records: list, source: str = "api") -> IngestResult:
+def do_ingest_observations(
+    *, actor, records: list, source: str = "api", token: IngestToken | None = None
+) -> IngestResult:
     """Take a batch of observations ({station, element, time, value}): refuse the bad records
     one by one (index and reason), keep the rest; idempotent on (station, element, time) — a
     resent value is a duplicate, another value a revision kept with its history. Then evaluate
@@ -337,7 +361,7 @@ def do_ingest_observations(*, actor, records: list, source: str = "api") -> Inge
     now = timezone.now()
     result = IngestResult(received=len(records))
     with transaction.atomic():
-        good, quarantine = _check_records(actor, records, now, result)
+        good, quarantine = _check_records(actor, records, now, result, token)
         station_pks = sorted({r.station.pk for r in good} | {q.station_id for q in quarantine})
         # one writer per station at a time (row locks on PostgreSQL; IMMEDIATE on SQLite)
         stations = {
@@ -347,7 +371,9 @@ def do_ingest_observations(*, actor, records: list, source: str = "api") -> Inge
         QuarantinedObservation.objects.bulk_create(quarantine)
         changed = _store(good, now, result)
         _seen(good, now)
+        _implausible(quarantine, now)
         result.alarms.extend(_evaluate_all(stations, changed, now))
+        result.alarms.extend(_back_online({r.station.pk for r in good}, now))
         record_event(
             "monitoring.observations.ingested",
             f"接收监测数据 {result.received} 条({source}):新增 {result.accepted},重复 "
@@ -356,24 +382,228 @@ def do_ingest_observations(*, actor, records: list, source: str = "api") -> Inge
             source=source,
             accepted=result.accepted,
             alarms=len(result.alarms),
+            **({"ingest_token": token.pk} if token is not None else {}),
         )
     return result
 
 
 def _seen(records: list[_Record], now) -> None:
-    """Each station's latest data time (for 在线/离线), a conditional update (bookkeeping)."""
-    latest = {}
+    """Each station's latest data time and the time it will count as offline if nothing more
+    comes (for 在线/离线 and the offline sweep), a conditional update (bookkeeping)."""
+    latest, after = {}, {}
     for r in records:
         t = min(r.time, now)
         if r.station.pk not in latest or t > latest[r.station.pk]:
             latest[r.station.pk] = t
+            after[r.station.pk] = r.station.offline_after
     by_time = defaultdict(list)
     for pk, t in latest.items():
-        by_time[t].append(pk)
-    for t, pks in by_time.items():
+        by_time[(t, after[pk])].append(pk)
+    for (t, offline_after), pks in by_time.items():
         Station.objects.filter(
             Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=t), pk__in=pks
-        ).update(last_seen_at=t)
+        ).update(last_seen_at=t, offline_at=t + offline_after)
+
+
+def _implausible(quarantine: list, now) -> None:
+    """The latest data time of quarantined values (for 故障), a conditional update."""
+    latest = {}
+    for q in quarantine:
+        t = min(q.time, now)
+        if q.station_id not in latest or t > latest[q.station_id]:
+            latest[q.station_id] = t
+    for pk, t in latest.items():
+        Station.objects.filter(
+            Q(last_implausible_at__isnull=True) | Q(last_implausible_at__lt=t), pk=pk
+        ).update(last_implausible_at=t)
+
+
+# --- 设备离线 ------------------------------------------------------------------------------
+
+
+def offline_rule() -> Rule | None:
+    return Rule.objects.filter(code=OFFLINE_RULE, active=True, aggregate="offline").first()
+
+
+def _offline_level(rule: Rule) -> str:
+    return rule.levels[0]["level"] if rule.levels else "yellow"
+
+
+def _active_offline(rule: Rule):
+    return Alarm.objects.filter(rule=rule).exclude(state="cleared")
+
+
+def _back_online(station_pks: set, now) -> list[dict]:
+    """Clear the 设备离线 alarms of the stations whose data came back (data time within the
+    offline limit again): the clearing's data time is the returning data's time."""
+    if not station_pks:
+        return []
+    rule = offline_rule()
+    if rule is None:
+        return []
+    changes = []
+    for alarm in _active_offline(rule).filter(station_id__in=station_pks).select_related("station"):
+        station = Station.objects.get(pk=alarm.station_id)
+        if station.status(now) != "在线":
+            continue  # late data of an earlier time: the station is still silent
+        _, change = _transition(station, rule, alarm, None, None, station.last_seen_at, None, now)
+        changes.append(change)
+    return changes
+
+
+def offline_due(now=None):
+    """Stations in service past their offline time without an active 设备离线 alarm."""
+    rule = offline_rule()
+    if rule is None:
+        return Station.objects.none()
+    now = now or timezone.now()
+    return Station.objects.filter(disabled=False, offline_at__lte=now).exclude(
+        pk__in=_active_offline(rule).values("station_id")
+    )
+
+
+def do_raise_offline_alarms(*, now=None) -> dict:
+    """The offline sweep (periodic job, and on reading the board): a 设备离线 alarm for each
+    station in service from which nothing (or only implausible values) came for twice its
+    reporting interval; its data time is the moment the station fell silent + that limit.
+    The alarms of disabled stations are cleared (停用 is not 离线). Cleared when data returns
+    (in the ingest)."""
+    now = now or timezone.now()
+    rule = offline_rule()
+    counts = {"offline_raised": 0, "offline_cleared": 0}
+    if rule is None:
+        return counts
+    level = _offline_level(rule)
+    with transaction.atomic():
+        for station in offline_due(now).select_for_update().order_by("pk"):
+            alarm, _ = _transition(station, rule, None, level, None, station.offline_at, None, now)
+            counts["offline_raised"] += 1
+        for alarm in _active_offline(rule).filter(station__disabled=True).select_related("station"):
+            _transition(alarm.station, rule, alarm, None, None, now, None, now)
+            counts["offline_cleared"] += 1
+    return counts
+
+
+# --- escalation of unacknowledged red alarms ----------------------------------------------------
+
+
+def settings_row() -> MonitoringSettings:
+    return MonitoringSettings.objects.order_by("pk").first() or MonitoringSettings()
+
+
+def escalation_leaders(row: MonitoringSettings | None = None) -> list:
+    """The 带班领导 chosen in the settings; none chosen: every active 市局领导."""
+    from django.contrib.auth import get_user_model
+
+    row = row or settings_row()
+    chosen = list(row.leaders.filter(is_active=True).order_by("pk")) if row.pk else []
+    if chosen:
+        return chosen
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role="city_leader")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _red_since(alarm_ids) -> dict:
+    """When (processing time) each alarm last became red."""
+    from django.db.models import Max
+
+    return dict(
+        AlarmLevel.objects.filter(alarm_id__in=list(alarm_ids), level="red")
+        .values("alarm_id")
+        .annotate(at=Max("processed_at"))
+        .values_list("alarm_id", "at")
+    )
+
+
+def escalation_due(now=None):
+    """Unacknowledged red alarms not yet escalated (the candidates; the time is checked in
+    do_escalate_alarms)."""
+    return Alarm.objects.filter(state="open", level="red", escalated_at__isnull=True)
+
+
+def do_escalate_alarms(*, now=None) -> dict:
+    """A red alarm still unacknowledged ``escalation_minutes`` after it became red is
+    escalated: recorded on the alarm, audited, and notified to the 带班领导 (AlarmNotice)."""
+    now = now or timezone.now()
+    row = settings_row()
+    limit = dt.timedelta(minutes=row.escalation_minutes)
+    escalated = 0
+    with transaction.atomic():
+        candidates = list(escalation_due(now).select_for_update().order_by("pk"))
+        since = _red_since(a.pk for a in candidates)
+        due = [a for a in candidates if since.get(a.pk) and now - since[a.pk] >= limit]
+        leaders = escalation_leaders(row) if due else []
+        names = "、".join(u.get_full_name() or u.get_username() for u in leaders) or "(未设置)"
+        for alarm in due:
+            alarm.escalated_at = now
+            alarm.save()
+            station = Station.objects.get(pk=alarm.station_id)
+            message = (
+                f"红色告警超过 {row.escalation_minutes} 分钟未确认:{station.name} {alarm.rule.name}"
+            )
+            AlarmNotice.objects.bulk_create(
+                AlarmNotice(alarm=alarm, recipient=u, message=message[:300], created_at=now)
+                for u in leaders
+            )
+            record_event(
+                "monitoring.alarm.escalated_to_leader",
+                f"{message},已升级通知带班领导 {names}",
+                target=alarm,
+                leaders=[u.pk for u in leaders],
+            )
+            escalated += 1
+    return {"escalated": escalated}
+
+
+SWEEP_EVERY = 30  # seconds: reading the board sweeps at most this often
+
+
+def sweep_if_due(now=None) -> dict | None:
+    """On reading the board or the alarms: raise due offline alarms and escalate overdue red
+    alarms, when two cheap indexed queries say something is due, at most every SWEEP_EVERY
+    seconds per process. Written as the job it is (actor: job:monitoring_sweep)."""
+    from django.core.cache import cache
+
+    from yingji.core.context import actor_context
+
+    if not cache.add("monitoring:sweep", 1, SWEEP_EVERY):
+        return None
+    now = now or timezone.now()
+    if not offline_due(now).exists() and not escalation_due(now).exists():
+        return None
+    with actor_context(None, source="job", label="job:monitoring_sweep"):
+        return {**do_raise_offline_alarms(now=now), **do_escalate_alarms(now=now)}
+
+
+def do_update_monitoring_settings(*, actor, data: MonitoringSettingsIn) -> MonitoringSettings:
+    from django.contrib.auth import get_user_model
+
+    check_rule(actor, "monitoring.admin")
+    leaders = list(
+        get_user_model().objects.filter(pk__in=data.leaders, is_active=True).order_by("pk")
+    )
+    if len(leaders) != len(set(data.leaders)):
+        raise ValidationFailed("所选带班领导不存在或已停用。", details={"field": "leaders"})
+    with transaction.atomic():
+        row = MonitoringSettings.objects.select_for_update().order_by("pk").first()
+        if row is None:
+            row = MonitoringSettings()
+        elif data.version is not None and row.version != data.version:
+            row = locked(MonitoringSettings, row.pk, expected_version=data.version)
+        row.escalation_minutes = data.escalation_minutes
+        row.save()
+        row.leaders.set(leaders)
+        names = "、".join(u.get_full_name() or u.get_username() for u in leaders) or "全部市局领导"
+        record_event(
+            "monitoring.settings.updated",
+            f"修改监测预警设置:红色告警 {row.escalation_minutes} 分钟未确认即升级,通知 {names}",
+            target=row,
+        )
+    return row
 
 
 # --- evaluation ----------------------------------------------------------------------------
@@ -410,7 +640,7 @@ def _rows(rule: Rule, pairs: list) -> dict:
         Observation.objects.filter(
             station_id__in=list(out),
             element=rule.element,
-            time__gt=changed[0] - window,
+            time__gte=changed[0] - window,  # ≥: a 0-minute window is the value at t
             time__lte=changed[-1] + window,
         )
         .order_by("station_id", "time")
@@ -519,6 +749,7 @@ def _transition(station, rule, alarm, level, value, t, obs_pk, now):
             alarm.peak_level = level
         if verb == "escalated" and alarm.state != "open":
             alarm.state = "open"  # a higher level needs the duty officer's attention again
+            alarm.escalated_at = None
         alarm.value = value
         alarm.last_data_at = t
         alarm.save()
@@ -595,3 +826,67 @@ def do_handle_alarm(*, actor, alarm: Alarm, data: HandleIn) -> Alarm:
             target=alarm,
         )
     return alarm
+
+
+# --- ingest-only tokens ------------------------------------------------------------------------
+
+
+def _may_feed(actor, owner) -> bool:
+    """May the actor hand out a token for the stations of ``owner``: city staff for any
+    organisation; county staff for organisations in their county; anyone for their own
+    organisation (an enterprise user: their enterprise)."""
+    scope = scope_of(actor)
+    if scope.is_admin or "city_staff" in scope.roles:
+        return True
+    if owner.pk in scope.org_ids or owner.pk in scope.enterprise_org_ids:
+        return True
+    path = owner.region.path if owner.region_id else ""
+    return "county_staff" in scope.roles and any(path.startswith(p) for p in scope.region_paths)
+
+
+def do_create_ingest_token(*, actor, data: IngestTokenIn) -> tuple[IngestToken, str]:
+    """A 数据接入令牌 for the stations of one owner; returns (token, raw key), the key once."""
+    import secrets
+
+    from yingji.core.models import hash_token
+    from yingji.orgs.models import Organisation
+
+    check_rule(actor, "monitoring.register_stations")
+    owner = Organisation.objects.select_related("region").filter(code=data.owner).first()
+    if owner is None or not _may_feed(actor, owner):
+        raise ValidationFailed(
+            f"权属单位“{data.owner}”不存在或不在您的权限范围内。", details={"field": "owner"}
+        )
+    if data.expires_at is not None and data.expires_at <= timezone.now():
+        raise ValidationFailed("有效期应晚于当前时间。", details={"field": "expires_at"})
+    key = IngestToken.PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = IngestToken.objects.create(
+            name=data.name,
+            owner=owner,
+            user=actor,
+            key_prefix=key[:10],
+            key_hash=hash_token(key),
+            expires_at=data.expires_at,
+        )
+        record_event(
+            "monitoring.ingest_token.created",
+            f"创建数据接入令牌“{token.name}”(只能上报{owner.name}所属站点的数据)",
+            target=token,
+        )
+    return token, key
+
+
+def do_revoke_ingest_token(*, actor, token: IngestToken) -> IngestToken:
+    with transaction.atomic():
+        token = locked(IngestToken, token.pk)
+        if not restrict(IngestToken.objects.filter(pk=token.pk), actor, "change").exists():
+            raise NotPermitted("您无权撤销该令牌。")
+        if token.revoked_at is not None:
+            raise ValidationFailed("该令牌已撤销。")
+        token.revoked_at = timezone.now()
+        token.save()
+        record_event(
+            "monitoring.ingest_token.revoked", f"撤销数据接入令牌“{token.name}”", target=token
+        )
+    return token

@@ -12,4 +12,11 @@ urlpatterns = [
     path("stations/", views.station_list, name="stations"),
     path("stations/<str:code>/", views.station_detail, name="station"),
     path("rules/", views.rules, name="rules"),
+    path("settings/", views.settings_page, name="settings"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/step/", views.import_step, name="import_step"),
+    path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+    path("tokens/", views.ingest_tokens, name="ingest_tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_ingest_token, name="revoke_ingest_token"),
 ]

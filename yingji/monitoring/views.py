@@ -6,18 +6,20 @@ from __future__ import annotations
 import json
 from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404
+from yingji.core.permissions import allows, get_restricted_or_404, requires, restrict
 from yingji.core.views import record_extras
-from yingji.core.webforms import action_view
+from yingji.core.webforms import action_view, form_input, run_service
 
 from . import selectors, services
 from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
-from .schemas import AcknowledgeIn, HandleIn
+from .models import IngestToken, ObservationImport
+from .schemas import AcknowledgeIn, HandleIn, IngestTokenIn, MonitoringSettingsIn
 
 STATION_SPEC = ListSpec(
     columns=[
@@ -35,7 +37,7 @@ STATION_SPEC = ListSpec(
             ),
         ),
         Column("installed_on", "安装日期"),
-        Column("status", "状态", sortable=False, value=lambda s: s.status()),
+        Column("status", "状态(在线/离线/故障/停用)", sortable=False, value=lambda s: s.status()),
         Column("last_seen_at", "最近数据时间"),
     ],
     filters={
@@ -62,6 +64,7 @@ def _board_params(request) -> dict:
 
 
 def _board_context(request) -> dict:
+    services.sweep_if_due()
     params = _board_params(request)
     alarms = list(selectors.board(request.user, params)[:200])
     changes = selectors.levels_of(a.pk for a in alarms)
@@ -141,6 +144,7 @@ def station_detail(request, code):
             "name": catalogue.get(e["code"], {}).get("name", e["code"]),
             "unit": e.get("unit", ""),
             "url": f"/api/v1/monitoring/stations/{quote(station.code)}/series?element={e['code']}",
+            "thresholds": selectors.thresholds(station, e["code"]),
         }
         for e in station.elements
     ]
@@ -184,3 +188,158 @@ handle = action_view(
     call=lambda user, alarm, data: services.do_handle_alarm(actor=user, alarm=alarm, data=data),
     success="已记录处置情况。",
 )
+
+
+@requires("monitoring.admin")
+def settings_page(request):
+    """监测预警设置: escalation time and the 带班领导 (administrators)."""
+    from django.contrib.auth import get_user_model
+
+    if request.method == "POST":
+        if (data := form_input(request, MonitoringSettingsIn)) is not None:
+            run_service(
+                request,
+                lambda: services.do_update_monitoring_settings(actor=request.user, data=data),
+                "监测预警设置已保存。",
+            )
+        return redirect("monitoring:settings")
+    row = services.settings_row()
+    chosen = set(row.leaders.values_list("pk", flat=True)) if row.pk else set()
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role__in=("city_leader", "city_staff"))
+        .distinct()
+        .order_by("username")
+    )
+    return render(
+        request,
+        "monitoring/settings.html",
+        {
+            "title": "监测预警设置",
+            "row": row,
+            "chosen": chosen,
+            "candidates": candidates,
+            "leaders": services.escalation_leaders(row),
+        },
+    )
+
+
+@requires("monitoring.register_stations")
+def ingest_tokens(request):
+    """数据接入令牌: create (the key shown once), list and revoke one's own."""
+    from yingji.orgs.models import Organisation
+
+    new_key = None
+    if request.method == "POST":
+        if (data := form_input(request, IngestTokenIn)) is not None:
+            created = run_service(
+                request,
+                lambda: services.do_create_ingest_token(actor=request.user, data=data),
+                "已创建数据接入令牌。",
+            )
+            if created:
+                new_key = created[1]
+    owners = [
+        o
+        for o in Organisation.objects.select_related("region")
+        .defer("region__boundary")
+        .exclude(kind="department")
+        .order_by("kind", "code")
+        if services._may_feed(request.user, o)
+    ]
+    return render(
+        request,
+        "monitoring/ingest_tokens.html",
+        {
+            "title": "数据接入令牌",
+            "tokens": restrict(IngestToken.objects.select_related("owner"), request.user),
+            "owners": owners,
+            "new_key": new_key,
+        },
+    )
+
+
+revoke_ingest_token = action_view(
+    fetch=lambda user: restrict(IngestToken.objects.all(), user),
+    action="change",
+    call=lambda user, token, data: services.do_revoke_ingest_token(actor=user, token=token),
+    success="已撤销数据接入令牌。",
+    redirect_to=lambda token, result: reverse("monitoring:ingest_tokens"),
+)
+
+
+def _my_import(request, pk):
+    return get_restricted_or_404(ObservationImport.objects.all(), request.user, "view", pk=pk)
+
+
+@requires("monitoring.register_stations")
+def imports(request):
+    """监测数据文件导入: upload a CSV/xlsx; the import then runs in steps on its page."""
+    from yingji.core.errors import DomainError
+
+    from . import importing
+
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 CSV 或 xlsx 文件。")
+        else:
+            try:
+                job = importing.do_start_observation_import(actor=request.user, upload=upload)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                return redirect(job.get_absolute_url())
+    recent = restrict(ObservationImport.objects.defer("records", "rows"), request.user).filter(
+        user=request.user
+    )[:20]
+    return render(
+        request,
+        "monitoring/imports.html",
+        {"title": "监测数据文件导入", "imports": recent, "chunk": importing.CHUNK},
+    )
+
+
+@login_required
+def import_detail(request, pk):
+    job = _my_import(request, pk)
+    return render(
+        request,
+        "monitoring/import.html",
+        {"title": str(job), "job": job, "rejected": job.rejected[:50]},
+    )
+
+
+@login_required
+def import_step(request, pk):
+    """htmx: ingest the next chunk and answer the progress (which asks for the next step while
+    rows remain)."""
+    from django.http import HttpResponseNotAllowed
+
+    from yingji.core.errors import DomainError
+
+    from . import importing
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = get_restricted_or_404(ObservationImport.objects.all(), request.user, "change", pk=pk)
+    error = None
+    try:
+        job = importing.do_continue_observation_import(actor=request.user, job=job)
+    except DomainError as exc:
+        error = exc.message
+    return render(
+        request,
+        "monitoring/_import_progress.html",
+        {"job": job, "rejected": job.rejected[:50], "error": error},
+    )
+
+
+@login_required
+def import_rejected(request, pk):
+    from yingji.core.webforms import download
+
+    from . import importing
+
+    job = _my_import(request, pk)
+    return download(importing.rejected_csv(job), f"拒收行-{job.file_name}.csv")

@@ -121,3 +121,98 @@ DENIALS = [
     Denial("monitoring.Station", "county_a", "change", _chengguan_stations, "城关区的站点"),
     Denial("monitoring.Station", "enterprise", "change", _chengguan_stations, "区县的站点"),
 ]
+
+
+def _escalate():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yingji.core.context import actor_context
+    from yingji.monitoring.services import do_escalate_alarms
+
+    with actor_context(None, source="test", label="test"):
+        do_escalate_alarms(now=timezone.now() + dt.timedelta(days=1))
+
+
+def _leader_notices():
+    from yingji.monitoring.models import AlarmNotice
+
+    return AlarmNotice.objects.filter(recipient__username="leader")
+
+
+def _ent_tokens():
+    from yingji.monitoring.models import IngestToken
+
+    return IngestToken.objects.filter(owner__code=OWN)
+
+
+def _settings():
+    from yingji.monitoring.models import MonitoringSettings
+
+    return MonitoringSettings.objects.all()
+
+
+def _settings_row():
+    from yingji.core.context import actor_context
+    from yingji.monitoring.models import MonitoringSettings
+
+    with actor_context(None, source="test", label="test"):
+        MonitoringSettings.objects.get_or_create(pk=1)
+
+
+DENIALS += [
+    Denial("monitoring.AlarmNotice", "county_a", "view", _leader_notices, "领导的通知", _escalate),
+    Denial(
+        "monitoring.AlarmNotice",
+        "section",
+        "change",
+        _leader_notices,
+        "通知只由升级写入",
+        _escalate,
+    ),
+    Denial("monitoring.IngestToken", "county_a", "view", _ent_tokens, "他人创建的数据接入令牌"),
+    Denial("monitoring.IngestToken", "section", "change", _ent_tokens, "令牌只由创建人撤销"),
+    Denial(
+        "monitoring.MonitoringSettings",
+        "section",
+        "change",
+        _settings,
+        "设置只由管理员修改",
+        _settings_row,
+    ),
+]
+
+
+def _an_import():
+    from yingji.core.context import actor_context
+    from yingji.monitoring.models import ObservationImport
+
+    with actor_context(None, source="test", label="test"):
+        ObservationImport.objects.create(file_name="雨量.csv", user=_section(), total=0)
+
+
+def _section_imports():
+    from yingji.monitoring.models import ObservationImport
+
+    return ObservationImport.objects.filter(user__username="whk_staff")
+
+
+DENIALS += [
+    Denial(
+        "monitoring.ObservationImport",
+        "county_a",
+        "view",
+        _section_imports,
+        "他人的导入",
+        _an_import,
+    ),
+    Denial(
+        "monitoring.ObservationImport",
+        "leader",
+        "change",
+        _section_imports,
+        "他人的导入",
+        _an_import,
+    ),
+]
