@@ -8,7 +8,7 @@ figure it started from then counts one fewer. Screenshots: docs/screenshots/done
 - ent_user submits the rectification of the hazard it is rectifying, with a photo; xigu_staff
   then verifies it from its own 待验收 figure and closes it;
 - leader (read-only) opens a figure and a record and is offered no action at all.
-The duty officer's alarm journey is tests/e2e/test_journey_monitoring_board.py (issue #13).
+The duty officer's alarm journey is yingji/monitoring/tests/test_e2e_duty_board.py (issue #13).
 """
 
 import re
