@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yingji.inspections",
     "yingji.calendars",
     "yingji.monitoring",
+    "yingji.plans",
 ]
 
 MIDDLEWARE = [
