@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yingji.calendars",
     "yingji.monitoring",
     "yingji.plans",
+    "yingji.cases",
 ]
 
 MIDDLEWARE = [
