@@ -16,12 +16,12 @@ from yingji.core.uploads import read_upload
 from . import selectors, services
 from .choices import GRADE_ARTICLE
 from .importing import read_cases
-from .schemas import CaseIn
+from .schemas import AccidentCaseIn
 
 router = Router(tags=["典型事故案例库"])
 
 
-class CaseOut(Schema):
+class AccidentCaseOut(Schema):
     id: int
     code: str
     title: str
@@ -63,18 +63,20 @@ class CaseOut(Schema):
         return GRADE_ARTICLE
 
 
-class SimilarOut(Schema):
-    case: CaseOut
+class SimilarCaseOut(Schema):
+    case: AccidentCaseOut
     score: float
     reasons: list[str]
 
 
-class ImportOut(Schema):
+class CaseImportOut(Schema):
     imported: int
     codes: list[str]
 
 
-@router.get("/cases", response=list[CaseOut], summary="事故案例(检索:标题、经过、原因、教训)")
+@router.get(
+    "/cases", response=list[AccidentCaseOut], summary="事故案例(检索:标题、经过、原因、教训)"
+)
 def list_cases(
     request,
     response: HttpResponse,
@@ -99,14 +101,16 @@ def list_cases(
 
 
 @router.post(
-    "/cases", response={201: CaseOut}, summary="录入事故案例(等级按国务院令第493号第三条计算)"
+    "/cases",
+    response={201: AccidentCaseOut},
+    summary="录入事故案例(等级按国务院令第493号第三条计算)",
 )
-def record_case(request, payload: CaseIn):
+def record_case(request, payload: AccidentCaseIn):
     return Status(201, services.do_record_case(actor=request.user, data=payload))
 
 
 @router.post(
-    "/cases/import", response={201: ImportOut}, summary="从 Excel 导入事故案例(全部或不导入)"
+    "/cases/import", response={201: CaseImportOut}, summary="从 Excel 导入事故案例(全部或不导入)"
 )
 def import_cases(request, file: File[UploadedFile]):
     check_rule(request.user, "cases.write")
@@ -119,13 +123,13 @@ def _case(request, case_id: int):
     return get_restricted_or_404(selectors.visible_cases(request.user), request.user, pk=case_id)
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="单个事故案例")
+@router.get("/cases/{case_id}", response=AccidentCaseOut, summary="单个事故案例")
 def get_case(request, case_id: int):
     return _case(request, case_id)
 
 
 @router.get(
-    "/cases/{case_id}/similar", response=list[SimilarOut], summary="相似案例(类型、行业、文字)"
+    "/cases/{case_id}/similar", response=list[SimilarCaseOut], summary="相似案例(类型、行业、文字)"
 )
 def similar_cases(request, case_id: int):
     case = _case(request, case_id)

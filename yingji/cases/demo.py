@@ -16,7 +16,7 @@ from yingji.core.demo import dated, moment
 
 from . import services
 from .models import Case
-from .schemas import CaseIn
+from .schemas import AccidentCaseIn
 
 MARK = "(演示案例)"
 SOURCE = "演示数据:情节系虚构,不对应任何真实事故"
@@ -261,7 +261,7 @@ def load_demo() -> dict:
             tags,
         ) = row
         day = today - dt.timedelta(days=days)
-        data = CaseIn(
+        data = AccidentCaseIn(
             code=f"DEMO-AL-{n:03d}",
             title=title + MARK,
             occurred_on=day,

@@ -10,7 +10,7 @@ from yingji.core.schemas import validate
 from yingji.core.uploads import open_xlsx
 
 from .choices import ACCIDENT_TYPES, INDUSTRIES
-from .schemas import CaseIn
+from .schemas import AccidentCaseIn
 
 COLUMNS = {
     "案例编号": "code",
@@ -55,8 +55,8 @@ def _value(field: str, value):
     return text
 
 
-def read_cases(data: bytes, name: str = "") -> list[tuple[int, CaseIn]]:
-    """The rows as CaseIn, or ValidationFailed listing every bad row (nothing imported)."""
+def read_cases(data: bytes, name: str = "") -> list[tuple[int, AccidentCaseIn]]:
+    """The rows as AccidentCaseIn, or ValidationFailed listing every bad row (nothing imported)."""
     wb = open_xlsx(data, unreadable="无法读取该 Excel 文件,请按模板填写后另存为 .xlsx。", name=name)
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True, max_col=len(COLUMNS) + 10)
@@ -76,7 +76,7 @@ def read_cases(data: bytes, name: str = "") -> list[tuple[int, CaseIn]]:
             value = _value(field, values[i] if i < len(values) else None)
             if value not in (None, "", []):
                 raw[field] = value
-        parsed = validate(CaseIn, raw)
+        parsed = validate(AccidentCaseIn, raw)
         if parsed.ok:
             out.append((n, parsed.data))
         else:

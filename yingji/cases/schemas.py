@@ -15,7 +15,7 @@ AccidentType = Literal[tuple(k for k, _ in ACCIDENT_TYPES)]
 Industry = Literal[tuple(k for k, _ in INDUSTRIES)]
 
 
-class CaseIn(Input):
+class AccidentCaseIn(Input):
     code: Code = Field(min_length=2, title="案例编号")
     title: Name = Field(min_length=4, title="案例标题")
     occurred_on: Date = Field(title="发生日期")

@@ -13,10 +13,10 @@ from yingji.geo.models import Region
 from yingji.standards.accidents import accident_grade
 
 from .models import Case
-from .schemas import CaseIn
+from .schemas import AccidentCaseIn
 
 
-def _fields(data: CaseIn) -> dict:
+def _fields(data: AccidentCaseIn) -> dict:
     region = None
     if data.region:
         region = Region.objects.filter(code=data.region).first()
@@ -45,7 +45,7 @@ def _fields(data: CaseIn) -> dict:
     }
 
 
-def do_record_case(*, actor, data: CaseIn) -> Case:
+def do_record_case(*, actor, data: AccidentCaseIn) -> Case:
     """Add a case to the library; its grade is computed from the casualties and the loss."""
     check_rule(actor, "cases.write")
     fields = _fields(data)
@@ -62,7 +62,7 @@ def do_record_case(*, actor, data: CaseIn) -> Case:
     return case
 
 
-def do_import_cases(*, actor, rows: list[tuple[int, CaseIn]], file_name: str) -> list[Case]:
+def do_import_cases(*, actor, rows: list[tuple[int, AccidentCaseIn]], file_name: str) -> list[Case]:
     """Import the rows of a checked Excel list: every row is validated first; one bad row (or a
     code already in the library or twice in the file) imports nothing and says which row."""
     check_rule(actor, "cases.write")

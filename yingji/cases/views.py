@@ -18,7 +18,7 @@ from . import selectors, services
 from .choices import ACCIDENT_TYPES, INDUSTRIES
 from .importing import COLUMNS, read_cases
 from .models import GRADES
-from .schemas import CaseIn
+from .schemas import AccidentCaseIn
 
 CASE_SPEC = ListSpec(
     columns=[
@@ -78,7 +78,7 @@ def case_new(request):
     if not allows(request.user, "cases.write"):
         return redirect("cases:index")
     if request.method == "POST":
-        data = form_input(request, CaseIn)
+        data = form_input(request, AccidentCaseIn)
         if data is not None:
             case = run_service(
                 request,

@@ -16,20 +16,20 @@ from yingji.core.permissions import get_restricted_or_404
 from . import selectors, services
 from .documents import diff_lines
 from .schemas import (
-    DrillIn,
-    FilingDecisionIn,
-    FilingSubmitIn,
-    FindingIn,
-    PlanIn,
-    RectifyIn,
-    ReviseIn,
-    VerifyIn,
+    DrillFindingIn,
+    EmergencyDrillIn,
+    EmergencyPlanIn,
+    FindingRectifyIn,
+    FindingVerifyIn,
+    PlanFilingDecisionIn,
+    PlanFilingSubmitIn,
+    PlanReviseIn,
 )
 
 router = Router(tags=["预案与演练"])
 
 
-class PlanOut(Schema):
+class EmergencyPlanOut(Schema):
     id: int
     code: str
     title: str
@@ -84,7 +84,7 @@ class PlanOut(Schema):
         return obj.review_status(timezone.localdate())
 
 
-class PlanVersionOut(Schema):
+class EmergencyPlanVersionOut(Schema):
     number: int
     effective_on: dt.date
     file_name: str
@@ -93,18 +93,18 @@ class PlanVersionOut(Schema):
     text: str
 
 
-class DiffLineOut(Schema):
+class PlanDiffLineOut(Schema):
     mark: str
     text: str
 
 
-class DiffOut(Schema):
+class PlanDiffOut(Schema):
     a: int
     b: int
-    lines: list[DiffLineOut]
+    lines: list[PlanDiffLineOut]
 
 
-class FilingOut(Schema):
+class PlanFilingOut(Schema):
     id: int
     plan: int
     version_number: int
@@ -120,21 +120,21 @@ class FilingOut(Schema):
         return obj.plan_id
 
 
-class ReviewCountOut(Schema):
+class PlanReviewCountOut(Schema):
     name: str
     count: int
 
 
-class ReviewOut(Schema):
-    overdue: list[PlanOut]
-    due_soon: list[PlanOut]
-    overdue_by_county: list[ReviewCountOut]
-    overdue_by_enterprise: list[ReviewCountOut]
-    due_soon_by_county: list[ReviewCountOut]
-    due_soon_by_enterprise: list[ReviewCountOut]
+class PlanReviewOut(Schema):
+    overdue: list[EmergencyPlanOut]
+    due_soon: list[EmergencyPlanOut]
+    overdue_by_county: list[PlanReviewCountOut]
+    overdue_by_enterprise: list[PlanReviewCountOut]
+    due_soon_by_county: list[PlanReviewCountOut]
+    due_soon_by_enterprise: list[PlanReviewCountOut]
 
 
-class FindingOut(Schema):
+class DrillFindingOut(Schema):
     id: int
     drill: int
     description: str
@@ -150,7 +150,7 @@ class FindingOut(Schema):
         return obj.drill_id
 
 
-class DrillOut(Schema):
+class EmergencyDrillOut(Schema):
     id: int
     title: str
     kind: str
@@ -182,7 +182,7 @@ def _plan(request, plan_id: int, action: str = "view"):
     )
 
 
-@router.get("/plans", response=list[PlanOut], summary="应急预案")
+@router.get("/plans", response=list[EmergencyPlanOut], summary="应急预案")
 def list_plans(
     request,
     response: HttpResponse,
@@ -202,12 +202,14 @@ def list_plans(
     return page(rows, response, limit, offset)
 
 
-@router.post("/plans", response={201: PlanOut}, summary="录入应急预案(multipart,可附 .docx/.pdf)")
-def create_plan(request, payload: Form[PlanIn], file: File[UploadedFile] | None = None):
+@router.post(
+    "/plans", response={201: EmergencyPlanOut}, summary="录入应急预案(multipart,可附 .docx/.pdf)"
+)
+def create_plan(request, payload: Form[EmergencyPlanIn], file: File[UploadedFile] | None = None):
     return Status(201, services.do_create_plan(actor=request.user, data=payload, upload=file))
 
 
-@router.get("/plans/review-due", response=ReviewOut, summary="评估超期和临期的预案")
+@router.get("/plans/review-due", response=PlanReviewOut, summary="评估超期和临期的预案")
 def review_due(request):
     lists = selectors.review_lists(request.user)
     out = {k: lists[k] for k in ("overdue", "due_soon")}
@@ -221,19 +223,21 @@ def review_due(request):
     return out
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="单个应急预案")
+@router.get("/plans/{plan_id}", response=EmergencyPlanOut, summary="单个应急预案")
 def get_plan(request, plan_id: int):
     return _plan(request, plan_id)
 
 
 @router.get(
-    "/plans/{plan_id}/versions", response=list[PlanVersionOut], summary="预案的各版本(含提取正文)"
+    "/plans/{plan_id}/versions",
+    response=list[EmergencyPlanVersionOut],
+    summary="预案的各版本(含提取正文)",
 )
 def plan_versions(request, plan_id: int):
     return list(_plan(request, plan_id).versions.all())
 
 
-@router.get("/plans/{plan_id}/diff", response=DiffOut, summary="两个版本提取正文的差异")
+@router.get("/plans/{plan_id}/diff", response=PlanDiffOut, summary="两个版本提取正文的差异")
 def plan_diff(request, plan_id: int, a: int | None = None, b: int | None = None):
     plan = _plan(request, plan_id)
     versions = {v.number: v for v in plan.versions.all()}
@@ -243,34 +247,36 @@ def plan_diff(request, plan_id: int, a: int | None = None, b: int | None = None)
     return {"a": a, "b": b, "lines": [{"mark": m, "text": t} for m, t in lines]}
 
 
-@router.post("/plans/{plan_id}/revise", response=PlanOut, summary="修订预案(新版本,multipart)")
+@router.post(
+    "/plans/{plan_id}/revise", response=EmergencyPlanOut, summary="修订预案(新版本,multipart)"
+)
 def revise_plan(
-    request, plan_id: int, payload: Form[ReviseIn], file: File[UploadedFile] | None = None
+    request, plan_id: int, payload: Form[PlanReviseIn], file: File[UploadedFile] | None = None
 ):
     plan = _plan(request, plan_id, "change")
     return services.do_revise_plan(actor=request.user, plan=plan, data=payload, upload=file)
 
 
-@router.get("/plans/{plan_id}/filings", response=list[FilingOut], summary="预案的备案记录")
+@router.get("/plans/{plan_id}/filings", response=list[PlanFilingOut], summary="预案的备案记录")
 def plan_filings(request, plan_id: int):
     return list(selectors.visible_filings(request.user).filter(plan=_plan(request, plan_id)))
 
 
-@router.post("/plans/{plan_id}/filings", response={201: FilingOut}, summary="报送备案")
-def submit_filing(request, plan_id: int, payload: FilingSubmitIn):
+@router.post("/plans/{plan_id}/filings", response={201: PlanFilingOut}, summary="报送备案")
+def submit_filing(request, plan_id: int, payload: PlanFilingSubmitIn):
     plan = _plan(request, plan_id, "change")
     return Status(201, services.do_submit_filing(actor=request.user, plan=plan, data=payload))
 
 
 @router.post(
-    "/plans/{plan_id}/filings/decision", response=FilingOut, summary="备案审查:予以备案或退回"
+    "/plans/{plan_id}/filings/decision", response=PlanFilingOut, summary="备案审查:予以备案或退回"
 )
-def decide_filing(request, plan_id: int, payload: FilingDecisionIn):
+def decide_filing(request, plan_id: int, payload: PlanFilingDecisionIn):
     plan = _plan(request, plan_id, "approve")
     return services.do_decide_filing(actor=request.user, plan=plan, data=payload)
 
 
-@router.get("/drills", response=list[DrillOut], summary="应急演练")
+@router.get("/drills", response=list[EmergencyDrillOut], summary="应急演练")
 def list_drills(
     request,
     response: HttpResponse,
@@ -284,8 +290,8 @@ def list_drills(
     return page(rows, response, limit, offset)
 
 
-@router.post("/drills", response={201: DrillOut}, summary="登记应急演练")
-def record_drill(request, payload: DrillIn):
+@router.post("/drills", response={201: EmergencyDrillOut}, summary="登记应急演练")
+def record_drill(request, payload: EmergencyDrillIn):
     return Status(201, services.do_record_drill(actor=request.user, data=payload))
 
 
@@ -295,26 +301,26 @@ def _drill(request, drill_id: int, action: str = "view"):
     )
 
 
-@router.get("/drills/{drill_id}", response=DrillOut, summary="单个应急演练")
+@router.get("/drills/{drill_id}", response=EmergencyDrillOut, summary="单个应急演练")
 def get_drill(request, drill_id: int):
     return _drill(request, drill_id)
 
 
-@router.get("/drills/{drill_id}/findings", response=list[FindingOut], summary="演练发现的问题")
+@router.get("/drills/{drill_id}/findings", response=list[DrillFindingOut], summary="演练发现的问题")
 def drill_findings(request, drill_id: int):
     drill = _drill(request, drill_id)
     return list(selectors.visible_findings(request.user).filter(drill=drill))
 
 
 @router.post(
-    "/drills/{drill_id}/findings", response={201: FindingOut}, summary="登记演练发现的问题"
+    "/drills/{drill_id}/findings", response={201: DrillFindingOut}, summary="登记演练发现的问题"
 )
-def add_finding(request, drill_id: int, payload: FindingIn):
+def add_finding(request, drill_id: int, payload: DrillFindingIn):
     drill = _drill(request, drill_id, "change")
     return Status(201, services.do_add_finding(actor=request.user, drill=drill, data=payload))
 
 
-@router.get("/drill-findings", response=list[FindingOut], summary="演练问题整改(可只看超期)")
+@router.get("/drill-findings", response=list[DrillFindingOut], summary="演练问题整改(可只看超期)")
 def list_findings(
     request,
     response: HttpResponse,
@@ -339,17 +345,21 @@ def _finding(request, finding_id: int):
     )
 
 
-@router.post("/drill-findings/{finding_id}/rectify", response=FindingOut, summary="报送整改情况")
-def rectify(request, finding_id: int, payload: RectifyIn):
+@router.post(
+    "/drill-findings/{finding_id}/rectify", response=DrillFindingOut, summary="报送整改情况"
+)
+def rectify(request, finding_id: int, payload: FindingRectifyIn):
     return services.do_rectify_finding(
         actor=request.user, finding=_finding(request, finding_id), data=payload
     )
 
 
 @router.post(
-    "/drill-findings/{finding_id}/verify", response=FindingOut, summary="验证整改(通过销号或退回)"
+    "/drill-findings/{finding_id}/verify",
+    response=DrillFindingOut,
+    summary="验证整改(通过销号或退回)",
 )
-def verify(request, finding_id: int, payload: VerifyIn):
+def verify(request, finding_id: int, payload: FindingVerifyIn):
     return services.do_verify_finding(
         actor=request.user, finding=_finding(request, finding_id), data=payload
     )

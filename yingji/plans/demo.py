@@ -18,14 +18,14 @@ from yingji.core.demo import dated, moment
 from . import services
 from .models import Plan
 from .schemas import (
-    DrillIn,
-    FilingDecisionIn,
-    FilingSubmitIn,
-    FindingIn,
-    PlanIn,
-    RectifyIn,
-    ReviseIn,
-    VerifyIn,
+    DrillFindingIn,
+    EmergencyDrillIn,
+    EmergencyPlanIn,
+    FindingRectifyIn,
+    FindingVerifyIn,
+    PlanFilingDecisionIn,
+    PlanFilingSubmitIn,
+    PlanReviseIn,
 )
 
 SEED = 31
@@ -175,7 +175,7 @@ def load_demo(seed: int = SEED) -> dict:
     for code, title, kind, owner, parent, events, years in CITY:
         day = _years_ago(today, years)
         user = actor_for.get(owner, city)
-        data = PlanIn(
+        data = EmergencyPlanIn(
             code=code,
             title=title + MARK,
             kind=kind,
@@ -205,7 +205,7 @@ def load_demo(seed: int = SEED) -> dict:
         lambda: services.do_revise_plan(
             actor=city,
             plan=zt,
-            data=ReviseIn(
+            data=PlanReviseIn(
                 effective_on=day,
                 reason="机构改革后调整指挥体系和响应分级",
                 text=revised,
@@ -221,7 +221,7 @@ def load_demo(seed: int = SEED) -> dict:
     if org is not None:
         for suffix, title, kind, years, filing in ENTERPRISE:
             day = _years_ago(today, years)
-            data = PlanIn(
+            data = EmergencyPlanIn(
                 code=f"DEMO-QY-620104-01-{suffix}",
                 title=f"{org.name}{title}{MARK}",
                 kind=kind,
@@ -247,7 +247,9 @@ def _file(submitter, decider, plan, outcome, day, rng):
         day,
         rng,
         lambda: services.do_submit_filing(
-            actor=submitter, plan=plan, data=FilingSubmitIn(note="请予备案", version=plan.version)
+            actor=submitter,
+            plan=plan,
+            data=PlanFilingSubmitIn(note="请予备案", version=plan.version),
         ),
     )
     if outcome == "submitted":
@@ -264,7 +266,7 @@ def _file(submitter, decider, plan, outcome, day, rng):
         lambda: services.do_decide_filing(
             actor=decider,
             plan=plan,
-            data=FilingDecisionIn(accept=accept, comment=comment, version=plan.version),
+            data=PlanFilingDecisionIn(accept=accept, comment=comment, version=plan.version),
         ),
     )
 
@@ -339,7 +341,7 @@ def _drills(plans, city, county, ent, rng, today) -> int:
         user = users[who]
         held = today - dt.timedelta(days=days)
         ids = [plans[c].pk for c in codes if c in plans]
-        data = DrillIn(
+        data = EmergencyDrillIn(
             title=title + MARK,
             kind=kind,
             held_on=held,
@@ -362,7 +364,7 @@ def _drills(plans, city, county, ent, rng, today) -> int:
                 lambda u=user, dr=drill, t=text, o=owner, d=due: services.do_add_finding(
                     actor=u,
                     drill=dr,
-                    data=FindingIn(
+                    data=DrillFindingIn(
                         description=t, owner_name=o, due_on=dr.held_on + dt.timedelta(days=d)
                     ),
                 ),
@@ -377,7 +379,7 @@ def _drills(plans, city, county, ent, rng, today) -> int:
                 lambda u=user, f=f: services.do_rectify_finding(
                     actor=u,
                     finding=f,
-                    data=RectifyIn(
+                    data=FindingRectifyIn(
                         rectification="已按要求整改,附整改照片(演示)", version=f.version
                     ),
                 ),
@@ -390,7 +392,7 @@ def _drills(plans, city, county, ent, rng, today) -> int:
                     lambda u=user, f=f: services.do_verify_finding(
                         actor=u,
                         finding=f,
-                        data=VerifyIn(
+                        data=FindingVerifyIn(
                             passed=True, opinion="现场复核,整改到位(演示)", version=f.version
                         ),
                     ),

@@ -15,7 +15,7 @@ DrillKind = Literal[tuple(k for k, _ in DRILL_KINDS)]
 EventType = Literal[tuple(k for k, _ in EVENT_TYPES)]
 
 
-class PlanIn(Input):
+class EmergencyPlanIn(Input):
     code: Code = Field(min_length=2, title="预案编号")
     title: Name = Field(min_length=2, title="预案名称")
     kind: PlanKind = Field(title="预案类型")
@@ -26,25 +26,25 @@ class PlanIn(Input):
     text: LongText = Field("", title="正文(无文件时录入)")
 
 
-class ReviseIn(Input):
+class PlanReviseIn(Input):
     effective_on: Date = Field(title="新版施行日期")
     reason: ShortText = Field(min_length=2, title="修订说明")
     text: LongText = Field("", title="正文(无文件时录入)")
     version: Version = None
 
 
-class FilingSubmitIn(Input):
+class PlanFilingSubmitIn(Input):
     note: ShortText = Field("", title="报送说明")
     version: Version = None
 
 
-class FilingDecisionIn(Input):
+class PlanFilingDecisionIn(Input):
     accept: bool = Field(title="是否予以备案")
     comment: ShortText = Field("", title="审查意见(退回时必填)")
     version: Version = None
 
 
-class DrillIn(Input):
+class EmergencyDrillIn(Input):
     title: Name = Field(min_length=2, title="演练名称")
     kind: DrillKind = Field(title="演练类型")
     held_on: Date = Field(title="演练日期")
@@ -55,18 +55,18 @@ class DrillIn(Input):
     summary: LongText = Field("", title="演练情况与评估")
 
 
-class FindingIn(Input):
+class DrillFindingIn(Input):
     description: ShortText = Field(min_length=2, title="发现问题")
     owner_name: text(50) = Field(min_length=1, title="整改责任人")
     due_on: Date = Field(title="整改期限")
 
 
-class RectifyIn(Input):
+class FindingRectifyIn(Input):
     rectification: text(1000, multiline=True) = Field(min_length=2, title="整改情况")
     version: Version = None
 
 
-class VerifyIn(Input):
+class FindingVerifyIn(Input):
     passed: bool = Field(title="验证是否通过")
     opinion: ShortText = Field(min_length=2, title="验证意见")
     version: Version = None

@@ -18,14 +18,14 @@ from .choices import FILING_STATE_LABELS
 from .documents import PDF_NOTE, PLAN_EXTENSIONS, docx_text
 from .models import Drill, Filing, Finding, Plan, PlanVersion
 from .schemas import (
-    DrillIn,
-    FilingDecisionIn,
-    FilingSubmitIn,
-    FindingIn,
-    PlanIn,
-    RectifyIn,
-    ReviseIn,
-    VerifyIn,
+    DrillFindingIn,
+    EmergencyDrillIn,
+    EmergencyPlanIn,
+    FindingRectifyIn,
+    FindingVerifyIn,
+    PlanFilingDecisionIn,
+    PlanFilingSubmitIn,
+    PlanReviseIn,
 )
 
 
@@ -81,7 +81,7 @@ def _add_version(*, actor, plan, number, effective_on, text, upload, note, reaso
     )
 
 
-def do_create_plan(*, actor, data: PlanIn, upload=None) -> Plan:
+def do_create_plan(*, actor, data: EmergencyPlanIn, upload=None) -> Plan:
     """Register a plan with its first version (the uploaded document or the typed text)."""
     check_rule(actor, "plans.write")
     owner, enterprise = _owner(actor, data.owner)
@@ -121,7 +121,7 @@ def do_create_plan(*, actor, data: PlanIn, upload=None) -> Plan:
     return plan
 
 
-def do_revise_plan(*, actor, plan: Plan, data: ReviseIn, upload=None) -> Plan:
+def do_revise_plan(*, actor, plan: Plan, data: PlanReviseIn, upload=None) -> Plan:
     """A new version: the old text stays with its version; the plan takes the new text and
     date; a plan filed with the bureau must be filed again."""
     check_rule(actor, "plans.write")
@@ -161,7 +161,7 @@ def do_revise_plan(*, actor, plan: Plan, data: ReviseIn, upload=None) -> Plan:
     return plan
 
 
-def do_submit_filing(*, actor, plan: Plan, data: FilingSubmitIn) -> Filing:
+def do_submit_filing(*, actor, plan: Plan, data: PlanFilingSubmitIn) -> Filing:
     """An enterprise or county bureau submits its current version for 备案."""
     check_rule(actor, "plans.write")
     ensure_in_scope(actor, plan)
@@ -196,7 +196,7 @@ def _filing_number(plan: Plan, year: int) -> str:
     return f"兰应急预备〔{year}〕{n:04d}号"
 
 
-def do_decide_filing(*, actor, plan: Plan, data: FilingDecisionIn) -> Filing:
+def do_decide_filing(*, actor, plan: Plan, data: PlanFilingDecisionIn) -> Filing:
     """The bureau accepts a submitted filing (with a filing number) or returns it (with the
     reasons); the submitter sees the decision on the plan."""
     check_rule(actor, "plans.decide_filings")
@@ -230,7 +230,7 @@ def do_decide_filing(*, actor, plan: Plan, data: FilingDecisionIn) -> Filing:
     return filing
 
 
-def do_record_drill(*, actor, data: DrillIn) -> Drill:
+def do_record_drill(*, actor, data: EmergencyDrillIn) -> Drill:
     """Record a drill held, the plans it exercised and who took part."""
     check_rule(actor, "plans.write")
     organiser, enterprise = _owner(actor, data.organiser)
@@ -257,7 +257,7 @@ def do_record_drill(*, actor, data: DrillIn) -> Drill:
     return drill
 
 
-def do_add_finding(*, actor, drill: Drill, data: FindingIn) -> Finding:
+def do_add_finding(*, actor, drill: Drill, data: DrillFindingIn) -> Finding:
     """A problem the drill found, with the person who must fix it and by when."""
     check_rule(actor, "plans.write")
     ensure_in_scope(actor, drill)
@@ -279,7 +279,7 @@ def do_add_finding(*, actor, drill: Drill, data: FindingIn) -> Finding:
     return finding
 
 
-def do_rectify_finding(*, actor, finding: Finding, data: RectifyIn) -> Finding:
+def do_rectify_finding(*, actor, finding: Finding, data: FindingRectifyIn) -> Finding:
     """整改: the owner's side reports what was done."""
     check_rule(actor, "plans.write")
     ensure_in_scope(actor, finding)
@@ -295,7 +295,7 @@ def do_rectify_finding(*, actor, finding: Finding, data: RectifyIn) -> Finding:
     return finding
 
 
-def do_verify_finding(*, actor, finding: Finding, data: VerifyIn) -> Finding:
+def do_verify_finding(*, actor, finding: Finding, data: FindingVerifyIn) -> Finding:
     """验证: the rectification is checked; passed closes the finding, failed reopens it."""
     check_rule(actor, "plans.write")
     ensure_in_scope(actor, finding)

@@ -18,14 +18,14 @@ from . import selectors, services
 from .choices import DRILL_KINDS, EVENT_TYPES, FILING_STATES, FINDING_STATES, PLAN_KINDS
 from .documents import diff_lines
 from .schemas import (
-    DrillIn,
-    FilingDecisionIn,
-    FilingSubmitIn,
-    FindingIn,
-    PlanIn,
-    RectifyIn,
-    ReviseIn,
-    VerifyIn,
+    DrillFindingIn,
+    EmergencyDrillIn,
+    EmergencyPlanIn,
+    FindingRectifyIn,
+    FindingVerifyIn,
+    PlanFilingDecisionIn,
+    PlanFilingSubmitIn,
+    PlanReviseIn,
 )
 
 REVIEW_CHOICES = [("overdue", "评估已超期"), ("due_soon", "评估临期(90天内)")]
@@ -162,7 +162,7 @@ def plan_new(request):
     if not allows(request.user, "plans.write"):
         return redirect("plans:index")
     if request.method == "POST":
-        data = form_input(request, PlanIn)
+        data = form_input(request, EmergencyPlanIn)
         if data is not None:
             plan = run_service(
                 request,
@@ -236,7 +236,7 @@ def revise(request, pk):
     plan = get_restricted_or_404(
         selectors.visible_plans(request.user, "change"), request.user, "change", pk=pk
     )
-    data = form_input(request, ReviseIn)
+    data = form_input(request, PlanReviseIn)
     if data is not None:
         run_service(
             request,
@@ -250,7 +250,7 @@ def revise(request, pk):
 
 submit_filing = action_view(
     fetch=lambda user: selectors.visible_plans(user, "change"),
-    schema=FilingSubmitIn,
+    schema=PlanFilingSubmitIn,
     action="change",
     call=lambda user, plan, data: services.do_submit_filing(actor=user, plan=plan, data=data),
     success="已报送备案。",
@@ -258,7 +258,7 @@ submit_filing = action_view(
 
 decide_filing = action_view(
     fetch=lambda user: selectors.visible_plans(user, "approve"),
-    schema=FilingDecisionIn,
+    schema=PlanFilingDecisionIn,
     action="approve",
     call=lambda user, plan, data: services.do_decide_filing(actor=user, plan=plan, data=data),
     success=lambda plan, data: "已予以备案。" if data.accept else "已退回。",
@@ -305,7 +305,7 @@ def drill_new(request):
     if not allows(request.user, "plans.write"):
         return redirect("plans:drills")
     if request.method == "POST":
-        data = form_input(request, DrillIn)
+        data = form_input(request, EmergencyDrillIn)
         if data is not None:
             drill = run_service(
                 request,
@@ -330,7 +330,7 @@ def drill_new(request):
 
 add_finding = action_view(
     fetch=lambda user: selectors.visible_drills(user, "change"),
-    schema=FindingIn,
+    schema=DrillFindingIn,
     action="change",
     call=lambda user, drill, data: services.do_add_finding(actor=user, drill=drill, data=data),
     success="已登记发现问题。",
@@ -338,7 +338,7 @@ add_finding = action_view(
 
 rectify = action_view(
     fetch=lambda user: selectors.visible_findings(user, "change"),
-    schema=RectifyIn,
+    schema=FindingRectifyIn,
     action="change",
     call=lambda user, f, data: services.do_rectify_finding(actor=user, finding=f, data=data),
     success="已报送整改情况。",
@@ -346,7 +346,7 @@ rectify = action_view(
 
 verify = action_view(
     fetch=lambda user: selectors.visible_findings(user, "change"),
-    schema=VerifyIn,
+    schema=FindingVerifyIn,
     action="change",
     call=lambda user, f, data: services.do_verify_finding(actor=user, finding=f, data=data),
     success=lambda f, data: "验证通过,已销号。" if data.passed else "验证未通过,已退回整改。",

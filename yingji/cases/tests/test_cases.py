@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from yingji.cases import selectors, services
 from yingji.cases.importing import read_cases
 from yingji.cases.models import Case
-from yingji.cases.schemas import CaseIn
+from yingji.cases.schemas import AccidentCaseIn
 from yingji.core.errors import NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _case(**kw):
         industry="hazchem",
         accident_type="fire",
     )
-    return CaseIn(**{**base, **kw})
+    return AccidentCaseIn(**{**base, **kw})
 
 
 @pytest.mark.parametrize(

@@ -16,14 +16,14 @@ from yingji.plans import selectors, services
 from yingji.plans.documents import diff_lines
 from yingji.plans.models import Finding, Plan
 from yingji.plans.schemas import (
-    DrillIn,
-    FilingDecisionIn,
-    FilingSubmitIn,
-    FindingIn,
-    PlanIn,
-    RectifyIn,
-    ReviseIn,
-    VerifyIn,
+    DrillFindingIn,
+    EmergencyDrillIn,
+    EmergencyPlanIn,
+    FindingRectifyIn,
+    FindingVerifyIn,
+    PlanFilingDecisionIn,
+    PlanFilingSubmitIn,
+    PlanReviseIn,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def _docx(*paragraphs: str) -> SimpleUploadedFile:
 
 
 def _new_plan(user, ctx, upload=None, code="T-QY-01", **kw):
-    data = PlanIn(
+    data = EmergencyPlanIn(
         code=code,
         title="测试企业专项应急预案",
         kind="enterprise_special",
@@ -61,7 +61,7 @@ def test_it_extracts_docx_text_keeps_versions_and_diffs_them(persona, ctx):
     plan = services.do_revise_plan(
         actor=ent,
         plan=plan,
-        data=ReviseIn(
+        data=PlanReviseIn(
             effective_on=dt.date(2026, 1, 5), reason="调整响应分级", version=plan.version
         ),
         upload=_docx("1 总则", "适用于储罐区泄漏。", "2 响应", "分为四级响应。"),
@@ -91,27 +91,29 @@ def test_it_refuses_a_renamed_file_and_writes_nothing(persona, ctx):
 def test_it_files_returns_refiles_and_accepts(persona, ctx):
     ent, xigu = persona("enterprise"), persona("county_a")
     plan = _new_plan(ent, ctx)
-    services.do_submit_filing(actor=ent, plan=plan, data=FilingSubmitIn())
+    services.do_submit_filing(actor=ent, plan=plan, data=PlanFilingSubmitIn())
     plan.refresh_from_db()
     with pytest.raises(ValidationFailed):  # returning needs reasons; nothing changes
-        services.do_decide_filing(actor=xigu, plan=plan, data=FilingDecisionIn(accept=False))
+        services.do_decide_filing(actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=False))
     plan.refresh_from_db()
     assert plan.filing_state == "submitted"
     for name in ("leader", "county_b", "enterprise"):  # read-only, other county, the filer
         with pytest.raises(NotPermitted):
             services.do_decide_filing(
-                actor=persona(name), plan=plan, data=FilingDecisionIn(accept=True)
+                actor=persona(name), plan=plan, data=PlanFilingDecisionIn(accept=True)
             )
     services.do_decide_filing(
-        actor=xigu, plan=plan, data=FilingDecisionIn(accept=False, comment="缺少应急资源调查")
+        actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=False, comment="缺少应急资源调查")
     )
     plan.refresh_from_db()
     assert plan.filing_state == "returned" and plan.filing_number == ""
-    services.do_submit_filing(actor=ent, plan=plan, data=FilingSubmitIn(note="已补充"))
+    services.do_submit_filing(actor=ent, plan=plan, data=PlanFilingSubmitIn(note="已补充"))
     plan.refresh_from_db()
     with pytest.raises(InvalidTransition):
-        services.do_submit_filing(actor=ent, plan=plan, data=FilingSubmitIn())
-    filing = services.do_decide_filing(actor=xigu, plan=plan, data=FilingDecisionIn(accept=True))
+        services.do_submit_filing(actor=ent, plan=plan, data=PlanFilingSubmitIn())
+    filing = services.do_decide_filing(
+        actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=True)
+    )
     plan.refresh_from_db()
     assert plan.filing_state == "accepted" and plan.filing_number == filing.filing_number
     assert filing.filing_number.startswith("兰应急预备〔")
@@ -124,7 +126,7 @@ def test_a_city_plan_is_not_filed(persona, ctx):
     plan = Plan.objects.get(code="DEMO-YA-620100-ZT")
     with pytest.raises(InvalidTransition):
         services.do_submit_filing(
-            actor=persona("section"), plan=plan, data=FilingSubmitIn(version=plan.version)
+            actor=persona("section"), plan=plan, data=PlanFilingSubmitIn(version=plan.version)
         )
 
 
@@ -134,30 +136,36 @@ def test_a_finding_is_tracked_to_verified(persona, ctx):
     today = timezone.localdate()
     drill = services.do_record_drill(
         actor=ent,
-        data=DrillIn(
+        data=EmergencyDrillIn(
             title="泄漏处置演练", kind="special", held_on=today, organiser=OWN, plans=[plan.pk]
         ),
     )
     f = services.do_add_finding(
         actor=ent,
         drill=drill,
-        data=FindingIn(description="堵漏工具缺失", owner_name="王五", due_on=today),
+        data=DrillFindingIn(description="堵漏工具缺失", owner_name="王五", due_on=today),
     )
     with pytest.raises(InvalidTransition):  # cannot verify before it is rectified
-        services.do_verify_finding(actor=ent, finding=f, data=VerifyIn(passed=True, opinion="很好"))
-    f = services.do_rectify_finding(actor=ent, finding=f, data=RectifyIn(rectification="已配齐"))
+        services.do_verify_finding(
+            actor=ent, finding=f, data=FindingVerifyIn(passed=True, opinion="很好")
+        )
+    f = services.do_rectify_finding(
+        actor=ent, finding=f, data=FindingRectifyIn(rectification="已配齐")
+    )
     f = services.do_verify_finding(
-        actor=ent, finding=f, data=VerifyIn(passed=False, opinion="数量仍不足")
+        actor=ent, finding=f, data=FindingVerifyIn(passed=False, opinion="数量仍不足")
     )
     assert f.state == "open"
-    f = services.do_rectify_finding(actor=ent, finding=f, data=RectifyIn(rectification="已补齐"))
+    f = services.do_rectify_finding(
+        actor=ent, finding=f, data=FindingRectifyIn(rectification="已补齐")
+    )
     f = services.do_verify_finding(
-        actor=ent, finding=f, data=VerifyIn(passed=True, opinion="整改到位")
+        actor=ent, finding=f, data=FindingVerifyIn(passed=True, opinion="整改到位")
     )
     assert f.state == "verified" and f.verified_by == ent
     with pytest.raises(NotPermitted):  # another county cannot touch it
         services.do_rectify_finding(
-            actor=persona("county_b"), finding=f, data=RectifyIn(rectification="xx")
+            actor=persona("county_b"), finding=f, data=FindingRectifyIn(rectification="xx")
         )
 
 
@@ -168,7 +176,7 @@ def test_a_drill_cannot_exercise_another_enterprises_plan(persona, ctx):
         with pytest.raises(DomainError):
             services.do_record_drill(
                 actor=persona("county_a"),
-                data=DrillIn(
+                data=EmergencyDrillIn(
                     title="x演练",
                     kind="tabletop",
                     held_on=timezone.localdate(),
