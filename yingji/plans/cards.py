@@ -3,7 +3,14 @@ is counted on the restricted list its link opens, with the same filter."""
 
 from django.urls import reverse
 
+from yingji.core.permissions import allows
+
 from . import selectors
+
+
+def _kind(request) -> str:
+    """A to-do for those who act on plans; figures for the others (leadership, duty officer)."""
+    return "todo" if allows(request.user, "plans.write") else "figures"
 
 
 def review_due(request):
@@ -15,7 +22,7 @@ def review_due(request):
     url = reverse("plans:index")
     return {
         "title": "预案评估到期",
-        "kind": "todo",
+        "kind": _kind(request),
         "icon": "journal-text",
         "items": [
             {
@@ -40,7 +47,7 @@ def findings_overdue(request):
         return None
     return {
         "title": "演练问题超期未整改",
-        "kind": "todo",
+        "kind": _kind(request),
         "icon": "clipboard-check",
         "items": [
             {
