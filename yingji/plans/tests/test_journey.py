@@ -1,6 +1,6 @@
 """Journey in Chromium (issue #18): the enterprise files its plan → 西固区应急局 returns it with
 reasons → the enterprise sees them and files again → 西固区 accepts it with a filing number.
-Screenshot: docs/screenshots/plans-filing-accepted.png."""
+Screenshot: test-artifacts/plans-filing-accepted.png (a copy in docs/screenshots/)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+# like the other journeys, the run writes to test-artifacts/; docs/screenshots keeps a copy
+SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 @pytest.fixture
