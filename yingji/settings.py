@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "yingji.response",
     "yingji.disasters",
     "yingji.resources",
+    "yingji.plans",
+    "yingji.cases",
 ]
 
 MIDDLEWARE = [

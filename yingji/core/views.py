@@ -250,10 +250,15 @@ def settings_index(request):
             continue
     from yingji.standards.catalogue import entries
 
+    from .permissions import scope_of
+
+    # The rules' sources and confidence are for the administrators who keep the tables
+    # (issue #12: the code's confidence notes, in Chinese, on the admin's settings page).
+    standards = entries() if scope_of(request.user).is_admin else []
     return render(
         request,
         "core/settings.html",
-        {"title": "系统设置", "pages": pages, "standards": entries()},
+        {"title": "系统设置", "pages": pages, "standards": standards},
     )
 
 

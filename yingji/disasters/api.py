@@ -15,12 +15,12 @@ from . import selectors, services
 from .schemas import (
     CloseProcessIn,
     ConfirmIn,
+    LossReportIn,
     OfficerIn,
     ProcessIn,
     QuakeIn,
     QuickReportIn,
     ReliefIn,
-    ReportIn,
 )
 
 router = Router(tags=["灾情报送"])
@@ -62,7 +62,7 @@ class LossFindingOut(Schema):
     message: str
 
 
-class ReportOut(Schema):
+class LossReportOut(Schema):
     id: int
     process: int
     region: str
@@ -224,11 +224,11 @@ def rollup(request, process_id: int):
 
 @router.post(
     "/disasters/processes/{process_id}/reports",
-    response={201: ReportOut},
+    response={201: LossReportOut},
     summary="报送灾情(初报/续报/核报或更正)",
     description="逻辑错误返回 400 及各项错误;有核查提示而未填 warning_reason 亦返回 400。报告报送后不可修改。",
 )
-def submit_report(request, process_id: int, payload: ReportIn):
+def submit_report(request, process_id: int, payload: LossReportIn):
     process = _process(request, process_id)
     report = services.do_submit_loss_report(
         actor=request.user, process=process, data=payload, source="api"
@@ -236,12 +236,12 @@ def submit_report(request, process_id: int, payload: ReportIn):
     return Status(201, report)
 
 
-@router.post("/disasters/quick-reports", response={201: ReportOut}, summary="信息员首报")
+@router.post("/disasters/quick-reports", response={201: LossReportOut}, summary="信息员首报")
 def quick_report(request, payload: QuickReportIn):
     return Status(201, services.do_submit_quick_report(actor=request.user, data=payload))
 
 
-@router.get("/disasters/reports", response=list[ReportOut], summary="灾情报告")
+@router.get("/disasters/reports", response=list[LossReportOut], summary="灾情报告")
 def list_reports(
     request,
     response: HttpResponse,
@@ -270,13 +270,13 @@ def _report(request, report_id: int):
     )
 
 
-@router.get("/disasters/reports/{report_id}", response=ReportOut, summary="单个灾情报告")
+@router.get("/disasters/reports/{report_id}", response=LossReportOut, summary="单个灾情报告")
 def get_report(request, report_id: int):
     return _report(request, report_id)
 
 
 @router.post(
-    "/disasters/reports/{report_id}/confirm", response=ReportOut, summary="审核灾情报告(上一级)"
+    "/disasters/reports/{report_id}/confirm", response=LossReportOut, summary="审核灾情报告(上一级)"
 )
 def confirm_report(request, report_id: int, payload: ConfirmIn):
     report = _report(request, report_id)

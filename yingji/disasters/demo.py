@@ -24,11 +24,11 @@ from .models import DisasterProcess, InfoOfficer, LossReport, ReliefRecord
 from .schemas import (
     ConfirmIn,
     DeadlinesIn,
+    LossReportIn,
     OfficerIn,
     ProcessIn,
     QuickReportIn,
     ReliefIn,
-    ReportIn,
 )
 
 NAME_SUFFIX = "暴雨山洪灾害(演示)"
@@ -143,7 +143,7 @@ def load_demo() -> dict:
             reports[region] = services.do_submit_loss_report(
                 actor=user,
                 process=process,
-                data=ReportIn(
+                data=LossReportIn(
                     region=region,
                     kind=kind,
                     as_of=as_of,
@@ -156,7 +156,7 @@ def load_demo() -> dict:
         services.do_submit_loss_report(
             actor=xigu,
             process=process,
-            data=ReportIn(
+            data=LossReportIn(
                 region="620104103",
                 kind="initial",
                 corrects=reports["620104103"].pk,
@@ -176,7 +176,7 @@ def load_demo() -> dict:
             services.do_submit_loss_report(
                 actor=user,
                 process=process,
-                data=ReportIn(
+                data=LossReportIn(
                     region=region,
                     kind="followup",
                     as_of=start.date(),

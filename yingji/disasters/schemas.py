@@ -72,7 +72,7 @@ class FiguresIn(Input):
         return out
 
 
-class ReportIn(FiguresIn):
+class LossReportIn(FiguresIn):
     """报送灾情 (初报/续报/核报, or a correction of an earlier report)."""
 
     region: Code = Field(title="填报区划(代码)")

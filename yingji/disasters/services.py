@@ -23,11 +23,11 @@ from .schemas import (
     CloseProcessIn,
     ConfirmIn,
     DeadlinesIn,
+    LossReportIn,
     OfficerIn,
     ProcessIn,
     QuickReportIn,
     ReliefIn,
-    ReportIn,
 )
 
 LEVELS = ("village", "township", "county", "city")
@@ -108,7 +108,7 @@ def do_close_process(*, actor, process: DisasterProcess, data: CloseProcessIn) -
     return process
 
 
-def _findings_or_refuse(data: ReportIn, figures: dict, previous: LossReport | None) -> list:
+def _findings_or_refuse(data: LossReportIn, figures: dict, previous: LossReport | None) -> list:
     findings = stats.check_figures(figures, previous.figures if previous else None)
     errors = stats.errors(findings)
     if errors:
@@ -128,7 +128,7 @@ def _findings_or_refuse(data: ReportIn, figures: dict, previous: LossReport | No
     return [{"level": f.level, "field": f.field, "message": f.message} for f in findings]
 
 
-def _check_kind(process: DisasterProcess, region: Region, data: ReportIn, corrected):
+def _check_kind(process: DisasterProcess, region: Region, data: LossReportIn, corrected):
     if corrected is not None:
         if (corrected.process_id, corrected.region_id, corrected.kind) != (
             process.pk,
@@ -151,7 +151,7 @@ def _check_kind(process: DisasterProcess, region: Region, data: ReportIn, correc
         raise ValidationFailed("灾情稳定(灾害过程结束)后才能报送核报。", details={"field": "kind"})
 
 
-def _submit(*, actor, process: DisasterProcess, data: ReportIn, source: str) -> LossReport:
+def _submit(*, actor, process: DisasterProcess, data: LossReportIn, source: str) -> LossReport:
     check_rule(actor, "disasters.submit_reports")
     region = _region(data.region, "region")
     if not may_report_for(scope_of(actor), region):
@@ -213,7 +213,7 @@ def _submit(*, actor, process: DisasterProcess, data: ReportIn, source: str) -> 
 
 
 def do_submit_loss_report(
-    *, actor, process: DisasterProcess, data: ReportIn, source: str = "form"
+    *, actor, process: DisasterProcess, data: LossReportIn, source: str = "form"
 ) -> LossReport:
     """报送灾情 (初报/续报/核报) or a correction: the figures pass the logical checks of
     《自然灾害情况统计调查制度》 (errors refuse, warnings need a reason); the deadline is
@@ -229,7 +229,7 @@ def do_submit_quick_report(*, actor, data: QuickReportIn) -> LossReport:
     ).first()
     if process is None:
         raise ValidationFailed("请选择一个正在进行的灾害过程。", details={"field": "process"})
-    report = ReportIn(
+    report = LossReportIn(
         region=data.region,
         kind="initial",
         summary=data.summary,

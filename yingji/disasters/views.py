@@ -23,12 +23,12 @@ from .schemas import (
     CloseProcessIn,
     ConfirmIn,
     DeadlinesIn,
+    LossReportIn,
     OfficerIn,
     ProcessIn,
     QuakeIn,
     QuickReportIn,
     ReliefIn,
-    ReportIn,
 )
 
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -275,7 +275,7 @@ def _figure_fields(values=None):
 def report_new(request, pk):
     process = get_restricted_or_404(selectors.visible_processes(request.user), request.user, pk=pk)
     if request.method == "POST":
-        data = form_input(request, ReportIn)
+        data = form_input(request, LossReportIn)
         if data is not None:
             report = run_service(
                 request,

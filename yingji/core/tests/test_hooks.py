@@ -94,7 +94,8 @@ def test_the_settings_index_lists_every_apps_settings_pages(as_user):
 
 
 def test_the_settings_index_lists_the_national_rules_with_their_confidence(as_user):
-    page = as_user("county_a").get("/settings/").content.decode()
+    assert "国家规则与依据" not in as_user("county_a").get("/settings/").content.decode()
+    page = as_user("city_admin").get("/settings/").content.decode()
     assert "国家规则与依据" in page
     assert "国务院令第493号" in page and "GB 18218-2018" in page
     assert page.count("text-bg-danger") >= 2  # the LOW rows (LS thresholds, 一责三排 weights)

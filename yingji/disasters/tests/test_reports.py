@@ -14,7 +14,7 @@ from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.models import AuditEvent
 from yingji.disasters import selectors, services
 from yingji.disasters.models import DisasterProcess, InfoOfficer, LossReport
-from yingji.disasters.schemas import ConfirmIn, QuickReportIn, ReportIn
+from yingji.disasters.schemas import ConfirmIn, LossReportIn, QuickReportIn
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_a_county_sees_its_own_reports_only(persona):
 
 
 def _report(**figures):
-    return ReportIn(region="620104104", kind="followup", as_of="2026-07-01", **figures)
+    return LossReportIn(region="620104104", kind="followup", as_of="2026-07-01", **figures)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,9 @@ def test_a_warning_needs_a_reason(persona):
 
 def test_a_county_cannot_report_for_another_county(persona):
     user = persona("county_b")  # 城关
-    data = ReportIn(region="620104104", kind="followup", as_of="2026-07-01", affected_people=999)
+    data = LossReportIn(
+        region="620104104", kind="followup", as_of="2026-07-01", affected_people=999
+    )
     before = LossReport.objects.count()
     with actor_context(user, source="test"), pytest.raises(NotPermitted):
         services.do_submit_loss_report(actor=user, process=_process(), data=data)
@@ -97,10 +99,10 @@ def test_a_second_initial_report_is_refused_and_a_correction_shows_above(persona
     process = _process()
     with actor_context(user, source="test"), pytest.raises(ValidationFailed):
         services.do_submit_loss_report(
-            actor=user, process=process, data=ReportIn(region="620104", kind="initial")
+            actor=user, process=process, data=LossReportIn(region="620104", kind="initial")
         )
     latest = selectors.latest_report(process, _region("620104104"))
-    corrected = ReportIn(
+    corrected = LossReportIn(
         region="620104104",
         kind=latest.kind,
         as_of=latest.as_of,

@@ -1,0 +1,36 @@
+"""Typed input of the case-library services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from yingji.core.schemas import Code, Date, Input, LongText, Name, text
+
+from .choices import ACCIDENT_TYPES, INDUSTRIES
+
+AccidentType = Literal[tuple(k for k, _ in ACCIDENT_TYPES)]
+Industry = Literal[tuple(k for k, _ in INDUSTRIES)]
+
+
+class AccidentCaseIn(Input):
+    code: Code = Field(min_length=2, title="案例编号")
+    title: Name = Field(min_length=4, title="案例标题")
+    occurred_on: Date = Field(title="发生日期")
+    region: Code = Field("", title="县区编码")
+    place: Name = Field("", title="地点")
+    industry: Industry = Field(title="行业")
+    accident_type: AccidentType = Field(title="事故类型")
+    deaths: int = Field(0, ge=0, le=10_000, title="死亡人数")
+    serious_injuries: int = Field(0, ge=0, le=100_000, title="重伤人数")
+    injuries: int = Field(0, ge=0, le=100_000, title="轻伤人数")
+    direct_loss_wan: Decimal = Field(
+        Decimal("0"), ge=0, le=Decimal("100000000"), decimal_places=2, title="直接经济损失(万元)"
+    )
+    narrative: LongText = Field("", title="事故经过")
+    causes: LongText = Field("", title="事故原因")
+    lessons: LongText = Field("", title="经验教训")
+    tags: list[text(20)] = Field(default=[], max_length=20, title="标签")
+    source: Name = Field("", title="来源")

@@ -1,0 +1,365 @@
+"""预案与演练 in the API: plans (list, record, create, revise, versions, diff, review due),
+filing (submit, decide), drills and their findings (add, rectify, verify)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from yingji.core.api import page
+from yingji.core.permissions import get_restricted_or_404
+
+from . import selectors, services
+from .documents import diff_lines
+from .schemas import (
+    DrillFindingIn,
+    EmergencyDrillIn,
+    EmergencyPlanIn,
+    FindingRectifyIn,
+    FindingVerifyIn,
+    PlanFilingDecisionIn,
+    PlanFilingSubmitIn,
+    PlanReviseIn,
+)
+
+router = Router(tags=["预案与演练"])
+
+
+class EmergencyPlanOut(Schema):
+    id: int
+    code: str
+    title: str
+    kind: str
+    kind_label: str
+    owner: str
+    owner_name: str
+    enterprise: bool
+    region: str
+    region_name: str
+    parent: int | None
+    event_types: list[str]
+    effective_on: dt.date
+    current_version: int
+    review_due: dt.date
+    review_status: str
+    filing_state: str
+    filing_number: str
+    is_demo: bool
+    version: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+    @staticmethod
+    def resolve_owner_name(obj):
+        return obj.owner.name
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise_id is not None
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_review_status(obj):
+        return obj.review_status(timezone.localdate())
+
+
+class EmergencyPlanVersionOut(Schema):
+    number: int
+    effective_on: dt.date
+    file_name: str
+    text_note: str
+    reason: str
+    text: str
+
+
+class PlanDiffLineOut(Schema):
+    mark: str
+    text: str
+
+
+class PlanDiffOut(Schema):
+    a: int
+    b: int
+    lines: list[PlanDiffLineOut]
+
+
+class PlanFilingOut(Schema):
+    id: int
+    plan: int
+    version_number: int
+    state: str
+    note: str
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    comment: str
+    filing_number: str
+
+    @staticmethod
+    def resolve_plan(obj):
+        return obj.plan_id
+
+
+class PlanReviewCountOut(Schema):
+    name: str
+    count: int
+
+
+class PlanReviewOut(Schema):
+    overdue: list[EmergencyPlanOut]
+    due_soon: list[EmergencyPlanOut]
+    overdue_by_county: list[PlanReviewCountOut]
+    overdue_by_enterprise: list[PlanReviewCountOut]
+    due_soon_by_county: list[PlanReviewCountOut]
+    due_soon_by_enterprise: list[PlanReviewCountOut]
+
+
+class DrillFindingOut(Schema):
+    id: int
+    drill: int
+    description: str
+    owner_name: str
+    due_on: dt.date
+    state: str
+    rectification: str
+    verification: str
+    version: int
+
+    @staticmethod
+    def resolve_drill(obj):
+        return obj.drill_id
+
+
+class EmergencyDrillOut(Schema):
+    id: int
+    title: str
+    kind: str
+    held_on: dt.date
+    place: str
+    organiser: str
+    region: str
+    plans: list[int]
+    participants: str
+    summary: str
+    is_demo: bool
+
+    @staticmethod
+    def resolve_organiser(obj):
+        return obj.organiser.code
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_plans(obj):
+        return list(obj.plans.values_list("pk", flat=True))
+
+
+def _plan(request, plan_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_plans(request.user, action), request.user, action, pk=plan_id
+    )
+
+
+@router.get("/plans", response=list[EmergencyPlanOut], summary="应急预案")
+def list_plans(
+    request,
+    response: HttpResponse,
+    kind: str | None = None,
+    filing_state: str | None = None,
+    review: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    rows = selectors.visible_plans(request.user).order_by("code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if filing_state:
+        rows = rows.filter(filing_state=filing_state)
+    if review in ("overdue", "due_soon"):
+        rows = rows.filter(selectors.review_q(review))
+    return page(rows, response, limit, offset)
+
+
+@router.post(
+    "/plans", response={201: EmergencyPlanOut}, summary="录入应急预案(multipart,可附 .docx/.pdf)"
+)
+def create_plan(request, payload: Form[EmergencyPlanIn], file: File[UploadedFile] | None = None):
+    return Status(201, services.do_create_plan(actor=request.user, data=payload, upload=file))
+
+
+@router.get("/plans/review-due", response=PlanReviewOut, summary="评估超期和临期的预案")
+def review_due(request):
+    lists = selectors.review_lists(request.user)
+    out = {k: lists[k] for k in ("overdue", "due_soon")}
+    for key in (
+        "overdue_by_county",
+        "overdue_by_enterprise",
+        "due_soon_by_county",
+        "due_soon_by_enterprise",
+    ):
+        out[key] = [{"name": n, "count": c} for n, c in lists[key]]
+    return out
+
+
+@router.get("/plans/{plan_id}", response=EmergencyPlanOut, summary="单个应急预案")
+def get_plan(request, plan_id: int):
+    return _plan(request, plan_id)
+
+
+@router.get(
+    "/plans/{plan_id}/versions",
+    response=list[EmergencyPlanVersionOut],
+    summary="预案的各版本(含提取正文)",
+)
+def plan_versions(request, plan_id: int):
+    return list(_plan(request, plan_id).versions.all())
+
+
+@router.get("/plans/{plan_id}/diff", response=PlanDiffOut, summary="两个版本提取正文的差异")
+def plan_diff(request, plan_id: int, a: int | None = None, b: int | None = None):
+    plan = _plan(request, plan_id)
+    versions = {v.number: v for v in plan.versions.all()}
+    b = b if b in versions else plan.current_version
+    a = a if a in versions else max(b - 1, 1)
+    lines = diff_lines(versions[a].text, versions[b].text)
+    return {"a": a, "b": b, "lines": [{"mark": m, "text": t} for m, t in lines]}
+
+
+@router.post(
+    "/plans/{plan_id}/revise", response=EmergencyPlanOut, summary="修订预案(新版本,multipart)"
+)
+def revise_plan(
+    request, plan_id: int, payload: Form[PlanReviseIn], file: File[UploadedFile] | None = None
+):
+    plan = _plan(request, plan_id, "change")
+    return services.do_revise_plan(actor=request.user, plan=plan, data=payload, upload=file)
+
+
+@router.get("/plans/{plan_id}/filings", response=list[PlanFilingOut], summary="预案的备案记录")
+def plan_filings(request, plan_id: int):
+    return list(selectors.visible_filings(request.user).filter(plan=_plan(request, plan_id)))
+
+
+@router.post("/plans/{plan_id}/filings", response={201: PlanFilingOut}, summary="报送备案")
+def submit_filing(request, plan_id: int, payload: PlanFilingSubmitIn):
+    plan = _plan(request, plan_id, "change")
+    return Status(201, services.do_submit_filing(actor=request.user, plan=plan, data=payload))
+
+
+@router.post(
+    "/plans/{plan_id}/filings/decision", response=PlanFilingOut, summary="备案审查:予以备案或退回"
+)
+def decide_filing(request, plan_id: int, payload: PlanFilingDecisionIn):
+    plan = _plan(request, plan_id, "approve")
+    return services.do_decide_filing(actor=request.user, plan=plan, data=payload)
+
+
+@router.get("/drills", response=list[EmergencyDrillOut], summary="应急演练")
+def list_drills(
+    request,
+    response: HttpResponse,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    rows = selectors.visible_drills(request.user).prefetch_related("plans")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return page(rows, response, limit, offset)
+
+
+@router.post("/drills", response={201: EmergencyDrillOut}, summary="登记应急演练")
+def record_drill(request, payload: EmergencyDrillIn):
+    return Status(201, services.do_record_drill(actor=request.user, data=payload))
+
+
+def _drill(request, drill_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_drills(request.user, action), request.user, action, pk=drill_id
+    )
+
+
+@router.get("/drills/{drill_id}", response=EmergencyDrillOut, summary="单个应急演练")
+def get_drill(request, drill_id: int):
+    return _drill(request, drill_id)
+
+
+@router.get("/drills/{drill_id}/findings", response=list[DrillFindingOut], summary="演练发现的问题")
+def drill_findings(request, drill_id: int):
+    drill = _drill(request, drill_id)
+    return list(selectors.visible_findings(request.user).filter(drill=drill))
+
+
+@router.post(
+    "/drills/{drill_id}/findings", response={201: DrillFindingOut}, summary="登记演练发现的问题"
+)
+def add_finding(request, drill_id: int, payload: DrillFindingIn):
+    drill = _drill(request, drill_id, "change")
+    return Status(201, services.do_add_finding(actor=request.user, drill=drill, data=payload))
+
+
+@router.get("/drill-findings", response=list[DrillFindingOut], summary="演练问题整改(可只看超期)")
+def list_findings(
+    request,
+    response: HttpResponse,
+    state: str | None = None,
+    overdue: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    rows = (
+        selectors.overdue_findings(request.user)
+        if overdue
+        else selectors.visible_findings(request.user)
+    )
+    if state:
+        rows = rows.filter(state=state)
+    return page(rows, response, limit, offset)
+
+
+def _finding(request, finding_id: int):
+    return get_restricted_or_404(
+        selectors.visible_findings(request.user, "change"), request.user, "change", pk=finding_id
+    )
+
+
+@router.post(
+    "/drill-findings/{finding_id}/rectify", response=DrillFindingOut, summary="报送整改情况"
+)
+def rectify(request, finding_id: int, payload: FindingRectifyIn):
+    return services.do_rectify_finding(
+        actor=request.user, finding=_finding(request, finding_id), data=payload
+    )
+
+
+@router.post(
+    "/drill-findings/{finding_id}/verify",
+    response=DrillFindingOut,
+    summary="验证整改(通过销号或退回)",
+)
+def verify(request, finding_id: int, payload: FindingVerifyIn):
+    return services.do_verify_finding(
+        actor=request.user, finding=_finding(request, finding_id), data=payload
+    )

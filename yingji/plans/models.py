@@ -1,0 +1,208 @@
+"""预案与演练 (T31, T32): plans with versions and filing (备案), drills with findings."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import AuditedModel
+from yingji.standards import emergency_plans as rules
+
+from .choices import DRILL_KINDS, EVENT_TYPE_LABELS, FILING_STATES, FINDING_STATES, PLAN_KINDS
+
+
+class Plan(AuditedModel):
+    """An emergency plan. ``owner`` is the organisation that wrote it (the bureau, a section, a
+    county bureau, a department or an enterprise); ``region`` is its jurisdiction (the city, a
+    county); ``enterprise`` is set for an enterprise's own plans. The text of the current version
+    is kept on the plan for search; every version keeps its own text (PlanVersion)."""
+
+    code = models.CharField(_("预案编号"), max_length=40, unique=True)
+    title = models.CharField(_("预案名称"), max_length=200)
+    kind = models.CharField(_("预案类型"), max_length=20, choices=PLAN_KINDS)
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("编制单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("适用区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级预案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    event_types = models.JSONField(_("适用事件类型"), default=list)
+    effective_on = models.DateField(_("施行日期"))
+    current_version = models.PositiveIntegerField(_("现行版本"), default=1)
+    text = models.TextField(_("正文(提取)"), blank=True)
+    filing_state = models.CharField(
+        _("备案状态"), max_length=10, choices=FILING_STATES, default="none"
+    )
+    filing_number = models.CharField(_("备案编号"), max_length=40, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("应急预案")
+        verbose_name_plural = _("应急预案")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.pk])
+
+    @property
+    def review_due(self):
+        return rules.review_due(self.kind, self.effective_on)
+
+    def review_status(self, today):
+        return rules.review_status(self.kind, self.effective_on, today)
+
+    @property
+    def event_type_labels(self) -> str:
+        return "、".join(EVENT_TYPE_LABELS.get(t, t) for t in self.event_types)
+
+    @property
+    def files_with_bureau(self) -> bool:
+        """Enterprise and county plans are filed (备案) with the bureau."""
+        return self.enterprise_id is not None or self.owner.kind == "county_bureau"
+
+
+class PlanVersion(AuditedModel):
+    """One version of a plan: its text as extracted from the uploaded document (or typed), kept
+    when the plan is revised, so that versions can be compared."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    effective_on = models.DateField(_("施行日期"))
+    text = models.TextField(_("正文(提取)"), blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    attachment = models.ForeignKey(
+        "core.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text_note = models.CharField(_("正文说明"), max_length=200, blank=True)
+    reason = models.CharField(_("修订说明"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        unique_together = [("plan", "number")]
+        verbose_name = _("预案版本")
+        verbose_name_plural = _("预案版本")
+
+    def __str__(self):
+        return f"{self.plan} 第{self.number}版"
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.plan_id])
+
+
+class Filing(AuditedModel):
+    """One submission of a plan version for filing (备案) with the bureau and its decision."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="filings")
+    version_number = models.PositiveIntegerField(_("报备版本"))
+    state = models.CharField(_("状态"), max_length=10, choices=FILING_STATES, default="submitted")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+    note = models.CharField(_("报送说明"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    comment = models.CharField(_("审查意见"), max_length=500, blank=True)
+    filing_number = models.CharField(_("备案编号"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("预案备案")
+        verbose_name_plural = _("预案备案")
+
+    def __str__(self):
+        return f"{self.plan} 第{self.version_number}版备案"
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.plan_id])
+
+
+class Drill(AuditedModel):
+    """An emergency drill (演练): the plans it exercised, who organised it, who took part."""
+
+    title = models.CharField(_("演练名称"), max_length=200)
+    kind = models.CharField(_("演练类型"), max_length=20, choices=DRILL_KINDS)
+    held_on = models.DateField(_("演练日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    organiser = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    plans = models.ManyToManyField(Plan, verbose_name=_("检验的预案"), related_name="drills")
+    participants = models.CharField(_("参演单位和人员"), max_length=1000, blank=True)
+    summary = models.TextField(_("演练情况与评估"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("应急演练")
+        verbose_name_plural = _("应急演练")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:drill", args=[self.pk])
+
+
+class Finding(AuditedModel):
+    """A problem a drill found, with its owner and deadline, closed in a loop: 整改 (rectified by
+    the owner's side) → 验证 (verified by the organiser; a failed verification reopens it)."""
+
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="findings")
+    description = models.CharField(_("发现问题"), max_length=500)
+    owner_name = models.CharField(_("整改责任人"), max_length=50)
+    due_on = models.DateField(_("整改期限"))
+    state = models.CharField(_("状态"), max_length=10, choices=FINDING_STATES, default="open")
+    rectification = models.CharField(_("整改情况"), max_length=1000, blank=True)
+    rectified_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
+    verification = models.CharField(_("验证意见"), max_length=500, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("演练发现问题")
+        verbose_name_plural = _("演练发现问题")
+
+    def __str__(self):
+        return self.description[:40]
+
+    def get_absolute_url(self):
+        return reverse("plans:drill", args=[self.drill_id])

@@ -1,0 +1,63 @@
+"""Hand-written denials for 预案与演练 beyond the generated ones: deciding filings."""
+
+from yingji.core.testing import Denial
+
+OWN = "DEMO-ENT-620104-01"
+XIGU = "/620100/620104/"
+
+
+def _own_plans():
+    from yingji.plans.models import Plan
+
+    return Plan.objects.filter(owner__code=OWN)
+
+
+def _chengguan_plans():
+    from yingji.plans.models import Plan
+
+    return Plan.objects.filter(region__path__startswith="/620100/620102/")
+
+
+def _city_plans():
+    from yingji.plans.models import Plan
+
+    return Plan.objects.filter(region__level="city")
+
+
+def _xigu_drills():
+    from yingji.plans.models import Drill
+
+    return Drill.objects.filter(region__path__startswith=XIGU)
+
+
+def _xigu_findings():
+    from yingji.plans.models import Finding
+
+    return Finding.objects.filter(drill__region__path__startswith=XIGU)
+
+
+def _xigu_filings():
+    from yingji.plans.models import Filing
+
+    return Filing.objects.filter(plan__region__path__startswith=XIGU)
+
+
+def _other_filings():
+    from yingji.plans.models import Filing
+
+    return Filing.objects.exclude(plan__owner__code=OWN)
+
+
+DENIALS = [
+    Denial("plans.Drill", "county_b", "view", _xigu_drills, "西固区的演练(城关区用户)"),
+    Denial("plans.Drill", "leader", "change", _xigu_drills, "市局领导只读"),
+    Denial("plans.Finding", "county_b", "view", _xigu_findings, "西固区演练的问题(城关区用户)"),
+    Denial("plans.Finding", "county_b", "change", _xigu_findings, "西固区演练的问题(城关区用户)"),
+    Denial("plans.Filing", "county_b", "view", _xigu_filings, "西固区的预案备案(城关区用户)"),
+    Denial("plans.Filing", "enterprise", "view", _other_filings, "其他单位的预案备案(企业用户)"),
+    Denial("plans.Filing", "county_a", "change", _xigu_filings, "备案记录只随审查服务写入"),
+    Denial("plans.Plan", "enterprise", "approve", _own_plans, "企业不能审查自己的预案备案"),
+    Denial("plans.Plan", "county_a", "change", _chengguan_plans, "城关区的预案(西固区用户)"),
+    Denial("plans.Plan", "county_a", "change", _city_plans, "县区用户只读市级预案"),
+    Denial("plans.Plan", "enterprise", "change", _city_plans, "企业只读政府预案"),
+]
