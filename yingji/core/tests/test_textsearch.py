@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from yingji.cases.models import Case
 from yingji.core import textsearch
 from yingji.core.models import SearchGram
 from yingji.enterprises.models import Enterprise
@@ -60,7 +61,7 @@ def _queries(model, fields, rng):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Hazard, Enterprise, Inspection])
+@pytest.mark.parametrize("model", [Hazard, Enterprise, Inspection, Case])
 def test_the_index_finds_exactly_what_a_scan_finds(model):
     fields = textsearch.registry()[model]
     assert (
@@ -73,7 +74,7 @@ def test_the_index_finds_exactly_what_a_scan_finds(model):
         found = set(textsearch.search(model.objects.all(), fields, q).values_list("pk", flat=True))
         assert found == _scan(model, fields, q), q
         hits += bool(found)
-    assert hits >= 20  # the substrings of real values are found
+    assert hits >= min(20, model.objects.count())  # the substrings of real values are found
 
 
 @pytest.mark.django_db
