@@ -220,7 +220,7 @@ def public(fn):
 
 
 def register_core():
-    from .models import APIToken, Attachment, AuditEvent, Note, ObjectChange
+    from .models import APIToken, Attachment, AuditEvent, Note, ObjectChange, SearchGram
 
     @restricts(ObjectChange)
     @restricts(AuditEvent)
@@ -236,6 +236,10 @@ def register_core():
     @restricts(APIToken)
     def _tokens(qs, scope: Scope, action):
         return qs.filter(user_id=scope.user_id)
+
+    @restricts(SearchGram)
+    def _index(qs, scope: Scope, action):
+        return qs.none()  # derived bookkeeping: read only through textsearch, never listed
 
     @restricts(Attachment)
     @restricts(Note)

@@ -261,7 +261,7 @@ decide_filing = action_view(
     schema=PlanFilingDecisionIn,
     action="approve",
     call=lambda user, plan, data: services.do_decide_filing(actor=user, plan=plan, data=data),
-    success=lambda plan, data: "已予以备案。" if data.accept else "已退回。",
+    success=lambda plan, data, _result: "已予以备案。" if data.accept else "已退回。",
 )
 
 
@@ -349,7 +349,9 @@ verify = action_view(
     schema=FindingVerifyIn,
     action="change",
     call=lambda user, f, data: services.do_verify_finding(actor=user, finding=f, data=data),
-    success=lambda f, data: "验证通过,已销号。" if data.passed else "验证未通过,已退回整改。",
+    success=lambda f, data, _result: (
+        "验证通过,已销号。" if data.passed else "验证未通过,已退回整改。"
+    ),
 )
 
 

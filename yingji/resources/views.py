@@ -214,7 +214,7 @@ record_movement = action_view(
     fetch=selectors.visible_sites,
     schema=MovementIn,
     call=lambda user, site, data: services.do_record_movement(actor=user, site=site, data=data),
-    success=lambda site, data: f"已登记{dict(MOVEMENT_KINDS)[data.kind]}。",
+    success=lambda site, data, _result: f"已登记{dict(MOVEMENT_KINDS)[data.kind]}。",
 )
 
 transfer = action_view(
