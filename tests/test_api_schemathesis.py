@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import FailureGroup, not_a_server_error, response_schema_conformance
 from schemathesis.core.errors import InvalidSchema
 
-pytestmark = pytest.mark.django_db
+# "crawl": it walks the API, not the database; CI runs it on SQLite only (see .ci/run)
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 TOKEN_PERSONAS = ["city_admin", "county_a"]
 EXAMPLES = {"positive": 10, "negative": 5}  # per GET operation
