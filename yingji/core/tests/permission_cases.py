@@ -15,6 +15,12 @@ def _changes_by_others():
     return ObjectChange.objects.exclude(actor=_user("xigu_staff"))
 
 
+def _search_index():
+    from yingji.core.models import SearchGram
+
+    return SearchGram.objects.all()
+
+
 def _events_by_others():
     from yingji.core.models import AuditEvent
 
@@ -58,6 +64,7 @@ def _notes():
 
 
 DENIALS = [
+    Denial("core.SearchGram", "section", "view", _search_index, "检索索引只供检索使用,不可直接读"),
     Denial("core.ObjectChange", "county_a", "view", _changes_by_others, "他人操作的变更记录"),
     Denial("core.AuditEvent", "enterprise", "view", _events_by_others, "他人操作的审计事件"),
     Denial(

@@ -178,7 +178,8 @@ def test_an_unacknowledged_red_alarm_is_escalated_to_the_leaders_after_the_time(
     alarm = _red_gas_alarm(section, "ESC-1")
     assert alarm.level == "red" and alarm.state == "open"
     now = timezone.now()
-    assert services.do_escalate_alarms(now=now + dt.timedelta(minutes=14))["escalated"] == 0
+    # (other red alarms of the demo may fall due meanwhile: this one must not, after 14 min)
+    services.do_escalate_alarms(now=now + dt.timedelta(minutes=14))
     alarm.refresh_from_db()
     assert alarm.escalated_at is None
     later = now + dt.timedelta(minutes=16)
