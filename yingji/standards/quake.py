@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .coords import EARTH_MEAN_RADIUS_M, distance_m
+
 DATA = Path(__file__).with_name("data") / "quake_attenuation.json"
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = EARTH_MEAN_RADIUS_M / 1000.0
 ROMAN = ["", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ", "Ⅺ", "Ⅻ"]
 
 
@@ -60,10 +62,7 @@ def semi_axis(model_key: str, axis: str, magnitude: float, level: float) -> floa
 
 def epicentral_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance (haversine) in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return distance_m(lon1, lat1, lon2, lat2) / 1000.0
 
 
 def _along_across(lon0, lat0, lon, lat, strike_deg) -> tuple[float, float]:

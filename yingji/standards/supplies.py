@@ -11,11 +11,12 @@ confirmed structure and marked so; the catalogue is data that the bureau can rep
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .coords import distance_m
 
 DATA = Path(__file__).parent / "data" / "emergency_supplies.json"
 CODE = re.compile(r"^[1-3](0[1-9]|[1-9][0-9]){3}$")
@@ -74,12 +75,6 @@ def catalogue() -> list[dict]:
     return [dict(item) for item in table()["items"]]
 
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
-
-
 def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Straight-line (haversine) distance in kilometres between two WGS84 points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return distance_m(lon1, lat1, lon2, lat2) / 1000.0

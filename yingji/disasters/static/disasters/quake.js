@@ -10,7 +10,7 @@
     .then(function (geo) {
       echarts.registerMap('lanzhou-quake', geo);
       var chart = echarts.init(el);
-      var esc = (window.yj && window.yj.esc) || function (s) { return String(s); };
+      var esc = window.yj.esc;  // the one escaping helper (static/yingji/yingji.js)
       chart.setOption({
         tooltip: {formatter: function (p) {
           if (p.seriesType === 'scatter') { return '震中'; }
