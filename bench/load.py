@@ -151,6 +151,25 @@ class RSSSampler(threading.Thread):
             per.append(kb)
         return total, max(per, default=0)
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server has used: every live process of its tree, plus
+        what the master has reaped from workers that ended (cutime/cstime), so a recycled
+        worker's time is not lost."""
+        if not self.pid:
+            return float("nan")
+        tick, total = os.sysconf("SC_CLK_TCK"), 0
+        for p in self.tree(self.pid):
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # after the command: state ppid ... utime(12) stime(13) cutime(14) cstime(15)
+            total += int(fields[11]) + int(fields[12])
+            if p == self.pid:
+                total += int(fields[13]) + int(fields[14])
+        return total / tick
+
     def run(self):
         self.peak_one = 0
         while self.pid and not self.stop.is_set():
@@ -206,6 +225,7 @@ def run(base, clients, per_client, ids, seed, pid):
                 sizes[name].append(size)
 
     sampler = RSSSampler(pid)
+    sampler.cpu_start, sampler.client_cpu_start = sampler.cpu_seconds(), time.process_time()
     sampler.start()
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     t0 = time.perf_counter()
@@ -216,6 +236,8 @@ def run(base, clients, per_client, ids, seed, pid):
     wall = time.perf_counter() - t0
     sampler.stop.set()
     sampler.join()
+    sampler.cpu_used = sampler.cpu_seconds() - sampler.cpu_start
+    sampler.client_cpu = time.process_time() - sampler.client_cpu_start
     return samples, sizes, errors, wall, sampler
 
 
@@ -233,6 +255,13 @@ def report(clients, samples, sizes, errors, wall, sampler):
         f"server peak RSS {sampler.peak / 1024:.0f} MB (largest process {getattr(sampler, 'peak_one', 0) / 1024:.0f} MB), "
         f"errors {sum(errors.values())}"
     )
+    if sampler.pid and total:
+        per = sampler.cpu_used / total * 1000
+        print(
+            f"server CPU {sampler.cpu_used:.1f} s = {per:.1f} ms per request → at most "
+            f"{(os.cpu_count() or 1) * 1000 / per:.0f} req/s if the {os.cpu_count()} cores did "
+            f"nothing else; this client used {sampler.client_cpu:.1f} s of CPU"
+        )
     print(
         f"| {'endpoint':<26} | {'n':>4} | {'p50':>7} | {'p95':>7} | {'max':>7} | {'× base':>7} | {'KB':>6} | err |"
     )
