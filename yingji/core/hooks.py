@@ -18,6 +18,7 @@ is adding a folder and one line in ``INSTALLED_APPS``::
         search_providers = [SearchProvider("hazards", "隐患", "yingji.hazards.selectors.search")]
         settings_pages = [SettingsPage("一责三排权重", "hazards:settings", allowed="hazards.admin")]
         cli_commands = {"hazards-daily": "hazards_daily"}
+        serve_companions = [Companion("feed", "演示数据馈送", ("x-feed", "--every", "600"), "…")]
 
 ``allowed`` on any hook is the name of a page rule registered with
 :func:`yingji.core.permissions.rule` (the same rule the view enforces), a callable taking the
@@ -111,6 +112,18 @@ class SettingsPage:
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A command `yingji serve` runs beside the web server while it runs (a subprocess, stopped
+    with it), when ``when`` (dotted path of ``fn() -> bool``) says so at start: e.g. the demo
+    monitoring feed, only on a database holding the demo stations."""
+
+    key: str
+    label: str
+    command: tuple[str, ...]  # the yingji command and its arguments
+    when: str
+
+
+@dataclass(frozen=True)
 class Hooks:
     """What one app declares, read from its AppConfig (missing attributes are empty)."""
 
@@ -125,6 +138,7 @@ class Hooks:
     search_providers: tuple[SearchProvider, ...] = ()
     settings_pages: tuple[SettingsPage, ...] = ()
     cli_commands: dict[str, str] = field(default_factory=dict)
+    serve_companions: tuple[Companion, ...] = ()
     # {model name: field paths} kept in the text-search index (yingji.core.textsearch)
     search_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -245,6 +259,11 @@ def search(user, q: str, limit: int = 10) -> list[tuple[SearchProvider, list[Sea
 
 def settings_pages(user) -> list[SettingsPage]:
     return [p for p in _items("settings_pages") if allowed_for(user, p.allowed)]
+
+
+def serve_companions() -> list[Companion]:
+    """The companions whose condition holds now."""
+    return [c for c in _items("serve_companions") if import_string(c.when)()]
 
 
 def cli_commands() -> dict[str, str]:

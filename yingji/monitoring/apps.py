@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, DailyJob, MapLayer, Nav, SearchProvider, SettingsPage
+from yingji.core.hooks import Card, Companion, DailyJob, MapLayer, Nav, SearchProvider, SettingsPage
 
 
 class MonitoringConfig(AppConfig):
@@ -49,7 +49,19 @@ class MonitoringConfig(AppConfig):
     search_providers = [
         SearchProvider("monitoring", "监测站点", "yingji.monitoring.selectors.search", order=60)
     ]
-    cli_commands = {"mqtt-ingest": "mqtt_ingest", "monitoring-sweep": "monitoring_sweep"}
+    cli_commands = {
+        "mqtt-ingest": "mqtt_ingest",
+        "monitoring-sweep": "monitoring_sweep",
+        "monitoring-demo-feed": "monitoring_demo_feed",
+    }
+    serve_companions = [
+        Companion(
+            "monitoring.demo_feed",
+            "演示监测站点数据馈送(每 10 分钟)",
+            ("monitoring-demo-feed", "--every", "600"),
+            when="yingji.monitoring.demo.has_demo_stations",
+        )
+    ]
 
     def ready(self):
         from . import permissions  # noqa: F401

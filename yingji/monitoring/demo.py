@@ -310,3 +310,89 @@ def _ingest_token() -> None:
             actor=user,
             data=IngestTokenIn(name="储罐区 DCS 数据接入(演示)", owner="DEMO-ENT-620104-01"),
         )
+
+
+# --- The demo feed: keeps the demo stations reporting while the platform runs ------------------
+# `yingji demo` replays the last 24 hours once; without more data every demo station counts as
+# 离线 two reporting intervals later. `yingji serve` runs `yingji monitoring-demo-feed --every
+# 600` beside the server (hook serve_companions) when the database holds the demo stations: each
+# round ingests, through the same service as any sensor, the hourly values missing since each
+# series' last one (at most FEED_CATCH_UP_HOURS back). The storm is over (rain 0–1 mm), the other
+# elements stay near their last value (so the high tank and the gas leak persist until someone
+# handles them), the SILENT stations stay silent and the FAULTY detector keeps sending
+# implausible values.
+
+FEED_CATCH_UP_HOURS = 72
+STEADY = {"water_level": 0.03, "displacement": 0.01, "crack_width": 0.005, "pressure": 0.01}
+
+
+def has_demo_stations() -> bool:
+    return Station.objects.filter(code__startswith=PREFIX, is_demo=True).exists()
+
+
+def _fed_value(key: str, element: str, last: float, rng: random.Random) -> float:
+    if key in FAULTY:
+        return 180.0
+    if element == "rain":
+        return round(rng.choice([0, 0, 0, 0, 0.2, 0.5]), 1)
+    if element == "gas_lel" and last < 10:
+        return round(rng.uniform(0, 3), 1)
+    if element == "tank_level" and last < 15:
+        return round(11.0 + rng.uniform(-0.3, 0.3), 2)
+    spread = STEADY.get(element, 0.0)
+    return round(last + rng.uniform(-spread, spread), 3)
+
+
+def feed_records(now=None) -> list[dict]:
+    """The hourly values missing since each demo series' last value, up to the last full hour."""
+    from django.db.models import Max
+
+    from .models import Observation
+
+    now = now or timezone.now()
+    end = now.replace(minute=0, second=0, microsecond=0)
+    start_floor = end - dt.timedelta(hours=FEED_CATCH_UP_HOURS)
+    stations = {
+        s.pk: s
+        for s in Station.objects.filter(code__startswith=PREFIX, is_demo=True, disabled=False)
+        if s.code.removeprefix(PREFIX) not in SILENT
+    }
+    lasts = list(
+        Observation.objects.filter(station_id__in=stations)
+        .values("station_id", "element")
+        .annotate(last=Max("time"))
+    )
+    last_values = {
+        (o.station_id, o.element, o.time): o.value
+        for o in Observation.objects.filter(
+            station_id__in=stations, time__in={row["last"] for row in lasts}
+        )
+    }
+    records = []
+    for row in lasts:
+        station = stations[row["station_id"]]
+        key, element = station.code.removeprefix(PREFIX), row["element"]
+        last = last_values.get((station.pk, element, row["last"]), 0.0)
+        # a faulty detector's values are quarantined, not stored: start after the latest of them
+        latest = max(row["last"], station.last_implausible_at or row["last"])
+        t = max(latest, start_floor) + dt.timedelta(hours=1)
+        while t <= end:
+            rng = random.Random(f"{station.code}|{element}|{t.isoformat()}")
+            last = _fed_value(key, element, last, rng)
+            records.append(
+                {"station": station.code, "element": element, "time": _iso(t), "value": last}
+            )
+            t += dt.timedelta(hours=1)
+    return records
+
+
+def feed_demo(now=None) -> dict:
+    """One round of the demo feed, as the demo administrator (source "demo"); audited per batch
+    like any ingest. Nothing to do (the series are current): nothing written."""
+    records = feed_records(now)
+    if not records:
+        return {"observations": 0, "alarms": 0}
+    admin = _admin()
+    with actor_context(admin, source="job", label="job:monitoring_demo_feed"):
+        result = services.do_ingest_observations(actor=admin, records=records, source="demo")
+    return {"observations": result.accepted, "alarms": len(result.alarms)}

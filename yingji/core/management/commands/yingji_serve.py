@@ -13,6 +13,8 @@ Windows has no gunicorn: there, and with --server waitress, the single-process w
 """
 
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -50,7 +52,32 @@ class Command(BaseCommand):
         self.stdout.write(
             f"应急管理综合平台:http://{host}:{port}/ (数据库 {engine};{server},{detail})"
         )
+        companions = self._start_companions()
         self.stdout.flush()
+        try:
+            self._serve(server, host, port, workers, threads, timeout, max_requests)
+        finally:
+            for process in companions:
+                process.terminate()
+            for process in companions:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def _start_companions(self) -> list:
+        """The commands modules run beside the server (hook ``serve_companions``), each a
+        subprocess of this one, stopped when the server stops."""
+        from yingji.core.hooks import serve_companions
+
+        started = []
+        for companion in serve_companions():
+            command = [sys.executable, "-m", "yingji.cli", *companion.command]
+            started.append(subprocess.Popen(command))
+            self.stdout.write(f"同时运行:{companion.label}(yingji {' '.join(companion.command)})")
+        return started
+
+    def _serve(self, server, host, port, workers, threads, timeout, max_requests):
         if server == "waitress":
             from waitress import serve
 
