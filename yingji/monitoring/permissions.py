@@ -25,6 +25,7 @@ from .models import (
     IngestToken,
     MonitoringSettings,
     Observation,
+    ObservationHour,
     ObservationImport,
     ObservationRevision,
     QuarantinedObservation,
@@ -60,6 +61,7 @@ def restrict_stations(qs, scope, action):
 
 
 @restricts(Observation)
+@restricts(ObservationHour)
 @restricts(QuarantinedObservation)
 @restricts(Alarm)
 def restrict_station_rows(qs, scope, action):

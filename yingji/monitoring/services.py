@@ -43,6 +43,7 @@ from .schemas import (
     StationIn,
     StationPatch,
 )
+from .selectors import invalidate_hours
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
@@ -384,6 +385,8 @@ def do_ingest_observations(
             alarms=len(result.alarms),
             **({"ingest_token": token.pk} if token is not None else {}),
         )
+        # last before the commit: the kept hourly aggregates this data changes (selectors)
+        invalidate_hours(changed)
     return result
 
 

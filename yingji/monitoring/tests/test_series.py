@@ -69,3 +69,45 @@ def test_instantaneous_thresholds_are_drawn_on_the_chart(persona, ctx, as_user):
     page = as_user("section").get("/monitoring/stations/SER-GAS/").content.decode()
     assert '"thresholds": [{"level": "yellow", "value": 25' in page
     assert 'data-hours="720"' in page
+
+
+def _points(client, element="rain", resolution="hour"):
+    url = f"/api/v1/monitoring/stations/SER-1/series?element={element}&hours=720&resolution={resolution}"
+    return [(p["time"], p["value"], p["min"], p["max"]) for p in client.get(url).json()["points"]]
+
+
+def test_completed_hours_are_kept_and_read_back_the_same(station, as_user):
+    from yingji.monitoring.models import ObservationHour
+
+    s, start = station
+    client = as_user("section")
+    first = _points(client)
+    kept = ObservationHour.objects.filter(station=s, element="rain")
+    # every completed whole hour of the 720 h span is kept (empty ones with count 0), and the
+    # two hours with data hold their sums
+    assert kept.count() == 719
+    assert sorted((h.total, h.count) for h in kept if h.count) == [(5.5, 11), (11.5, 12)]
+    assert _points(client) == first
+    assert _points(client, resolution="day") == _points(client, resolution="day")
+
+
+def test_late_data_and_revisions_replace_the_kept_hours(station, persona, as_user):
+    from yingji.monitoring.models import ObservationHour
+
+    s, start = station
+    client = as_user("section")
+    before = _points(client)
+    late = (start + dt.timedelta(minutes=32)).isoformat()  # inside the first hour, new
+    revised = (start + dt.timedelta(minutes=5)).isoformat()  # 0.5 → 2.5
+    result = ingest(
+        persona("section"),
+        [
+            {"station": "SER-1", "element": "rain", "time": late, "value": 4.0},
+            {"station": "SER-1", "element": "rain", "time": revised, "value": 2.5},
+        ],
+    )
+    assert result.accepted == 1 and result.revised == 1
+    assert not ObservationHour.objects.filter(station=s, hour__gte=start).exists()
+    after = _points(client)
+    assert after[0][1:] == (before[0][1] + 4.0 + 2.0, 0.5, 4.0)
+    assert after[1:] == before[1:]
