@@ -880,6 +880,9 @@ cancel_swap = action_view(
 # --- 重大活动保障 ----------------------------------------------------------------------------
 
 
+RISK_ORDER = {code: i for i, (code, _label) in enumerate(RISK_LEVELS)}  # 重大 first
+
+
 def _missing_where(value, user):
     if value not in ("1", "true"):
         raise ValueError(value)
@@ -976,7 +979,10 @@ def activity_detail(request, pk):
             "phase": selectors.activity_phase(activity),
             "venues": activity.venues.select_related("region"),
             "duties": activity.duties.all(),
-            "risks": activity.risks.select_related("venue", "owner"),
+            "risks": sorted(
+                activity.risks.select_related("venue", "owner"),
+                key=lambda r: (RISK_ORDER.get(r.level, 9), r.pk),
+            ),
             "teams": activity.teams.all(),
             "days": days,
             "missing": [d for d in days if d["status"] == "missing"],
