@@ -55,6 +55,9 @@ EXCEPTIONS = {
     ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
+    # 重大活动保障 (T40): every unit's staff read an activity's venues and risk points
+    ("region", "response.ActivityVenue"): "重大活动保障对各单位工作人员公开;改动另有人工用例",
+    ("region", "response.ActivityRisk"): "重大活动保障对各单位工作人员公开;改动另有人工用例",
 }
 
 

@@ -62,9 +62,9 @@ INSTALLED_APPS = [
     "yingji.calendars",
     "yingji.monitoring",
     "yingji.warnings",
-    "yingji.response",
     "yingji.disasters",
     "yingji.resources",
+    "yingji.response",  # after resources: its demo puts resources' demo teams on standby
     "yingji.plans",
     "yingji.cases",
 ]

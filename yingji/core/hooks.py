@@ -19,6 +19,7 @@ is adding a folder and one line in ``INSTALLED_APPS``::
         settings_pages = [SettingsPage("一责三排权重", "hazards:settings", allowed="hazards.admin")]
         cli_commands = {"hazards-daily": "hazards_daily"}
         serve_companions = [Companion("feed", "演示数据馈送", ("x-feed", "--every", "600"), "…")]
+        record_actions = [RecordAction("monitoring.alarm", "立为事件", "response:intake", "alarm")]
 
 ``allowed`` on any hook is the name of a page rule registered with
 :func:`yingji.core.permissions.rule` (the same rule the view enforces), a callable taking the
@@ -124,6 +125,21 @@ class Companion:
 
 
 @dataclass(frozen=True)
+class RecordAction:
+    """A link a module offers on another module's record page (shown with the record tabs):
+    ``model`` is "app_label.modelname" of the record, ``url`` a URL name, and the record's pk
+    goes in the query parameter ``param`` — e.g. 立为事件 on a monitoring alarm, which opens the
+    event intake pre-filled from it. The page's module needs no import of the offering one."""
+
+    model: str
+    label: str
+    url: str
+    param: str
+    icon: str = ""
+    allowed: Allowed = None
+
+
+@dataclass(frozen=True)
 class Hooks:
     """What one app declares, read from its AppConfig (missing attributes are empty)."""
 
@@ -139,6 +155,7 @@ class Hooks:
     settings_pages: tuple[SettingsPage, ...] = ()
     cli_commands: dict[str, str] = field(default_factory=dict)
     serve_companions: tuple[Companion, ...] = ()
+    record_actions: tuple[RecordAction, ...] = ()
     # {model name: field paths} kept in the text-search index (yingji.core.textsearch)
     search_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -271,3 +288,23 @@ def cli_commands() -> dict[str, str]:
     for hooks in all_hooks():
         aliases.update(hooks.cli_commands)
     return aliases
+
+
+def record_actions(user, obj) -> list[dict]:
+    """The links other modules offer on this record's page, as the user may follow them."""
+    from django.urls import NoReverseMatch, reverse
+
+    meta = type(obj)._meta
+    model = f"{meta.app_label}.{meta.model_name}"
+    out = []
+    for action in _items("record_actions"):
+        if action.model != model or not allowed_for(user, action.allowed):
+            continue
+        try:
+            url = reverse(action.url)
+        except NoReverseMatch:
+            continue
+        out.append(
+            {"label": action.label, "url": f"{url}?{action.param}={obj.pk}", "icon": action.icon}
+        )
+    return out

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from .audit import history_for, record_event
 from .errors import DomainError
 from .forms import AttachmentForm, NoteForm
+from .hooks import record_actions
 from .listing import Column, Filter, ListSpec, render_list
 from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange
 from .permissions import can, get_restricted_or_404, restrict
@@ -97,6 +98,7 @@ def record_extras(request, obj) -> dict:
         "attachment_form": AttachmentForm(),
         "note_form": NoteForm(),
         "can_change": can(request.user, obj, "change"),
+        "record_actions": record_actions(request.user, obj),
     }
 
 

@@ -17,15 +17,26 @@ from yingji.standards import accidents
 
 from . import selectors, services
 from .schemas import (
+    ActivityDutyIn,
+    ActivityIn,
+    ActivityReportIn,
+    ActivityRiskIn,
+    ActivityTeamIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
+    JointMemberIn,
     LevelIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
     SignIn,
+    SwapAnswerIn,
+    SwapCancelIn,
+    SwapDecisionIn,
+    SwapRequestIn,
     TaskIn,
+    VenueIn,
 )
 
 router = Router(tags=["值班与应急响应"])
@@ -467,3 +478,377 @@ def accident_grade(request, payload: AccidentGradeIn):
         "report_to": accidents.REPORTED_UP_TO[grade],
         "investigated_by": accidents.INVESTIGATED_BY[grade],
     }
+
+
+# --- 调班 ------------------------------------------------------------------------------------
+
+
+class SwapOut(Schema):
+    id: int
+    organisation: str
+    role: str
+    role_label: str
+    requester: str
+    shift_id: int
+    shift_date: dt.date
+    counterpart: str
+    other_shift_id: int
+    other_shift_date: dt.date
+    reason: str
+    state: str
+    state_label: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.shift.organisation.name
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return obj.get_role_display()
+
+    @staticmethod
+    def resolve_requester(obj):
+        return services.person_name(obj.requester)
+
+    @staticmethod
+    def resolve_counterpart(obj):
+        return services.person_name(obj.counterpart)
+
+    @staticmethod
+    def resolve_shift_date(obj):
+        return obj.shift.date
+
+    @staticmethod
+    def resolve_other_shift_date(obj):
+        return obj.other_shift.date
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return services.person_name(obj.decided_by) if obj.decided_by_id else None
+
+
+def _swap(request, swap_id: int):
+    return get_restricted_or_404(selectors.visible_swaps(request.user), request.user, pk=swap_id)
+
+
+@router.get("/response/swaps", response=list[SwapOut], summary="调班申请")
+def list_swaps(
+    request,
+    response: HttpResponse,
+    state: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_swaps(request.user)
+    if state:
+        qs = qs.filter(state=state)
+    return page(qs.order_by("-pk"), response, limit, offset)
+
+
+@router.post("/response/swaps", response={201: SwapOut}, summary="申请调班(本人班次)")
+def request_swap(request, payload: SwapRequestIn):
+    return Status(201, services.do_request_swap(actor=request.user, data=payload))
+
+
+@router.post("/response/swaps/{swap_id}/answer", response=SwapOut, summary="对方同意或拒绝调班")
+def answer_swap(request, swap_id: int, payload: SwapAnswerIn):
+    return services.do_answer_swap(actor=request.user, swap=_swap(request, swap_id), data=payload)
+
+
+@router.post(
+    "/response/swaps/{swap_id}/decide",
+    response=SwapOut,
+    summary="审批调班(带班领导或应急指挥科科长;批准后值班表调整)",
+)
+def decide_swap(request, swap_id: int, payload: SwapDecisionIn):
+    return services.do_decide_swap(actor=request.user, swap=_swap(request, swap_id), data=payload)
+
+
+@router.post("/response/swaps/{swap_id}/cancel", response=SwapOut, summary="撤回调班申请")
+def cancel_swap(request, swap_id: int, payload: SwapCancelIn):
+    return services.do_cancel_swap(actor=request.user, swap=_swap(request, swap_id), data=payload)
+
+
+# --- 联合值守 ---------------------------------------------------------------------------------
+
+
+class JointMemberOut(Schema):
+    id: int
+    post: str
+    post_label: str
+    group: str
+    group_label: str
+    department: str
+    organisation: str | None
+    name: str
+    role: str
+    role_label: str
+    phone: str
+    withdrawn_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_post_label(obj):
+        return obj.get_post_display()
+
+    @staticmethod
+    def resolve_group_label(obj):
+        return obj.get_group_display()
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return obj.get_role_display()
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.code if obj.organisation_id else None
+
+
+@router.get(
+    "/response/events/{event_id}/joint", response=list[JointMemberOut], summary="事件的联合值守编组"
+)
+def joint_members(request, event_id: int):
+    event = _event(request, event_id)
+    return [
+        m
+        for post in selectors.joint_roster(event, request.user)
+        for g in post["groups"]
+        for m in g["members"]
+    ]
+
+
+@router.post(
+    "/response/events/{event_id}/joint",
+    response={201: JointMemberOut},
+    summary="加入联合值守人员(应急响应期间)",
+)
+def add_joint_member(request, event_id: int, payload: JointMemberIn):
+    event = _event(request, event_id)
+    return Status(201, services.do_add_joint_member(actor=request.user, event=event, data=payload))
+
+
+# --- 重大活动保障 ----------------------------------------------------------------------------
+
+
+class ActivityDayOut(Schema):
+    date: dt.date
+    status: str
+    summary: str | None = None
+    incidents: int | None = None
+    issues: str | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    name: str
+    kind: str
+    starts_on: dt.date
+    ends_on: dt.date
+    organiser: str
+    command_post: str
+    description: str
+    state: str
+    phase: str
+    missing_reports: list[dt.date]
+    version: int
+
+    @staticmethod
+    def resolve_organiser(obj):
+        return obj.organiser.code
+
+    @staticmethod
+    def resolve_phase(obj):
+        return selectors.activity_phase(obj)
+
+    @staticmethod
+    def resolve_missing_reports(obj):
+        return selectors.missing_reports(obj)
+
+
+class ActivityVenueOut(Schema):
+    id: int
+    name: str
+    address: str
+    county: str
+    lon: float | None
+    lat: float | None
+
+    @staticmethod
+    def resolve_county(obj):
+        return obj.region.code
+
+
+class ActivityDutyOut(Schema):
+    id: int
+    date: dt.date
+    post: str
+    leader: str
+    officer: str
+    liaison: str
+    phone: str
+
+
+class ActivityRiskOut(Schema):
+    id: int
+    name: str
+    level: str
+    venue: str | None
+    hazard: str
+    measures: str
+    owner: str
+
+    @staticmethod
+    def resolve_venue(obj):
+        return obj.venue.name if obj.venue_id else None
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.code
+
+
+class ActivityTeamOut(Schema):
+    id: int
+    team_id_ref: int
+    team_name: str
+    place: str
+    people: int
+    note: str
+
+
+class ActivityDetailOut(ActivityOut):
+    venues: list[ActivityVenueOut]
+    duties: list[ActivityDutyOut]
+    risks: list[ActivityRiskOut]
+    teams: list[ActivityTeamOut]
+    days: list[ActivityDayOut]
+
+    @staticmethod
+    def resolve_venues(obj):
+        return list(obj.venues.select_related("region"))
+
+    @staticmethod
+    def resolve_duties(obj):
+        return list(obj.duties.all())
+
+    @staticmethod
+    def resolve_risks(obj):
+        return list(obj.risks.select_related("venue", "owner"))
+
+    @staticmethod
+    def resolve_teams(obj):
+        return list(obj.teams.all())
+
+    @staticmethod
+    def resolve_days(obj):
+        return [
+            {
+                "date": d["date"],
+                "status": d["status"],
+                "summary": d["report"].summary if d["report"] else None,
+                "incidents": d["report"].incidents if d["report"] else None,
+                "issues": d["report"].issues if d["report"] else None,
+            }
+            for d in selectors.report_days(obj)
+        ]
+
+
+class ActivityReportOut(Schema):
+    id: int
+    date: dt.date
+    summary: str
+    incidents: int
+    issues: str
+    submitted_at: dt.datetime
+
+
+def _activity(request, activity_id: int):
+    return get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=activity_id
+    )
+
+
+@router.get("/response/activities", response=list[ActivityOut], summary="重大活动保障")
+def list_activities(
+    request,
+    response: HttpResponse,
+    missing: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_activities(request.user)
+    if missing:
+        qs = qs.filter(selectors.missing_q(request.user))
+    return page(qs.order_by("-starts_on", "-pk"), response, limit, offset)
+
+
+@router.post("/response/activities", response={201: ActivityDetailOut}, summary="登记重大活动保障")
+def create_activity(request, payload: ActivityIn):
+    return Status(201, services.do_save_activity(actor=request.user, data=payload))
+
+
+@router.get(
+    "/response/activities/{activity_id}",
+    response=ActivityDetailOut,
+    summary="单个重大活动(场所、值班、风险点、待命队伍、日报)",
+)
+def get_activity(request, activity_id: int):
+    return _activity(request, activity_id)
+
+
+@router.post(
+    "/response/activities/{activity_id}/venues",
+    response={201: ActivityVenueOut},
+    summary="增加场所",
+)
+def add_venue(request, activity_id: int, payload: VenueIn):
+    activity = _activity(request, activity_id)
+    return Status(201, services.do_add_venue(actor=request.user, activity=activity, data=payload))
+
+
+@router.post(
+    "/response/activities/{activity_id}/duties", response={201: ActivityDutyOut}, summary="活动排班"
+)
+def add_duty(request, activity_id: int, payload: ActivityDutyIn):
+    activity = _activity(request, activity_id)
+    row = services.do_add_activity_duty(actor=request.user, activity=activity, data=payload)
+    return Status(201, row)
+
+
+@router.post(
+    "/response/activities/{activity_id}/risks",
+    response={201: ActivityRiskOut},
+    summary="登记风险点",
+)
+def add_risk(request, activity_id: int, payload: ActivityRiskIn):
+    activity = _activity(request, activity_id)
+    row = services.do_add_activity_risk(actor=request.user, activity=activity, data=payload)
+    return Status(201, row)
+
+
+@router.post(
+    "/response/activities/{activity_id}/teams",
+    response={201: ActivityTeamOut},
+    summary="安排待命队伍(应急资源中的队伍)",
+)
+def add_team(request, activity_id: int, payload: ActivityTeamIn):
+    activity = _activity(request, activity_id)
+    row = services.do_add_standby_team(actor=request.user, activity=activity, data=payload)
+    return Status(201, row)
+
+
+@router.post(
+    "/response/activities/{activity_id}/reports",
+    response={201: ActivityReportOut},
+    summary="填报日报(保障期内每天一份)",
+)
+def submit_activity_report(request, activity_id: int, payload: ActivityReportIn):
+    activity = _activity(request, activity_id)
+    row = services.do_submit_activity_report(actor=request.user, activity=activity, data=payload)
+    return Status(201, row)

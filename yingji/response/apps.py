@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, Nav, SearchProvider, SettingsPage
+from yingji.core.hooks import Card, Nav, RecordAction, SearchProvider, SettingsPage
 
 
 class ResponseConfig(AppConfig):
     """值班与应急响应 (issue #15; work points T33–T36, T40, T63): event intake (接报) with
     493号令 grading and live reporting clocks, reports up (首报/续报/核报/补报/终报, immutable),
     response levels Ⅰ–Ⅳ decided by the 带班领导, command tasks (指令) with 签收 and 反馈, the
-    after-action review (复盘), duty rosters with Excel import/export, the shift log and handover.
+    after-action review (复盘), duty rosters with Excel import/export and swaps with approval
+    (调班), the shift log and handover, 联合值守 on an event, 重大活动保障 (T40), .docx reports.
     Added as one folder plus one INSTALLED_APPS line; see docs/response.md."""
 
     name = "yingji.response"
@@ -38,6 +39,25 @@ class ResponseConfig(AppConfig):
         )
     ]
     demo_loader = "yingji.response.demo.load_demo"
+    # 立为事件 on an alarm's and a warning's page: the intake form filled from the record
+    record_actions = [
+        RecordAction(
+            "monitoring.alarm",
+            "立为事件",
+            "response:intake",
+            "alarm",
+            "telephone-inbound",
+            allowed="response.intake",
+        ),
+        RecordAction(
+            "warnings.warning",
+            "立为事件",
+            "response:intake",
+            "warning",
+            "telephone-inbound",
+            allowed="response.intake",
+        ),
+    ]
     search_providers = [
         SearchProvider("response", "突发事件", "yingji.response.selectors.search", order=70)
     ]

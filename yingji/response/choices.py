@@ -49,3 +49,51 @@ TASK_STATES = [
 
 SHIFTS = [("day", _("白班")), ("night", _("夜班")), ("all", _("全天"))]
 DUTY_ROLES = [("leader", _("带班领导")), ("officer", _("值班员")), ("liaison", _("联络员"))]
+
+# 调班 (shift swap): requested → accepted (by the other person) → approved (by the 带班领导 or the
+# 应急指挥科 head); declined / rejected / cancelled end it without touching the roster.
+SWAP_STATES = [
+    ("requested", _("待对方同意")),
+    ("accepted", _("待审批")),
+    ("approved", _("已批准")),
+    ("declined", _("对方拒绝")),
+    ("rejected", _("未批准")),
+    ("cancelled", _("已撤回")),
+]
+
+# 联合值守 (T34): 前方/后方指挥部 and the working groups (混编成组).
+COMMAND_POSTS = [("front", _("前方指挥部")), ("rear", _("后方指挥部"))]
+COMMAND_GROUPS = [
+    ("coordination", _("综合协调组")),
+    ("rescue", _("抢险救援组")),
+    ("medical", _("医疗救治组")),
+    ("traffic", _("交通管控组")),
+    ("security", _("治安警戒组")),
+    ("supplies", _("物资保障组")),
+    ("monitoring", _("监测预警组")),
+    ("news", _("新闻宣传组")),
+    ("experts", _("专家组")),
+    ("aftermath", _("善后处置组")),
+]
+JOINT_ROLES = [
+    ("head", _("组长")),
+    ("deputy", _("副组长")),
+    ("member", _("成员")),
+    ("liaison", _("联络员")),
+]
+
+# 重大活动应急保障 (T40)
+ACTIVITY_KINDS = [
+    ("sports", _("体育赛事")),
+    ("expo", _("会展经贸")),
+    ("culture", _("文化旅游")),
+    ("meeting", _("重要会议")),
+    ("other", _("其他")),
+]
+ACTIVITY_STATES = [("planned", _("有效")), ("cancelled", _("已取消"))]
+RISK_LEVELS = [
+    ("major", _("重大风险")),
+    ("larger", _("较大风险")),
+    ("general", _("一般风险")),
+    ("low", _("低风险")),
+]

@@ -3,7 +3,10 @@ the 西固/城关 bureaus, yesterday's handover with an open item today's shift 
 and four events through the real services — a 较大 chemical leak at a 西固 demo enterprise
 under an active Ⅲ级 response with three command tasks (one answered, one signed, one overdue),
 a 一般 fire in 城关 whose daily 续报 is overdue, a 七里河 landslide whose Ⅳ级 response ended and
-was reviewed, and a road accident in 红古 just received. Idempotent; each step dated."""
+was reviewed, and a road accident in 红古 just received; the leak's 联合值守 roster (前方/后方
+指挥部, groups mixing the bureau, the fire brigade and other city departments); a 调班 the two
+people agreed and the 带班领导 has still to approve; a 兰州马拉松 under way (yesterday's 日报
+missing) and a 兰洽会 in three weeks. Idempotent; each step dated."""
 
 from __future__ import annotations
 
@@ -22,15 +25,24 @@ from . import services
 from .models import CommandTask, DutyShift, Event
 from .schemas import (
     ActionIn,
+    ActivityDutyIn,
+    ActivityIn,
+    ActivityReportIn,
+    ActivityRiskIn,
+    ActivityTeamIn,
     EventIn,
     FeedbackIn,
     HandoverIn,
+    JointMemberIn,
     LevelIn,
     LogIn,
     ReportIn,
     ReviewIn,
     SignIn,
+    SwapAnswerIn,
+    SwapRequestIn,
     TaskIn,
+    VenueIn,
 )
 from .selectors import next_due
 
@@ -340,12 +352,237 @@ def _road(now: dt.datetime) -> Event:
     return event
 
 
+# 联合值守 of the leak (T34): (post, group, role, name, organisation code or None, department)
+JOINT = [
+    ("front", "coordination", "head", "王建国(演示)", "LZYJJ", ""),
+    ("front", "coordination", "liaison", "马超(演示)", "XGQ-YJJ", ""),
+    ("front", "rescue", "head", "西固消防救援站站长(演示)", "LZXFZD", ""),
+    ("front", "rescue", "member", "危化科 李工(演示)", "LZYJJ-WHP", ""),
+    ("front", "medical", "liaison", "市卫健委联络员(演示)", None, "市卫生健康委员会"),
+    ("front", "traffic", "liaison", "交警支队联络员(演示)", None, "市公安局交通警察支队"),
+    ("front", "monitoring", "member", "市生态环境局监测员(演示)", None, "市生态环境局"),
+    ("rear", "coordination", "head", "李明华(演示)", "LZYJJ-YJZH", ""),
+    ("rear", "supplies", "member", "救灾物资科 赵工(演示)", "LZYJJ-JZWZ", ""),
+    ("rear", "news", "liaison", "市委宣传部联络员(演示)", None, "市委宣传部"),
+]
+
+
+def _joint(event: Event, now: dt.datetime) -> int:
+    with _as("duty", event.received_at + dt.timedelta(hours=1, minutes=20)) as duty:
+        for post, group, role, name, org, dept in JOINT:
+            event.refresh_from_db()
+            services.do_add_joint_member(
+                actor=duty,
+                event=event,
+                data=JointMemberIn(
+                    post=post,
+                    group=group,
+                    role=role,
+                    name=name,
+                    organisation=org,
+                    department=dept,
+                    phone="0931-8888" + str(100 + len(name)),
+                ),
+            )
+    return len(JOINT)
+
+
+def _bureau_shift(day: dt.date) -> DutyShift:
+    """The bureau's shift on a day (made when the month's demo roster does not reach it)."""
+    shift = DutyShift.objects.filter(organisation__code="LZYJJ", date=day).first()
+    if shift is None:
+        from yingji.orgs.models import Organisation
+
+        n = day.toordinal()
+        shift = DutyShift.objects.create(
+            organisation=Organisation.objects.get(code="LZYJJ"),
+            date=day,
+            leader=LEADERS[n % len(LEADERS)],
+            officer=OFFICERS[n % len(OFFICERS)],
+            liaison=LIAISONS[n % len(LIAISONS)],
+            phone=ROSTERS["LZYJJ"],
+            is_demo=True,
+        )
+    return shift
+
+
+def _swap(now: dt.datetime) -> None:
+    """The duty officer (值班员(演示)) is on the bureau's roster in three days and asks the
+    综合协调科 colleague, on in five days, to swap; she agreed; the 带班领导 (leader) decides."""
+    from .services import person_name
+
+    today = timezone.localdate(now)
+    duty, colleague = _user("duty"), _user("zhxt_staff")
+    mine = _bureau_shift(today + dt.timedelta(days=3))
+    other = _bureau_shift(today + dt.timedelta(days=5))
+    DutyShift.objects.filter(pk=mine.pk).update(officer=person_name(duty))
+    DutyShift.objects.filter(pk=other.pk).update(officer=person_name(colleague))
+    with _as("duty", now - dt.timedelta(hours=5)) as user:
+        swap = services.do_request_swap(
+            actor=user,
+            data=SwapRequestIn(
+                role="officer",
+                shift=mine.pk,
+                other_shift=other.pk,
+                counterpart="zhxt_staff",
+                reason="当天需参加省厅危化品应急演练观摩(演示)",
+            ),
+        )
+    with _as("zhxt_staff", now - dt.timedelta(hours=3)) as user:
+        swap.refresh_from_db()
+        services.do_answer_swap(
+            actor=user, swap=swap, data=SwapAnswerIn(accept=True, note="同意(演示)")
+        )
+    type(swap).objects.filter(pk=swap.pk).update(is_demo=True)
+
+
+def _marathon(now: dt.datetime) -> None:
+    """A 兰州马拉松-like race under way: day 1's 日报 filed, yesterday's missing, today's due."""
+    from django.apps import apps
+
+    from yingji.resources.selectors import visible_records
+
+    today = timezone.localdate(now)
+    start = today - dt.timedelta(days=2)
+    with _as("duty", now - dt.timedelta(days=10)) as duty:
+        activity = services.do_save_activity(
+            actor=duty,
+            data=ActivityIn(
+                name="兰州马拉松应急保障(演示)",
+                kind="sports",
+                starts_on=start,
+                ends_on=today + dt.timedelta(days=2),
+                organiser="LZYJJ",
+                command_post="东方红广场赛事指挥中心(演示)",
+                description="全程、半程及健康跑,约3万人参赛;保障期含赛前检录、比赛日和撤场。",
+            ),
+        )
+        venues = {}
+        for name, county, address, lon, lat in (
+            ("东方红广场(起点)", "620102", "城关区庆阳路", 103.8343, 36.0580),
+            ("黄河风情线(赛道)", "620102", "南滨河路—北滨河路", 103.8200, 36.0650),
+            ("奥体中心(终点)", "620103", "七里河区彭家坪", 103.7550, 36.0330),
+        ):
+            venues[name] = services.do_add_venue(
+                actor=duty,
+                activity=activity,
+                data=VenueIn(
+                    name=name + "(演示)", county=county, address=address, lon=lon, lat=lat
+                ),
+            )
+        for name, level, venue, hazard, measures, owner in (
+            (
+                "起点区人员聚集",
+                "major",
+                "东方红广场(起点)",
+                "检录及起跑区人员高度密集,存在拥挤踩踏风险。",
+                "分区分枪起跑,设置隔离护栏和疏散通道,安排安保人员值守。",
+                "CGQ-YJJ",
+            ),
+            (
+                "沿线燃气调压站",
+                "larger",
+                "黄河风情线(赛道)",
+                "赛道沿线3处燃气调压站,存在泄漏、火灾风险。",
+                "赛前专项检查,比赛日安排燃气企业抢修人员驻守。",
+                "LZYJJ-CSAQ",
+            ),
+            (
+                "终点区临时搭建物",
+                "general",
+                "奥体中心(终点)",
+                "舞台、拱门等临时搭建物大风天气存在倒塌风险。",
+                "搭建验收,关注大风预警,风力6级以上停用。",
+                "LZYJJ-GSM",
+            ),
+        ):
+            services.do_add_activity_risk(
+                actor=duty,
+                activity=activity,
+                data=ActivityRiskIn(
+                    name=name,
+                    level=level,
+                    venue=venues[venue].pk,
+                    hazard=hazard,
+                    measures=measures,
+                    owner=owner,
+                ),
+            )
+        for offset in range(5):
+            day = start + dt.timedelta(days=offset)
+            for post, leader, officer in (
+                ("赛事指挥中心", LEADERS[offset % 4], OFFICERS[offset % 6]),
+                ("赛道沿线巡查", LEADERS[(offset + 1) % 4], OFFICERS[(offset + 3) % 6]),
+            ):
+                services.do_add_activity_duty(
+                    actor=duty,
+                    activity=activity,
+                    data=ActivityDutyIn(
+                        date=day,
+                        post=post,
+                        leader=leader,
+                        officer=officer,
+                        liaison=LIAISONS[offset % 3],
+                        phone="0931-8888002",
+                    ),
+                )
+        teams = visible_records(apps.get_model("resources", "Team"), duty).order_by("pk")[:3]
+        for team, place in zip(teams, ("东方红广场", "南滨河路中山桥段", "奥体中心"), strict=False):
+            services.do_add_standby_team(
+                actor=duty,
+                activity=activity,
+                data=ActivityTeamIn(
+                    team=team.pk, place=place + "(演示)", people=20, note="比赛日全程待命"
+                ),
+            )
+    with _as("duty", timezone.make_aware(dt.datetime.combine(start, dt.time(20, 30)))) as duty:
+        services.do_submit_activity_report(
+            actor=duty,
+            activity=activity,
+            data=ActivityReportIn(
+                date=start,
+                summary="完成起终点及赛道沿线安全检查,检查燃气调压站3处,发现问题2项已整改。",
+                incidents=0,
+                issues="次日对临时搭建物复查。",
+            ),
+        )
+    type(activity).objects.filter(pk=activity.pk).update(is_demo=True)
+
+
+def _expo(now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    with _as("duty", now - dt.timedelta(days=1)) as duty:
+        activity = services.do_save_activity(
+            actor=duty,
+            data=ActivityIn(
+                name="兰洽会应急保障(演示)",
+                kind="expo",
+                starts_on=today + dt.timedelta(days=21),
+                ends_on=today + dt.timedelta(days=24),
+                organiser="LZYJJ",
+                command_post="兰州国际会展中心安保指挥部(演示)",
+                description="展馆、配套酒店及交通枢纽的安全保障。",
+            ),
+        )
+        services.do_add_venue(
+            actor=duty,
+            activity=activity,
+            data=VenueIn(name="兰州国际会展中心(演示)", county="620104", address="西固区"),
+        )
+    type(activity).objects.filter(pk=activity.pk).update(is_demo=True)
+
+
 def load_demo() -> dict:
     if Event.objects.filter(is_demo=True).exists():
         return {"events": 0, "shifts": 0}
     now = timezone.now()
     shifts = _roster(timezone.localdate(now))
     _handover(now)
-    events = [_leak(now), _fire(now), _landslide(now), _road(now)]
+    leak = _leak(now)
+    events = [leak, _fire(now), _landslide(now), _road(now)]
     Event.objects.filter(pk__in=[e.pk for e in events]).update(is_demo=True)
-    return {"events": len(events), "shifts": shifts}
+    joint = _joint(leak, now)
+    _swap(now)
+    _marathon(now)
+    _expo(now)
+    return {"events": len(events), "shifts": shifts, "joint": joint, "activities": 2}

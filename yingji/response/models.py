@@ -12,15 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from yingji.core.models import AuditedModel
 
 from .choices import (
+    ACTIVITY_KINDS,
+    ACTIVITY_STATES,
     CATEGORIES,
     CHANNELS,
+    COMMAND_GROUPS,
+    COMMAND_POSTS,
+    DUTY_ROLES,
     EVENT_STATES,
     GRADES,
+    JOINT_ROLES,
     LEVEL_ACTIONS,
     REPORT_KINDS,
     RESPONSE_LEVELS,
     RESPONSE_STATES,
+    RISK_LEVELS,
     SHIFTS,
+    SWAP_STATES,
     TASK_STATES,
 )
 
@@ -101,6 +109,24 @@ class Event(AuditedModel):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("接报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Where the event came from (立为事件 from a monitoring alarm or a warning): string FKs, read
+    # through those apps' selectors only.
+    source_alarm = models.ForeignKey(
+        "monitoring.Alarm",
+        verbose_name=_("来源告警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_warning = models.ForeignKey(
+        "warnings.Warning",
+        verbose_name=_("来源预警"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -372,3 +398,248 @@ class ShiftLog(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("response:shift", args=[self.shift_id])
+
+
+class ShiftSwap(AuditedModel):
+    """调班: the person on one shift asks the person on another (same role) to swap; the other
+    accepts; the 带班领导 or the 应急指挥科 head approves. The roster changes only on approval."""
+
+    role = models.CharField(_("岗位"), max_length=8, choices=DUTY_ROLES, default="officer")
+    shift = models.ForeignKey(
+        DutyShift, verbose_name=_("申请人班次"), on_delete=models.PROTECT, related_name="+"
+    )
+    other_shift = models.ForeignKey(
+        DutyShift, verbose_name=_("对方班次"), on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    counterpart = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("对方"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("调班原因"), max_length=500)
+    state = models.CharField(_("状态"), max_length=10, choices=SWAP_STATES, default="requested")
+    answered_at = models.DateTimeField(_("对方答复时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    note = models.CharField(_("意见"), max_length=500, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("调班申请")
+        verbose_name_plural = _("调班申请")
+
+    def __str__(self):
+        return f"调班#{self.pk} {self.shift.date:%m-%d}⇄{self.other_shift.date:%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("response:swap", args=[self.pk])
+
+
+class JointDutyMember(AuditedModel):
+    """联合值守 (T34): one person of the joint roster of an event's response — 前方/后方指挥部,
+    a working group (混编成组), from the bureau, a county bureau or another city department."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="joint_members")
+    post = models.CharField(_("指挥部"), max_length=6, choices=COMMAND_POSTS)
+    group = models.CharField(_("工作组"), max_length=14, choices=COMMAND_GROUPS)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("所在单位(机构树)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.CharField(_("单位/部门"), max_length=100)
+    name = models.CharField(_("姓名"), max_length=60)
+    role = models.CharField(_("职责"), max_length=8, choices=JOINT_ROLES, default="member")
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤离时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤离原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["event", "post", "group", "role", "pk"]
+        verbose_name = _("联合值守人员")
+        verbose_name_plural = _("联合值守人员")
+
+    def __str__(self):
+        return f"{self.get_post_display()}{self.get_group_display()} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + "#joint"
+
+
+class Activity(AuditedModel):
+    """重大活动应急保障 (T40): an activity period (兰州马拉松, 兰洽会, 省运会…) with venues, its own
+    duty roster, risk points, teams on standby and a daily report for each day."""
+
+    name = models.CharField(_("活动名称"), max_length=100)
+    kind = models.CharField(_("活动类型"), max_length=8, choices=ACTIVITY_KINDS, default="other")
+    starts_on = models.DateField(_("保障开始日期"))
+    ends_on = models.DateField(_("保障结束日期"))
+    organiser = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    command_post = models.CharField(_("现场指挥部"), max_length=200, blank=True)
+    description = models.TextField(_("活动概况"), blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=ACTIVITY_STATES, default="planned")
+    cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("重大活动保障")
+        verbose_name_plural = _("重大活动保障")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("response:activity", args=[self.pk])
+
+
+class ActivityVenue(AuditedModel):
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="venues")
+    name = models.CharField(_("场所名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    lon = models.FloatField(_("经度(WGS84)"), null=True, blank=True)
+    lat = models.FloatField(_("纬度(WGS84)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("活动场所")
+        verbose_name_plural = _("活动场所")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("response:activity", args=[self.activity_id]) + "#venues"
+
+
+class ActivityDuty(AuditedModel):
+    """The activity's own roster: one post (指挥部, a venue, 赛道沿线…) on one day."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="duties")
+    date = models.DateField(_("日期"))
+    post = models.CharField(_("岗位/地点"), max_length=100)
+    leader = models.CharField(_("带班领导"), max_length=60)
+    officer = models.CharField(_("值班员"), max_length=60)
+    liaison = models.CharField(_("联络员"), max_length=60, blank=True)
+    phone = models.CharField(_("值班电话"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["activity", "date", "pk"]
+        verbose_name = _("活动值班")
+        verbose_name_plural = _("活动值班")
+
+    def __str__(self):
+        return f"{self.activity.name} {self.date:%m-%d} {self.post}"
+
+    def get_absolute_url(self):
+        return reverse("response:activity", args=[self.activity_id]) + "#duties"
+
+
+class ActivityRisk(AuditedModel):
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="risks")
+    venue = models.ForeignKey(
+        ActivityVenue,
+        verbose_name=_("场所"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("风险点"), max_length=100)
+    level = models.CharField(_("风险等级"), max_length=8, choices=RISK_LEVELS, default="general")
+    hazard = models.TextField(_("风险描述"))
+    measures = models.TextField(_("管控措施"))
+    owner = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["activity", "level", "pk"]
+        verbose_name = _("活动风险点")
+        verbose_name_plural = _("活动风险点")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("response:activity", args=[self.activity_id]) + "#risks"
+
+
+class ActivityTeam(AuditedModel):
+    """A team on standby: the resources app's team by id (read through its selectors; its name
+    is kept as it was when put on standby)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="teams")
+    team_id_ref = models.PositiveIntegerField(_("队伍编号"))
+    team_name = models.CharField(_("队伍"), max_length=200)
+    place = models.CharField(_("待命地点"), max_length=200)
+    people = models.PositiveIntegerField(_("待命人数"), default=0)
+    note = models.CharField(_("任务"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("待命队伍")
+        verbose_name_plural = _("待命队伍")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "team_id_ref"], name="response_act_team")
+        ]
+
+    def __str__(self):
+        return self.team_name
+
+    def get_absolute_url(self):
+        return reverse("response:activity", args=[self.activity_id]) + "#teams"
+
+
+class ActivityReport(AuditedModel):
+    """日报: one per day of the activity period, submitted once."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="reports")
+    date = models.DateField(_("日期"))
+    summary = models.TextField(_("保障情况"))
+    incidents = models.PositiveIntegerField(_("突发情况(起)"), default=0)
+    issues = models.TextField(_("问题及次日安排"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("填报时间"))
+
+    class Meta:
+        ordering = ["activity", "date"]
+        verbose_name = _("活动日报")
+        verbose_name_plural = _("活动日报")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "date"], name="response_act_report_day")
+        ]
+
+    def __str__(self):
+        return f"{self.activity.name} {self.date:%m月%d日}日报"
+
+    def get_absolute_url(self):
+        return reverse("response:activity", args=[self.activity_id]) + "#reports"

@@ -14,7 +14,14 @@
 - rosters: the city-wide roles read every roster, county staff the bureau's and their county
   bureau's, enterprises none; the duty officer and city
   staff edit the bureau's and every county's, county staff their county bureau's; the shift log
-  is written by those who may edit the roster.
+  is written by those who may edit the roster;
+- 调班 (swaps): seen by the two people, the city-wide roles and the bureau's roster editors;
+  requested by the person on the shift, accepted by the other person, approved by the 带班领导
+  (市局领导) or the 应急指挥科 head (a member of LZYJJ-YJZH whose title contains 科长) — rule
+  ``response.approve_swap``; the services check who is who;
+- 联合值守 members: as their event (added and withdrawn by those who handle the event);
+- 重大活动保障: every non-enterprise user reads them; the duty officer and city staff edit every
+  activity, county staff those their own bureau leads (rule ``response.activity_edit``).
 """
 
 from __future__ import annotations
@@ -24,15 +31,23 @@ from django.db.models import Q
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
+    Activity,
+    ActivityDuty,
+    ActivityReport,
+    ActivityRisk,
+    ActivityTeam,
+    ActivityVenue,
     CommandTask,
     DutyShift,
     Event,
     EventReport,
     EventType,
+    JointDutyMember,
     LevelChange,
     Review,
     ReviewAction,
     ShiftLog,
+    ShiftSwap,
 )
 
 NOTHING = Q(pk__in=[])
@@ -159,4 +174,92 @@ def can_decide_level(scope: Scope) -> bool:
 
 @rule("response.roster_edit")
 def can_edit_roster(scope: Scope) -> bool:
+    return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only
+
+
+DUTY_SECTION = "LZYJJ-YJZH"  # 应急指挥科: its head approves swaps
+
+
+@restricts(ShiftSwap)
+def restrict_swaps(qs, scope, action):
+    if action not in ("view", "export"):
+        return qs.none()  # every change goes through a service that checks the person
+    if scope.has_role(*CITY):
+        return qs
+    mine = Q(requester_id=scope.user_id) | Q(counterpart_id=scope.user_id)
+    if "county_staff" in scope.roles:
+        mine |= Q(shift__organisation_id__in=scope.org_ids)
+    return qs.filter(mine)
+
+
+@restricts(JointDutyMember)
+def restrict_joint_members(qs, scope, action):
+    return _via_event(qs, scope, action)
+
+
+def _activity_q(scope: Scope, action: str, prefix: str = "") -> Q:
+    if action in ("view", "export"):
+        return Q() if (scope.roles - {"enterprise_user"}) else NOTHING
+    if action in ("add", "change"):
+        if scope.read_only:
+            return NOTHING
+        if scope.has_role("city_staff", "duty_officer"):
+            return Q()
+        if "county_staff" in scope.roles:
+            return Q(**{f"{prefix}organiser_id__in": scope.org_ids})
+    return NOTHING
+
+
+@restricts(Activity)
+def restrict_activities(qs, scope, action):
+    return qs.filter(_activity_q(scope, action))
+
+
+def _via_activity(qs, scope, action):
+    return qs.filter(_activity_q(scope, action, "activity__"))
+
+
+@restricts(ActivityVenue)
+def restrict_activity_venues(qs, scope, action):
+    return _via_activity(qs, scope, action)
+
+
+@restricts(ActivityDuty)
+def restrict_activity_duties(qs, scope, action):
+    return _via_activity(qs, scope, action)
+
+
+@restricts(ActivityRisk)
+def restrict_activity_risks(qs, scope, action):
+    return _via_activity(qs, scope, action)
+
+
+@restricts(ActivityTeam)
+def restrict_activity_teams(qs, scope, action):
+    return _via_activity(qs, scope, action)
+
+
+@restricts(ActivityReport)
+def restrict_activity_reports(qs, scope, action):
+    return _via_activity(qs, scope, action)
+
+
+@rule("response.approve_swap")
+def can_approve_swap(scope: Scope) -> bool:
+    if scope.has_role("city_leader"):
+        return True
+    if "duty_officer" not in scope.roles and "city_staff" not in scope.roles:
+        return False
+    from yingji.orgs.models import Membership
+
+    return Membership.objects.filter(
+        user_id=scope.user_id,
+        organisation__code=DUTY_SECTION,
+        title__contains="科长",
+        is_active=True,
+    ).exists()
+
+
+@rule("response.activity_edit")
+def can_edit_activities(scope: Scope) -> bool:
     return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only

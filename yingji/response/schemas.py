@@ -51,6 +51,12 @@ class EventIn(Casualties):
     )
     description: LongText = Field(min_length=4, title="事件概况")
     measures: LongText = Field(default="", title="已采取措施")
+    source_alarm: int | None = Field(
+        default=None, ge=1, title="来源告警编号", description="立为事件:监测告警的编号"
+    )
+    source_warning: int | None = Field(
+        default=None, ge=1, title="来源预警编号", description="立为事件:预警信息的编号"
+    )
 
     @model_validator(mode="after")
     def _where(self):
@@ -142,3 +148,144 @@ class EventTypeIn(Input):
     road_or_fire: bool = Field(default=False, title="道路交通或火灾")
     active: bool = Field(default=True, title="启用")
     order: int = Field(default=0, ge=0, le=9999, title="排序")
+
+
+# --- 调班 -----------------------------------------------------------------------------------
+
+
+class SwapRequestIn(Input):
+    role: Literal["leader", "officer", "liaison"] = Field(default="officer", title="岗位")
+    shift: int = Field(ge=1, title="我的班次(内部编号)")
+    other_shift: int = Field(ge=1, title="对方班次(内部编号)")
+    counterpart: Code = Field(title="对方用户名")
+    reason: ShortText = Field(min_length=2, title="调班原因")
+
+
+class SwapAnswerIn(Input):
+    accept: bool = Field(title="同意调班")
+    note: ShortText = Field(default="", title="意见")
+    version: int | None = Field(default=None, title="版本")
+
+
+class SwapDecisionIn(Input):
+    approve: bool = Field(title="批准")
+    note: ShortText = Field(default="", title="审批意见")
+    version: int | None = Field(default=None, title="版本")
+
+
+class SwapCancelIn(Input):
+    version: int | None = Field(default=None, title="版本")
+
+
+# --- 联合值守 --------------------------------------------------------------------------------
+
+
+class JointMemberIn(Input):
+    post: Literal["front", "rear"] = Field(title="指挥部")
+    group: Literal[
+        "coordination",
+        "rescue",
+        "medical",
+        "traffic",
+        "security",
+        "supplies",
+        "monitoring",
+        "news",
+        "experts",
+        "aftermath",
+    ] = Field(title="工作组")
+    organisation: Code | None = Field(
+        default=None, title="所在单位编码", description="机构树中的单位,如 LZYJJ-YJZH、XGQ-YJJ"
+    )
+    department: Name = Field(
+        default="", max_length=100, title="单位/部门", description="机构树外的部门,如 市公安局"
+    )
+    name: Name = Field(min_length=2, max_length=60, title="姓名")
+    role: Literal["head", "deputy", "member", "liaison"] = Field(default="member", title="职责")
+    phone: Code = Field(default="", max_length=30, title="联系电话")
+
+    @model_validator(mode="after")
+    def _unit(self):
+        if not self.organisation and not self.department:
+            raise ValueError("请选择机构树中的单位或填写部门名称。")
+        return self
+
+
+class JointWithdrawIn(Input):
+    reason: ShortText = Field(min_length=2, max_length=300, title="撤离原因")
+    version: int | None = Field(default=None, title="版本")
+
+
+# --- 重大活动保障 ----------------------------------------------------------------------------
+
+
+class ActivityIn(Input):
+    name: Name = Field(min_length=2, max_length=100, title="活动名称")
+    kind: Literal["sports", "expo", "culture", "meeting", "other"] = Field(
+        default="other", title="活动类型"
+    )
+    starts_on: Date = Field(title="保障开始日期")
+    ends_on: Date = Field(title="保障结束日期")
+    organiser: Code = Field(default="LZYJJ", title="牵头单位编码")
+    command_post: Name = Field(default="", max_length=200, title="现场指挥部")
+    description: LongText = Field(default="", title="活动概况")
+    version: int | None = Field(default=None, title="版本")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.ends_on < self.starts_on:
+            raise ValueError("保障结束日期不能早于开始日期。")
+        if (self.ends_on - self.starts_on).days > 60:
+            raise ValueError("保障期不宜超过60天,请分期登记。")
+        return self
+
+
+class ActivityCancelIn(Input):
+    reason: ShortText = Field(min_length=2, max_length=300, title="取消原因")
+    version: int | None = Field(default=None, title="版本")
+
+
+class VenueIn(Input):
+    name: Name = Field(min_length=2, max_length=100, title="场所名称")
+    address: Name = Field(default="", max_length=200, title="地址")
+    county: Code = Field(title="县区编码", description="如 620102(城关区)")
+    lon: Lon | None = Field(default=None, title="经度(WGS84)")
+    lat: Lat | None = Field(default=None, title="纬度(WGS84)")
+
+    @model_validator(mode="after")
+    def _both(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("经度和纬度须同时填写。")
+        return self
+
+
+class ActivityDutyIn(Input):
+    date: Date = Field(title="日期")
+    post: Name = Field(min_length=2, max_length=100, title="岗位/地点")
+    leader: Name = Field(min_length=2, max_length=60, title="带班领导")
+    officer: Name = Field(min_length=2, max_length=60, title="值班员")
+    liaison: Name = Field(default="", max_length=60, title="联络员")
+    phone: Code = Field(default="", max_length=30, title="值班电话")
+
+
+class ActivityRiskIn(Input):
+    name: Name = Field(min_length=2, max_length=100, title="风险点")
+    venue: int | None = Field(default=None, title="场所(内部编号)")
+    level: Literal["major", "larger", "general", "low"] = Field(default="general", title="风险等级")
+    hazard: LongText = Field(min_length=2, title="风险描述")
+    measures: LongText = Field(min_length=2, title="管控措施")
+    owner: Code = Field(title="责任单位编码")
+
+
+class ActivityTeamIn(Input):
+    team: int = Field(ge=1, title="队伍(应急资源中的编号)")
+    place: Name = Field(min_length=2, max_length=200, title="待命地点")
+    people: Count = Field(default=0, title="待命人数")
+    note: ShortText = Field(default="", max_length=300, title="任务")
+
+
+class ActivityReportIn(Input):
+    date: Date = Field(title="日期")
+    summary: LongText = Field(min_length=4, title="保障情况")
+    incidents: Count = Field(default=0, title="突发情况(起)")
+    issues: LongText = Field(default="", title="问题及次日安排")

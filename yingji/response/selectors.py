@@ -11,7 +11,16 @@ from django.utils import timezone
 from yingji.core.permissions import restrict, scope_of
 from yingji.standards import event_clocks
 
-from .models import CommandTask, DutyShift, Event, EventType, ShiftLog
+from .models import (
+    Activity,
+    CommandTask,
+    DutyShift,
+    Event,
+    EventType,
+    JointDutyMember,
+    ShiftLog,
+    ShiftSwap,
+)
 
 STATUS_LABELS = {"met": "按时", "late": "超时完成", "overdue": "已超时", "due": "未到期"}
 
@@ -169,4 +178,146 @@ def search(user, q: str, limit: int = 10):
             title=str(e), url=e.get_absolute_url(), subtitle=f"{e.region.name} {e.event_type.name}"
         )
         for e in rows
+    ]
+
+
+# --- 调班, 联合值守 -------------------------------------------------------------------------
+
+
+def visible_swaps(user, action: str = "view"):
+    return restrict(
+        ShiftSwap.objects.select_related(
+            "shift__organisation", "other_shift", "requester", "counterpart", "decided_by"
+        ),
+        user,
+        action,
+    )
+
+
+def joint_roster(event: Event, user) -> list[dict]:
+    """The event's 联合值守 roster, grouped by 指挥部 and working group (active members first)."""
+    from .choices import COMMAND_GROUPS, COMMAND_POSTS
+
+    members = list(
+        restrict(JointDutyMember.objects.filter(event=event), user).select_related("organisation")
+    )
+    out = []
+    for post, post_label in COMMAND_POSTS:
+        groups = []
+        for group, group_label in COMMAND_GROUPS:
+            rows = [m for m in members if m.post == post and m.group == group]
+            if rows:
+                rows.sort(key=lambda m: (m.withdrawn_at is not None, m.role != "head", m.pk))
+                groups.append({"label": group_label, "members": rows})
+        if groups:
+            out.append({"label": post_label, "groups": groups})
+    return out
+
+
+# --- 重大活动保障 -----------------------------------------------------------------------------
+
+
+def visible_activities(user, action: str = "view"):
+    return restrict(Activity.objects.select_related("organiser"), user, action)
+
+
+def report_days(activity: Activity, today: dt.date | None = None) -> list[dict]:
+    """Each day of the period with its 日报: 已填报, 缺报 (a past day without one), 待填报
+    (today), 未到 (a later day). A cancelled activity owes nothing."""
+    today = today or timezone.localdate()
+    reports = {r.date: r for r in activity.reports.select_related("written_by")}
+    rows, d = [], activity.starts_on
+    while d <= activity.ends_on:
+        report = reports.get(d)
+        if report:
+            status = "submitted"
+        elif activity.state == "cancelled" or d > today:
+            status = "future"
+        elif d < today:
+            status = "missing"
+        else:
+            status = "due"
+        rows.append({"date": d, "report": report, "status": status})
+        d += dt.timedelta(days=1)
+    return rows
+
+
+def missing_reports(activity: Activity, today: dt.date | None = None) -> list[dt.date]:
+    return [r["date"] for r in report_days(activity, today) if r["status"] == "missing"]
+
+
+def activity_phase(activity: Activity, today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if activity.state == "cancelled":
+        return "已取消"
+    if today < activity.starts_on:
+        return "筹备中"
+    if today > activity.ends_on:
+        return "已结束"
+    return "保障中"
+
+
+def missing_q(user=None, today: dt.date | None = None) -> Q:
+    """Activities with a past day of the period that has no 日报 (the list filter 缺报)."""
+    today = today or timezone.localdate()
+    ids = [
+        a.pk
+        for a in Activity.objects.filter(state="planned", starts_on__lt=today).prefetch_related(
+            "reports"
+        )
+        if missing_reports(a, today)
+    ]
+    return Q(pk__in=ids)
+
+
+# --- sources (立为事件) and typical cases ----------------------------------------------------
+
+
+def event_sources(event: Event, user) -> list[dict]:
+    """The alarm and warning the event was made from, when the user may see them (through the
+    monitoring and warnings selectors)."""
+    out = []
+    if event.source_alarm_id:
+        from yingji.monitoring.selectors import visible_alarms
+
+        alarm = visible_alarms(user).filter(pk=event.source_alarm_id).first()
+        out.append(
+            {
+                "kind": "监测告警",
+                "text": str(alarm) if alarm else f"告警#{event.source_alarm_id}(无权查看)",
+                "url": alarm.get_absolute_url() if alarm else None,
+            }
+        )
+    if event.source_warning_id:
+        from yingji.warnings.selectors import visible_warnings
+
+        warning = visible_warnings(user).filter(pk=event.source_warning_id).first()
+        out.append(
+            {
+                "kind": "预警信息",
+                "text": str(warning) if warning else f"预警#{event.source_warning_id}(无权查看)",
+                "url": warning.get_absolute_url() if warning else None,
+            }
+        )
+    return out
+
+
+def typical_cases(event: Event, user, limit: int = 3) -> list[dict]:
+    """Cases of the case library whose wording is most like the event's (the cases app's
+    selector and similarity ranking; nothing joined)."""
+    from yingji.cases.selectors import visible_cases
+    from yingji.cases.similarity import profile, rank
+
+    pool = list(visible_cases(user).only("pk", "accident_type", "industry", "title", "narrative"))
+    if not pool:
+        return []
+    target = profile("event", "-", "-", event.title, event.event_type.name, event.description)
+    matches = rank(
+        target,
+        [profile(c.pk, c.accident_type, c.industry, c.title, c.narrative) for c in pool],
+        limit=limit,
+    )
+    by_pk = {c.pk: c for c in pool}
+    return [
+        {"case": by_pk[m.key], "score": round(m.score * 100)} for m in matches if m.key in by_pk
     ]

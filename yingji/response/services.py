@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yingji.core.audit import record_event
@@ -16,29 +17,50 @@ from yingji.core.services import locked
 from yingji.standards import accidents, event_clocks, response_levels
 
 from .models import (
+    Activity,
+    ActivityDuty,
+    ActivityReport,
+    ActivityRisk,
+    ActivityTeam,
+    ActivityVenue,
     CommandTask,
     DutyShift,
     Event,
     EventReport,
     EventType,
+    JointDutyMember,
     LevelChange,
     Review,
     ReviewAction,
     ShiftLog,
+    ShiftSwap,
 )
 from .schemas import (
     ActionDoneIn,
+    ActivityCancelIn,
+    ActivityDutyIn,
+    ActivityIn,
+    ActivityReportIn,
+    ActivityRiskIn,
+    ActivityTeamIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
     HandoverIn,
+    JointMemberIn,
+    JointWithdrawIn,
     LevelIn,
     LogIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
     SignIn,
+    SwapAnswerIn,
+    SwapCancelIn,
+    SwapDecisionIn,
+    SwapRequestIn,
     TaskIn,
+    VenueIn,
 )
 from .selectors import next_due
 
@@ -148,6 +170,29 @@ def _insert_numbered(event: Event, received_at) -> None:
             event.number = _number(received_at)
 
 
+def _sources(actor, data: EventIn):
+    """The alarm and warning an event is made from, as the actor may see them (their apps'
+    selectors)."""
+    alarm = warning = None
+    if data.source_alarm:
+        from yingji.monitoring.selectors import visible_alarms
+
+        alarm = visible_alarms(actor).filter(pk=data.source_alarm).first()
+        if alarm is None:
+            raise ValidationFailed(
+                "来源告警不存在或不在您的权限范围内。", details={"field": "source_alarm"}
+            )
+    if data.source_warning:
+        from yingji.warnings.selectors import visible_warnings
+
+        warning = visible_warnings(actor).filter(pk=data.source_warning).first()
+        if warning is None:
+            raise ValidationFailed(
+                "来源预警不存在或不在您的权限范围内。", details={"field": "source_warning"}
+            )
+    return alarm, warning
+
+
 def do_take_event(*, actor, data: EventIn) -> Event:
     """接报: log a call as an event, locate it, grade it (production-safety accidents)."""
     check_rule(actor, "response.intake")
@@ -164,6 +209,7 @@ def do_take_event(*, actor, data: EventIn) -> Event:
             "接报时间不能晚于现在,发生时间不能晚于接报时间。", details={"field": "occurred_at"}
         )
     lon, lat, region, enterprise = _region_for(actor, data)
+    alarm, warning = _sources(actor, data)
     figures = _figures(data)
     grade, near = grade_of(event_type, figures)
     with transaction.atomic():
@@ -186,6 +232,8 @@ def do_take_event(*, actor, data: EventIn) -> Event:
             grade=grade,
             near_miss=near,
             received_by=actor,
+            source_alarm=alarm,
+            source_warning=warning,
             **figures,
         )
         event.next_report_due, event.next_report_label = next_due(event)
@@ -615,3 +663,399 @@ def do_take_over(*, actor, shift: DutyShift, data: HandoverIn) -> int:
             target=shift,
         )
     return len(items)
+
+
+# --- 调班 (swaps with approval) -------------------------------------------------------------
+
+SWAP_ROLE_LABELS = {"leader": "带班领导", "officer": "值班员", "liaison": "联络员"}
+
+
+def person_name(user) -> str:
+    """The name a roster carries for a user (their full name, else the user name)."""
+    return (user.get_full_name() or user.username).strip()
+
+
+def _swap_open(shift: DutyShift, today: dt.date) -> bool:
+    return shift.date >= today and not shift.handed_over_at
+
+
+def do_request_swap(*, actor, data: SwapRequestIn) -> ShiftSwap:
+    """调班申请: the person on one shift asks the person on another (same role) to swap."""
+    from django.contrib.auth import get_user_model
+
+    visible = restrict(DutyShift.objects.all(), actor)
+    mine = visible.filter(pk=data.shift).first()
+    other = visible.filter(pk=data.other_shift).first()
+    if mine is None or other is None:
+        raise ValidationFailed("班次不存在或不在您的权限范围内。", details={"field": "shift"})
+    counterpart = get_user_model().objects.filter(username=data.counterpart, is_active=True).first()
+    if counterpart is None:
+        raise ValidationFailed(
+            f"用户“{data.counterpart}”不存在。", details={"field": "counterpart"}
+        )
+    role = SWAP_ROLE_LABELS[data.role]
+    today = timezone.localdate()
+    if mine.pk == other.pk or counterpart.pk == actor.pk:
+        raise ValidationFailed("不能与本人或同一班次调班。", details={"field": "other_shift"})
+    if mine.organisation_id != other.organisation_id:
+        raise ValidationFailed(
+            "只能在同一值班单位的班次之间调班。", details={"field": "other_shift"}
+        )
+    if not (_swap_open(mine, today) and _swap_open(other, today)):
+        raise InvalidTransition("已过去或已交班的班次不能调班。")
+    if getattr(mine, data.role) != person_name(actor):
+        raise NotPermitted(f"您不是该班次的{role},不能申请调班。")
+    if getattr(other, data.role) != person_name(counterpart):
+        raise ValidationFailed(
+            f"对方不是所选班次的{role}(该班次{role}为{getattr(other, data.role) or '空'})。",
+            details={"field": "counterpart"},
+        )
+    with transaction.atomic():
+        locked(DutyShift, mine.pk)
+        pending = ShiftSwap.objects.filter(
+            state__in=("requested", "accepted"), role=data.role
+        ).filter(Q(shift__in=(mine.pk, other.pk)) | Q(other_shift__in=(mine.pk, other.pk)))
+        if pending.exists():
+            raise InvalidTransition("这两个班次已有待处理的调班申请。")
+        swap = ShiftSwap.objects.create(
+            role=data.role,
+            shift=mine,
+            other_shift=other,
+            requester=actor,
+            counterpart=counterpart,
+            reason=data.reason,
+        )
+        record_event(
+            "response.swap.requested",
+            f"{person_name(actor)}申请与{person_name(counterpart)}调班({role}:"
+            f"{mine.date:%m月%d日}⇄{other.date:%m月%d日})",
+            target=swap,
+        )
+    return swap
+
+
+def do_answer_swap(*, actor, swap: ShiftSwap, data: SwapAnswerIn) -> ShiftSwap:
+    """The other person accepts or declines; declining ends the request."""
+    with transaction.atomic():
+        swap = locked(ShiftSwap, swap.pk, expected_version=data.version)
+        if swap.counterpart_id != actor.pk:
+            raise NotPermitted("只有被申请调班的本人可以答复。")
+        if swap.state != "requested":
+            raise InvalidTransition(f"该调班申请{swap.get_state_display()},不能再答复。")
+        swap.state = "accepted" if data.accept else "declined"
+        swap.answered_at, swap.note = timezone.now(), data.note
+        swap.save()
+        record_event(
+            "response.swap." + ("accepted" if data.accept else "declined"),
+            f"{person_name(actor)}{'同意' if data.accept else '拒绝'}调班申请#{swap.pk}",
+            target=swap,
+        )
+    return swap
+
+
+def do_decide_swap(*, actor, swap: ShiftSwap, data: SwapDecisionIn) -> ShiftSwap:
+    """The 带班领导 or the 应急指挥科 head approves (the two shifts exchange the person) or
+    refuses (the roster is unchanged)."""
+    check_rule(actor, "response.approve_swap")
+    with transaction.atomic():
+        swap = locked(ShiftSwap, swap.pk, expected_version=data.version)
+        if swap.state != "accepted":
+            raise InvalidTransition(
+                "对方尚未同意,不能审批。"
+                if swap.state == "requested"
+                else f"该调班申请{swap.get_state_display()},不能再审批。"
+            )
+        if actor.pk in (swap.requester_id, swap.counterpart_id):
+            raise NotPermitted("调班当事人不能审批自己的调班申请。")
+        now = timezone.now()
+        if data.approve:
+            first, second = sorted((swap.shift_id, swap.other_shift_id))
+            a = locked(DutyShift, first)
+            b = locked(DutyShift, second)
+            mine, other = (a, b) if a.pk == swap.shift_id else (b, a)
+            today = timezone.localdate()
+            if not (_swap_open(mine, today) and _swap_open(other, today)):
+                raise InvalidTransition("班次已过去或已交班,不能再调班。")
+            if getattr(mine, swap.role) != person_name(swap.requester) or getattr(
+                other, swap.role
+            ) != person_name(swap.counterpart):
+                raise InvalidTransition("值班表已变更,申请人或对方已不在原班次,请重新申请。")
+            name_a, name_b = getattr(mine, swap.role), getattr(other, swap.role)
+            setattr(mine, swap.role, name_b)
+            setattr(other, swap.role, name_a)
+            mine.save()
+            other.save()
+        swap.state = "approved" if data.approve else "rejected"
+        swap.decided_by, swap.decided_at = actor, now
+        swap.note = data.note or swap.note
+        swap.save()
+        role = SWAP_ROLE_LABELS[swap.role]
+        record_event(
+            "response.swap." + swap.state,
+            f"{'批准' if data.approve else '不批准'}调班#{swap.pk}({role}"
+            f"{person_name(swap.requester)}⇄{person_name(swap.counterpart)},"
+            f"{swap.shift.date:%m月%d日}⇄{swap.other_shift.date:%m月%d日})",
+            target=swap,
+        )
+    return swap
+
+
+def do_cancel_swap(*, actor, swap: ShiftSwap, data: SwapCancelIn) -> ShiftSwap:
+    with transaction.atomic():
+        swap = locked(ShiftSwap, swap.pk, expected_version=data.version)
+        if swap.requester_id != actor.pk:
+            raise NotPermitted("只有申请人可以撤回调班申请。")
+        if swap.state not in ("requested", "accepted"):
+            raise InvalidTransition(f"该调班申请{swap.get_state_display()},不能撤回。")
+        swap.state = "cancelled"
+        swap.save()
+        record_event("response.swap.cancelled", f"撤回调班申请#{swap.pk}", target=swap)
+    return swap
+
+
+# --- 联合值守 (T34) ---------------------------------------------------------------------------
+
+
+def do_add_joint_member(*, actor, event: Event, data: JointMemberIn) -> JointDutyMember:
+    """Put a person on the event's joint roster (前方/后方指挥部, a working group)."""
+    from yingji.orgs.models import Organisation
+
+    check_rule(actor, "response.intake")
+    org = None
+    if data.organisation:
+        org = (
+            Organisation.objects.filter(code=data.organisation, is_active=True)
+            .exclude(kind="enterprise")
+            .first()
+        )
+        if org is None:
+            raise ValidationFailed(
+                f"单位“{data.organisation}”不存在。", details={"field": "organisation"}
+            )
+    with transaction.atomic():
+        event = _changeable(actor, event, None)
+        if event.response_state != "active":
+            raise InvalidTransition("联合值守在应急响应期间编组;该事件未在响应中。")
+        member = JointDutyMember.objects.create(
+            event=event,
+            post=data.post,
+            group=data.group,
+            organisation=org,
+            department=data.department or org.name,
+            name=data.name,
+            role=data.role,
+            phone=data.phone,
+        )
+        record_event(
+            "response.joint.added",
+            f"“{event.number}”联合值守:{member}({member.department})",
+            target=member,
+        )
+    return member
+
+
+def do_withdraw_joint_member(
+    *, actor, member: JointDutyMember, data: JointWithdrawIn
+) -> JointDutyMember:
+    check_rule(actor, "response.intake")
+    with transaction.atomic():
+        member = locked(JointDutyMember, member.pk, expected_version=data.version)
+        if not restrict(JointDutyMember.objects.filter(pk=member.pk), actor, "change").exists():
+            raise NotPermitted("您无权调整该事件的联合值守。")
+        if member.withdrawn_at:
+            raise InvalidTransition("该人员已撤离。")
+        member.withdrawn_at, member.withdraw_reason = timezone.now(), data.reason
+        member.save()
+        record_event("response.joint.withdrawn", f"联合值守人员撤离:{member}", target=member)
+    return member
+
+
+# --- 重大活动应急保障 (T40) --------------------------------------------------------------------
+
+
+def _organiser(code: str):
+    from yingji.orgs.models import Organisation
+
+    org = Organisation.objects.filter(code=code, kind__in=("bureau", "county_bureau")).first()
+    if org is None:
+        raise ValidationFailed(
+            f"牵头单位“{code}”不存在(应为市应急管理局或县区应急管理局)。",
+            details={"field": "organiser"},
+        )
+    return org
+
+
+def do_save_activity(*, actor, data: ActivityIn, activity: Activity | None = None) -> Activity:
+    check_rule(actor, "response.activity_edit")
+    organiser = _organiser(data.organiser)
+    fields = data.model_dump(exclude={"version", "organiser"})
+    with transaction.atomic():
+        if activity is None:
+            activity = Activity.objects.create(organiser=organiser, **fields)
+            verb = "登记"
+        else:
+            activity = _activity_for_write(actor, activity, data.version)
+            if activity.state == "cancelled":
+                raise InvalidTransition("该活动已取消,不能修改。")
+            for key, value in fields.items():
+                setattr(activity, key, value)
+            activity.organiser = organiser
+            activity.save()
+            verb = "修改"
+        ensure_in_scope(actor, activity, "change")
+        record_event(
+            "response.activity.saved",
+            f"{verb}重大活动保障“{activity.name}”({activity.starts_on:%m月%d日}—"
+            f"{activity.ends_on:%m月%d日})",
+            target=activity,
+        )
+    return activity
+
+
+def _activity_for_write(actor, activity: Activity, version=None) -> Activity:
+    activity = locked(Activity, activity.pk, expected_version=version)
+    if not restrict(Activity.objects.filter(pk=activity.pk), actor, "change").exists():
+        raise NotPermitted("您无权修改该活动的保障安排。")
+    if activity.state == "cancelled":
+        raise InvalidTransition("该活动已取消。")
+    return activity
+
+
+def do_cancel_activity(*, actor, activity: Activity, data: ActivityCancelIn) -> Activity:
+    check_rule(actor, "response.activity_edit")
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity, data.version)
+        activity.state, activity.cancel_reason = "cancelled", data.reason
+        activity.save()
+        record_event(
+            "response.activity.cancelled", f"取消重大活动保障“{activity.name}”", target=activity
+        )
+    return activity
+
+
+def do_add_venue(*, actor, activity: Activity, data: VenueIn) -> ActivityVenue:
+    from yingji.geo.models import Region
+
+    check_rule(actor, "response.activity_edit")
+    region = Region.objects.filter(code=data.county, level="county").first()
+    if region is None:
+        raise ValidationFailed(f"县区编码“{data.county}”不存在。", details={"field": "county"})
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        venue = ActivityVenue.objects.create(
+            activity=activity,
+            name=data.name,
+            address=data.address,
+            region=region,
+            lon=data.lon,
+            lat=data.lat,
+        )
+        record_event(
+            "response.activity.venue", f"“{activity.name}”增加场所“{venue.name}”", target=venue
+        )
+    return venue
+
+
+def do_add_activity_duty(*, actor, activity: Activity, data: ActivityDutyIn) -> ActivityDuty:
+    check_rule(actor, "response.activity_edit")
+    if not (activity.starts_on <= data.date <= activity.ends_on):
+        raise ValidationFailed("值班日期应在活动保障期内。", details={"field": "date"})
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        duty = ActivityDuty.objects.create(activity=activity, **data.model_dump())
+        record_event(
+            "response.activity.duty",
+            f"“{activity.name}”排班:{duty.date:%m月%d日} {duty.post}(带班{duty.leader})",
+            target=duty,
+        )
+    return duty
+
+
+def do_add_activity_risk(*, actor, activity: Activity, data: ActivityRiskIn) -> ActivityRisk:
+    from yingji.orgs.models import Organisation
+
+    check_rule(actor, "response.activity_edit")
+    owner = Organisation.objects.filter(code=data.owner).exclude(kind="enterprise").first()
+    if owner is None:
+        raise ValidationFailed(f"责任单位“{data.owner}”不存在。", details={"field": "owner"})
+    venue = None
+    if data.venue is not None:
+        venue = ActivityVenue.objects.filter(pk=data.venue, activity=activity).first()
+        if venue is None:
+            raise ValidationFailed("场所不属于该活动。", details={"field": "venue"})
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        risk = ActivityRisk.objects.create(
+            activity=activity,
+            venue=venue,
+            name=data.name,
+            level=data.level,
+            hazard=data.hazard,
+            measures=data.measures,
+            owner=owner,
+        )
+        record_event(
+            "response.activity.risk",
+            f"“{activity.name}”风险点“{risk.name}”({risk.get_level_display()})",
+            target=risk,
+        )
+    return risk
+
+
+def do_add_standby_team(*, actor, activity: Activity, data: ActivityTeamIn) -> ActivityTeam:
+    """A team on standby, found through the resources app's selector (as the actor sees it)."""
+    from django.apps import apps
+
+    from yingji.resources.selectors import visible_records
+
+    check_rule(actor, "response.activity_edit")
+    team = visible_records(apps.get_model("resources", "Team"), actor).filter(pk=data.team).first()
+    if team is None:
+        raise ValidationFailed("队伍不存在或不在您的权限范围内。", details={"field": "team"})
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        if ActivityTeam.objects.filter(activity=activity, team_id_ref=team.pk).exists():
+            raise InvalidTransition(f"“{team.name}”已在待命队伍中。")
+        row = ActivityTeam.objects.create(
+            activity=activity,
+            team_id_ref=team.pk,
+            team_name=team.name,
+            place=data.place,
+            people=data.people,
+            note=data.note,
+        )
+        record_event(
+            "response.activity.team",
+            f"“{activity.name}”待命队伍:{team.name}({data.place},{data.people}人)",
+            target=row,
+        )
+    return row
+
+
+def do_submit_activity_report(
+    *, actor, activity: Activity, data: ActivityReportIn
+) -> ActivityReport:
+    """日报: one per day of the period, for today or a past day (补报), submitted once."""
+    check_rule(actor, "response.activity_edit")
+    today = timezone.localdate()
+    if not (activity.starts_on <= data.date <= activity.ends_on):
+        raise ValidationFailed("日报日期应在活动保障期内。", details={"field": "date"})
+    if data.date > today:
+        raise ValidationFailed("不能填报未来日期的日报。", details={"field": "date"})
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        if ActivityReport.objects.filter(activity=activity, date=data.date).exists():
+            raise InvalidTransition(f"{data.date:%m月%d日}的日报已填报。")
+        report = ActivityReport.objects.create(
+            activity=activity,
+            written_by=actor,
+            submitted_at=timezone.now(),
+            **data.model_dump(),
+        )
+        late = "(补报)" if data.date < today else ""
+        record_event(
+            "response.activity.report",
+            f"“{activity.name}”{data.date:%m月%d日}日报{late}",
+            target=report,
+        )
+    return report

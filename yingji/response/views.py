@@ -22,21 +22,48 @@ from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.standards import response_levels
 
 from . import selectors, services
-from .choices import CATEGORIES, EVENT_STATES, GRADES, RESPONSE_STATES, SHIFTS, TASK_STATES
-from .models import ReviewAction
+from .choices import (
+    ACTIVITY_KINDS,
+    CATEGORIES,
+    CHANNELS,
+    COMMAND_GROUPS,
+    COMMAND_POSTS,
+    EVENT_STATES,
+    GRADES,
+    JOINT_ROLES,
+    RESPONSE_STATES,
+    RISK_LEVELS,
+    SHIFTS,
+    SWAP_STATES,
+    TASK_STATES,
+)
+from .models import JointDutyMember, ReviewAction
 from .schemas import (
     ActionDoneIn,
+    ActivityCancelIn,
+    ActivityDutyIn,
+    ActivityIn,
+    ActivityReportIn,
+    ActivityRiskIn,
+    ActivityTeamIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
     HandoverIn,
+    JointMemberIn,
+    JointWithdrawIn,
     LevelIn,
     LogIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
     SignIn,
+    SwapAnswerIn,
+    SwapCancelIn,
+    SwapDecisionIn,
+    SwapRequestIn,
     TaskIn,
+    VenueIn,
 )
 
 FIGURE_KEYS = (*services.FIGURES, "loss_yuan")
@@ -155,6 +182,8 @@ def intake(request):
     from yingji.geo.models import Region
 
     values = {}
+    if request.method == "GET":
+        values = _prefill(request)
     if request.method == "POST":
         values = request.POST
         data = form_input(request, EventIn)
@@ -176,9 +205,62 @@ def intake(request):
             "counties": Region.objects.filter(level="county").order_by("code"),
             "values": values,
             "figures": {k: values.get(k) or 0 for k in FIGURE_KEYS},
+            "channels": CHANNELS,
             "now": now,
         },
     )
+
+
+def _prefill(request) -> dict:
+    """立为事件: the intake form filled from a monitoring alarm or a warning the user may see
+    (read through those apps' selectors)."""
+    values: dict = {}
+    now = timezone.localtime()
+    alarm_id, warning_id = request.GET.get("alarm", ""), request.GET.get("warning", "")
+    if alarm_id.isdigit():
+        from yingji.monitoring.selectors import visible_alarms
+
+        alarm = (
+            visible_alarms(request.user)
+            .select_related("station__region", "rule")
+            .filter(pk=int(alarm_id))
+            .first()
+        )
+        if alarm is not None:
+            station = alarm.station
+            values = {
+                "source_alarm": alarm.pk,
+                "title": f"{station.name}{alarm.rule.name}({alarm.get_level_display()})",
+                "channel": "alarm",
+                "place": station.name,
+                "lon": station.lon,
+                "lat": station.lat,
+                "county": station.region.code if station.region.level == "county" else "",
+                "occurred_at": timezone.localtime(alarm.raised_at).strftime("%Y-%m-%dT%H:%M"),
+                "description": (
+                    f"监测告警#{alarm.pk}:{station.name} {alarm.rule.name},"
+                    f"{alarm.get_level_display()},统计值{alarm.value},"
+                    f"发生于{timezone.localtime(alarm.raised_at):%m月%d日 %H:%M}。"
+                ),
+            }
+    elif warning_id.isdigit():
+        from yingji.warnings.selectors import visible_warnings
+
+        warning = visible_warnings(request.user).filter(pk=int(warning_id)).first()
+        if warning is not None:
+            county = warning.regions.filter(level="county").order_by("code").first()
+            values = {
+                "source_warning": warning.pk,
+                "title": warning.headline[:200],
+                "channel": "alarm",
+                "place": "、".join(r.name for r in warning.regions.all()[:5]) or "本市",
+                "county": county.code if county else "",
+                "occurred_at": timezone.localtime(warning.effective).strftime("%Y-%m-%dT%H:%M"),
+                "description": warning.description,
+            }
+    if values and values["occurred_at"] > now.strftime("%Y-%m-%dT%H:%M"):
+        values["occurred_at"] = now.strftime("%Y-%m-%dT%H:%M")
+    return values
 
 
 @login_required
@@ -220,6 +302,13 @@ def event_detail(request, pk):
             .order_by("path"),
             "now": timezone.now(),
             "figures": {k: getattr(event, k) for k in FIGURE_KEYS},
+            "joint": selectors.joint_roster(event, user),
+            "joint_open": handles and event.response_state == "active",
+            "post_choices": COMMAND_POSTS,
+            "group_choices": COMMAND_GROUPS,
+            "joint_roles": JOINT_ROLES,
+            "sources": selectors.event_sources(event, user),
+            "cases": selectors.typical_cases(event, user),
             "report_kinds": [
                 ("first", "首报"),
                 ("phone", "电话快报"),
@@ -559,6 +648,10 @@ def shift_detail(request, pk):
             "pending": pending,
             "can_write": allows(request.user, "response.roster_edit")
             and can(request.user, shift, "change"),
+            "can_swap": allows(request.user, "response.roster_edit")
+            and not shift.handed_over_at
+            and shift.date >= timezone.localdate()
+            and services.person_name(request.user) in (shift.leader, shift.officer, shift.liaison),
             **record_extras(request, shift),
         },
     )
@@ -606,3 +699,331 @@ def can_admin_types(user) -> bool:
     from yingji.core.permissions import scope_of
 
     return scope_of(user).is_admin
+
+
+# --- .docx -----------------------------------------------------------------------------------
+
+
+@login_required
+def report_docx(request, pk):
+    """An event's 信息报告 as .docx: one submitted report (?report=) or a draft of the next."""
+    from . import documents
+
+    event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
+    report = None
+    raw = request.GET.get("report", "")
+    if raw:
+        report = event.reports.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if report is None:
+            from django.http import Http404
+
+            raise Http404("报告不存在。")
+    name = f"{event.number}-{report.get_kind_display() if report else '信息报告草稿'}"
+    return download(documents.event_report_docx(event, report), f"{name}.docx")
+
+
+@login_required
+def shift_docx(request, pk):
+    from . import documents
+
+    shift = get_restricted_or_404(selectors.visible_shifts(request.user), request.user, pk=pk)
+    return download(
+        documents.shift_sheet_docx(shift),
+        f"值班日志-{shift.organisation.name}-{shift.date:%Y-%m-%d}.docx",
+    )
+
+
+# --- 联合值守 ---------------------------------------------------------------------------------
+
+add_joint_member = action_view(
+    fetch=selectors.visible_events,
+    schema=JointMemberIn,
+    call=lambda user, event, data: services.do_add_joint_member(actor=user, event=event, data=data),
+    success="已加入联合值守。",
+)
+
+withdraw_joint_member = action_view(
+    fetch=lambda user: restrict(JointDutyMember.objects.all(), user),
+    schema=JointWithdrawIn,
+    call=lambda user, member, data: services.do_withdraw_joint_member(
+        actor=user, member=member, data=data
+    ),
+    success="已记录撤离。",
+)
+
+
+# --- 调班 -------------------------------------------------------------------------------------
+
+SWAP_SPEC = ListSpec(
+    columns=[
+        Column("pk", "编号", link=True),
+        Column("shift__organisation__name", "值班单位"),
+        Column("role", "岗位"),
+        Column(
+            "requester", "申请人", sortable=False, value=lambda w: services.person_name(w.requester)
+        ),
+        Column("shift__date", "申请人班次", value=lambda w: f"{w.shift.date:%Y-%m-%d}"),
+        Column(
+            "counterpart",
+            "对方",
+            sortable=False,
+            value=lambda w: services.person_name(w.counterpart),
+        ),
+        Column("other_shift__date", "对方班次", value=lambda w: f"{w.other_shift.date:%Y-%m-%d}"),
+        Column("state", "状态"),
+    ],
+    filters={"state": Filter("状态", "state", choices=SWAP_STATES)},
+    search=("reason",),
+    default_sort="-pk",
+)
+
+
+@requires("response.open")
+def swaps(request):
+    return render_list(
+        request, selectors.visible_swaps(request.user), SWAP_SPEC, "response/swaps.html", "调班申请"
+    )
+
+
+@requires("response.roster_edit")
+def swap_new(request):
+    """调班申请: from one's own shift (?shift=) to another shift of the same roster."""
+    mine = selectors.visible_shifts(request.user).filter(pk=request.GET.get("shift") or 0).first()
+    if request.method == "POST":
+        data = form_input(request, SwapRequestIn)
+        if data is not None:
+            swap = run_service(
+                request,
+                lambda: services.do_request_swap(actor=request.user, data=data),
+                "已提交调班申请,等待对方同意。",
+            )
+            if swap:
+                return redirect(swap)
+        return redirect(reverse("response:swap_new") + f"?shift={request.POST.get('shift', '')}")
+    if mine is None:
+        from django.contrib import messages
+
+        messages.error(request, "请从值班表中选择自己的班次申请调班。")
+        return redirect("response:roster")
+    others = (
+        selectors.visible_shifts(request.user)
+        .filter(organisation=mine.organisation, date__gte=timezone.localdate())
+        .exclude(pk=mine.pk)
+        .filter(handed_over_at__isnull=True)
+        .order_by("date", "shift")[:62]
+    )
+    names = {n for s in others for n in (s.leader, s.officer, s.liaison) if n}
+    from django.contrib.auth import get_user_model
+
+    people = [
+        u
+        for u in get_user_model().objects.filter(is_active=True).exclude(pk=request.user.pk)
+        if services.person_name(u) in names
+    ]
+    return render(
+        request,
+        "response/swap_new.html",
+        {
+            "title": "申请调班",
+            "mine": mine,
+            "others": others,
+            "people": people,
+            "me": services.person_name(request.user),
+        },
+    )
+
+
+@login_required
+def swap_detail(request, pk):
+    swap = get_restricted_or_404(selectors.visible_swaps(request.user), request.user, pk=pk)
+    user = request.user
+    return render(
+        request,
+        "response/swap.html",
+        {
+            "title": f"调班申请 #{swap.pk}",
+            "object": swap,
+            "requester": services.person_name(swap.requester),
+            "counterpart": services.person_name(swap.counterpart),
+            "can_answer": swap.state == "requested" and swap.counterpart_id == user.pk,
+            "can_decide": swap.state == "accepted"
+            and allows(user, "response.approve_swap")
+            and user.pk not in (swap.requester_id, swap.counterpart_id),
+            "can_cancel": swap.state in ("requested", "accepted") and swap.requester_id == user.pk,
+            **record_extras(request, swap),
+        },
+    )
+
+
+answer_swap = action_view(
+    fetch=selectors.visible_swaps,
+    schema=SwapAnswerIn,
+    call=lambda user, swap, data: services.do_answer_swap(actor=user, swap=swap, data=data),
+    success=lambda swap, data, result: "已同意,等待审批。" if data.accept else "已拒绝调班。",
+)
+
+decide_swap = action_view(
+    fetch=selectors.visible_swaps,
+    schema=SwapDecisionIn,
+    call=lambda user, swap, data: services.do_decide_swap(actor=user, swap=swap, data=data),
+    success=lambda swap, data, result: "已批准,值班表已调整。" if data.approve else "未批准。",
+)
+
+cancel_swap = action_view(
+    fetch=selectors.visible_swaps,
+    schema=SwapCancelIn,
+    call=lambda user, swap, data: services.do_cancel_swap(actor=user, swap=swap, data=data),
+    success="已撤回调班申请。",
+)
+
+
+# --- 重大活动保障 ----------------------------------------------------------------------------
+
+
+RISK_ORDER = {code: i for i, (code, _label) in enumerate(RISK_LEVELS)}  # 重大 first
+
+
+def _missing_where(value, user):
+    if value not in ("1", "true"):
+        raise ValueError(value)
+    return selectors.missing_q(user)
+
+
+ACTIVITY_SPEC = ListSpec(
+    columns=[
+        Column("name", "活动名称", link=True),
+        Column("kind", "活动类型"),
+        Column("starts_on", "开始日期", value=lambda a: f"{a.starts_on:%Y-%m-%d}"),
+        Column("ends_on", "结束日期", value=lambda a: f"{a.ends_on:%Y-%m-%d}"),
+        Column("organiser__name", "牵头单位"),
+        Column("phase", "阶段", sortable=False, value=lambda a: selectors.activity_phase(a)),
+        Column(
+            "missing",
+            "缺报日报",
+            sortable=False,
+            value=lambda a: len(selectors.missing_reports(a)) or "",
+        ),
+    ],
+    filters={
+        "kind": Filter("活动类型", "kind", choices=ACTIVITY_KINDS),
+        "state": Filter("状态", "state", choices=[("planned", "有效"), ("cancelled", "已取消")]),
+        "missing": Filter("日报缺报", "state", choices=[("1", "有缺报")], where=_missing_where),
+    },
+    search=("name", "description"),
+    default_sort="-starts_on",
+)
+
+
+@requires("response.open")
+def activities(request):
+    return render_list(
+        request,
+        selectors.visible_activities(request.user).prefetch_related("reports"),
+        ACTIVITY_SPEC,
+        "response/activities.html",
+        "重大活动保障",
+    )
+
+
+@requires("response.activity_edit")
+def activity_new(request):
+    values = {}
+    if request.method == "POST":
+        values = request.POST
+        data = form_input(request, ActivityIn)
+        if data is not None:
+            activity = run_service(
+                request,
+                lambda: services.do_save_activity(actor=request.user, data=data),
+                "已登记重大活动保障。",
+            )
+            if activity:
+                return redirect(activity)
+    return render(
+        request,
+        "response/activity_new.html",
+        {
+            "title": "登记重大活动保障",
+            "values": values,
+            "kinds": ACTIVITY_KINDS,
+            "orgs": _duty_orgs(),
+        },
+    )
+
+
+@login_required
+def activity_detail(request, pk):
+    from django.apps import apps
+
+    from yingji.geo.models import Region
+    from yingji.orgs.models import Organisation
+    from yingji.resources.selectors import visible_records
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    user = request.user
+    editable = (
+        allows(user, "response.activity_edit")
+        and can(user, activity, "change")
+        and activity.state != "cancelled"
+    )
+    days = selectors.report_days(activity)
+    today = timezone.localdate()
+    return render(
+        request,
+        "response/activity.html",
+        {
+            "title": activity.name,
+            "object": activity,
+            "phase": selectors.activity_phase(activity),
+            "venues": activity.venues.select_related("region"),
+            "duties": activity.duties.all(),
+            "risks": sorted(
+                activity.risks.select_related("venue", "owner"),
+                key=lambda r: (RISK_ORDER.get(r.level, 9), r.pk),
+            ),
+            "teams": activity.teams.all(),
+            "days": days,
+            "missing": [d for d in days if d["status"] == "missing"],
+            "due_today": next((d for d in days if d["status"] == "due"), None),
+            "editable": editable,
+            "report_dates": [
+                d["date"] for d in days if d["status"] in ("missing", "due") and d["date"] <= today
+            ],
+            "counties": Region.objects.filter(level="county").order_by("code") if editable else [],
+            "orgs": Organisation.objects.exclude(kind="enterprise").order_by("path")
+            if editable
+            else [],
+            "team_choices": visible_records(apps.get_model("resources", "Team"), user).order_by(
+                "name"
+            )[:200]
+            if editable
+            else [],
+            "risk_levels": RISK_LEVELS,
+            **record_extras(request, activity),
+        },
+    )
+
+
+def _activity_action(call, schema, success):
+    return action_view(
+        fetch=selectors.visible_activities,
+        schema=schema,
+        call=lambda user, activity, data: call(actor=user, activity=activity, data=data),
+        success=success,
+    )
+
+
+add_venue = _activity_action(services.do_add_venue, VenueIn, "已增加场所。")
+add_activity_duty = _activity_action(services.do_add_activity_duty, ActivityDutyIn, "已排班。")
+add_activity_risk = _activity_action(
+    services.do_add_activity_risk, ActivityRiskIn, "已登记风险点。"
+)
+add_standby_team = _activity_action(
+    services.do_add_standby_team, ActivityTeamIn, "已安排待命队伍。"
+)
+submit_activity_report = _activity_action(
+    services.do_submit_activity_report, ActivityReportIn, "已填报日报。"
+)
+cancel_activity = _activity_action(services.do_cancel_activity, ActivityCancelIn, "已取消该活动。")

@@ -4,7 +4,8 @@ Sources (read through standards-digest.md §9 and §9.1, both confidence HIGH):
 - 《生产安全事故报告和调查处理条例》(国务院令第493号, effective 2007-06-01):
   Art. 3 grades (any one criterion is enough; "以上" includes the bound, "以下" excludes it;
   重伤 includes 急性工业中毒), Art. 9 (unit head reports within 1 hour), Art. 10 (which level a
-  grade is reported up to), Art. 11 (each level passes it on within 2 hours), Art. 13 (补报
+  grade is reported up to), Art. 11 (each level passes it on within 2 hours), Art. 12 (what a
+  report contains), Art. 13 (补报
   within 30 days, 7 days for road traffic accidents and fires), Art. 19 (who investigates).
 - 《生产安全事故信息报告和处置办法》(原安监总局令第21号, effective 2009-07-01): Art. 26
   较大涉险事故, and 续报 at least daily (一般, 较大, 较大涉险) or twice daily (重大, 特别重大).
@@ -48,6 +49,19 @@ INVESTIGATED_BY = {
     "larger": "事故发生地设区的市级人民政府",
     "general": "事故发生地县级人民政府",
 }
+
+# Art. 12: what a report of an accident contains (in this order). HIGH (digest §9).
+REPORT_CONTENTS = (
+    ("unit", "事故发生单位概况"),
+    ("time_place", "事故发生的时间、地点以及事故现场情况"),
+    ("course", "事故的简要经过"),
+    (
+        "casualties",
+        "事故已经造成或者可能造成的伤亡人数(包括下落不明的人数)和初步估计的直接经济损失",
+    ),
+    ("measures", "已经采取的措施"),
+    ("other", "其他应当报告的情况"),
+)
 
 UNIT_REPORT_WITHIN = dt.timedelta(hours=1)  # Art. 9
 PASS_UP_WITHIN = dt.timedelta(hours=2)  # Art. 11

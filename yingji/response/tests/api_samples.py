@@ -1,4 +1,9 @@
 """Samples for the API's path parameters (tests/test_openapi.py)."""
 
-PARAM_MODELS = {"event_id": "response.Event", "task_id": "response.CommandTask"}
+PARAM_MODELS = {
+    "event_id": "response.Event",
+    "task_id": "response.CommandTask",
+    "swap_id": "response.ShiftSwap",
+    "activity_id": "response.Activity",
+}
 PATH_SAMPLES: dict = {}

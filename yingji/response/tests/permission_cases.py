@@ -47,7 +47,55 @@ def _bureau_logs():
     return ShiftLog.objects.filter(shift__organisation__code="LZYJJ")
 
 
+def _swaps():
+    from yingji.response.models import ShiftSwap
+
+    return ShiftSwap.objects.filter(shift__organisation__code="LZYJJ")
+
+
+def _joint():
+    from yingji.response.models import JointDutyMember
+
+    return JointDutyMember.objects.filter(event__region__code="620104")
+
+
+def _activity_rows(name):
+    def rows():
+        from django.apps import apps
+
+        model = apps.get_model("response", name)
+        key = "organiser__code" if name == "Activity" else "activity__organiser__code"
+        return model.objects.filter(**{key: "LZYJJ"})
+
+    return rows
+
+
+ACTIVITY_MODELS = ("Activity", "ActivityVenue", "ActivityDuty", "ActivityRisk", "ActivityTeam")
+
 DENIALS = [
+    Denial("response.ShiftSwap", "enterprise", "view", _swaps, "企业用户看不到调班"),
+    Denial("response.ShiftSwap", "county_a", "view", _swaps, "县区看不到市局值班人员的调班"),
+    Denial("response.ShiftSwap", "section", "change", _swaps, "调班只经服务由当事人和审批人处理"),
+    Denial("response.JointDutyMember", "enterprise", "view", _joint, "企业用户看不到联合值守"),
+    Denial(
+        "response.JointDutyMember", "county_b", "change", _joint, "城关区不能调整西固区事件的编组"
+    ),
+    *[
+        Denial(
+            f"response.{name}", "enterprise", "view", _activity_rows(name), "企业用户看不到活动保障"
+        )
+        for name in (*ACTIVITY_MODELS, "ActivityReport")
+    ],
+    *[
+        Denial(
+            f"response.{name}",
+            "county_a",
+            "change",
+            _activity_rows(name),
+            "县区不能改市局牵头的活动",
+        )
+        for name in (*ACTIVITY_MODELS, "ActivityReport")
+    ],
     Denial("response.Review", "enterprise", "view", _reviews, "企业用户看不到复盘"),
     Denial(
         "response.ReviewAction",

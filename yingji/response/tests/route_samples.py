@@ -1,5 +1,9 @@
 """Samples for the page routes (tests/test_routes.py): the review action's "done" route takes
-the pk of a ReviewAction, whose own URL is an anchor on its event's page."""
+the pk of a ReviewAction, whose own URL is an anchor on its event's page; the withdraw route a
+JointDutyMember."""
 
-SAMPLE_MODELS = {"response:action_done": "response.ReviewAction"}
+SAMPLE_MODELS = {
+    "response:action_done": "response.ReviewAction",
+    "response:joint_withdraw": "response.JointDutyMember",
+}
 SAMPLES: dict[str, dict] = {}

@@ -74,3 +74,25 @@ def test_reporting_clock():
     assert major.supplement_until == t + dt.timedelta(days=7)
     with pytest.raises(ValueError):
         reporting_clock("small", t)
+
+
+# 国务院令第493号 第十二条: what a report contains, in the statute's order.
+REPORT_ITEMS = [
+    ("unit", "事故发生单位概况"),
+    ("time_place", "事故发生的时间、地点以及事故现场情况"),
+    ("course", "事故的简要经过"),
+    (
+        "casualties",
+        "事故已经造成或者可能造成的伤亡人数(包括下落不明的人数)和初步估计的直接经济损失",
+    ),
+    ("measures", "已经采取的措施"),
+    ("other", "其他应当报告的情况"),
+]
+
+
+@pytest.mark.parametrize("index,item", list(enumerate(REPORT_ITEMS)))
+def test_report_contents_of_article_12(index, item):
+    from yingji.standards.accidents import REPORT_CONTENTS
+
+    assert len(REPORT_CONTENTS) == len(REPORT_ITEMS)
+    assert REPORT_CONTENTS[index] == item
