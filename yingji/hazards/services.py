@@ -750,7 +750,7 @@ def do_report_major_hazard(
         _event(
             hazard,
             "report",
-            f"{'重新报送' if again else '报送'}重大隐患报告,治理方案经主要负责人{approver}批准",
+            f"{'重新报送,' if again else ''}治理方案经主要负责人{approver}批准",
         )
     return hazard
 
