@@ -8,6 +8,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from yingji.core.api import page
+from yingji.core.errors import NotPermitted
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 from yingji.enterprises.selectors import visible_enterprises
@@ -15,10 +16,18 @@ from yingji.geo.spatial import cached_layer
 
 from . import selectors, services
 from .schemas import (
+    AssessmentIn,
     GradeIn,
     HazardIn,
     HazardOut,
     HazardReasonIn,
+    HazardReopenIn,
+    HazardReturnGenerateIn,
+    HazardReturnOut,
+    HazardReturnSubmitIn,
+    HazardSampleIn,
+    MajorReportIn,
+    ProductionStatusIn,
     QueuedHazardOut,
     RectificationIn,
     StartIn,
@@ -99,6 +108,73 @@ def geojson(
     )
 
 
+@router.get(
+    "/hazards/returns", response=list[HazardReturnOut], summary="隐患排查治理统计分析表(按权限)"
+)
+def list_returns(
+    request,
+    response: HttpResponse,
+    kind: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    state: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_returns(request.user)
+    for field, value in (("kind", kind), ("year", year), ("quarter", quarter), ("state", state)):
+        if value is not None and value != "":
+            qs = qs.filter(**{field: value})
+    return page(qs.order_by("-year", "-quarter", "pk"), response, limit, offset)
+
+
+@router.post(
+    "/hazards/returns", response=HazardReturnOut, summary="生成统计分析表(企业,按本单位台账)"
+)
+def generate_return(request, payload: HazardReturnGenerateIn):
+    own = selectors.own_enterprises(request.user)
+    enterprise = (
+        get_restricted_or_404(own, request.user, pk=payload.enterprise_id)
+        if payload.enterprise_id
+        else own.first()
+    )
+    if enterprise is None:
+        raise NotPermitted("统计分析表由企业自行生成和报送。")
+    return services.do_generate_hazard_return(
+        actor=request.user,
+        enterprise=enterprise,
+        kind=payload.kind,
+        year=payload.year,
+        quarter=payload.quarter,
+    )
+
+
+def _return(request, return_id):
+    return get_restricted_or_404(
+        selectors.visible_returns(request.user), request.user, pk=return_id
+    )
+
+
+@router.get("/hazards/returns/{return_id}", response=HazardReturnOut, summary="单份统计分析表")
+def get_return(request, return_id: int):
+    return _return(request, return_id)
+
+
+@router.post(
+    "/hazards/returns/{return_id}/submit",
+    response=HazardReturnOut,
+    summary="报送统计分析表(主要负责人签字)",
+)
+def submit_return(request, return_id: int, payload: HazardReturnSubmitIn):
+    return services.do_submit_hazard_return(
+        actor=request.user,
+        hazard_return=_return(request, return_id),
+        signed_by=payload.signed_by,
+        analysis=payload.analysis,
+        expected_version=payload.version,
+    )
+
+
 def _hazard(request, hazard_id):
     return get_restricted_or_404(
         selectors.visible_hazards(request.user), request.user, pk=hazard_id
@@ -133,6 +209,7 @@ def grade(request, hazard_id: int, payload: GradeIn):
         level=payload.level,
         criteria=payload.criteria,
         deadline_workdays=payload.deadline_workdays,
+        criterion_code=payload.criterion_code,
         expected_version=payload.version,
     )
 
@@ -207,5 +284,82 @@ def void(request, hazard_id: int, payload: HazardReasonIn):
         actor=request.user,
         hazard=_hazard(request, hazard_id),
         reason=payload.reason,
+        expected_version=payload.version,
+    )
+
+
+@router.post(
+    "/hazards/{hazard_id}/report",
+    response=HazardOut,
+    summary="报送重大隐患报告(现状及原因、危害和整改难度分析、经主要负责人批准的治理方案)",
+)
+def report(request, hazard_id: int, payload: MajorReportIn):
+    return services.do_report_major_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        situation=payload.situation,
+        harm=payload.harm,
+        plan=payload.plan_dict(),
+        approver=payload.approver,
+        approved_on=payload.approved_on,
+        expected_version=payload.version,
+    )
+
+
+@router.post(
+    "/hazards/{hazard_id}/production",
+    response=HazardOut,
+    summary="登记停产停业/部分停产(重大隐患)",
+)
+def production(request, hazard_id: int, payload: ProductionStatusIn):
+    return services.do_set_production_status(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        status=payload.status,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+
+
+@router.post(
+    "/hazards/{hazard_id}/assessment",
+    response=HazardOut,
+    summary="登记治理情况评估(multipart,可附评估报告)",
+)
+def assessment(
+    request,
+    hazard_id: int,
+    payload: Form[AssessmentIn],
+    files: list[UploadedFile] = File(default=None),  # noqa: B008
+):
+    return services.do_record_assessment(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        assessor_kind=payload.assessor_kind,
+        assessor=payload.assessor,
+        conclusion=payload.conclusion,
+        assessed_on=payload.assessed_on,
+        files=files or [],
+        expected_version=payload.version,
+    )
+
+
+@router.post("/hazards/{hazard_id}/reopen", response=HazardOut, summary="重新打开(监管部门)")
+def reopen(request, hazard_id: int, payload: HazardReopenIn):
+    return services.do_reopen_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+
+
+@router.post("/hazards/{hazard_id}/sample", response=HazardOut, summary="抽查已销号隐患")
+def sample(request, hazard_id: int, payload: HazardSampleIn):
+    return services.do_sample_hazard(
+        actor=request.user,
+        hazard=_hazard(request, hazard_id),
+        passed=payload.passed,
+        opinion=payload.opinion,
         expected_version=payload.version,
     )

@@ -55,6 +55,14 @@ def todo(request):
                 "待整改的隐患", hazards.filter(state="rectifying"), "warning", state="rectifying"
             ),
             _item("已定级待制定整改方案", hazards.filter(state="graded"), "info", state="graded"),
+            # 16号令 Art. 15 (issue #19): the enterprise verifies its own 一般 hazards
+            _item(
+                "待本单位验收的一般隐患",
+                hazards.filter(state="awaiting_verification", level="general"),
+                "warning",
+                state="awaiting_verification",
+                level="general",
+            ),
             _item("逾期未整改的隐患", hazards.filter(selectors.overdue_q()), "danger", overdue=1),
             _due_soon(hazards),
         ]

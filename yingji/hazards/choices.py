@@ -48,3 +48,21 @@ DEFAULT_DEADLINE_WORKDAYS = {"general": 10, "major": 60}
 # Bounds of the numbers a user enters (the schemas and the services check both).
 MAX_PEOPLE_EXPOSED = 1_000_000
 MAX_DEADLINE_WORKDAYS = 250
+
+# 16号令 Art. 16: while a 重大 hazard cannot be made safe, production stops in whole or in part.
+PRODUCTION_STATUSES = [
+    ("normal", _("正常生产")),
+    ("suspended", _("停产停业整改")),
+    ("partial", _("部分停产整改")),
+]
+PRODUCTION_LABELS = {k: str(v) for k, v in PRODUCTION_STATUSES}
+
+# 16号令 Art. 18: who assesses the remediation of a 重大 hazard.
+ASSESSORS = [
+    ("own_experts", _("本单位技术人员和专家")),
+    ("agency", _("具备相应资质的安全评价机构")),
+]
+
+# 16号令 Art. 14: 统计分析表, quarterly and annual.
+RETURN_KINDS = [("quarter", _("季度")), ("year", _("年度"))]
+RETURN_STATES = [("draft", _("草稿")), ("submitted", _("已报送"))]

@@ -4,7 +4,11 @@ waiting for verification, closed, some overdue, a few 重大 with plans and 挂�
 plus public-place hazards (gas, fire, flood channels). Set in the present: found over the past
 months, each step on its own later day and time (core.demo.dated), no step after today, so a
 hazard found three days ago is not closed and only a passed deadline is overdue. A 重大 hazard
-under the 2017 chemical criteria is described by the criterion it was graded under.
+under the 2017 chemical criteria is described by the criterion it was graded under. 16号令: every
+重大 one is reported with its approved 治理方案 before it is rectified and assessed before the
+application to resume; ent_user's enterprise has one in 部分停产整改, one waiting for the
+bureau's review of its 恢复生产申请, a 一般 one it closed itself (ent_chief verified), and a
+submitted quarterly 统计分析表.
 Deterministic and idempotent."""
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ CHEM_MAJOR = [
     ("equipment", "储罐安全阀根部切断阀处于关闭状态,安全阀未正常投用", 15),
     ("management", "进入受限空间、动火等特殊作业未执行作业许可制度", 18),
 ]
+REPORT_HARM = "一旦失控可能引发火灾爆炸并波及相邻装置;需停用相关设施、委托专业单位改造,整改难度较大"
 PEOPLE_EXPOSED = [0, 5, 10, 30, 80]
 DEMO_ENTERPRISES = 110
 SUPERVISOR = "LZYJJ"
@@ -208,10 +213,12 @@ def _start(case: Case, hazard: Hazard) -> Hazard | None:
     day = case.next_day(1, 3)
     if day is None:
         return None
+    if hazard.level == "major":  # 16号令 Art. 14, 15: the report with the approved plan first
+        with case.cast.acting(case.handler), case.at(day):
+            hazard = _report(case.handler, hazard, day)
+        day = case.next_day(0, 1) or day
     with case.cast.acting(case.handler), case.at(day):
-        hazard = services.do_start_rectification(
-            actor=case.handler, hazard=hazard, plan=PLAN if hazard.level == "major" else {}
-        )
+        hazard = services.do_start_rectification(actor=case.handler, hazard=hazard)
     if hazard.level == "major":
         day = case.next_day(0, 2) or day
         with case.cast.acting(case.regulator), case.at(day):
@@ -223,6 +230,18 @@ def _start(case: Case, hazard: Hazard) -> Hazard | None:
             )
         hazard.refresh_from_db()
     return hazard
+
+
+def _report(actor, hazard: Hazard, day: date) -> Hazard:
+    return services.do_report_major_hazard(
+        actor=actor,
+        hazard=hazard,
+        situation=f"{hazard.location or '现场'}{hazard.description},已设置警戒区并专人监护",
+        harm=REPORT_HARM,
+        plan=PLAN,
+        approver="张国强(总经理)",
+        approved_on=day,
+    )
 
 
 def _supervisor(regulator):
@@ -246,13 +265,30 @@ def _submit(case: Case, hazard: Hazard) -> Hazard | None:
     day = case.next_day(1, room)
     if day is None:
         return None
+    if hazard.level == "major":  # 16号令 Art. 18: assessed before the application to resume
+        with case.cast.acting(case.handler), case.at(day):
+            hazard = _assess(case.handler, hazard, day)
+        day = case.next_day(0, 1) or day
     with case.cast.acting(case.handler), case.at(day):
         return services.do_submit_rectification(
             actor=case.handler,
             hazard=hazard,
             rectification="已按要求整改完毕,整改前后照片附后。",
             evidence=[_photo("整改后.png")],
+            today=day,
         )
+
+
+def _assess(actor, hazard: Hazard, day: date) -> Hazard:
+    return services.do_record_assessment(
+        actor=actor,
+        hazard=hazard,
+        assessor_kind="agency",
+        assessor="甘肃某安全评价有限公司(演示)",
+        conclusion="治理措施已落实,隐患已消除,具备恢复生产条件",
+        assessed_on=day,
+        files=[_photo("评估报告.png")],
+    )
 
 
 def _verify(case: Case, hazard: Hazard) -> Hazard | None:
@@ -368,6 +404,185 @@ def _own_rectifying(cast: Cast, today: date, rng) -> int:
     return 1
 
 
+def _own_major(cast: Cast, today: date, rng) -> int:
+    """The enterprise user's 重大 hazards (16号令): one in 部分停产整改 under its approved 治理方案,
+    挂牌督办 by the 西固 bureau; one assessed and waiting for the bureau's review of its
+    application to resume production (恢复生产申请, due within 10 days)."""
+    ent = Enterprise.objects.filter(organisation__code=OWN_ENTERPRISE).first()
+    if ent is None or cast.ent_user is None:
+        return 0
+    regulator = _regulator(cast, ent)
+    made = 0
+    for found_ago, description, waiting in (
+        (40, "液化烃球罐区紧急切断阀失效,未实现紧急切断功能", False),
+        (70, "二号罐区可燃气体检测报警仪缺失,防爆区域使用非防爆照明", True),
+    ):
+        found = today - timedelta(days=found_ago)
+        case = Case(cast, regulator, regulator, cast.ent_user, found, [], today, rng)
+        case.day = found
+        code = _hazchem_code(ent, waiting)
+        with cast.acting(regulator), case.at(found):
+            hazard = services.do_register_hazard(
+                actor=regulator,
+                enterprise=ent,
+                source="enforcement",
+                category="equipment",
+                description=description,
+                found_on=found,
+                location="储罐区",
+                people_exposed=30,
+                level="major",
+                criterion_code=code,
+                photos=[_photo("现场.png")],
+                is_demo=True,
+            )
+        day = found + timedelta(days=1)
+        with cast.acting(regulator), case.at(day):
+            hazard = services.do_grade_hazard(
+                actor=regulator, hazard=hazard, level="major", criterion_code=code, today=day
+            )
+        day += timedelta(days=2)
+        with cast.acting(cast.ent_user), case.at(day):
+            hazard = _report(cast.ent_user, hazard, day)
+            hazard = services.do_set_production_status(
+                actor=cast.ent_user,
+                hazard=hazard,
+                status="partial",
+                reason="罐区停用、倒空物料,其余装置正常生产",
+            )
+        day += timedelta(days=1)
+        with cast.acting(cast.ent_user), case.at(day):
+            hazard = services.do_start_rectification(actor=cast.ent_user, hazard=hazard)
+        with cast.acting(regulator), case.at(day):
+            services.do_supervise_hazard(
+                actor=regulator,
+                hazard=hazard,
+                supervisor=_supervisor(regulator),
+                until=found + timedelta(days=120),
+            )
+        hazard.refresh_from_db()
+        if waiting:
+            day = today - timedelta(days=4)
+            with cast.acting(cast.ent_user), case.at(day):
+                hazard = _assess(cast.ent_user, hazard, day)
+            day = today - timedelta(days=3)
+            with cast.acting(cast.ent_user), case.at(day):
+                services.do_submit_rectification(
+                    actor=cast.ent_user,
+                    hazard=hazard,
+                    rectification="紧急切断阀已更换并联锁调试合格,评估报告附后,申请恢复罐区生产。",
+                    evidence=[_photo("整改后.png")],
+                    today=day,
+                )
+        made += 1
+    return made
+
+
+def _hazchem_code(ent, second: bool) -> str:
+    from yingji.standards import major_hazard_criteria
+
+    industry = major_hazard_criteria.industry_for(ent.sector) or "hazchem"
+    codes = [c["code"] for c in major_hazard_criteria.items(industry)]
+    if industry == "hazchem":
+        return "HG2017-12" if second else "HG2017-05"
+    return codes[1 if second else 0]
+
+
+def _own_self_closed(cast: Cast, today: date, rng) -> int:
+    """An enterprise's self-management of a 一般 hazard (16号令 Art. 4, 15): ent_user finds and
+    rectifies it; its 安全总监 (ent_chief), not the rectifier, verifies and closes it."""
+    ent = Enterprise.objects.filter(organisation__code=OWN_ENTERPRISE).first()
+    chief = get_user_model().objects.filter(username="ent_chief").first()
+    if ent is None or cast.ent_user is None or chief is None:
+        return 0
+    found = today - timedelta(days=12)
+    case = Case(cast, cast.ent_user, chief, cast.ent_user, found, [], today, rng)
+    with cast.acting(cast.ent_user), case.at(found):
+        hazard = services.do_register_hazard(
+            actor=cast.ent_user,
+            enterprise=ent,
+            source="self_inspection",
+            category="fire",
+            description="中控室灭火器压力不足,已超过检验期",
+            found_on=found,
+            location="中控室",
+            people_exposed=8,
+            photos=[_photo("现场.png")],
+            is_demo=True,
+        )
+        hazard = services.do_grade_hazard(
+            actor=cast.ent_user, hazard=hazard, level="general", today=found
+        )
+    with cast.acting(cast.ent_user), case.at(found + timedelta(days=1)):
+        hazard = services.do_rectify_on_the_spot(
+            actor=cast.ent_user,
+            hazard=hazard,
+            rectification="更换 4 具灭火器并张贴检验标签",
+            evidence=[_photo("整改后.png")],
+        )
+    with cast.acting(chief), case.at(found + timedelta(days=2)):
+        services.do_verify_hazard(
+            actor=chief, hazard=hazard, passed=True, opinion="现场核查灭火器已更换,同意销号。"
+        )
+    return 1
+
+
+def _returns(cast: Cast, today: date) -> int:
+    """统计分析表 (16号令 Art. 14) for the last quarter that has ended: ent_user's enterprise
+    submitted it; a few other demo enterprises (西固、城关) have one generated by the loader,
+    some submitted, some still drafts, so that the regulators' 报送情况 has both."""
+    from .selectors import last_period
+
+    kind, year, quarter = last_period(today)
+    made = 0
+    own = Enterprise.objects.filter(organisation__code=OWN_ENTERPRISE).first()
+    due = services.return_due(kind, year, quarter)
+    day = min(due - timedelta(days=3), today - timedelta(days=1))
+    rng = random.Random(year * 10 + quarter)
+    if own is not None and cast.ent_user is not None:
+        with cast.acting(cast.ent_user), dated(moment(day, rng)):
+            row = services.do_generate_hazard_return(
+                actor=cast.ent_user,
+                enterprise=own,
+                kind=kind,
+                year=year,
+                quarter=quarter,
+                is_demo=True,
+            )
+            services.do_submit_hazard_return(
+                actor=cast.ent_user,
+                hazard_return=row,
+                signed_by="张国强",
+                analysis="本季度隐患均按期整改;重大隐患按治理方案推进,罐区部分停产整改。",
+            )
+        made += 1
+    others = [
+        e
+        for county in ("/620100/620104/", "/620100/620102/")
+        for e in [
+            e
+            for e in _demo_enterprises()
+            if e.organisation.code != OWN_ENTERPRISE and e.region.path.startswith(county)
+        ][:3]
+    ]
+    for i, ent in enumerate(others):
+        with cast.acting(cast.admin), dated(moment(day, rng)):
+            row = services.do_generate_hazard_return(
+                actor=cast.admin,
+                enterprise=ent,
+                kind=kind,
+                year=year,
+                quarter=quarter,
+                is_demo=True,
+            )
+            if i % 2 == 0:
+                services.do_submit_hazard_return(
+                    actor=cast.admin, hazard_return=row, signed_by="(演示)企业主要负责人"
+                )
+        made += 1
+    return made
+
+
 def _demo_enterprises() -> list:
     return list(
         Enterprise.objects.filter(organisation__is_demo=True)
@@ -394,5 +609,8 @@ def load_demo(seed: int = 2022) -> dict:
     made += _repeat(cast, today)
     made += _public_places(cast, today, rng)
     made += _own_rectifying(cast, today, rng)
-    record_event("demo.hazards", f"演示:隐患 {made} 条")
-    return {"hazards": made}
+    made += _own_major(cast, today, rng)
+    made += _own_self_closed(cast, today, rng)
+    returns = _returns(cast, today)
+    record_event("demo.hazards", f"演示:隐患 {made} 条,统计分析表 {returns} 份")
+    return {"hazards": made, "hazard_returns": returns}

@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel
 
-from .choices import CATEGORIES, LEVELS, SOURCES, STATES
+from .choices import (
+    ASSESSORS,
+    CATEGORIES,
+    LEVELS,
+    PRODUCTION_STATUSES,
+    RETURN_KINDS,
+    RETURN_STATES,
+    SOURCES,
+    STATES,
+)
 
 
 class Hazard(AuditedModel):
@@ -102,6 +111,40 @@ class Hazard(AuditedModel):
         on_delete=models.PROTECT,
         related_name="repeats",
     )
+    # 各行业重大事故隐患判定标准: the item cited (yingji.standards.major_hazard_criteria)
+    criterion_code = models.CharField(_("判定标准条款"), max_length=40, blank=True)
+    # 16号令 Art. 14: the 重大隐患 report (现状及原因, 危害程度和整改难度分析) with the plan (Art. 15)
+    report = models.JSONField(_("重大隐患报告"), default=dict, blank=True)
+    plan_approver = models.CharField(_("治理方案批准人(主要负责人)"), max_length=100, blank=True)
+    plan_approved_on = models.DateField(_("治理方案批准日期"), null=True, blank=True)
+    report_submitted_at = models.DateTimeField(_("重大隐患报告报送时间"), null=True, blank=True)
+    # Art. 16: 停产停业 / 部分停产
+    production_status = models.CharField(
+        _("生产状态"), max_length=20, choices=PRODUCTION_STATUSES, default="normal"
+    )
+    # Art. 18: the assessment after remediation, then the application to resume
+    assessor_kind = models.CharField(_("评估主体"), max_length=20, choices=ASSESSORS, blank=True)
+    assessor = models.CharField(_("评估单位/人员"), max_length=200, blank=True)
+    assessment = models.TextField(_("治理情况评估结论"), blank=True)
+    assessed_on = models.DateField(_("评估日期"), null=True, blank=True)
+    resume_applied_at = models.DateTimeField(_("恢复生产申请时间"), null=True, blank=True)
+    resume_review_due = models.DateField(_("现场审查期限"), null=True, blank=True)
+    # closing evidence must be uploaded after this moment (the current round of rectification)
+    rectification_started_at = models.DateTimeField(_("整改开始时间"), null=True, blank=True)
+    # regulators' 抽查 of an enterprise's self-closed hazard, and reopening
+    sampled_at = models.DateTimeField(_("抽查时间"), null=True, blank=True)
+    sampled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sample_passed = models.BooleanField(_("抽查合格"), null=True, blank=True)
+    sample_opinion = models.CharField(_("抽查意见"), max_length=500, blank=True)
+    reopen_reason = models.CharField(_("重新打开原因"), max_length=300, blank=True)
+    self_closed = models.BooleanField(_("企业自行销号"), default=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -137,6 +180,16 @@ class HazardSettings(AuditedModel):
     general_workdays = models.PositiveSmallIntegerField(_("一般隐患整改工作日"), default=10)
     major_workdays = models.PositiveSmallIntegerField(_("重大隐患整改工作日"), default=60)
     repeat_months = models.PositiveSmallIntegerField(_("重复隐患判定期(月)"), default=12)
+    # 16号令 Art. 23 "10日内进行现场审查" (MEDIUM; calendar days)
+    resume_review_days = models.PositiveSmallIntegerField(
+        _("恢复生产申请现场审查期限(日)"), default=10
+    )
+    # 16号令 Art. 14 "下一季度15日前和下一年1月31日前" (MEDIUM)
+    return_quarter_days = models.PositiveSmallIntegerField(
+        _("季度统计分析表报送期限(季度结束后天数)"), default=15
+    )
+    return_annual_month = models.PositiveSmallIntegerField(_("年度统计分析表截止月"), default=1)
+    return_annual_day = models.PositiveSmallIntegerField(_("年度统计分析表截止日"), default=31)
 
     class Meta:
         verbose_name = _("隐患治理设置")
@@ -159,3 +212,53 @@ class HazardNumber(models.Model):
 
     def __str__(self):
         return f"{self.year}:{self.last}"
+
+
+class HazardReturn(AuditedModel):
+    """隐患排查治理情况统计分析表 (16号令 Art. 14): an enterprise's quarterly or annual return,
+    its figures generated from its hazard records, signed by its 主要负责人 and submitted."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="hazard_returns",
+    )
+    kind = models.CharField(_("统计期类型"), max_length=10, choices=RETURN_KINDS)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"), default=0, help_text=_("年度表为 0"))
+    figures = models.JSONField(_("统计数据"), default=dict)
+    state = models.CharField(_("状态"), max_length=20, choices=RETURN_STATES, default="draft")
+    due_on = models.DateField(_("报送期限"))
+    signed_by = models.CharField(_("主要负责人签字"), max_length=100, blank=True)
+    analysis = models.TextField(_("分析说明"), blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "year", "quarter"], name="hazard_return_once"
+            )
+        ]
+        verbose_name = _("隐患统计分析表")
+        verbose_name_plural = _("隐患统计分析表")
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年度" if self.kind == "year" else f"{self.year}年第{self.quarter}季度"
+
+    def get_absolute_url(self):
+        return reverse("hazards:return", args=[self.pk])

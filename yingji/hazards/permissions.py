@@ -6,7 +6,10 @@
   city-tier ones and read all.
 - A hazard at a public place (no enterprise) follows its region: county staff in their county,
   city staff anywhere.
-- "approve" (grade, verify and close, 挂牌督办, void) is a regulator's action.
+- "approve" (grade, verify and close, 挂牌督办, void, reopen, 抽查) is a regulator's action;
+  16号令 Art. 4, 8, 10, 15 let the enterprise itself grade, verify and close its own 一般 hazards
+  (its verifier not its rectifier): the services add that on top of "change"
+  (``services.is_own``), never a 重大 one.
 """
 
 from django.db.models import Q
@@ -14,7 +17,7 @@ from django.db.models import Q
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from yingji.enterprises.permissions import enterprise_q
 
-from .models import Hazard, HazardNumber, HazardSettings
+from .models import Hazard, HazardNumber, HazardReturn, HazardSettings
 
 NOTHING = Q(pk__in=[])
 
@@ -39,6 +42,18 @@ def hazard_q(scope: Scope, action: str) -> Q:
 @restricts(Hazard)
 def restrict_hazards(qs, scope: Scope, action):
     return qs.filter(hazard_q(scope, action))
+
+
+@restricts(HazardReturn)
+def restrict_returns(qs, scope: Scope, action):
+    """统计分析表 (16号令 Art. 14): the enterprise compiles and submits its own; regulators see
+    those of the enterprises they see (county: its county-tier ones; city: all); nobody
+    approves or changes another's."""
+    if action in ("view", "export"):
+        return qs.filter(enterprise_q(scope, "view", "enterprise__"))
+    if action in ("add", "change"):
+        return qs.filter(enterprise__organisation_id__in=scope.enterprise_org_ids)
+    return qs.none()
 
 
 @restricts(HazardSettings)

@@ -9,7 +9,7 @@ of the API's that adds those fields, so the rules of the shared fields are writt
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -19,7 +19,16 @@ from pydantic import model_validator
 from yingji.core.schemas import Code, Date, Input, LongText, Name, Version, text
 from yingji.standards import hazards as rules
 
-from .choices import CATEGORIES, LEVELS, MAX_DEADLINE_WORKDAYS, MAX_PEOPLE_EXPOSED, SOURCES
+from .choices import (
+    ASSESSORS,
+    CATEGORIES,
+    LEVELS,
+    MAX_DEADLINE_WORKDAYS,
+    MAX_PEOPLE_EXPOSED,
+    PRODUCTION_STATUSES,
+    RETURN_KINDS,
+    SOURCES,
+)
 
 Level = Literal[tuple(k for k, _ in LEVELS)]
 Source = Literal[tuple(k for k, _ in SOURCES)]
@@ -29,6 +38,7 @@ CRITERIA_COUNT = len(rules.criteria_2017())  # the 20 items of 安监总管三�
 Criterion = Annotated[int, Field(ge=1, le=CRITERIA_COUNT)]
 Criteria = Annotated[list[Criterion], Field(max_length=CRITERIA_COUNT)]
 PlanText = text(2_000, multiline=True)
+CriterionCode = text(40)
 
 VERSION_TITLE = "版本号"
 
@@ -53,6 +63,7 @@ class HazardIn(Input):
     finder: text(100) = Field(default="", title="发现人")
     level: Level = Field(default="general", title="初步等级")
     criteria: Criteria = Field(default=[], title="重大隐患判定标准条款")
+    criterion_code: CriterionCode = Field(default="", title="行业重大隐患判定标准条款(编号)")
     people_exposed: int = Field(default=0, ge=0, le=MAX_PEOPLE_EXPOSED, title="可能影响人数")
 
     def service_kwargs(self) -> dict:
@@ -70,6 +81,7 @@ class HazardIn(Input):
             "finder": self.finder,
             "level": self.level,
             "criteria": self.criteria,
+            "criterion_code": self.criterion_code,
             "people_exposed": self.people_exposed,
         }
 
@@ -96,6 +108,7 @@ class GradeIn(Input):
     deadline_workdays: int | None = Field(
         default=None, ge=1, le=MAX_DEADLINE_WORKDAYS, title="整改期限(工作日)"
     )
+    criterion_code: CriterionCode = Field(default="", title="行业重大隐患判定标准条款(编号)")
     version: Version = Field(default=None, title=VERSION_TITLE)
 
 
@@ -168,6 +181,84 @@ class HazardReasonIn(Input):
     version: Version = Field(default=None, title=VERSION_TITLE)
 
 
+class MajorReportIn(Input):
+    """报送重大隐患报告 (16号令 Art. 14, 15): the two analyses, the plan, its approval."""
+
+    situation: PlanText = Field(default="", title="隐患的现状及其产生原因")
+    harm: PlanText = Field(default="", title="隐患的危害程度和整改难度分析")
+    plan: Plan = Field(default_factory=Plan, title="治理方案")
+    approver: Name = Field(default="", title="批准治理方案的主要负责人")
+    approved_on: Date | None = Field(default=None, title="批准日期")
+    version: Version = Field(default=None, title=VERSION_TITLE)
+
+    def plan_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.plan.model_dump().items() if v}
+
+
+class MajorReportForm(MajorReportIn):
+    """The page lays the plan out as flat inputs ``plan_<element>``."""
+
+    plan_goal: PlanText = Field(default="", title="治理的目标和任务")
+    plan_measures: PlanText = Field(default="", title="采取的方法和措施")
+    plan_funding: PlanText = Field(default="", title="经费和物资的落实")
+    plan_responsible: PlanText = Field(default="", title="负责治理的机构和人员")
+    plan_deadline: PlanText = Field(default="", title="治理的时限和要求")
+    plan_safety: PlanText = Field(default="", title="安全措施和应急预案")
+
+    @model_validator(mode="after")
+    def _gather_plan(self):
+        self.plan = Plan(**{key: getattr(self, f"plan_{key}") for key in Plan.model_fields})
+        return self
+
+
+class ProductionStatusIn(Input):
+    """停产停业 / 部分停产 (16号令 Art. 16)."""
+
+    status: Literal[tuple(k for k, _ in PRODUCTION_STATUSES)] = Field(title="生产状态")
+    reason: text(300) = Field(title="停产范围和原因")
+    version: Version = Field(default=None, title=VERSION_TITLE)
+
+
+class AssessmentIn(Input):
+    """治理情况评估 (16号令 Art. 18)."""
+
+    assessor_kind: Literal[tuple(k for k, _ in ASSESSORS)] = Field(title="评估主体")
+    assessor: Name = Field(title="评估单位/人员")
+    conclusion: LongText = Field(title="评估结论")
+    assessed_on: Date = Field(title="评估日期")
+    version: Version = Field(default=None, title=VERSION_TITLE)
+
+
+class AssessmentForm(AssessmentIn):
+    files: list[UploadedFile] = Field(default=[], title="评估报告")
+
+
+class HazardReopenIn(Input):
+    reason: text(300) = Field(title="重新打开原因")
+    version: Version = Field(default=None, title=VERSION_TITLE)
+
+
+class HazardSampleIn(Input):
+    passed: bool = Field(title="抽查结论")
+    opinion: text(500) = Field(title="抽查意见")
+    version: Version = Field(default=None, title=VERSION_TITLE)
+
+
+class HazardReturnGenerateIn(Input):
+    """生成统计分析表 (16号令 Art. 14)."""
+
+    enterprise_id: int | None = Field(default=None, title="企业(本单位可不填)")
+    kind: Literal[tuple(k for k, _ in RETURN_KINDS)] = Field(title="统计期类型")
+    year: int = Field(ge=2000, le=2100, title="年度")
+    quarter: int = Field(default=0, ge=0, le=4, title="季度(年度表为 0)")
+
+
+class HazardReturnSubmitIn(Input):
+    signed_by: Name = Field(title="主要负责人签字")
+    analysis: LongText = Field(default="", title="分析说明")
+    version: Version = Field(default=None, title=VERSION_TITLE)
+
+
 # --- responses --------------------------------------------------------------------------------
 
 
@@ -186,6 +277,12 @@ class HazardOut(Schema):
     level: str
     level_reason: str
     criteria: list[int]
+    criterion_code: str
+    production_status: str
+    report_submitted_at: datetime | None
+    assessed_on: date | None
+    resume_review_due: date | None
+    self_closed: bool
     state: str
     state_label: str
     deadline: date | None
@@ -230,3 +327,27 @@ class StatsOut(Schema):
     by_region: list[tuple[str, int]]
     by_sector: list[tuple[str, int]]
     by_month: list[tuple[str, int]]
+
+
+class HazardReturnOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    kind: str
+    year: int
+    quarter: int
+    period: str
+    figures: dict
+    state: str
+    due_on: date
+    signed_by: str
+    submitted_at: datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_enterprise(obj) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_period(obj) -> str:
+        return obj.period_label

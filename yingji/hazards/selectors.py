@@ -203,3 +203,72 @@ def search(user, q: str, limit: int = 10):
 def mine_q(user) -> Q:
     """The hazards this user may act on as a regulator (grade, verify, 督办): a subquery."""
     return Q(pk__in=visible_hazards(user, "approve").values("pk"))
+
+
+# --- 统计分析表 (16号令 Art. 14) ---------------------------------------------------------------
+
+
+def visible_returns(user, action: str = "view"):
+    from .models import HazardReturn
+
+    return restrict(
+        HazardReturn.objects.select_related("enterprise__organisation", "enterprise__region"),
+        user,
+        action,
+    )
+
+
+def last_period(today: date | None = None) -> tuple[str, int, int]:
+    """The last quarter that has ended: the period a return is usually made for."""
+    today = today or timezone.localdate()
+    quarter = (today.month - 1) // 3  # the current quarter's number minus one
+    return ("quarter", today.year, quarter) if quarter else ("quarter", today.year - 1, 4)
+
+
+def parse_period(value: str | None, today: date | None = None) -> tuple[str, int, int]:
+    """ "2026Q3" → ("quarter", 2026, 3); "2026Y" → ("year", 2026, 0); else the last quarter."""
+    value = (value or "").strip().upper()
+    try:
+        if len(value) == 6 and value[4] == "Q" and value[5] in "1234":
+            return "quarter", int(value[:4]), int(value[5])
+        if len(value) == 5 and value[4] == "Y":
+            return "year", int(value[:4]), 0
+    except ValueError:
+        pass
+    return last_period(today)
+
+
+def period_code(kind: str, year: int, quarter: int) -> str:
+    return f"{year}Y" if kind == "year" else f"{year}Q{quarter}"
+
+
+def return_status(user, kind: str, year: int, quarter: int):
+    """The enterprises the user sees, each annotated with its return for the period: state
+    (``return_state``: "submitted", "draft" or None) and ``return_submitted_at``."""
+    from django.db.models import OuterRef, Subquery
+
+    from yingji.enterprises.selectors import visible_enterprises
+
+    from .models import HazardReturn
+
+    period = HazardReturn.objects.filter(
+        enterprise=OuterRef("pk"), kind=kind, year=year, quarter=quarter
+    )
+    return (
+        visible_enterprises(user)
+        .filter(status="operating")
+        .select_related("organisation", "region")
+        .annotate(
+            return_state=Subquery(period.values("state")[:1]),
+            return_submitted_at=Subquery(period.values("submitted_at")[:1]),
+        )
+    )
+
+
+def own_enterprises(user):
+    """The enterprises whose returns the user compiles (an enterprise user's own)."""
+    from yingji.core.permissions import scope_of
+    from yingji.enterprises.selectors import visible_enterprises
+
+    ids = scope_of(user).enterprise_org_ids
+    return visible_enterprises(user, "change").filter(organisation_id__in=ids)

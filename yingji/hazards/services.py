@@ -8,7 +8,26 @@
 
 Separation of duties: whoever verifies and closes is not who rectified; closing needs evidence
 and an opinion; 重大 needs the five-element remediation plan (+ safety measures and emergency
-plan) before 整改中. Deadlines count working days (Chinese calendar)."""
+plan) before 整改中. Deadlines count working days (Chinese calendar).
+
+《安全生产事故隐患排查治理暂行规定》(原国家安监总局令第16号, 2007; the platform follows it: no
+successor regulation in force could be confirmed) — the articles each rule below cites:
+
+- Art. 4, 8, 10 (the unit is responsible for finding and removing its own hazards) and Art. 15
+  (一般隐患: the unit's 负责人或者有关人员 rectifies at once): an enterprise user grades, rectifies
+  and closes its own 一般 hazards, its verifier not the rectifier; regulators see them, 抽查
+  (sample) them and may reopen one with a reason.
+- Art. 14: a 重大 hazard is reported with 现状及原因、危害程度和整改难度分析、治理方案; Art. 15: the
+  plan's six elements, organised by the 主要负责人 (``do_report_major_hazard``); only then 整改中.
+- Art. 16: 停产停业 / 部分停产 (``do_set_production_status``; back to normal only by the
+  regulator's approval of the application to resume).
+- Art. 18: after remediation, an assessment (own technicians and experts, or a qualified
+  安全评价机构), then the written application to resume (恢复生产申请 = 提交验收 of a 重大 hazard),
+  approved by the regulator; an enterprise never closes its own 重大 hazard.
+- Art. 23 (MEDIUM): the regulator reviews on site within 10 days (``HazardSettings``).
+- 挂牌督办: only the supervising authority verifies or voids the hazard.
+- Closing evidence is rectification evidence: uploaded after the current round of rectification
+  started (``rectification_started_at``), never the photo from when it was found."""
 
 from __future__ import annotations
 
@@ -22,27 +41,32 @@ from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import can, scope_of
 from yingji.core.services import add_attachment, locked
+from yingji.standards import hazard_returns as return_rules
 from yingji.standards import hazards as rules
+from yingji.standards import major_hazard_criteria as criteria_rules
 
 from .choices import (
     CATEGORIES,
     MAX_DEADLINE_WORKDAYS,
     MAX_PEOPLE_EXPOSED,
     OPEN_STATES,
+    PRODUCTION_LABELS,
     SOURCES,
     STATE_LABELS,
 )
-from .models import Hazard, HazardNumber, HazardSettings
+from .models import Hazard, HazardNumber, HazardReturn, HazardSettings
 
 # action → (allowed from-states, to-state, who: "handler" = enterprise or regulator in scope
-# (change), "regulator" = approve)
+# (change), "regulator" = approve, "own_or_regulator" = the hazard's own enterprise (16号令
+# Art. 4, 8, 10, 15: its 一般 hazards; the services add the limits) or a regulator)
 TRANSITIONS = {
-    "grade": (("registered", "graded"), "graded", "regulator"),
+    "grade": (("registered", "graded"), "graded", "own_or_regulator"),
     "rectify_on_the_spot": (("registered", "graded"), "awaiting_verification", "handler"),
     "start": (("graded",), "rectifying", "handler"),
     "submit": (("rectifying",), "awaiting_verification", "handler"),
-    "verify_pass": (("awaiting_verification",), "closed", "regulator"),
-    "verify_fail": (("awaiting_verification",), "rectifying", "regulator"),
+    "verify_pass": (("awaiting_verification",), "closed", "own_or_regulator"),
+    "verify_fail": (("awaiting_verification",), "rectifying", "own_or_regulator"),
+    "reopen": (("closed",), "rectifying", "regulator"),
     "void": (OPEN_STATES, "void", "regulator"),
 }
 ACTION_LABELS = {
@@ -58,6 +82,11 @@ ACTION_LABELS = {
     "escalate": "逾期上报",
     "remind": "临期提醒",
     "deadline_recomputed": "整改期限重新计算",
+    "reopen": "重新打开",
+    "sample": "抽查",
+    "report": "报送重大隐患报告",
+    "production": "变更生产状态",
+    "assess": "治理情况评估",
 }
 
 
@@ -72,12 +101,28 @@ def weights() -> rules.PriorityWeights:
     return rules.PriorityWeights(**known)
 
 
+def is_own(actor, hazard: Hazard) -> bool:
+    """The actor is a user of the hazard's enterprise (16号令: the unit manages its hazards)."""
+    return bool(
+        hazard.enterprise_id
+        and hazard.enterprise.organisation_id in scope_of(actor).enterprise_org_ids
+        and can(actor, hazard, "change")
+    )
+
+
+def _allowed(actor, hazard: Hazard, who: str) -> bool:
+    if who == "regulator":
+        return can(actor, hazard, "approve")
+    if who == "own_or_regulator":
+        return can(actor, hazard, "approve") or is_own(actor, hazard)
+    return can(actor, hazard, "change")
+
+
 def _check(actor, hazard: Hazard, action: str) -> str:
     """Permission and state check for a transition; returns the new state."""
     allowed, to_state, who = TRANSITIONS[action]
-    permission = "approve" if who == "regulator" else "change"
-    if not can(actor, hazard, permission):
-        if who == "regulator":
+    if not _allowed(actor, hazard, who):
+        if who in ("regulator", "own_or_regulator"):
             raise NotPermitted(
                 f"“{ACTION_LABELS[action]}”须由负责监管该{'企业' if hazard.enterprise_id else '区域'}的监管人员办理。"
             )
@@ -109,10 +154,20 @@ def _attach(actor, hazard: Hazard, files, description: str) -> int:
     return count
 
 
-def _evidence_count(hazard: Hazard) -> int:
+def rectification_evidence_count(hazard: Hazard) -> int:
+    """Live attachments uploaded since the current round of rectification started (a hazard
+    from before that field existed: since it was registered, leaving out the photos taken when
+    it was found). The upload time is what is checked: a photo's own EXIF date can be edited."""
     from yingji.core.models import Attachment
 
-    return Attachment.objects.for_object(hazard).count()
+    files = Attachment.objects.for_object(hazard)
+    if hazard.rectification_started_at is None:
+        return (
+            files.filter(created_at__gte=hazard.created_at)
+            .exclude(description="发现时照片")
+            .count()
+        )
+    return files.filter(created_at__gte=hazard.rectification_started_at).count()
 
 
 # --- register -------------------------------------------------------------------------------------
@@ -204,12 +259,23 @@ def _enterprise_place(enterprise, place: str, region, errors: dict) -> None:
         )
 
 
-def _level(level: str, criteria: list[int]) -> tuple[str, str]:
-    """The level and its reason (a 2017 criterion makes it 重大)."""
+def _level(
+    level: str, criteria: list[int], criterion_code: str = "", *, sector="", category=""
+) -> tuple[str, str]:
+    """The level and its reason: a cited item of the industry's 重大事故隐患判定标准 (or a ticked
+    2017 chemical criterion) makes it 重大, whatever was declared."""
     try:
+        if criterion_code:
+            return criteria_rules.level_for_criterion(
+                criterion_code, sector=sector, category=category
+            )
         return rules.level_for(level, criteria)
     except (ValueError, KeyError) as exc:
-        raise ValidationFailed(str(exc), details={"level": level, "criteria": criteria}) from exc
+        message = exc.args[0] if exc.args else str(exc)
+        raise ValidationFailed(
+            message,
+            details={"level": level, "criteria": criteria, "criterion_code": criterion_code},
+        ) from exc
 
 
 def do_register_hazard(
@@ -230,6 +296,7 @@ def do_register_hazard(
     criteria=(),
     people_exposed: int = 0,
     sector: str = "",
+    criterion_code: str = "",
     photos=(),
     is_demo: bool = False,
 ) -> Hazard:
@@ -254,10 +321,12 @@ def do_register_hazard(
         place, region, sector = "", enterprise.region, sector or enterprise.sector
     if errors:
         raise ValidationFailed("隐患登记有误:" + ";".join(errors.values()), details=errors)
-    level, reason = _level(level, criteria)
+    criterion_code = (criterion_code or "").strip()
+    level, reason = _level(level, criteria, criterion_code, sector=sector, category=category)
     with transaction.atomic():
         hazard = Hazard(
             code=_next_code(found_on.year),
+            criterion_code=criterion_code,
             enterprise=enterprise,
             place=place,
             region=region,
@@ -303,16 +372,21 @@ def do_grade_hazard(
     level: str,
     criteria=(),
     deadline_workdays: int | None = None,
+    criterion_code: str = "",
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Hazard:
-    """定级: 一般 or 重大 (a 2017 criterion forces 重大), and the rectification deadline in
-    working days from today."""
+    """定级: 一般 or 重大 (a cited 判定标准 item forces 重大), and the rectification deadline in
+    working days from today. The hazard's own enterprise grades a hazard still 登记 (16号令
+    Art. 4, 10) but never lowers a 重大 one; regulators grade and re-grade."""
     today = today or timezone.localdate()
     criteria = sorted(set(criteria or ()))
+    criterion_code = (criterion_code or "").strip()
     if criteria and not _is_hazchem(hazard.enterprise):
         raise ValidationFailed("《化工和危险化学品重大事故隐患判定标准》只适用于危险化学品企业。")
-    level, reason = _level(level, criteria)
+    level, reason = _level(
+        level, criteria, criterion_code, sector=hazard.sector, category=hazard.category
+    )
     if deadline_workdays is None:
         config = settings_row()
         deadline_workdays = config.major_workdays if level == "major" else config.general_workdays
@@ -323,8 +397,15 @@ def do_grade_hazard(
         )
     with transaction.atomic():
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
-        hazard.state = _check(actor, hazard, "grade")
+        to_state = _check(actor, hazard, "grade")
+        if not can(actor, hazard, "approve"):  # the enterprise itself
+            if hazard.state != "registered":
+                raise NotPermitted("已定级的隐患只能由监管部门重新定级。")
+            if hazard.level == "major" and level != "major":
+                raise NotPermitted("企业不能把重大隐患降为一般隐患,如有异议请向监管部门说明。")
+        hazard.state = to_state
         hazard.level, hazard.level_reason, hazard.criteria = level, reason, criteria
+        hazard.criterion_code = criterion_code
         hazard.deadline_workdays = deadline_workdays
         hazard.deadline = _deadline(today, deadline_workdays)
         if level == "major" and hazard.reported_to_regulator_at is None:
@@ -353,6 +434,7 @@ def do_rectify_on_the_spot(
         to_state = _check(actor, hazard, "rectify_on_the_spot")
         if hazard.level != "general":
             raise InvalidTransition("重大隐患不能立即整改,须制定治理方案。")
+        hazard.rectification_started_at = timezone.now()
         _attach(actor, hazard, evidence, "立即整改佐证")
         hazard.state = to_state
         hazard.on_the_spot = True
@@ -372,29 +454,42 @@ def do_start_rectification(
     plan: dict | None = None,
     expected_version: int | None = None,
 ) -> Hazard:
-    """整改中: a 重大 hazard needs the remediation plan with all its elements first."""
+    """整改中. A 重大 hazard first needs its report with the plan approved by the 主要负责人
+    (16号令 Art. 14, 15: ``do_report_major_hazard``); its plan is the reported one. From now on
+    closing evidence must be newer than this moment."""
     plan = {k: str(v).strip() for k, v in (plan or {}).items() if v is not None}
     with transaction.atomic():
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
         to_state = _check(actor, hazard, "start")
         if hazard.level == "major":
-            missing = rules.missing_plan_elements(plan)
-            if missing:
-                raise ValidationFailed(
-                    "重大隐患须先制定治理方案,缺少:" + "、".join(missing) + "。",
-                    details={"missing": missing},
+            if hazard.report_submitted_at is None:
+                raise InvalidTransition(
+                    "重大隐患须先报送重大隐患报告(现状及原因、危害程度和整改难度分析、"
+                    "经主要负责人批准的治理方案),才能开始治理(16号令第十四条、第十五条)。",
+                    details={"missing": "report"},
                 )
-        hazard.plan = plan
+        elif plan:
+            hazard.plan = plan
         hazard.state = to_state
+        hazard.rectification_started_at = timezone.now()
         hazard.save()
-        _event(hazard, "start", "按治理方案整改" if plan else "")
+        _event(hazard, "start", "按治理方案整改" if hazard.plan else "")
     return hazard
 
 
 def do_submit_rectification(
-    *, actor, hazard: Hazard, rectification: str, evidence=(), expected_version=None
+    *,
+    actor,
+    hazard: Hazard,
+    rectification: str,
+    evidence=(),
+    expected_version=None,
+    today: date | None = None,
 ) -> Hazard:
-    """整改完成,提交验收: with evidence (photos/documents)."""
+    """整改完成,提交验收: with evidence (photos/documents). For a 重大 hazard this is the written
+    application to resume production / to close it (恢复生产申请, 16号令 Art. 18): refused before
+    the assessment of the remediation; the regulator's on-site review falls due
+    ``HazardSettings.resume_review_days`` days later (Art. 23, 10日)."""
     rectification = (rectification or "").strip()
     if len(rectification) < 5:
         raise ValidationFailed("请说明整改情况(至少 5 个字)。", details={"rectification": ""})
@@ -402,12 +497,26 @@ def do_submit_rectification(
         raise ValidationFailed("提交验收须上传整改后的照片或材料。", details={"evidence": ""})
     with transaction.atomic():
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
-        hazard.state = _check(actor, hazard, "submit")
+        to_state = _check(actor, hazard, "submit")
+        if hazard.level == "major" and hazard.assessed_on is None:
+            raise InvalidTransition(
+                "重大隐患治理结束后须先对治理情况进行评估(本单位技术人员和专家或安全评价机构),"
+                "才能提出恢复生产申请(16号令第十八条)。",
+                details={"missing": "assessment"},
+            )
+        hazard.state = to_state
         _attach(actor, hazard, evidence, "整改佐证")
         hazard.rectification = rectification
         hazard.rectified_by, hazard.rectified_at = actor, timezone.now()
+        message = rectification[:60]
+        if hazard.level == "major":
+            hazard.resume_applied_at = hazard.rectified_at
+            hazard.resume_review_due = (today or timezone.localdate()) + timedelta(
+                days=settings_row().resume_review_days
+            )
+            message = f"提出恢复生产申请,监管部门应于 {hazard.resume_review_due} 前现场审查"
         hazard.save()
-        _event(hazard, "submit", rectification[:60])
+        _event(hazard, "submit", message)
     return hazard
 
 
@@ -419,8 +528,11 @@ def do_verify_hazard(
     opinion: str,
     expected_version: int | None = None,
 ) -> Hazard:
-    """验收: passed → 已销号; failed → 退回整改. The verifier is not the rectifier; closing needs
-    evidence on file and the verifier's opinion."""
+    """验收: passed → 已销号; failed → 退回整改 (a new round: new evidence needed). The verifier
+    is not the rectifier; closing needs the verifier's opinion and rectification evidence
+    uploaded after the rectification started. The enterprise verifies its own 一般 hazards
+    (16号令 Art. 15) but never a 重大 one: that is the regulator's review of the application to
+    resume (Art. 18, 23), which also ends 停产."""
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationFailed("请填写验收意见。", details={"opinion": ""})
@@ -428,20 +540,35 @@ def do_verify_hazard(
     with transaction.atomic():
         hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
         to_state = _check(actor, hazard, action)
+        regulator = can(actor, hazard, "approve")
+        if not regulator and hazard.level == "major":
+            raise NotPermitted(
+                "重大隐患须由监管部门对恢复生产申请进行审查后核销,企业不能自行销号(16号令第十八条)。"
+            )
         if hazard.rectified_by_id == actor.pk:
-            raise NotPermitted("整改人不能验收自己整改的隐患,请由其他监管人员验收。")
+            raise NotPermitted("整改人不能验收自己整改的隐患,请由本单位其他负责人或监管人员验收。")
         _check_supervisor(actor, hazard, action)
-        if passed and _evidence_count(hazard) == 0:
-            raise ValidationFailed("没有整改佐证材料,不能销号。")
+        if passed and rectification_evidence_count(hazard) == 0:
+            raise ValidationFailed(
+                "没有整改开始后上传的整改佐证材料,不能销号:发现隐患时的照片不能作为整改佐证,"
+                "请上传整改后的照片或材料。",
+                details={"evidence": "none after the rectification started"},
+            )
         hazard.state = to_state
         hazard.verification_opinion = opinion
         hazard.verified_by = actor
+        message = opinion[:80]
         if passed:
             hazard.closed_at = timezone.now()
+            hazard.self_closed = not regulator
+            if hazard.production_status != "normal":
+                message = f"审查同意恢复生产:{message}"
+                hazard.production_status = "normal"
         else:
             hazard.returns += 1
+            hazard.rectification_started_at = timezone.now()
         hazard.save()
-        _event(hazard, action, opinion[:80])
+        _event(hazard, action, message, self_closed=hazard.self_closed)
     return hazard
 
 
@@ -472,9 +599,12 @@ def may_supervise_as(user, organisation) -> bool:
 
 
 def may_verify(user, hazard: Hazard) -> bool:
-    """Who may verify (close or return) the hazard: a regulator in scope who did not rectify
-    it, and for a 挂牌督办 hazard only the supervising authority's staff."""
-    if not can(user, hazard, "approve"):
+    """Who may verify (close or return) the hazard: a regulator in scope, or a user of its own
+    enterprise for a 一般 one, who did not rectify it; for a 挂牌督办 hazard only the
+    supervising authority's staff."""
+    if not can(user, hazard, "approve") and not (
+        hazard.level == "general" and is_own(user, hazard)
+    ):
         return False
     if hazard.rectified_by_id is not None and hazard.rectified_by_id == user.pk:
         return False
@@ -536,6 +666,322 @@ def do_void_hazard(*, actor, hazard: Hazard, reason: str, expected_version=None)
         hazard.save()
         _event(hazard, "void", reason)
     return hazard
+
+
+# --- 16号令: 重大 hazards, self-management, sampling -------------------------------------------------
+
+
+def may_grade(user, hazard: Hazard) -> bool:
+    if hazard.state not in TRANSITIONS["grade"][0]:
+        return False
+    if can(user, hazard, "approve"):
+        return True
+    return hazard.state == "registered" and is_own(user, hazard)
+
+
+def may_report(user, hazard: Hazard) -> bool:
+    return (
+        hazard.level == "major"
+        and hazard.state in ("registered", "graded")
+        and can(user, hazard, "change")
+    )
+
+
+def may_assess(user, hazard: Hazard) -> bool:
+    return hazard.level == "major" and hazard.state == "rectifying" and can(user, hazard, "change")
+
+
+def may_set_production(user, hazard: Hazard) -> bool:
+    return hazard.level == "major" and hazard.state in OPEN_STATES and can(user, hazard, "change")
+
+
+def may_reopen(user, hazard: Hazard) -> bool:
+    return (
+        hazard.state == "closed"
+        and can(user, hazard, "approve")
+        and _supervisor_allows(user, hazard)
+    )
+
+
+def do_report_major_hazard(
+    *,
+    actor,
+    hazard: Hazard,
+    situation: str,
+    harm: str,
+    plan: dict,
+    approver: str,
+    approved_on: date | None,
+    expected_version: int | None = None,
+) -> Hazard:
+    """报送重大隐患报告 (16号令 Art. 14): 隐患的现状及其产生原因, 危害程度和整改难度分析, and the
+    治理方案 with its six elements (Art. 15), approved by the enterprise's 主要负责人 (name and
+    date). Every part required; the report then goes to the regulator (time recorded)."""
+    report = {"situation": (situation or "").strip(), "harm": (harm or "").strip()}
+    plan = {k: str(v).strip() for k, v in (plan or {}).items() if v is not None and str(v).strip()}
+    approver = (approver or "").strip()
+    missing = rules.missing_report_elements(report, plan, approver)
+    if approved_on is None and "主要负责人批准" not in missing:
+        missing.append("批准日期")
+    if missing:
+        raise ValidationFailed(
+            "重大隐患报告不完整,缺少:" + "、".join(missing) + "(16号令第十四条、第十五条)。",
+            details={"missing": missing},
+        )
+    if approved_on > timezone.localdate():
+        raise ValidationFailed("批准日期不能晚于今天。", details={"approved_on": str(approved_on)})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        if not can(actor, hazard, "change"):
+            raise NotPermitted("您无权为该隐患报送重大隐患报告。")
+        if hazard.level != "major":
+            raise InvalidTransition("只有重大隐患需要报送重大隐患报告。")
+        if hazard.state not in ("registered", "graded"):
+            raise InvalidTransition(
+                f"隐患当前状态为“{STATE_LABELS[hazard.state]}”,不能再报送或修改重大隐患报告。"
+            )
+        again = hazard.report_submitted_at is not None
+        hazard.report, hazard.plan = report, plan
+        hazard.plan_approver, hazard.plan_approved_on = approver, approved_on
+        hazard.report_submitted_at = timezone.now()
+        if hazard.reported_to_regulator_at is None:
+            hazard.reported_to_regulator_at = hazard.report_submitted_at
+        hazard.save()
+        _event(
+            hazard,
+            "report",
+            f"{'重新报送,' if again else ''}治理方案经主要负责人{approver}批准",
+        )
+    return hazard
+
+
+def do_set_production_status(
+    *, actor, hazard: Hazard, status: str, reason: str, expected_version: int | None = None
+) -> Hazard:
+    """停产停业 / 部分停产 while a 重大 hazard is removed (16号令 Art. 16). Production resumes
+    only when the regulator approves the application to resume (``do_verify_hazard``)."""
+    reason = (reason or "").strip()
+    if status not in PRODUCTION_LABELS:
+        raise ValidationFailed(
+            "生产状态应为:" + "、".join(PRODUCTION_LABELS.values()) + "。",
+            details={"status": status},
+        )
+    if status == "normal":
+        raise InvalidTransition(
+            "恢复生产须先评估治理情况、提出恢复生产申请,经监管部门审查同意(16号令第十八条)。"
+        )
+    if not reason:
+        raise ValidationFailed("请说明停产范围和原因。", details={"reason": ""})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        if not can(actor, hazard, "change"):
+            raise NotPermitted("您无权变更该企业的生产状态。")
+        if hazard.level != "major" or hazard.state not in OPEN_STATES:
+            raise InvalidTransition("只有未销号的重大隐患可以登记停产停业。")
+        if hazard.production_status == status:
+            raise InvalidTransition(f"已是“{PRODUCTION_LABELS[status]}”。")
+        hazard.production_status = status
+        hazard.save()
+        _event(hazard, "production", f"{PRODUCTION_LABELS[status]}:{reason}", status=status)
+    return hazard
+
+
+def do_record_assessment(
+    *,
+    actor,
+    hazard: Hazard,
+    assessor_kind: str,
+    assessor: str,
+    conclusion: str,
+    assessed_on: date,
+    files=(),
+    expected_version: int | None = None,
+) -> Hazard:
+    """治理情况评估 (16号令 Art. 18): by the unit's own technicians and experts, or a qualified
+    安全评价机构, after the remediation; required before the application to resume."""
+    assessor, conclusion = (assessor or "").strip(), (conclusion or "").strip()
+    errors = {}
+    if assessor_kind not in rules.ASSESSORS:
+        errors["assessor_kind"] = "评估主体应为:" + "、".join(rules.ASSESSORS.values()) + "。"
+    if not assessor:
+        errors["assessor"] = "请填写评估单位或人员。"
+    if len(conclusion) < 5:
+        errors["conclusion"] = "请填写评估结论(至少 5 个字)。"
+    if assessed_on is None or assessed_on > timezone.localdate():
+        errors["assessed_on"] = "评估日期不能为空,也不能晚于今天。"
+    if errors:
+        raise ValidationFailed("治理情况评估有误:" + ";".join(errors.values()), details=errors)
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        if not can(actor, hazard, "change"):
+            raise NotPermitted("您无权为该隐患登记治理情况评估。")
+        if hazard.level != "major" or hazard.state != "rectifying":
+            raise InvalidTransition("治理情况评估只适用于治理中的重大隐患。")
+        if hazard.rectification_started_at and assessed_on < timezone.localdate(
+            hazard.rectification_started_at
+        ):
+            raise ValidationFailed("评估日期不能早于开始治理的日期。")
+        hazard.assessor_kind, hazard.assessor = assessor_kind, assessor
+        hazard.assessment, hazard.assessed_on = conclusion, assessed_on
+        _attach(actor, hazard, files, "治理情况评估报告")
+        hazard.save()
+        _event(hazard, "assess", f"{rules.ASSESSORS[assessor_kind]}({assessor}):{conclusion[:60]}")
+    return hazard
+
+
+def do_reopen_hazard(
+    *, actor, hazard: Hazard, reason: str, expected_version: int | None = None
+) -> Hazard:
+    """重新打开 a closed hazard (a regulator, with a reason: e.g. a 抽查 found it not rectified):
+    back to 整改中, a new round whose closing evidence must be new."""
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationFailed("重新打开须写明原因。", details={"reason": ""})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        hazard.state = _check(actor, hazard, "reopen")
+        _check_supervisor(actor, hazard, "reopen")
+        hazard.reopen_reason = reason
+        hazard.closed_at = None
+        hazard.self_closed = False
+        hazard.returns += 1
+        hazard.rectification_started_at = timezone.now()
+        hazard.resume_applied_at = hazard.resume_review_due = None
+        hazard.save()
+        _event(hazard, "reopen", reason)
+    return hazard
+
+
+def do_sample_hazard(
+    *, actor, hazard: Hazard, passed: bool, opinion: str, expected_version: int | None = None
+) -> Hazard:
+    """抽查 an enterprise's self-closed hazard (a regulator in scope): the result is recorded; a
+    failed one is then reopened with ``do_reopen_hazard``."""
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationFailed("请填写抽查意见。", details={"opinion": ""})
+    with transaction.atomic():
+        hazard = locked(Hazard, hazard.pk, expected_version=expected_version)
+        if not can(actor, hazard, "approve"):
+            raise NotPermitted("抽查须由负责监管该企业的监管人员办理。")
+        if hazard.state != "closed":
+            raise InvalidTransition(
+                f"隐患当前状态为“{STATE_LABELS[hazard.state]}”,只能抽查已销号的隐患。"
+            )
+        hazard.sampled_at, hazard.sampled_by = timezone.now(), actor
+        hazard.sample_passed, hazard.sample_opinion = passed, opinion[:500]
+        hazard.save()
+        _event(hazard, "sample", f"{'合格' if passed else '不合格'}:{opinion[:60]}", passed=passed)
+    return hazard
+
+
+# --- 统计分析表 (16号令 Art. 14) ------------------------------------------------------------------
+
+
+def return_due(kind: str, year: int, quarter: int) -> date:
+    config = settings_row()
+    return return_rules.due_date(
+        kind,
+        year,
+        quarter or None,
+        quarter_days=config.return_quarter_days,
+        annual_due=(config.return_annual_month, config.return_annual_day),
+    )
+
+
+def return_figures(enterprise, kind: str, year: int, quarter: int) -> dict:
+    """The figures of a period from the enterprise's hazard records (standards.hazard_returns)."""
+    start, end = return_rules.period_bounds(kind, year, quarter or None)
+    rows = [
+        {
+            "level": h["level"],
+            "found_on": h["found_on"],
+            "closed_on": timezone.localdate(h["closed_at"]) if h["closed_at"] else None,
+            "deadline": h["deadline"],
+            "void": h["state"] == "void",
+        }
+        for h in Hazard.objects.filter(enterprise=enterprise, found_on__lte=end).values(
+            "level", "found_on", "closed_at", "deadline", "state"
+        )
+    ]
+    return return_rules.figures(rows, start, end).as_dict()
+
+
+def _period_checked(kind: str, year: int, quarter: int) -> tuple[date, date]:
+    try:
+        return return_rules.period_bounds(kind, year, quarter or None)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), details={"kind": kind, "quarter": quarter}) from exc
+
+
+def do_generate_hazard_return(
+    *, actor, enterprise, kind: str, year: int, quarter: int = 0, is_demo: bool = False
+) -> HazardReturn:
+    """生成统计分析表 (or regenerate a draft) from the enterprise's records; by the enterprise's
+    own users (16号令 Art. 14: the unit compiles it), for a period that has ended."""
+    quarter = 0 if kind == "year" else quarter
+    _, end = _period_checked(kind, year, quarter)
+    if end >= timezone.localdate():
+        raise ValidationFailed("统计期尚未结束,不能生成统计分析表。", details={"end": str(end)})
+    with transaction.atomic():
+        row = (
+            HazardReturn.objects.select_for_update()
+            .filter(enterprise=enterprise, kind=kind, year=year, quarter=quarter)
+            .first()
+        )
+        if row is None:
+            row = HazardReturn(enterprise=enterprise, kind=kind, year=year, quarter=quarter)
+        elif row.state == "submitted":
+            raise InvalidTransition(f"{row.period_label}统计分析表已报送,不能重新生成。")
+        row.figures = return_figures(enterprise, kind, year, quarter)
+        row.due_on = return_due(kind, year, quarter)
+        row.is_demo = is_demo
+        row.save()
+        if not can(actor, row, "change"):
+            raise NotPermitted("统计分析表由企业自行生成和报送。")
+        record_event(
+            "hazards.return.generated",
+            f"{row} 统计分析表已生成",
+            target=row,
+            figures=row.figures,
+        )
+    return row
+
+
+def do_submit_hazard_return(
+    *,
+    actor,
+    hazard_return: HazardReturn,
+    signed_by: str,
+    analysis: str = "",
+    expected_version: int | None = None,
+) -> HazardReturn:
+    """报送统计分析表, signed by the enterprise's 主要负责人 (16号令 Art. 14). Its figures are
+    regenerated at that moment from the records, so what is sent equals the records."""
+    signed_by = (signed_by or "").strip()
+    if not signed_by:
+        raise ValidationFailed(
+            "统计分析表须由主要负责人签字(填写姓名)。", details={"signed_by": ""}
+        )
+    with transaction.atomic():
+        row = locked(HazardReturn, hazard_return.pk, expected_version=expected_version)
+        if not can(actor, row, "change"):
+            raise NotPermitted("统计分析表由企业自行报送。")
+        if row.state != "draft":
+            raise InvalidTransition(f"{row.period_label}统计分析表已报送。")
+        row.figures = return_figures(row.enterprise, row.kind, row.year, row.quarter)
+        row.signed_by, row.analysis = signed_by, (analysis or "").strip()
+        row.state = "submitted"
+        row.submitted_at, row.submitted_by = timezone.now(), actor
+        row.save()
+        late = timezone.localdate(row.submitted_at) > row.due_on
+        record_event(
+            "hazards.return.submitted",
+            f"{row} 统计分析表已报送(主要负责人 {signed_by}){',逾期报送' if late else ''}",
+            target=row,
+            late=late,
+        )
+    return row
 
 
 # --- deadlines ---------------------------------------------------------------------------------------

@@ -20,22 +20,32 @@ from yingji.enterprises.choices import HAZCHEM_SECTORS, SECTOR_LABELS
 from yingji.enterprises.selectors import visible_enterprises
 from yingji.geo.models import Region
 from yingji.standards import hazards as rules
+from yingji.standards import major_hazard_criteria as criteria_rules
 
 from . import selectors, services
 from .choices import (
+    ASSESSORS,
     CATEGORIES,
     CATEGORY_LABELS,
     LEVELS,
     OPEN_STATES,
+    PRODUCTION_STATUSES,
     SOURCES,
     STATE_COLOURS,
     STATES,
 )
 from .schemas import (
+    AssessmentForm,
     GradeIn,
     HazardForm,
     HazardReasonIn,
+    HazardReopenIn,
+    HazardReturnGenerateIn,
+    HazardReturnSubmitIn,
+    HazardSampleIn,
     ImportIn,
+    MajorReportForm,
+    ProductionStatusIn,
     RectificationForm,
     StartForm,
     SuperviseIn,
@@ -131,15 +141,34 @@ def hazard_new(request):
         "hazards/new.html",
         {
             "title": "登记隐患",
-            "enterprises": enterprises.order_by("organisation__name")[:1000],
+            "enterprises": _with_industry(enterprises.order_by("organisation__name")[:1000]),
             "regions": Region.objects.filter(level="county").order_by("code"),
             "sources": SOURCES,
             "categories": CATEGORIES,
             "criteria": rules.criteria_2017(),
+            "industry_criteria": _criteria_groups(),
             "today": timezone.localdate(),
             "values": request.POST,
         },
     )
+
+
+def _with_industry(enterprises) -> list:
+    """The enterprises, each with ``industry``: the 重大隐患判定标准 that applies to it."""
+    rows = list(enterprises)
+    for e in rows:
+        e.industry = criteria_rules.industry_for(e.sector) or ""
+    return rows
+
+
+def _criteria_groups(industry: str | None = None) -> list[dict]:
+    """The 判定标准 items by industry (one industry's when given), for a select's optgroups."""
+    groups = []
+    for key, ind in criteria_rules.industries().items():
+        if industry is not None and key != industry:
+            continue
+        groups.append({"key": key, **ind, "items": criteria_rules.items(key)})
+    return groups
 
 
 def _register(request, enterprises):
@@ -178,6 +207,9 @@ def hazard_detail(request, pk):
     hazard = get_restricted_or_404(selectors.visible_hazards(request.user), request.user, pk=pk)
     today = timezone.localdate()
     is_hazchem = bool(hazard.enterprise_id and hazard.enterprise.sector in HAZCHEM_SECTORS)
+    industry = criteria_rules.industry_for(hazard.sector, hazard.category)
+    user = request.user
+    regulator = can(user, hazard, "approve")
     return render(
         request,
         "hazards/detail.html",
@@ -192,6 +224,24 @@ def hazard_detail(request, pk):
             "can_regulate": can(request.user, hazard, "approve"),
             "can_verify": services.may_verify(request.user, hazard),
             "can_void": services.may_void(request.user, hazard),
+            "can_grade": services.may_grade(user, hazard),
+            "can_report": services.may_report(user, hazard),
+            "can_assess": services.may_assess(user, hazard),
+            "can_set_production": services.may_set_production(user, hazard),
+            "can_reopen": services.may_reopen(user, hazard),
+            "can_sample": regulator and hazard.state == "closed",
+            "is_own": services.is_own(user, hazard),
+            "industry_criteria": _criteria_groups(industry) if industry else [],
+            "criterion": _cited(hazard.criterion_code),
+            "report_elements": rules.REPORT_ELEMENTS,
+            "production_statuses": [p for p in PRODUCTION_STATUSES if p[0] != "normal"],
+            "assessors": ASSESSORS,
+            "evidence_count": services.rectification_evidence_count(hazard),
+            "review_overdue": bool(
+                hazard.state == "awaiting_verification"
+                and hazard.resume_review_due
+                and hazard.resume_review_due < today
+            ),
             "is_hazchem": is_hazchem,
             "criteria": rules.criteria_2017(),
             "ticked": set(hazard.criteria or []),
@@ -205,6 +255,16 @@ def hazard_detail(request, pk):
     )
 
 
+def _cited(code: str) -> dict | None:
+    if not code:
+        return None
+    try:
+        row = criteria_rules.item(code)
+    except KeyError:
+        return {"code": code, "text": "(条款已不在判定标准数据中)", "cite": code}
+    return {**row, "cite": criteria_rules.cite(code)}
+
+
 # The closed loop's actions, one service each, with the schema the API endpoint takes.
 ACTIONS = {
     "grade": action_view(
@@ -216,9 +276,72 @@ ACTIONS = {
             level=data.level,
             criteria=data.criteria,
             deadline_workdays=data.deadline_workdays,
+            criterion_code=data.criterion_code,
             expected_version=data.version,
         ),
         success="已定级。",
+    ),
+    "report": action_view(
+        fetch=selectors.visible_hazards,
+        schema=MajorReportForm,
+        call=lambda user, hazard, data: services.do_report_major_hazard(
+            actor=user,
+            hazard=hazard,
+            situation=data.situation,
+            harm=data.harm,
+            plan=data.plan_dict(),
+            approver=data.approver,
+            approved_on=data.approved_on,
+            expected_version=data.version,
+        ),
+        success="已报送重大隐患报告。",
+    ),
+    "production": action_view(
+        fetch=selectors.visible_hazards,
+        schema=ProductionStatusIn,
+        call=lambda user, hazard, data: services.do_set_production_status(
+            actor=user,
+            hazard=hazard,
+            status=data.status,
+            reason=data.reason,
+            expected_version=data.version,
+        ),
+        success="已登记停产情况。",
+    ),
+    "assess": action_view(
+        fetch=selectors.visible_hazards,
+        schema=AssessmentForm,
+        call=lambda user, hazard, data: services.do_record_assessment(
+            actor=user,
+            hazard=hazard,
+            assessor_kind=data.assessor_kind,
+            assessor=data.assessor,
+            conclusion=data.conclusion,
+            assessed_on=data.assessed_on,
+            files=data.files,
+            expected_version=data.version,
+        ),
+        success="已登记治理情况评估,可以提出恢复生产申请。",
+    ),
+    "reopen": action_view(
+        fetch=selectors.visible_hazards,
+        schema=HazardReopenIn,
+        call=lambda user, hazard, data: services.do_reopen_hazard(
+            actor=user, hazard=hazard, reason=data.reason, expected_version=data.version
+        ),
+        success="已重新打开,退回整改。",
+    ),
+    "sample": action_view(
+        fetch=selectors.visible_hazards,
+        schema=HazardSampleIn,
+        call=lambda user, hazard, data: services.do_sample_hazard(
+            actor=user,
+            hazard=hazard,
+            passed=data.passed,
+            opinion=data.opinion,
+            expected_version=data.version,
+        ),
+        success="已记录抽查结果。",
     ),
     "on-the-spot": action_view(
         fetch=selectors.visible_hazards,
@@ -354,3 +477,182 @@ def import_hazards(request):
             except DomainError as exc:
                 messages.error(request, exc.message)
     return render(request, "hazards/import.html", {"title": "批量导入隐患", "result": result})
+
+
+# --- 统计分析表 (16号令 Art. 14) -------------------------------------------------------------
+
+RETURN_SPEC = ListSpec(
+    columns=[
+        Column("enterprise__organisation__name", "企业", link=True),
+        Column("enterprise__region__name", "区域"),
+        Column(
+            "year",
+            "统计期",
+            value=lambda r: r.period_label,
+            needs=("year", "kind", "quarter"),
+            from_values=lambda r: (
+                f"{r['year']}年度" if r["kind"] == "year" else f"{r['year']}年第{r['quarter']}季度"
+            ),
+        ),
+        Column("state", "状态"),
+        Column("due_on", "报送期限"),
+        Column("submitted_at", "报送时间"),
+        Column("signed_by", "主要负责人"),
+    ],
+    filters={
+        "kind": Filter("统计期类型", "kind", choices=[("quarter", "季度"), ("year", "年度")]),
+        "year": Filter("年度", "year"),
+        "quarter": Filter("季度", "quarter", choices=[(str(i), f"第{i}季度") for i in range(1, 5)]),
+        "state": Filter("状态", "state", choices=[("draft", "草稿"), ("submitted", "已报送")]),
+        "enterprise": Filter("企业", "enterprise__organisation__name__contains"),
+    },
+    search=("enterprise__organisation__name",),
+    default_sort="-year",
+)
+
+RETURN_STATE_LABELS = {"submitted": "已报送", "draft": "草稿(未报送)", None: "未报送"}
+
+STATUS_SPEC = ListSpec(
+    columns=[
+        Column("organisation__name", "企业", link=True),
+        Column("region__name", "区域"),
+        Column("tier", "监管层级"),
+        Column(
+            "return_state",
+            "报送情况",
+            value=lambda e: RETURN_STATE_LABELS.get(e.return_state, e.return_state),
+            needs=("return_state",),
+            from_values=lambda r: RETURN_STATE_LABELS.get(r["return_state"], r["return_state"]),
+        ),
+        Column("return_submitted_at", "报送时间"),
+    ],
+    filters={
+        "submitted": Filter(
+            "报送情况",
+            "return_state",
+            choices=[("1", "已报送"), ("0", "未报送")],
+            where=lambda v, user: (
+                Q(return_state="submitted")
+                if v == "1"
+                else ~Q(return_state="submitted")
+                if v == "0"
+                else Q()
+            ),
+        ),
+        "region": Filter("区域(代码)", "region__path__contains"),
+        "enterprise": Filter("企业", "organisation__name__contains"),
+    },
+    search=("organisation__name",),
+    default_sort="organisation__name",
+)
+
+
+@login_required
+def returns(request):
+    """统计分析表: an enterprise's own returns (and the form to generate one); a regulator's
+    list of the returns of the enterprises it sees."""
+    own = selectors.own_enterprises(request.user)
+    kind, year, quarter = selectors.last_period()
+    return render_list(
+        request,
+        selectors.visible_returns(request.user),
+        RETURN_SPEC,
+        "hazards/returns.html",
+        "隐患排查治理统计分析表",
+        {
+            "own_enterprises": own.order_by("organisation__name")[:20],
+            "default_year": year,
+            "default_quarter": quarter,
+            "quarters": range(1, 5),
+            "period": selectors.period_code(kind, year, quarter),
+        },
+    )
+
+
+@login_required
+def return_status(request):
+    """报送情况: for a period, which of the enterprises the user sees have submitted."""
+    kind, year, quarter = selectors.parse_period(request.GET.get("period"))
+    code = selectors.period_code(kind, year, quarter)
+    qs = selectors.return_status(request.user, kind, year, quarter)
+    today = timezone.localdate()
+    periods = []
+    for back in range(0, 8):
+        k, y, q = selectors.last_period(today)
+        q -= back
+        while q < 1:
+            q, y = q + 4, y - 1
+        periods.append((selectors.period_code(k, y, q), f"{y}年第{q}季度"))
+    periods += [(f"{today.year - 1}Y", f"{today.year - 1}年度")]
+    return render_list(
+        request,
+        qs,
+        STATUS_SPEC,
+        "hazards/return_status.html",
+        f"统计分析表报送情况({code})",
+        {
+            "period": code,
+            "periods": periods,
+            "due_on": services.return_due(kind, year, quarter),
+            "counts": {
+                "all": qs.count(),
+                "submitted": qs.filter(return_state="submitted").count(),
+            },
+        },
+    )
+
+
+@login_required
+def return_detail(request, pk):
+    row = get_restricted_or_404(selectors.visible_returns(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "hazards/return_detail.html",
+        {
+            "object": row,
+            "title": f"统计分析表 {row}",
+            "can_submit": row.state == "draft" and can(request.user, row, "change"),
+            "late": bool(row.submitted_at and timezone.localdate(row.submitted_at) > row.due_on),
+            **record_extras(request, row),
+        },
+    )
+
+
+@login_required
+@require_POST
+def return_generate(request):
+    data = form_input(request, HazardReturnGenerateIn)
+    if data is None:
+        return redirect("hazards:returns")
+    own = selectors.own_enterprises(request.user)
+    enterprise = own.filter(pk=data.enterprise_id).first() if data.enterprise_id else own.first()
+    if enterprise is None:
+        messages.error(request, "统计分析表由企业自行生成和报送。")
+        return redirect("hazards:returns")
+    try:
+        row = services.do_generate_hazard_return(
+            actor=request.user,
+            enterprise=enterprise,
+            kind=data.kind,
+            year=data.year,
+            quarter=data.quarter,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("hazards:returns")
+    messages.success(request, f"已生成{row.period_label}统计分析表,请核对后报送。")
+    return redirect(row)
+
+
+return_submit = action_view(
+    fetch=selectors.visible_returns,
+    schema=HazardReturnSubmitIn,
+    call=lambda user, row, data: services.do_submit_hazard_return(
+        actor=user,
+        hazard_return=row,
+        signed_by=data.signed_by,
+        analysis=data.analysis,
+        expected_version=data.version,
+    ),
+    success="统计分析表已报送。",
+)

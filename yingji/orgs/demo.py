@@ -24,6 +24,8 @@ PERSONAS = [
     ("xigu_staff", "西固区应急局科员(演示)", "XGQ-YJJ", "county_staff", "科员"),
     ("chengguan_staff", "城关区应急局科员(演示)", "CGQ-YJJ", "county_staff", "科员"),
     ("ent_user", "企业安全员(演示)", "DEMO-ENT-620104-01", "enterprise_user", "安全管理员"),
+    # a second user of the same enterprise: its own verifier ≠ rectifier (hazards, 16号令)
+    ("ent_chief", "企业安全总监(演示)", "DEMO-ENT-620104-01", "enterprise_user", "安全总监"),
 ]
 
 # Plausible mix per district (DESIGN §7): 西固 petrochemicals, 红古/永登/榆中 mining, trade and

@@ -161,3 +161,39 @@ def priority(
         },
     ]
     return PriorityScore(total=round(sum(t["points"] for t in terms), 2), terms=terms)
+
+
+# --- 16号令: the 重大隐患 report, the assessment and the review of a request to resume -------------
+#
+# Art. 14 (MEDIUM: standards-digest §4.1, secondary sources): a 重大事故隐患 is reported to the
+# regulator with (一) 隐患的现状及其产生原因 (二) 隐患的危害程度和整改难度分析 (三) 隐患的治理方案.
+# Art. 15 (MEDIUM): the plan is organised by the unit's 主要负责人 (its elements: plan_elements()).
+# Art. 16 (MEDIUM): if safety cannot be assured before/while removing it, workers are withdrawn
+# and production is suspended in whole or in part (停产停业 / 部分停产).
+# Art. 18 (MEDIUM): after the remediation of a 重大隐患 under 挂牌督办 and (partial) suspension,
+# the unit has it assessed by its own technicians and experts, or by a qualified 安全评价机构,
+# then applies in writing to resume production; it resumes only after the regulator agrees.
+# Art. 23 (MEDIUM, article number recalled, not re-read; the "10日内现场审查" also appears in
+# provincial rules found): the regulator reviews on site within 10 days of the application.
+
+REPORT_ELEMENTS = (
+    ("situation", "隐患的现状及其产生原因"),
+    ("harm", "隐患的危害程度和整改难度分析"),
+)
+ASSESSORS = {
+    "own_experts": "本单位技术人员和专家",
+    "agency": "具备相应资质的安全评价机构",
+}
+RESUME_REVIEW_DAYS = 10  # Art. 23 "10日内"; calendar days; a setting (HazardSettings)
+
+
+def missing_report_elements(report: dict, plan: dict, approver: str) -> list[str]:
+    """What a 重大隐患 report still lacks: the two Art. 14 analyses, each Art. 15 plan element,
+    and the approval of the unit's 主要负责人."""
+    missing = [
+        label for key, label in REPORT_ELEMENTS if not str((report or {}).get(key, "")).strip()
+    ]
+    missing += missing_plan_elements(plan)
+    if not (approver or "").strip():
+        missing.append("主要负责人批准")
+    return missing

@@ -218,7 +218,7 @@ def test_rectifier_cannot_verify():
 def test_closing_without_evidence_is_refused():
     hazard = awaiting()
     Attachment.objects.filter(object_id=str(hazard.pk)).update(voided_at=timezone.now())
-    with pytest.raises(ValidationFailed, match="没有整改佐证"):
+    with pytest.raises(ValidationFailed, match="没有整改开始后上传的整改佐证"):
         act(services.do_verify_hazard, "xigu_staff", hazard=hazard, passed=True, opinion="同意")
     with pytest.raises(ValidationFailed, match="上传"):
         act(
@@ -230,16 +230,49 @@ def test_closing_without_evidence_is_refused():
         )
 
 
-def test_major_needs_the_full_plan_before_rectifying():
+def report_major(hazard, actor_name="city_admin", **overrides):
+    """报送重大隐患报告 with every element (16号令 Art. 14, 15)."""
+    values = {
+        "situation": "罐区紧急切断阀失效,原因是长期未维护",
+        "harm": "可能引发泄漏火灾,需停用罐区,整改难度大",
+        "plan": PLAN,
+        "approver": "张国强",
+        "approved_on": timezone.localdate(),
+    }
+    values.update(overrides)
+    return act(services.do_report_major_hazard, actor_name, hazard=hazard, **values)
+
+
+def assess(hazard, actor_name="city_admin"):
+    return act(
+        services.do_record_assessment,
+        actor_name,
+        hazard=hazard,
+        assessor_kind="agency",
+        assessor="某安全评价公司",
+        conclusion="治理到位,具备恢复生产条件",
+        assessed_on=timezone.localdate(),
+    )
+
+
+def test_major_needs_the_report_with_the_full_plan_before_rectifying():
     hazard = graded(level="major")
     assert hazard.level == "major" and hazard.reported_to_regulator_at is not None
+    with pytest.raises(InvalidTransition, match="须先报送重大隐患报告"):
+        act(services.do_start_rectification, "city_admin", hazard=hazard, plan=PLAN)
     partial = {**PLAN, "funding": "", "safety": " "}
     with pytest.raises(ValidationFailed) as info:
-        act(services.do_start_rectification, "city_admin", hazard=hazard, plan=partial)
-    assert info.value.details["missing"] == ["经费和物资的落实", "安全措施和应急预案"]
+        report_major(hazard, plan=partial, harm="")
+    assert info.value.details["missing"] == [
+        "隐患的危害程度和整改难度分析",
+        "经费和物资的落实",
+        "安全措施和应急预案",
+    ]
     hazard.refresh_from_db()
-    assert hazard.state == "graded"
-    hazard = act(services.do_start_rectification, "city_admin", hazard=hazard, plan=PLAN)
+    assert hazard.state == "graded" and hazard.report_submitted_at is None
+    hazard = report_major(hazard)
+    assert hazard.report_submitted_at is not None and hazard.plan_approver == "张国强"
+    hazard = act(services.do_start_rectification, "city_admin", hazard=hazard)
     assert hazard.state == "rectifying" and hazard.plan["goal"] == "消除隐患"
     with pytest.raises(InvalidTransition, match="重大隐患不能立即整改"):
         act(
@@ -381,7 +414,7 @@ def test_repeat_within_twelve_months_is_flagged():
     assert first.enterprise == ent
     again = register(enterprise=ent, category=first.category)
     assert again.repeat_of == first
-    other_category = register(enterprise=ent, category="fire")
+    other_category = register(enterprise=ent, category="flood")
     assert other_category.repeat_of is None
 
 
@@ -422,12 +455,14 @@ def test_queue_is_ranked_and_scoped():
 # --- permissions -----------------------------------------------------------------------------------
 
 
-def test_enterprise_user_reports_and_rectifies_its_own_but_never_regulates():
+def test_enterprise_user_handles_its_own_but_never_verifies_its_own_rectification():
+    # 16号令 Art. 4, 10, 15 (issue #19): the enterprise grades its own 一般 hazard itself
     hazard = register("ent_user", enterprise=own_enterprise(), source="self_inspection")
     assert hazard.reported_by.username == "ent_user"
-    with pytest.raises(NotPermitted):
+    hazard = act(services.do_grade_hazard, "ent_user", hazard=hazard, level="general")
+    assert hazard.state == "graded"
+    with pytest.raises(NotPermitted):  # re-grading is the regulator's
         act(services.do_grade_hazard, "ent_user", hazard=hazard, level="general")
-    hazard = act(services.do_grade_hazard, "xigu_staff", hazard=hazard, level="general")
     hazard = act(
         services.do_rectify_on_the_spot,
         "ent_user",

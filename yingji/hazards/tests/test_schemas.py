@@ -394,6 +394,13 @@ def test_the_import_page_needs_a_file(as_user):
 # --- responses --------------------------------------------------------------------------------
 
 HAZARD_KEYS = {
+    # issue #19 (16号令)
+    "criterion_code",
+    "production_status",
+    "report_submitted_at",
+    "assessed_on",
+    "resume_review_due",
+    "self_closed",
     "id",
     "code",
     "enterprise_id",

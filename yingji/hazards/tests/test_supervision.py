@@ -38,9 +38,11 @@ def awaiting_major(supervisor_code, supervised_by, rectifier="city_admin"):
         supervisor=Organisation.objects.get(code=supervisor_code),
         until=timezone.localdate() + timedelta(days=60),
     )
-    from .test_hazards import PLAN
+    from .test_hazards import assess, report_major
 
-    hazard = act(services.do_start_rectification, rectifier, hazard=hazard, plan=PLAN)
+    hazard = report_major(hazard, rectifier)
+    hazard = act(services.do_start_rectification, rectifier, hazard=hazard)
+    hazard = assess(hazard, rectifier)
     return act(
         services.do_submit_rectification,
         rectifier,

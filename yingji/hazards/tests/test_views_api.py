@@ -52,7 +52,8 @@ def test_enterprise_registers_with_a_photo_and_sees_only_its_own(as_user):
     hazard = Hazard.objects.filter(enterprise=own(), description="仓库通道堆放杂物").get()
     assert response.status_code == 302 and response.url == hazard.get_absolute_url()
     page = client.get(hazard.get_absolute_url()).content.decode()
-    assert "仓库通道堆放杂物" in page and 'id="grade-form"' not in page
+    # 16号令 (issue #19): the enterprise grades its own newly registered hazard
+    assert "仓库通道堆放杂物" in page and 'id="grade-form"' in page
     csv_text = client.get(reverse("hazards:index") + "?export=csv").getvalue().decode("utf-8-sig")
     rows = [r for r in csv_text.splitlines()[1:] if r.strip()]
     assert rows and all(own().organisation.name in r for r in rows)
@@ -60,7 +61,11 @@ def test_enterprise_registers_with_a_photo_and_sees_only_its_own(as_user):
     assert client.get(other.get_absolute_url()).status_code == 404
 
 
-def test_grade_form_shown_only_to_the_regulator_and_refused_to_the_enterprise(as_user, persona):
+def test_grade_form_shown_to_the_enterprise_for_its_own_new_hazard_then_only_to_the_regulator(
+    as_user, persona
+):
+    """16号令 Art. 4, 10 (issue #19): the enterprise grades its own hazard while it is 登记; a
+    graded one is re-graded only by the regulator; the leader never grades."""
     from yingji.core.context import actor_context
     from yingji.hazards import services
 
@@ -73,23 +78,31 @@ def test_grade_form_shown_only_to_the_regulator_and_refused_to_the_enterprise(as
             description="压力表损坏未更换",
             found_on=timezone.localdate(),
         )
-    assert (
-        'id="grade-form"'
-        not in as_user("enterprise").get(hazard.get_absolute_url()).content.decode()
-    )
-    assert 'id="grade-form"' in as_user("county_a").get(hazard.get_absolute_url()).content.decode()
-    response = as_user("enterprise").post(
+    url = hazard.get_absolute_url()
+    assert 'id="grade-form"' in as_user("enterprise").get(url).content.decode()
+    assert 'id="grade-form"' in as_user("county_a").get(url).content.decode()
+    assert 'id="grade-form"' not in as_user("leader").get(url).content.decode()
+    response = as_user("leader").post(
         reverse("hazards:action", args=[hazard.pk, "grade"]), {"level": "general"}, follow=True
     )
     assert "监管人员办理" in response.content.decode()
     hazard.refresh_from_db()
     assert hazard.state == "registered"
-    as_user("county_a").post(
+    as_user("enterprise").post(
         reverse("hazards:action", args=[hazard.pk, "grade"]),
         {"level": "general", "deadline_workdays": "5", "version": hazard.version},
     )
     hazard.refresh_from_db()
     assert hazard.state == "graded" and hazard.deadline_workdays == 5
+    assert 'id="grade-form"' not in as_user("enterprise").get(url).content.decode()
+    assert 'id="grade-form"' in as_user("county_a").get(url).content.decode()
+    response = as_user("enterprise").post(
+        reverse("hazards:action", args=[hazard.pk, "grade"]),
+        {"level": "general", "version": hazard.version},
+        follow=True,
+    )
+    assert "只能由监管部门重新定级" in response.content.decode()
+    assert Hazard.objects.get(pk=hazard.pk).version == hazard.version
 
 
 def test_api_register_queue_and_denials(as_user):
@@ -120,18 +133,25 @@ def test_api_register_queue_and_denials(as_user):
         "/api/v1/hazards", json.dumps({**body, "description": "x"}), content_type="application/json"
     )
     assert bad.status_code == 422 and "description" in bad.json()["details"]
-    grade = as_user("enterprise").post(
+    leader = as_user("leader").post(
         f"/api/v1/hazards/{hazard_id}/grade",
         json.dumps({"level": "general"}),
         content_type="application/json",
     )
-    assert grade.status_code == 403
+    assert leader.status_code == 403
     graded = as_user("county_a").post(
         f"/api/v1/hazards/{hazard_id}/grade",
         json.dumps({"level": "general"}),
         content_type="application/json",
     )
     assert graded.status_code == 200 and graded.json()["state"] == "graded"
+    # 16号令 (issue #19): the enterprise grades its own hazards while 登记, never re-grades
+    grade = as_user("enterprise").post(
+        f"/api/v1/hazards/{hazard_id}/grade",
+        json.dumps({"level": "general"}),
+        content_type="application/json",
+    )
+    assert grade.status_code == 403 and "监管部门重新定级" in grade.json()["message"]
     spot = as_user("enterprise").post(
         f"/api/v1/hazards/{hazard_id}/rectification",
         {
