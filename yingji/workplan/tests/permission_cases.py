@@ -53,7 +53,39 @@ def _city_notices():
     return SupervisionNotice.objects.filter(assignment__task__plan__owner__kind="bureau")
 
 
+def _make_xigu_reminder():
+    """A reminder on a 西固区 plan's assignment: the demo's reminders depend on the day it is
+    loaded (due dates relative to today), so the denial brings its own row."""
+    import datetime as dt
+
+    from yingji.core.context import actor_context
+    from yingji.workplan.models import Assignment, Reminder
+
+    assignment = Assignment.objects.filter(task__plan__owner__name=XIGU).first()
+    with actor_context(None, source="test", label="test"):
+        Reminder.objects.get_or_create(
+            assignment=assignment,
+            kind="due_soon",
+            due=dt.date(2099, 12, 31),
+            defaults={"for_date": dt.date(2099, 12, 24), "message": "西固区任务即将到期(测试)"},
+        )
+
+
+def _xigu_reminders():
+    from yingji.workplan.models import Reminder
+
+    return Reminder.objects.filter(assignment__task__plan__owner__name=XIGU)
+
+
 DENIALS = [
+    Denial(
+        "workplan.Reminder",
+        "county_b",
+        "view",
+        _xigu_reminders,
+        "城关区看不到西固区计划的提醒",
+        _make_xigu_reminder,
+    ),
     Denial(
         "workplan.Contribution",
         "enterprise",
