@@ -24,9 +24,15 @@ def _user(name):
     return get_user_model().objects.filter(username=name).first()
 
 
-def _step(user, day, rng, fn):
-    with actor_context(user, source="cli", label="demo"), dated(moment(day, rng)):
+def _step(user, when, fn):
+    with actor_context(user, source="cli", label="demo"), dated(min(when, timezone.now())):
         return fn()
+
+
+def _times(day, rng, steps: int) -> list[dt.datetime]:
+    """Increasing moments on ``day``: generated, edited, submitted, reviewed, issued."""
+    first = moment(day, rng, 8, 10)
+    return [first + dt.timedelta(minutes=25 * i) for i in range(steps)]
 
 
 def _metric(brief, section: str, key: str) -> int:
@@ -69,32 +75,30 @@ def load_demo(seed: int = SEED) -> dict:
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     last_week = monday - dt.timedelta(days=7)
+    week_times = iter(_times(monday, rng, 5))
+    month_times = iter(_times(today, rng, 2))
     weekly = _step(
         drafter,
-        monday,
-        rng,
+        next(week_times),
         lambda: services.do_generate_brief(
             actor=drafter, data=BriefGenerateIn(kind="week", region="620100", day=last_week)
         ),
     )
     weekly = _step(
         drafter,
-        monday,
-        rng,
+        next(week_times),
         lambda: services.do_edit_brief(actor=drafter, brief=weekly, data=_opinions(weekly)),
     )
     weekly = _step(
         drafter,
-        monday,
-        rng,
+        next(week_times),
         lambda: services.do_submit_brief(
             actor=drafter, brief=weekly, data=BriefSubmitIn(version=weekly.version)
         ),
     )
     weekly = _step(
         reviewer,
-        monday,
-        rng,
+        next(week_times),
         lambda: services.do_approve_brief(
             actor=reviewer,
             brief=weekly,
@@ -103,16 +107,14 @@ def load_demo(seed: int = SEED) -> dict:
     )
     weekly = _step(
         reviewer,
-        monday,
-        rng,
+        next(week_times),
         lambda: services.do_issue_brief(
             actor=reviewer, brief=weekly, data=BriefIssueIn(version=weekly.version)
         ),
     )
     monthly = _step(
         drafter,
-        today,
-        rng,
+        next(month_times),
         lambda: services.do_generate_brief(
             actor=drafter, data=BriefGenerateIn(kind="month", region="620100", day=today)
         ),
@@ -122,8 +124,7 @@ def load_demo(seed: int = SEED) -> dict:
     partial.advice = ""
     _step(
         drafter,
-        today,
-        rng,
+        next(month_times),
         lambda: services.do_edit_brief(actor=drafter, brief=monthly, data=partial),
     )
     Brief.objects.filter(pk__in=[weekly.pk, monthly.pk]).update(is_demo=True)

@@ -31,7 +31,8 @@ def chart_rows(figures: dict) -> list[dict]:
     charts = []
     for s in figures.get("sections", []):
         compared = [m for m in s["metrics"] if m["compare"]]
-        if compared:
+        values = [m[k] for m in compared for k in ("value", "prev", "yoy")]
+        if any(values):  # a chart of zeros says nothing: the table shows them
             charts.append(
                 {
                     "title": f"{s['title']}:本期与环比、同比",

@@ -14,7 +14,6 @@ from yingji.core.errors import DomainError, InvalidTransition, NotPermitted, Val
 from yingji.core.models import AuditEvent
 from yingji.reports import selectors, services
 from yingji.reports.models import Brief
-from yingji.reports.periods import period_of
 from yingji.reports.schemas import (
     BriefApproveIn,
     BriefGenerateIn,
