@@ -256,21 +256,13 @@ def _risk_first(reader, region):
 def _inspections_period(reader, region, period):
     from yingji.inspections.selectors import visible_findings, visible_inspections
 
-    ents = _enterprise_ids(reader, region)
-    done = (
-        visible_inspections(reader)
-        .filter(
-            in_period("inspected_on", period, datetime=False),
-            state="completed",
-            enterprise_id__in=ents,
-        )
-        .count()
+    inspections = visible_inspections(reader).filter(
+        in_period("inspected_on", period, datetime=False),
+        state="completed",
+        enterprise_id__in=_enterprise_ids(reader, region),
     )
-    findings = visible_findings(reader).filter(
-        in_period("inspection__inspected_on", period, datetime=False),
-        inspection__state="completed",
-        inspection__enterprise_id__in=ents,
-    )
+    done = inspections.count()
+    findings = visible_findings(reader).filter(inspection__in=inspections.values("pk"))
     agg = findings.aggregate(n=Count("pk"), major=Count("pk", filter=Q(level="major")))
     return {"done": done, "findings": agg["n"], "major": agg["major"]}
 

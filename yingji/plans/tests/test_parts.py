@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _city_plan():
-    return Plan.objects.filter(code="DEMO-YA-620100-ZT").first()
+    """A city plan without structured parts in the demo (the 总体预案 has them)."""
+    return Plan.objects.filter(code="DEMO-YA-620100-WHP").first()
 
 
 def _xigu_plan():
@@ -63,6 +64,13 @@ def test_levels_groups_and_resources_of_a_plan(persona, ctx):
     with pytest.raises(InvalidTransition):
         services.do_void_plan_part(actor=user, part=level, data=PlanPartVoidIn(reason="再次作废"))
     assert AuditEvent.objects.filter(verb="plans.part.added", object_id=str(res.pk)).exists()
+
+
+def test_the_demo_general_plan_has_four_levels_and_its_groups(persona):
+    plan = Plan.objects.get(code="DEMO-YA-620100-ZT")
+    levels = selectors.plan_parts(persona("leader"), plan, "level")
+    assert [p.level for p in levels] == [1, 2, 3, 4]
+    assert selectors.plan_parts(persona("leader"), plan, "group").count() == 3
 
 
 def test_parts_need_their_fields(persona, ctx):
