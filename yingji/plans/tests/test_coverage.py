@@ -88,3 +88,8 @@ def test_the_page_the_export_and_the_api(as_user):
     assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
     api = client.get("/api/v1/drill-coverage").json()
     assert {r["code"] for r in api["rows"]} >= {"620104", "620102"}
+
+
+def test_the_coverage_tab_shows_only_to_those_who_may_open_it(as_user):
+    assert 'href="/plans/coverage/"' not in as_user("enterprise").get("/plans/").content.decode()
+    assert 'href="/plans/coverage/"' in as_user("county_a").get("/plans/").content.decode()
