@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yingji.response",  # after resources: its demo puts resources' demo teams on standby
     "yingji.plans",
     "yingji.cases",
+    "yingji.reports",
 ]
 
 MIDDLEWARE = [

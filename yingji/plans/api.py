@@ -17,12 +17,15 @@ from . import selectors, services
 from .documents import diff_lines
 from .schemas import (
     DrillFindingIn,
+    DrillTargetIn,
     EmergencyDrillIn,
     EmergencyPlanIn,
     FindingRectifyIn,
     FindingVerifyIn,
     PlanFilingDecisionIn,
     PlanFilingSubmitIn,
+    PlanPartIn,
+    PlanPartVoidIn,
     PlanReviseIn,
 )
 
@@ -363,3 +366,103 @@ def verify(request, finding_id: int, payload: FindingVerifyIn):
     return services.do_verify_finding(
         actor=request.user, finding=_finding(request, finding_id), data=payload
     )
+
+
+class DrillCoverageCellOut(Schema):
+    kind: str
+    label: str
+    done: int
+    target: int
+    met: bool
+
+
+class DrillCoverageRowOut(Schema):
+    code: str
+    name: str
+    cells: list[DrillCoverageCellOut]
+    done: int
+    target: int
+    met: bool
+
+
+class DrillCoverageOut(Schema):
+    year: int
+    rows: list[DrillCoverageRowOut]
+
+
+class DrillTargetOut(Schema):
+    id: int
+    kind: str
+    region: str | None
+    per_year: int
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code if obj.region_id else None
+
+
+@router.get("/drill-coverage", response=DrillCoverageOut, summary="各县区年度演练覆盖")
+def drill_coverage(request, year: int | None = None):
+    from yingji.core.permissions import check_rule
+
+    check_rule(request.user, "plans.coverage")
+    today = timezone.localdate()
+    if year is None or not 2000 <= year <= today.year + 1:
+        year = today.year
+    data = selectors.drill_coverage(request.user, year)
+    return {"year": data["year"], "rows": data["rows"]}
+
+
+@router.get("/drill-targets", response=list[DrillTargetOut], summary="演练年度目标")
+def drill_targets(request):
+    return list(selectors.drill_targets_list(request.user))
+
+
+@router.post("/drill-targets", response=DrillTargetOut, summary="设定演练年度目标")
+def set_drill_target(request, payload: DrillTargetIn):
+    return services.do_set_drill_target(actor=request.user, data=payload)
+
+
+class PlanPartOut(Schema):
+    id: int
+    plan: int
+    kind: str
+    level: int | None
+    name: str
+    lead_unit: str
+    text: str
+    item_code: str
+    quantity: float | None
+    unit: str
+    voided: bool
+    void_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_plan(obj):
+        return obj.plan_id
+
+    @staticmethod
+    def resolve_quantity(obj):
+        return float(obj.quantity) if obj.quantity is not None else None
+
+
+@router.get("/plans/{plan_id}/parts", response=list[PlanPartOut], summary="预案结构化要素")
+def list_plan_parts(request, plan_id: int, kind: str | None = None):
+    return list(selectors.plan_parts(request.user, _plan(request, plan_id), kind))
+
+
+@router.post("/plans/{plan_id}/parts", response={201: PlanPartOut}, summary="增加结构化要素")
+def add_plan_part(request, plan_id: int, payload: PlanPartIn):
+    plan = _plan(request, plan_id, "change")
+    return Status(201, services.do_add_plan_part(actor=request.user, plan=plan, data=payload))
+
+
+@router.post("/plan-parts/{part_id}/void", response=PlanPartOut, summary="作废结构化要素")
+def void_plan_part(request, part_id: int, payload: PlanPartVoidIn):
+    part = get_restricted_or_404(
+        selectors.plan_parts_for(request.user, "change"), request.user, "change", pk=part_id
+    )
+    return services.do_void_plan_part(actor=request.user, part=part, data=payload)

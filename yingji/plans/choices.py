@@ -18,6 +18,18 @@ DRILL_KINDS = [
     ("comms", _("通讯保障拉练")),
 ]
 
+# Default yearly drill targets per county when no DrillTarget row says otherwise. LOW confidence:
+# a working figure of this platform, not a national rule (《生产安全事故应急条例》(国务院令第708号)
+# 第八条 asks county governments for at least one production-safety plan drill every 2 years —
+# MEDIUM, recalled); the bureau sets its own on the coverage page.
+DEFAULT_DRILL_TARGETS = {
+    "comprehensive": 1,
+    "special": 2,
+    "tabletop": 1,
+    "unscripted": 1,
+    "comms": 1,
+}
+
 FINDING_STATES = [
     ("open", _("待整改")),
     ("rectified", _("已整改待验证")),

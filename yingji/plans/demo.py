@@ -237,7 +237,47 @@ def load_demo(seed: int = SEED) -> dict:
             plans[plan.code] = plan
     Plan.objects.filter(pk__in=[p.pk for p in plans.values()]).update(is_demo=True)
     drills = _drills(plans, city, county, ent, rng, today)
+    _parts(plans["DEMO-YA-620100-ZT"], city, _years_ago(today, 0.8), rng)
     return {"plans": len(plans), "drills": drills}
+
+
+# The structured parts of the city's 总体预案 (invented for the demo; the grading of response
+# follows the usual four levels of government plans, the conditions are examples).
+PARTS = [
+    (
+        "level",
+        1,
+        "一级应急响应",
+        "市长",
+        "发生特别重大突发事件,或死亡(含失踪)30人以上的生产安全事故。",
+    ),
+    ("level", 2, "二级应急响应", "市长", "发生重大突发事件,或死亡(含失踪)10人以上30人以下。"),
+    ("level", 3, "三级应急响应", "分管副市长", "发生较大突发事件,或死亡(含失踪)3人以上10人以下。"),
+    ("level", 4, "四级应急响应", "市应急管理局局长", "发生一般突发事件,需市级协调处置的。"),
+    ("group", None, "综合协调组", "市应急管理局", "信息汇总、综合协调、会议组织。"),
+    ("group", None, "抢险救援组", "市消防救援支队", "人员搜救、抢险救援、现场警戒配合。"),
+    ("group", None, "医疗救治组", "市卫生健康委", "伤员救治、卫生防疫。"),
+]
+RESOURCES = [("棉帐篷", "ZP-01", "300", "顶"), ("折叠床", "ZC-01", "1000", "张")]
+
+
+def _parts(plan, user, day, rng):
+    from decimal import Decimal
+
+    from .schemas import PlanPartIn
+
+    for kind, level, name, lead, text in PARTS:
+        data = PlanPartIn(kind=kind, level=level, name=name + MARK, lead_unit=lead, text=text)
+        _step(
+            user, day, rng, lambda d=data: services.do_add_plan_part(actor=user, plan=plan, data=d)
+        )
+    for name, code, qty, unit in RESOURCES:
+        data = PlanPartIn(
+            kind="resource", name=name + MARK, item_code=code, quantity=Decimal(qty), unit=unit
+        )
+        _step(
+            user, day, rng, lambda d=data: services.do_add_plan_part(actor=user, plan=plan, data=d)
+        )
 
 
 def _file(submitter, decider, plan, outcome, day, rng):

@@ -206,3 +206,78 @@ class Finding(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("plans:drill", args=[self.drill_id])
+
+
+class DrillTarget(AuditedModel):
+    """The yearly number of drills of one kind a county should hold (演练覆盖, T32): configurable
+    data, edited by city staff on the coverage page. ``region`` empty: the default for every
+    county without its own row. Not a national figure (see docs/plans.md)."""
+
+    kind = models.CharField(_("演练类型"), max_length=20, choices=DRILL_KINDS)
+    region = models.ForeignKey(
+        "geo.Region",
+        verbose_name=_("县区(空=各县区默认)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    per_year = models.PositiveSmallIntegerField(_("年度目标(次)"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "region__code"]
+        verbose_name = _("演练年度目标")
+        verbose_name_plural = _("演练年度目标")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "region"], name="plans_drilltarget_unique")
+        ]
+
+    def __str__(self):
+        where = self.region.name if self.region_id else "各县区"
+        return f"{where}{self.get_kind_display()}每年{self.per_year}次"
+
+    def get_absolute_url(self):
+        return reverse("plans:coverage")
+
+
+PART_KINDS = [
+    ("level", _("响应分级")),
+    ("group", _("指挥机构工作组")),
+    ("resource", _("资源需求")),
+]
+RESPONSE_LEVELS = [(1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级"))]
+
+
+class PlanPart(AuditedModel):
+    """A structured part of a plan that other modules read (issue #18): a response level and
+    the conditions that start it (for the response module, #12), a command group with its lead
+    unit and duties, or a resource requirement (for the resources' coverage, #13). Never
+    deleted: voided with a reason."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="parts")
+    kind = models.CharField(_("要素类型"), max_length=10, choices=PART_KINDS)
+    level = models.PositiveSmallIntegerField(
+        _("响应级别"), choices=RESPONSE_LEVELS, null=True, blank=True
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    lead_unit = models.CharField(_("牵头单位/指挥"), max_length=200, blank=True)
+    text = models.TextField(_("启动条件/职责/说明"), blank=True)
+    item_code = models.CharField(_("物资编码"), max_length=40, blank=True)
+    quantity = models.DecimalField(
+        _("需求数量"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    voided = models.BooleanField(_("已作废"), default=False)
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "kind", "level", "pk"]
+        verbose_name = _("预案结构化要素")
+        verbose_name_plural = _("预案结构化要素")
+
+    def __str__(self):
+        return f"{self.plan}:{self.get_kind_display()} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.plan_id]) + "#parts"

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import Drill, Filing, Finding, Plan, PlanVersion
+from .models import Drill, DrillTarget, Filing, Finding, Plan, PlanPart, PlanVersion
 
 NOTHING = Q(pk__in=[])
 
@@ -70,6 +70,30 @@ def restrict_plan_rows(qs, scope, action):
 @restricts(Finding)
 def restrict_findings(qs, scope, action):
     return qs.filter(located_q(scope, action, "drill__"))
+
+
+@restricts(PlanPart)
+def restrict_plan_parts(qs, scope, action):
+    """A plan's structured parts: read with the plan, written by whoever may change the plan."""
+    return qs.filter(located_q(scope, action, "plan__", public_plans=action in ("view", "export")))
+
+
+@restricts(DrillTarget)
+def restrict_drill_targets(qs, scope, action):
+    """Targets are read by whoever reads drill coverage; set by city staff only."""
+    if action in ("view", "export"):
+        return qs if scope.read_all or "county_staff" in scope.roles else qs.none()
+    return qs if scope.has_role("city_staff") and not scope.read_only else qs.none()
+
+
+@rule("plans.coverage")
+def can_see_coverage(scope: Scope) -> bool:
+    return scope.read_all or "county_staff" in scope.roles or scope.is_admin
+
+
+@rule("plans.set_targets")
+def can_set_targets(scope: Scope) -> bool:
+    return scope.has_role("city_staff") and not scope.read_only
 
 
 @rule("plans.write")

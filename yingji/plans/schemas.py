@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -69,4 +70,31 @@ class FindingRectifyIn(Input):
 class FindingVerifyIn(Input):
     passed: bool = Field(title="验证是否通过")
     opinion: ShortText = Field(min_length=2, title="验证意见")
+    version: Version = None
+
+
+class DrillTargetIn(Input):
+    kind: DrillKind = Field(title="演练类型")
+    region: Code = Field("", title="县区编码(空=各县区默认)")
+    per_year: int = Field(ge=0, le=100, title="年度目标(次)")
+    note: ShortText = Field("", title="说明")
+    version: Version = None
+
+
+PartUnit = text(20)
+
+
+class PlanPartIn(Input):
+    kind: Literal["level", "group", "resource"] = Field(title="要素类型")
+    level: int | None = Field(None, ge=1, le=4, title="响应级别(1–4)")
+    name: Name = Field(min_length=2, title="名称")
+    lead_unit: Name = Field("", title="牵头单位/指挥")
+    text: LongText = Field("", title="启动条件/职责/说明")
+    item_code: Code = Field("", title="物资编码")
+    quantity: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2, title="需求数量")
+    unit: PartUnit = Field("", title="计量单位")
+
+
+class PlanPartVoidIn(Input):
+    reason: ShortText = Field(min_length=2, title="作废原因")
     version: Version = None

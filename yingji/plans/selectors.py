@@ -84,3 +84,94 @@ def search(user, q: str, limit: int = 10):
 
     rows = visible_plans(user).filter(Q(title__icontains=q) | Q(code__icontains=q))[:limit]
     return [SearchHit(str(p), p.get_absolute_url(), p.get_kind_display()) for p in rows]
+
+
+def drill_targets() -> dict[tuple[str, str | None], int]:
+    """{(kind, county code or None): per_year}: the configured targets (None = default)."""
+    from .models import DrillTarget
+
+    return {
+        (t.kind, t.region.code if t.region_id else None): t.per_year
+        for t in DrillTarget.objects.select_related("region")
+    }
+
+
+def drill_coverage(user, year: int) -> dict:
+    """Per county the user may see: drills of each kind held in ``year`` against the target
+    (a county's own row, else the default row, else choices.DEFAULT_DRILL_TARGETS)."""
+    from django.db.models import Count
+
+    from yingji.core.permissions import scope_of
+    from yingji.geo.models import Region
+
+    from .choices import DEFAULT_DRILL_TARGETS, DRILL_KINDS
+
+    scope = scope_of(user)
+    counties = Region.objects.filter(level="county").order_by("code")
+    if not (scope.read_all or scope.is_admin):
+        counties = [c for c in counties if any(c.path.startswith(p) for p in scope.region_paths)]
+    configured = drill_targets()
+    drills = visible_drills(user).filter(held_on__year=year)
+    rows = []
+    for county in counties:
+        done = dict(
+            drills.filter(region__path__startswith=county.path)
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+            .values_list("kind", "n")
+        )
+        cells = []
+        for kind, label in DRILL_KINDS:
+            target = configured.get(
+                (kind, county.code), configured.get((kind, None), DEFAULT_DRILL_TARGETS[kind])
+            )
+            n = done.get(kind, 0)
+            cells.append(
+                {"kind": kind, "label": str(label), "done": n, "target": target, "met": n >= target}
+            )
+        rows.append(
+            {
+                "code": county.code,
+                "name": county.name,
+                "cells": cells,
+                "done": sum(c["done"] for c in cells),
+                "target": sum(c["target"] for c in cells),
+                "met": all(c["met"] for c in cells),
+            }
+        )
+    return {"year": year, "kinds": DRILL_KINDS, "rows": rows}
+
+
+def coverage_table(coverage: dict) -> tuple[list[str], list[list]]:
+    """The coverage as a flat table (export): one row per county."""
+    header = ["县区编码", "县区"]
+    for _k, label in coverage["kinds"]:
+        header += [f"{label}(已演练)", f"{label}(目标)"]
+    header += ["合计已演练", "合计目标", "是否全部达标"]
+    rows = []
+    for r in coverage["rows"]:
+        row = [r["code"], r["name"]]
+        for c in r["cells"]:
+            row += [c["done"], c["target"]]
+        rows.append(row + [r["done"], r["target"], "是" if r["met"] else "否"])
+    return header, rows
+
+
+def drill_targets_list(user):
+    from .models import DrillTarget
+
+    return restrict(DrillTarget.objects.select_related("region"), user)
+
+
+def plan_parts(user, plan, kind: str | None = None):
+    """A plan's current structured parts (not voided), e.g. its response levels for #12."""
+    from .models import PlanPart
+
+    qs = restrict(PlanPart.objects.filter(plan=plan, voided=False), user)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def plan_parts_for(user, action: str = "view"):
+    from .models import PlanPart
+
+    return restrict(PlanPart.objects.select_related("plan"), user, action)

@@ -16,15 +16,18 @@ from yingji.orgs.models import Organisation
 
 from .choices import FILING_STATE_LABELS
 from .documents import PDF_NOTE, PLAN_EXTENSIONS, docx_text
-from .models import Drill, Filing, Finding, Plan, PlanVersion
+from .models import Drill, DrillTarget, Filing, Finding, Plan, PlanPart, PlanVersion
 from .schemas import (
     DrillFindingIn,
+    DrillTargetIn,
     EmergencyDrillIn,
     EmergencyPlanIn,
     FindingRectifyIn,
     FindingVerifyIn,
     PlanFilingDecisionIn,
     PlanFilingSubmitIn,
+    PlanPartIn,
+    PlanPartVoidIn,
     PlanReviseIn,
 )
 
@@ -315,3 +318,82 @@ def do_verify_finding(*, actor, finding: Finding, data: FindingVerifyIn) -> Find
             target=finding,
         )
     return finding
+
+
+def do_set_drill_target(*, actor, data: DrillTargetIn) -> DrillTarget:
+    """Set the yearly drill target of a kind, for one county or (no county) for every county."""
+    check_rule(actor, "plans.set_targets")
+    from yingji.geo.models import Region
+
+    region = None
+    if data.region:
+        region = Region.objects.filter(code=data.region, level="county").first()
+        if region is None:
+            raise ValidationFailed(f"县区编码“{data.region}”不存在。", details={"field": "region"})
+    with transaction.atomic():
+        target = DrillTarget.objects.filter(kind=data.kind, region=region).first()
+        if target is None:
+            target = DrillTarget.objects.create(
+                kind=data.kind, region=region, per_year=data.per_year, note=data.note
+            )
+        else:
+            target = locked(DrillTarget, target.pk, expected_version=data.version)
+            target.per_year, target.note = data.per_year, data.note
+            target.save()
+        record_event("plans.drill_target.set", f"设定演练年度目标:{target}", target=target)
+        ensure_in_scope(actor, target)
+    return target
+
+
+def _check_part(plan: Plan, data: PlanPartIn) -> None:
+    if data.kind == "level":
+        if data.level is None:
+            raise ValidationFailed("响应分级须填写响应级别(一至四级)。", details={"field": "level"})
+        if not data.text:
+            raise ValidationFailed("响应分级须填写启动条件。", details={"field": "text"})
+        if PlanPart.objects.filter(
+            plan=plan, kind="level", level=data.level, voided=False
+        ).exists():
+            raise ValidationFailed(
+                "该预案已有此响应级别,请先作废原条目。", details={"field": "level"}
+            )
+    elif data.kind == "resource" and data.quantity is None:
+        raise ValidationFailed("资源需求须填写需求数量。", details={"field": "quantity"})
+
+
+def do_add_plan_part(*, actor, plan: Plan, data: PlanPartIn) -> PlanPart:
+    """Add a structured part (response level, command group, resource requirement) to a plan."""
+    check_rule(actor, "plans.write")
+    ensure_in_scope(actor, plan)
+    _check_part(plan, data)
+    with transaction.atomic():
+        part = PlanPart.objects.create(
+            plan=plan,
+            kind=data.kind,
+            level=data.level if data.kind == "level" else None,
+            name=data.name,
+            lead_unit=data.lead_unit,
+            text=data.text,
+            item_code=data.item_code if data.kind == "resource" else "",
+            quantity=data.quantity if data.kind == "resource" else None,
+            unit=data.unit if data.kind == "resource" else "",
+        )
+        record_event(
+            "plans.part.added", f"为“{plan}”增加{part.get_kind_display()}“{part.name}”", target=part
+        )
+        ensure_in_scope(actor, part)
+    return part
+
+
+def do_void_plan_part(*, actor, part: PlanPart, data: PlanPartVoidIn) -> PlanPart:
+    """Void a structured part (kept, with the reason)."""
+    check_rule(actor, "plans.write")
+    ensure_in_scope(actor, part)
+    with transaction.atomic():
+        part = locked(PlanPart, part.pk, expected_version=data.version)
+        if part.voided:
+            raise InvalidTransition("该条目已作废。")
+        part.voided, part.void_reason = True, data.reason
+        part.save()
+        record_event("plans.part.voided", f"作废“{part}”:{data.reason}", target=part)
+    return part

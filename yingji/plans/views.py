@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404
+from yingji.core.permissions import allows, get_restricted_or_404, requires
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, form_input, int_or_none, run_service
 from yingji.standards.emergency_plans import REVIEW_CYCLES, REVIEW_STATUS_LABELS
@@ -19,12 +19,15 @@ from .choices import DRILL_KINDS, EVENT_TYPES, FILING_STATES, FINDING_STATES, PL
 from .documents import diff_lines
 from .schemas import (
     DrillFindingIn,
+    DrillTargetIn,
     EmergencyDrillIn,
     EmergencyPlanIn,
     FindingRectifyIn,
     FindingVerifyIn,
     PlanFilingDecisionIn,
     PlanFilingSubmitIn,
+    PlanPartIn,
+    PlanPartVoidIn,
     PlanReviseIn,
 )
 
@@ -132,6 +135,7 @@ def plan_detail(request, pk):
             "filings": selectors.visible_filings(user).filter(plan=plan),
             "drills": selectors.visible_drills(user).filter(plans=plan),
             "children": selectors.visible_plans(user).filter(parent=plan),
+            "parts": _parts(user, plan),
             "review_status": status,
             "review_label": REVIEW_STATUS_LABELS[status],
             "review_rule": {"months": months, "source": source, "confidence": confidence},
@@ -365,3 +369,115 @@ def finding_list(request):
         "演练发现问题整改",
         extra={**_nav("findings"), "counts": selectors.finding_counts(request.user)},
     )
+
+
+def _year(request) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+@requires("plans.coverage")
+def coverage(request):
+    """演练覆盖: per county, the drills of each kind held this year against the target."""
+    year = _year(request)
+    data = selectors.drill_coverage(request.user, year)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _coverage_file(data, fmt)
+    return render(
+        request,
+        "plans/coverage.html",
+        {
+            "title": "演练覆盖",
+            "coverage": data,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
+            "can_set": allows(request.user, "plans.set_targets"),
+            "targets": selectors.drill_targets_list(request.user),
+            "kinds": DRILL_KINDS,
+            **_nav("coverage"),
+        },
+    )
+
+
+def _coverage_file(data: dict, fmt: str):
+    import csv
+    import io
+
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    from yingji.core.cells import csv_cell
+    from yingji.core.listing import xlsx_stream
+
+    header, rows = selectors.coverage_table(data)
+    name = f"演练覆盖-{data['year']}"
+    if fmt == "xlsx":
+        response = StreamingHttpResponse(
+            xlsx_stream(name, header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([csv_cell(v) for v in row])
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+@login_required
+@require_POST
+def set_target(request):
+    data = form_input(request, DrillTargetIn)
+    if data is not None:
+        run_service(
+            request,
+            lambda: services.do_set_drill_target(actor=request.user, data=data),
+            "已保存演练年度目标。",
+        )
+    return redirect("plans:coverage")
+
+
+def _parts(user, plan) -> dict:
+    from .models import PART_KINDS, RESPONSE_LEVELS
+
+    rows = list(selectors.plan_parts(user, plan))
+    return {
+        "kinds": PART_KINDS,
+        "levels": RESPONSE_LEVELS,
+        "level": [p for p in rows if p.kind == "level"],
+        "group": [p for p in rows if p.kind == "group"],
+        "resource": [p for p in rows if p.kind == "resource"],
+    }
+
+
+@login_required
+@require_POST
+def add_part(request, pk):
+    plan = get_restricted_or_404(
+        selectors.visible_plans(request.user, "change"), request.user, "change", pk=pk
+    )
+    data = form_input(request, PlanPartIn)
+    if data is not None:
+        run_service(
+            request,
+            lambda: services.do_add_plan_part(actor=request.user, plan=plan, data=data),
+            "已增加结构化要素。",
+        )
+    return redirect(plan.get_absolute_url() + "#parts")
+
+
+void_part = action_view(
+    fetch=lambda user: selectors.plan_parts_for(user, "change"),
+    schema=PlanPartVoidIn,
+    action="change",
+    call=lambda user, part, data: services.do_void_plan_part(actor=user, part=part, data=data),
+    success="已作废。",
+)

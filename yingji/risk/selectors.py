@@ -15,7 +15,7 @@ from yingji.geo.models import Region
 from yingji.geo.spatial import county_geometries, round_coord
 from yingji.standards import risk_colours
 
-from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit
+from .models import Diagnosis, EnterpriseRisk, MajorHazardUnit, RiskColourChange
 from .services import current_settings
 
 DUE_WINDOW_DAYS = 90
@@ -354,3 +354,8 @@ def colours_of(enterprise_ids) -> dict[int, str]:
 def enterprises_coloured(colour: str):
     """The ids of the enterprises of one risk colour, as a subquery for other apps' filters."""
     return EnterpriseRisk.objects.filter(colour=colour).values("enterprise_id")
+
+
+def visible_colour_changes(user):
+    """The risk-colour changes the user may see (for the 研判简报 of the reports app)."""
+    return restrict(RiskColourChange.objects.all(), user)

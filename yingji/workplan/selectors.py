@@ -26,6 +26,11 @@ def visible_assignments(user, action: str = "view"):
     )
 
 
+def visible_reports(user):
+    """The progress reports the user may see (for the 研判简报 of the reports app)."""
+    return restrict(ProgressReport.objects.all(), user)
+
+
 def my_assignments(user):
     from yingji.core.permissions import scope_of
 

@@ -48,6 +48,35 @@ def _other_filings():
     return Filing.objects.exclude(plan__owner__code=OWN)
 
 
+def _a_target():
+    from yingji.core.context import actor_context
+    from yingji.plans.models import DrillTarget
+
+    with actor_context(None, source="test", label="denial setup"):
+        DrillTarget.objects.get_or_create(kind="special", region=None, defaults={"per_year": 2})
+
+
+def _a_xigu_part():
+    from yingji.core.context import actor_context
+    from yingji.plans.models import Plan, PlanPart
+
+    plan = Plan.objects.filter(region__path__startswith=XIGU, enterprise=None).first()
+    with actor_context(None, source="test", label="denial setup"):
+        PlanPart.objects.create(plan=plan, kind="group", name="抢险救援组")
+
+
+def _xigu_parts():
+    from yingji.plans.models import PlanPart
+
+    return PlanPart.objects.filter(plan__region__path__startswith=XIGU)
+
+
+def _targets():
+    from yingji.plans.models import DrillTarget
+
+    return DrillTarget.objects.all()
+
+
 DENIALS = [
     Denial("plans.Drill", "county_b", "view", _xigu_drills, "西固区的演练(城关区用户)"),
     Denial("plans.Drill", "leader", "change", _xigu_drills, "市局领导只读"),
@@ -60,4 +89,18 @@ DENIALS = [
     Denial("plans.Plan", "county_a", "change", _chengguan_plans, "城关区的预案(西固区用户)"),
     Denial("plans.Plan", "county_a", "change", _city_plans, "县区用户只读市级预案"),
     Denial("plans.Plan", "enterprise", "change", _city_plans, "企业只读政府预案"),
+    Denial(
+        "plans.DrillTarget", "county_a", "change", _targets, "县区用户不设定演练目标", _a_target
+    ),
+    Denial("plans.DrillTarget", "leader", "change", _targets, "局领导只读", _a_target),
+    Denial("plans.DrillTarget", "enterprise", "view", _targets, "企业不看演练目标", _a_target),
+    Denial(
+        "plans.PlanPart",
+        "county_b",
+        "change",
+        _xigu_parts,
+        "西固区预案要素(城关区用户)",
+        _a_xigu_part,
+    ),
+    Denial("plans.PlanPart", "leader", "change", _xigu_parts, "局领导只读", _a_xigu_part),
 ]

@@ -1,0 +1,82 @@
+"""研判简报 (T11 安全生产周调度和会商, T48 四早, T49 一周小研判、一月中研判、一季度大研判).
+
+A brief covers one period (周/月/季) of one region (the city or a county). Its figures are
+computed once, when it is generated, and kept as a snapshot (``figures``): a later change in
+the modules' data does not change a brief, least of all an issued one. The analyst writes the
+研判意见 per section (``opinions``) and the overall 风险提示 and 工作建议."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import AuditedModel
+
+from .choices import BRIEF_KINDS, BRIEF_STATES
+from .periods import KIND_NAMES, Period
+
+
+def _user_fk(label):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+class Brief(AuditedModel):
+    kind = models.CharField(_("类型"), max_length=10, choices=BRIEF_KINDS)
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
+    title = models.CharField(_("标题"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=BRIEF_STATES, default="draft")
+    figures = models.JSONField(_("数据快照"), default=dict, editable=False)
+    generated_at = models.DateTimeField(_("生成时间"))
+    opinions = models.JSONField(_("分项研判意见"), default=dict, blank=True)
+    risk_outlook = models.TextField(_("风险提示"), blank=True)
+    advice = models.TextField(_("工作建议"), blank=True)
+    drafted_by = _user_fk(_("起草人"))
+    submitted_by = _user_fk(_("送审人"))
+    submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True)
+    reviewed_by = _user_fk(_("审核人"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
+    issued_by = _user_fk(_("印发人"))
+    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("期号"), null=True, blank=True)
+    number = models.CharField(_("编号"), max_length=40, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-period_start", "kind", "region__code"]
+        verbose_name = _("研判简报")
+        verbose_name_plural = _("研判简报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "period_start"], name="reports_brief_period_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:brief", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.kind, self.period_start, self.period_end)
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    @property
+    def editable(self) -> bool:
+        return self.state == "draft"

@@ -1,0 +1,46 @@
+"""Typed input of the 研判简报 services (one schema per service, for the page and the API)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from yingji.core.schemas import Code, Date, Input, LongText, ShortText, Version
+
+from .periods import KINDS
+from .sections import SECTION_TITLES
+
+BriefKind = Literal[KINDS]
+SectionKey = Literal[tuple(SECTION_TITLES)]
+
+
+class BriefGenerateIn(Input):
+    kind: BriefKind = Field(title="简报类型")
+    region: Code = Field(title="区域(编码)", description="620100 全市,或县区编码")
+    day: Date = Field(title="所在期内任一日", description="如上周任一日;不得晚于今天")
+
+
+class BriefOpinionsIn(Input):
+    opinions: dict[SectionKey, LongText] = Field(default={}, title="分项研判意见")
+    risk_outlook: LongText = Field("", title="风险提示")
+    advice: LongText = Field("", title="工作建议")
+    version: Version = None
+
+
+class BriefSubmitIn(Input):
+    version: Version = None
+
+
+class BriefApproveIn(Input):
+    comment: ShortText = Field("", title="审核意见")
+    version: Version = None
+
+
+class BriefReturnIn(Input):
+    comment: ShortText = Field(min_length=2, title="退回理由")
+    version: Version = None
+
+
+class BriefIssueIn(Input):
+    version: Version = None

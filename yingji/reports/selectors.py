@@ -1,0 +1,59 @@
+"""Read queries of the 研判简报 (for views, API, export and the job)."""
+
+from __future__ import annotations
+
+from yingji.core.permissions import restrict
+from yingji.geo.models import Region
+
+from .models import Brief
+
+
+def visible_briefs(user, action: str = "view"):
+    return restrict(
+        Brief.objects.select_related("region", "drafted_by", "reviewed_by"), user, action
+    )
+
+
+def regions_for(user) -> list[Region]:
+    """The regions the user may produce briefs for (the city and its counties, or their own)."""
+    from yingji.core.permissions import scope_of
+
+    from .permissions import may_write_region
+
+    scope = scope_of(user)
+    regions = Region.objects.filter(level__in=("city", "county")).order_by("level", "code")
+    return [r for r in regions if may_write_region(scope, r)]
+
+
+def chart_rows(figures: dict) -> list[dict]:
+    """The charts of a snapshot: one bar chart of the compared figures per section (this
+    period, 环比 and 同比), plus the sections' own charts."""
+    charts = []
+    for s in figures.get("sections", []):
+        compared = [m for m in s["metrics"] if m["compare"]]
+        values = [m[k] for m in compared for k in ("value", "prev", "yoy")]
+        if any(values):  # a chart of zeros says nothing: the table shows them
+            charts.append(
+                {
+                    "title": f"{s['title']}:本期与环比、同比",
+                    "names": [m["label"] for m in compared],
+                    "series": [
+                        {"name": "本期", "values": [m["value"] for m in compared]},
+                        {"name": "上期(环比)", "values": [m["prev"] for m in compared]},
+                        {"name": "去年同期(同比)", "values": [m["yoy"] for m in compared]},
+                    ],
+                }
+            )
+        if s.get("chart") and s["chart"]["names"]:
+            charts.append(s["chart"])
+    return charts
+
+
+def search(user, q: str, limit: int = 10):
+    from yingji.core.hooks import SearchHit
+
+    rows = visible_briefs(user).filter(title__icontains=q).order_by("-period_start")[:limit]
+    return [
+        SearchHit(title=b.title, url=b.get_absolute_url(), subtitle=b.get_state_display())
+        for b in rows
+    ]

@@ -1,0 +1,204 @@
+"""Every write of the 研判简报: 生成 → 编辑研判意见 → 送审 → 审核 (another person; or 退回) →
+印发 (numbered, read-only). One service per state change (DESIGN §4): permission, validation,
+one transaction, one audit event, the scope re-check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from yingji.core.audit import record_event
+from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from yingji.core.permissions import check_rule, ensure_in_scope, scope_of
+from yingji.geo.models import Region
+
+from . import sections
+from .models import Brief
+from .periods import KIND_NAMES, KINDS, Period, last_completed, period_of, starts_today
+from .permissions import may_write_region
+from .schemas import (
+    BriefApproveIn,
+    BriefGenerateIn,
+    BriefIssueIn,
+    BriefOpinionsIn,
+    BriefReturnIn,
+    BriefSubmitIn,
+)
+
+
+def brief_title(region: Region, period: Period) -> str:
+    return f"{region.name}安全风险{KIND_NAMES[period.kind]}({period.label})"
+
+
+def _create(region: Region, period: Period, drafted_by, *, today: dt.date | None = None) -> Brief:
+    figures = sections.compute(region, period, today)
+    return Brief.objects.create(
+        kind=period.kind,
+        region=region,
+        period_start=period.start,
+        period_end=period.end,
+        title=brief_title(region, period),
+        figures=figures,
+        generated_at=timezone.now(),
+        drafted_by=drafted_by,
+    )
+
+
+def do_generate_brief(*, actor, data: BriefGenerateIn) -> Brief:
+    """生成: a draft whose figures are computed now and frozen (the snapshot)."""
+    check_rule(actor, "reports.write")
+    region = Region.objects.filter(code=data.region, level__in=("city", "county")).first()
+    if region is None:
+        raise ValidationFailed(
+            f"区域编码“{data.region}”不是本市或县区。", details={"field": "region"}
+        )
+    if data.day > timezone.localdate():
+        raise ValidationFailed("不能为尚未开始的时段生成简报。", details={"field": "day"})
+    if not may_write_region(scope_of(actor), region):
+        raise NotPermitted(f"您无权编制{region.name}的研判简报。")
+    period = period_of(data.kind, data.day)
+    if Brief.objects.filter(kind=period.kind, region=region, period_start=period.start).exists():
+        raise InvalidTransition(f"{brief_title(region, period)}已生成,请打开已有的简报。")
+    with transaction.atomic():
+        brief = _create(region, period, actor)
+        record_event("reports.brief.generated", f"生成“{brief.title}”(草稿)", target=brief)
+        ensure_in_scope(actor, brief)
+    return brief
+
+
+def _fetch(actor, brief: Brief, version) -> Brief:
+    ensure_in_scope(actor, brief)
+    return _locked(brief, version)
+
+
+def _locked(brief, version):
+    from yingji.core.services import locked
+
+    return locked(Brief, brief.pk, expected_version=version)
+
+
+def do_edit_brief(*, actor, brief: Brief, data: BriefOpinionsIn) -> Brief:
+    """编辑研判意见: the analyst's text per section and the overall 风险提示/工作建议 (draft only)."""
+    check_rule(actor, "reports.write")
+    with transaction.atomic():
+        brief = _fetch(actor, brief, data.version)
+        if brief.state != "draft":
+            raise InvalidTransition("只有草稿可以编辑;已送审的简报请先退回。")
+        brief.opinions = {k: v for k, v in data.opinions.items() if v}
+        brief.risk_outlook = data.risk_outlook
+        brief.advice = data.advice
+        if brief.drafted_by_id is None:  # a scheduled draft: whoever writes it drafts it
+            brief.drafted_by = actor
+        brief.save()
+        record_event("reports.brief.edited", f"编辑“{brief.title}”的研判意见", target=brief)
+    return brief
+
+
+def do_submit_brief(*, actor, brief: Brief, data: BriefSubmitIn) -> Brief:
+    """送审."""
+    check_rule(actor, "reports.write")
+    with transaction.atomic():
+        brief = _fetch(actor, brief, data.version)
+        if brief.state != "draft":
+            raise InvalidTransition("只有草稿可以送审。")
+        if not (brief.risk_outlook.strip() and brief.advice.strip()):
+            raise ValidationFailed("请先填写风险提示和工作建议,再送审。")
+        brief.state = "submitted"
+        brief.submitted_by = actor
+        brief.submitted_at = timezone.now()
+        if brief.drafted_by_id is None:
+            brief.drafted_by = actor
+        brief.save()
+        record_event("reports.brief.submitted", f"“{brief.title}”送审", target=brief)
+    return brief
+
+
+def _reviewer(actor, brief: Brief) -> None:
+    if actor.pk in (brief.drafted_by_id, brief.submitted_by_id):
+        raise NotPermitted("审核须由起草人以外的人进行。")
+
+
+def do_approve_brief(*, actor, brief: Brief, data: BriefApproveIn) -> Brief:
+    """审核通过 (a person other than the drafter)."""
+    check_rule(actor, "reports.write")
+    with transaction.atomic():
+        brief = _fetch(actor, brief, data.version)
+        if brief.state != "submitted":
+            raise InvalidTransition("只有待审核的简报可以审核。")
+        _reviewer(actor, brief)
+        brief.state = "approved"
+        brief.reviewed_by = actor
+        brief.reviewed_at = timezone.now()
+        brief.review_comment = data.comment
+        brief.save()
+        record_event("reports.brief.approved", f"审核通过“{brief.title}”", target=brief)
+    return brief
+
+
+def do_return_brief(*, actor, brief: Brief, data: BriefReturnIn) -> Brief:
+    """退回修改 (a person other than the drafter), with the reason."""
+    check_rule(actor, "reports.write")
+    with transaction.atomic():
+        brief = _fetch(actor, brief, data.version)
+        if brief.state != "submitted":
+            raise InvalidTransition("只有待审核的简报可以退回。")
+        _reviewer(actor, brief)
+        brief.state = "draft"
+        brief.reviewed_by = actor
+        brief.reviewed_at = timezone.now()
+        brief.review_comment = data.comment
+        brief.save()
+        record_event("reports.brief.returned", f"退回“{brief.title}”:{data.comment}", target=brief)
+    return brief
+
+
+def do_issue_brief(*, actor, brief: Brief, data: BriefIssueIn) -> Brief:
+    """印发: numbered 〔年〕第N期 per kind and region; from then on read-only."""
+    check_rule(actor, "reports.write")
+    with transaction.atomic():
+        brief = _fetch(actor, brief, data.version)
+        if brief.state != "approved":
+            raise InvalidTransition("只有审核通过的简报可以印发。")
+        year = timezone.localdate().year
+        last = Brief.objects.filter(
+            kind=brief.kind, region=brief.region, state="issued", issued_at__year=year
+        ).aggregate(n=Max("serial"))["n"]
+        brief.serial = (last or 0) + 1
+        brief.number = f"〔{year}〕第{brief.serial}期"
+        brief.state = "issued"
+        brief.issued_by = actor
+        brief.issued_at = timezone.now()
+        brief.save()
+        record_event("reports.brief.issued", f"印发“{brief.title}”{brief.number}", target=brief)
+    return brief
+
+
+def do_draft_scheduled_briefs(*, today: dt.date | None = None) -> dict:
+    """The daily job: on Mondays the city's weekly brief of last week, on the 1st the monthly,
+    at a quarter's start the quarterly — each a draft, at most once per period (idempotent)."""
+    today = today or timezone.localdate()
+    city = Region.objects.filter(level="city").order_by("code").first()
+    counts = {"drafted": 0, "existing": 0}
+    if city is None:
+        return counts
+    for kind in KINDS:
+        if not starts_today(kind, today):
+            continue
+        period = last_completed(kind, today)
+        if Brief.objects.filter(kind=kind, region=city, period_start=period.start).exists():
+            counts["existing"] += 1
+            continue
+        try:
+            with transaction.atomic():
+                brief = _create(city, period, None, today=today)
+                record_event(
+                    "reports.brief.generated", f"定时生成“{brief.title}”(草稿)", target=brief
+                )
+        except IntegrityError:  # drafted meanwhile by someone else
+            counts["existing"] += 1
+            continue
+        counts["drafted"] += 1
+    return counts

@@ -1,0 +1,43 @@
+"""Hand-written denials for the 研判简报: a county's brief is not another county's, enterprises
+see none, the read-only leadership changes nothing."""
+
+from yingji.core.testing import Denial
+
+
+def _make_xigu_brief():
+    import datetime as dt
+
+    from yingji.core.context import actor_context
+    from yingji.geo.models import Region
+    from yingji.reports.periods import period_of
+    from yingji.reports.services import _create
+
+    with actor_context(None, source="test", label="denial setup"):
+        _create(Region.objects.get(code="620104"), period_of("month", dt.date(2024, 1, 5)), None)
+
+
+def _xigu_briefs():
+    from yingji.reports.models import Brief
+
+    return Brief.objects.filter(region__code="620104")
+
+
+def _city_briefs():
+    from yingji.reports.models import Brief
+
+    return Brief.objects.filter(region__level="city")
+
+
+DENIALS = [
+    Denial(
+        "reports.Brief",
+        "county_b",
+        "view",
+        _xigu_briefs,
+        "西固区的简报(城关区用户)",
+        _make_xigu_brief,
+    ),
+    Denial("reports.Brief", "county_a", "view", _city_briefs, "县区用户只看本县区简报"),
+    Denial("reports.Brief", "enterprise", "view", _city_briefs, "企业用户不看研判简报"),
+    Denial("reports.Brief", "leader", "change", _city_briefs, "局领导只读"),
+]

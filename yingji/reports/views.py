@@ -1,0 +1,201 @@
+"""研判简报 pages: the list (with the 生成 form), a brief (figures, charts, 研判意见, workflow),
+its print page and its .docx. Thin: fetch through restrict(), one service."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingji.core.listing import Column, Filter, ListSpec, render_list
+from yingji.core.permissions import allows, get_restricted_or_404, requires
+from yingji.core.schemas import summary, validate
+from yingji.core.views import record_extras
+from yingji.core.webforms import action_view, download, form_input, run_service
+
+from . import selectors, services
+from .choices import BRIEF_KINDS, BRIEF_STATE_COLOURS, BRIEF_STATES
+from .documents import METRIC_COLUMNS, brief_docx, metric_rows
+from .schemas import (
+    BriefApproveIn,
+    BriefGenerateIn,
+    BriefIssueIn,
+    BriefOpinionsIn,
+    BriefReturnIn,
+    BriefSubmitIn,
+)
+from .sections import SECTION_TITLES
+
+BRIEF_SPEC = ListSpec(
+    columns=[
+        Column("title", "标题", link=True),
+        Column("kind", "类型"),
+        Column("region__name", "区域"),
+        Column("period_start", "起始日期"),
+        Column("period_end", "截止日期"),
+        Column("state", "状态"),
+        Column("number", "编号"),
+        Column("issued_at", "印发时间"),
+    ],
+    filters={
+        "kind": Filter("类型", "kind", choices=BRIEF_KINDS),
+        "state": Filter("状态", "state", choices=BRIEF_STATES),
+        "region": Filter("区域(编码)", "region__code"),
+    },
+    search=("title", "risk_outlook", "advice"),
+    default_sort="-period_start",
+)
+
+
+@requires("reports.open")
+def brief_list(request):
+    can_write = allows(request.user, "reports.write")
+    return render_list(
+        request,
+        selectors.visible_briefs(request.user),
+        BRIEF_SPEC,
+        "reports/briefs.html",
+        "研判简报",
+        extra={
+            "can_write": can_write,
+            "regions": selectors.regions_for(request.user) if can_write else [],
+            "kinds": BRIEF_KINDS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def generate(request):
+    data = form_input(request, BriefGenerateIn)
+    if data is None:
+        return redirect("reports:index")
+    brief = run_service(
+        request,
+        lambda: services.do_generate_brief(actor=request.user, data=data),
+        lambda b: f"已生成“{b.title}”(草稿),数据已固定为快照。",
+    )
+    return redirect(brief if brief else "reports:index")
+
+
+def _may(user, brief, action: str) -> bool:
+    return (
+        allows(user, "reports.write")
+        and selectors.visible_briefs(user, action).filter(pk=brief.pk).exists()
+    )
+
+
+def _sections(brief) -> list[dict]:
+    return [
+        {
+            **s,
+            "rows": metric_rows(s),
+            "opinion": brief.opinions.get(s["key"], ""),
+        }
+        for s in brief.figures.get("sections", [])
+    ]
+
+
+@login_required
+def brief_detail(request, pk):
+    brief = get_restricted_or_404(selectors.visible_briefs(request.user), request.user, pk=pk)
+    user = request.user
+    can_change = _may(user, brief, "change")
+    is_drafter = user.pk in (brief.drafted_by_id, brief.submitted_by_id)
+    return render(
+        request,
+        "reports/brief.html",
+        {
+            "title": brief.title,
+            "object": brief,
+            "figures": brief.figures,
+            "sections": _sections(brief),
+            "columns": METRIC_COLUMNS,
+            "charts": selectors.chart_rows(brief.figures),
+            "state_colour": BRIEF_STATE_COLOURS[brief.state],
+            "can_edit": can_change and brief.state == "draft",
+            "can_review": can_change and brief.state == "submitted" and not is_drafter,
+            "can_issue": can_change and brief.state == "approved",
+            "waiting_other": can_change and brief.state == "submitted" and is_drafter,
+            **record_extras(request, brief),
+        },
+    )
+
+
+@login_required
+def brief_print(request, pk):
+    brief = get_restricted_or_404(selectors.visible_briefs(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "reports/print.html",
+        {
+            "title": brief.title,
+            "object": brief,
+            "figures": brief.figures,
+            "sections": _sections(brief),
+            "columns": METRIC_COLUMNS,
+        },
+    )
+
+
+@login_required
+def brief_word(request, pk):
+    brief = get_restricted_or_404(
+        selectors.visible_briefs(request.user, "export"), request.user, "export", pk=pk
+    )
+    return download(brief_docx(brief), f"{brief.title}.docx")
+
+
+def opinions_data(post) -> dict:
+    """The 研判意见 form (one textarea per section, ``opinion_<key>``) as the service's input."""
+    return {
+        "opinions": {k: post.get(f"opinion_{k}", "") for k in SECTION_TITLES},
+        "risk_outlook": post.get("risk_outlook", ""),
+        "advice": post.get("advice", ""),
+        "version": post.get("version") or None,
+    }
+
+
+@login_required
+@require_POST
+def edit(request, pk):
+    brief = get_restricted_or_404(
+        selectors.visible_briefs(request.user, "change"), request.user, "change", pk=pk
+    )
+    parsed = validate(BriefOpinionsIn, opinions_data(request.POST))
+    if not parsed.ok:
+        from django.contrib import messages
+
+        messages.error(request, summary(parsed.errors))
+        return redirect(brief)
+    run_service(
+        request,
+        lambda: services.do_edit_brief(actor=request.user, brief=brief, data=parsed.data),
+        "已保存研判意见。",
+    )
+    return redirect(brief)
+
+
+edit.action_schema = BriefOpinionsIn
+
+
+def _action(schema, fn, message):
+    return action_view(
+        fetch=lambda user: selectors.visible_briefs(user, "change"),
+        schema=schema,
+        action="change",
+        call=lambda user, brief, data: fn(actor=user, brief=brief, data=data),
+        success=message,
+    )
+
+
+submit = _action(BriefSubmitIn, services.do_submit_brief, "已送审。")
+approve = _action(BriefApproveIn, services.do_approve_brief, "已审核通过。")
+send_back = _action(BriefReturnIn, services.do_return_brief, "已退回起草人修改。")
+issue = _action(
+    BriefIssueIn,
+    services.do_issue_brief,
+    lambda brief, data, result: f"已印发,编号{result.number}。",
+)
