@@ -177,13 +177,27 @@ SPECS = {
 }
 
 
+NEW_URLS = {
+    "teams": "resources:team_new",
+    "agreements": "resources:agreement_new",
+    "experts": "resources:expert_new",
+    "shelters": "resources:shelter_new",
+}
+
+
 def list_view(key: str):
     model, title, spec = SPECS[key]
 
     @login_required
     def view(request):
+        keep = allows(request.user, "resources.keep")
         return render_list(
-            request, visible(model, request.user), spec, "resources/records.html", title
+            request,
+            visible(model, request.user),
+            spec,
+            "resources/records.html",
+            title,
+            extra={"new_url": NEW_URLS[key] if keep else ""},
         )
 
     view.__name__ = f"{key}_list"
@@ -191,6 +205,10 @@ def list_view(key: str):
 
 
 def detail_view(model, title: str, template: str = "resources/record.html", extra=None):
+    from .form_views import can_edit
+
+    edit = f"resources:{model.__name__.lower()}_edit"
+
     @login_required
     def view(request, pk):
         obj = get_restricted_or_404(visible(model, request.user), request.user, pk=pk)
@@ -198,6 +216,7 @@ def detail_view(model, title: str, template: str = "resources/record.html", extr
             "title": str(obj),
             "object": obj,
             "kind_title": title,
+            "edit_url": edit if can_edit(request.user, obj) else "",
             "fields": fields_of(obj),
             **record_extras(request, obj),
         }
