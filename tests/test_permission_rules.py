@@ -55,6 +55,9 @@ EXCEPTIONS = {
     ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Equipment"): "市级装备对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.MaintenanceRecord"): "随装备",
+    ("region", "resources.ReserveTarget"): "全市(市级)储备目标对各县区只读公开;县区的另有人工用例",
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
@@ -153,6 +154,11 @@ COVERAGE_SPEC = ListSpec(
             value=lambda t: "未达标" if t.stock < t.quantity else "达标",
             needs=("stock", "quantity"),
             from_values=lambda r: "未达标" if r["stock"] < r["quantity"] else "达标",
+            display=lambda v: format_html(
+                '<span class="badge {}">{}</span>',
+                "text-bg-danger" if v == "未达标" else "text-bg-success",
+                v,
+            ),
         ),
         Column("basis", "依据/说明"),
     ],

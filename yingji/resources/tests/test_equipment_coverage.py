@@ -447,3 +447,30 @@ def test_setting_a_target_is_the_city_bureaus_and_audited(as_user, persona):
     event = AuditEvent.objects.filter(verb="resources.target.set").order_by("-pk").first()
     assert f"{before} → {before + 100}" in event.message
     assert client.get("/api/v1/resources/coverage/counties").status_code == 200
+
+
+# --- the yearly evaluation as a scoring sheet (T44) ------------------------------------------
+
+
+def test_the_ranking_exports_the_scoring_sheet_in_order(as_user):
+    from yingji.resources.evaluation import scheme
+    from yingji.resources.models import TeamEvaluation
+
+    year = TeamEvaluation.objects.order_by("-year").values_list("year", flat=True).first()
+    client = as_user("leader")
+    r = client.get("/resources/teams/ranking/")
+    assert r.status_code == 302 and r["Location"].endswith(f"?year={year}")
+    r = client.get(f"/resources/teams/ranking/?year={year}&export=xlsx")
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    sheet = load_workbook(io.BytesIO(body)).active
+    header = [c.value for c in sheet[1]]
+    for item in scheme()["items"]:
+        assert f"{item['name']}(≤{item['max']})" in header
+    totals = [row[header.index("总分")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(totals) == TeamEvaluation.objects.filter(year=year).count() > 0
+    assert [float(t) for t in totals] == sorted((float(t) for t in totals), reverse=True)
+    assert as_user("enterprise").get(f"/resources/teams/ranking/?year={year}").status_code == 200
+    assert (
+        "蓝天"
+        not in as_user("enterprise").get(f"/resources/teams/ranking/?year={year}").content.decode()
+    )
