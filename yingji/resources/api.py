@@ -561,7 +561,7 @@ class EquipmentOut(PlacedOut):
         return obj.get_status_display()
 
 
-class MaintenanceOut(Schema):
+class EquipmentMaintenanceOut(Schema):
     id: int
     equipment: int
     kind: str
@@ -639,7 +639,7 @@ def update_equipment(request, equipment_id: int, payload: EquipmentEditIn):
 
 @router.get(
     "/resources/equipment/{equipment_id}/maintenance",
-    response=list[MaintenanceOut],
+    response=list[EquipmentMaintenanceOut],
     summary="装备保养维修记录",
 )
 def list_maintenance(request, equipment_id: int):
@@ -655,7 +655,7 @@ def list_maintenance(request, equipment_id: int):
 
 @router.post(
     "/resources/equipment/{equipment_id}/maintenance",
-    response={201: MaintenanceOut},
+    response={201: EquipmentMaintenanceOut},
     summary="登记保养/检测/维修/报废",
 )
 def record_maintenance(request, equipment_id: int, payload: MaintenanceIn):
@@ -668,7 +668,7 @@ def record_maintenance(request, equipment_id: int, payload: MaintenanceIn):
 # --- coverage ------------------------------------------------------------------------------
 
 
-class CoverageOut(Schema):
+class ResourceCoverageOut(Schema):
     region: str
     region_name: str
     item: str
@@ -714,7 +714,7 @@ class CoverageOut(Schema):
         return obj.stock < obj.quantity
 
 
-class TargetOut(Schema):
+class ReserveTargetOut(Schema):
     region: str
     item: str
     quantity: int
@@ -735,7 +735,9 @@ class CountyGapOut(Schema):
     below: int
 
 
-@router.get("/resources/coverage", response=list[CoverageOut], summary="储备达标情况(按县区)")
+@router.get(
+    "/resources/coverage", response=list[ResourceCoverageOut], summary="储备达标情况(按县区)"
+)
 def list_coverage(
     request,
     region: str | None = None,
@@ -765,7 +767,7 @@ def coverage_counties(request):
     return [{"name": k, "below": v} for k, v in selectors.counties_below(request.user).items()]
 
 
-@router.put("/resources/coverage/targets", response=TargetOut, summary="设置储备目标")
+@router.put("/resources/coverage/targets", response=ReserveTargetOut, summary="设置储备目标")
 def set_target(request, payload: ReserveTargetIn):
     return services.do_set_reserve_target(actor=request.user, data=payload)
 
