@@ -58,6 +58,9 @@ EXCEPTIONS = {
     # 重大活动保障 (T40): every unit's staff read an activity's venues and risk points
     ("region", "response.ActivityVenue"): "重大活动保障对各单位工作人员公开;改动另有人工用例",
     ("region", "response.ActivityRisk"): "重大活动保障对各单位工作人员公开;改动另有人工用例",
+    ("region", "resources.Equipment"): "市级装备对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.MaintenanceRecord"): "随装备",
+    ("region", "resources.ReserveTarget"): "全市(市级)储备目标对各县区只读公开;县区的另有人工用例",
 }
 
 

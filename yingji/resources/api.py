@@ -15,15 +15,23 @@ from yingji.core.schemas import FeatureCollection
 from . import selectors, services
 from .models import Agreement, Expert, Shelter, Site, Team
 from .schemas import (
+    AgreementEditIn,
     AgreementIn,
     DecisionIn,
+    EquipmentEditIn,
+    EquipmentIn,
     EvaluationIn,
+    ExpertEditIn,
     ExpertIn,
+    MaintenanceIn,
     MinimumIn,
     MovementIn,
     RequestIn,
+    ReserveTargetIn,
+    ShelterEditIn,
     ShelterIn,
     SiteIn,
+    TeamEditIn,
     TeamIn,
     TransferIn,
 )
@@ -487,6 +495,281 @@ def list_shelters(
 @router.post("/resources/shelters", response={201: ShelterOut}, summary="登记应急避难场所")
 def register_shelter(request, payload: ShelterIn):
     return Status(201, services.do_register_shelter(actor=request.user, data=payload))
+
+
+# --- editing forces records ----------------------------------------------------------------
+
+
+def _edit(model, request, pk: int, payload):
+    obj = get_restricted_or_404(
+        selectors.visible_records(model, request.user), request.user, "change", pk=pk
+    )
+    return services.do_update_record(actor=request.user, obj=obj, data=payload)
+
+
+@router.put("/resources/teams/{team_id}", response=TeamOut, summary="修改救援队伍")
+def update_team(request, team_id: int, payload: TeamEditIn):
+    return _edit(Team, request, team_id, payload)
+
+
+@router.put("/resources/agreements/{agreement_id}", response=AgreementOut, summary="修改合作协议")
+def update_agreement(request, agreement_id: int, payload: AgreementEditIn):
+    return _edit(Agreement, request, agreement_id, payload)
+
+
+@router.put("/resources/experts/{expert_id}", response=ExpertOut, summary="修改专家")
+def update_expert(request, expert_id: int, payload: ExpertEditIn):
+    return _edit(Expert, request, expert_id, payload)
+
+
+@router.put("/resources/shelters/{shelter_id}", response=ShelterOut, summary="修改应急避难场所")
+def update_shelter(request, shelter_id: int, payload: ShelterEditIn):
+    return _edit(Shelter, request, shelter_id, payload)
+
+
+# --- equipment -----------------------------------------------------------------------------
+
+
+class EquipmentOut(PlacedOut):
+    code: str
+    name: str
+    category: str
+    model_spec: str
+    serial_no: str
+    quantity: int
+    unit: str
+    source: str
+    site: str | None
+    team: int | None
+    status: str
+    status_label: str
+    interval_days: int | None
+    last_maintained_on: dt.date | None
+    next_due_on: dt.date | None
+    remarks: str
+
+    @staticmethod
+    def resolve_site(obj):
+        return obj.site.code if obj.site_id else None
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team_id
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+
+class EquipmentMaintenanceOut(Schema):
+    id: int
+    equipment: int
+    kind: str
+    performed_on: dt.date
+    description: str
+    performed_by: str
+    cost: float | None
+    status_after: str
+    next_due_on: dt.date | None
+    actor: str
+
+    @staticmethod
+    def resolve_equipment(obj):
+        return obj.equipment_id
+
+    @staticmethod
+    def resolve_actor(obj):
+        return (obj.actor.get_full_name() or obj.actor.username) if obj.actor_id else ""
+
+
+def _equipment(request, equipment_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_equipment(request.user), request.user, action, pk=equipment_id
+    )
+
+
+@router.get("/resources/equipment", response=list[EquipmentOut], summary="应急装备台账")
+def list_equipment(
+    request,
+    category: str | None = None,
+    status: str | None = None,
+    due: str | None = None,
+    region: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.visible_equipment(request.user)
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    if due:
+        qs = qs.filter(selectors.due_q(due))
+    if region:
+        qs = qs.filter(region__code=region)
+    return page(qs.order_by("code"), response, limit, offset)
+
+
+@router.post("/resources/equipment", response={201: EquipmentOut}, summary="登记应急装备")
+def register_equipment(request, payload: EquipmentIn):
+    return Status(201, services.do_register_equipment(actor=request.user, data=payload))
+
+
+@router.get(
+    "/resources/equipment/geojson",
+    response=FeatureCollection,
+    summary="应急装备图层(GeoJSON,不含已报废)",
+)
+def equipment_geojson(request, district: str | None = None, category: str | None = None):
+    return selectors.equipment_features(request.user, {"district": district, "category": category})
+
+
+@router.get("/resources/equipment/{equipment_id}", response=EquipmentOut, summary="单件应急装备")
+def get_equipment(request, equipment_id: int):
+    return _equipment(request, equipment_id)
+
+
+@router.put("/resources/equipment/{equipment_id}", response=EquipmentOut, summary="修改应急装备")
+def update_equipment(request, equipment_id: int, payload: EquipmentEditIn):
+    item = _equipment(request, equipment_id, "change")
+    return services.do_update_equipment(actor=request.user, equipment=item, data=payload)
+
+
+@router.get(
+    "/resources/equipment/{equipment_id}/maintenance",
+    response=list[EquipmentMaintenanceOut],
+    summary="装备保养维修记录",
+)
+def list_maintenance(request, equipment_id: int):
+    from yingji.core.permissions import restrict
+
+    from .models import MaintenanceRecord
+
+    item = _equipment(request, equipment_id)
+    return restrict(MaintenanceRecord.objects.filter(equipment=item), request.user).select_related(
+        "actor"
+    )
+
+
+@router.post(
+    "/resources/equipment/{equipment_id}/maintenance",
+    response={201: EquipmentMaintenanceOut},
+    summary="登记保养/检测/维修/报废",
+)
+def record_maintenance(request, equipment_id: int, payload: MaintenanceIn):
+    item = _equipment(request, equipment_id)
+    return Status(
+        201, services.do_record_maintenance(actor=request.user, equipment=item, data=payload)
+    )
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+class ResourceCoverageOut(Schema):
+    region: str
+    region_name: str
+    item: str
+    item_name: str
+    unit: str
+    target: int
+    stock: int
+    percent: float
+    gap: int
+    below: bool
+    basis: str
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.item.unit
+
+    @staticmethod
+    def resolve_target(obj):
+        return obj.quantity
+
+    @staticmethod
+    def resolve_percent(obj):
+        return obj.permille / 10
+
+    @staticmethod
+    def resolve_below(obj):
+        return obj.stock < obj.quantity
+
+
+class ReserveTargetOut(Schema):
+    region: str
+    item: str
+    quantity: int
+    basis: str
+    version: int
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+
+class CountyGapOut(Schema):
+    name: str
+    below: int
+
+
+@router.get(
+    "/resources/coverage", response=list[ResourceCoverageOut], summary="储备达标情况(按县区)"
+)
+def list_coverage(
+    request,
+    region: str | None = None,
+    item: str | None = None,
+    below: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    response: HttpResponse,
+):
+    qs = selectors.coverage(request.user)
+    if region:
+        qs = qs.filter(region__code=region)
+    if item:
+        qs = qs.filter(item__code=item)
+    if below is not None:
+        qs = qs.filter(selectors.coverage_q("below" if below else "met"))
+    return page(qs.order_by("region__code", "item__code"), response, limit, offset)
+
+
+@router.get(
+    "/resources/coverage/counties",
+    response=list[CountyGapOut],
+    summary="有物资未达储备目标的县区(一图标红)",
+)
+def coverage_counties(request):
+    return [{"name": k, "below": v} for k, v in selectors.counties_below(request.user).items()]
+
+
+@router.put("/resources/coverage/targets", response=ReserveTargetOut, summary="设置储备目标")
+def set_target(request, payload: ReserveTargetIn):
+    return services.do_set_reserve_target(actor=request.user, data=payload)
 
 
 # --- requests and dispatch -----------------------------------------------------------------

@@ -25,9 +25,16 @@ class ResourcesConfig(AppConfig):
     map_layers = [
         MapLayer(
             "resources", "应急物资储备库(点)(大小为库存量)", "/api/v1/resources/geojson", order=50
-        )
+        ),
+        MapLayer(
+            "resources-equipment", "应急装备", "/api/v1/resources/equipment/geojson", order=51
+        ),
     ]
-    dashboard_cards = [Card("resources.stock_alerts", "yingji.resources.cards.stock_alerts", 30)]
+    dashboard_cards = [
+        Card("resources.stock_alerts", "yingji.resources.cards.stock_alerts", 30),
+        Card("resources.coverage", "yingji.resources.cards.coverage", 31),
+        Card("resources.equipment_due", "yingji.resources.cards.equipment_due", 32),
+    ]
     demo_loader = "yingji.resources.demo.load_demo"
     search_providers = [
         SearchProvider("resources", "储备库(点)", "yingji.resources.selectors.search", order=70)

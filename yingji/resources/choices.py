@@ -90,3 +90,26 @@ REQUEST_TRANSITIONS = {
     ("submitted", "cancelled"): "resources.request",
     ("approved", "cancelled"): "resources.approve",
 }
+
+# --- equipment (装备台账, T45) ----------------------------------------------------------------
+EQUIPMENT_CATEGORIES = [
+    ("engineering", _("工程机械")),  # 挖掘机、装载机、吊车
+    ("drainage", _("排水抢险")),  # 排水泵车、大流量排水泵
+    ("power", _("发电照明")),  # 发电车、照明灯塔
+    ("communication", _("应急通信")),  # 卫星电话、应急通信车、单兵图传
+    ("reconnaissance", _("侦检监测")),  # 无人机、气体检测仪
+    ("rescue", _("破拆救生")),  # 生命探测仪、破拆工具组
+    ("water", _("水上救援")),  # 冲锋舟、橡皮艇
+    ("vehicle", _("车辆")),  # 指挥车、运输车
+    ("other", _("其他")),
+]
+EQUIPMENT_STATUS = [("good", _("完好")), ("repair", _("维修")), ("scrapped", _("报废"))]
+EQUIPMENT_SOURCES = [("own", _("自有")), ("agreement", _("协议保障"))]
+MAINTENANCE_KINDS = [
+    ("maintain", _("保养")),
+    ("inspect", _("检测")),
+    ("repair", _("维修")),
+    ("scrap", _("报废")),
+]
+# equipment whose next maintenance falls within this many days is flagged (platform choice)
+MAINTENANCE_WARNING_DAYS = 30

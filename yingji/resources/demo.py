@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -391,6 +392,8 @@ def load_demo() -> dict:
     counties = {r.code: r for r in Region.objects.filter(level="county")}
     orgs = {o.code: o for o in Organisation.objects.all()}
     forces = load_forces(counties, orgs, admin)
+    forces.update(load_equipment(orgs, admin))
+    forces.update(load_targets(counties))
     load_request(admin)
     return {
         "sites": len(sites),
@@ -869,3 +872,325 @@ def load_request(admin) -> None:
         services.do_approve_request(
             actor=admin, request=request, data=DecisionIn(note="同意,就近调运")
         )
+
+
+# --- equipment (装备台账) ---------------------------------------------------------------------
+# (code, name, category, model, serial, quantity, unit, source, holder, interval days,
+#  days since the last maintenance, status) — holder: "site:<suffix>" or "team:<name>"
+EQUIPMENT = [
+    (
+        "ZB-SJ-001",
+        "履带式挖掘机",
+        "engineering",
+        "SY215C",
+        "SY215C-2019-0371",
+        1,
+        "台",
+        "own",
+        "site:SJ-01",
+        180,
+        150,
+        "good",
+    ),
+    (
+        "ZB-SJ-002",
+        "汽车起重机(25吨)",
+        "engineering",
+        "QY25K5",
+        "QY25-2018-1120",
+        1,
+        "台",
+        "own",
+        "site:SJ-01",
+        180,
+        200,
+        "good",
+    ),
+    (
+        "ZB-SJ-003",
+        "大流量排水抢险车",
+        "drainage",
+        "3000m³/h",
+        "PS3000-2021-008",
+        1,
+        "台",
+        "own",
+        "site:SJ-01",
+        90,
+        80,
+        "good",
+    ),
+    (
+        "ZB-SJ-004",
+        "应急通信指挥车",
+        "communication",
+        "卫星便携站+4G/5G",
+        "TX-2020-002",
+        1,
+        "辆",
+        "own",
+        "site:SJ-01",
+        90,
+        40,
+        "good",
+    ),
+    (
+        "ZB-SJ-005",
+        "多旋翼侦察无人机",
+        "reconnaissance",
+        "M300 RTK",
+        "",
+        4,
+        "架",
+        "own",
+        "site:SJ-01",
+        60,
+        75,
+        "good",
+    ),
+    (
+        "ZB-SJ-006",
+        "移动发电车(200kW)",
+        "power",
+        "200GF",
+        "FD200-2017-031",
+        1,
+        "辆",
+        "own",
+        "site:SJ-01",
+        90,
+        120,
+        "repair",
+    ),
+    (
+        "ZB-XG-001",
+        "正压式空气呼吸器",
+        "rescue",
+        "RHZKF6.8/30",
+        "",
+        30,
+        "套",
+        "own",
+        "team:西固石化危险化学品应急救援队",
+        30,
+        20,
+        "good",
+    ),
+    (
+        "ZB-XG-002",
+        "有毒气体检测仪",
+        "reconnaissance",
+        "四合一",
+        "",
+        12,
+        "台",
+        "own",
+        "team:西固石化危险化学品应急救援队",
+        180,
+        170,
+        "good",
+    ),
+    (
+        "ZB-HH-001",
+        "冲锋舟(含船外机)",
+        "water",
+        "6.2米",
+        "",
+        6,
+        "艘",
+        "own",
+        "team:兰州黄河水域救援队",
+        90,
+        30,
+        "good",
+    ),
+    (
+        "ZB-HG-001",
+        "矿用生命探测仪",
+        "rescue",
+        "YSR-1",
+        "YSR-2016-77",
+        1,
+        "台",
+        "own",
+        "team:红古矿山救护队",
+        365,
+        400,
+        "good",
+    ),
+    (
+        "ZB-YZ-001",
+        "装载机(协议)",
+        "engineering",
+        "ZL50",
+        "",
+        2,
+        "台",
+        "agreement",
+        "site:YZ-01",
+        180,
+        60,
+        "good",
+    ),
+    (
+        "ZB-CG-001",
+        "照明灯塔(旧)",
+        "power",
+        "4×500W",
+        "ZM-2012-005",
+        1,
+        "台",
+        "own",
+        "site:CG-01",
+        180,
+        300,
+        "scrapped",
+    ),
+]
+KIND_TEXT = {"good": "例行保养,各项性能正常", "repair": "发电机组调压器故障,送修待件"}
+
+
+def _equipment_holder(holder, sites, teams):
+    kind, key = holder.split(":", 1)
+    if kind == "site":
+        site = sites.get(PREFIX + key)
+        return (
+            {
+                "site": site,
+                "level": site.level if site.level in ("city", "county") else "county",
+                "owner": site.owner,
+                "region": site.region,
+                "lon": site.lon,
+                "lat": site.lat,
+            }
+            if site
+            else None
+        )
+    team = teams.get(key + "(演示)")
+    return (
+        {
+            "team": team,
+            "level": team.level,
+            "owner": team.owner,
+            "region": team.region,
+            "lon": team.lon,
+            "lat": team.lat,
+        }
+        if team
+        else None
+    )
+
+
+def load_equipment(orgs: dict, admin) -> dict:
+    """A dozen items (the city's machines at the city reserve, teams' kit, a county's loader on
+    agreement): some due for maintenance, one overdue, one in repair, one scrapped — each with
+    the maintenance lines that led there (written in bulk, as the services would leave them)."""
+    from .maintenance import next_due
+    from .models import Equipment, MaintenanceRecord, Team
+
+    if Equipment.objects.filter(is_demo=True).exists():
+        return {}
+    today = timezone.localdate()
+    sites = {s.code: s for s in Site.objects.filter(code__startswith=PREFIX)}
+    teams = {t.name: t for t in Team.objects.filter(is_demo=True)}
+    made, history = [], {}
+    for row in EQUIPMENT:
+        code, name, cat, spec, serial, n, unit, source, holder, interval, ago, status = row
+        where = _equipment_holder(holder, sites, teams)
+        if where is None:
+            continue
+        last = today - dt.timedelta(days=ago)
+        made.append(
+            Equipment(
+                code=PREFIX + code,
+                name=name,
+                category=cat,
+                model_spec=spec,
+                serial_no=serial,
+                quantity=n,
+                unit=unit,
+                source=source,
+                status=status,
+                interval_days=interval,
+                last_maintained_on=last,
+                next_due_on=None if status == "scrapped" else next_due(last, interval),
+                contact="装备管理员",
+                phone="0931-0000110",
+                remarks="演示数据",
+                is_demo=True,
+                **where,
+            )
+        )
+        history[PREFIX + code] = (last, interval, status)
+    Equipment.objects.bulk_create(made)
+    lines = []
+    for item in Equipment.objects.filter(code__in=list(history)):
+        last, interval, status = history[item.code]
+        before = last - dt.timedelta(days=interval)
+        lines.append(
+            MaintenanceRecord(
+                equipment=item,
+                kind="maintain",
+                performed_on=before,
+                description="例行保养,各项性能正常",
+                performed_by="厂家售后(演示)",
+                status_after="good",
+                next_due_on=last,
+                actor=admin,
+            )
+        )
+        scrap = status == "scrapped"
+        lines.append(
+            MaintenanceRecord(
+                equipment=item,
+                kind="scrap" if scrap else ("repair" if status == "repair" else "maintain"),
+                performed_on=last,
+                description="使用年限已满、主要部件损坏,经鉴定报废" if scrap else KIND_TEXT[status],
+                performed_by="厂家售后(演示)",
+                cost=Decimal("3200.00") if status == "repair" else None,
+                status_after=status,
+                next_due_on=item.next_due_on,
+                actor=admin,
+            )
+        )
+    MaintenanceRecord.objects.bulk_create(lines)
+    return {"equipment": len(made)}
+
+
+# --- reserve targets (coverage) -------------------------------------------------------------
+# The bureau's demo targets (NOT a national or provincial quota: none was confirmed). County
+# targets for the main relief items; the city row is the 市级 reserve's own target.
+TARGET_BASIS = "演示目标:市局按辖区人口与历史灾情暂定(非国家或省定额)"
+COUNTY_TARGETS = {"1020199": 500, "1010199": 1000, "1020299": 300, "1030299": 500, "3010199": 20000}
+CITY_TARGETS = {"1020199": 3000, "1010199": 8000, "1020299": 2000, "2020199": 20}
+
+
+def load_targets(counties: dict) -> dict:
+    from .models import ReserveTarget
+
+    if ReserveTarget.objects.filter(is_demo=True).exists():
+        return {}
+    items = {i.code: i for i in Item.objects.all()}
+    with_sites = set(
+        Site.objects.filter(code__startswith=PREFIX).values_list("region__path", flat=True)
+    )
+    rows = []
+    for county in counties.values():
+        if not any(path.startswith(county.path) for path in with_sites):
+            continue
+        rows += [
+            ReserveTarget(
+                region=county, item=items[c], quantity=q, basis=TARGET_BASIS, is_demo=True
+            )
+            for c, q in COUNTY_TARGETS.items()
+            if c in items
+        ]
+    city = Region.objects.filter(level="city").first()
+    if city is not None:
+        rows += [
+            ReserveTarget(region=city, item=items[c], quantity=q, basis=TARGET_BASIS, is_demo=True)
+            for c, q in CITY_TARGETS.items()
+            if c in items
+        ]
+    ReserveTarget.objects.bulk_create(rows)
+    return {"targets": len(rows)}

@@ -177,13 +177,27 @@ SPECS = {
 }
 
 
+NEW_URLS = {
+    "teams": "resources:team_new",
+    "agreements": "resources:agreement_new",
+    "experts": "resources:expert_new",
+    "shelters": "resources:shelter_new",
+}
+
+
 def list_view(key: str):
     model, title, spec = SPECS[key]
 
     @login_required
     def view(request):
+        keep = allows(request.user, "resources.keep")
         return render_list(
-            request, visible(model, request.user), spec, "resources/records.html", title
+            request,
+            visible(model, request.user),
+            spec,
+            "resources/records.html",
+            title,
+            extra={"new_url": NEW_URLS[key] if keep else ""},
         )
 
     view.__name__ = f"{key}_list"
@@ -191,6 +205,10 @@ def list_view(key: str):
 
 
 def detail_view(model, title: str, template: str = "resources/record.html", extra=None):
+    from .form_views import can_edit
+
+    edit = f"resources:{model.__name__.lower()}_edit"
+
     @login_required
     def view(request, pk):
         obj = get_restricted_or_404(visible(model, request.user), request.user, pk=pk)
@@ -198,6 +216,7 @@ def detail_view(model, title: str, template: str = "resources/record.html", extr
             "title": str(obj),
             "object": obj,
             "kind_title": title,
+            "edit_url": edit if can_edit(request.user, obj) else "",
             "fields": fields_of(obj),
             **record_extras(request, obj),
         }
@@ -271,20 +290,75 @@ def evaluate(request, pk):
 evaluate.action_schema = EvaluationIn
 
 
+def _ranking_spec() -> ListSpec:
+    """The 评估结果 list: one row per team and year, the scheme's items as columns (the scoring
+    sheet), total and grade; exported as it is filtered (the published ranking)."""
+    items = [
+        Column(
+            f"score_{i['code']}",
+            f"{i['name']}(≤{i['max']})",
+            sortable=False,
+            value=lambda e, code=i["code"]: e.scores.get(code),
+            needs=("scores",),
+            from_values=lambda r, code=i["code"]: (r["scores"] or {}).get(code),
+        )
+        for i in scheme()["items"]
+    ]
+    return ListSpec(
+        columns=[
+            Column("year", "年度"),
+            Column("team__name", "队伍", link=True),
+            Column("team__region__name", "所在县区"),
+            *items,
+            Column("total", "总分"),
+            Column("grade", "等次"),
+            Column(
+                "evaluator",
+                "评估人",
+                sortable=False,
+                value=lambda e: (
+                    (e.evaluator.get_full_name() or e.evaluator.username) if e.evaluator else ""
+                ),
+                needs=("evaluator__first_name", "evaluator__last_name", "evaluator__username"),
+                from_values=lambda r: (
+                    f"{r['evaluator__last_name']}{r['evaluator__first_name']}"
+                    or r["evaluator__username"]
+                    or ""
+                ),
+            ),
+            Column("remarks", "评语"),
+        ],
+        filters={
+            "year": Filter("年度", "year"),
+            "grade": Filter(
+                "等次", "grade", choices=[(g["grade"], g["grade"]) for g in scheme()["grades"]]
+            ),
+            "region": REGION_OF_TEAM,
+        },
+        search=("team__name",),
+        default_sort="-total",
+    )
+
+
+REGION_OF_TEAM = Filter("县区(编码)", "team__region__code")
+
+
 @login_required
 def ranking(request):
-    evaluations = restrict(TeamEvaluation.objects.all(), request.user)
+    """社会应急力量年度评估: the latest year's ranking unless another is asked for."""
+    evaluations = restrict(TeamEvaluation.objects.all(), request.user).select_related(
+        "team__region", "evaluator"
+    )
     years = sorted(set(evaluations.values_list("year", flat=True)), reverse=True)
     year = int_or_none(request.GET.get("year"))
-    if year is None or not 2000 <= year <= 2100:
-        year = years[0] if years else timezone.localdate().year
-    rows = (
-        evaluations.filter(year=year)
-        .select_related("team__region", "evaluator")
-        .order_by("-total", "team__name")
-    )
-    return render(
+    if "year" not in request.GET and years:
+        return redirect(f"{request.path}?year={years[0]}")
+    title = f"社会应急力量{year}年度评估" if year else "社会应急力量年度评估"
+    return render_list(
         request,
+        evaluations,
+        _ranking_spec(),
         "resources/ranking.html",
-        {"title": f"社会应急力量{year}年度评估", "rows": rows, "year": year, "years": years},
+        title,
+        extra={"years": years, "scheme": scheme()},
     )

@@ -19,6 +19,10 @@ from yingji.core.models import AuditedModel
 from .choices import (
     AGREEMENT_KINDS,
     ALLOCATION_STATES,
+    EQUIPMENT_CATEGORIES,
+    EQUIPMENT_SOURCES,
+    EQUIPMENT_STATUS,
+    MAINTENANCE_KINDS,
     MOVEMENT_KINDS,
     READINESS,
     RECORD_LEVELS,
@@ -387,3 +391,125 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.request.number}:{self.stock} × {self.quantity}"
+
+
+class Equipment(ScopedRecord):
+    """One line of the 装备台账 (T45): a machine with a serial number (quantity 1) or a set of
+    identical items, held by an organisation, a team or a reserve site; its status changes only
+    through its maintenance records (``MaintenanceRecord``, a ledger)."""
+
+    code = models.CharField(_("装备编号"), max_length=40, unique=True)
+    name = models.CharField(_("装备名称"), max_length=100)
+    category = models.CharField(_("装备类别"), max_length=16, choices=EQUIPMENT_CATEGORIES)
+    model_spec = models.CharField(_("规格型号"), max_length=100, blank=True)
+    serial_no = models.CharField(_("出厂编号"), max_length=60, blank=True)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    unit = models.CharField(_("单位"), max_length=10, default="台")
+    source = models.CharField(_("来源"), max_length=10, choices=EQUIPMENT_SOURCES, default="own")
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("存放储备库(点)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="equipment",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("配属队伍"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="equipment_items",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=EQUIPMENT_STATUS, default="good", editable=False
+    )
+    interval_days = models.PositiveIntegerField(_("保养周期(天)"), null=True, blank=True)
+    last_maintained_on = models.DateField(_("上次保养"), null=True, blank=True, editable=False)
+    next_due_on = models.DateField(_("下次保养到期"), null=True, blank=True, editable=False)
+    remarks = models.CharField(_("备注"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("应急装备")
+        verbose_name_plural = _("应急装备台账")
+        indexes = [models.Index(fields=["next_due_on"])]
+
+    def __str__(self):
+        return f"{self.name}({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("resources:equipment_item", args=[self.pk])
+
+    @property
+    def holder(self) -> str:
+        if self.team_id:
+            return f"{self.team.name}(队伍)"
+        if self.site_id:
+            return f"{self.site.name}(储备库)"
+        return self.owner.name
+
+
+class MaintenanceRecord(models.Model):
+    """One line of an item's maintenance ledger, never changed or deleted."""
+
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("装备"), on_delete=models.PROTECT, related_name="maintenance"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=MAINTENANCE_KINDS)
+    performed_on = models.DateField(_("日期"))
+    description = models.CharField(_("内容"), max_length=500)
+    performed_by = models.CharField(_("实施单位/人"), max_length=100, blank=True)
+    cost = models.DecimalField(
+        _("费用(元)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    status_after = models.CharField(_("处理后状态"), max_length=10, choices=EQUIPMENT_STATUS)
+    next_due_on = models.DateField(_("下次保养到期"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-performed_on", "-pk"]
+        verbose_name = _("装备保养维修记录")
+        verbose_name_plural = _("装备保养维修记录")
+
+    def __str__(self):
+        return f"{self.equipment} {self.get_kind_display()} {self.performed_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return self.equipment.get_absolute_url() + "#maintenance"
+
+
+class ReserveTarget(AuditedModel):
+    """The bureau's reserve target for an item in a county (or, for the city region itself, for
+    the 市级 reserves): coverage = the stock there ÷ this target. Set as data by the city bureau;
+    no national or provincial quota was confirmed (docs/resources.md)."""
+
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("储备目标"))
+    basis = models.CharField(_("依据/说明"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["region__code", "item__code"]
+        verbose_name = _("储备目标")
+        verbose_name_plural = _("储备目标")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "item"], name="resources_target_key")
+        ]
+
+    def __str__(self):
+        return f"{self.region.name}·{self.item.name}储备目标"
+
+    def get_absolute_url(self):
+        return reverse("resources:coverage") + f"?region={self.region.code}"

@@ -19,10 +19,13 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from .models import (
     Agreement,
     Allocation,
+    Equipment,
     Expert,
     Item,
+    MaintenanceRecord,
     Movement,
     RequestLine,
+    ReserveTarget,
     Shelter,
     Site,
     Stock,
@@ -57,6 +60,7 @@ def site_q(scope: Scope, action: str, prefix: str = "") -> Q:
 @restricts(Agreement)
 @restricts(Shelter)
 @restricts(Expert)
+@restricts(Equipment)
 def restrict_scoped(qs, scope, action):
     """Sites, teams, agreements, shelters and experts: the same rule (module doc); experts'
     personal contacts are not for enterprise users, who see only what they keep."""
@@ -73,6 +77,32 @@ def restrict_movements(qs, scope, action):
     if action not in ("view", "export"):
         return qs.none()  # ledger lines are written by the services, never changed
     return qs.filter(site_q(scope, action, "stock__site__"))
+
+
+@restricts(MaintenanceRecord)
+def restrict_maintenance(qs, scope, action):
+    if action not in ("view", "export"):
+        return qs.none()  # ledger lines are written by do_record_maintenance, never changed
+    return qs.filter(site_q(scope, action, "equipment__"))
+
+
+@restricts(ReserveTarget)
+def restrict_targets(qs, scope, action):
+    """Reserve targets: the city reads all; a county its own and the city's (市级) ones; the
+    city bureau sets them; enterprises see none."""
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        if "county_staff" in scope.roles:
+            return qs.filter(jurisdiction_q(scope, "region__path") | Q(region__level="city"))
+        return qs.none()
+    return qs if "city_staff" in scope.roles else qs.none()
+
+
+@rule("resources.targets")
+def can_set_targets(scope: Scope) -> bool:
+    """Reserve targets per county are the city bureau's (救灾和物资保障科) decision."""
+    return "city_staff" in scope.roles and not scope.read_only
 
 
 @restricts(Item)

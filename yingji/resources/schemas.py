@@ -205,3 +205,97 @@ class DecisionIn(Input):
 
     note: ShortText = Field(default="", title="说明")
     version: int | None = Field(default=None, title="版本")
+
+
+# --- editing forces records (the same fields, and the version the user saw) -----------------
+
+
+class TeamEditIn(TeamIn):
+    version: int | None = Field(default=None, title="版本")
+
+
+class AgreementEditIn(AgreementIn):
+    version: int | None = Field(default=None, title="版本")
+
+
+class ExpertEditIn(ExpertIn):
+    version: int | None = Field(default=None, title="版本")
+
+
+class ShelterEditIn(ShelterIn):
+    version: int | None = Field(default=None, title="版本")
+
+
+# --- equipment (装备台账) ---------------------------------------------------------------------
+EquipmentCategory = Literal[
+    "engineering",
+    "drainage",
+    "power",
+    "communication",
+    "reconnaissance",
+    "rescue",
+    "water",
+    "vehicle",
+    "other",
+]
+
+
+class EquipmentIn(PlacedIn):
+    """登记应急装备. Held at a reserve site (``site``) or by a team (``team``): its place is
+    theirs; otherwise give coordinates or the county."""
+
+    code: Code = Field(min_length=2, pattern=r"^[A-Za-z0-9_.\-]+$", title="装备编号")
+    name: Name = Field(min_length=2, title="装备名称")
+    category: EquipmentCategory = Field(title="装备类别")
+    model_spec: Name = Field(default="", title="规格型号")
+    serial_no: Code = Field(default="", title="出厂编号")
+    quantity: int = Field(default=1, ge=1, le=100_000, title="数量")
+    unit: Code = Field(default="台", min_length=1, max_length=10, title="单位")
+    source: Literal["own", "agreement"] = Field(default="own", title="来源")
+    site: Code | None = Field(default=None, title="存放储备库编码")
+    team: int | None = Field(default=None, ge=1, title="配属队伍编号")
+    interval_days: int | None = Field(default=None, ge=1, le=3650, title="保养周期(天)")
+    last_maintained_on: Date | None = Field(default=None, title="上次保养日期")
+    remarks: ShortText = Field(default="", title="备注")
+
+    @model_validator(mode="after")
+    def _place(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("经度和纬度须同时填写。")
+        if self.site and self.team:
+            raise ValueError("存放储备库和配属队伍只能填一个。")
+        if self.lon is None and not self.region and not self.site and not self.team:
+            raise ValueError("请填写存放储备库、配属队伍、坐标或所在县区之一。")
+        if self.serial_no and self.quantity != 1:
+            raise ValueError("有出厂编号的装备按台(件)登记,数量应为 1。")
+        return self
+
+
+class EquipmentEditIn(EquipmentIn):
+    version: int | None = Field(default=None, title="版本")
+
+
+class MaintenanceIn(Input):
+    """登记一次保养/检测/维修/报废. ``status_after`` is the item's state afterwards (报废 makes
+    it 报废 whatever is given)."""
+
+    kind: Literal["maintain", "inspect", "repair", "scrap"] = Field(title="类型")
+    performed_on: Date = Field(title="日期")
+    description: ShortText = Field(min_length=2, title="内容")
+    performed_by: Name = Field(default="", title="实施单位/人")
+    cost: float | None = Field(default=None, ge=0, le=100_000_000, title="费用(元)")
+    status_after: Literal["good", "repair"] = Field(default="good", title="处理后状态")
+    version: int | None = Field(default=None, title="版本")
+
+
+# --- coverage targets ------------------------------------------------------------------------
+
+
+class ReserveTargetIn(Input):
+    """设置储备目标: a county (or the city, for the 市级 reserves), an item, the quantity the
+    bureau wants held there (0 = no target)."""
+
+    region: Code = Field(title="县区编码")
+    item: Code = Field(title="物资编码")
+    quantity: int = Field(ge=0, le=100_000_000, title="储备目标")
+    basis: ShortText = Field(default="", title="依据/说明")

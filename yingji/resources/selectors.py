@@ -152,3 +152,152 @@ def visible_requests(user, action: str = "view"):
     from .models import SupplyRequest
 
     return restrict(SupplyRequest.objects.select_related("region", "requested_by"), user, action)
+
+
+# --- equipment -------------------------------------------------------------------------------
+
+
+def visible_equipment(user, action: str = "view"):
+    from .models import Equipment
+
+    return restrict(
+        Equipment.objects.select_related("region", "owner", "site", "team"), user, action
+    )
+
+
+def due_q(value: str, user=None) -> Q:
+    """Equipment by maintenance state: 逾期 (overdue), 临近 (due within the window), both."""
+    from .choices import MAINTENANCE_WARNING_DAYS
+
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=MAINTENANCE_WARNING_DAYS)
+    live = ~Q(status="scrapped") & Q(next_due_on__isnull=False)
+    return {
+        "overdue": live & Q(next_due_on__lt=today),
+        "due": live & Q(next_due_on__gte=today, next_due_on__lte=soon),
+        "alert": live & Q(next_due_on__lte=soon),
+    }.get(value, Q(pk__in=[]))
+
+
+def equipment_due_counts(user) -> dict[str, int]:
+    qs = visible_equipment(user)
+    return {"overdue": qs.filter(due_q("overdue")).count(), "due": qs.filter(due_q("due")).count()}
+
+
+EQUIPMENT_COLOURS = {"good": "#6f42c1", "repair": "#fd7e14", "scrapped": "#6c757d"}
+
+
+def equipment_features(user, params: dict) -> dict:
+    """The equipment layer of the 一图: every visible item not scrapped, at its place."""
+    from .maintenance import DUE_LABELS, due_state
+
+    qs = visible_equipment(user).exclude(status="scrapped").filter(lon__isnull=False)
+    if params.get("district"):
+        qs = qs.filter(region__code=params["district"])
+    if params.get("category"):
+        qs = qs.filter(category=params["category"])
+    today = timezone.localdate()
+    features = []
+    for e in qs:
+        due = due_state(e.next_due_on, today, e.status)
+        flagged = due in ("overdue", "due")
+        label = (
+            f"{e.name}({e.get_category_display()})×{e.quantity}{e.unit},{e.get_status_display()},"
+            f"{e.holder}" + (f",{DUE_LABELS[due]}" if flagged else "")
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"equipment-{e.pk}",
+                "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
+                "properties": {
+                    "id": e.pk,
+                    "code": e.code,
+                    "name": e.name,
+                    "level": e.get_status_display(),
+                    "total": e.quantity,
+                    "url": e.get_absolute_url(),
+                    "label": label,
+                    "style": {
+                        "symbol": "triangle",
+                        "size": 12,
+                        "color": EQUIPMENT_COLOURS.get(e.status, "#6f42c1"),
+                        "border": "#dc3545" if flagged else "#fff",
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- coverage against reserve targets --------------------------------------------------------
+
+
+def visible_targets(user, action: str = "view"):
+    from .models import ReserveTarget
+
+    return restrict(ReserveTarget.objects.select_related("region", "item"), user, action)
+
+
+def coverage(user):
+    """Reserve targets with the stock that answers them: for a county, the balances of the
+    active non-市级 sites in the county; for the city region, those of the 市级 sites. The
+    balances are the ledger's (``Stock.quantity``, equal to Σ movements); agreement reserves
+    (协议储备) are not counted. Annotated: ``stock``, ``gap`` (≥ 0) and ``percent`` (×10, an
+    integer, so that sorting and filtering happen in the database)."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce, Greatest
+
+    def held(where: Q):
+        return Coalesce(
+            Subquery(
+                Stock.objects.filter(where, item_id=OuterRef("item_id"), site__active=True)
+                .order_by()
+                .values("item_id")
+                .annotate(n=Sum("quantity"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    in_county = Q(site__region__path__startswith=OuterRef("region__path"))
+    stock = Case(
+        When(region__level="city", then=held(Q(site__level="city"))),
+        default=held(in_county & ~Q(site__level="city")),
+        output_field=IntegerField(),
+    )
+    return (
+        visible_targets(user)
+        .filter(quantity__gt=0)
+        .annotate(stock=stock)
+        .annotate(
+            gap=Greatest(F("quantity") - F("stock"), Value(0)),
+            permille=F("stock") * 1000 / F("quantity"),
+        )
+    )
+
+
+def coverage_q(value: str, user=None) -> Q:
+    if value == "below":
+        return Q(stock__lt=F("quantity"))
+    if value == "met":
+        return Q(stock__gte=F("quantity"))
+    return Q(pk__in=[])
+
+
+def coverage_counts(user) -> dict[str, int]:
+    rows = coverage(user)
+    return {"below": rows.filter(coverage_q("below")).count(), "all": rows.count()}
+
+
+def counties_below(user) -> dict[str, int]:
+    """County name → the number of its targets below (for the red areas of the 一图)."""
+    from django.db.models import Count
+
+    return dict(
+        coverage(user)
+        .filter(coverage_q("below"), region__level="county")
+        .values_list("region__name")
+        .annotate(n=Count("pk"))
+    )

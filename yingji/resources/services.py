@@ -20,6 +20,7 @@ from django.utils import timezone
 from yingji.core.audit import record_event
 from yingji.core.errors import ConflictError, NotPermitted, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
+from yingji.core.services import locked
 
 from .choices import MOVEMENT_LABELS
 from .models import Item, Movement, Site, Stock
@@ -480,6 +481,281 @@ def do_evaluate_team(*, actor, team, data):
         )
         ensure_in_scope(actor, evaluation)
     return evaluation
+
+
+# --- editing forces records ----------------------------------------------------------------
+
+FORCE_FIELDS = {
+    "Team": (
+        "name",
+        "kind",
+        "specialty",
+        "headcount",
+        "equipment",
+        "capabilities",
+        "readiness",
+        "funding_wan",
+    ),
+    "Agreement": (
+        "title",
+        "kind",
+        "partner",
+        "content",
+        "response_hours",
+        "valid_from",
+        "valid_until",
+    ),
+    "Expert": ("name", "specialty", "organisation_name", "title", "available"),
+    "Shelter": ("name", "kind", "capacity", "area_m2", "facilities", "address"),
+}
+FORCE_LABELS = {
+    "Team": "救援队伍",
+    "Agreement": "合作协议",
+    "Expert": "专家",
+    "Shelter": "避难场所",
+}
+UNIQUE_NAMES = {"Team": ("name", "队伍"), "Shelter": ("name", "避难场所")}
+
+
+def _may_change(actor, obj) -> None:
+    check_rule(actor, "resources.keep")
+    if not restrict(type(obj).objects.filter(pk=obj.pk), actor, "change").exists():
+        raise NotPermitted(f"您无权修改“{obj}”。")
+
+
+def _changed(obj, values: dict) -> list[str]:
+    return [k for k, v in values.items() if getattr(obj, k) != v]
+
+
+def do_update_record(*, actor, obj, data):
+    """Edit a team, agreement, expert or shelter (the registration fields; ``data.version`` is
+    the version the user saw: a stale one is refused). Level, keeper and place may change, but
+    the record must stay within the editor's scope."""
+    name = type(obj).__name__
+    _may_change(actor, obj)
+    if name in UNIQUE_NAMES:
+        field, label = UNIQUE_NAMES[name]
+        value = getattr(data, field)
+        if type(obj).objects.filter(**{field: value}).exclude(pk=obj.pk).exists():
+            raise ValidationFailed(f"{label}“{value}”已存在。", details={"field": field})
+    lon, lat, region = _record_place(data)
+    owner = _owner(actor, data.owner)
+    values = {
+        **data.model_dump(include=set(FORCE_FIELDS[name])),
+        "level": data.level,
+        "owner": owner,
+        "region": region,
+        "lon": lon,
+        "lat": lat,
+        "contact": data.contact,
+        "phone": data.phone,
+    }
+    if name == "Team" and values["funding_wan"] is not None:
+        from decimal import Decimal
+
+        values["funding_wan"] = Decimal(str(round(values["funding_wan"], 2)))
+    with transaction.atomic():
+        obj = locked(type(obj), obj.pk, expected_version=data.version)
+        changed = _changed(obj, values)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.save()
+        record_event(
+            f"resources.{name.lower()}.updated",
+            f"修改{FORCE_LABELS[name]}“{obj}”:" + ("、".join(changed) or "无变化"),
+            target=obj,
+            fields=changed,
+        )
+        ensure_in_scope(actor, obj)
+    return obj
+
+
+# --- equipment (装备台账, T45) ----------------------------------------------------------------
+
+
+def _equipment_place(actor, data) -> dict:
+    """Where the item is: its site's or team's place (seen by the actor), else the form's."""
+    from .models import Team
+
+    site = team = None
+    if data.site:
+        site = restrict(Site.objects.filter(code=data.site), actor).first()
+        if site is None:
+            raise ValidationFailed(f"储备库“{data.site}”不存在。", details={"field": "site"})
+        lon, lat, region = site.lon, site.lat, site.region
+    elif data.team:
+        team = restrict(Team.objects.filter(pk=data.team), actor).first()
+        if team is None:
+            raise ValidationFailed(f"编号为 {data.team} 的队伍不存在。", details={"field": "team"})
+        lon, lat, region = team.lon, team.lat, team.region
+    else:
+        lon, lat, region = _record_place(data)
+    return {"site": site, "team": team, "lon": lon, "lat": lat, "region": region}
+
+
+EQUIPMENT_FIELDS = (
+    "code",
+    "name",
+    "category",
+    "model_spec",
+    "serial_no",
+    "quantity",
+    "unit",
+    "source",
+    "interval_days",
+    "remarks",
+)
+
+
+def _equipment_values(actor, data) -> dict:
+    return {
+        **data.model_dump(include=set(EQUIPMENT_FIELDS)),
+        **_equipment_place(actor, data),
+        "level": data.level,
+        "owner": _owner(actor, data.owner),
+        "contact": data.contact,
+        "phone": data.phone,
+    }
+
+
+def do_register_equipment(*, actor, data):
+    """Register an item of equipment; its next maintenance is due ``interval_days`` after the
+    last one given."""
+    from .maintenance import next_due
+    from .models import Equipment
+
+    check_rule(actor, "resources.keep")
+    _unique(Equipment, "code", data.code, "装备编号")
+    if data.last_maintained_on and data.last_maintained_on > timezone.localdate():
+        raise ValidationFailed(
+            "上次保养日期不能晚于今天。", details={"field": "last_maintained_on"}
+        )
+    values = _equipment_values(actor, data)
+    with transaction.atomic():
+        item = Equipment.objects.create(
+            **values,
+            last_maintained_on=data.last_maintained_on,
+            next_due_on=next_due(data.last_maintained_on, data.interval_days),
+        )
+        record_event(
+            "resources.equipment.registered",
+            f"登记应急装备“{item}”{item.quantity}{item.unit}({item.holder})",
+            target=item,
+        )
+        ensure_in_scope(actor, item)
+    return item
+
+
+def do_update_equipment(*, actor, equipment, data):
+    """Edit an item's register fields (not its status or maintenance dates: those change
+    through its maintenance records); a new interval moves the next due date."""
+    from .maintenance import next_due
+    from .models import Equipment
+
+    _may_change(actor, equipment)
+    if Equipment.objects.filter(code=data.code).exclude(pk=equipment.pk).exists():
+        raise ValidationFailed(f"装备编号“{data.code}”已存在。", details={"field": "code"})
+    values = _equipment_values(actor, data)
+    with transaction.atomic():
+        item = locked(Equipment, equipment.pk, expected_version=data.version)
+        if item.status == "scrapped":
+            raise ValidationFailed(f"“{item}”已报废,不能修改。")
+        changed = _changed(item, values)
+        for key, value in values.items():
+            setattr(item, key, value)
+        item.next_due_on = next_due(item.last_maintained_on, item.interval_days)
+        item.save()
+        record_event(
+            "resources.equipment.updated",
+            f"修改应急装备“{item}”:" + ("、".join(changed) or "无变化"),
+            target=item,
+            fields=changed,
+        )
+        ensure_in_scope(actor, item)
+    return item
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def do_record_maintenance(*, actor, equipment, data):
+    """One line of the maintenance ledger: 保养/检测/维修 set the last maintenance date and the
+    next due date (interval from that day) and the status afterwards (完好 or still 维修);
+    报废 ends the item's life (no further records, no due date)."""
+    from .maintenance import next_due
+    from .models import Equipment, MaintenanceRecord
+
+    _may_change(actor, equipment)
+    if data.performed_on > timezone.localdate():
+        raise ValidationFailed("日期不能晚于今天。", details={"field": "performed_on"})
+    with transaction.atomic():
+        item = locked(Equipment, equipment.pk, expected_version=data.version)
+        if item.status == "scrapped":
+            raise ValidationFailed(f"“{item}”已报废,不能再登记保养维修。")
+        if item.last_maintained_on and data.performed_on < item.last_maintained_on:
+            raise ValidationFailed(
+                f"日期早于上次保养({_cn_date(item.last_maintained_on)}),请按时间顺序登记。",
+                details={"field": "performed_on"},
+            )
+        status = "scrapped" if data.kind == "scrap" else data.status_after
+        due = None if status == "scrapped" else next_due(data.performed_on, item.interval_days)
+        old = item.get_status_display()
+        item.status, item.last_maintained_on, item.next_due_on = status, data.performed_on, due
+        item.save()
+        record = MaintenanceRecord.objects.create(
+            equipment=item,
+            kind=data.kind,
+            performed_on=data.performed_on,
+            description=data.description,
+            performed_by=data.performed_by,
+            cost=None if data.cost is None else round(data.cost, 2),
+            status_after=status,
+            next_due_on=due,
+            actor=actor,
+        )
+        record_event(
+            "resources.equipment.maintained",
+            f"“{item}”{record.get_kind_display()}:{data.description}"
+            f"(状态 {old} → {item.get_status_display()})",
+            target=item,
+            kind=data.kind,
+        )
+    return record
+
+
+# --- reserve targets (coverage) ------------------------------------------------------------
+
+
+def do_set_reserve_target(*, actor, data):
+    """Set (or change, or with 0 clear) the reserve target of an item in a county, or in the city
+    region for the 市级 reserves. The city bureau's decision (rule resources.targets)."""
+    from yingji.geo.models import Region
+
+    from .models import ReserveTarget
+
+    check_rule(actor, "resources.targets")
+    region = Region.objects.filter(code=data.region, level__in=("city", "county")).first()
+    if region is None:
+        raise ValidationFailed(
+            f"没有编码为“{data.region}”的市或县区。", details={"field": "region"}
+        )
+    item = _item(data.item)
+    with transaction.atomic():
+        target = ReserveTarget.objects.select_for_update().filter(region=region, item=item).first()
+        old = target.quantity if target else 0
+        if target is None:
+            target = ReserveTarget(region=region, item=item)
+        target.quantity, target.basis = data.quantity, data.basis
+        target.save()
+        record_event(
+            "resources.target.set",
+            f"设置{region.name}{item.name}储备目标 {old} → {data.quantity} {item.unit}",
+            target=target,
+            item=item.code,
+        )
+        ensure_in_scope(actor, target)
+    return target
 
 
 # --- requests and dispatch -----------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import forces_views, request_views, views
+from . import equipment_views, forces_views, form_views, request_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -20,6 +20,25 @@ urlpatterns = [
     path("teams/ranking/", forces_views.ranking, name="ranking"),
     path("teams/<int:pk>/", forces_views.team_detail, name="team"),
     path("teams/<int:pk>/evaluate/", forces_views.evaluate, name="evaluate"),
+    path("teams/new/", form_views.team_new, name="team_new"),
+    path("teams/<int:pk>/edit/", form_views.team_edit, name="team_edit"),
+    path("agreements/new/", form_views.agreement_new, name="agreement_new"),
+    path("agreements/<int:pk>/edit/", form_views.agreement_edit, name="agreement_edit"),
+    path("experts/new/", form_views.expert_new, name="expert_new"),
+    path("experts/<int:pk>/edit/", form_views.expert_edit, name="expert_edit"),
+    path("shelters/new/", form_views.shelter_new, name="shelter_new"),
+    path("shelters/<int:pk>/edit/", form_views.shelter_edit, name="shelter_edit"),
+    path("equipment/", equipment_views.equipment_list, name="equipment"),
+    path("equipment/new/", form_views.equipment_new, name="equipment_new"),
+    path("equipment/<int:pk>/", equipment_views.equipment_detail, name="equipment_item"),
+    path("equipment/<int:pk>/edit/", form_views.equipment_edit, name="equipment_edit"),
+    path(
+        "equipment/<int:pk>/maintenance/",
+        equipment_views.record_maintenance,
+        name="equipment_maintain",
+    ),
+    path("coverage/", equipment_views.coverage, name="coverage"),
+    path("coverage/targets/", equipment_views.set_target, name="set_target"),
     path("agreements/", forces_views.agreements, name="agreements"),
     path("agreements/<int:pk>/", forces_views.agreement_detail, name="agreement"),
     path("experts/", forces_views.experts, name="experts"),

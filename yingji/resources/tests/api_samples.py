@@ -4,5 +4,9 @@ PARAM_MODELS = {
     "site_id": "resources.Site",
     "team_id": "resources.Team",
     "request_id": "resources.SupplyRequest",
+    "agreement_id": "resources.Agreement",
+    "expert_id": "resources.Expert",
+    "shelter_id": "resources.Shelter",
+    "equipment_id": "resources.Equipment",
 }
 PATH_SAMPLES: dict = {}

@@ -10,12 +10,15 @@
 
   function load() {
     var params = new URLSearchParams(new FormData(form));
-    fetch(el.getAttribute('data-layer') + '?' + params.toString(), {credentials: 'same-origin'})
+    var layer = params.get('layer') === 'equipment' ? 'data-equipment-layer' : 'data-layer';
+    params.delete('layer');
+    fetch(el.getAttribute(layer) + '?' + params.toString(), {credentials: 'same-origin'})
       .then(function (r) { return r.json(); })
       .then(function (fc) {
         var data = fc.features.map(function (f) {
           var p = f.properties;
           return {name: p.label, value: f.geometry.coordinates, url: p.url, symbolSize: p.style.size,
+            symbol: p.style.symbol || 'rect',
             itemStyle: {color: p.style.color, borderColor: p.style.border, borderWidth: 2}};
         });
         chart.setOption({series: [{}, {data: data}]});
@@ -34,14 +37,24 @@
       });
   }
 
-  fetch(el.getAttribute('data-boundaries'), {credentials: 'same-origin'})
+  var gaps = [];
+  // counties with an item below its reserve target: filled red (储备达标)
+  fetch(el.getAttribute('data-coverage'), {credentials: 'same-origin'})
+    .then(function (r) { return r.json(); })
+    .then(function (rows) {
+      gaps = rows.map(function (c) {
+        return {name: c.name, itemStyle: {areaColor: '#f5c2c7'}};
+      });
+    })
+    .catch(function () { gaps = []; })
+    .then(function () { return fetch(el.getAttribute('data-boundaries'), {credentials: 'same-origin'}); })
     .then(function (r) { return r.json(); })
     .then(function (geo) {
       echarts.registerMap('lanzhou-resources', geo);
       chart.setOption({
         tooltip: {formatter: function (p) { return window.yj.esc(p.name); }},
         geo: {map: 'lanzhou-resources', roam: true, nameProperty: 'name', label: {show: true, color: '#555'},
-          itemStyle: {areaColor: '#f1f5f9', borderColor: '#0b3d6e'}},
+          itemStyle: {areaColor: '#f1f5f9', borderColor: '#0b3d6e'}, regions: gaps},
         series: [
           {type: 'map', map: 'lanzhou-resources', geoIndex: 0, data: []},
           {type: 'scatter', coordinateSystem: 'geo', symbol: 'rect', data: []}
