@@ -73,6 +73,11 @@ def test_first_report_to_roll_up_and_quake_map(reference_data, live_server, brow
     table = page.inner_text("#rollup")
     assert "七里河区" in table and "未报" in table and "迟报" in table
     page.screenshot(path=str(root / SHOTS / "disasters-rollup.png"), full_page=True)
+    # 城关's 续报 with its 死亡失踪人员名单 (the city sees the ID number in full)
+    followup = LossReport.objects.get(region__code="620102", kind="followup")
+    page.goto(f"{live_server.url}{followup.get_absolute_url()}")
+    assert "刘秀英" in page.inner_text("#casualties")
+    page.screenshot(path=str(root / SHOTS / "disasters-report-casualties.png"), full_page=True)
 
     page.goto(f"{live_server.url}/disasters/quake/?lon=104.11&lat=35.85&magnitude=6.0&depth=10")
     assert "榆中县" in page.inner_text("#quake-result")

@@ -7,12 +7,16 @@ import datetime as dt
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from yingji.core.api import page
 from yingji.core.permissions import check_rule, get_restricted_or_404
 
 from . import selectors, services
+from .permissions import id_number_for
 from .schemas import (
+    CasualtyChangeIn,
+    CasualtyIn,
     CloseProcessIn,
     ConfirmIn,
     LossReportIn,
@@ -118,6 +122,8 @@ class RollupRowOut(Schema):
     report: int | None
     children: int
     figures: dict[str, float]
+    pending: list[int] = Field(title="待审核、未计入的报告编号")
+    gap: dict[str, float] = Field(title="待审核报告未计入的数")
     findings: list[LossFindingOut]
 
 
@@ -125,6 +131,7 @@ class RollupOut(Schema):
     process: int
     rows: list[RollupRowOut]
     total: dict[str, float]
+    gap: dict[str, float] = Field(title="待审核报告未计入的数(合计)")
     missing: list[str]
     city_findings: list[LossFindingOut]
 
@@ -197,7 +204,7 @@ def close_process(request, process_id: int, payload: CloseProcessIn):
 @router.get(
     "/disasters/processes/{process_id}/rollup",
     response=RollupOut,
-    summary="逐级汇总(各县区最新报告与乡镇合计核对)",
+    summary="逐级汇总(只计已审核的报告;待审核的列出未计入的数)",
 )
 def rollup(request, process_id: int):
     process = _process(request, process_id)
@@ -212,11 +219,14 @@ def rollup(request, process_id: int):
                 "report": row["report"].pk if row["report"] else None,
                 "children": row["children"],
                 "figures": {k: float(v) for k, v in row["figures"].items()},
+                "pending": [r.pk for r in row["pending"]],
+                "gap": {k: float(v) for k, v in row["gap"].items()},
                 "findings": [_finding(f) for f in row["findings"]],
             }
             for row in data["rows"]
         ],
         "total": {k: float(v) for k, v in data["total_figures"].items()},
+        "gap": {k: float(v) for k, v in data["gap_total"].items()},
         "missing": [r.code for r in data["missing"]],
         "city_findings": [_finding(f) for f in data["city_findings"]],
     }
@@ -369,3 +379,93 @@ def list_relief(
 @router.post("/disasters/relief", response={201: ReliefOut}, summary="登记救助(一户)")
 def record_relief(request, payload: ReliefIn):
     return Status(201, services.do_record_relief(actor=request.user, data=payload))
+
+
+class CasualtyOut(Schema):
+    id: int
+    process: int
+    region: str
+    region_name: str
+    name: str
+    sex: str
+    age: int
+    id_number: str = Field(title="身份证号(非报送单位、市局为部分隐藏)")
+    residence: str | None
+    state: str
+    occurred_on: dt.date
+    cause: str
+    supersedes: int | None
+    is_current: bool
+    version: int
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return obj.shown_id
+
+    @staticmethod
+    def resolve_residence(obj):
+        return obj.residence.code if obj.residence_id else None
+
+    @staticmethod
+    def resolve_supersedes(obj):
+        return obj.supersedes_id
+
+
+def _shown(user, person):
+    person.shown_id = id_number_for(user)(person)
+    return person
+
+
+@router.get("/disasters/casualties", response=list[CasualtyOut], summary="死亡失踪人员名单")
+def list_casualties(
+    request,
+    response: HttpResponse,
+    process: int | None = None,
+    current: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_casualties(request.user)
+    if process is not None:
+        qs = qs.filter(process_id=process)
+    if current is not None:
+        qs = qs.filter(is_current=current)
+    rows = list(page(qs.order_by("region__code", "pk"), response, limit, offset))
+    show = id_number_for(request.user)
+    for person in rows:
+        person.shown_id = show(person)
+    return rows
+
+
+@router.post("/disasters/casualties", response={201: CasualtyOut}, summary="登记死亡失踪人员")
+def record_casualty(request, payload: CasualtyIn):
+    person = services.do_record_casualty(actor=request.user, data=payload)
+    return Status(201, _shown(request.user, person))
+
+
+@router.post(
+    "/disasters/casualties/{casualty_id}/change",
+    response={201: CasualtyOut},
+    summary="变更死亡失踪人员状态(失踪→死亡/已找到,新版本)",
+)
+def change_casualty(request, casualty_id: int, payload: CasualtyChangeIn):
+    person = get_restricted_or_404(
+        selectors.visible_casualties(request.user, "change"),
+        request.user,
+        "change",
+        pk=casualty_id,
+    )
+    new = services.do_change_casualty_state(actor=request.user, person=person, data=payload)
+    return Status(201, _shown(request.user, new))

@@ -20,8 +20,9 @@ from yingji.core.context import actor_context
 from yingji.core.demo import dated
 
 from . import services
-from .models import DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+from .models import CasualtyPerson, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
 from .schemas import (
+    CasualtyIn,
     ConfirmIn,
     DeadlinesIn,
     LossReportIn,
@@ -62,14 +63,44 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
-def _officer_account():
+def _officer_account(username=OFFICER_USER, label="岔路村灾害信息员马建国(演示)"):
     User = get_user_model()
-    user = User.objects.filter(username=OFFICER_USER).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=OFFICER_USER, first_name="岔路村灾害信息员马建国(演示)")
+        user = User(username=username, first_name=label)
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
+
+
+# 乡镇灾害信息员 with accounts: they file their township's reports, the county confirms them
+TOWNSHIP_OFFICERS = [
+    ("xxy_dachuan", "620104103", "达川镇灾害信息员何玉珍(演示)", "何玉珍", "13909310121"),
+    ("xxy_liuquan", "620104104", "柳泉镇灾害信息员曹立新(演示)", "曹立新", "13909310122"),
+]
+
+
+def _township_officers(city, local) -> dict:
+    users, made = {}, []
+    for username, code, label, name, phone in TOWNSHIP_OFFICERS:
+        user = _officer_account(username, label)
+        with _as(city), _at(local - dt.timedelta(days=120)):
+            officer = services.do_register_officer(
+                actor=city,
+                data=OfficerIn(
+                    name=name,
+                    phone=phone,
+                    region=code,
+                    role="A",
+                    trained_on=(local - dt.timedelta(days=120)).date(),
+                    certificate_no=f"GSXXY-{code[-6:]}A",
+                    username=username,
+                ),
+            )
+        made.append(officer.pk)
+        users[code] = user
+    InfoOfficer.objects.filter(pk__in=made).update(is_demo=True)
+    return users
 
 
 def _at(when: dt.datetime):
@@ -104,6 +135,7 @@ def load_demo() -> dict:
     with _as(city), _at(start - dt.timedelta(days=30)):
         services.do_set_deadlines(actor=city, data=_default_deadlines())
     _register_officers(city, officer_user, local)
+    towns = _township_officers(city, local)
 
     with _as(city), _at(start + dt.timedelta(minutes=25)):
         process = services.do_open_process(
@@ -133,8 +165,8 @@ def load_demo() -> dict:
             ),
         )
     steps = [
-        (xigu, 55, "initial", "620104103", None, DACHUAN_1, ""),
-        (xigu, 58, "initial", "620104104", None, LIUQUAN_1, ""),
+        (towns["620104103"], 55, "initial", "620104103", None, DACHUAN_1, ""),
+        (towns["620104104"], 58, "initial", "620104104", None, LIUQUAN_1, ""),
         (xigu, 110, "initial", "620104", None, add(DACHUAN_1, LIUQUAN_1), ""),
         (cg, 300, "initial", "620102", None, CHENGGUAN_1, "经济损失正在评估,续报补充。"),
     ]
@@ -152,9 +184,10 @@ def load_demo() -> dict:
                     **figures,
                 ),
             )
-    with _as(xigu), _at(start + dt.timedelta(hours=3)):
+    dachuan = towns["620104103"]
+    with _as(dachuan), _at(start + dt.timedelta(hours=3)):
         services.do_submit_loss_report(
-            actor=xigu,
+            actor=dachuan,
             process=process,
             data=LossReportIn(
                 region="620104103",
@@ -165,15 +198,16 @@ def load_demo() -> dict:
                 **(DACHUAN_1 | {"collapsed_rooms": 7}),
             ),
         )
+    _casualties(xigu, cg, process, start, day2)
     follow = [
-        (xigu, "620104103", DACHUAN_2, (7, 40)),  # township: due 08:00
-        (xigu, "620104104", LIUQUAN_2, (7, 50)),
+        (dachuan, "620104103", DACHUAN_2, (7, 40)),  # township: due 08:00
+        (towns["620104104"], "620104104", LIUQUAN_2, (7, 50)),
         (xigu, "620104", add(DACHUAN_2, LIUQUAN_2), (8, 45)),  # county: due 09:00
         (cg, "620102", CHENGGUAN_2, (9, 30)),  # late
     ]
     for user, region, figures, (hour, minute) in follow:
         with _as(user), _at(day2.replace(hour=hour, minute=minute)):
-            services.do_submit_loss_report(
+            reports[f"{region}-2"] = services.do_submit_loss_report(
                 actor=user,
                 process=process,
                 data=LossReportIn(
@@ -189,9 +223,18 @@ def load_demo() -> dict:
         services.do_confirm_loss_report(actor=xigu, report=reports["chalu"], data=ConfirmIn())
     with _as(city), _at(start + dt.timedelta(hours=2, minutes=30)):
         services.do_confirm_loss_report(actor=city, report=reports["620104"], data=ConfirmIn())
+    with _as(city), _at(start + dt.timedelta(hours=6)):
+        services.do_confirm_loss_report(actor=city, report=reports["620102"], data=ConfirmIn())
+    # the next morning: 西固 confirms its townships' 续报, the city 西固's; 城关's 续报 waits (待审核)
+    for who, key, minute in ((xigu, "620104103-2", 20), (xigu, "620104104-2", 25)):
+        with _as(who), _at(day2.replace(hour=8, minute=minute)):
+            services.do_confirm_loss_report(actor=who, report=reports[key], data=ConfirmIn())
+    with _as(city), _at(day2.replace(hour=9, minute=50)):
+        services.do_confirm_loss_report(actor=city, report=reports["620104-2"], data=ConfirmIn())
     _relief(xigu, cg, process, start)
     DisasterProcess.objects.filter(pk=process.pk).update(is_demo=True)
     LossReport.objects.filter(process=process).update(is_demo=True)
+    CasualtyPerson.objects.filter(process=process).update(is_demo=True)
     return {"processes": 1, "reports": LossReport.objects.filter(process=process).count()}
 
 
@@ -224,6 +267,7 @@ LIUQUAN_1 = {
 }
 DACHUAN_2 = DACHUAN_1 | {
     "affected_people": 1020,
+    "missing": 1,
     "relocated": 160,
     "crop_affected": 96,
     "direct_loss": 388,
@@ -240,7 +284,57 @@ CHENGGUAN_1 = {
     "general_rooms": 20,
     "direct_loss": 0,
 }
-CHENGGUAN_2 = CHENGGUAN_1 | {"affected_people": 340, "direct_loss": 145}
+CHENGGUAN_2 = CHENGGUAN_1 | {"affected_people": 340, "deaths": 1, "direct_loss": 145}
+
+
+def _casualties(xigu, cg, process, start, day2):
+    """死亡失踪人员名单 (演示 names; the ID numbers are made up, with a valid check character): a
+    man missing in 岔路村 since the flood, a woman killed in 城关区 by a collapsing wall; both
+    recorded before the 续报 that count them."""
+    from yingji.geo.models import Region
+
+    chengguan = Region.objects.filter(level="village", code__startswith="620102").order_by("code")
+    rows = [
+        (
+            xigu,
+            (6, 30),
+            "620104103201",
+            "马福贵",
+            "M",
+            68,
+            "620104195803120313",
+            "missing",
+            "沟道山洪中外出查看农田,被洪水冲走,正在搜寻",
+        ),
+        (
+            cg,
+            (8, 10),
+            chengguan[0].code,
+            "刘秀英",
+            "F",
+            45,
+            "620102198111050423",
+            "dead",
+            "暴雨致院墙倒塌被压",
+        ),
+    ]
+    for user, (hour, minute), code, name, sex, age, id_number, state, cause in rows:
+        with _as(user), _at(day2.replace(hour=hour, minute=minute)):
+            services.do_record_casualty(
+                actor=user,
+                data=CasualtyIn(
+                    process=process.pk,
+                    region=code,
+                    name=name,
+                    sex=sex,
+                    age=age,
+                    id_number=id_number,
+                    residence=code,
+                    state=state,
+                    occurred_on=start.date(),
+                    cause=cause,
+                ),
+            )
 
 
 def _default_deadlines() -> DeadlinesIn:

@@ -108,6 +108,13 @@ class LossReport(AuditedModel):
         verbose_name=_("审核人"),
     )
     confirmed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    casualties = models.ManyToManyField(
+        "CasualtyPerson",
+        blank=True,
+        related_name="reports",
+        verbose_name=_("死亡失踪人员名单"),
+        help_text=_("报送时计入的名单版本"),
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -230,3 +237,77 @@ class ReliefRecord(AuditedModel):
         from django.urls import reverse
 
         return reverse("disasters:relief_record", args=[self.pk])
+
+
+CASUALTY_STATES = [("dead", _("因灾死亡")), ("missing", _("因灾失踪")), ("found", _("已找到"))]
+SEXES = [("M", _("男")), ("F", _("女"))]
+
+
+class CasualtyPerson(AuditedModel):
+    """One version of a person on a process's 死亡失踪人员名单 (《自然灾害情况统计调查制度》:
+    因灾死亡失踪人员 are reported by name). ``region`` is the village/township/county where the
+    person is counted: a report of a region counts the current versions within it. A later change
+    (失踪 → 死亡 or 已找到) is a new version pointing at the one it replaces, which stops being
+    current; no row is ever edited otherwise or deleted."""
+
+    process = models.ForeignKey(
+        DisasterProcess,
+        on_delete=models.PROTECT,
+        related_name="casualties",
+        verbose_name=_("灾害过程"),
+    )
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("统计区划")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    sex = models.CharField(_("性别"), max_length=1, choices=SEXES)
+    age = models.PositiveSmallIntegerField(_("年龄"))
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    residence = models.ForeignKey(
+        "geo.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("户籍(居住)地"),
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=CASUALTY_STATES)
+    occurred_on = models.DateField(_("死亡(失踪、找到)日期"))
+    cause = models.CharField(_("原因"), max_length=200)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("上一版本"),
+    )
+    change_reason = models.CharField(_("变更说明"), max_length=200, blank=True)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["region__code", "name", "-pk"]
+        verbose_name = _("死亡失踪人员")
+        verbose_name_plural = _("死亡失踪人员")
+
+    def __str__(self):
+        return f"{self.name}({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:casualty", args=[self.pk])
+
+    @property
+    def masked_id(self) -> str:
+        """The ID number with the birth date and sequence hidden (first 6, last 2 shown)."""
+        n = self.id_number
+        return f"{n[:6]}{'*' * (len(n) - 8)}{n[-2:]}" if len(n) > 8 else ("*" * len(n))

@@ -10,6 +10,8 @@
 - the deadline clocks: everyone signed in (but enterprises) reads them, city staff edit them;
 - information officers: the city sees all, a county its subtree, an officer their own post;
   city staff and county staff (in their subtree) register and edit them.
+- 死亡失踪人员名单: read and written like the reports; the 身份证号 is shown in full only to the
+  reporting unit and city staff (``full_details``), masked for everyone else.
 Enterprise users have no part in 灾情报送.
 """
 
@@ -19,7 +21,14 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+from .models import (
+    CasualtyPerson,
+    DeadlineSetting,
+    DisasterProcess,
+    InfoOfficer,
+    LossReport,
+    ReliefRecord,
+)
 
 NOTHING = Q(pk__in=[])
 
@@ -96,6 +105,58 @@ def may_report_for(scope: Scope, region) -> bool:
         scope.user_id is not None
         and InfoOfficer.objects.filter(user_id=scope.user_id, active=True, region=region).exists()
     )
+
+
+@restricts(CasualtyPerson)
+def restrict_casualties(qs, scope, action):
+    """死亡失踪人员名单: read like the reports (the city all, a county its subtree, an officer
+    their post's region); recorded and changed (new version) by whoever may report there."""
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        return qs.filter(county | officer_regions_q(scope))
+    if action in ("add", "change"):
+        if scope.read_only:
+            return qs.none()
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county | officer_regions_q(scope))
+    return qs.none()
+
+
+def full_details(user):
+    """``full(person) -> bool``: whether this user sees the person's 身份证号 in full (and, in the
+    Word report, the names): the reporting unit (the county of the region, the officer of the
+    region) and city staff; leaders and the duty officer see it masked. The officer posts are
+    read once, not per row."""
+    from yingji.core.permissions import scope_of
+
+    scope = scope_of(user)
+    full_all = scope.is_admin or "city_staff" in scope.roles
+    paths = scope.region_paths if "county_staff" in scope.roles else ()
+    posts = set()
+    if scope.user_id is not None and not full_all:
+        posts = set(
+            InfoOfficer.objects.filter(user_id=scope.user_id, active=True).values_list(
+                "region_id", flat=True
+            )
+        )
+
+    def full(person) -> bool:
+        return (
+            full_all
+            or person.region_id in posts
+            or any(person.region.path.startswith(p) for p in paths)
+        )
+
+    return full
+
+
+def id_number_for(user):
+    """``show(person) -> str``: the 身份证号 in full or masked (``full_details``)."""
+    full = full_details(user)
+    return lambda person: person.id_number if full(person) else person.masked_id
 
 
 @restricts(DeadlineSetting)

@@ -175,3 +175,35 @@ class ReliefIn(Input):
         if self.kind == "transition" and self.process is None:
             raise ValueError("过渡期生活救助须选择灾害过程。")
         return self
+
+
+class CasualtyIn(Input):
+    """登记死亡失踪人员 (one person on a process's name list)."""
+
+    process: int = Field(title="灾害过程")
+    region: Code = Field(title="统计区划(代码)", description="死亡或失踪发生地的村(社区)、乡镇代码")
+    name: Name = Field(min_length=2, max_length=50, title="姓名")
+    sex: Literal["M", "F"] = Field(title="性别")
+    age: int = Field(ge=0, le=120, title="年龄")
+    id_number: Code = Field(default="", max_length=18, title="身份证号(可不填)")
+    residence: Code = Field(default="", title="户籍(居住)地(区划代码,可不填)")
+    state: Literal["dead", "missing"] = Field(title="状态")
+    occurred_on: Date = Field(title="死亡(失踪)日期")
+    cause: ShortText = Field(min_length=2, max_length=200, title="原因")
+
+    @model_validator(mode="after")
+    def _id(self):
+        from yingji.standards.disaster_stats import resident_id_valid
+
+        if self.id_number and not resident_id_valid(self.id_number):
+            raise ValueError("身份证号不正确(应为18位,末位校验码按GB 11643计算)。")
+        return self
+
+
+class CasualtyChangeIn(Input):
+    """变更死亡失踪人员状态 (失踪 → 死亡 or 已找到): a new version of the person."""
+
+    state: Literal["dead", "found"] = Field(title="新状态")
+    occurred_on: Date = Field(title="死亡(找到)日期")
+    reason: ShortText = Field(min_length=2, max_length=200, title="变更说明")
+    version: int | None = Field(default=None, title="版本")

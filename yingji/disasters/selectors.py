@@ -10,7 +10,14 @@ from yingji.core.permissions import restrict
 from yingji.geo.models import Region
 from yingji.standards import disaster_stats as stats
 
-from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+from .models import (
+    CasualtyPerson,
+    DeadlineSetting,
+    DisasterProcess,
+    InfoOfficer,
+    LossReport,
+    ReliefRecord,
+)
 
 # The columns of the roll-up table (the core indicators a leader reads first).
 ROLLUP_CODES = (
@@ -56,12 +63,29 @@ def latest_report(process, region) -> LossReport | None:
 
 
 def current_reports(process, user) -> dict[int, LossReport]:
-    """The latest visible report of each region of the process, by region id."""
+    """The latest visible report of each region of the process, by region id (confirmed or
+    not)."""
     out: dict[int, LossReport] = {}
     rows = visible_reports(user).filter(process=process).order_by("-submitted_at", "-pk")
     for report in rows:
         out.setdefault(report.region_id, report)
     return out
+
+
+def counted_reports(process, user) -> tuple[dict[int, LossReport], dict[int, LossReport]]:
+    """What goes up (审核 gating): by region id, the latest *confirmed* report (counted) and the
+    newer unconfirmed report waiting for 审核 (pending, figures excluded)."""
+    counted: dict[int, LossReport] = {}
+    pending: dict[int, LossReport] = {}
+    rows = visible_reports(user).filter(process=process).order_by("-submitted_at", "-pk")
+    for report in rows:
+        if report.region_id in counted:
+            continue
+        if report.confirmed_at is not None:
+            counted[report.region_id] = report
+        else:
+            pending.setdefault(report.region_id, report)
+    return counted, pending
 
 
 def _counties(process) -> list[Region]:
@@ -75,10 +99,13 @@ def _counties(process) -> list[Region]:
     return list(qs.order_by("code"))
 
 
+CHILD_LEVEL = {"county": "township", "township": "village", "city": "county"}
+
+
 def _effective(region_path: str, level: str, reports: list[LossReport]) -> tuple[dict, list]:
     """The figures of the children of a region (townships of a county, villages of a
     township): each child's own report, or the sum of its own children where it has none."""
-    child_level = {"county": "township", "township": "village", "city": "county"}[level]
+    child_level = CHILD_LEVEL[level]
     depth = region_path.count("/")
     mine = [
         r for r in reports if r.region.path.startswith(region_path) and r.region.path != region_path
@@ -99,32 +126,67 @@ def _effective(region_path: str, level: str, reports: list[LossReport]) -> tuple
     return stats.add_up(children), children
 
 
+def _region_row(region: Region, level: str, counted: list, latest: list, pending: list) -> dict:
+    """One region's line of a roll-up: the figures that count (its own confirmed report, else
+    the sum of the confirmed reports below), the same with every pending report taken as it
+    stands (the gap is the difference), and the check of its own report against below."""
+    by_path = {r.region.path: r for r in counted}
+    own = by_path.get(region.path)
+    below, children = _effective(region.path, level, counted)
+    figures = own.figures if own else below
+    own_latest = next((r for r in latest if r.region.path == region.path), None)
+    below_latest, _ = _effective(region.path, level, latest)
+    would_be = own_latest.figures if own_latest else below_latest
+    waiting = [r for r in pending if r.region.path.startswith(region.path)]
+    own_pending = next((r for r in waiting if r.region.path == region.path), None)
+    gap = {
+        c: would_be.get(c, 0) - figures.get(c, 0)
+        for c in ROLLUP_CODES
+        if would_be.get(c, 0) != figures.get(c, 0)
+    }
+    findings = stats.compare_with_children(own.figures, children) if own and children else []
+    return {
+        "region": region,
+        "report": own,
+        "pending": waiting,
+        "own_pending": own_pending,
+        "children": len(children),
+        "figures": figures,
+        "cells": [figures.get(c) for c in ROLLUP_CODES],
+        "gap": gap,
+        "gap_text": gap_text(gap),
+        "findings": findings,
+        "status": _status(own, own_pending, children),
+    }
+
+
+def gap_text(gap: dict) -> str:
+    """待审核 figures not counted, in words: "受灾人口 +40、直接经济损失 +12"."""
+    names = stats.labels()
+    return "、".join(f"{names[c]} {'+' if v > 0 else ''}{_num(v)}" for c, v in gap.items())
+
+
+def _num(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def rollup(process, user) -> dict:
-    """For each county of the process: its own current report (if any), the sum of its
-    townships (or villages), the check of the one against the other, and the figures that
-    count upward (the county's own, else the sum below); then the city's total."""
-    current = current_reports(process, user)
-    reports = list(current.values())
-    by_path = {r.region.path: r for r in reports}
-    rows = []
-    for county in _counties(process):
-        own = by_path.get(county.path)
-        below, children = _effective(county.path, "county", reports)
-        findings = stats.compare_with_children(own.figures, children) if own and children else []
-        figures = own.figures if own else below
-        rows.append(
-            {
-                "region": county,
-                "report": own,
-                "children": len(children),
-                "figures": figures,
-                "cells": [figures.get(c) for c in ROLLUP_CODES],
-                "findings": findings,
-                "status": _status(own, children),
-            }
-        )
+    """For each county of the process: its own current confirmed report (if any), the sum of
+    its townships' (or villages') confirmed reports, the check of the one against the other, and
+    the figures that count upward (the county's own, else the sum below); then the city's total.
+    Reports not yet confirmed (待审核) are listed with what they would add (the gap) but their
+    figures are not counted."""
+    counted, pending = counted_reports(process, user)
+    latest = list(current_reports(process, user).values())
+    counted_list, pending_list = list(counted.values()), list(pending.values())
+    rows = [
+        _region_row(county, "county", counted_list, latest, pending_list)
+        for county in _counties(process)
+    ]
     total = stats.add_up([row["figures"] for row in rows])
-    city = by_path.get(process.region.path) if process.region.level == "city" else None
+    gap_total = stats.add_up([row["gap"] for row in rows])
+    city = next((r for r in latest if r.region_id == process.region_id), None)
+    city = city if process.region.level == "city" else None
     city_findings = (
         stats.compare_with_children(
             city.figures, [row["figures"] for row in rows if row["figures"]]
@@ -138,20 +200,50 @@ def rollup(process, user) -> dict:
         "rows": rows,
         "total": [total.get(c) for c in ROLLUP_CODES],
         "total_figures": total,
+        "gap_total": {c: v for c, v in gap_total.items() if v},
+        "gap_text": gap_text({c: v for c, v in gap_total.items() if v}),
+        "pending": [r for row in rows for r in row["pending"]],
         "city_report": city,
         "city_findings": city_findings,
-        "missing": [row["region"] for row in rows if row["report"] is None],
+        "missing": [row["region"] for row in rows if row["report"] is None and not row["pending"]],
     }
 
 
-def _status(own: LossReport | None, children: list) -> str:
-    if own is None:
+def county_rollup(process, user, county: Region) -> dict:
+    """A county's roll-up of its townships (the same rules one level down)."""
+    counted, pending = counted_reports(process, user)
+    latest = list(current_reports(process, user).values())
+    counted_list, pending_list = list(counted.values()), list(pending.values())
+    townships = Region.objects.filter(level="township", path__startswith=county.path)
+    reported = {r.region.path.split("/")[3] for r in latest if r.region.path.count("/") >= 4}
+    rows = [
+        _region_row(t, "township", counted_list, latest, pending_list)
+        for t in townships.order_by("code")
+        if t.code in reported
+    ]
+    own = _region_row(county, "county", counted_list, latest, pending_list)
+    names = stats.labels()
+    total = stats.add_up([row["figures"] for row in rows])
+    return {
+        "columns": [names[c] for c in ROLLUP_CODES],
+        "rows": rows,
+        "county": own,
+        "total": [total.get(c) for c in ROLLUP_CODES],
+        "total_figures": own["figures"] if own["report"] else total,
+        "gap_text": own["gap_text"],
+        "pending": own["pending"],
+    }
+
+
+def _status(own: LossReport | None, own_pending: LossReport | None, children: list) -> str:
+    if own is None and own_pending is None:
         return "未报(下级已报)" if children else "未报"
-    text = own.get_kind_display()
-    if own.is_late:
-        text += "·迟报"
-    text += "·已审核" if own.confirmed_at else "·待审核"
-    return text
+    if own_pending is not None:
+        text = own_pending.get_kind_display() + ("·迟报" if own_pending.is_late else "")
+        text += "·待审核"
+        return text + (f"(计入已审核的{own.get_kind_display()})" if own else "(未计入)")
+    text = own.get_kind_display() + ("·迟报" if own.is_late else "")
+    return text + "·已审核"
 
 
 def rollup_table(process, user) -> tuple[list[str], list[list]]:
@@ -162,7 +254,9 @@ def rollup_table(process, user) -> tuple[list[str], list[list]]:
         [row["region"].name, row["region"].code, row["status"], *row["cells"]]
         for row in data["rows"]
     ]
-    rows.append(["合计", process.region.code, "", *data["total"]])
+    rows.append(["合计(已审核)", process.region.code, "", *data["total"]])
+    if data["gap_text"]:
+        rows.append(["待审核未计入", "", data["gap_text"]])
     return header, rows
 
 
@@ -294,3 +388,29 @@ def relief_summary(process, user) -> dict:
         "damaged_households": damaged,
         "exceeds": households > damaged,
     }
+
+
+def casualties_within(process, region):
+    """The current versions on the name list counted in ``region`` (it and everything below)."""
+    return CasualtyPerson.objects.filter(
+        process=process, is_current=True, region__path__startswith=region.path
+    ).select_related("region", "residence")
+
+
+def visible_casualties(user, action: str = "view"):
+    return restrict(
+        CasualtyPerson.objects.select_related("process", "region", "residence", "recorded_by"),
+        user,
+        action,
+    )
+
+
+def casualty_counts(process, user, region=None) -> dict:
+    """Current 死亡/失踪/已找到 on the visible name list (optionally within ``region``)."""
+    qs = visible_casualties(user).filter(process=process, is_current=True)
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    counts = {"dead": 0, "missing": 0, "found": 0}
+    for state in qs.values_list("state", flat=True):
+        counts[state] += 1
+    return counts

@@ -17,9 +17,18 @@ from yingji.geo.models import Region
 from yingji.standards import disaster_stats as stats
 
 from . import selectors
-from .models import DeadlineSetting, DisasterProcess, InfoOfficer, LossReport, ReliefRecord
+from .models import (
+    CasualtyPerson,
+    DeadlineSetting,
+    DisasterProcess,
+    InfoOfficer,
+    LossReport,
+    ReliefRecord,
+)
 from .permissions import may_report_for
 from .schemas import (
+    CasualtyChangeIn,
+    CasualtyIn,
     CloseProcessIn,
     ConfirmIn,
     DeadlinesIn,
@@ -108,8 +117,20 @@ def do_close_process(*, actor, process: DisasterProcess, data: CloseProcessIn) -
     return process
 
 
-def _findings_or_refuse(data: LossReportIn, figures: dict, previous: LossReport | None) -> list:
+def _casualty_kinds() -> tuple:
+    from django.conf import settings
+
+    return tuple(getattr(settings, "DISASTERS_CASUALTY_KINDS", stats.CASUALTY_LIST_KINDS))
+
+
+def _findings_or_refuse(
+    data: LossReportIn, figures: dict, previous: LossReport | None, listed: list
+) -> list:
     findings = stats.check_figures(figures, previous.figures if previous else None)
+    if data.kind in _casualty_kinds():
+        dead = sum(1 for p in listed if p.state == "dead")
+        missing = sum(1 for p in listed if p.state == "missing")
+        findings = stats.check_casualty_list(figures, dead, missing) + findings
     errors = stats.errors(findings)
     if errors:
         raise ValidationFailed(
@@ -169,7 +190,8 @@ def _submit(*, actor, process: DisasterProcess, data: LossReportIn, source: str)
     _check_kind(process, region, data, corrected)
     figures = data.as_dict()
     previous = None if corrected else selectors.latest_report(process, region)
-    findings = _findings_or_refuse(data, figures, previous)
+    listed = list(selectors.casualties_within(process, region))
+    findings = _findings_or_refuse(data, figures, previous, listed)
     now = _now()
     due = None
     if corrected is None:
@@ -199,6 +221,7 @@ def _submit(*, actor, process: DisasterProcess, data: LossReportIn, source: str)
             corrects=corrected,
             correction_reason=data.correction_reason if corrected else "",
         )
+        report.casualties.set(p for p in listed if p.state in ("dead", "missing"))
         ensure_in_scope(actor, report, "add")
         what = "更正" if corrected else "报送"
         late = "(迟报)" if report.is_late else ""
@@ -367,3 +390,112 @@ def do_record_relief(*, actor, data: ReliefIn) -> ReliefRecord:
             target=record,
         )
     return record
+
+
+def do_record_casualty(*, actor, data: CasualtyIn) -> CasualtyPerson:
+    """登记死亡失踪人员: a person on the process's name list, counted in the region (and every
+    region above it) from now on; the next report there must carry the new count."""
+    check_rule(actor, "disasters.submit_reports")
+    process = restrict(DisasterProcess.objects.all(), actor).filter(pk=data.process).first()
+    if process is None:
+        raise ValidationFailed("找不到该灾害过程。", details={"field": "process"})
+    region = _region(data.region, "region")
+    if not may_report_for(scope_of(actor), region):
+        raise NotPermitted(
+            f"您无权登记“{region.name}”的死亡失踪人员。", details={"field": "region"}
+        )
+    if not region.is_within(process.region):
+        raise ValidationFailed(
+            f"“{region.name}”不在灾害过程的牵头区划“{process.region.name}”内。",
+            details={"field": "region"},
+        )
+    residence = _region(data.residence, "residence") if data.residence else None
+    if data.occurred_on < timezone.localtime(process.started_at).date():
+        raise ValidationFailed(
+            "死亡(失踪)日期不能早于灾害过程开始。", details={"field": "occurred_on"}
+        )
+    if data.occurred_on > timezone.localdate():
+        raise ValidationFailed("死亡(失踪)日期不能晚于今天。", details={"field": "occurred_on"})
+    if (
+        data.id_number
+        and CasualtyPerson.objects.filter(
+            process=process, id_number__iexact=data.id_number, is_current=True
+        ).exists()
+    ):
+        raise ValidationFailed(
+            "该身份证号已在本灾害过程的名单中,请变更其状态而不是重复登记。",
+            details={"field": "id_number"},
+        )
+    with transaction.atomic():
+        person = CasualtyPerson.objects.create(
+            process=process,
+            region=region,
+            name=data.name,
+            sex=data.sex,
+            age=data.age,
+            id_number=data.id_number.upper(),
+            residence=residence,
+            state=data.state,
+            occurred_on=data.occurred_on,
+            cause=data.cause,
+            recorded_by=actor,
+        )
+        ensure_in_scope(actor, person, "add")
+        record_event(
+            "disasters.casualty.recorded",
+            f"登记{region.name}{person.get_state_display()}人员(名单第{person.pk}号):{process.name}",
+            target=person,
+        )
+    return person
+
+
+CASUALTY_CHANGES = {"missing": ("dead", "found")}
+
+
+def do_change_casualty_state(
+    *, actor, person: CasualtyPerson, data: CasualtyChangeIn
+) -> CasualtyPerson:
+    """失踪人员确认死亡或已找到: a new version of the person; the old one stays, no longer
+    current, and the reports already submitted keep the version they counted."""
+    check_rule(actor, "disasters.submit_reports")
+    if not restrict(CasualtyPerson.objects.filter(pk=person.pk), actor, "change").exists():
+        raise NotPermitted("您无权变更该人员的状态。")
+    with transaction.atomic():
+        old = locked(CasualtyPerson, person.pk, expected_version=data.version)
+        if not old.is_current:
+            raise InvalidTransition("该记录已有新版本,请在最新版本上变更。")
+        if data.state not in CASUALTY_CHANGES.get(old.state, ()):
+            raise InvalidTransition(
+                f"状态不能从“{old.get_state_display()}”变更为"
+                f"“{dict(CasualtyPerson._meta.get_field('state').choices)[data.state]}”。"
+            )
+        if data.occurred_on < old.occurred_on or data.occurred_on > timezone.localdate():
+            raise ValidationFailed(
+                "日期须在失踪日期之后、今天之前。", details={"field": "occurred_on"}
+            )
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        new = CasualtyPerson.objects.create(
+            process=old.process,
+            region=old.region,
+            name=old.name,
+            sex=old.sex,
+            age=old.age,
+            id_number=old.id_number,
+            residence=old.residence,
+            state=data.state,
+            occurred_on=data.occurred_on,
+            cause=old.cause,
+            supersedes=old,
+            change_reason=data.reason,
+            recorded_by=actor,
+        )
+        ensure_in_scope(actor, new, "change")
+        record_event(
+            "disasters.casualty.changed",
+            f"{old.region.name}名单第{old.pk}号人员由{old.get_state_display()}变更为"
+            f"{new.get_state_display()}:{data.reason}",
+            target=new,
+            supersedes=old.pk,
+        )
+    return new

@@ -18,8 +18,20 @@ from yingji.geo.models import Region
 from yingji.standards import disaster_stats as stats
 
 from . import selectors, services
-from .models import KINDS, OFFICER_ROLES, RELIEF_KINDS, REPORT_KINDS, LossReport
+from .models import (
+    CASUALTY_STATES,
+    KINDS,
+    OFFICER_ROLES,
+    RELIEF_KINDS,
+    REPORT_KINDS,
+    SEXES,
+    CasualtyPerson,
+    LossReport,
+)
+from .permissions import id_number_for
 from .schemas import (
+    CasualtyChangeIn,
+    CasualtyIn,
     CloseProcessIn,
     ConfirmIn,
     DeadlinesIn,
@@ -231,6 +243,7 @@ def process_detail(request, pk):
             "reports": reports,
             "affected": process.affected_regions.order_by("code"),
             "relief": selectors.relief_summary(process, request.user),
+            "casualties": selectors.casualty_counts(process, request.user),
             "can_report": allows(request.user, "disasters.submit_reports"),
             "can_close": process.is_open
             and restrict(
@@ -350,6 +363,7 @@ def report_detail(request, pk):
             "object": report,
             "figures": report.figure_rows(),
             "corrections": selectors.visible_reports(request.user).filter(corrects=report),
+            "casualties": _with_ids(request.user, report.casualties.select_related("region")),
             "can_confirm": can_confirm,
             "can_correct": allows(request.user, "disasters.submit_reports")
             and restrict(LossReport.objects.filter(pk=report.pk), request.user, "add").exists(),
@@ -565,3 +579,163 @@ def relief_detail(request, pk):
         "disasters/relief_record.html",
         {"title": str(record), "object": record, **record_extras(request, record)},
     )
+
+
+def _with_ids(user, persons):
+    """The persons with ``shown_id`` (full or masked for this user)."""
+    show = id_number_for(user)
+    out = list(persons)
+    for p in out:
+        p.shown_id = show(p)
+    return out
+
+
+def _casualty_spec(user) -> ListSpec:
+    show = id_number_for(user)
+    return ListSpec(
+        columns=[
+            Column("name", "姓名", link=True),
+            Column("sex", "性别"),
+            Column("age", "年龄"),
+            Column("id_number", "身份证号", sortable=False, value=show),
+            Column("process__name", "灾害过程"),
+            Column("region__name", "统计区划"),
+            Column("residence__name", "户籍(居住)地"),
+            Column("state", "状态"),
+            Column("occurred_on", "日期"),
+            Column("cause", "原因"),
+            Column("is_current", "现行版本"),
+        ],
+        filters={
+            "process": Filter("灾害过程(编号)", "process_id", where=_by_pk("process_id")),
+            "state": Filter("状态", "state", choices=CASUALTY_STATES),
+            "current": Filter(
+                "现行版本",
+                "is_current",
+                choices=YES_NO,
+                where=_yes_no(lambda yes: Q(is_current=yes)),
+            ),
+            "region": Filter(
+                "区划(代码,含下级)",
+                "region__code",
+                where=lambda v, user: Q(region__path__contains=f"/{v}/"),
+            ),
+        },
+        search=("name", "region__name", "cause"),
+        default_sort="region__code",
+    )
+
+
+@requires("disasters.open")
+def casualty_list(request):
+    return render_list(
+        request,
+        selectors.visible_casualties(request.user),
+        _casualty_spec(request.user),
+        "disasters/casualties.html",
+        "死亡失踪人员名单",
+        extra={"can_record": allows(request.user, "disasters.submit_reports")},
+    )
+
+
+@requires("disasters.submit_reports")
+def record_casualty(request):
+    values = request.GET
+    if request.method == "POST":
+        data = form_input(request, CasualtyIn)
+        if data is not None:
+            person = run_service(
+                request,
+                lambda: services.do_record_casualty(actor=request.user, data=data),
+                "已登记。该区划及以上的下一份报告须与名单人数一致。",
+            )
+            if person:
+                return redirect(person)
+        values = request.POST
+    return render(
+        request,
+        "disasters/casualty_new.html",
+        {
+            "title": "登记死亡失踪人员",
+            "values": values,
+            "processes": selectors.visible_processes(request.user)[:50],
+            "regions": selectors.officer_regions(request.user),
+            "sexes": SEXES,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def casualty_detail(request, pk):
+    person = get_restricted_or_404(selectors.visible_casualties(request.user), request.user, pk=pk)
+    chain, step = [], person
+    while step.supersedes_id:
+        step = step.supersedes
+        chain.append(step)
+    newer = getattr(person, "superseded_by", None) if not person.is_current else None
+    can_change = (
+        person.is_current
+        and person.state == "missing"
+        and allows(request.user, "disasters.submit_reports")
+        and restrict(CasualtyPerson.objects.filter(pk=person.pk), request.user, "change").exists()
+    )
+    return render(
+        request,
+        "disasters/casualty.html",
+        {
+            "title": str(person),
+            "object": person,
+            "shown_id": id_number_for(request.user)(person),
+            "earlier": chain,
+            "newer": newer,
+            "reports": selectors.visible_reports(request.user).filter(casualties=person),
+            "can_change": can_change,
+            "today": timezone.localdate(),
+            **record_extras(request, person),
+        },
+    )
+
+
+change_casualty = action_view(
+    fetch=lambda user: selectors.visible_casualties(user, "change"),
+    schema=CasualtyChangeIn,
+    call=lambda user, person, data: services.do_change_casualty_state(
+        actor=user, person=person, data=data
+    ),
+    success="已变更状态(新版本);下一份报告须按新名单填报。",
+    action="change",
+    redirect_to=lambda person, result: result,
+)
+
+
+@login_required
+def process_docx(request, pk):
+    """灾情报告 (Word) of a process at the city level, or at a county (``?region=``)."""
+    from urllib.parse import quote
+
+    from django.http import Http404, HttpResponse
+
+    from .documents import disaster_report_docx
+
+    process = get_restricted_or_404(selectors.visible_processes(request.user), request.user, pk=pk)
+    county = None
+    code = request.GET.get("region", "")
+    if code:
+        county = Region.objects.filter(code=code, level="county").first()
+        if (
+            county is None
+            or not restrict(
+                LossReport.objects.filter(region__path__startswith=county.path), request.user
+            ).exists()
+        ):
+            raise Http404
+    data = disaster_report_docx(process, request.user, county)
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    where = county.name if county else process.region.name
+    name = quote(f"{process.name}-{where}灾情报告-{timezone.localtime():%Y%m%d-%H%M}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

@@ -260,3 +260,40 @@ def compare_with_children(parent: dict, children: list[dict]) -> list[Finding]:
                 )
             )
     return out
+
+
+# 死亡失踪人员名单: 《自然灾害情况统计调查制度》 asks for the persons behind 因灾死亡/因灾失踪 by
+# name. Which report kinds must agree with the list is read here as "every kind" (LOW: the
+# text was not at hand; the platform takes the kinds from settings.DISASTERS_CASUALTY_KINDS).
+CASUALTY_LIST_KINDS = ("initial", "followup", "verified")
+
+
+def check_casualty_list(figures: dict, dead: int, missing: int) -> list[Finding]:
+    """The report's 因灾死亡/因灾失踪 against the number of persons on the name list in each
+    state (errors: the two must be equal; an empty figure counts as 0)."""
+    out = []
+    for code, listed, label in (("deaths", dead, "因灾死亡"), ("missing", missing, "因灾失踪")):
+        reported = int(_n(figures, code))
+        if reported != listed:
+            out.append(
+                Finding(
+                    "error",
+                    code,
+                    f"{label}人口填报{reported}人,但死亡失踪人员名单中{label}{listed}人,"
+                    f"两者须一致(请先补录或更正名单)。",
+                )
+            )
+    return out
+
+
+# 公民身份号码 (GB 11643-1999 §5, 校验码 by ISO 7064 MOD 11-2): 17 digits and a check character.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def resident_id_valid(number: str) -> bool:
+    """Whether an 18-character 公民身份号码 has digits where due and the right check character."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()

@@ -40,7 +40,12 @@ def test_demo_world_roll_up_shows_the_missing_county_and_the_late_one(persona):
     xigu = rows["620104"]
     assert xigu["children"] == 2 and xigu["findings"] == []  # county = sum of its townships
     assert xigu["figures"]["affected_people"] == 1020 + 510
-    assert data["total_figures"]["affected_people"] == 1020 + 510 + 340
+    # 城关's 续报 waits for the city's 审核: its confirmed 初报 counts, the gap is stated
+    chengguan = rows["620102"]
+    assert "待审核" in chengguan["status"] and chengguan["report"].kind == "initial"
+    assert chengguan["gap"] == {"affected_people": 40, "deaths": 1, "direct_loss": 145}
+    assert data["total_figures"]["affected_people"] == 1020 + 510 + 300
+    assert data["gap_total"]["affected_people"] == 40
 
 
 def test_a_county_sees_its_own_reports_only(persona):
@@ -114,7 +119,13 @@ def test_a_second_initial_report_is_refused_and_a_correction_shows_above(persona
         report = services.do_submit_loss_report(actor=user, process=process, data=corrected)
     assert report.corrects == latest and not report.is_late and report.due_at is None
     row = next(r for r in selectors.rollup(process, user)["rows"] if r["region"].code == "620104")
-    # the county's own figure is now below the sum of its townships: shown as an error above
+    # not yet confirmed: listed as pending, not counted, so no conflict yet
+    assert report in row["pending"] and row["findings"] == []
+    city = persona("section")
+    with actor_context(city, source="test"):
+        services.do_confirm_loss_report(actor=city, report=report, data=ConfirmIn())
+    row = next(r for r in selectors.rollup(process, user)["rows"] if r["region"].code == "620104")
+    # confirmed: the county's own figure is now below the sum of its townships: an error above
     assert [f.field for f in row["findings"] if f.level == "error"] == ["affected_people"]
     event = AuditEvent.objects.filter(verb="disasters.report.submitted").latest("pk")
     assert "更正" in event.message and event.data["reason"] == "柳泉镇受灾人口少报"
@@ -128,7 +139,9 @@ def _region(code):
 
 def test_confirm_by_the_level_above_only(persona):
     process = _process()
-    township = LossReport.objects.filter(process=process, region__code="620104103").latest("pk")
+    township = LossReport.objects.filter(
+        process=process, region__code="620104103", confirmed_at__isnull=True
+    ).latest("pk")
     county_b, county_a, city = persona("county_b"), persona("county_a"), persona("section")
     with actor_context(county_b, source="test"), pytest.raises(NotPermitted):
         services.do_confirm_loss_report(actor=county_b, report=township, data=ConfirmIn())
@@ -187,8 +200,9 @@ def test_pages_and_exports(as_user):
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("区划", "代码", "状态")
-    total = rows[-1]
-    assert total[0] == "合计" and float(total[3]) == 1020 + 510 + 340
+    total = next(r for r in rows if r[0] == "合计(已审核)")
+    assert float(total[3]) == 1020 + 510 + 300
+    assert rows[-1][0] == "待审核未计入" and "受灾人口 +40" in rows[-1][2]
     listing = client.get("/disasters/reports/?late=yes")
     assert listing.status_code == 200 and "城关区" in listing.content.decode()
     assert as_user("enterprise").get("/disasters/").status_code == 403
@@ -235,6 +249,7 @@ def test_api_submit_read_and_confirm(as_user):
             "crop_damaged": 40,
             "crop_lost": 6,
             "direct_loss": 400,
+            "missing": 1,  # 马福贵 of 岔路村 is on the name list
         },
     )
     assert r.status_code == 201, r.content

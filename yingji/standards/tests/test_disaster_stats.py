@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from yingji.standards import disaster_stats as stats
 from yingji.standards.disaster_stats import (
     add_up,
     check_figures,
@@ -178,3 +179,41 @@ def test_indicators_cover_the_core_of_the_form():
         "direct_loss",
     ):
         assert code in codes
+
+
+# 死亡失踪人员名单 against the report (《自然灾害情况统计调查制度》, LOW: see the module)
+LISTS = [
+    ({"deaths": 1, "missing": 2}, 1, 2, []),
+    ({}, 0, 0, []),
+    ({"deaths": 2}, 1, 0, ["deaths"]),
+    ({"missing": 1}, 0, 0, ["missing"]),
+    ({}, 0, 1, ["missing"]),
+    ({"deaths": 1, "missing": 1}, 0, 0, ["deaths", "missing"]),
+]
+
+
+@pytest.mark.parametrize(("figures", "dead", "missing", "fields"), LISTS)
+def test_casualty_list_must_match(figures, dead, missing, fields):
+    found = stats.check_casualty_list(figures, dead, missing)
+    assert [f.field for f in found] == fields
+    assert all(f.level == "error" for f in found)
+
+
+def test_casualty_message_names_both_numbers():
+    (finding,) = stats.check_casualty_list({"deaths": 3}, 2, 0)
+    assert "填报3人" in finding.message and "名单中因灾死亡2人" in finding.message
+
+
+# GB 11643-1999: the standard's own example 11010519491231002X; one digit changed fails
+IDS = [
+    ("11010519491231002X", True),
+    ("11010519491231002x", True),
+    ("110105194912310021", False),
+    ("11010519491231002", False),
+    ("1101051949123100AX", False),
+]
+
+
+@pytest.mark.parametrize(("number", "valid"), IDS)
+def test_resident_id_check_character(number, valid):
+    assert stats.resident_id_valid(number) is valid
