@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Nav
+from yingji.core.hooks import DailyJob, Nav
 
 
 class EnforcementConfig(AppConfig):
@@ -21,9 +21,24 @@ class EnforcementConfig(AppConfig):
             tasks="T1–T3",
             order=51,
             allowed="enforcement.open",
-        )
+        ),
+        Nav(
+            "双随机与专项整治",
+            "enforcement:draws",
+            icon="shuffle",
+            tasks="T3, T12",
+            order=52,
+            allowed="enforcement.open",
+        ),
     ]
 
+    daily_jobs = [
+        DailyJob(
+            "enforcement.reinspections",
+            "复查到期检查(整改期满列入待复查)",
+            "yingji.enforcement.jobs.reinspection_daily_check",
+        )
+    ]
     demo_loader = "yingji.enforcement.demo.load_demo"
 
     def ready(self):

@@ -11,3 +11,17 @@ CERTIFICATE_TYPES = [
     ("mem", _("应急管理部执法证")),
     ("other", _("其他行政执法证件")),
 ]
+
+DRAW_STATES = [("drawn", _("已抽取")), ("published", _("已公开")), ("voided", _("已作废"))]
+RECORDING_KINDS = [("audio", _("录音")), ("video", _("录像")), ("photo", _("照片"))]
+ORDER_STATES = [
+    ("open", _("整改中")),
+    ("closed", _("复查合格,已销案")),
+    ("overdue", _("逾期未改")),
+]
+REINSPECTION_STATES = [
+    ("waiting", _("待整改期满")),
+    ("due", _("待复查")),
+    ("passed", _("复查合格")),
+    ("failed", _("复查不合格")),
+]

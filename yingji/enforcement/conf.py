@@ -42,3 +42,10 @@ def expiry_days() -> int:
 
 def enforcement_sections() -> tuple[str, ...]:
     return tuple(getattr(settings, "YINGJI_ENFORCEMENT_SECTIONS", DEFAULT_SECTIONS))
+
+
+def reinspection_days() -> int:
+    """复查 window after the rectification deadline. Default 10 days: 《安全生产违法行为行政处罚
+    办法》(原国家安监总局令第15号) — 整改期限届满之日起10日内复查 (MEDIUM: the rule as commonly
+    cited; the article number not confirmed here). ``YINGJI_ENFORCEMENT_REINSPECTION_DAYS``."""
+    return int(getattr(settings, "YINGJI_ENFORCEMENT_REINSPECTION_DAYS", 10))

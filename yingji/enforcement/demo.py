@@ -87,7 +87,7 @@ def load_demo() -> dict:
                     )
     _conflict(users, today, rng)
     LawOfficer.objects.filter(pk__in=pks).update(is_demo=True)
-    return {"officers": len(pks)}
+    return {"officers": len(pks), **load_draw_demo()}
 
 
 def _conflict(users, today, rng) -> None:
@@ -111,3 +111,92 @@ def _conflict(users, today, rng) -> None:
                 declared_on=today - dt.timedelta(days=90),
             ),
         )
+
+
+def load_draw_demo() -> dict:
+    """A 专项整治 of the city bureau with linked demo inspections, one published draw with its
+    recorded seed, officers named on a completed inspection and a 责令限期整改指令书."""
+    from yingji.inspections.selectors import inspectable_enterprises, visible_inspections
+
+    from .models import Campaign
+    from .schemas import (
+        EnfCampaignIn,
+        EnfCampaignLinkIn,
+        EnfDrawIn,
+        EnfDrawPublishIn,
+        EnfInspectionOfficersIn,
+        EnfOrderIn,
+    )
+
+    if Campaign.objects.filter(is_demo=True).exists():
+        return {"campaigns": 0}
+    actor = get_user_model().objects.filter(username="whk_staff").first()
+    if actor is None or not LawOfficer.objects.filter(is_demo=True).exists():
+        return {"campaigns": 0}
+    rng = random.Random(1130)
+    today = timezone.localdate()
+    year = today.year
+    officers = {o.certificate_no: o.pk for o in LawOfficer.objects.filter(is_demo=True)}
+    inspections = list(
+        visible_inspections(actor, "change")
+        .filter(
+            enterprise_id__in=inspectable_enterprises(actor)
+            .filter(sector__startswith="hazchem")
+            .values("pk")
+        )
+        .order_by("-inspected_on")[:4]
+    )
+
+    def ctx():
+        return actor_context(actor, source="cli", label="demo")
+
+    with ctx(), dated(moment(today - dt.timedelta(days=45), rng)):
+        campaign = services.do_create_campaign(
+            actor=actor,
+            data=EnfCampaignIn(
+                name=f"{year}年危险化学品安全专项整治(演示)",
+                starts_on=today - dt.timedelta(days=45),
+                ends_on=today + dt.timedelta(days=45),
+                sectors=["hazchem_production", "hazchem_storage", "hazchem_use"],
+                target_inspections=10,
+                target_findings_closed=20,
+                note="演示数据:聚焦储罐区、特殊作业和重大危险源包保责任落实。",
+            ),
+        )
+    if inspections:
+        with ctx(), dated(moment(today - dt.timedelta(days=44), rng)):
+            services.do_link_inspections(
+                actor=actor,
+                campaign=campaign,
+                data=EnfCampaignLinkIn(inspection_ids=[i.pk for i in inspections]),
+            )
+    with ctx(), dated(moment(today - dt.timedelta(days=40), rng)):
+        draw = services.do_run_draw(
+            actor=actor,
+            data=EnfDrawIn(
+                campaign_name=f"{year}年危险化学品企业双随机抽查(演示)",
+                sectors=["hazchem_production", "hazchem_storage", "hazchem_use", "hazchem_trade"],
+                targets=3,
+                per_target=2,
+                seed=20221130,
+                campaign_id=campaign.pk,
+            ),
+        )
+    with ctx(), dated(moment(today - dt.timedelta(days=39), rng)):
+        services.do_publish_draw(actor=actor, draw=draw, data=EnfDrawPublishIn())
+    done = [i for i in inspections if i.state == "completed" and i.findings.exists()]
+    if done:
+        team = [officers["62010020180001"], officers["62010020180002"]]
+        with ctx(), dated(moment(max(done[0].inspected_on, today - dt.timedelta(days=30)), rng)):
+            services.do_name_inspection_officers(
+                actor=actor, inspection=done[0], data=EnfInspectionOfficersIn(officer_ids=team)
+            )
+        with ctx():
+            services.do_issue_order(
+                actor=actor,
+                inspection=done[0],
+                data=EnfOrderIn(deadline=today + dt.timedelta(days=15), officer_ids=team),
+            )
+    Campaign.objects.filter(pk=campaign.pk).update(is_demo=True)
+    draw.__class__.objects.filter(pk=draw.pk).update(is_demo=True)
+    return {"campaigns": 1, "draws": 1, "linked": len(inspections)}

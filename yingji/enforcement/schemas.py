@@ -62,3 +62,77 @@ class EnfConflictIn(Input):
 
 class EnfConflictWithdrawIn(Input):
     reason: Reason = Field(min_length=2, title="撤回原因")
+
+
+Sector = Literal[
+    "hazchem_production", "hazchem_storage", "hazchem_trade", "hazchem_use", "coal_mine",
+    "non_coal_mine", "metallurgy", "nonferrous", "building_materials", "machinery",
+    "light_industry", "textile", "tobacco", "commerce", "fireworks", "gas", "fire_key_unit",
+    "other",
+]  # fmt: skip
+Tier = Literal["city", "county"]
+
+
+class EnfDrawIn(Input):
+    """双随机抽取: the 检查对象名录库 filtered by sector and tier; the seed is drawn by the
+    platform when not given (and recorded either way)."""
+
+    campaign_name: Name = Field(min_length=2, title="抽查任务名称")
+    sectors: list[Sector] = Field(default=[], max_length=18, title="行业")
+    tiers: list[Tier] = Field(default=[], max_length=2, title="监管层级")
+    targets: int = Field(ge=1, le=500, title="抽取企业数")
+    per_target: int = Field(2, ge=2, le=10, title="每户执法人员数")
+    seed: int | None = Field(None, ge=0, le=2**62, title="随机种子")
+    campaign_id: RecordId | None = Field(None, title="专项整治")
+
+
+class EnfDrawPublishIn(Input):
+    version: Version = None
+
+
+class EnfDrawVoidIn(Input):
+    reason: Reason = Field(min_length=2, title="作废原因")
+    version: Version = None
+
+
+class EnfInspectionOfficersIn(Input):
+    officer_ids: list[RecordId] = Field(min_length=1, max_length=20, title="执法人员")
+
+
+class EnfRecordingIn(Input):
+    kind: Literal["audio", "video", "photo"] = Field(title="类型")
+    recorded_by_id: RecordId = Field(title="记录人")
+    description: text(255) = Field("", title="说明")
+
+
+class EnfOrderIn(Input):
+    deadline: Date = Field(title="整改期限")
+    officer_ids: list[RecordId] = Field(min_length=1, max_length=20, title="执法人员")
+    finding_ids: list[RecordId] = Field(default=[], max_length=200, title="整改事项(检查发现问题)")
+
+
+class EnfReInspectionIn(Input):
+    passed: bool = Field(title="复查结论(是否整改合格)")
+    done_on: Date = Field(title="复查日期")
+    officer_ids: list[RecordId] = Field(min_length=1, max_length=20, title="复查人员")
+    opinion: text(2000, multiline=True) = Field(min_length=2, title="复查意见")
+
+
+class EnfCampaignIn(Input):
+    name: Name = Field(min_length=2, title="名称")
+    starts_on: Date = Field(title="开始日期")
+    ends_on: Date = Field(title="结束日期")
+    sectors: list[Sector] = Field(default=[], max_length=18, title="行业")
+    target_inspections: int = Field(0, ge=0, le=100000, title="目标检查企业数")
+    target_findings_closed: int = Field(0, ge=0, le=100000, title="目标整改问题数")
+    note: text(2000, multiline=True) = Field("", title="说明")
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.ends_on < self.starts_on:
+            raise ValueError("结束日期不能早于开始日期。")
+        return self
+
+
+class EnfCampaignLinkIn(Input):
+    inspection_ids: list[RecordId] = Field(min_length=1, max_length=200, title="检查")

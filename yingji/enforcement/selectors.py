@@ -13,9 +13,20 @@ from django.utils import timezone
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.permissions import restrict
+from yingji.inspections.models import Inspection
 
 from .conf import expiry_days, min_officers
-from .models import LawOfficer, OfficerConflict, OfficerTraining
+from .models import (
+    Campaign,
+    InspectionOfficer,
+    LawOfficer,
+    OfficerConflict,
+    OfficerTraining,
+    RandomDraw,
+    Recording,
+    RectificationOrder,
+    ReInspection,
+)
 
 
 def is_certified(officer: LawOfficer, on_date: dt.date) -> bool:
@@ -36,13 +47,21 @@ def refusal(officer: LawOfficer, on_date: dt.date) -> str | None:
     return None
 
 
-def active_conflicts(officer_ids: Iterable[int], enterprise_id: int, on_date: dt.date):
-    return OfficerConflict.objects.filter(
+def active_conflicts(
+    officer_ids: Iterable[int],
+    enterprise_id: int | None,
+    on_date: dt.date,
+    *,
+    all_enterprises: bool = False,
+):
+    """The declarations standing on the day for these officers (and this enterprise, unless
+    ``all_enterprises``)."""
+    rows = OfficerConflict.objects.filter(
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on_date),
         officer_id__in=list(officer_ids),
-        enterprise_id=enterprise_id,
         declared_on__lte=on_date,
     ).select_related("officer")
+    return rows if all_enterprises else rows.filter(enterprise_id=enterprise_id)
 
 
 def check_officers(
@@ -137,3 +156,87 @@ def certificate_state(officer: LawOfficer, on_date: dt.date | None = None) -> st
 
 def officer_names(officer_ids: Iterable[int]) -> dict[int, str]:
     return dict(LawOfficer.objects.filter(pk__in=list(officer_ids)).values_list("pk", "name"))
+
+
+# --- inspections, draws, campaigns ---------------------------------------------------------
+
+
+def team_of(inspection_id: int):
+    """The officers currently named on an inspection."""
+    ids = InspectionOfficer.objects.filter(
+        inspection_id=inspection_id, removed_at__isnull=True
+    ).values("officer_id")
+    return LawOfficer.objects.filter(pk__in=ids).order_by("name", "pk")
+
+
+def order_inspection(order: RectificationOrder) -> Inspection:
+    return Inspection.objects.select_related("enterprise__organisation", "authority").get(
+        pk=order.inspection_id
+    )
+
+
+def recordings_of(user, inspection_id: int):
+    return restrict(
+        Recording.objects.filter(
+            inspection_id=inspection_id, voided_at__isnull=True
+        ).select_related("recorded_by"),
+        user,
+    )
+
+
+def orders_of(user, inspection_id: int):
+    return restrict(
+        RectificationOrder.objects.filter(inspection_id=inspection_id).select_related(
+            "reinspection"
+        ),
+        user,
+    )
+
+
+def visible_orders(user, action: str = "view"):
+    return restrict(RectificationOrder.objects.select_related("reinspection"), user, action)
+
+
+def visible_reinspections(user, action: str = "view"):
+    return restrict(ReInspection.objects.select_related("order"), user, action)
+
+
+def visible_draws(user, action: str = "view"):
+    return restrict(RandomDraw.objects.select_related("authority", "drawn_by"), user, action)
+
+
+def published_draws():
+    return RandomDraw.objects.filter(state="published").select_related("authority")
+
+
+def visible_campaigns(user, action: str = "view"):
+    return restrict(Campaign.objects.select_related("authority"), user, action)
+
+
+def campaign_progress(campaign: Campaign) -> dict:
+    """Progress of a 专项整治 from its linked inspections (inspections app), their findings and
+    the rectification orders issued on them (this app)."""
+    inspections = list(campaign.inspections.all())
+    ids = [i.pk for i in inspections]
+    completed = [i for i in inspections if i.state == "completed"]
+    findings = sum(i.findings.count() for i in completed)
+    orders = RectificationOrder.objects.filter(inspection_id__in=ids)
+    closed_items = sum(len(o.items) for o in orders if o.state == "closed")
+    enterprises = len({i.enterprise_id for i in completed})
+
+    def pct(done, target):
+        return round(100 * done / target) if target else None
+
+    return {
+        "linked": len(inspections),
+        "completed": len(completed),
+        "enterprises": enterprises,
+        "findings": findings,
+        "orders": orders.count(),
+        "orders_closed": orders.filter(state="closed").count(),
+        "orders_overdue": orders.filter(state="overdue").count(),
+        "items_closed": closed_items,
+        "inspections_pct": pct(enterprises, campaign.target_inspections),
+        "findings_pct": pct(closed_items, campaign.target_findings_closed),
+        "draws": campaign.draws.filter(state="published").count(),
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -13,18 +14,37 @@ from django.utils import timezone
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import allows, can, get_restricted_or_404, requires
 from yingji.core.views import record_extras
-from yingji.core.webforms import action_view, form_input, run_service
+from yingji.core.webforms import action_view, download, form_input, run_service
+from yingji.enterprises.choices import SECTOR_LABELS, SECTORS
+from yingji.inspections.selectors import visible_inspections
 from yingji.orgs.models import Organisation
+from yingji.standards import random_draw
 
 from . import selectors, services
-from .choices import CERTIFICATE_TYPES, OFFICER_STATUSES
+from .choices import (
+    CERTIFICATE_TYPES,
+    DRAW_STATES,
+    OFFICER_STATUSES,
+    RECORDING_KINDS,
+    REINSPECTION_STATES,
+)
 from .conf import expiry_days, training_hours
-from .models import LawOfficer, OfficerConflict
+from .documents import rectification_order_docx
+from .models import Campaign, LawOfficer, OfficerConflict, RandomDraw, RectificationOrder
 from .schemas import (
+    EnfCampaignIn,
+    EnfCampaignLinkIn,
     EnfConflictIn,
     EnfConflictWithdrawIn,
+    EnfDrawIn,
+    EnfDrawPublishIn,
+    EnfDrawVoidIn,
+    EnfInspectionOfficersIn,
     EnfOfficerIn,
     EnfOfficerStatusIn,
+    EnfOrderIn,
+    EnfRecordingIn,
+    EnfReInspectionIn,
     EnfTrainingIn,
 )
 
@@ -223,4 +243,340 @@ conflict_withdraw = action_view(
         actor=user, conflict=conflict, data=data
     ),
     success="已撤回回避申报。",
+)
+
+
+# --- 双随机、一公开 --------------------------------------------------------------------------
+
+DRAW_SPEC = ListSpec(
+    columns=[
+        Column("campaign_name", "抽查任务", link=True),
+        Column("authority__name", "执法主体"),
+        Column("drawn_on", "抽取日期"),
+        Column("targets", "抽取企业数"),
+        Column("per_target", "每户执法人员数"),
+        Column("seed", "随机种子"),
+        Column("state", "状态"),
+    ],
+    filters={
+        "state": Filter("状态", "state", choices=DRAW_STATES),
+        "year": Filter("年份", "drawn_on__year"),
+    },
+    search=("campaign_name",),
+    default_sort="-drawn_at",
+)
+
+
+@requires("enforcement.open")
+def draw_list(request):
+    return render_list(
+        request,
+        selectors.visible_draws(request.user),
+        DRAW_SPEC,
+        "enforcement/draws.html",
+        "双随机抽取",
+        extra={"can_draw": allows(request.user, "enforcement.draw")},
+    )
+
+
+@login_required
+def draw_detail(request, pk):
+    draw = get_restricted_or_404(selectors.visible_draws(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "enforcement/draw.html",
+        {
+            "title": str(draw),
+            "object": draw,
+            "results": draw.results.prefetch_related("officers"),
+            "can_change": can(request.user, draw, "change"),
+            "sector_labels": SECTOR_LABELS,
+            **record_extras(request, draw),
+        },
+    )
+
+
+@requires("enforcement.draw")
+def draw_new(request):
+    if request.method == "POST":
+        data = form_input(request, EnfDrawIn)
+        if data is not None:
+            draw = run_service(
+                request,
+                lambda: services.do_run_draw(actor=request.user, data=data),
+                lambda d: f"已完成抽取(随机种子 {d.seed}),请核对后公开。",
+            )
+            if draw:
+                return redirect(draw)
+    return render(
+        request,
+        "enforcement/draw_form.html",
+        {
+            "title": "双随机抽取",
+            "form": request.POST,
+            "sectors": SECTORS,
+            "campaigns": selectors.visible_campaigns(request.user, "change"),
+        },
+    )
+
+
+draw_publish = action_view(
+    fetch=lambda user: RandomDraw.objects.all(),
+    action="change",
+    schema=EnfDrawPublishIn,
+    call=lambda user, draw, data: services.do_publish_draw(actor=user, draw=draw, data=data),
+    success="已公开抽取结果。",
+)
+draw_void = action_view(
+    fetch=lambda user: RandomDraw.objects.all(),
+    action="change",
+    schema=EnfDrawVoidIn,
+    call=lambda user, draw, data: services.do_void_draw(actor=user, draw=draw, data=data),
+    success="已作废。",
+)
+
+
+def public_draws(request):
+    """双随机抽查结果公开 (no login)."""
+    draws = selectors.published_draws().prefetch_related("results__officers")[:50]
+    return render(
+        request, "enforcement/public_draws.html", {"title": "双随机抽查结果公开", "draws": draws}
+    )
+
+
+def public_notice(request):
+    """行政执法事前公示 (no login): 执法主体, 执法人员 (name + certificate number), 依据,
+    随机抽查事项清单."""
+    today = timezone.localdate()
+    authorities = Organisation.objects.filter(
+        kind__in=("bureau", "county_bureau"), is_active=True
+    ).order_by("path")
+    officers = selectors.certified_officers(today).order_by("organisation__path", "name")
+    return render(
+        request,
+        "enforcement/public_notice.html",
+        {
+            "title": "行政执法事前公示",
+            "authorities": authorities,
+            "officers": officers,
+            "basis": random_draw.PUBLIC_BASIS,
+            "matters": random_draw.CHECK_MATTERS,
+            "sector_labels": SECTOR_LABELS,
+            "today": today,
+        },
+    )
+
+
+# --- an inspection's 执法 record: officers, recordings, 指令书, 复查 -------------------------
+
+
+@login_required
+def inspection_record(request, pk):
+    inspection = get_restricted_or_404(visible_inspections(request.user), request.user, pk=pk)
+    can_change = can(request.user, inspection, "change")
+    team = list(selectors.team_of(inspection.pk))
+    candidates = selectors.visible_officers(request.user).filter(
+        selectors.certified_q(inspection.inspected_on)
+    )
+    return render(
+        request,
+        "enforcement/inspection.html",
+        {
+            "title": f"执法记录 {inspection.number}",
+            "inspection": inspection,
+            "team": team,
+            "candidates": candidates,
+            "recordings": selectors.recordings_of(request.user, inspection.pk),
+            "orders": selectors.orders_of(request.user, inspection.pk),
+            "findings": inspection.findings.all(),
+            "can_change": can_change,
+            "kinds": RECORDING_KINDS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def inspection_officers(request, pk):
+    inspection = get_restricted_or_404(
+        visible_inspections(request.user), request.user, "change", pk=pk
+    )
+    if request.method == "POST":
+        data = form_input(request, EnfInspectionOfficersIn)
+        if data is not None:
+            run_service(
+                request,
+                lambda: services.do_name_inspection_officers(
+                    actor=request.user, inspection=inspection, data=data
+                ),
+                "已指派执法人员。",
+            )
+    return redirect("enforcement:inspection", pk=inspection.pk)
+
+
+@login_required
+def inspection_recording(request, pk):
+    inspection = get_restricted_or_404(
+        visible_inspections(request.user), request.user, "change", pk=pk
+    )
+    if request.method == "POST":
+        data = form_input(request, EnfRecordingIn)
+        upload = request.FILES.get("file")
+        if data is not None and upload is None:
+            messages.error(request, "请选择要上传的文件。")
+        elif data is not None:
+            run_service(
+                request,
+                lambda: services.do_add_recording(
+                    actor=request.user, inspection=inspection, data=data, upload=upload
+                ),
+                "已上传执法全过程记录。",
+            )
+    return redirect("enforcement:inspection", pk=inspection.pk)
+
+
+@login_required
+def inspection_order(request, pk):
+    inspection = get_restricted_or_404(
+        visible_inspections(request.user), request.user, "change", pk=pk
+    )
+    if request.method == "POST":
+        data = form_input(request, EnfOrderIn)
+        if data is not None:
+            run_service(
+                request,
+                lambda: services.do_issue_order(
+                    actor=request.user, inspection=inspection, data=data
+                ),
+                lambda o: f"已下达{o.number},复查已排期。",
+            )
+    return redirect("enforcement:inspection", pk=inspection.pk)
+
+
+@login_required
+def order_docx(request, pk):
+    order = get_restricted_or_404(selectors.visible_orders(request.user), request.user, pk=pk)
+    inspection = selectors.order_inspection(order)
+    data = rectification_order_docx(
+        order,
+        authority=inspection.authority.name,
+        enterprise=inspection.enterprise.organisation.name,
+        reinspect_by=order.reinspection.due_by,
+    )
+    return download(data, f"责令限期整改指令书-{order.number}.docx")
+
+
+reinspect = action_view(
+    fetch=lambda user: RectificationOrder.objects.all(),
+    action="change",
+    schema=EnfReInspectionIn,
+    call=lambda user, order, data: services.do_record_reinspection(
+        actor=user, order=order, data=data
+    ),
+    success=lambda order, data, result: (
+        "复查合格,已销案。" if data.passed else "复查不合格:已标记逾期未改,建议立案查处。"
+    ),
+)
+
+
+REINSPECTION_SPEC = ListSpec(
+    columns=[
+        Column("order__number", "指令书", link=True),
+        Column("order__deadline", "整改期限"),
+        Column("due_from", "复查开始"),
+        Column("due_by", "复查截止"),
+        Column("state", "状态"),
+        Column("done_on", "复查日期"),
+    ],
+    filters={"state": Filter("状态", "state", choices=REINSPECTION_STATES)},
+    search=("order__number",),
+    default_sort="due_from",
+)
+
+
+@requires("enforcement.open")
+def reinspection_list(request):
+    return render_list(
+        request,
+        selectors.visible_reinspections(request.user),
+        REINSPECTION_SPEC,
+        "enforcement/reinspections.html",
+        "复查清单",
+    )
+
+
+# --- 专项整治 -------------------------------------------------------------------------------
+
+CAMPAIGN_SPEC = ListSpec(
+    columns=[
+        Column("name", "名称", link=True),
+        Column("authority__name", "组织单位"),
+        Column("starts_on", "开始日期"),
+        Column("ends_on", "结束日期"),
+        Column("target_inspections", "目标检查企业数"),
+    ],
+    filters={"year": Filter("年份", "starts_on__year")},
+    search=("name",),
+    default_sort="-starts_on",
+)
+
+
+@requires("enforcement.open")
+def campaign_list(request):
+    return render_list(
+        request,
+        selectors.visible_campaigns(request.user),
+        CAMPAIGN_SPEC,
+        "enforcement/campaigns.html",
+        "专项整治",
+        extra={"can_create": allows(request.user, "enforcement.draw")},
+    )
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = get_restricted_or_404(selectors.visible_campaigns(request.user), request.user, pk=pk)
+    return render(
+        request,
+        "enforcement/campaign.html",
+        {
+            "title": campaign.name,
+            "object": campaign,
+            "progress": selectors.campaign_progress(campaign),
+            "inspections": campaign.inspections.select_related("enterprise__organisation"),
+            "draws": campaign.draws.all(),
+            "sector_labels": SECTOR_LABELS,
+            "can_change": can(request.user, campaign, "change"),
+            **record_extras(request, campaign),
+        },
+    )
+
+
+@requires("enforcement.draw")
+def campaign_new(request):
+    if request.method == "POST":
+        data = form_input(request, EnfCampaignIn)
+        if data is not None:
+            campaign = run_service(
+                request,
+                lambda: services.do_create_campaign(actor=request.user, data=data),
+                "已创建专项整治。",
+            )
+            if campaign:
+                return redirect(campaign)
+    return render(
+        request,
+        "enforcement/campaign_form.html",
+        {"title": "创建专项整治", "form": request.POST, "sectors": SECTORS},
+    )
+
+
+campaign_link = action_view(
+    fetch=lambda user: Campaign.objects.all(),
+    action="change",
+    schema=EnfCampaignLinkIn,
+    call=lambda user, campaign, data: services.do_link_inspections(
+        actor=user, campaign=campaign, data=data
+    ),
+    success="已关联检查。",
 )
