@@ -55,6 +55,10 @@ EXCEPTIONS = {
     ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
+    (
+        "enterprise",
+        "enforcement.DrawResult",
+    ): "双随机抽查结果依法向社会公开(一公开);未公开的另有人工用例",
 }
 
 
@@ -104,7 +108,7 @@ def generated_denials() -> list[Denial]:
             ent_path = "pk"
         else:
             ent_path = path_to(model, "enterprises.Enterprise")
-        if ent_path:
+        if ent_path and ("enterprise", label) not in EXCEPTIONS:
             key = "pk" if ent_path == "pk" else f"{ent_path}__pk"
 
             def rows(model=model, key=key):

@@ -16,7 +16,9 @@ def test_same_seed_same_result_whatever_the_input_order():
 
 
 def test_different_seeds_differ():
-    results = {tuple(draw(CANDIDATES, OFFICERS, targets=5, per_target=2, seed=s)) for s in range(20)}
+    results = {
+        tuple(draw(CANDIDATES, OFFICERS, targets=5, per_target=2, seed=s)) for s in range(20)
+    }
     assert len(results) == 20
 
 
