@@ -290,6 +290,9 @@ def draw_detail(request, pk):
             "object": draw,
             "results": draw.results.prefetch_related("officers"),
             "can_change": can(request.user, draw, "change"),
+            "can_open": allows(request.user, "enforcement.open"),
+            "campaign_visible": draw.campaign_id is not None
+            and can(request.user, draw.campaign, "view"),
             "sector_labels": SECTOR_LABELS,
             **record_extras(request, draw),
         },
