@@ -73,9 +73,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "investigating",
         "第五十五条:执法人员不得少于两人,并应当出示执法证件(第四十二条)",
     ),
-    Transition(
-        "review", "调查终结,提交审理", ("investigating",), "reviewing", "第五十七条第一款"
-    ),
+    Transition("review", "调查终结,提交审理", ("investigating",), "reviewing", "第五十七条第一款"),
     Transition(
         "notify",
         "事先告知",
@@ -138,8 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "申请人民法院强制执行",
         ("served",),
         "enforcing",
-        "第七十二条第一款:到期不缴纳罚款的,每日按罚款数额的百分之三加处罚款;"
-        "申请人民法院强制执行",
+        "第七十二条第一款:到期不缴纳罚款的,每日按罚款数额的百分之三加处罚款;申请人民法院强制执行",
     ),
     Transition(
         "execute",
@@ -148,7 +145,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         "executed",
         "第六十七条:自收到决定书之日起十五日内缴纳罚款",
     ),
-    Transition("close", "结案", ("executed", "no_penalty"), "closed", "执行完毕或不予处罚后结案归档"),
+    Transition(
+        "close", "结案", ("executed", "no_penalty"), "closed", "执行完毕或不予处罚后结案归档"
+    ),
     Transition(
         "withdraw",
         "撤案",
@@ -273,7 +272,11 @@ MAJOR_CRITERIA: tuple[tuple[str, str, str], ...] = (
     ("other_law", "法律、法规规定应当进行法制审核的其他情形", "第五十八条第一款第(四)项"),
     # A department rule, not the law: many 重大执法决定法制审核目录 list the penalties within the
     # hearing range. LOW, switched by the setting YINGJI_PENALTY_MAJOR_IF_HEARING_RIGHT.
-    ("hearing_range", "拟作出听证范围内的行政处罚(部门法制审核目录,可配置)", "国办发〔2018〕118号;部门目录"),
+    (
+        "hearing_range",
+        "拟作出听证范围内的行政处罚(部门法制审核目录,可配置)",
+        "国办发〔2018〕118号;部门目录",
+    ),
 )
 MAJOR_LABELS = {k: label for k, label, _ in MAJOR_CRITERIA}
 # The criteria a case officer may assert (with a written reason); the others are derived.

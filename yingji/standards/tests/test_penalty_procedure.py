@@ -93,7 +93,9 @@ def test_hearing_right_exactly_at_thresholds(party, kinds, fine, conf, right):
 
 def test_thresholds_are_data():
     low = pp.Thresholds(fine_unit=Decimal("30000"))
-    assert pp.has_hearing_right(party_kind="unit", kinds=["fine"], fine=Decimal("30000"), thresholds=low)
+    assert pp.has_hearing_right(
+        party_kind="unit", kinds=["fine"], fine=Decimal("30000"), thresholds=low
+    )
     assert not pp.has_hearing_right(party_kind="unit", kinds=["fine"], fine=Decimal("30000"))
 
 
@@ -112,7 +114,10 @@ def test_thresholds_are_data():
 def test_major_criteria(asserted, held, right, range_major, major):
     assert (
         pp.major_reasons(
-            asserted=asserted, hearing_held=held, hearing_right=right, hearing_range_is_major=range_major
+            asserted=asserted,
+            hearing_held=held,
+            hearing_right=right,
+            hearing_range_is_major=range_major,
         )
         == major
     )
