@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yingji.resources",
     "yingji.plans",
     "yingji.cases",
+    "yingji.enforcement",
 ]
 
 MIDDLEWARE = [
