@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yingji.plans",
     "yingji.cases",
     "yingji.enforcement",
+    "yingji.penalties",
 ]
 
 MIDDLEWARE = [
