@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -152,9 +152,9 @@ def new_case(request):
         {
             "title": "行政处罚立案",
             "agencies": _agencies(request.user),
-            "enterprises": restrict(Enterprise.objects.all(), request.user).order_by(
-                "organisation__name"
-            )[:500],
+            "enterprises": restrict(Enterprise.objects.all(), request.user)
+            .select_related("organisation")
+            .order_by("organisation__name"),
             "officers": officer_choices,
             "party_kinds": PARTY_KINDS,
             "sources": SOURCES,
@@ -536,7 +536,7 @@ def file_review(request, pk):
 def decision_docx(request, pk):
     case = get_restricted_or_404(selectors.visible_cases(request.user), request.user, pk=pk)
     if not case.is_decided:
-        raise PermissionDenied
+        raise Http404("尚未作出处罚决定。")
     return download(documents.decision_docx(case), f"行政处罚决定书-{case.number}.docx")
 
 
