@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "yingji.cases",
     "yingji.reports",
     "yingji.enforcement",
+    "yingji.penalties",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ PERSONAS = [
     ("leader", "局领导(演示)", "LZYJJ", "city_leader", "副局长"),
     ("whk_staff", "危化科科员(演示)", "LZYJJ-WHP", "city_staff", "科员"),
     ("zhxt_staff", "综合协调科科员(演示)", "LZYJJ-ZHXT", "city_staff", "科员"),
+    ("zcfg_staff", "政策法规科科员(演示)", "LZYJJ-ZCFG", "city_staff", "法制审核员"),
     ("duty", "值班员(演示)", "LZYJJ-YJZH", "duty_officer", "值班员"),
     ("xigu_staff", "西固区应急局科员(演示)", "XGQ-YJJ", "county_staff", "科员"),
     ("chengguan_staff", "城关区应急局科员(演示)", "CGQ-YJJ", "county_staff", "科员"),

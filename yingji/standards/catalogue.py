@@ -240,6 +240,27 @@ CATALOGUE: tuple[Entry, ...] = (
         ),
     ),
     Entry(
+        "penalty_procedure",
+        "行政处罚普通程序(立案至结案、听证、法制审核、期限)",
+        "《行政处罚法》(2021修订)第四十四条至第七十二条;国办发〔2018〕118号",
+        (
+            ("程序环节与流转、听证范围种类、九十日决定期限、送达与缴款期限", "HIGH", "—"),
+            (
+                "听证“较大数额”(默认个人2万元、单位5万元,依2015年办法;2026年新办法及甘肃省数额未核实)",
+                "LOW",
+                "配置项 YINGJI_PENALTY_HEARING_THRESHOLDS",
+            ),
+            ("事后公示期限 7 个工作日", "MEDIUM", "配置项 YINGJI_PENALTY_PUBLICATION_WORKDAYS"),
+            ("陈述申辩期限 3 日(告知书惯例)", "LOW", "配置项 YINGJI_PENALTY_STATEMENT_DAYS"),
+            (
+                "听证范围内的处罚视为重大执法决定(部门目录)",
+                "LOW",
+                "配置项 YINGJI_PENALTY_MAJOR_IF_HEARING_RIGHT",
+            ),
+            ("案卷评查评分表及分值(本平台默认)", "LOW", "配置项 YINGJI_PENALTY_CASE_FILE_SHEET"),
+        ),
+    ),
+    Entry(
         "random_draw",
         "双随机、一公开(随机抽取检查对象与执法人员、结果公开)",
         "国办发〔2015〕58号;国发〔2019〕5号;《行政处罚法》(2021)第四十二条、第四十三条",

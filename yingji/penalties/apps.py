@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+from yingji.core.hooks import Nav
+
+
+class PenaltiesConfig(AppConfig):
+    """行政处罚案件: the 《行政处罚法》(2021) general procedure as a state machine with the
+    三项制度 as real steps (法制审核 only for major decisions, 事后公示, 全过程记录 in evidence)
+    and the 案卷评查. Added as one folder plus one INSTALLED_APPS line."""
+
+    name = "yingji.penalties"
+    label = "penalties"
+    verbose_name = "行政处罚案件"
+    url_prefix = "penalties/"
+    api_router = "yingji.penalties.api.router"
+    navigation = [
+        Nav(
+            "行政处罚案件",
+            "penalties:index",
+            icon="hammer",
+            tasks="T1–T3",
+            order=52,
+            allowed="penalties.open",
+        )
+    ]
+    demo_loader = "yingji.penalties.demo.load_demo"
+
+    def ready(self):
+        from . import permissions  # noqa: F401
