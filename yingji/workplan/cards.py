@@ -20,7 +20,8 @@ def _item(label: str, qs, tone: str, page: str, **params) -> dict:
 
 
 def todo(request):
-    """待我处理: my unit's open and overdue tasks, 督办单 to answer, progress reports to review."""
+    """待我处理: my unit's open and overdue tasks, 督办单 to answer (target unit) or to close (the
+    plan's 督查科室), progress reports to review."""
     user = request.user
     mine = selectors.my_assignments(user)
     items = [
@@ -46,6 +47,25 @@ def todo(request):
             noticed=1,
         ),
     ]
+    items.append(
+        _item(
+            "待反馈的督办单",
+            selectors.notices_to_answer(user),
+            "danger",
+            "workplan:notices",
+            answer=1,
+        )
+    )
+    if selectors.supervised_plans(user).exists():
+        items.append(
+            _item(
+                "已反馈待办结的督办单",
+                selectors.notices_to_close(user),
+                "warning",
+                "workplan:notices",
+                close=1,
+            )
+        )
     visible = selectors.visible_assignments(user)
     if selectors.pending_reviews(user).exists() or scope_of(user).has_role("city_staff"):
         items.append(
