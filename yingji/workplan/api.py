@@ -21,15 +21,12 @@ from .models import ImportSession, ProgressReport, ReportingCycle, Task
 from .schemas import (
     AssignmentCancelIn,
     AssignmentQuery,
-    BulletinIn,
-    BulletinOut,
     CountyPlanIn,
     LadderActionOut,
     LadderSettingsIn,
     LadderSettingsOut,
     LadderStepIn,
     NoticeCloseIn,
-    NoticeQuery,
     NoticeReissueIn,
     NoticeReplyIn,
     ProgressReportIn,
@@ -37,20 +34,23 @@ from .schemas import (
     ReportingCycleIn,
     ReportingCycleOut,
     ReportReviewIn,
-    ScoreRowOut,
     SupervisionNoticeDetailOut,
     SupervisionNoticeIn,
     SupervisionNoticeOut,
     TaskAssignmentOut,
     TaskContributionIn,
     TaskContributionOut,
+    WorkplanBulletinIn,
+    WorkplanBulletinOut,
     WorkplanConfirmIn,
     WorkplanConfirmOut,
     WorkPlanDetailOut,
     WorkplanImportIn,
     WorkplanImportOut,
     WorkplanMappingIn,
+    WorkplanNoticeQuery,
     WorkPlanOut,
+    WorkplanScoreRowOut,
     WorkTaskDueIn,
     WorkTaskOut,
 )
@@ -350,7 +350,7 @@ def _notice(request, notice_id: int):
 def list_notices(
     request,
     response: HttpResponse,
-    filters: Query[NoticeQuery],
+    filters: Query[WorkplanNoticeQuery],
     limit: int | None = None,
     offset: int = 0,
 ):
@@ -489,7 +489,7 @@ def put_ladder(request, payload: LadderSettingsIn):
 
 @router.get(
     "/workplan/plans/{plan_id}/scores",
-    response=list[ScoreRowOut],
+    response=list[WorkplanScoreRowOut],
     summary="考核计分表(按时报送、完成、督办次数;统计期)",
 )
 def plan_scores(request, plan_id: int, start: date, end: date):
@@ -501,9 +501,11 @@ def plan_scores(request, plan_id: int, start: date, end: date):
 
 
 @router.post(
-    "/workplan/plans/{plan_id}/bulletins", response=BulletinOut, summary="发布通报(督查科室)"
+    "/workplan/plans/{plan_id}/bulletins",
+    response=WorkplanBulletinOut,
+    summary="发布通报(督查科室)",
 )
-def issue_bulletin(request, plan_id: int, payload: BulletinIn):
+def issue_bulletin(request, plan_id: int, payload: WorkplanBulletinIn):
     return services.do_issue_bulletin(
         actor=request.user,
         plan=_plan(request, plan_id),

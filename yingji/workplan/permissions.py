@@ -186,6 +186,8 @@ def _imports(qs, scope: Scope, action):
 def notice_view_q(scope: Scope, prefix: str = "") -> Q:
     if not _internal(scope):
         return Q(pk__in=[])
+    if _leader(scope):
+        return Q()  # (an empty Q in an OR would be dropped, not mean "all")
     return (
         assignment_q(scope, f"{prefix}assignment__")
         | supervises_q(scope, f"{prefix}assignment__task__plan__")
@@ -210,6 +212,8 @@ def _notices(qs, scope: Scope, action):
 @restricts(Escalation)
 def _escalations(qs, scope: Scope, action):
     if action in ("view", "export"):
+        if _leader(scope):
+            return qs
         return qs.filter(
             assignment_q(scope, "assignment__") | supervises_q(scope, "assignment__task__plan__")
         )
@@ -219,6 +223,8 @@ def _escalations(qs, scope: Scope, action):
 @restricts(LadderAction)
 def _ladder_actions(qs, scope: Scope, action):
     if action in ("view", "export"):
+        if _leader(scope):
+            return qs
         return qs.filter(
             assignment_q(scope, "escalation__assignment__")
             | supervises_q(scope, "escalation__assignment__task__plan__")

@@ -334,13 +334,13 @@ class LadderSettingsIn(Input):
     interview_points: float = Field(-10, title="被约谈(每次)")
 
 
-class BulletinIn(Input):
+class WorkplanBulletinIn(Input):
     period_start: date = Field(title="统计起")
     period_end: date = Field(title="统计止")
     remarks: LongText = Field("", title="通报意见")
 
 
-class NoticeQuery(Input):
+class WorkplanNoticeQuery(Input):
     """Filters of the 督办单 list (query string)."""
 
     state: NoticeState | None = Field(None, title="状态")
@@ -421,7 +421,7 @@ class LadderSettingsOut(Schema):
     weights: dict[str, float]
 
 
-class ScoreRowOut(Schema):
+class WorkplanScoreRowOut(Schema):
     rank: int
     organisation: str
     code: str
@@ -438,14 +438,14 @@ class ScoreRowOut(Schema):
     points: float
 
 
-class BulletinOut(Schema):
+class WorkplanBulletinOut(Schema):
     id: int
     number: str
     title: str
     period_start: date
     period_end: date
     issued_on: date
-    rows: list[ScoreRowOut]
+    rows: list[WorkplanScoreRowOut]
     docx: str
 
     @staticmethod

@@ -1313,9 +1313,20 @@ def do_run_ladder(*, today: date | None = None) -> dict:
                     target=escalation,
                 )
                 counts["resolved"] += 1
-        for assignment, cycle, due in _overdue_subjects(today):
-            overdue = calendar.workdays_between(due, today)
-            key = _escalation_key(assignment.pk, cycle.pk if cycle else None, due)
+        subjects = {
+            _escalation_key(a.pk, c.pk if c else None, due): (a, c, due)
+            for a, c, due in _overdue_subjects(today)
+        }
+        # a 督办单 unanswered past its reply deadline escalates even when its item is not
+        # (or no longer) overdue, e.g. one issued by hand ahead of the deadline
+        for escalation in Escalation.objects.filter(
+            state="open", notices__state="issued", notices__deadline__lt=today
+        ).select_related("assignment", "cycle"):
+            subjects.setdefault(
+                escalation.key, (escalation.assignment, escalation.cycle, escalation.due)
+            )
+        for key, (assignment, cycle, due) in subjects.items():
+            overdue = max(calendar.workdays_between(due, today), 0) if due else 0
             escalation = Escalation.objects.filter(key=key).first()
             taken, notice_overdue = set(), None
             if escalation is not None:

@@ -57,7 +57,6 @@ from .models import (
 )
 from .schemas import (
     AssignmentCancelIn,
-    BulletinIn,
     CountyPlanIn,
     LadderSettingsIn,
     LadderStepIn,
@@ -70,6 +69,7 @@ from .schemas import (
     ReportReviewIn,
     SupervisionNoticeIn,
     TaskContributionIn,
+    WorkplanBulletinIn,
     WorkplanImportDecisionIn,
     WorkplanImportIn,
     WorkplanMappingIn,
@@ -1138,7 +1138,7 @@ def scores(request):
 
 issue_bulletin = action_view(
     fetch=lambda user: Plan.objects.all(),
-    schema=BulletinIn,
+    schema=WorkplanBulletinIn,
     call=lambda user, plan, data: services.do_issue_bulletin(
         actor=user,
         plan=plan,

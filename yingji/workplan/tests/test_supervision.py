@@ -395,7 +395,9 @@ def test_only_the_target_unit_replies(small_plan, office_user, ctx):
     county = _notice(small_plan, office_user, code="XGQ-YJJ")
     services.do_reply_notice(actor=user("xigu_staff"), notice=county, reply="县局已完成整改")
     with pytest.raises(NotPermitted):
-        services.do_reply_notice(actor=user("chengguan_staff"), notice=notice, reply="他县反馈")
+        services.do_reply_notice(
+            actor=user("chengguan_staff"), notice=notice, reply="其他县区代为反馈"
+        )
 
 
 def test_who_sees_which_notice(small_plan, office_user, ctx):
