@@ -492,12 +492,17 @@ def put_ladder(request, payload: LadderSettingsIn):
     response=list[WorkplanScoreRowOut],
     summary="考核计分表(按时报送、完成、督办次数;统计期)",
 )
-def plan_scores(request, plan_id: int, start: date, end: date):
+def plan_scores(request, plan_id: int, start: date | None = None, end: date | None = None):
+    from django.utils import timezone
+
     from yingji.core.errors import ValidationFailed
 
+    plan = _plan(request, plan_id)
+    start = start or date(plan.year, 1, 1)
+    end = end or min(timezone.localdate(), date(plan.year, 12, 31))
     if end < start:
         raise ValidationFailed("统计止日期应不早于统计起日期。", details={"field": "end"})
-    return scoring.score_sheet(_plan(request, plan_id), start, end)
+    return scoring.score_sheet(plan, start, end)
 
 
 @router.post(
