@@ -3,6 +3,8 @@ as the pages."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
@@ -13,30 +15,42 @@ from yingji.core.schemas import file_response
 from yingji.core.uploads import read_upload
 from yingji.orgs.models import Organisation
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .importing import WORKPLAN_EXTENSIONS
 from .models import ImportSession, ProgressReport, ReportingCycle, Task
 from .schemas import (
     AssignmentCancelIn,
     AssignmentQuery,
     CountyPlanIn,
+    LadderActionOut,
+    LadderSettingsIn,
+    LadderSettingsOut,
+    LadderStepIn,
+    NoticeCloseIn,
+    NoticeReissueIn,
+    NoticeReplyIn,
     ProgressReportIn,
     ProgressReportOut,
     ReportingCycleIn,
     ReportingCycleOut,
     ReportReviewIn,
+    SupervisionNoticeDetailOut,
     SupervisionNoticeIn,
     SupervisionNoticeOut,
     TaskAssignmentOut,
     TaskContributionIn,
     TaskContributionOut,
+    WorkplanBulletinIn,
+    WorkplanBulletinOut,
     WorkplanConfirmIn,
     WorkplanConfirmOut,
     WorkPlanDetailOut,
     WorkplanImportIn,
     WorkplanImportOut,
     WorkplanMappingIn,
+    WorkplanNoticeQuery,
     WorkPlanOut,
+    WorkplanScoreRowOut,
     WorkTaskDueIn,
     WorkTaskOut,
 )
@@ -317,3 +331,190 @@ def report_file(request, plan_id: int, cycle: int):
     assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
     data = build_progress_docx(plan, the_cycle, assignments, timezone.localdate())
     return download(data, f"{plan.title}{the_cycle.name}工作落实情况报告.docx")
+
+
+# --- 督查督办 (issue #19) -------------------------------------------------------------------------
+
+
+def _notice(request, notice_id: int):
+    return get_restricted_or_404(
+        selectors.visible_notices(request.user), request.user, pk=notice_id
+    )
+
+
+@router.get(
+    "/workplan/notices",
+    response=list[SupervisionNoticeDetailOut],
+    summary="督办单(按权限;可按状态、计划筛选)",
+)
+def list_notices(
+    request,
+    response: HttpResponse,
+    filters: Query[WorkplanNoticeQuery],
+    limit: int | None = None,
+    offset: int = 0,
+):
+    from yingji.core.permissions import scope_of
+
+    from .permissions import own_unit_q
+
+    qs = selectors.visible_notices(request.user).order_by("-serial")
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.plan:
+        qs = qs.filter(assignment__task__plan_id=filters.plan)
+    if filters.mine:
+        qs = qs.filter(own_unit_q(scope_of(request.user), "organisation"))
+    return page(qs, response, limit, offset)
+
+
+@router.get(
+    "/workplan/notices/{notice_id}", response=SupervisionNoticeDetailOut, summary="一份督办单"
+)
+def get_notice(request, notice_id: int):
+    return _notice(request, notice_id)
+
+
+@router.get(
+    "/workplan/notices/{notice_id}/ladder",
+    response=list[LadderActionOut],
+    summary="督办单所属事项的督办阶梯记录",
+)
+def notice_ladder(request, notice_id: int):
+    notice = _notice(request, notice_id)
+    if notice.escalation_id is None:
+        return []
+    return list(notice.escalation.actions.order_by("taken_on", "pk"))
+
+
+@router.post(
+    "/workplan/notices/{notice_id}/reply",
+    response=SupervisionNoticeDetailOut,
+    summary="反馈督办单(督办对象单位)",
+)
+def reply_notice(request, notice_id: int, payload: NoticeReplyIn):
+    return services.do_reply_notice(
+        actor=request.user,
+        notice=_notice(request, notice_id),
+        reply=payload.reply,
+        expected_version=payload.version,
+    )
+
+
+@router.post(
+    "/workplan/notices/{notice_id}/close",
+    response=SupervisionNoticeDetailOut,
+    summary="办结督办单(督查科室)",
+)
+def close_notice(request, notice_id: int, payload: NoticeCloseIn):
+    return services.do_close_notice(
+        actor=request.user,
+        notice=_notice(request, notice_id),
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
+
+
+@router.post(
+    "/workplan/notices/{notice_id}/reissue",
+    response=SupervisionNoticeDetailOut,
+    summary="重新督办(督查科室;返回新的督办单)",
+)
+def reissue_notice(request, notice_id: int, payload: NoticeReissueIn):
+    return services.do_reissue_notice(
+        actor=request.user,
+        notice=_notice(request, notice_id),
+        reason=payload.reason,
+        deadline=payload.deadline,
+        expected_version=payload.version,
+    )
+
+
+@router.post(
+    "/workplan/assignments/{assignment_id}/ladder",
+    response=LadderActionOut,
+    summary="手动发起督办阶梯(提醒、催办、督办单、通报、约谈)",
+)
+def take_ladder_step(request, assignment_id: int, payload: LadderStepIn):
+    cycle = None
+    if payload.cycle_id:
+        cycle = get_restricted_or_404(
+            ReportingCycle.objects.all(), request.user, pk=payload.cycle_id
+        )
+    return services.do_take_ladder_step(
+        actor=request.user,
+        assignment=_assignment(request, assignment_id),
+        rung=payload.rung,
+        note=payload.note,
+        cycle=cycle,
+        deadline=payload.deadline,
+    )
+
+
+def _ladder_settings_out():
+    return {"steps": services.ladder_steps(), "weights": scoring.score_weights()}
+
+
+@router.get("/workplan/ladder", response=LadderSettingsOut, summary="督办阶梯的触发条件和考核分值")
+def get_ladder(request):
+    from yingji.core.errors import NotPermitted
+    from yingji.core.permissions import allows
+
+    if not allows(request.user, "workplan.open"):
+        raise NotPermitted("企业用户不参与工作要点督办。")
+    return _ladder_settings_out()
+
+
+@router.put(
+    "/workplan/ladder", response=LadderSettingsOut, summary="修改督办阶梯和考核分值(管理员)"
+)
+def put_ladder(request, payload: LadderSettingsIn):
+    services.do_update_ladder_settings(
+        actor=request.user,
+        triggers={
+            r: getattr(payload, r) for r in ("remind", "urge", "notice", "bulletin", "interview")
+        },
+        reply_days=payload.reply_days,
+        weights={
+            "on_time_report": payload.on_time_report,
+            "late_report": payload.late_report,
+            "done": payload.done,
+            "notice": payload.notice_points,
+            "bulletin": payload.bulletin_points,
+            "interview": payload.interview_points,
+        },
+    )
+    return _ladder_settings_out()
+
+
+@router.get(
+    "/workplan/plans/{plan_id}/scores",
+    response=list[WorkplanScoreRowOut],
+    summary="考核计分表(按时报送、完成、督办次数;统计期)",
+)
+def plan_scores(request, plan_id: int, start: date | None = None, end: date | None = None):
+    from django.utils import timezone
+
+    from yingji.core.errors import ValidationFailed
+
+    plan = _plan(request, plan_id)
+    start = start or date(plan.year, 1, 1)
+    end = end or min(timezone.localdate(), date(plan.year, 12, 31))
+    if end < start:
+        raise ValidationFailed("统计止日期应不早于统计起日期。", details={"field": "end"})
+    return scoring.score_sheet(plan, start, end)
+
+
+@router.post(
+    "/workplan/plans/{plan_id}/bulletins",
+    response=WorkplanBulletinOut,
+    summary="发布通报(督查科室)",
+)
+def issue_bulletin(request, plan_id: int, payload: WorkplanBulletinIn):
+    return services.do_issue_bulletin(
+        actor=request.user,
+        plan=_plan(request, plan_id),
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        remarks=payload.remarks,
+    )

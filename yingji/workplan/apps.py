@@ -33,7 +33,12 @@ class WorkplanConfig(AppConfig):
             "workplan",
             "工作要点督办:临期提醒与滞后标记",
             "yingji.workplan.jobs.workplan_daily_check",
-        )
+        ),
+        DailyJob(
+            "workplan-ladder",
+            "工作要点督办:督办阶梯(提醒、催办、督办单、通报、约谈)",
+            "yingji.workplan.jobs.workplan_ladder",
+        ),
     ]
     demo_loader = "yingji.workplan.demo.load_demo"
     search_providers = [

@@ -19,8 +19,14 @@ def _item(label: str, qs, tone: str, page: str, **params) -> dict:
     return {"label": label, "count": qs.count(), "url": url, "level": tone}
 
 
+def _counted(label: str, count: int, tone: str, **params) -> dict:
+    url = reverse("workplan:notices") + "?" + urlencode(params)
+    return {"label": label, "count": count, "url": url, "level": tone}
+
+
 def todo(request):
-    """待我处理: my unit's open and overdue tasks, 督办单 to answer, progress reports to review."""
+    """待我处理: my unit's open and overdue tasks, 督办单 to answer (target unit) or to close (the
+    plan's 督查科室), progress reports to review."""
     user = request.user
     mine = selectors.my_assignments(user)
     items = [
@@ -46,6 +52,14 @@ def todo(request):
             noticed=1,
         ),
     ]
+    # 督办单: both figures in one query, each the list its link opens (?answer=1, ?close=1)
+    notices = selectors.visible_notices(user).aggregate(
+        answer=Count("pk", filter=Q(pk__in=selectors.notices_to_answer(user).values("pk"))),
+        close=Count("pk", filter=Q(pk__in=selectors.notices_to_close(user).values("pk"))),
+    )
+    items.append(_counted("待反馈的督办单", notices["answer"], "danger", answer=1))
+    if notices["close"] or scope_of(user).is_admin:  # the 督查科室's figure
+        items.append(_counted("已反馈待办结的督办单", notices["close"], "warning", close=1))
     visible = selectors.visible_assignments(user)
     if selectors.pending_reviews(user).exists() or scope_of(user).has_role("city_staff"):
         items.append(

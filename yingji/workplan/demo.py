@@ -109,12 +109,11 @@ def load_demo(seed: int = 2022) -> dict:
             )
         with dated(moment(today, rng, 8, 9)):
             services.do_run_daily_check(today=today)
-        with dated(moment(today, rng, 9, 11)):
-            _notice_for_a_late_task(plan, coordinator_user, today)
+        ladder = _supervision(plan, admin, rng, today)
     record_event(
         "demo.workplan", f"演示:工作要点督办,计划 {1 + len(counties)} 个,进展报告 {reports} 份"
     )
-    return {"plans": 1 + len(counties), "reports": reports}
+    return {"plans": 1 + len(counties), "reports": reports, **ladder}
 
 
 def _import_seed(user) -> Plan:
@@ -285,18 +284,89 @@ def _annual(assignment, cycle, window, cast, done_rate: float) -> int:
     return 1
 
 
-def _notice_for_a_late_task(plan: Plan, user, today: date) -> None:
-    late = (
-        Assignment.objects.filter(task__plan=plan, status="late", due__lt=today)
-        .select_related("task")
-        .order_by("pk")
-        .first()
+# --- 督查督办 (issue #19) ---------------------------------------------------------------------------
+
+OFFICE_USER = ("bgs_staff", "办公室科员(演示)", "LZYJJ-BGS", "city_staff", "科员")
+LADDER_DAYS = 15  # the daily job has run on the last 15 working days (cron)
+NOTICE_ITEM_OVERDUE = 12  # working days: reached 督办单 (5), answered before its deadline
+URGE_ITEM_OVERDUE = 3  # working days: at 催办 (3), not yet 督办单 (5)
+REPLY = "已召开专题会议研究,制定整改推进措施,明确专人负责,预计两周内完成并报送进展报告。"
+
+
+def _office_user():
+    """办公室 (the default 督查科室) has a demo user: bgs_staff, password as the personas."""
+    from yingji.orgs.demo import DEMO_PASSWORD
+    from yingji.orgs.models import Membership
+
+    username, full_name, org_code, role, title = OFFICE_USER
+    office = Organisation.objects.filter(code=org_code).first()
+    if office is None:
+        return None
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=full_name, is_active=True)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=office, role=role, defaults={"title": title}
     )
-    if late is not None:
-        services.do_issue_notice(
-            actor=user,
-            assignment=late,
-            deadline=today + timedelta(days=NOTICE_DAYS),
-            reason=NOTICE_REASON,
-            today=today,
-        )
+    return user
+
+
+def _open_assignment(plan: Plan, org_code: str, exclude=()) -> Assignment | None:
+    qs = (
+        Assignment.objects.filter(task__plan=plan, status__in=("in_progress", "not_started"))
+        .exclude(pk__in=exclude)
+        .order_by("pk")
+    )
+    return qs.filter(organisation__code=org_code).first() or qs.first()
+
+
+def _supervision(plan: Plan, admin, rng, today: date) -> dict:
+    """The ladder as the bureau sees it today: the daily job has run on the last working days;
+    one 危化科 task overdue enough to have reached 督办单, answered by 危化科 and waiting for
+    办公室 to accept it; one task at 催办; the half-year 通报 issued by 办公室."""
+    from yingji.calendars.selectors import work_calendar
+
+    office = _office_user()
+    if office is None:
+        return {}
+    calendar = work_calendar()
+    noticed = _open_assignment(plan, "LZYJJ-WHP")
+    urged = _open_assignment(plan, "LZYJJ-CSAQ", exclude=[noticed.pk] if noticed else [])
+    for assignment, days in ((noticed, NOTICE_ITEM_OVERDUE), (urged, URGE_ITEM_OVERDUE)):
+        if assignment is not None:  # the demo's scenario: these two fell behind recently
+            Assignment.objects.filter(pk=assignment.pk).update(
+                due=calendar.subtract_workdays(today, days), status="late"
+            )
+    whk = get_user_model().objects.filter(username="whk_staff").first()
+    counts: dict[str, int] = {}
+    day = calendar.subtract_workdays(today, LADDER_DAYS)
+    while day <= today:
+        with actor_context(None, source="job", label="workplan-ladder"):
+            with dated(moment(day, rng, 7, 8)):
+                for key, n in services.do_run_ladder(today=day).items():
+                    counts[key] = counts.get(key, 0) + n
+        if noticed is not None and day == calendar.subtract_workdays(today, 3):
+            notice = noticed.notices.filter(state="issued").first()
+            if notice is not None:
+                replier = whk if noticed.organisation.code == "LZYJJ-WHP" and whk else admin
+                with actor_context(replier, source="web", label="demo"):
+                    with dated(moment(day, rng, 14, 17)):
+                        services.do_reply_notice(actor=replier, notice=notice, reply=REPLY)
+        day = calendar.add_workdays(day, 1)
+    half = plan.cycles.filter(kind="half_year").first()
+    if half is not None and half.due < today:
+        issued = min(calendar.add_workdays(half.due, 10), today)
+        with actor_context(office, source="web", label="demo"):
+            with dated(moment(issued, rng, 9, 11)):
+                services.do_issue_bulletin(
+                    actor=office,
+                    plan=plan,
+                    period_start=date(plan.year, 1, 1),
+                    period_end=half.due,
+                    remarks="请排名靠后的单位对照问题抓紧整改,按时报送工作进展。",
+                    today=issued,
+                )
+    return {f"ladder_{k}": v for k, v in counts.items()}

@@ -769,9 +769,18 @@ def build_notice_docx(notice) -> bytes:
             ("签发日期", _cn_date(notice.issued_on)),
             ("所属计划", f"《{plan.title}》"),
             ("督办任务", f"{task.ref} {_task_label(task)}"),
-            ("牵头单位", assignment.organisation.name),
+            ("督办对象", (notice.organisation or assignment.organisation).name),
             ("完成时限", _cn_date(assignment.due) or "未规定"),
-            ("办结时限", _cn_date(notice.deadline)),
+        ]
+        escalation = notice.escalation
+        if escalation is not None and escalation.cycle_id:
+            fields.append(
+                ("涉及报告", f"{escalation.cycle.name}进展报告(截止 {_cn_date(escalation.due)})")
+            )
+        if notice.previous_id:
+            fields.append(("原督办单", notice.previous.number))
+        fields += [
+            ("反馈时限", _cn_date(notice.deadline)),
             ("督办事项", notice.reason),
             ("当前状态", f"{assignment.get_status_display()}(完成进度 {assignment.percent}%)"),
             ("最新进展", latest or "暂无进展报告"),
@@ -788,8 +797,143 @@ def build_notice_docx(notice) -> bytes:
             row.cells[1].width = Cm(12.2)
 
         _paragraph(doc)
-        _paragraph(doc, f"请于办结时限前将办理情况报送{plan.coordinator.name}。")
+        supervisor = plan.supervisor or plan.coordinator
+        _paragraph(doc, f"请于反馈时限前将办理情况报送{supervisor.name}。")
         _paragraph(doc)
         _paragraph(doc, plan.owner.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
         _paragraph(doc, _cn_date(notice.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        return _save(doc)
+
+
+LADDER_TITLES = {
+    "remind": "提 醒 函",
+    "urge": "催 办 函",
+    "bulletin": "通 报",
+    "interview": "约 谈 通 知",
+}
+
+
+def build_ladder_docx(action) -> bytes:
+    """The document of one ladder step other than the 督办单 (提醒函, 催办函, 通报, 约谈通知)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    escalation = action.escalation
+    assignment = escalation.assignment
+    task = assignment.task
+    plan = task.plan
+    issuer = plan.supervisor or plan.coordinator
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = _new_document()
+        _paragraph(
+            doc,
+            LADDER_TITLES.get(action.rung, action.get_rung_display()),
+            font=HEADING_FONT,
+            bold=True,
+            size=22,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+        _paragraph(doc, f"{assignment.organisation.name}:")
+        what = (
+            f"{escalation.cycle.name}进展报告应于{_cn_date(escalation.due)}前报送,至今未报送"
+            if escalation.cycle_id
+            else f"完成时限为{_cn_date(escalation.due)},至今未完成"
+        )
+        _paragraph(
+            doc,
+            f"《{plan.title}》第 {task.ref} 项任务({_task_label(task)})由你单位牵头,{what},"
+            f"截至{_cn_date(action.taken_on)}已逾期 {action.overdue_days} 个工作日。",
+        )
+        _paragraph(doc, action.note)
+        previous = escalation.actions.filter(taken_on__lte=action.taken_on).exclude(pk=action.pk)
+        if previous.exists():
+            _paragraph(
+                doc,
+                "此前已"
+                + "、".join(f"{a.get_rung_display()}({_cn_date(a.taken_on)})" for a in previous)
+                + "。",
+            )
+        _paragraph(doc)
+        _paragraph(doc, issuer.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _paragraph(doc, _cn_date(action.taken_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        return _save(doc)
+
+
+BULLETIN_HEADERS = [
+    "排名",
+    "单位",
+    "应报",
+    "按时报送",
+    "按时率(%)",
+    "任务",
+    "已完成",
+    "完成率(%)",
+    "督办单",
+    "通报",
+    "约谈",
+    "考核得分",
+]
+
+
+def bulletin_row_values(row: dict) -> list[str]:
+    rate = row["on_time_rate"]
+    return [
+        str(row["rank"]),
+        row["organisation"],
+        str(row["reports_due"]),
+        str(row["on_time_report"]),
+        "—" if rate is None else f"{rate:g}",
+        str(row["assignments"]),
+        str(row["done"]),
+        f"{row['completion_rate']:g}",
+        str(row["notice"]),
+        str(row["bulletin"]),
+        str(row["interview"]),
+        f"{row['points']:g}",
+    ]
+
+
+def build_bulletin_docx(bulletin) -> bytes:
+    """通报: the ranking of the lead units by on-time reporting and completion over the period
+    (the score sheet frozen when it was issued) and the issuer's remarks."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    plan = bulletin.plan
+    issuer = plan.supervisor or plan.coordinator
+    rows = bulletin.rows
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = _new_document()
+        _paragraph(
+            doc, "通  报", font=HEADING_FONT, bold=True, size=22, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+        _paragraph(doc, bulletin.number, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _heading(doc, bulletin.title, 2, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(
+            doc,
+            f"按照《{plan.title}》的安排,现将{_cn_date(bulletin.period_start)}至"
+            f"{_cn_date(bulletin.period_end)}各牵头单位进展报送和任务完成情况通报如下。",
+        )
+        if rows:
+            best = [r["organisation"] for r in rows[:3]]
+            worst = [r["organisation"] for r in rows if r["late_report"] or r["notice"]][-3:]
+            _paragraph(doc, "一、表现较好的单位:" + "、".join(best) + "。")
+            _paragraph(
+                doc,
+                "二、报送不及时或被督办的单位:" + ("、".join(worst) if worst else "无") + "。",
+            )
+        _paragraph(doc, "三、排名情况(见下表)。")
+        table = doc.add_table(rows=1, cols=len(BULLETIN_HEADERS))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, header in zip(table.rows[0].cells, BULLETIN_HEADERS, strict=True):
+            _cell_text(cell, header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, bulletin_row_values(row), strict=True):
+                _cell_text(cell, value)
+        if bulletin.remarks:
+            _paragraph(doc)
+            _paragraph(doc, bulletin.remarks)
+        _paragraph(doc)
+        _paragraph(doc, issuer.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _paragraph(doc, _cn_date(bulletin.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
         return _save(doc)

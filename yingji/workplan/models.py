@@ -18,10 +18,14 @@ from yingji.core.models import AuditedModel
 from .choices import (
     ASSIGNMENT_STATUSES,
     CYCLE_KINDS,
+    ESCALATION_STATES,
     IMPORT_STATES,
+    LADDER_RUNGS,
+    NOTICE_STATES,
     REMINDER_KINDS,
     REPORT_STATES,
     REPORTABLE_STATUSES,
+    SCORE_ITEMS,
 )
 
 
@@ -38,7 +42,16 @@ class Plan(AuditedModel):
         verbose_name=_("督办科室"),
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("审核进展报告、签发督办单的科室"),
+        help_text=_("审核进展报告的科室"),
+    )
+    supervisor = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("督查科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("机关督查:签发、办结督办单,发布通报的科室;默认办公室"),
     )
     region = models.ForeignKey(
         "geo.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+"
@@ -334,21 +347,70 @@ class Reminder(AuditedModel):
 
 
 class SupervisionNotice(AuditedModel):
-    """督办单: numbered per issuing organisation (the plan's owner) and year, issued for an overdue
-    (or at-risk) assignment."""
+    """督办单: numbered per issuing organisation (the plan's owner) and year, issued to a target
+    unit for an overdue (or at-risk) assignment or report, by hand or by the ladder. States:
+    issued (待反馈) → replied (待办结) → closed (已办结), or replied → reissued (a linked new
+    督办单); see services.NOTICE_TRANSITIONS."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="notices")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("任务分工"), on_delete=models.PROTECT, related_name="notices"
+    )
+    escalation = models.ForeignKey(
+        "Escalation",
+        verbose_name=_("督办事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("督办对象"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("原督办单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reissue",
+    )
     serial = models.PositiveIntegerField(_("序号"))
     number = models.CharField(_("督办单编号"), max_length=60, unique=True)
     issued_on = models.DateField(_("签发日期"))
-    deadline = models.DateField(_("办结时限"))
+    deadline = models.DateField(_("反馈时限"))
     reason = models.TextField(_("督办事项"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    state = models.CharField(_("状态"), max_length=20, choices=NOTICE_STATES, default="issued")
+    reply = models.TextField(_("反馈情况"), blank=True)
+    replied_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("反馈人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    close_comment = models.TextField(_("办结意见"), blank=True)
 
     class Meta:
         ordering = ["-serial"]
+        indexes = [models.Index(fields=["state", "deadline"], name="wp_notice_state_idx")]
         verbose_name = _("督办单")
         verbose_name_plural = _("督办单")
 
@@ -356,4 +418,165 @@ class SupervisionNotice(AuditedModel):
         return self.number
 
     def get_absolute_url(self):
-        return reverse("workplan:task", args=[self.assignment.task_id]) + f"#n{self.pk}"
+        return reverse("workplan:notice", args=[self.pk])
+
+
+class LadderStep(AuditedModel):
+    """One rung of the 督查督办 ladder (提醒 → 催办 → 督办单 → 通报 → 约谈) and its trigger, edited
+    by administrators on the settings page. ``trigger_days`` counts working days: for 提醒, 催办
+    and 督办单 past the item's due date; for 通报 and 约谈 past the reply deadline of an unanswered
+    督办单. Empty = by hand only. The numbers are the bureau's own choice (LOW confidence)."""
+
+    rung = models.CharField(_("阶梯"), max_length=20, choices=LADDER_RUNGS, unique=True)
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    trigger_days = models.PositiveSmallIntegerField(
+        _("触发(工作日)"), null=True, blank=True, help_text=_("留空:只能手动发起")
+    )
+    reply_days = models.PositiveSmallIntegerField(
+        _("反馈时限(工作日)"), default=5, help_text=_("督办单的反馈时限")
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("督办阶梯")
+        verbose_name_plural = _("督办阶梯")
+
+    def __str__(self):
+        return self.get_rung_display()
+
+    def get_absolute_url(self):
+        return reverse("workplan:ladder_settings")
+
+
+class ScoreWeight(AuditedModel):
+    """考核 points of one score-sheet item (per unit); the bureau's choice, configurable."""
+
+    item = models.CharField(_("考核项"), max_length=30, choices=SCORE_ITEMS, unique=True)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("考核分值")
+        verbose_name_plural = _("考核分值")
+
+    def __str__(self):
+        return f"{self.get_item_display()} {self.points}"
+
+    def get_absolute_url(self):
+        return reverse("workplan:ladder_settings")
+
+
+class Escalation(AuditedModel):
+    """督办事项: one overdue item on the ladder — an assignment past its due date (cycle empty)
+    or a progress report not submitted for a cycle. ``rung`` is the highest step taken."""
+
+    key = models.CharField(max_length=60, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="escalations")
+    cycle = models.ForeignKey(
+        ReportingCycle,
+        verbose_name=_("报送周期"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due = models.DateField(_("应完成/报送日期"), null=True, blank=True)
+    rung = models.CharField(_("当前阶梯"), max_length=20, choices=LADDER_RUNGS, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ESCALATION_STATES, default="open")
+    resolved_on = models.DateField(_("解除日期"), null=True, blank=True)
+    resolved_reason = models.CharField(_("解除原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+
+    def __str__(self):
+        what = f"{self.cycle.name}进展报告" if self.cycle_id else "完成时限"
+        return f"{self.assignment}·{what}"
+
+    @property
+    def subject(self) -> str:
+        return f"{self.cycle.name}进展报告未报送" if self.cycle_id else "任务逾期未完成"
+
+    def get_absolute_url(self):
+        notice = self.notices.order_by("-pk").first()
+        return notice.get_absolute_url() if notice else self.assignment.get_absolute_url()
+
+
+class LadderAction(AuditedModel):
+    """One rung taken on an item, exactly once (unique), by the daily job or by hand."""
+
+    escalation = models.ForeignKey(
+        Escalation, verbose_name=_("督办事项"), on_delete=models.PROTECT, related_name="actions"
+    )
+    rung = models.CharField(_("阶梯"), max_length=20, choices=LADDER_RUNGS)
+    taken_on = models.DateField(_("日期"))
+    overdue_days = models.IntegerField(_("逾期工作日"), default=0)
+    by_hand = models.BooleanField(_("手动发起"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("内容"), blank=True)
+    notice = models.ForeignKey(
+        SupervisionNotice,
+        verbose_name=_("督办单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["taken_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "rung"], name="wp_ladder_once")
+        ]
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+
+    def __str__(self):
+        return f"{self.get_rung_display()}·{self.escalation}"
+
+    def get_absolute_url(self):
+        return reverse("workplan:ladder_docx", args=[self.pk])
+
+
+class Bulletin(AuditedModel):
+    """通报: units ranked by on-time reporting and completion over a period, with the score
+    sheet as it stood when issued (``rows``), numbered per owner and year."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("工作计划"), on_delete=models.PROTECT, related_name="bulletins"
+    )
+    serial = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("通报编号"), max_length=60, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    period_start = models.DateField(_("统计起"))
+    period_end = models.DateField(_("统计止"))
+    issued_on = models.DateField(_("发布日期"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    remarks = models.TextField(_("通报意见"), blank=True)
+    rows = models.JSONField(_("排名"), default=list, editable=False)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("workplan:bulletin", args=[self.pk])

@@ -6,6 +6,10 @@
 - Assignments, progress reports, reminders and 督办单: a unit sees only its own (its members'
   organisations and their sub-units); the plan's coordinating section (督办科室), its owner and
   the city leadership see all of the plan.
+- 督查督办 (issue #19): the plan's 督查科室 (``Plan.supervisor``, 办公室 by default) issues,
+  accepts (办结) and re-issues 督办单, takes ladder steps by hand and issues 通报; only the
+  target unit (its members) replies to a 督办单; the leadership reads; the ladder's triggers
+  and the 考核 points are edited by administrators only.
 - Changing a plan (import, editing tasks and cycles) belongs to its coordinating section, and
   for a county plan also to the county bureau; reviewing reports, cancelling assignments and
   issuing 督办单 ("approve") to the coordinating section only.
@@ -17,13 +21,18 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     Assignment,
+    Bulletin,
     Contribution,
+    Escalation,
     ImportSession,
+    LadderAction,
+    LadderStep,
     Part,
     Plan,
     ProgressReport,
     Reminder,
     ReportingCycle,
+    ScoreWeight,
     Section,
     SupervisionNotice,
     Task,
@@ -68,6 +77,29 @@ def reviews_q(scope: Scope, prefix: str = "") -> Q:
     return Q(**{f"{prefix}coordinator_id__in": scope.org_ids})
 
 
+def supervises_q(scope: Scope, prefix: str = "") -> Q:
+    """The plans whose 督查科室 the user works in (read-only users take no part)."""
+    if scope.read_only:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}supervisor_id__in": scope.org_ids})
+
+
+def supervises(scope: Scope, plan: Plan) -> bool:
+    """督查督办 of a plan (issue and accept 督办单, take ladder steps, issue 通报): its 督查科室
+    and administrators."""
+    return scope.is_admin or (not scope.read_only and plan.supervisor_id in scope.org_ids)
+
+
+def supervised_plans_q(scope: Scope) -> Q:
+    return Q() if scope.is_admin else supervises_q(scope)
+
+
+@rule("workplan.ladder_settings")
+def _ladder_settings(scope: Scope) -> bool:
+    """督办阶梯 triggers and 考核 points: administrators only (granted through is_admin)."""
+    return False
+
+
 def own_unit_q(scope: Scope, org_field: str) -> Q:
     """Rows whose organisation is one of the user's organisations or below it."""
     q = Q(**{f"{org_field}_id__in": scope.org_ids})
@@ -105,6 +137,7 @@ def assignment_q(scope: Scope, prefix: str = "") -> Q:
         return Q()
     return (
         reviews_q(scope, plan)
+        | supervises_q(scope, plan)
         | own_unit_q(scope, f"{prefix}organisation")
         | Q(**{f"{plan}owner_id__in": scope.org_ids, f"{plan}owner__kind": "county_bureau"})
     )
@@ -121,7 +154,6 @@ def _assignments(qs, scope: Scope, action):
 
 @restricts(ProgressReport)
 @restricts(Reminder)
-@restricts(SupervisionNotice)
 def _reports(qs, scope: Scope, action):
     if action in ("view", "export"):
         return qs.filter(assignment_q(scope, "assignment__"))
@@ -149,3 +181,70 @@ def _contributions(qs, scope: Scope, action):
 @restricts(ImportSession)
 def _imports(qs, scope: Scope, action):
     return qs.filter(coordinates_q(scope))
+
+
+def notice_view_q(scope: Scope, prefix: str = "") -> Q:
+    if not _internal(scope):
+        return Q(pk__in=[])
+    if _leader(scope):
+        return Q()  # (an empty Q in an OR would be dropped, not mean "all")
+    return (
+        assignment_q(scope, f"{prefix}assignment__")
+        | supervises_q(scope, f"{prefix}assignment__task__plan__")
+        | own_unit_q(scope, f"{prefix}organisation")
+    )
+
+
+@restricts(SupervisionNotice)
+def _notices(qs, scope: Scope, action):
+    """督办单: seen by the target unit, the plan's 督查科室 and coordinating section, the leaders;
+    answered ("change") by the target unit only; issued, accepted and re-issued ("approve") by
+    the 督查科室."""
+    if action in ("view", "export"):
+        return qs.filter(notice_view_q(scope))
+    if action == "change":
+        if scope.read_only or not _internal(scope):
+            return qs.none()
+        return qs.filter(own_unit_q(scope, "organisation"))
+    return qs.filter(supervises_q(scope, "assignment__task__plan__"))
+
+
+@restricts(Escalation)
+def _escalations(qs, scope: Scope, action):
+    if action in ("view", "export"):
+        if _leader(scope):
+            return qs
+        return qs.filter(
+            assignment_q(scope, "assignment__") | supervises_q(scope, "assignment__task__plan__")
+        )
+    return qs.filter(supervises_q(scope, "assignment__task__plan__"))
+
+
+@restricts(LadderAction)
+def _ladder_actions(qs, scope: Scope, action):
+    if action in ("view", "export"):
+        if _leader(scope):
+            return qs
+        return qs.filter(
+            assignment_q(scope, "escalation__assignment__")
+            | supervises_q(scope, "escalation__assignment__task__plan__")
+        )
+    return qs.filter(supervises_q(scope, "escalation__assignment__task__plan__"))
+
+
+@restricts(Bulletin)
+def _bulletins(qs, scope: Scope, action):
+    """通报 are read by every internal user who sees the plan; issued by its 督查科室."""
+    if action in ("view", "export"):
+        return qs.filter(plan_view_q(scope, "plan__"))
+    return qs.filter(supervises_q(scope, "plan__"))
+
+
+@restricts(LadderStep)
+@restricts(ScoreWeight)
+def _ladder_settings_rows(qs, scope: Scope, action):
+    """Read by internal users (the settings page says what triggers each step); changed by
+    administrators only (who pass every restriction)."""
+    if action == "view" and _internal(scope):
+        return qs
+    return qs.none()

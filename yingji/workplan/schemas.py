@@ -278,3 +278,176 @@ class SupervisionNoticeOut(Schema):
     @staticmethod
     def resolve_docx(obj) -> str:
         return reverse("workplan:notice_docx", args=[obj.pk])
+
+
+# --- 督查督办 (issue #19) -----------------------------------------------------------------------
+
+LadderRung = Literal["remind", "urge", "notice", "bulletin", "interview"]
+NoticeState = Literal["issued", "replied", "closed", "reissued"]
+
+
+class LadderStepIn(Input):
+    """A rung taken by hand on an assignment (or on its missing report for a cycle)."""
+
+    rung: LadderRung = Field(title="督办阶梯")
+    note: LongText = Field(title="内容")
+    cycle_id: int | None = Field(None, title="报送周期(未报送进展时)")
+    deadline: date | None = Field(None, title="反馈时限(督办单)")
+
+
+class NoticeReplyIn(Input):
+    reply: LongText = Field(title="办理情况")
+    version: Version = Field(None, title="版本")
+
+
+class NoticeReplyForm(NoticeReplyIn):
+    """The web form of NoticeReplyIn, with supporting files."""
+
+    attachments: list[UploadedFile] = Field([], title="反馈材料")
+
+
+class NoticeCloseIn(Input):
+    comment: LongText = Field("", title="办结意见")
+    version: Version = Field(None, title="版本")
+
+
+class NoticeReissueIn(Input):
+    reason: LongText = Field(title="重新督办事项")
+    deadline: date = Field(title="反馈时限")
+    version: Version = Field(None, title="版本")
+
+
+class LadderSettingsIn(Input):
+    """督办阶梯 triggers (working days; empty = by hand only) and 考核 points."""
+
+    remind: int | None = Field(None, title="提醒(逾期工作日)")
+    urge: int | None = Field(None, title="催办(逾期工作日)")
+    notice: int | None = Field(None, title="督办单(逾期工作日)")
+    bulletin: int | None = Field(None, title="通报(督办单逾期工作日)")
+    interview: int | None = Field(None, title="约谈(督办单逾期工作日)")
+    reply_days: int = Field(5, title="督办单反馈时限(工作日)")
+    on_time_report: float = Field(2, title="按时报送进展(每份)")
+    late_report: float = Field(-2, title="逾期或未报送进展(每份)")
+    done: float = Field(5, title="完成任务(每项)")
+    notice_points: float = Field(-3, title="收到督办单(每份)")
+    bulletin_points: float = Field(-5, title="被通报(每次)")
+    interview_points: float = Field(-10, title="被约谈(每次)")
+
+
+class WorkplanBulletinIn(Input):
+    period_start: date = Field(title="统计起")
+    period_end: date = Field(title="统计止")
+    remarks: LongText = Field("", title="通报意见")
+
+
+class WorkplanNoticeQuery(Input):
+    """Filters of the 督办单 list (query string)."""
+
+    state: NoticeState | None = Field(None, title="状态")
+    plan: int | None = Field(None, title="计划")
+    mine: bool = Field(False, title="只看发给本单位的")
+
+
+class LadderActionOut(Schema):
+    id: int
+    rung: str
+    rung_label: str
+    taken_on: date
+    overdue_days: int
+    by_hand: bool
+    note: str
+    notice_id: int | None = None
+    docx: str | None = None
+
+    @staticmethod
+    def resolve_rung_label(obj) -> str:
+        return str(obj.get_rung_display())
+
+    @staticmethod
+    def resolve_docx(obj) -> str | None:
+        if obj.rung == "notice":
+            return None
+        return reverse("workplan:ladder_docx", args=[obj.pk])
+
+
+class SupervisionNoticeDetailOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    organisation: str | None = Field(None, alias="organisation.name")
+    task_ref: str = Field(alias="assignment.task.ref")
+    task_id: int = Field(alias="assignment.task_id")
+    cycle: str | None = None
+    issued_on: date
+    deadline: date
+    reason: str
+    reply: str
+    replied_at: datetime | None = None
+    close_comment: str
+    previous_id: int | None = None
+    version: int
+    docx: str
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_cycle(obj) -> str | None:
+        if obj.escalation_id and obj.escalation.cycle_id:
+            return obj.escalation.cycle.name
+        return None
+
+    @staticmethod
+    def resolve_docx(obj) -> str:
+        return reverse("workplan:notice_docx", args=[obj.pk])
+
+
+class LadderStepOut(Schema):
+    rung: str
+    label: str
+    position: int
+    trigger_days: int | None = None
+    reply_days: int
+
+    @staticmethod
+    def resolve_label(obj) -> str:
+        return str(obj.get_rung_display())
+
+
+class LadderSettingsOut(Schema):
+    steps: list[LadderStepOut]
+    weights: dict[str, float]
+
+
+class WorkplanScoreRowOut(Schema):
+    rank: int
+    organisation: str
+    code: str
+    reports_due: int
+    on_time_report: int
+    late_report: int
+    on_time_rate: float | None = None
+    assignments: int
+    done: int
+    completion_rate: float
+    notice: int
+    bulletin: int
+    interview: int
+    points: float
+
+
+class WorkplanBulletinOut(Schema):
+    id: int
+    number: str
+    title: str
+    period_start: date
+    period_end: date
+    issued_on: date
+    rows: list[WorkplanScoreRowOut]
+    docx: str
+
+    @staticmethod
+    def resolve_docx(obj) -> str:
+        return reverse("workplan:bulletin_docx", args=[obj.pk])

@@ -212,3 +212,48 @@ def noticed_q() -> Q:
 def awaiting_my_review_q(user) -> Q:
     """Assignments with a progress report waiting for this user's review."""
     return Q(pk__in=pending_reviews(user).values("assignment_id"))
+
+
+# --- 督查督办 (issue #19) ------------------------------------------------------------------------
+
+
+def visible_notices(user, action: str = "view"):
+    from .models import SupervisionNotice
+
+    return restrict(
+        SupervisionNotice.objects.select_related(
+            "assignment__task__plan", "organisation", "escalation__cycle", "issued_by"
+        ),
+        user,
+        action,
+    )
+
+
+def notices_to_answer(user):
+    """待反馈: 督办单 addressed to one of the user's units, not yet answered."""
+    from yingji.core.permissions import scope_of
+
+    if scope_of(user).read_only:
+        return visible_notices(user).none()
+    return visible_notices(user, "change").filter(state="issued")
+
+
+def notices_to_close(user):
+    """待办结: answered 督办单 of the plans whose 督查科室 the user works in."""
+    return visible_notices(user, "approve").filter(state="replied")
+
+
+def supervises(user, plan: Plan) -> bool:
+    from yingji.core.permissions import scope_of
+
+    from .permissions import supervises as rule
+
+    return rule(scope_of(user), plan)
+
+
+def supervised_plans(user):
+    from yingji.core.permissions import scope_of
+
+    from .permissions import supervised_plans_q
+
+    return visible_plans(user).filter(supervised_plans_q(scope_of(user)))

@@ -17,17 +17,30 @@ from yingji.core.permissions import can
 from yingji.core.services import add_attachment, locked
 from yingji.orgs.models import Organisation
 
-from .choices import BLOCKING_WARNINGS, OPEN_STATUSES, STATUS_LABELS
+from . import scoring
+from .choices import (
+    BLOCKING_WARNINGS,
+    OPEN_STATUSES,
+    RUNG_LABELS,
+    RUNG_ORDER,
+    STATUS_LABELS,
+)
 from .importing import directory_from_db, read_document
+from .ladder import DEFAULT_STEPS, rungs_due, validate_triggers
 from .models import (
     Assignment,
+    Bulletin,
     Contribution,
+    Escalation,
     ImportSession,
+    LadderAction,
+    LadderStep,
     Part,
     Plan,
     ProgressReport,
     Reminder,
     ReportingCycle,
+    ScoreWeight,
     Section,
     SupervisionNotice,
     Task,
@@ -329,6 +342,7 @@ def do_confirm_import(
                 issued_on=parsed.get("issued_on"),
                 owner=session.owner,
                 coordinator=session.coordinator,
+                supervisor=default_supervisor(session.owner, session.coordinator),
                 region=session.owner.region,
                 source_name=session.file_name,
                 source_sha256=session.sha256,
@@ -914,41 +928,16 @@ def do_run_daily_check(*, today: date | None = None, reminder_days: int | None =
 def do_issue_notice(
     *, actor, assignment: Assignment, deadline: date, reason: str, today: date | None = None
 ) -> SupervisionNotice:
-    """督办单: numbered per issuing organisation (the plan's owner) and year, across its plans
-    (a county's own plan and its 对照 plan share one sequence): 督〔年〕N号; recorded on the
-    task."""
-    reason = (reason or "").strip()
-    today = today or timezone.localdate()
-    if not reason:
-        raise ValidationFailed("请填写督办事项。", details={"field": "reason"})
-    if deadline is None or deadline < today:
-        raise ValidationFailed("办结时限应不早于今天。", details={"field": "deadline"})
-    if not can(actor, assignment, "approve"):
-        raise NotPermitted("只有督办科室可以签发督办单。")
-    with transaction.atomic():
-        plan = Plan.objects.select_related("owner").get(pk=assignment.task.plan_id)
-        locked(Organisation, plan.owner_id)  # serialises the owner's numbering
-        last = SupervisionNotice.objects.filter(
-            assignment__task__plan__owner_id=plan.owner_id, assignment__task__plan__year=plan.year
-        ).aggregate(last=Max("serial"))["last"]
-        serial = (last or 0) + 1
-        prefix = plan.owner.code
-        notice = SupervisionNotice.objects.create(
-            assignment=assignment,
-            serial=serial,
-            number=f"{prefix}督〔{plan.year}〕{serial}号",
-            issued_on=today,
-            deadline=deadline,
-            reason=reason,
-            issued_by=actor,
-        )
-        record_event(
-            "workplan.notice_issued",
-            f"签发督办单 {notice.number}:{assignment}",
-            target=assignment.task,
-            notice=notice.number,
-        )
-    return notice
+    """A 督办单 issued by hand (the 督办单 rung of the ladder for the assignment's deadline)."""
+    action = do_take_ladder_step(
+        actor=actor,
+        assignment=assignment,
+        rung="notice",
+        note=reason,
+        deadline=deadline,
+        today=today,
+    )
+    return action.notice
 
 
 # --- county plans -----------------------------------------------------------------------------------
@@ -976,6 +965,7 @@ def do_create_county_plan(*, actor, city_plan: Plan, county: Organisation) -> Pl
             issuer=county.name,
             owner=county,
             coordinator=city_plan.coordinator,
+            supervisor=city_plan.supervisor,
             region=county.region,
             parent=city_plan,
             is_demo=city_plan.is_demo or county.is_demo,
@@ -1025,3 +1015,521 @@ def do_create_county_plan(*, actor, city_plan: Plan, county: Organisation) -> Pl
             target=plan,
         )
     return plan
+
+
+# --- 督查督办: the escalation ladder, 督办单, 通报 (issue #19) ------------------------------------------
+
+# The 督办单 state machine: (state, action) → state. Only the target unit replies; only the
+# plan's 督查科室 (and administrators) accept (办结) or re-issue (重新督办).
+NOTICE_TRANSITIONS = {
+    ("issued", "reply"): "replied",
+    ("replied", "accept"): "closed",
+    ("replied", "reissue"): "reissued",
+}
+NOTICE_REFUSALS = {
+    ("issued", "accept"): "督办单尚未反馈,不能办结。",
+    ("issued", "reissue"): "督办单尚未反馈;逾期未反馈的督办单由督办阶梯自动升级。",
+    ("replied", "reply"): "已反馈,正在等待督查科室办结,不能重复反馈。",
+    ("closed", "reply"): "督办单已办结,不能再反馈。",
+    ("closed", "accept"): "督办单已办结,无需重复办结。",
+    ("closed", "reissue"): "督办单已办结,不能重新督办。",
+    ("reissued", "reply"): "该督办单已重新督办,请对新的督办单反馈。",
+    ("reissued", "accept"): "该督办单已重新督办,请在新的督办单上办结。",
+    ("reissued", "reissue"): "该督办单已重新督办过。",
+}
+
+
+def _notice_transition(notice: SupervisionNotice, action: str) -> str:
+    key = (notice.state, action)
+    if key not in NOTICE_TRANSITIONS:
+        message = NOTICE_REFUSALS.get(key, f"督办单不能从“{notice.state}”执行“{action}”。")
+        raise InvalidTransition(message, details={"state": notice.state, "action": action})
+    return NOTICE_TRANSITIONS[key]
+
+
+def default_supervisor(owner: Organisation, coordinator: Organisation) -> Organisation:
+    """机关督查 sits with the owner's 办公室 by default (see docs/workplan.md for the seed's
+    sentence and the confidence); without one, the coordinating section."""
+    office = Organisation.objects.filter(parent=owner, name="办公室", is_active=True).first()
+    return office or coordinator
+
+
+def ladder_steps() -> list[LadderStep]:
+    """The ladder in force, the defaults created on first use (reference data)."""
+    steps = list(LadderStep.objects.order_by("position"))
+    if len(steps) < len(DEFAULT_STEPS):
+        for rung, position, trigger, reply in DEFAULT_STEPS:
+            LadderStep.objects.get_or_create(
+                rung=rung,
+                defaults={"position": position, "trigger_days": trigger, "reply_days": reply},
+            )
+        steps = list(LadderStep.objects.order_by("position"))
+    return steps
+
+
+def _require_supervisor(actor, plan: Plan, what: str) -> None:
+    from yingji.core.permissions import scope_of
+
+    from .permissions import supervises
+
+    if not supervises(scope_of(actor), plan):
+        raise NotPermitted(
+            f"只有该计划的督查科室({plan.supervisor or '未设置'})可以{what}。",
+            details={"plan": plan.pk},
+        )
+
+
+def _escalation_key(assignment_id: int, cycle_id: int | None, due: date | None) -> str:
+    return f"a{assignment_id}-c{cycle_id or 0}-d{due.isoformat() if due else 'none'}"
+
+
+def _escalation_for(assignment: Assignment, cycle: ReportingCycle | None) -> Escalation:
+    due = cycle.due if cycle is not None else assignment.due
+    key = _escalation_key(assignment.pk, cycle.pk if cycle else None, due)
+    escalation, _created = Escalation.objects.get_or_create(
+        key=key, defaults={"assignment": assignment, "cycle": cycle, "due": due}
+    )
+    if escalation.state != "open":
+        escalation.state, escalation.resolved_on, escalation.resolved_reason = "open", None, ""
+        escalation.save()
+    return escalation
+
+
+def _new_notice(
+    *, escalation: Escalation, actor, deadline: date, reason: str, today: date, previous=None
+) -> SupervisionNotice:
+    """A numbered 督办单: per issuing organisation (the plan's owner) and year, across its plans
+    (a county's own plan and its 对照 plan share one sequence): 督〔年〕N号."""
+    assignment = escalation.assignment
+    plan = Plan.objects.select_related("owner").get(pk=assignment.task.plan_id)
+    locked(Organisation, plan.owner_id)  # serialises the owner's numbering
+    last = SupervisionNotice.objects.filter(
+        assignment__task__plan__owner_id=plan.owner_id, assignment__task__plan__year=plan.year
+    ).aggregate(last=Max("serial"))["last"]
+    serial = (last or 0) + 1
+    return SupervisionNotice.objects.create(
+        assignment=assignment,
+        escalation=escalation,
+        organisation_id=assignment.organisation_id,
+        previous=previous,
+        serial=serial,
+        number=f"{plan.owner.code}督〔{plan.year}〕{serial}号",
+        issued_on=today,
+        deadline=deadline,
+        reason=reason,
+        issued_by=actor,
+    )
+
+
+def _auto_note(escalation: Escalation, rung: str, overdue: int) -> str:
+    assignment = escalation.assignment
+    what = (
+        f"{escalation.cycle.name}进展报告(截止 {escalation.due:%Y-%m-%d})未报送"
+        if escalation.cycle_id
+        else f"任务 {assignment.task.ref} 已超过完成时限 {escalation.due:%Y-%m-%d}"
+    )
+    tail = {
+        "remind": "请抓紧办理。",
+        "urge": "请加快办理并尽快报送。",
+        "notice": "现予督办,请于反馈时限前报送办理情况。",
+        "bulletin": "督办单逾期未反馈,予以通报。",
+        "interview": "督办单逾期未反馈,约谈单位主要负责人。",
+    }[rung]
+    return f"{assignment.organisation}:{what},逾期 {overdue} 个工作日。{tail}"
+
+
+def _take_rung(
+    escalation: Escalation,
+    rung: str,
+    *,
+    today: date,
+    overdue: int,
+    actor=None,
+    by_hand: bool = False,
+    note: str = "",
+    deadline: date | None = None,
+    reply_days: int = 5,
+) -> LadderAction:
+    if escalation.actions.filter(rung=rung).exists():
+        raise InvalidTransition(
+            f"该事项已{RUNG_LABELS[rung]}过,每一级只发起一次。",
+            details={"rung": rung, "escalation": escalation.pk},
+        )
+    note = note or _auto_note(escalation, rung, overdue)
+    notice = None
+    if rung == "notice":
+        deadline = deadline or work_calendar().add_workdays(today, reply_days)
+        notice = _new_notice(
+            escalation=escalation, actor=actor, deadline=deadline, reason=note, today=today
+        )
+    action = LadderAction.objects.create(
+        escalation=escalation,
+        rung=rung,
+        taken_on=today,
+        overdue_days=overdue,
+        by_hand=by_hand,
+        actor=actor,
+        note=note,
+        notice=notice,
+    )
+    if not escalation.rung or RUNG_ORDER.index(rung) > RUNG_ORDER.index(escalation.rung):
+        escalation.rung = rung
+        escalation.save()
+    how = "手动" if by_hand else "自动"
+    if notice is not None:
+        record_event(
+            "workplan.notice_issued",
+            f"{how}签发督办单 {notice.number}:{escalation}",
+            target=notice,
+            notice=notice.number,
+            escalation=escalation.pk,
+            overdue_days=overdue,
+            by_hand=by_hand,
+        )
+    else:
+        record_event(
+            f"workplan.ladder_{rung}",
+            f"{how}{RUNG_LABELS[rung]}:{escalation}(逾期 {overdue} 个工作日)",
+            target=escalation,
+            rung=rung,
+            overdue_days=overdue,
+            by_hand=by_hand,
+        )
+    return action
+
+
+def do_take_ladder_step(
+    *,
+    actor,
+    assignment: Assignment,
+    rung: str,
+    note: str,
+    cycle: ReportingCycle | None = None,
+    deadline: date | None = None,
+    today: date | None = None,
+) -> LadderAction:
+    """A rung taken by hand by the plan's 督查科室: 提醒, 催办, 督办单 (with its reply deadline),
+    通报 or 约谈 on an assignment's deadline (or on a cycle's missing report). Each rung at most
+    once per item; 通报/约谈 only after a 督办单."""
+    today = today or timezone.localdate()
+    note = (note or "").strip()
+    if rung not in RUNG_LABELS:
+        raise ValidationFailed("请选择督办阶梯。", details={"field": "rung"})
+    if not note:
+        field = "reason" if rung == "notice" else "note"
+        what = "督办事项" if rung == "notice" else f"{RUNG_LABELS[rung]}内容"
+        raise ValidationFailed(f"请填写{what}。", details={"field": field})
+    if rung == "notice" and (deadline is None or deadline < today):
+        raise ValidationFailed("反馈时限应不早于今天。", details={"field": "deadline"})
+    plan = assignment.task.plan
+    _require_supervisor(actor, plan, f"发起{RUNG_LABELS[rung]}")
+    if cycle is not None and cycle.plan_id != assignment.task.plan_id:
+        raise ValidationFailed("报送周期不属于该任务所在的计划。")
+    with transaction.atomic():
+        assignment = locked(Assignment, assignment.pk)
+        if assignment.status == "cancelled" or assignment.task.withdrawn:
+            raise InvalidTransition("该任务分工已取消或撤销,不能再督办。")
+        escalation = _escalation_for(assignment, cycle)
+        taken = set(escalation.actions.values_list("rung", flat=True))
+        if rung in ("bulletin", "interview") and "notice" not in taken:
+            raise InvalidTransition(f"须先签发督办单,才能{RUNG_LABELS[rung]}。")
+        due = escalation.due
+        overdue = max(work_calendar().workdays_between(due, today), 0) if due else 0
+        return _take_rung(
+            escalation,
+            rung,
+            today=today,
+            overdue=overdue,
+            actor=actor,
+            by_hand=True,
+            note=note,
+            deadline=deadline,
+        )
+
+
+def _overdue_subjects(today: date):
+    """(assignment, cycle or None, due) of every item overdue today: open assignments past their
+    due date, and assignments with no report for a cycle whose deadline has passed."""
+    live = Assignment.objects.exclude(status="cancelled").filter(task__withdrawn=False)
+    for assignment in (
+        live.filter(status__in=OPEN_STATUSES, due__lt=today)
+        .select_related("task", "organisation")
+        .order_by("pk")
+    ):
+        yield assignment, None, assignment.due
+    for cycle in ReportingCycle.objects.filter(due__lt=today).order_by("due", "pk"):
+        missing = (
+            live.filter(task__plan_id=cycle.plan_id)
+            .exclude(status="done")
+            .exclude(pk__in=ProgressReport.objects.filter(cycle=cycle).values("assignment_id"))
+            .select_related("task", "organisation")
+            .order_by("pk")
+        )
+        if cycle.sections_only:
+            missing = missing.filter(organisation__kind__in=("section", "unit"))
+        for assignment in missing:
+            yield assignment, cycle, cycle.due
+
+
+def _still_overdue(escalation: Escalation, today: date) -> str:
+    """Why an open item is no longer overdue ('' while it still is)."""
+    a = escalation.assignment
+    if a.status == "cancelled" or a.task.withdrawn:
+        return "任务分工已取消或撤销"
+    if escalation.cycle_id:
+        if ProgressReport.objects.filter(assignment=a, cycle_id=escalation.cycle_id).exists():
+            return "进展报告已报送"
+        return "任务已完成" if a.status == "done" else ""
+    if a.status == "done":
+        return "任务已完成"
+    if a.due is None or a.due != escalation.due:
+        return "完成时限已调整"
+    return ""  # overdue, or not yet due (a 督办单 issued by hand ahead of the deadline)
+
+
+def do_run_ladder(*, today: date | None = None) -> dict:
+    """The ladder's daily job: each overdue item climbs to every rung whose trigger it has
+    reached, each rung exactly once (LadderAction is unique per item and rung, so running it
+    twice a day, or again after a failure, takes nothing twice); an unanswered 督办单 past its
+    reply deadline escalates to the next rung; items no longer overdue are resolved."""
+    today = today or timezone.localdate()
+    calendar = work_calendar()
+    counts = {rung: 0 for rung in RUNG_ORDER} | {"resolved": 0}
+    with transaction.atomic():
+        steps = ladder_steps()
+        spec = [(s.rung, s.trigger_days) for s in steps]
+        reply_days = {s.rung: s.reply_days for s in steps}["notice"]
+        for escalation in Escalation.objects.filter(state="open").select_related(
+            "assignment__task"
+        ):
+            reason = _still_overdue(escalation, today)
+            if reason:
+                escalation.state, escalation.resolved_on = "resolved", today
+                escalation.resolved_reason = reason
+                escalation.save()
+                record_event(
+                    "workplan.ladder_resolved",
+                    f"解除督办:{escalation}({reason})",
+                    target=escalation,
+                )
+                counts["resolved"] += 1
+        subjects = {
+            _escalation_key(a.pk, c.pk if c else None, due): (a, c, due)
+            for a, c, due in _overdue_subjects(today)
+        }
+        # a 督办单 unanswered past its reply deadline escalates even when its item is not
+        # (or no longer) overdue, e.g. one issued by hand ahead of the deadline
+        for escalation in Escalation.objects.filter(
+            state="open", notices__state="issued", notices__deadline__lt=today
+        ).select_related("assignment", "cycle"):
+            subjects.setdefault(
+                escalation.key, (escalation.assignment, escalation.cycle, escalation.due)
+            )
+        for key, (assignment, cycle, due) in subjects.items():
+            overdue = max(calendar.workdays_between(due, today), 0) if due else 0
+            escalation = Escalation.objects.filter(key=key).first()
+            taken, notice_overdue = set(), None
+            if escalation is not None:
+                taken = set(escalation.actions.values_list("rung", flat=True))
+                latest = escalation.notices.order_by("-pk").first()
+                if latest is not None and latest.state == "issued" and latest.deadline < today:
+                    notice_overdue = calendar.workdays_between(latest.deadline, today)
+            rungs = rungs_due(spec, taken, overdue, notice_overdue)
+            if not rungs:
+                continue
+            if escalation is None or escalation.state != "open":
+                escalation = _escalation_for(assignment, cycle)
+            for rung in rungs:
+                _take_rung(
+                    escalation,
+                    rung,
+                    today=today,
+                    overdue=notice_overdue if rung in ("bulletin", "interview") else overdue,
+                    reply_days=reply_days,
+                )
+                counts[rung] += 1
+    return counts
+
+
+def do_reply_notice(
+    *,
+    actor,
+    notice: SupervisionNotice,
+    reply: str,
+    attachments=(),
+    expected_version: int | None = None,
+) -> SupervisionNotice:
+    """反馈: the target unit answers the 督办单 with what it has done (and supporting files)."""
+    reply = (reply or "").strip()
+    if len(reply) < 5:
+        raise ValidationFailed("请填写办理情况(至少 5 个字)。", details={"field": "reply"})
+    if not can(actor, notice, "change"):
+        raise NotPermitted("只有督办对象单位可以反馈督办单。", details={"notice": notice.number})
+    with transaction.atomic():
+        notice = locked(SupervisionNotice, notice.pk, expected_version=expected_version)
+        notice.state = _notice_transition(notice, "reply")
+        notice.reply = reply
+        notice.replied_at = timezone.now()
+        notice.replied_by = actor
+        notice.save()
+        for upload in attachments or ():
+            add_attachment(actor=actor, target=notice, upload=upload, description="督办反馈材料")
+        record_event(
+            "workplan.notice_replied",
+            f"{notice.organisation} 反馈督办单 {notice.number}",
+            target=notice,
+            attachments=len(attachments or ()),
+        )
+    return notice
+
+
+def do_close_notice(
+    *, actor, notice: SupervisionNotice, comment: str = "", expected_version: int | None = None
+) -> SupervisionNotice:
+    """办结: the 督查科室 accepts the unit's reply."""
+    if not can(actor, notice, "approve"):
+        raise NotPermitted("只有督查科室可以办结督办单。", details={"notice": notice.number})
+    with transaction.atomic():
+        notice = locked(SupervisionNotice, notice.pk, expected_version=expected_version)
+        notice.state = _notice_transition(notice, "accept")
+        notice.closed_at = timezone.now()
+        notice.closed_by = actor
+        notice.close_comment = (comment or "").strip()
+        notice.save()
+        record_event(
+            "workplan.notice_closed",
+            f"办结督办单 {notice.number}" + (f":{notice.close_comment}" if comment else ""),
+            target=notice,
+        )
+    return notice
+
+
+def do_reissue_notice(
+    *,
+    actor,
+    notice: SupervisionNotice,
+    reason: str,
+    deadline: date,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> SupervisionNotice:
+    """重新督办: the reply is not enough; a new, linked 督办单 with a new reply deadline."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写重新督办的事项。", details={"field": "reason"})
+    if deadline is None or deadline < today:
+        raise ValidationFailed("反馈时限应不早于今天。", details={"field": "deadline"})
+    if not can(actor, notice, "approve"):
+        raise NotPermitted("只有督查科室可以重新督办。", details={"notice": notice.number})
+    with transaction.atomic():
+        notice = locked(SupervisionNotice, notice.pk, expected_version=expected_version)
+        notice.state = _notice_transition(notice, "reissue")
+        notice.save()
+        escalation = notice.escalation or _escalation_for(notice.assignment, None)
+        new = _new_notice(
+            escalation=escalation,
+            actor=actor,
+            deadline=deadline,
+            reason=reason,
+            today=today,
+            previous=notice,
+        )
+        record_event(
+            "workplan.notice_reissued",
+            f"重新督办:{notice.number} → {new.number}",
+            target=new,
+            previous=notice.number,
+        )
+    return new
+
+
+def do_update_ladder_settings(
+    *, actor, triggers: dict[str, int | None], reply_days: int, weights: dict[str, float]
+) -> list[LadderStep]:
+    """Administrators set the ladder's triggers (working days; empty = by hand only), the
+    督办单's reply deadline and the 考核 points. Applies from the next daily run."""
+    from yingji.core.permissions import allows
+
+    if not allows(actor, "workplan.ladder_settings"):
+        raise NotPermitted("只有系统管理员可以修改督办阶梯和考核分值。")
+    errors = validate_triggers(triggers)
+    if not 1 <= reply_days <= 60:
+        errors["reply_days"] = "督办单反馈时限应为 1 到 60 个工作日。"
+    for item, points in weights.items():
+        if item not in scoring.DEFAULT_WEIGHTS or not -100 <= points <= 100:
+            errors[item] = "考核分值应在 -100 到 100 之间。"
+    if errors:
+        raise ValidationFailed("督办设置有误:" + ";".join(errors.values()), details=errors)
+    with transaction.atomic():
+        steps = ladder_steps()
+        scoring.score_weights()
+        before = {s.rung: s.trigger_days for s in steps}
+        for step in steps:
+            step = locked(LadderStep, step.pk)
+            if step.rung in triggers:
+                step.trigger_days = triggers[step.rung]
+            if step.rung == "notice":
+                step.reply_days = reply_days
+            step.save()
+        for item, points in weights.items():
+            ScoreWeight.objects.filter(item=item).update(points=points)
+        record_event(
+            "workplan.ladder_settings",
+            "修改督办阶梯:"
+            + ",".join(
+                f"{RUNG_LABELS[r]} {v if v is not None else '手动'}" for r, v in triggers.items()
+            ),
+            before=before,
+            triggers=triggers,
+            reply_days=reply_days,
+            weights=weights,
+        )
+    return ladder_steps()
+
+
+def do_issue_bulletin(
+    *,
+    actor,
+    plan: Plan,
+    period_start: date,
+    period_end: date,
+    remarks: str = "",
+    today: date | None = None,
+) -> Bulletin:
+    """通报: the score sheet of the period, frozen in the bulletin, numbered 通〔年〕N号."""
+    from .scoring import score_sheet
+
+    today = today or timezone.localdate()
+    if period_start is None or period_end is None or period_end < period_start:
+        raise ValidationFailed("统计止日期应不早于统计起日期。", details={"field": "period_end"})
+    if period_end > today:
+        raise ValidationFailed("统计止日期不能晚于今天。", details={"field": "period_end"})
+    _require_supervisor(actor, plan, "发布通报")
+    with transaction.atomic():
+        locked(Organisation, plan.owner_id)
+        last = Bulletin.objects.filter(
+            plan__owner_id=plan.owner_id, plan__year=plan.year
+        ).aggregate(last=Max("serial"))["last"]
+        serial = (last or 0) + 1
+        rows = score_sheet(plan, period_start, period_end, today)
+        bulletin = Bulletin.objects.create(
+            plan=plan,
+            serial=serial,
+            number=f"{plan.owner.code}通〔{plan.year}〕{serial}号",
+            title=f"关于{period_start:%Y年%-m月%-d日}至{period_end:%Y年%-m月%-d日}"
+            f"工作要点落实情况的通报",
+            period_start=period_start,
+            period_end=period_end,
+            issued_on=today,
+            issued_by=actor,
+            remarks=(remarks or "").strip(),
+            rows=rows,
+        )
+        record_event(
+            "workplan.bulletin_issued",
+            f"发布通报 {bulletin.number}({len(rows)} 个单位)",
+            target=bulletin,
+            units=len(rows),
+        )
+    return bulletin

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,13 +29,17 @@ from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, int_or_none, run_service
 from yingji.orgs.models import Organisation
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .choices import (
     ASSIGNMENT_STATUSES,
     CYCLE_KINDS,
+    LADDER_RUNGS,
+    NOTICE_STATE_COLOURS,
+    NOTICE_STATES,
     OPEN_STATUSES,
     REPORT_STATE_COLOURS,
     REPORTABLE_STATUSES,
+    RUNG_ORDER,
     STATUS_COLOURS,
 )
 from .importing import WORKPLAN_EXTENSIONS
@@ -42,6 +47,7 @@ from .models import (
     Assignment,
     Contribution,
     ImportSession,
+    LadderAction,
     Plan,
     ProgressReport,
     Reminder,
@@ -52,12 +58,18 @@ from .models import (
 from .schemas import (
     AssignmentCancelIn,
     CountyPlanIn,
+    LadderSettingsIn,
+    LadderStepIn,
     LedgerImportIn,
+    NoticeCloseIn,
+    NoticeReissueIn,
+    NoticeReplyForm,
     ProgressReportForm,
     ReportingCycleForm,
     ReportReviewIn,
     SupervisionNoticeIn,
     TaskContributionIn,
+    WorkplanBulletinIn,
     WorkplanImportDecisionIn,
     WorkplanImportIn,
     WorkplanMappingIn,
@@ -212,7 +224,7 @@ def task_detail(request, pk):
     )
     notices = restrict(
         SupervisionNotice.objects.filter(assignment__task=task).select_related(
-            "assignment__organisation"
+            "assignment__organisation", "organisation"
         ),
         user,
     )
@@ -236,6 +248,9 @@ def task_detail(request, pk):
             "contributions": contributions,
             "notices": notices,
             "is_coordinator": selectors.is_coordinator(user, task.plan),
+            "is_supervisor": selectors.supervises(user, task.plan),
+            "rungs": LADDER_RUNGS,
+            "notice_colours": NOTICE_STATE_COLOURS,
             "can_edit": selectors.can_edit(user, task.plan),
             "today": timezone.localdate(),
             "county_tasks": restrict(task.county_tasks.select_related("plan__owner"), user),
@@ -745,3 +760,419 @@ def progress_docx(request, pk):
     assignments = selectors.visible_assignments(request.user, "export").filter(task__plan=plan)
     data = build_progress_docx(plan, cycle, assignments, timezone.localdate())
     return download(data, f"{plan.title}{cycle.name}工作落实情况报告.docx")
+
+
+# --- 督查督办 (issue #19) -------------------------------------------------------------------------
+
+NOTICE_SPEC = ListSpec(
+    columns=[
+        Column("number", "督办单编号", link=True),
+        Column("state", "状态"),
+        Column("organisation__name", "督办对象"),
+        Column("assignment__task__ref", "任务编号"),
+        Column(
+            "assignment__task__text",
+            "工作任务",
+            sortable=False,
+            value=lambda n: n.assignment.task.text[:40],
+        ),
+        Column(
+            "escalation__cycle__name",
+            "涉及报告",
+            sortable=False,
+            value=lambda n: (
+                f"{n.escalation.cycle.name}进展报告"
+                if n.escalation_id and n.escalation.cycle_id
+                else "完成时限"
+            ),
+        ),
+        Column("issued_on", "签发日期"),
+        Column("deadline", "反馈时限"),
+        Column("replied_at", "反馈时间"),
+    ],
+    filters={
+        "state": Filter("状态", "state", choices=NOTICE_STATES),
+        "org": Filter("督办对象", "organisation__name__contains"),
+        "plan": Filter("计划", "assignment__task__plan_id"),
+        "overdue": Filter(
+            "逾期未反馈",
+            "deadline",
+            choices=[("1", "已过反馈时限未反馈")],
+            where=lambda v, user: (
+                Q(state="issued", deadline__lt=timezone.localdate()) if v == "1" else Q()
+            ),
+        ),
+        "answer": Filter(
+            "待我反馈",
+            "state",
+            choices=[("1", "发给本单位待反馈")],
+            where=lambda v, user: (
+                Q(pk__in=selectors.notices_to_answer(user).values("pk")) if v == "1" else Q()
+            ),
+        ),
+        "close": Filter(
+            "待我办结",
+            "state",
+            choices=[("1", "已反馈待我办结")],
+            where=lambda v, user: (
+                Q(pk__in=selectors.notices_to_close(user).values("pk")) if v == "1" else Q()
+            ),
+        ),
+    },
+    search=("number", "reason", "reply", "organisation__name", "assignment__task__text"),
+    default_sort="-issued_on",
+)
+
+
+@requires("workplan.open")
+def notice_list(request):
+    return render_list(
+        request,
+        selectors.visible_notices(request.user),
+        NOTICE_SPEC,
+        "workplan/assignments.html",
+        "督办单",
+        {
+            "heading": "督办单",
+            "hint": "督办单由计划的督查科室签发(默认办公室),督办对象单位反馈,督查科室办结或重新督办;"
+            "逾期未反馈的督办单按督办阶梯升级为通报、约谈。",
+        },
+    )
+
+
+def _notice_chain(notice: SupervisionNotice) -> list[SupervisionNotice]:
+    """The 督办单 of the same item, the first one first (original and re-issues)."""
+    if notice.escalation_id is None:
+        return [notice]
+    return list(
+        SupervisionNotice.objects.filter(escalation_id=notice.escalation_id).order_by("serial")
+    )
+
+
+def _timeline(notice: SupervisionNotice, chain, actions) -> list[dict]:
+    """The item's ladder steps and every 督办单's issue, reply and closing, in date order."""
+    items = [
+        {
+            "on": a.taken_on,
+            "label": a.get_rung_display(),
+            "text": a.note,
+            "by": a.actor,
+            "auto": not a.by_hand,
+            "action": a,
+        }
+        for a in actions
+        if a.rung != "notice"
+    ]
+    for n in chain:
+        items.append(
+            {
+                "on": n.issued_on,
+                "label": "签发督办单" if n.previous_id is None else "重新督办",
+                "text": f"{n.number}:{n.reason}(反馈时限 {n.deadline:%Y-%m-%d})",
+                "by": n.issued_by,
+                "auto": n.issued_by_id is None,
+                "notice": n,
+            }
+        )
+        if n.replied_at:
+            items.append(
+                {
+                    "on": timezone.localtime(n.replied_at).date(),
+                    "label": "反馈",
+                    "text": f"{n.number}:{n.reply}",
+                    "by": n.replied_by,
+                }
+            )
+        if n.closed_at:
+            items.append(
+                {
+                    "on": timezone.localtime(n.closed_at).date(),
+                    "label": "办结",
+                    "text": f"{n.number}" + (f":{n.close_comment}" if n.close_comment else ""),
+                    "by": n.closed_by,
+                }
+            )
+    return sorted(items, key=lambda i: i["on"])
+
+
+@login_required
+def notice_detail(request, pk):
+    user = request.user
+    notice = get_restricted_or_404(selectors.visible_notices(user), user, pk=pk)
+    chain = _notice_chain(notice)
+    actions = (
+        list(notice.escalation.actions.select_related("actor").order_by("taken_on", "pk"))
+        if notice.escalation_id
+        else []
+    )
+    approve = can(user, notice, "approve")
+    reissued = getattr(notice, "reissue", None) if notice.state == "reissued" else None
+    return render(
+        request,
+        "workplan/notice.html",
+        {
+            "object": notice,
+            "title": f"督办单 {notice.number}",
+            "chain": chain,
+            "reissued": reissued,
+            "timeline": _timeline(notice, chain, actions),
+            "actions": actions,
+            "state_colours": NOTICE_STATE_COLOURS,
+            "can_reply": notice.state == "issued" and can(user, notice, "change"),
+            "can_close": notice.state == "replied" and approve,
+            "today": timezone.localdate(),
+            **record_extras(request, notice),
+        },
+    )
+
+
+notice_reply = action_view(
+    fetch=lambda user: SupervisionNotice.objects.all(),
+    schema=NoticeReplyForm,
+    call=lambda user, notice, data: services.do_reply_notice(
+        actor=user,
+        notice=notice,
+        reply=data.reply,
+        attachments=data.attachments,
+        expected_version=data.version,
+    ),
+    success="已反馈,等待督查科室办结。",
+)
+
+notice_close = action_view(
+    fetch=lambda user: SupervisionNotice.objects.all(),
+    schema=NoticeCloseIn,
+    call=lambda user, notice, data: services.do_close_notice(
+        actor=user, notice=notice, comment=data.comment, expected_version=data.version
+    ),
+    success="已办结该督办单。",
+)
+
+notice_reissue = action_view(
+    fetch=lambda user: SupervisionNotice.objects.all(),
+    schema=NoticeReissueIn,
+    call=lambda user, notice, data: services.do_reissue_notice(
+        actor=user,
+        notice=notice,
+        reason=data.reason,
+        deadline=data.deadline,
+        expected_version=data.version,
+    ),
+    success=lambda notice, data, new: f"已重新督办:{new.number}。",
+    redirect_to=lambda notice, new: new,
+)
+
+
+def _ladder_step(user, assignment, data):
+    cycle = None
+    if data.cycle_id:
+        cycle = get_restricted_or_404(ReportingCycle.objects.all(), user, pk=data.cycle_id)
+    return services.do_take_ladder_step(
+        actor=user,
+        assignment=assignment,
+        rung=data.rung,
+        note=data.note,
+        cycle=cycle,
+        deadline=data.deadline,
+    )
+
+
+ladder_step = action_view(
+    fetch=lambda user: Assignment.objects.all(),
+    schema=LadderStepIn,
+    call=_ladder_step,
+    success=lambda assignment, data, action: f"已{action.get_rung_display()}。",
+    redirect_to=lambda assignment, action: action.notice or _task_url(assignment.task_id),
+)
+
+
+@login_required
+def ladder_docx(request, pk):
+    from .documents import build_ladder_docx, build_notice_docx
+
+    action = get_restricted_or_404(
+        LadderAction.objects.select_related(
+            "escalation__assignment__task__plan", "escalation__cycle"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if action.notice_id:  # the 督办单 rung's document is the 督办单
+        return download(build_notice_docx(action.notice), f"督办单-{action.notice.number}.docx")
+    name = f"{action.get_rung_display()}-{action.escalation.assignment.task.ref}"
+    return download(build_ladder_docx(action), f"{name}-{action.taken_on:%Y%m%d}.docx")
+
+
+def _settings_values(steps, weights) -> dict:
+    values = {s.rung: s.trigger_days for s in steps}
+    values["reply_days"] = next(s.reply_days for s in steps if s.rung == "notice")
+    return values
+
+
+@requires("workplan.open")
+def ladder_settings(request):
+    from .models import LadderStep, ScoreWeight
+
+    user = request.user
+    editable = allows(user, "workplan.ladder_settings")
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        data = form_input(request, LadderSettingsIn)
+        if data is not None:
+            run_service(
+                request,
+                lambda: services.do_update_ladder_settings(
+                    actor=user,
+                    triggers={r: getattr(data, r) for r in RUNG_ORDER},
+                    reply_days=data.reply_days,
+                    weights={
+                        "on_time_report": data.on_time_report,
+                        "late_report": data.late_report,
+                        "done": data.done,
+                        "notice": data.notice_points,
+                        "bulletin": data.bulletin_points,
+                        "interview": data.interview_points,
+                    },
+                ),
+                "已保存督办设置,自下一次每日检查起生效。",
+            )
+        return redirect("workplan:ladder_settings")
+    steps = list(restrict(LadderStep.objects.order_by("position"), user))
+    weights = list(restrict(ScoreWeight.objects.all(), user))
+    return render(
+        request,
+        "workplan/ladder_settings.html",
+        {
+            "title": "督办阶梯设置",
+            "steps": steps,
+            "weights": weights,
+            "editable": editable,
+            "reply_days": _settings_values(steps, weights).get("reply_days", 5) if steps else 5,
+            "weight_fields": WEIGHT_FIELDS,
+        },
+    )
+
+
+# ScoreWeight.item → the settings form's field name
+WEIGHT_FIELDS = {
+    "on_time_report": "on_time_report",
+    "late_report": "late_report",
+    "done": "done",
+    "notice": "notice_points",
+    "bulletin": "bulletin_points",
+    "interview": "interview_points",
+}
+
+
+def _period(request, plan: Plan):
+    from yingji.core.webforms import date_or_none
+
+    today = timezone.localdate()
+    start = date_or_none(request.GET.get("start")) or date(plan.year, 1, 1)
+    end = date_or_none(request.GET.get("end")) or min(today, date(plan.year, 12, 31))
+    if end < start:
+        messages.error(request, "统计止日期应不早于统计起日期。")
+        end = start
+    return start, end
+
+
+def _score_export(rows, fmt: str, title: str):
+    from django.http import HttpResponse
+
+    from yingji.core.cells import csv_cell
+    from yingji.core.listing import xlsx_stream
+
+    from .documents import BULLETIN_HEADERS, bulletin_row_values
+
+    values = [bulletin_row_values(r) for r in rows]
+    if fmt == "xlsx":
+        data = b"".join(xlsx_stream(title, BULLETIN_HEADERS, values))
+        return download(data, f"{title}.xlsx")
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BULLETIN_HEADERS)
+    for row in values:
+        writer.writerow([csv_cell(v) for v in row])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.csv"
+    return response
+
+
+@requires("workplan.open")
+def scores(request):
+    """通报与考核: the score sheet of a plan over a period (export), its 通报 and issuing one."""
+    from .models import Bulletin
+
+    user = request.user
+    plans = selectors.visible_plans(user).filter(parent__isnull=True)
+    plan = plans.filter(pk=int_or_none(request.GET.get("plan")) or 0).first() or plans.first()
+    if plan is None:
+        return render(request, "workplan/scores.html", {"title": "通报与考核", "plan": None})
+    start, end = _period(request, plan)
+    rows = scoring.score_sheet(plan, start, end)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _score_export(rows, fmt, f"考核计分-{plan.year}-{start:%m%d}-{end:%m%d}")
+    return render(
+        request,
+        "workplan/scores.html",
+        {
+            "title": "通报与考核",
+            "plan": plan,
+            "plans": plans,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "bulletins": restrict(Bulletin.objects.filter(plan=plan), user),
+            "can_issue": selectors.supervises(user, plan),
+            "weights": scoring.score_weights(),
+        },
+    )
+
+
+issue_bulletin = action_view(
+    fetch=lambda user: Plan.objects.all(),
+    schema=WorkplanBulletinIn,
+    call=lambda user, plan, data: services.do_issue_bulletin(
+        actor=user,
+        plan=plan,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        remarks=data.remarks,
+    ),
+    success=lambda plan, data, bulletin: f"已发布通报 {bulletin.number}。",
+    redirect_to=lambda plan, bulletin: bulletin,
+)
+
+
+@login_required
+def bulletin_detail(request, pk):
+    from .models import Bulletin
+
+    bulletin = get_restricted_or_404(
+        Bulletin.objects.select_related("plan", "issued_by"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "workplan/bulletin.html",
+        {
+            "object": bulletin,
+            "title": f"通报 {bulletin.number}",
+            **record_extras(request, bulletin),
+        },
+    )
+
+
+@login_required
+def bulletin_docx(request, pk):
+    from .documents import build_bulletin_docx
+    from .models import Bulletin
+
+    bulletin = get_restricted_or_404(Bulletin.objects.select_related("plan"), request.user, pk=pk)
+    return download(build_bulletin_docx(bulletin), f"通报-{bulletin.number}.docx")

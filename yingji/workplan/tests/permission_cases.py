@@ -77,7 +77,58 @@ def _xigu_reminders():
     return Reminder.objects.filter(assignment__task__plan__owner__name=XIGU)
 
 
+def _all(name):
+    def rows():
+        from django.apps import apps
+
+        return apps.get_model("workplan", name).objects.all()
+
+    return rows
+
+
+def _city_rows(name, path):
+    def rows():
+        from django.apps import apps
+
+        return apps.get_model("workplan", name).objects.filter(**{f"{path}owner__kind": "bureau"})
+
+    return rows
+
+
 DENIALS = [
+    Denial("workplan.Bulletin", "enterprise", "view", _all("Bulletin"), "企业看不到通报"),
+    Denial("workplan.Bulletin", "section", "add", _all("Bulletin"), "业务科室不能发布通报"),
+    Denial(
+        "workplan.Escalation",
+        "county_a",
+        "view",
+        _city_rows("Escalation", "assignment__task__plan__"),
+        "县区看不到市局科室的督办事项",
+    ),
+    Denial(
+        "workplan.LadderAction",
+        "enterprise",
+        "view",
+        _all("LadderAction"),
+        "企业看不到督办记录",
+    ),
+    Denial("workplan.LadderStep", "section", "change", _all("LadderStep"), "只有管理员改督办阶梯"),
+    Denial("workplan.LadderStep", "leader", "change", _all("LadderStep"), "领导只读"),
+    Denial("workplan.ScoreWeight", "county_a", "change", _all("ScoreWeight"), "只有管理员改分值"),
+    Denial(
+        "workplan.SupervisionNotice",
+        "section",
+        "approve",
+        _all("SupervisionNotice"),
+        "业务科室不能办结督办单(督查科室办结)",
+    ),
+    Denial(
+        "workplan.SupervisionNotice",
+        "leader",
+        "change",
+        _all("SupervisionNotice"),
+        "领导只读,不能反馈督办单",
+    ),
     Denial(
         "workplan.Reminder",
         "county_b",

@@ -402,8 +402,8 @@ def test_progress_report_docx_writes_only_the_given_assignments(plan, cycle):
     assert text.count("牵头单位:") == len(own)
 
 
-def test_notice_docx_has_number_reason_and_coordinator(plan):
-    coordinator = user("zhxt_staff")
+def test_notice_docx_has_number_reason_and_supervisor(plan):
+    coordinator = user("bgs_staff")
     assignment = all_assignments(plan).exclude(status="cancelled").first()
     today = date.today()
     with actor_context(coordinator, source="test"):
@@ -419,7 +419,8 @@ def test_notice_docx_has_number_reason_and_coordinator(plan):
     assert notice.number in text
     assert "该项任务已超过完成时限,请加快推进并书面报告原因。" in text
     assert assignment.organisation.name in text
-    assert f"请于办结时限前将办理情况报送{plan.coordinator.name}。" in text
+    assert f"请于反馈时限前将办理情况报送{plan.supervisor.name}。" in text
+    assert plan.supervisor.name == "办公室"
     assert plan.owner.name in text
 
 

@@ -481,7 +481,7 @@ def test_assignments_and_reports_keep_their_json_shape(as_user, demo_plan):
 def test_writes_answer_with_the_record(as_user, demo_plan, month):
     admin = as_user("city_admin")
     assignment = Assignment.objects.get(
-        task__plan=demo_plan, task__ref="T13", organisation__code="LZYJJ-WHP"
+        task__plan=demo_plan, task__ref="T15", organisation__code="LZYJJ-WHP"
     )
     notice = admin.post(
         f"/api/v1/workplan/assignments/{assignment.pk}/notices",

@@ -451,9 +451,10 @@ def test_daily_check_reminds_then_marks_overdue_once(plan):
     )
 
 
-def test_notices_are_numbered_per_plan_and_only_by_the_coordinator(plan):
+def test_notices_are_numbered_per_plan_and_only_by_the_supervising_section(plan):
     a1, a2 = whp_assignment(plan, "T15"), whp_assignment(plan, "T13")
-    coordinator = user("zhxt_staff")
+    assert plan.supervisor.name == "办公室"  # 机关督查 sits with 办公室 by default
+    coordinator = user("bgs_staff")
     with actor_context(coordinator, source="test"):
         n1 = services.do_issue_notice(
             actor=coordinator,
@@ -469,7 +470,7 @@ def test_notices_are_numbered_per_plan_and_only_by_the_coordinator(plan):
             reason="逾期未完成",
             today=date(2031, 11, 1),
         )
-        with pytest.raises(ValidationFailed, match="办结时限"):
+        with pytest.raises(ValidationFailed, match="反馈时限"):
             services.do_issue_notice(
                 actor=coordinator,
                 assignment=a2,
@@ -479,19 +480,17 @@ def test_notices_are_numbered_per_plan_and_only_by_the_coordinator(plan):
             )
     assert (n1.serial, n2.serial) == (1, 2)
     assert n1.number == "LZYJJ督〔2031〕1号"
-    with actor_context(user("whk_staff"), source="test"):
+    for name in ("whk_staff", "zhxt_staff"):  # not the unit itself, nor the coordinator
         with pytest.raises(NotPermitted):
             services.do_issue_notice(
-                actor=user("whk_staff"),
+                actor=user(name),
                 assignment=a1,
                 deadline=date(2031, 12, 1),
                 reason="自己督办自己",
                 today=date(2031, 11, 1),
             )
     assert SupervisionNotice.objects.filter(assignment__task__plan=plan).count() == 2
-    assert AuditEvent.objects.filter(
-        verb="workplan.notice_issued", object_id=str(a1.task_id)
-    ).exists()
+    assert AuditEvent.objects.filter(verb="workplan.notice_issued", object_id=str(n1.pk)).exists()
 
 
 def test_cancel_needs_a_reason(plan):

@@ -124,11 +124,11 @@ def test_notice_numbers_run_per_owner_and_year_across_plans():
         )
     )
     assert own.owner == county_plan.owner and own.year == county_plan.year and own != county_plan
-    coordinator = get_user_model().objects.get(username="zhxt_staff")
+    coordinator = get_user_model().objects.get(username="city_admin")  # supervises both
     numbers = []
     with actor_context(coordinator, source="test"):
-        for plan in (county_plan, own, county_plan):
-            assignment = Assignment.objects.filter(task__plan=plan).order_by("pk").first()
+        for index, plan in enumerate((county_plan, own, county_plan)):  # one 督办单 per item
+            assignment = Assignment.objects.filter(task__plan=plan).order_by("pk")[index]
             notice = services.do_issue_notice(
                 actor=coordinator,
                 assignment=assignment,

@@ -255,7 +255,7 @@ def test_api_cycle_notice_cancel_and_county_plan_permissions(as_user, demo_plan)
         content_type="application/json",
     )
     assert ok.status_code == 200 and ok.json()["name"] == "API月度"
-    assignment = whp(demo_plan, "T13")
+    assignment = whp(demo_plan, "T15")
     notice = {"deadline": "2099-01-31", "reason": "请加快推进"}
     url = f"/api/v1/workplan/assignments/{assignment.pk}/notices"
     assert section.post(url, json.dumps(notice), content_type="application/json").status_code == 403

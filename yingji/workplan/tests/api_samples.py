@@ -1,0 +1,3 @@
+"""Samples for the API's path parameters (tests/test_openapi.py)."""
+
+PARAM_MODELS = {"notice_id": "workplan.SupervisionNotice"}
