@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, DailyJob, MapLayer, Nav, SearchProvider
+from yingji.core.hooks import Card, DailyJob, MapLayer, Nav, RecordAction, SearchProvider
 
 
 class WarningsConfig(AppConfig):
@@ -28,6 +28,18 @@ class WarningsConfig(AppConfig):
         DailyJob("warnings", "预警信息:到期自动过期", "yingji.warnings.jobs.expire_warnings")
     ]
     demo_loader = "yingji.warnings.demo.load_demo"
+    # 起草预警 on a monitoring alarm's page: the draft form prefilled from the alarm (level,
+    # counties of its station, headline, description, source alarm)
+    record_actions = [
+        RecordAction(
+            "monitoring.alarm",
+            "起草预警",
+            "warnings:new",
+            "alarms",
+            "megaphone",
+            allowed="warnings.draft",
+        )
+    ]
     search_providers = [
         SearchProvider("warnings", "预警信息", "yingji.warnings.selectors.search", order=61)
     ]

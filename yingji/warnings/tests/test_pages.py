@@ -138,3 +138,19 @@ def test_dashboard_card_and_map_layer():
     layer = client_for("duty").get("/api/v1/warnings/geojson").json()
     labels = [f["properties"]["label"] for f in layer["features"]]
     assert any("西固区" in label and "暴雨" in label for label in labels)
+
+
+def test_an_alarm_page_offers_a_prefilled_draft_to_those_who_may_draft():
+    from yingji.monitoring.selectors import visible_alarms
+
+    from .helpers import user
+
+    drafter = client_for("whk_staff")
+    alarm = visible_alarms(user("whk_staff")).order_by("-pk").first()
+    link = f"/warnings/new/?alarms={alarm.pk}"
+    assert link in drafter.get(alarm.get_absolute_url()).content.decode()
+    form = drafter.get(link).content.decode()
+    assert alarm.station.region.name in form and alarm.rule.name in form
+    for reader in ("leader", "ent_user"):
+        page = client_for(reader).get(alarm.get_absolute_url())
+        assert link not in page.content.decode(), reader
