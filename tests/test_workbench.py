@@ -133,5 +133,7 @@ def test_the_workbench_counts_in_the_database(username, django_assert_max_num_qu
     hundreds of hazards and assignments); each figure is one COUNT, each chart one aggregate."""
     client = client_for(username)
     client.get(reverse("home"))  # the session and the scope are warm
-    with django_assert_max_num_queries(60):
+    # 64 for the city administrator once the session-5 modules added their cards (equipment,
+    # reserve coverage, 督办单, officers' certificates, …); the cap grows with cards, never rows
+    with django_assert_max_num_queries(75):
         assert client.get(reverse("home")).status_code == 200

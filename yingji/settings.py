@@ -67,9 +67,10 @@ INSTALLED_APPS = [
     "yingji.response",  # after resources: its demo puts resources' demo teams on standby
     "yingji.plans",
     "yingji.cases",
-    "yingji.reports",
     "yingji.enforcement",
     "yingji.penalties",
+    # last: its demo drafts briefs from every other module's demo data, frozen when drafted
+    "yingji.reports",
 ]
 
 MIDDLEWARE = [

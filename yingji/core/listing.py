@@ -135,10 +135,13 @@ def _filtered(queryset, cond: Q):
 
     try:
         candidate = queryset.filter(cond)
-        candidate.query.get_compiler(using=candidate.db).as_sql()
+        _sql, params = candidate.query.get_compiler(using=candidate.db).as_sql()
     except (EmptyResultSet, FullResultSet):
         return candidate  # a value no row (or every row) has: a valid, if empty, filter
     except (ValueError, TypeError, OverflowError, ValidationError, FieldError):
+        return None
+    # an integer no column holds (SQLite refuses it only when the query runs: a 500)
+    if any(isinstance(p, int) and not -(2**63) <= p < 2**63 for p in params):
         return None
     return candidate
 

@@ -18,7 +18,8 @@ PLANNED = [
     ("disasters", _("灾情报送"), "T26, T29, T30, T54", "cloud-lightning-rain", 90),
     ("plans", _("预案与演练"), "T31, T32", "journal-text", 100),
     ("cases", _("典型事故案例库"), "T50", "archive", 110),
-    ("reports", _("研判简报与指挥一张图"), "T11, T48, T49, T63", "graph-up", 120),
+    ("reports", _("研判简报"), "T11, T48, T49", "graph-up", 120),
+    ("command", _("指挥一张图"), "T63", "map", 125),
 ]
 
 

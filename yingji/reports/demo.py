@@ -116,7 +116,10 @@ def load_demo(seed: int = SEED) -> dict:
         drafter,
         next(month_times),
         lambda: services.do_generate_brief(
-            actor=drafter, data=BriefGenerateIn(kind="month", region="620100", day=today)
+            # the month of yesterday: this month, or on the 1st the month just ended (the day
+            # the daily job drafts it), so that the demo brief always holds the demo's data
+            actor=drafter,
+            data=BriefGenerateIn(kind="month", region="620100", day=today - dt.timedelta(days=1)),
         ),
     )
     partial = _opinions(monthly)

@@ -216,3 +216,36 @@ DENIALS += [
         _an_import,
     ),
 ]
+
+
+def _kept_hours():
+    """Read a 城关区 gauge's chart over 30 days: its completed hours are kept."""
+    from yingji.monitoring.selectors import series
+
+    series(_chengguan_station(), "rain", hours=720, resolution="hour")
+
+
+def _chengguan_hours():
+    from yingji.monitoring.models import ObservationHour
+
+    return ObservationHour.objects.filter(station__region__path__startswith=CHENGGUAN)
+
+
+DENIALS += [
+    Denial(
+        "monitoring.ObservationHour",
+        "county_a",
+        "view",
+        _chengguan_hours,
+        "西固区看不到城关区站点的小时汇总",
+        _kept_hours,
+    ),
+    Denial(
+        "monitoring.ObservationHour",
+        "enterprise",
+        "view",
+        _chengguan_hours,
+        "企业只看到自己的传感器",
+        _kept_hours,
+    ),
+]
