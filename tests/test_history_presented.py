@@ -96,3 +96,22 @@ def test_the_enterprise_does_not_read_the_regulators_duplicate_reason(as_user):
         .content.decode()
     )
     assert "内部理由" not in api
+
+
+def test_no_relation_is_shown_by_its_python_name():
+    """A relation declared without a Chinese verbose_name is shown by its model's name (a
+    督办单's `assignment` showed as "assignment" in its history)."""
+    from django.apps import apps
+
+    from yingji.core.presenters import _Fields
+
+    shown = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("yingji."):
+            continue
+        fields = _Fields(model)
+        for f in model._meta.concrete_fields:
+            if f.is_relation:
+                shown.append((model._meta.label, f.name, fields.label(f.name)))
+    python_names = [s for s in shown if s[2] in (s[1], s[1].replace("_", " "))]
+    assert shown and not python_names, python_names

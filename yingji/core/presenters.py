@@ -99,7 +99,13 @@ class _Fields:
 
     def label(self, key: str) -> str:
         f = self.by_key.get(key)
-        return str(f.verbose_name) if f is not None else key
+        if f is None:
+            return key
+        if f.is_relation and str(f.verbose_name) == f.name.replace("_", " "):
+            # a relation declared without a Chinese name: the related model's ("assignment" →
+            # 任务分工), so that a history never shows a Python name
+            return str(f.related_model._meta.verbose_name)
+        return str(f.verbose_name)
 
     def value(self, key: str, value) -> str:
         f = self.by_key.get(key)
