@@ -12,6 +12,7 @@ from yingji.core.models import Attachment
 from yingji.core.permissions import get_restricted_or_404
 
 from . import selectors, services
+from .actions import STEPS
 from .models import PenaltyCase
 from .schemas import (
     PenApprovalIn,
@@ -76,28 +77,12 @@ def file_case(request, payload: PenFileIn):
 
 @router.post("/penalties/cases/{case_id}/extend", response=PenCaseOut, summary="延长决定期限")
 def extend(request, case_id: int, payload: PenExtendIn):
-    d = payload
-    ext = services.do_extend_deadline(
-        actor=request.user,
-        case=_case(request, case_id),
-        days=d.days,
-        reason=d.reason,
-        approver=d.approver,
-        approved_on=d.approved_on,
-        expected_version=d.version,
-    )
-    return ext.case
+    return STEPS["extend"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/investigate", response=PenCaseOut, summary="开始调查取证")
 def investigate(request, case_id: int, payload: PenInvestigateIn):
-    return services.do_start_investigation(
-        actor=request.user,
-        case=_case(request, case_id),
-        officer_ids=payload.officer_ids,
-        note=payload.note,
-        expected_version=payload.version,
-    )
+    return STEPS["investigate"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
@@ -113,71 +98,29 @@ def add_evidence(request, case_id: int, payload: PenEvidenceIn):
 
 @router.post("/penalties/cases/{case_id}/review", response=PenCaseOut, summary="调查终结,提交审理")
 def review(request, case_id: int, payload: PenReviewIn):
-    d = payload
-    return services.do_submit_review(
-        actor=request.user,
-        case=_case(request, case_id),
-        facts=d.facts,
-        violated=d.violated,
-        basis=d.basis,
-        major_asserted=d.major_asserted,
-        major_reason=d.major_reason,
-        expected_version=d.version,
-    )
+    return STEPS["review"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/notify", response=PenCaseOut, summary="事先告知")
 def notify(request, case_id: int, payload: PenNotifyIn):
-    d = payload
-    return services.do_notify(
-        actor=request.user,
-        case=_case(request, case_id),
-        kinds=d.kinds,
-        fine=d.fine,
-        confiscation=d.confiscation,
-        text=d.text,
-        notice_served_on=d.notice_served_on,
-        expected_version=d.version,
-    )
+    return STEPS["notify"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/statement", response=PenCaseOut, summary="记录陈述申辩")
 def statement(request, case_id: int, payload: PenStatementIn):
-    d = payload
-    return services.do_record_statement(
-        actor=request.user,
-        case=_case(request, case_id),
-        text=d.text,
-        stated_on=d.stated_on,
-        waived=d.waived,
-        adopted=d.adopted,
-        expected_version=d.version,
-    )
+    return STEPS["statement"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
     "/penalties/cases/{case_id}/hearing-request", response=PenCaseOut, summary="当事人要求听证"
 )
 def request_hearing(request, case_id: int, payload: PenHearingRequestIn):
-    return services.do_request_hearing(
-        actor=request.user,
-        case=_case(request, case_id),
-        requested_on=payload.requested_on,
-        expected_version=payload.version,
-    )
+    return STEPS["request_hearing"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/hearing", response=PenCaseOut, summary="记录听证")
 def hearing(request, case_id: int, payload: PenHearingIn):
-    d = payload
-    return services.do_record_hearing(
-        actor=request.user,
-        case=_case(request, case_id),
-        hearing_on=d.hearing_on,
-        host=d.host,
-        record=d.record,
-        expected_version=d.version,
-    )
+    return STEPS["hearing"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
@@ -186,21 +129,14 @@ def hearing(request, case_id: int, payload: PenHearingIn):
     summary="提交法制审核(仅重大执法决定)",
 )
 def submit_legal_review(request, case_id: int, payload: PenVersionIn):
-    return services.do_submit_legal_review(
-        actor=request.user, case=_case(request, case_id), expected_version=payload.version
-    )
+    return STEPS["submit_legal_review"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
     "/penalties/cases/{case_id}/legal-review/pass", response=PenCaseOut, summary="法制审核通过"
 )
 def pass_legal_review(request, case_id: int, payload: PenOpinionIn):
-    return services.do_pass_legal_review(
-        actor=request.user,
-        case=_case(request, case_id, "view"),
-        opinion=payload.opinion,
-        expected_version=payload.version,
-    )
+    return STEPS["pass_legal_review"](request.user, _case(request, case_id, "view"), payload)
 
 
 @router.post(
@@ -209,12 +145,7 @@ def pass_legal_review(request, case_id: int, payload: PenOpinionIn):
     summary="法制审核未通过,退回审理",
 )
 def return_legal_review(request, case_id: int, payload: PenOpinionIn):
-    return services.do_return_legal_review(
-        actor=request.user,
-        case=_case(request, case_id, "view"),
-        opinion=payload.opinion,
-        expected_version=payload.version,
-    )
+    return STEPS["return_legal_review"](request.user, _case(request, case_id, "view"), payload)
 
 
 @router.post(
@@ -223,54 +154,26 @@ def return_legal_review(request, case_id: int, payload: PenOpinionIn):
     summary="提交负责人审批(非重大)",
 )
 def submit_approval(request, case_id: int, payload: PenVersionIn):
-    return services.do_submit_approval(
-        actor=request.user, case=_case(request, case_id), expected_version=payload.version
-    )
+    return STEPS["submit_approval"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
     "/penalties/cases/{case_id}/approval", response=PenCaseOut, summary="记录负责人审批/集体讨论"
 )
 def approval(request, case_id: int, payload: PenApprovalIn):
-    d = payload
-    return services.do_record_approval(
-        actor=request.user,
-        case=_case(request, case_id),
-        mode=d.mode,
-        approver=d.approver,
-        approved_on=d.approved_on,
-        meeting_record=d.meeting_record,
-        expected_version=d.version,
-    )
+    return STEPS["approval"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/decide", response=PenCaseOut, summary="作出行政处罚决定")
 def decide(request, case_id: int, payload: PenDecideIn):
-    d = payload
-    return services.do_decide(
-        actor=request.user,
-        case=_case(request, case_id),
-        kinds=d.kinds,
-        fine=d.fine,
-        confiscation=d.confiscation,
-        text=d.text,
-        decision_number=d.decision_number,
-        decided_on=d.decided_on,
-        expected_version=d.version,
-    )
+    return STEPS["decide"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
     "/penalties/cases/{case_id}/no-penalty", response=PenCaseOut, summary="决定不予行政处罚"
 )
 def no_penalty(request, case_id: int, payload: PenNoPenaltyIn):
-    return services.do_decide_no_penalty(
-        actor=request.user,
-        case=_case(request, case_id),
-        reason=payload.reason,
-        decided_on=payload.decided_on,
-        expected_version=payload.version,
-    )
+    return STEPS["no_penalty"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
@@ -300,56 +203,29 @@ def serve(request, case_id: int, payload: PenServeIn):
     "/penalties/cases/{case_id}/enforce", response=PenCaseOut, summary="申请人民法院强制执行"
 )
 def enforce(request, case_id: int, payload: PenEnforceIn):
-    return services.do_apply_enforcement(
-        actor=request.user,
-        case=_case(request, case_id),
-        applied_on=payload.applied_on,
-        court=payload.court,
-        expected_version=payload.version,
-    )
+    return STEPS["enforce"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/execute", response=PenCaseOut, summary="登记执行完毕")
 def execute(request, case_id: int, payload: PenExecuteIn):
-    d = payload
-    return services.do_record_execution(
-        actor=request.user,
-        case=_case(request, case_id),
-        executed_on=d.executed_on,
-        paid_amount=d.paid_amount,
-        note=d.note,
-        expected_version=d.version,
-    )
+    return STEPS["execute"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/close", response=PenCaseOut, summary="结案")
 def close(request, case_id: int, payload: PenCloseIn):
-    return services.do_close_case(
-        actor=request.user,
-        case=_case(request, case_id),
-        closed_on=payload.closed_on,
-        expected_version=payload.version,
-    )
+    return STEPS["close"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/withdraw", response=PenCaseOut, summary="撤案")
 def withdraw(request, case_id: int, payload: PenWithdrawIn):
-    return services.do_withdraw_case(
-        actor=request.user,
-        case=_case(request, case_id),
-        reason=payload.reason,
-        approver=payload.approver,
-        expected_version=payload.version,
-    )
+    return STEPS["withdraw"](request.user, _case(request, case_id), payload)
 
 
 @router.post(
     "/penalties/cases/{case_id}/publish", response=PenCaseOut, summary="行政执法公示(事后)"
 )
 def publish(request, case_id: int, payload: PenVersionIn):
-    return services.do_publish_case(
-        actor=request.user, case=_case(request, case_id), expected_version=payload.version
-    )
+    return STEPS["publish"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/file-review", response=PenReviewOut, summary="案卷评查")

@@ -21,6 +21,7 @@ from yingji.enterprises.models import Enterprise
 from yingji.standards import penalty_procedure as pp
 
 from . import conf, documents, officers, selectors, services
+from .actions import STEPS
 from .choices import (
     APPROVAL_MODES,
     EVIDENCE_KINDS,
@@ -289,181 +290,99 @@ def _v(data):
 
 extend = _act(
     PenExtendIn,
-    lambda u, c, d: services.do_extend_deadline(
-        actor=u,
-        case=c,
-        days=d.days,
-        reason=d.reason,
-        approver=d.approver,
-        approved_on=d.approved_on,
-        expected_version=_v(d),
-    ),
+    STEPS["extend"],
     "已延长决定期限。",
 )
 investigate = _act(
     PenInvestigateIn,
-    lambda u, c, d: services.do_start_investigation(
-        actor=u, case=c, officer_ids=d.officer_ids, note=d.note, expected_version=_v(d)
-    ),
+    STEPS["investigate"],
     "已开始调查取证。",
 )
 review = _act(
     PenReviewIn,
-    lambda u, c, d: services.do_submit_review(
-        actor=u,
-        case=c,
-        facts=d.facts,
-        violated=d.violated,
-        basis=d.basis,
-        major_asserted=d.major_asserted,
-        major_reason=d.major_reason,
-        expected_version=_v(d),
-    ),
+    STEPS["review"],
     "已调查终结,进入案件审理。",
 )
 notify = _act(
     PenNotifyIn,
-    lambda u, c, d: services.do_notify(
-        actor=u,
-        case=c,
-        kinds=d.kinds,
-        fine=d.fine,
-        confiscation=d.confiscation,
-        text=d.text,
-        notice_served_on=d.notice_served_on,
-        expected_version=_v(d),
-    ),
+    STEPS["notify"],
     lambda c, d, r: "已事先告知。" + ("当事人享有听证权。" if r.hearing_right else ""),
 )
 statement = _act(
     PenStatementIn,
-    lambda u, c, d: services.do_record_statement(
-        actor=u,
-        case=c,
-        text=d.text,
-        stated_on=d.stated_on,
-        waived=d.waived,
-        adopted=d.adopted,
-        expected_version=_v(d),
-    ),
+    STEPS["statement"],
     "已记录陈述申辩。",
 )
 request_hearing = _act(
     PenHearingRequestIn,
-    lambda u, c, d: services.do_request_hearing(
-        actor=u, case=c, requested_on=d.requested_on, expected_version=_v(d)
-    ),
+    STEPS["request_hearing"],
     "已登记听证申请。",
 )
 hearing = _act(
     PenHearingIn,
-    lambda u, c, d: services.do_record_hearing(
-        actor=u,
-        case=c,
-        hearing_on=d.hearing_on,
-        host=d.host,
-        record=d.record,
-        expected_version=_v(d),
-    ),
+    STEPS["hearing"],
     "已记录听证。",
 )
 submit_legal_review = _act(
     PenVersionIn,
-    lambda u, c, d: services.do_submit_legal_review(actor=u, case=c, expected_version=_v(d)),
+    STEPS["submit_legal_review"],
     "已提交法制审核。",
 )
 pass_legal_review = _act(
     PenOpinionIn,
-    lambda u, c, d: services.do_pass_legal_review(
-        actor=u, case=c, opinion=d.opinion, expected_version=_v(d)
-    ),
+    STEPS["pass_legal_review"],
     "法制审核通过,已提交负责人集体讨论/审批。",
     action="view",
 )
 return_legal_review = _act(
     PenOpinionIn,
-    lambda u, c, d: services.do_return_legal_review(
-        actor=u, case=c, opinion=d.opinion, expected_version=_v(d)
-    ),
+    STEPS["return_legal_review"],
     "法制审核未通过,已退回审理。",
     action="view",
 )
 submit_approval = _act(
     PenVersionIn,
-    lambda u, c, d: services.do_submit_approval(actor=u, case=c, expected_version=_v(d)),
+    STEPS["submit_approval"],
     "已提交负责人审批。",
 )
 approval = _act(
     PenApprovalIn,
-    lambda u, c, d: services.do_record_approval(
-        actor=u,
-        case=c,
-        mode=d.mode,
-        approver=d.approver,
-        approved_on=d.approved_on,
-        meeting_record=d.meeting_record,
-        expected_version=_v(d),
-    ),
+    STEPS["approval"],
     "已记录审批。",
 )
 decide = _act(
     PenDecideIn,
-    lambda u, c, d: services.do_decide(
-        actor=u,
-        case=c,
-        kinds=d.kinds,
-        fine=d.fine,
-        confiscation=d.confiscation,
-        text=d.text,
-        decision_number=d.decision_number,
-        decided_on=d.decided_on,
-        expected_version=_v(d),
-    ),
+    STEPS["decide"],
     "已作出行政处罚决定,可下载决定书。",
 )
 no_penalty = _act(
     PenNoPenaltyIn,
-    lambda u, c, d: services.do_decide_no_penalty(
-        actor=u, case=c, reason=d.reason, decided_on=d.decided_on, expected_version=_v(d)
-    ),
+    STEPS["no_penalty"],
     "已决定不予行政处罚。",
 )
 enforce = _act(
     PenEnforceIn,
-    lambda u, c, d: services.do_apply_enforcement(
-        actor=u, case=c, applied_on=d.applied_on, court=d.court, expected_version=_v(d)
-    ),
+    STEPS["enforce"],
     "已登记申请强制执行。",
 )
 execute = _act(
     PenExecuteIn,
-    lambda u, c, d: services.do_record_execution(
-        actor=u,
-        case=c,
-        executed_on=d.executed_on,
-        paid_amount=d.paid_amount,
-        note=d.note,
-        expected_version=_v(d),
-    ),
+    STEPS["execute"],
     "已登记执行完毕。",
 )
 close = _act(
     PenCloseIn,
-    lambda u, c, d: services.do_close_case(
-        actor=u, case=c, closed_on=d.closed_on, expected_version=_v(d)
-    ),
+    STEPS["close"],
     "已结案。",
 )
 withdraw = _act(
     PenWithdrawIn,
-    lambda u, c, d: services.do_withdraw_case(
-        actor=u, case=c, reason=d.reason, approver=d.approver, expected_version=_v(d)
-    ),
+    STEPS["withdraw"],
     "已撤案。",
 )
 publish = _act(
     PenVersionIn,
-    lambda u, c, d: services.do_publish_case(actor=u, case=c, expected_version=_v(d)),
+    STEPS["publish"],
     "已在行政执法公示页面公示。",
 )
 
