@@ -7,7 +7,7 @@ Every model with a restrict() function gets these denials without anyone writing
 3. the enterprise user sees no row that belongs to another enterprise (found by following the
    model's foreign keys to ``enterprises.Enterprise``);
 4. the 西固区 user sees no row located in 城关区 (found by following foreign keys to
-   ``geo.Region``), except for reference data every signed-in user reads (see EXCEPTIONS).
+   ``geo.Region``), except for reference data every signed-in user reads (each app's ``EXCEPTIONS``).
 
 A model that reaches neither an enterprise nor a region must have a hand-written denial in its
 app's ``tests/permission_cases.py`` (``DENIALS``); a new model with none fails
@@ -32,40 +32,20 @@ pytestmark = pytest.mark.django_db
 CHENGGUAN = "/620100/620102/"
 OWN_ENTERPRISE = "DEMO-ENT-620104-01"  # ent_user's enterprise (orgs/demo.py)
 
-# Models a rule does not apply to, with the reason (shown here so that it is reviewed).
-EXCEPTIONS = {
-    ("region", "geo.Region"): "行政区划是所有登录用户可读的基础数据",
-    ("region", "geo.RegionBoundary"): "县区边界随行政区划,是所有登录用户可读的基础数据",
-    ("region", "orgs.Organisation"): "机关、科室、县区局等非企业机构对所有登录用户公开",
-    ("region", "orgs.OrgAlias"): "公开机构的别名随机构公开",
-    ("region", "orgs.OrgGroupMember"): "机构分组(如各监管科室)对所有登录用户公开",
-    ("region", "workplan.Plan"): "市局计划对全市各单位公开;县区计划另有人工用例",
-    ("region", "workplan.Part"): "随所属计划公开",
-    ("region", "workplan.Section"): "随所属计划公开",
-    ("region", "workplan.Task"): "随所属计划公开",
-    ("region", "workplan.ReportingCycle"): "随所属计划公开",
-    ("region", "workplan.ImportSession"): "由导入人本人可见,另有人工用例",
-    # 应急资源一图一表: the city's (市级) reserves, teams, agreements, experts and shelters are
-    # read by every county (issue #16); the county-level ones have hand-written cases.
-    ("region", "resources.Site"): "市级储备库对各县区只读公开;县级的另有人工用例",
-    ("region", "resources.Stock"): "随储备库",
-    ("region", "resources.Movement"): "随储备库",
-    ("region", "resources.Team"): "市级队伍对各县区只读公开;县级的另有人工用例",
-    ("region", "resources.TeamEvaluation"): "随队伍",
-    ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
-    ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
-    ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
-    # 重大活动保障 (T40): every unit's staff read an activity's venues and risk points
-    ("region", "response.ActivityVenue"): "重大活动保障对各单位工作人员公开;改动另有人工用例",
-    ("region", "response.ActivityRisk"): "重大活动保障对各单位工作人员公开;改动另有人工用例",
-    ("region", "resources.Equipment"): "市级装备对各县区只读公开;县级的另有人工用例",
-    ("region", "resources.MaintenanceRecord"): "随装备",
-    ("region", "resources.ReserveTarget"): "全市(市级)储备目标对各县区只读公开;县区的另有人工用例",
-    (
-        "enterprise",
-        "enforcement.DrawResult",
-    ): "双随机抽查结果依法向社会公开(一公开);未公开的另有人工用例",
-}
+
+def _app_modules():
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yingji."):
+            continue
+        try:
+            yield importlib.import_module(f"{config.name}.tests.permission_cases")
+        except ModuleNotFoundError:
+            continue
+
+
+# Models a generated rule does not apply to, with the reason: each app declares its own
+# (``EXCEPTIONS`` in its tests/permission_cases.py, beside its hand-written denials).
+EXCEPTIONS = {k: v for m in _app_modules() for k, v in getattr(m, "EXCEPTIONS", {}).items()}
 
 
 def _persona(name):
@@ -133,16 +113,7 @@ def generated_denials() -> list[Denial]:
 
 
 def hand_written_denials() -> list[Denial]:
-    cases = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("yingji."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.tests.permission_cases")
-        except ModuleNotFoundError:
-            continue
-        cases.extend(module.DENIALS)
-    return cases
+    return [case for module in _app_modules() for case in module.DENIALS]
 
 
 GENERATED: list[Denial] = []

@@ -8,17 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from . import hooks
 
-# The mission's modules still to come: (app label, label, work-point tasks, icon, order).
-# An entry disappears as soon as an app with that label is installed and declares its own.
+# The mission's modules still to come: (app label, label, work-point tasks, icon, order). A
+# module that is not built has no AppConfig to declare it, so it is listed here; the entry is
+# hidden as soon as an app with that label is installed (and should then be deleted).
 PLANNED = [
-    ("monitoring", _("监测预警"), "T19–T25, T48, T65", "broadcast", 60),
-    ("warnings", _("预警信息发布"), "T23, T35, T48, T55", "megaphone", 61),
-    ("resources", _("应急资源一图一表"), "T30, T39, T41–T45, T58", "box-seam", 70),
-    ("response", _("值班与应急响应"), "T33–T36, T40, T63", "telephone", 80),
-    ("disasters", _("灾情报送"), "T26, T29, T30, T54", "cloud-lightning-rain", 90),
-    ("plans", _("预案与演练"), "T31, T32", "journal-text", 100),
-    ("cases", _("典型事故案例库"), "T50", "archive", 110),
-    ("reports", _("研判简报"), "T11, T48, T49", "graph-up", 120),
     ("command", _("指挥一张图"), "T63", "map", 125),
 ]
 

@@ -245,3 +245,12 @@ DENIALS += [
         setup=_unpublished_draw,
     ),
 ]
+
+# Models a generated rule does not apply to, with the reason (collected by
+# tests/test_permission_rules.py; shown here so that it is reviewed with the app).
+EXCEPTIONS = {
+    (
+        "enterprise",
+        "enforcement.DrawResult",
+    ): "双随机抽查结果依法向社会公开(一公开);未公开的另有人工用例",
+}

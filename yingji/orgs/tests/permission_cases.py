@@ -42,3 +42,11 @@ DENIALS = [
     Denial("orgs.OrgGroup", "section", "change", _groups, "机构分组只有管理员可改"),
     Denial("orgs.OrgGroupMember", "county_b", "change", _group_members, "机构分组只有管理员可改"),
 ]
+
+# Models a generated rule does not apply to, with the reason (collected by
+# tests/test_permission_rules.py; shown here so that it is reviewed with the app).
+EXCEPTIONS = {
+    ("region", "orgs.Organisation"): "机关、科室、县区局等非企业机构对所有登录用户公开",
+    ("region", "orgs.OrgAlias"): "公开机构的别名随机构公开",
+    ("region", "orgs.OrgGroupMember"): "机构分组(如各监管科室)对所有登录用户公开",
+}

@@ -1,5 +1,5 @@
 """Hand-written denials for 应急资源 (tests/test_permission_rules.py). The city's (市级) records
-are read by every county by design (see the EXCEPTIONS there); these cases deny what a county
+are read by every county by design (EXCEPTIONS at the end of this file); these cases deny what a county
 must not read or do: another county's own records, changing the city's, the catalogue."""
 
 from yingji.core.testing import Denial
@@ -178,3 +178,19 @@ DENIALS = [
         "企业不看储备目标",
     ),
 ]
+
+# Models a generated rule does not apply to, with the reason (collected by
+# tests/test_permission_rules.py; shown here so that it is reviewed with the app).
+EXCEPTIONS = {
+    ("region", "resources.Site"): "市级储备库对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Stock"): "随储备库",
+    ("region", "resources.Movement"): "随储备库",
+    ("region", "resources.Team"): "市级队伍对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.TeamEvaluation"): "随队伍",
+    ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.Equipment"): "市级装备对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.MaintenanceRecord"): "随装备",
+    ("region", "resources.ReserveTarget"): "全市(市级)储备目标对各县区只读公开;县区的另有人工用例",
+}

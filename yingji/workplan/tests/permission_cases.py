@@ -198,3 +198,14 @@ DENIALS = [
     ),
     Denial("workplan.ImportSession", "enterprise", "view", _imports, "企业看不到工作要点导入"),
 ]
+
+# Models a generated rule does not apply to, with the reason (collected by
+# tests/test_permission_rules.py; shown here so that it is reviewed with the app).
+EXCEPTIONS = {
+    ("region", "workplan.Plan"): "市局计划对全市各单位公开;县区计划另有人工用例",
+    ("region", "workplan.Part"): "随所属计划公开",
+    ("region", "workplan.Section"): "随所属计划公开",
+    ("region", "workplan.Task"): "随所属计划公开",
+    ("region", "workplan.ReportingCycle"): "随所属计划公开",
+    ("region", "workplan.ImportSession"): "由导入人本人可见,另有人工用例",
+}
