@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import FailureGroup, not_a_server_error, response_schema_conformance
 from schemathesis.core.errors import InvalidSchema
 
-# "crawl": it walks the API, not the database; CI runs it on SQLite only (see .ci/run)
-pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
+# "api_crawl": it walks the API, not the database; CI runs it on SQLite only (see .ci/run)
+pytestmark = [pytest.mark.django_db, pytest.mark.api_crawl]
 
 TOKEN_PERSONAS = ["city_admin", "county_a"]
 EXAMPLES = {"positive": 5, "negative": 3}  # per GET operation (103 of them on 2026-11-30)
