@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import FailureGroup, not_a_server_error, response_schema_conformance
 from schemathesis.core.errors import InvalidSchema
 
-# "api_crawl": it walks the API, not the database; CI runs it on SQLite only (see .ci/run)
+# "api_crawl": it walks the API, not the database; CI runs it on PostgreSQL only (see .ci/run)
 pytestmark = [pytest.mark.django_db, pytest.mark.api_crawl]
 
 TOKEN_PERSONAS = ["city_admin", "county_a"]

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests.test_routes import PERSONAS, record_samples, routes, sample_for
 
-# "crawl": it walks the pages, not the database; CI runs it on PostgreSQL only (see .ci/run)
+# "crawl": it walks the pages, not the database; CI runs it on SQLite only (see .ci/run)
 pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 TARGET = re.compile(r"""<(a|form)\b[^>]*?\b(href|action)\s*=\s*["']([^"'#]+)["'][^>]*>""", re.I)
