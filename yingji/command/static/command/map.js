@@ -40,7 +40,7 @@
     var whole = bounds(outlines.features);
     var own = outlines.features.filter(function (f) { return f.properties.code === code; });
     if (!own.length) {
-      return {center: [(whole[0] + whole[2]) / 2, (whole[1] + whole[3]) / 2], zoom: 1.1};
+      return {center: [(whole[0] + whole[2]) / 2, (whole[1] + whole[3]) / 2], zoom: 1.15};
     }
     var f = bounds(own);
     var zoom = 0.8 * Math.min((whole[2] - whole[0]) / (f[2] - f[0]), (whole[3] - whole[1]) / (f[3] - f[1]));
@@ -55,7 +55,7 @@
   function render() {
     var district = form.elements.district.value;
     var geo = {map: 'lanzhou-command', roam: true, nameProperty: 'name', selectedMode: false,
-      label: {show: true, color: '#9fc3ea', fontSize: 12},
+      label: {show: true, color: '#cfe6ff', fontSize: 13, fontWeight: 'bold', textBorderColor: '#06101f', textBorderWidth: 3},
       itemStyle: {areaColor: '#0f2748', borderColor: '#3b8fd9', borderWidth: 1.2,
         shadowColor: 'rgba(40, 140, 255, 0.35)', shadowBlur: 8},
       emphasis: {label: {color: '#ffffff'}, itemStyle: {areaColor: '#1b4778'}},
@@ -70,12 +70,19 @@
       backgroundColor: 'transparent',
       tooltip: {trigger: 'item', backgroundColor: 'rgba(8, 22, 40, 0.92)', borderColor: '#3b8fd9',
         textStyle: {color: '#e6f0ff'}, formatter: function (p) {
-          if (p.seriesType === 'scatter') { return L.tooltip(p); }
+          if (p.seriesType === 'scatter' || p.seriesType === 'effectScatter') { return L.tooltip(p); }
           return window.yj.esc(p.name);
         }},
       geo: geo,
       series: layers.filter(function (layer) { return results[layer.key] && shown(layer); })
-        .map(function (layer, i) { return L.series('layer:' + layer.key, results[layer.key], {zlevel: 2 + i}); })
+        .map(function (layer, i, all) {
+          // the first layers (the events) on top; the events ripple, as a command room shows them
+          var extra = {zlevel: 2 + all.length - i};
+          if (layer.key === 'events') {
+            Object.assign(extra, {type: 'effectScatter', rippleEffect: {brushType: 'stroke', scale: 3.5}});
+          }
+          return L.series('layer:' + layer.key, results[layer.key], extra);
+        })
     }, {replaceMerge: ['series']});
   }
 
@@ -116,7 +123,7 @@
   });
 
   chart.on('click', function (p) {
-    if (p.seriesType === 'scatter') { L.open(p); return; }
+    if (p.seriesType === 'scatter' || p.seriesType === 'effectScatter') { L.open(p); return; }
     if (p.componentType === 'geo') {  // a county: filter the map and the panels to it
       var code = (outlines.features.filter(function (f) { return f.properties.name === p.name; })[0] || {properties: {}}).properties.code;
       var select = form.elements.district;
