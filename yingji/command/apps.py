@@ -18,13 +18,14 @@ class CommandConfig(AppConfig):
         Nav("指挥一张图", "command:map", icon="map", tasks="T63", order=125, allowed="command.open")
     ]
     # The open events have no layer of their own in the response module: this one reads them
-    # through yingji.response.selectors (first in the list: the events are what the map is for).
+    # through yingji.response.selectors (after the older modules' layers, as a later module's
+    # layers come; the command map draws it on top of the others).
     map_layers = [
         MapLayer(
             "events",
             "处置中的突发事件(按事故等级着色)",
             "/api/v1/command/events/geojson",
-            order=5,
+            order=60,
             allowed="command.open",
         )
     ]

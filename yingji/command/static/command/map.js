@@ -76,10 +76,11 @@
       geo: geo,
       series: layers.filter(function (layer) { return results[layer.key] && shown(layer); })
         .map(function (layer, i, all) {
-          // the first layers (the events) on top; the events ripple, as a command room shows them
-          var extra = {zlevel: 2 + all.length - i};
+          // the events on top of every other layer, rippling as a command room shows them
+          var extra = {zlevel: 2 + i};
           if (layer.key === 'events') {
-            Object.assign(extra, {type: 'effectScatter', rippleEffect: {brushType: 'stroke', scale: 3.5}});
+            Object.assign(extra, {zlevel: 3 + all.length, type: 'effectScatter',
+              rippleEffect: {brushType: 'stroke', scale: 3.5}});
           }
           return L.series('layer:' + layer.key, results[layer.key], extra);
         })
