@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "yingji.cases",
     "yingji.enforcement",
     "yingji.penalties",
+    "yingji.command",
     # last: its demo drafts briefs from every other module's demo data, frozen when drafted
     "yingji.reports",
 ]

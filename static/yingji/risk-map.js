@@ -23,10 +23,7 @@
     return params.toString();
   }
 
-  function getJSON(url) {
-    return fetch(url, {credentials: 'same-origin', headers: {'Accept': 'application/json'}})
-      .then(function (r) { if (!r.ok) { throw new Error(url + ' ' + r.status); } return r.json(); });
-  }
+  var getJSON = window.yj.layers.getJSON;
 
   var focusEl = document.getElementById('map-focus');
   var focus = focusEl ? JSON.parse(focusEl.textContent) : null;  // the user's district, or null
@@ -107,18 +104,12 @@
       hazardsBox.checked ? getJSON('/api/v1/risk/map/hazards?' + q) : Promise.resolve({features: []})
     ].concat(extraLayers.map(function (layer) {
       var box = document.getElementById('f-layer-' + layer.key);
-      return box && box.checked ? getJSON(layer.url + (layer.url.indexOf('?') < 0 ? '?' : '&') + q)
+      return box && box.checked ? getJSON(window.yj.layers.url(layer.url, q))
         : Promise.resolve({features: []});
     }))).then(function (res) {
       var districts = res[0], ents = res[1], hazards = res[2];
       var extraSeries = extraLayers.map(function (layer, i) {
-        return {name: 'layer:' + layer.key, type: 'scatter', coordinateSystem: 'geo', zlevel: 4,
-          data: res[3 + i].features.map(function (f) {
-            var st = f.properties.style || {};
-            return {name: f.properties.name, value: f.geometry.coordinates, props: f.properties,
-              symbol: st.symbol || 'pin', symbolSize: st.size || 10,
-              itemStyle: {color: st.color || '#333', borderColor: st.border || '#fff', borderWidth: 1}};
-          })};
+        return window.yj.layers.series('layer:' + layer.key, res[3 + i]);
       });
       var outlined = districts.features.filter(function (f) { return f.geometry; });
       if (!registered) {
@@ -140,7 +131,7 @@
           }
           var d = p.data.props;
           if (p.seriesName === 'hazards') { return tip('重大危险源:' + d.enterprise_name + ' · ' + d.name, d.grade + ',R=' + d.R); }
-          if (p.seriesName.indexOf('layer:') === 0) { return tip(d.label); }
+          if (p.seriesName.indexOf('layer:') === 0) { return window.yj.layers.tooltip(p); }
           return tip(d.name, d.region_name + ' · ' + d.sector_label + ' · ' + d.tier_label, '风险等级:' + d.colour_label);
         }},
         visualMap: {min: 0, max: maxIndex, seriesIndex: 0, left: 10, bottom: 10, text: ['风险指数高', '低'],
@@ -184,7 +175,7 @@
     if (!p.data || !p.data.props) { return; }
     if (p.seriesName === 'enterprises') { openCard(p.data.props.id); }
     if (p.seriesName === 'hazards') { openCard(p.data.props.enterprise_id); }
-    if (p.seriesName.indexOf('layer:') === 0 && p.data.props.url) { window.location.href = p.data.props.url; }
+    if (p.seriesName.indexOf('layer:') === 0) { window.yj.layers.open(p); }
   });
   form.addEventListener('change', draw);
   window.addEventListener('resize', function () { chart.resize(); });
