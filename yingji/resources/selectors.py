@@ -301,3 +301,45 @@ def counties_below(user) -> dict[str, int]:
         .values_list("region__name")
         .annotate(n=Count("pk"))
     )
+
+
+def visible_partners(user, action: str = "view"):
+    from .models import LinkagePartner
+
+    return restrict(LinkagePartner.objects.prefetch_related("items"), user, action).filter(
+        active=True
+    )
+
+
+def partners_for(user, item_codes) -> list:
+    """The linkage partners that can help with these items (those listing none of them come
+    after: they may still coordinate), for a request exceeding the city's stock."""
+    partners = list(visible_partners(user))
+    wanted = set(item_codes)
+
+    def helps(p):
+        return bool(wanted & {i.code for i in p.items.all()})
+
+    return sorted(partners, key=lambda p: (not helps(p), p.sort, p.name))
+
+
+def outstanding(request) -> dict:
+    """What a dispatched request still has out: reusable items not yet returned (per
+    allocation) and teams/equipment not yet back."""
+    allocations = [
+        a for a in request.allocations.select_related("stock__site", "stock__item") if a.outstanding
+    ]
+    assignments = list(
+        request.assignments.filter(state__in=("dispatched", "arrived")).select_related(
+            "team", "equipment"
+        )
+    )
+    return {"allocations": allocations, "assignments": assignments}
+
+
+def bureau_heading() -> str:
+    """The heading of printed orders: the bureau at the root of the organisation tree."""
+    from yingji.orgs.models import Organisation
+
+    root = Organisation.objects.filter(kind="bureau", parent__isnull=True).order_by("path").first()
+    return root.name if root else "应急管理局"

@@ -167,7 +167,66 @@ def stock_list(request):
         STOCK_SPEC,
         "resources/stock.html",
         "应急物资储备一表",
-        extra={"counties": _counties()},
+        extra={"counties": _counties(), "partners": selectors.visible_partners(request.user)},
+    )
+
+
+@login_required
+def stock_print(request):
+    """The 一表 as a print page (CSS @media print, no script): the same filters as the list,
+    grouped by county and site, the 物资联动 partners after it, signature lines."""
+    from django.utils import timezone
+
+    from yingji.core.listing import apply
+
+    rows, state = apply(request, selectors.visible_stock(request.user), STOCK_SPEC)
+    groups: dict = {}
+    for st in rows.order_by("site__region__code", "site__code", "item__code"):
+        key = (st.site.region.name, st.site)
+        groups.setdefault(key, []).append(st)
+    return render(
+        request,
+        "resources/stock_print.html",
+        {
+            "groups": [(region, site, lines) for (region, site), lines in groups.items()],
+            "partners": selectors.visible_partners(request.user),
+            "heading": selectors.bureau_heading(),
+            "printed_at": timezone.localtime(),
+            "filters": state["filters"],
+        },
+    )
+
+
+PARTNER_SPEC = ListSpec(
+    columns=[
+        Column("sort", "序号"),
+        Column("name", "联动单位"),
+        Column("contact", "联络人"),
+        Column("phone", "联系电话"),
+        Column("duty_phone", "24小时值班电话"),
+        Column("provides", "联动保障内容"),
+        Column(
+            "items",
+            "可协调物资",
+            sortable=False,
+            value=lambda p: "、".join(i.name for i in p.items.all()),
+        ),
+    ],
+    filters={},
+    search=("name", "provides"),
+    default_sort="sort",
+)
+
+
+@login_required
+def partner_list(request):
+    """物资联动单位 and the 联动清单 (T39)."""
+    return render_list(
+        request,
+        selectors.visible_partners(request.user),
+        PARTNER_SPEC,
+        "resources/partners.html",
+        "物资联动单位(联动清单)",
     )
 
 
