@@ -845,29 +845,27 @@ def candidates_for(request, items) -> list:
 
     rows = (
         Stock.objects.filter(item__in=items, site__active=True, quantity__gt=F("reserved"))
-        .select_related("site__region", "item")
         .order_by("site_id")
+        .values_list(
+            "site_id",
+            "site__lon",
+            "site__lat",
+            "site__level",
+            "site__region__path",
+            "site__region__code",
+            "item__code",
+            "quantity",
+            "reserved",
+        )
     )
-    by_site: dict[int, dict] = {}
-    for st in rows:
-        site = st.site
-        entry = by_site.setdefault(
-            site.pk,
-            {
-                "site": site,
-                "available": {},
-                "county": site.region.path.strip("/").split("/")[1]
-                if site.region.path.count("/") > 2
-                else site.region.code,
-            },
-        )
-        entry["available"][st.item.code] = st.quantity - st.reserved
-    return [
-        Candidate(
-            pk, e["site"].lon, e["site"].lat, e["county"], e["site"].level == "city", e["available"]
-        )
-        for pk, e in by_site.items()
-    ]
+    by_site: dict[int, Candidate] = {}
+    for site, lon, lat, level, path, code, item, quantity, reserved in rows:
+        candidate = by_site.get(site)
+        if candidate is None:
+            county = path.strip("/").split("/")[1] if path.count("/") > 2 else code
+            candidate = by_site[site] = Candidate(site, lon, lat, county, level == "city", {})
+        candidate.available[item] = quantity - reserved
+    return list(by_site.values())
 
 
 def proposal_for(request):
