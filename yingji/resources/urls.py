@@ -64,4 +64,5 @@ urlpatterns = [
     path("requests/<int:pk>/print/", request_views.request_print, name="request_print"),
     path("stock/print/", views.stock_print, name="stock_print"),
     path("partners/", views.partner_list, name="partners"),
+    path("plan-coverage/", views.plan_coverage, name="plan_coverage"),
 ]

@@ -171,6 +171,51 @@ def stock_list(request):
     )
 
 
+def _print_rows(rows) -> str:
+    """The 一表's print rows, grouped by county and site (rowspans), as escaped HTML: built in
+    Python (format_html) rather than by the template, which took 3.9 s for 13,500 rows."""
+    from itertools import groupby
+
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    levels = {k: str(v) for k, v in SITE_LEVELS}
+    out = []
+    for (region, _site, name, level, phone), group in groupby(rows, key=lambda r: r[:5]):
+        lines = list(group)
+        for n, (*_, code, item, unit, quantity, reserved, minimum) in enumerate(lines):
+            head = (
+                format_html(
+                    '<td rowspan="{}">{}</td><td rowspan="{}">{}<br><span class="muted">{} · {}</span></td>',
+                    len(lines),
+                    region,
+                    len(lines),
+                    name,
+                    levels.get(level, level),
+                    phone,
+                )
+                if n == 0
+                else ""
+            )
+            low = quantity < minimum
+            out.append(
+                format_html(
+                    '<tr>{}<td>{}</td><td>{}</td><td class="num{}">{} {}{}</td>'
+                    '<td class="num">{}</td><td class="num">{}</td></tr>',
+                    head,
+                    code,
+                    item,
+                    " low" if low else "",
+                    quantity,
+                    unit,
+                    "(低于最低储备)" if low else "",
+                    reserved,
+                    minimum,
+                )
+            )
+    return mark_safe("\n".join(out))  # noqa: S308 — every part went through format_html
+
+
 @login_required
 def stock_print(request):
     """The 一表 as a print page (CSS @media print, no script): the same filters as the list,
@@ -180,15 +225,24 @@ def stock_print(request):
     from yingji.core.listing import apply
 
     rows, state = apply(request, selectors.visible_stock(request.user), STOCK_SPEC)
-    groups: dict = {}
-    for st in rows.order_by("site__region__code", "site__code", "item__code"):
-        key = (st.site.region.name, st.site)
-        groups.setdefault(key, []).append(st)
+    rows = rows.order_by("site__region__code", "site__code", "item__code").values_list(
+        "site__region__name",
+        "site_id",
+        "site__name",
+        "site__level",
+        "site__duty_phone",
+        "item__code",
+        "item__name",
+        "item__unit",
+        "quantity",
+        "reserved",
+        "minimum",
+    )
     return render(
         request,
         "resources/stock_print.html",
         {
-            "groups": [(region, site, lines) for (region, site), lines in groups.items()],
+            "rows_html": _print_rows(rows),
             "partners": selectors.visible_partners(request.user),
             "heading": selectors.bureau_heading(),
             "printed_at": timezone.localtime(),
@@ -323,3 +377,26 @@ def ledger_import_run(request):
 @login_required
 def ledger_template(request):
     return download(importing.build_template(), "储备台账导入模板.xlsx")
+
+
+@login_required
+def plan_coverage(request):
+    """A plan's resource requirements (its structured parts, read through plans.selectors)
+    against the reserves in its area."""
+    plans = list(selectors.plans_with_requirements(request.user))
+    chosen = None
+    wanted = request.GET.get("plan", "")
+    if wanted.isdigit():
+        chosen = next((p for p in plans if p.pk == int(wanted)), None)
+    elif plans:
+        chosen = plans[0]
+    return render(
+        request,
+        "resources/plan_coverage.html",
+        {
+            "title": "预案资源需求保障",
+            "plans": plans,
+            "plan": chosen,
+            "rows": selectors.plan_coverage(request.user, chosen) if chosen else [],
+        },
+    )

@@ -450,3 +450,48 @@ def test_print_pages_have_the_heading_and_signature_lines_and_no_script(as_user)
     assert "榆中县" in page and "城关区" not in page.split("物资联动单位")[0]
     assert "负责人" in page and "兰州市红十字会" in page
     assert as_user("enterprise").get(f"/resources/requests/{req['id']}/print/").status_code == 404
+
+
+# --- a plan's resource requirements (read through plans.selectors) ---------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code, name, expected, how",
+    [
+        (TENT, "任何名称", TENT, "编码"),  # the code wins
+        ("ZC-01", "折叠床", "1020299", "名称近似"),  # same name
+        (
+            "ZP-01",
+            "棉帐篷",
+            TENT,
+            "名称近似",
+        ),  # 棉帐篷 ~ 救灾帐篷(12平方米): the last two characters
+        ("X-1", "直升机", None, ""),  # nothing alike
+    ],
+)
+def test_a_requirement_is_matched_to_the_catalogue(code, name, expected, how):
+    from yingji.resources.models import Item
+    from yingji.resources.selectors import match_item
+
+    item, found = match_item(code, name, list(Item.objects.all()))
+    assert (item.code if item else None, found) == (expected, how)
+
+
+@pytest.mark.django_db
+def test_plan_coverage_page(as_user):
+    from yingji.plans.models import PlanPart
+
+    part = PlanPart.objects.filter(kind="resource", voided=False, name__startswith="折叠床").first()
+    assert part is not None  # the demo's 总体预案 lists 折叠床 1,000 张
+    section = as_user("section")
+    page = section.get(f"/resources/plan-coverage/?plan={part.plan_id}").content.decode()
+    assert 'id="plan-coverage"' in page and "折叠床" in page
+    held = sum(
+        s.quantity - s.reserved
+        for s in Stock.objects.filter(item__code="1020299", site__active=True)
+    )
+    assert f">{held}<" in page.replace(",", "")  # the city plan: every site's stock
+    enterprise = as_user("enterprise").get(f"/resources/plan-coverage/?plan={part.plan_id}")
+    assert enterprise.status_code == 200  # the plan is readable; the stock counted is its own
+    assert f">{held}<" not in enterprise.content.decode().replace(",", "")
