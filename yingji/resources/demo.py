@@ -843,14 +843,19 @@ def _county_bureau(county: str) -> str:
 
 
 def load_request(admin) -> None:
-    """One request in progress: yesterday the duty officer asked for tents and quilts for a
-    landslide in 榆中; the city approved it this morning (stock reserved), dispatch pending."""
+    """One request in progress: yesterday the duty officer asked for tents, quilts and a 地质灾害
+    team for a landslide in 榆中; the city approved it this morning (stock reserved, the nearest
+    team 已调派) and asked the Red Cross for family kits (物资联动); dispatch pending."""
     from .models import SupplyRequest
     from .schemas import DecisionIn, RequestIn
 
     duty = get_user_model().objects.filter(username="duty").first()
     if duty is None or admin is None or SupplyRequest.objects.filter(is_demo=True).exists():
         return
+    from .models import LinkagePartner, Team
+    from .schemas import LinkageCallIn
+
+    geohazard_ready = Team.objects.filter(specialty="geohazard", readiness="ready").exists()
     ctx = get_actor_context()
     source = ctx.source if ctx else "cli"
     asked = timezone.now() - dt.timedelta(hours=20)
@@ -865,6 +870,7 @@ def load_request(admin) -> None:
                 event="榆中县马坡乡山体滑坡(演示)",
                 reason="转移安置受灾群众约300人",
                 lines=[{"item": "1020199", "quantity": 120}, {"item": "1010199", "quantity": 600}],
+                teams=[{"category": "geohazard", "count": 1}] if geohazard_ready else [],
             ),
         )
     SupplyRequest.objects.filter(pk=request.pk).update(is_demo=True)
@@ -873,6 +879,15 @@ def load_request(admin) -> None:
         services.do_approve_request(
             actor=admin, request=request, data=DecisionIn(note="同意,就近调运")
         )
+        red_cross = LinkagePartner.objects.filter(name="兰州市红十字会").first()
+        if red_cross is not None:
+            services.do_call_partner(
+                actor=admin,
+                request=request,
+                data=LinkageCallIn(
+                    partner=red_cross.pk, content="请协调家庭应急包 300 个送至安置点(演示)"
+                ),
+            )
 
 
 # --- equipment (装备台账) ---------------------------------------------------------------------

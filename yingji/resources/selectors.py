@@ -426,3 +426,20 @@ def plan_coverage(user, plan) -> list[dict]:
             }
         )
     return rows
+
+
+def active_assignment(user, unit):
+    """The request a team or item of equipment is out with (已调派/已出发/已到达), or None;
+    ``visible`` says whether the user may open that request."""
+    from .choices import ASSIGNMENT_ACTIVE
+    from .models import ForceAssignment, Team
+
+    field = "team" if isinstance(unit, Team) else "equipment"
+    found = (
+        ForceAssignment.objects.filter(**{field: unit}, state__in=ASSIGNMENT_ACTIVE)
+        .select_related("request")
+        .first()
+    )
+    if found is not None:
+        found.visible = visible_requests(user).filter(pk=found.request_id).exists()
+    return found

@@ -132,6 +132,8 @@ def test_teams_and_equipment_assigned_dispatched_arrived_returned(as_user):
     team_id = next(a["unit_id"] for a in body["assignments"] if a["kind"] == "team")
     pump_id = next(a["unit_id"] for a in body["assignments"] if a["kind"] == "equipment")
     assert team_id == nearest.pk
+    page = section.get(f"/resources/teams/{team_id}/").content.decode()
+    assert 'id="assignment"' in page and req["number"] in page  # shown as 已调派 on its page
 
     # a second request cannot have the same team or item while it is out
     other = _ask(duty, teams=[("water", 1)], equipment=[("drainage", 1)])
