@@ -152,7 +152,7 @@ def test_request_teams_dispatch_and_return(reference_data, live_server, browser_
             form.locator("input[name=note]").fill("水泵叶轮损坏")
         form.locator("button").click()
         page.wait_for_load_state("networkidle")
-    outstanding = page.inner_text("#outstanding-table")
+    outstanding = page.inner_text("#outstanding-table tbody")
     assert "救灾帐篷" in outstanding and "队伍" not in outstanding
     page.screenshot(path=str(SHOTS / "resources-returns.png"), full_page=True)
     from yingji.resources.models import SupplyRequest

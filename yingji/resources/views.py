@@ -246,7 +246,7 @@ def stock_print(request):
             "partners": selectors.visible_partners(request.user),
             "heading": selectors.bureau_heading(),
             "printed_at": timezone.localtime(),
-            "filters": state["filters"],
+            "filters": {STOCK_SPEC.filters[k].label: v for k, v in state["filters"].items()},
         },
     )
 
