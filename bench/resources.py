@@ -126,7 +126,7 @@ def main():
 
     from yingji.core.context import actor_context
     from yingji.resources import selectors, services
-    from yingji.resources.models import Item, Site, Stock, SupplyRequest
+    from yingji.resources.models import Site, Stock, SupplyRequest
     from yingji.resources.schemas import RequestIn
 
     call_command("migrate", verbosity=0)
@@ -136,7 +136,9 @@ def main():
     with actor_context(admin, source="cli"):
         added = scale_sites(args.scale, random.Random(16))
         held = (
-            Stock.objects.values("item__code").annotate(n=Sum("quantity")).order_by("-n", "item__code")
+            Stock.objects.values("item__code")
+            .annotate(n=Sum("quantity"))
+            .order_by("-n", "item__code")
         )
         codes = [row["item__code"] for row in held[:10]]
         request = SupplyRequest.objects.filter(reason="基准测试").first()
