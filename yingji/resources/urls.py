@@ -64,5 +64,7 @@ urlpatterns = [
     path("requests/<int:pk>/print/", request_views.request_print, name="request_print"),
     path("stock/print/", views.stock_print, name="stock_print"),
     path("partners/", views.partner_list, name="partners"),
+    path("partners/new/", views.partner_new, name="partner_new"),
+    path("partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),
     path("plan-coverage/", views.plan_coverage, name="plan_coverage"),
 ]

@@ -16,7 +16,7 @@ from yingji.core.webforms import action_view, download, form_input, run_service
 
 from . import importing, selectors, services
 from .choices import EXPIRY_WARNING_DAYS, MOVEMENT_KINDS, RECORDABLE, SITE_LEVELS
-from .schemas import MinimumIn, MovementIn, SiteIn, TransferIn
+from .schemas import MinimumIn, MovementIn, PartnerEditIn, PartnerIn, SiteIn, TransferIn
 
 
 def _counties():
@@ -281,6 +281,7 @@ def partner_list(request):
         PARTNER_SPEC,
         "resources/partners.html",
         "物资联动单位(联动清单)",
+        extra={"can_keep": allows(request.user, "resources.partners")},
     )
 
 
@@ -400,3 +401,62 @@ def plan_coverage(request):
             "rows": selectors.plan_coverage(request.user, chosen) if chosen else [],
         },
     )
+
+
+def _partner_form(request, values: dict, obj=None):
+    chosen = set(values.get("items", []))
+    return render(
+        request,
+        "resources/partner_form.html",
+        {
+            "title": f"{'修改' if obj else '登记'}物资联动单位",
+            "object": obj,
+            "values": values,
+            "items": [(i.code, i.name, i.code in chosen) for i in selectors.items()],
+        },
+    )
+
+
+@requires("resources.partners")
+def partner_new(request):
+    if request.method == "POST":
+        data = form_input(request, PartnerIn)
+        if data is not None:
+            done = run_service(
+                request,
+                lambda: services.do_register_partner(actor=request.user, data=data),
+                "已登记物资联动单位。",
+            )
+            if done:
+                return redirect(done)
+        return _partner_form(
+            request, {**request.POST.dict(), "items": request.POST.getlist("items")}
+        )
+    return _partner_form(request, {})
+
+
+@requires("resources.partners")
+def partner_edit(request, pk):
+    partner = get_restricted_or_404(
+        selectors.visible_partners(request.user), request.user, "change", pk=pk
+    )
+    if request.method == "POST":
+        data = form_input(request, PartnerEditIn)
+        if data is not None:
+            done = run_service(
+                request,
+                lambda: services.do_update_partner(actor=request.user, partner=partner, data=data),
+                "已保存物资联动单位。",
+            )
+            if done:
+                return redirect(done)
+        return _partner_form(
+            request, {**request.POST.dict(), "items": request.POST.getlist("items")}, partner
+        )
+    values = {f: getattr(partner, f) for f in services.PARTNER_FIELDS}
+    values.update(items=[i.code for i in partner.items.all()], version=partner.version)
+    return _partner_form(request, values, partner)
+
+
+partner_new.action_schema = PartnerIn
+partner_edit.action_schema = PartnerEditIn

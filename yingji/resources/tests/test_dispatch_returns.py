@@ -497,3 +497,33 @@ def test_plan_coverage_page(as_user):
     enterprise = as_user("enterprise").get(f"/resources/plan-coverage/?plan={part.plan_id}")
     assert enterprise.status_code == 200  # the plan is readable; the stock counted is its own
     assert f">{held}<" not in enterprise.content.decode().replace(",", "")
+
+
+@pytest.mark.django_db
+def test_partner_pages(as_user):
+    section = as_user("section")
+    page = section.get("/resources/partners/").content.decode()
+    assert 'id="partner-new"' in page and "武警兰州支队" in page
+    for who in ("county_a", "leader"):
+        assert 'id="partner-new"' not in as_user(who).get("/resources/partners/").content.decode()
+        assert as_user(who).get("/resources/partners/new/").status_code == 403
+    r = section.post("/resources/partners/new/", {"name": "兰州市水务局", "items": [WATER]})
+    assert r.status_code == 200 and "联动保障内容" in r.content.decode()  # 必填, nothing written
+    assert not LinkagePartner.objects.filter(name="兰州市水务局").exists()
+    r = section.post(
+        "/resources/partners/new/",
+        {"name": "兰州市水务局", "provides": "城市供水应急保障", "items": [WATER]},
+    )
+    assert r.status_code == 302
+    partner = LinkagePartner.objects.get(name="兰州市水务局")
+    assert [i.code for i in partner.items.all()] == [WATER]
+    url = f"/resources/partners/{partner.pk}/edit/"
+    assert section.get(url).status_code == 200
+    r = section.post(
+        url,
+        {"name": "兰州市水务局", "provides": "城市供水", "version": partner.version, "sort": "9"},
+    )
+    assert r.status_code == 302
+    partner.refresh_from_db()
+    assert partner.provides == "城市供水" and partner.sort == 9 and not partner.items.exists()
+    assert as_user("county_a").get(url).status_code == 403
