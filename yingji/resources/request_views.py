@@ -170,7 +170,7 @@ def _force_rows(req) -> tuple[list[dict], dict]:
             (units[u.kind][u.pk], u.kind, u.distance_km, u.eta_hours, None) for u in proposal.legs
         ]
         shortfall = {
-            services._force_label(k, c): f"{n} {'支' if k == 'team' else '台(套)'}"
+            services.force_label(k, c): f"{n} {'支' if k == 'team' else '台(套)'}"
             for (k, c), n in proposal.shortfall.items()
         }
     else:

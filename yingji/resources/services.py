@@ -1052,7 +1052,7 @@ def force_proposal_for(request):
     return propose_units(demand, force_candidates(request), lon=request.lon, lat=request.lat)
 
 
-def _force_label(kind: str, category: str) -> str:
+def force_label(kind: str, category: str) -> str:
     from .choices import EQUIPMENT_CATEGORIES, SPECIALTIES
 
     labels = dict(SPECIALTIES if kind == "team" else EQUIPMENT_CATEGORIES)
@@ -1071,7 +1071,7 @@ def _assign_forces(request) -> list:
     proposal = force_proposal_for(request)
     if not proposal.complete:
         short = "、".join(
-            f"{_force_label(k, c)}缺 {n} {'支' if k == 'team' else '台(套)'}"
+            f"{force_label(k, c)}缺 {n} {'支' if k == 'team' else '台(套)'}"
             for (k, c), n in proposal.shortfall.items()
         )
         raise ValidationFailed(
