@@ -80,3 +80,102 @@ def test_request_500_tents_to_yuzhong(reference_data, live_server, browser_page)
     page.screenshot(path=str(SHOTS / "resources-stock.png"), full_page=True)
     external = [u for u in page.external_requests if not u.startswith(base)]
     assert not external, external
+
+
+@pytest.mark.django_db(transaction=True)
+def test_request_teams_dispatch_and_return(reference_data, live_server, browser_page):
+    """The duty officer asks for tents, a 水域 team and a 排水 pump → the nearest available
+    team and pump are proposed → approved (已调派) and dispatched (出发) → receipt (到达) → the
+    city section records the return: tents partly damaged (归还 + 报废 in the ledger), the team
+    back (归队), the pump back damaged (维修); the 调拨单 and the 一表 print."""
+    from yingji.resources.models import Equipment, ForceAssignment, Movement, Team
+
+    Team.objects.filter(specialty="water").update(readiness="ready")
+    page = browser_page
+    base = live_server.url
+    login(page, base, "duty")
+    page.goto(f"{base}/resources/requests/new/")
+    page.fill("#r-dest", "榆中县青城镇黄河岸边安置点")
+    page.fill("#r-lon", "104.12")
+    page.fill("#r-lat", "35.86")
+    page.fill("#r-reason", "黄河洪水转移群众")
+    page.select_option("#r-item-0", "1020199")
+    page.fill("#r-quantity-0", "40")
+    page.select_option("#r-team-0", "water")
+    page.fill("#r-team-count-0", "1")
+    page.select_option("#r-equip-0", "drainage")
+    page.fill("#r-equip-count-0", "1")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已提出物资需求" in page.inner_text("main")
+    forces = page.locator("#forces tbody tr")
+    assert forces.count() == 2
+    assert "队伍" in forces.nth(0).inner_text() or "队伍" in forces.nth(1).inner_text()
+    wait_until(page, "document.querySelector('#request-map').getAttribute('data-loaded')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "resources-request-forces.png"), full_page=True)
+    url = page.url
+
+    page.context.clear_cookies()
+    login(page, base, "whk_staff")
+    page.goto(url)
+    page.click("#btn-approve")
+    page.wait_for_load_state("networkidle")
+    assert "已调派" in page.inner_text("#forces")
+    page.click("#btn-dispatch")
+    page.wait_for_load_state("networkidle")
+    assert "已出发" in page.inner_text("#forces")
+
+    page.context.clear_cookies()
+    login(page, base, "duty")
+    page.goto(url)
+    page.fill("#request-actions input[name=note]", "队伍和装备已到达")
+    page.click("#btn-receive")
+    page.wait_for_load_state("networkidle")
+    assert "已到达" in page.inner_text("#forces")
+    assert page.locator("form.return-supplies").count() == 0  # the duty officer records none
+
+    page.context.clear_cookies()
+    login(page, base, "whk_staff")
+    page.goto(url)
+    form = page.locator("form.return-supplies").first
+    form.locator("input[name=returned]").fill("30")
+    form.locator("input[name=scrapped]").fill("2")
+    form.locator("input[name=reason]").fill("灾后回收,2顶破损")
+    form.locator("button").click()
+    page.wait_for_load_state("networkidle")
+    assert "已登记归还" in page.inner_text("main")
+    for label in ("归队", "归还"):
+        form = page.locator("form.return-force").filter(has_text=label).first
+        if label == "归还":
+            form.locator("select[name=condition]").select_option("repair")
+            form.locator("input[name=note]").fill("水泵叶轮损坏")
+        form.locator("button").click()
+        page.wait_for_load_state("networkidle")
+    outstanding = page.inner_text("#outstanding-table tbody")
+    assert "救灾帐篷" in outstanding and "队伍" not in outstanding
+    page.screenshot(path=str(SHOTS / "resources-returns.png"), full_page=True)
+    from yingji.resources.models import SupplyRequest
+
+    req = SupplyRequest.objects.get(destination="榆中县青城镇黄河岸边安置点")
+    kinds = list(
+        Movement.objects.filter(document_no=req.number)
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    )
+    assert kinds[-2:] == ["return", "scrap"]
+    pump = ForceAssignment.objects.get(request=req, equipment__isnull=False)
+    assert Equipment.objects.get(pk=pump.equipment_id).status == "repair"
+    timeline = page.inner_text("#timeline")
+    assert "归队" in timeline and "损坏待修" in timeline
+
+    page.goto(f"{base}/resources/requests/{req.pk}/print/")
+    assert "应急物资调拨单" in page.inner_text("body")
+    page.emulate_media(media="print")
+    page.screenshot(path=str(SHOTS / "resources-dispatch-order.png"), full_page=True)
+    page.goto(f"{base}/resources/stock/print/?region=620123")
+    assert "应急救援装备及物资储备一表" in page.inner_text("body")
+    page.screenshot(path=str(SHOTS / "resources-stock-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    external = [u for u in page.external_requests if not u.startswith(base)]
+    assert not external, external

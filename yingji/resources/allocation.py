@@ -91,3 +91,72 @@ def propose(
         if need > 0:
             proposal.shortfall[item] = need
     return proposal
+
+
+# --- teams and equipment ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A team or an item of equipment that could be sent: its kind ("team"/"equipment"), its
+    category (specialty or equipment category) and where it is (None: place unknown)."""
+
+    pk: int
+    kind: str
+    category: str
+    lon: float | None
+    lat: float | None
+
+
+@dataclass(frozen=True)
+class UnitLeg:
+    pk: int
+    kind: str
+    category: str
+    distance_km: float | None
+    eta_hours: float | None
+
+
+@dataclass
+class UnitProposal:
+    legs: list[UnitLeg] = field(default_factory=list)
+    shortfall: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.shortfall
+
+
+def propose_units(
+    demand: dict[tuple[str, str], int],
+    units: list[Unit],
+    *,
+    lon: float,
+    lat: float,
+    road_factor: float | None = None,
+    speed_kmh: float | None = None,
+) -> UnitProposal:
+    """The nearest available units of each (kind, category) asked for, by the same distance
+    estimate as the stock (straight line × road factor); units whose place is unknown come
+    last. Callers pass only available units (not taken by another request, ready)."""
+    p = parameters()
+    road_factor = p["road_factor"] if road_factor is None else road_factor
+    speed = p["speed_kmh"] if speed_kmh is None else speed_kmh
+    loading = p["loading_hours"]  # 集结/装车, the same as for stock
+
+    def distance(u: Unit) -> float | None:
+        if u.lon is None or u.lat is None:
+            return None
+        return round(great_circle_km(lon, lat, u.lon, u.lat) * road_factor, 1)
+
+    measured = [(distance(u), u) for u in units]
+    measured.sort(key=lambda du: (du[0] is None, du[0] or 0.0, du[1].pk))
+    proposal = UnitProposal()
+    for (kind, category), wanted in demand.items():
+        chosen = [du for du in measured if du[1].kind == kind and du[1].category == category]
+        for d, u in chosen[:wanted]:
+            eta = round(loading + d / speed, 1) if d is not None and speed > 0 else None
+            proposal.legs.append(UnitLeg(u.pk, kind, category, d, eta))
+        if len(chosen) < wanted:
+            proposal.shortfall[(kind, category)] = wanted - len(chosen)
+    return proposal

@@ -13,7 +13,7 @@ from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 
 from . import selectors, services
-from .models import Agreement, Expert, Shelter, Site, Team
+from .models import Agreement, Equipment, Expert, Shelter, Site, Team
 from .schemas import (
     AgreementEditIn,
     AgreementIn,
@@ -23,14 +23,19 @@ from .schemas import (
     EvaluationIn,
     ExpertEditIn,
     ExpertIn,
+    ForceReturnIn,
+    LinkageCallIn,
     MaintenanceIn,
     MinimumIn,
     MovementIn,
+    PartnerEditIn,
+    PartnerIn,
     RequestIn,
     ReserveTargetIn,
     ShelterEditIn,
     ShelterIn,
     SiteIn,
+    SupplyReturnIn,
     TeamEditIn,
     TeamIn,
     TransferIn,
@@ -790,12 +795,16 @@ class RequestLineOut(Schema):
 
 
 class AllocationOut(Schema):
+    id: int
     site: str
     item: str
     quantity: int
     distance_km: float
     eta_hours: float
     state: str
+    returned: int
+    scrapped: int
+    outstanding: int
 
     @staticmethod
     def resolve_site(obj):
@@ -804,6 +813,46 @@ class AllocationOut(Schema):
     @staticmethod
     def resolve_item(obj):
         return obj.stock.item.code
+
+
+class ForceLineOut(Schema):
+    kind: str
+    category: str
+    category_label: str
+    count: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    kind: str
+    unit_id: int
+    unit_name: str
+    category: str
+    distance_km: float | None
+    eta_hours: float | None
+    state: str
+    state_label: str
+    assigned_at: dt.datetime
+    dispatched_at: dt.datetime | None
+    arrived_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    return_condition: str
+
+    @staticmethod
+    def resolve_kind(obj):
+        return "team" if obj.team_id else "equipment"
+
+    @staticmethod
+    def resolve_unit_id(obj):
+        return obj.team_id or obj.equipment_id
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return str(obj.unit)
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
 
 
 class RequestOut(Schema):
@@ -821,6 +870,8 @@ class RequestOut(Schema):
     requested_by: str
     lines: list[RequestLineOut]
     allocations: list[AllocationOut]
+    force_lines: list[ForceLineOut]
+    assignments: list[AssignmentOut]
     version: int
 
     @staticmethod
@@ -843,6 +894,14 @@ class RequestOut(Schema):
     def resolve_allocations(obj):
         return obj.allocations.select_related("stock__site", "stock__item")
 
+    @staticmethod
+    def resolve_force_lines(obj):
+        return obj.force_lines.all()
+
+    @staticmethod
+    def resolve_assignments(obj):
+        return obj.assignments.select_related("team", "equipment")
+
 
 class SupplyProposalLegOut(Schema):
     site: str
@@ -853,10 +912,21 @@ class SupplyProposalLegOut(Schema):
     eta_hours: float
 
 
+class UnitProposalLegOut(Schema):
+    kind: str
+    unit_id: int
+    unit_name: str
+    category: str
+    distance_km: float | None
+    eta_hours: float | None
+
+
 class SupplyProposalOut(Schema):
     complete: bool
     legs: list[SupplyProposalLegOut]
     shortfall: dict[str, int]
+    forces: list[UnitProposalLegOut]
+    forces_shortfall: dict[str, int]  # "team:water" → how many are missing
 
 
 def _request(request, request_id: int):
@@ -898,10 +968,29 @@ def get_request(request, request_id: int):
 def request_proposal(request, request_id: int):
     req = _request(request, request_id)
     proposal = services.proposal_for(req)
+    forces = services.force_proposal_for(req)
     sites = Site.objects.in_bulk({leg.site for leg in proposal.legs})
+    units = {
+        "team": Team.objects.in_bulk([u.pk for u in forces.legs if u.kind == "team"]),
+        "equipment": Equipment.objects.in_bulk(
+            [u.pk for u in forces.legs if u.kind == "equipment"]
+        ),
+    }
     return {
-        "complete": proposal.complete,
+        "complete": proposal.complete and forces.complete,
         "shortfall": proposal.shortfall,
+        "forces": [
+            {
+                "kind": u.kind,
+                "unit_id": u.pk,
+                "unit_name": str(units[u.kind][u.pk]),
+                "category": u.category,
+                "distance_km": u.distance_km,
+                "eta_hours": u.eta_hours,
+            }
+            for u in forces.legs
+        ],
+        "forces_shortfall": {f"{k}:{c}": n for (k, c), n in forces.shortfall.items()},
         "legs": [
             {
                 "site": sites[leg.site].code,
@@ -929,3 +1018,84 @@ request_approve = _decision("approve", services.do_approve_request, "审批需�
 request_dispatch = _decision("dispatch", services.do_dispatch_request, "出库调运")
 request_receive = _decision("receive", services.do_confirm_receipt, "确认签收")
 request_cancel = _decision("cancel", services.do_cancel_request, "取消需求(释放预留)")
+
+
+@router.post(
+    "/resources/requests/{request_id}/return-supplies",
+    response=RequestOut,
+    summary="归还可回收物资(损坏/丢失的报废)",
+)
+def request_return_supplies(request, request_id: int, payload: SupplyReturnIn):
+    return services.do_return_supplies(
+        actor=request.user, request=_request(request, request_id), data=payload
+    )
+
+
+@router.post(
+    "/resources/requests/{request_id}/return-forces",
+    response=RequestOut,
+    summary="队伍归队/装备归还",
+)
+def request_return_forces(request, request_id: int, payload: ForceReturnIn):
+    return services.do_return_force(
+        actor=request.user, request=_request(request, request_id), data=payload
+    )
+
+
+class LinkageCallOut(Schema):
+    id: int
+    partner: str
+    content: str
+    asked_at: dt.datetime
+
+    @staticmethod
+    def resolve_partner(obj):
+        return obj.partner.name
+
+
+@router.post(
+    "/resources/requests/{request_id}/linkage",
+    response={201: LinkageCallOut},
+    summary="请求物资联动单位保障(超出全市储备时)",
+)
+def request_linkage(request, request_id: int, payload: LinkageCallIn):
+    req = _request(request, request_id)
+    return Status(201, services.do_call_partner(actor=request.user, request=req, data=payload))
+
+
+# --- 物资联动单位 (T39) -----------------------------------------------------------------------
+
+
+class PartnerOut(Schema):
+    id: int
+    name: str
+    contact: str
+    phone: str
+    duty_phone: str
+    provides: str
+    items: list[str]
+    sort: int
+    active: bool
+    version: int
+
+    @staticmethod
+    def resolve_items(obj):
+        return [i.code for i in obj.items.all()]
+
+
+@router.get("/resources/partners", response=list[PartnerOut], summary="物资联动单位(联动清单)")
+def list_partners(request, limit: int | None = None, offset: int = 0, *, response: HttpResponse):
+    return page(selectors.visible_partners(request.user), response, limit, offset)
+
+
+@router.post("/resources/partners", response={201: PartnerOut}, summary="登记物资联动单位")
+def register_partner(request, payload: PartnerIn):
+    return Status(201, services.do_register_partner(actor=request.user, data=payload))
+
+
+@router.put("/resources/partners/{partner_id}", response=PartnerOut, summary="修改物资联动单位")
+def update_partner(request, partner_id: int, payload: PartnerEditIn):
+    partner = get_restricted_or_404(
+        selectors.visible_partners(request.user), request.user, pk=partner_id
+    )
+    return services.do_update_partner(actor=request.user, partner=partner, data=payload)

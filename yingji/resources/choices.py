@@ -113,3 +113,21 @@ MAINTENANCE_KINDS = [
 ]
 # equipment whose next maintenance falls within this many days is flagged (platform choice)
 MAINTENANCE_WARNING_DAYS = 30
+
+# --- teams and equipment in a request (调派) --------------------------------------------------
+FORCE_KINDS = [("team", _("救援队伍")), ("equipment", _("应急装备"))]
+ASSIGNMENT_STATES = [
+    ("assigned", _("已调派")),  # approved: not available to other requests
+    ("dispatched", _("已出发")),
+    ("arrived", _("已到达")),
+    ("returned", _("已归队/归还")),
+    ("released", _("已撤回")),  # the request was cancelled before departure
+]
+# a team or item of equipment in one of these is taken: no second request may have it
+ASSIGNMENT_ACTIVE = ("assigned", "dispatched", "arrived")
+# the condition an item of equipment comes back in; not "good" writes a maintenance record
+RETURN_CONDITIONS = [
+    ("good", _("完好")),
+    ("repair", _("损坏待修")),
+    ("scrapped", _("损毁/丢失报废")),
+]

@@ -394,6 +394,7 @@ def load_demo() -> dict:
     forces = load_forces(counties, orgs, admin)
     forces.update(load_equipment(orgs, admin))
     forces.update(load_targets(counties))
+    forces.update(load_partners())
     load_request(admin)
     return {
         "sites": len(sites),
@@ -842,14 +843,19 @@ def _county_bureau(county: str) -> str:
 
 
 def load_request(admin) -> None:
-    """One request in progress: yesterday the duty officer asked for tents and quilts for a
-    landslide in 榆中; the city approved it this morning (stock reserved), dispatch pending."""
+    """One request in progress: yesterday the duty officer asked for tents, quilts and a 地质灾害
+    team for a landslide in 榆中; the city approved it this morning (stock reserved, the nearest
+    team 已调派) and asked the Red Cross for family kits (物资联动); dispatch pending."""
     from .models import SupplyRequest
     from .schemas import DecisionIn, RequestIn
 
     duty = get_user_model().objects.filter(username="duty").first()
     if duty is None or admin is None or SupplyRequest.objects.filter(is_demo=True).exists():
         return
+    from .models import LinkagePartner, Team
+    from .schemas import LinkageCallIn
+
+    geohazard_ready = Team.objects.filter(specialty="geohazard", readiness="ready").exists()
     ctx = get_actor_context()
     source = ctx.source if ctx else "cli"
     asked = timezone.now() - dt.timedelta(hours=20)
@@ -864,6 +870,7 @@ def load_request(admin) -> None:
                 event="榆中县马坡乡山体滑坡(演示)",
                 reason="转移安置受灾群众约300人",
                 lines=[{"item": "1020199", "quantity": 120}, {"item": "1010199", "quantity": 600}],
+                teams=[{"category": "geohazard", "count": 1}] if geohazard_ready else [],
             ),
         )
     SupplyRequest.objects.filter(pk=request.pk).update(is_demo=True)
@@ -872,6 +879,15 @@ def load_request(admin) -> None:
         services.do_approve_request(
             actor=admin, request=request, data=DecisionIn(note="同意,就近调运")
         )
+        red_cross = LinkagePartner.objects.filter(name="兰州市红十字会").first()
+        if red_cross is not None:
+            services.do_call_partner(
+                actor=admin,
+                request=request,
+                data=LinkageCallIn(
+                    partner=red_cross.pk, content="请协调家庭应急包 300 个送至安置点(演示)"
+                ),
+            )
 
 
 # --- equipment (装备台账) ---------------------------------------------------------------------
@@ -1194,3 +1210,97 @@ def load_targets(counties: dict) -> dict:
         ]
     ReserveTarget.objects.bulk_create(rows)
     return {"targets": len(rows)}
+
+
+# --- 物资联动单位 (T39) ------------------------------------------------------------------------
+# The member units are those T39 names; contacts are invented (演示), phone numbers fictitious.
+# (name, contact, phone, duty phone, what it provides, item codes it can coordinate)
+PARTNERS = [
+    (
+        "兰州市发展和改革委员会",
+        "王建国",
+        "0931-0000101",
+        "0931-0000100",
+        "重要民生商品价格监测与市场调控,协调救灾物资采购和应急调运计划",
+        ["1030199", "1030299"],
+    ),
+    (
+        "兰州市公安局",
+        "李强",
+        "0931-0000111",
+        "0931-0000110",
+        "灾区治安维护、交通管制,开辟救灾物资运输绿色通道",
+        [],
+    ),
+    (
+        "兰州市财政局",
+        "张敏",
+        "0931-0000121",
+        "0931-0000120",
+        "应急物资采购与储备资金保障,救灾资金快速拨付",
+        [],
+    ),
+    (
+        "兰州市交通运输局",
+        "赵刚",
+        "0931-0000131",
+        "0931-0000130",
+        "应急运力(货车、客车)调集,公路抢通保通",
+        [],
+    ),
+    (
+        "兰州市粮食和物资储备局",
+        "刘芳",
+        "0931-0000141",
+        "0931-0000140",
+        "政府储备粮油和救灾物资调拨,成品粮应急加工供应",
+        ["1010199", "1010299", "1020199", "1020299", "1030199", "1030299"],
+    ),
+    (
+        "兰州市红十字会",
+        "陈静",
+        "0931-0000151",
+        "0931-0000150",
+        "社会捐赠物资接收分发,家庭应急包、棉被等人道救助物资",
+        ["1010199", "1040199", "1020399"],
+    ),
+    (
+        "兰州警备区",
+        "周毅",
+        "0931-0000161",
+        "0931-0000160",
+        "民兵应急力量出动,抢险救援兵力和部分工程装备支援",
+        ["3010199", "2050199"],
+    ),
+    (
+        "武警兰州支队",
+        "吴勇",
+        "0931-0000171",
+        "0931-0000170",
+        "武警抢险救援力量,冲锋舟等水域救援装备支援",
+        ["2020199", "2010199"],
+    ),
+]
+
+
+def load_partners() -> dict:
+    from .models import LinkagePartner
+
+    if LinkagePartner.objects.filter(is_demo=True).exists():
+        return {}
+    items = {i.code: i for i in Item.objects.all()}
+    created = LinkagePartner.objects.bulk_create(
+        LinkagePartner(
+            name=name,
+            contact=contact,
+            phone=phone,
+            duty_phone=duty,
+            provides=provides,
+            sort=n,
+            is_demo=True,
+        )
+        for n, (name, contact, phone, duty, provides, _codes) in enumerate(PARTNERS, 1)
+    )
+    for partner, row in zip(created, PARTNERS, strict=True):
+        partner.items.set([items[c] for c in row[5] if c in items])
+    return {"partners": len(created)}

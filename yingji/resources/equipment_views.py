@@ -106,6 +106,7 @@ def equipment_detail(request, pk):
             "due": _due(item),
             "due_state": due_state(item.next_due_on, timezone.localdate(), item.status),
             "ledger": ledger,
+            "assignment": selectors.active_assignment(request.user, item),
             "can_edit": editable and item.status != "scrapped",
             "kinds": MAINTENANCE_KINDS,
             "today": timezone.localdate().isoformat(),

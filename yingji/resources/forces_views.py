@@ -16,7 +16,7 @@ from yingji.core.permissions import allows, get_restricted_or_404, restrict
 from yingji.core.views import record_extras
 from yingji.core.webforms import int_or_none, run_service
 
-from . import services
+from . import selectors, services
 from .choices import (
     AGREEMENT_KINDS,
     AGREEMENT_WARNING_DAYS,
@@ -236,6 +236,7 @@ def _team_extra(request, team) -> dict:
         "can_evaluate": team.kind == "social" and allows(request.user, "resources.evaluate"),
         "scheme": scheme(),
         "this_year": timezone.localdate().year,
+        "assignment": selectors.active_assignment(request.user, team),
     }
 
 

@@ -19,9 +19,12 @@ from yingji.core.models import AuditedModel
 from .choices import (
     AGREEMENT_KINDS,
     ALLOCATION_STATES,
+    ASSIGNMENT_ACTIVE,
+    ASSIGNMENT_STATES,
     EQUIPMENT_CATEGORIES,
     EQUIPMENT_SOURCES,
     EQUIPMENT_STATUS,
+    FORCE_KINDS,
     MAINTENANCE_KINDS,
     MOVEMENT_KINDS,
     READINESS,
@@ -383,14 +386,131 @@ class Allocation(models.Model):
     state = models.CharField(
         _("状态"), max_length=12, choices=ALLOCATION_STATES, default="reserved"
     )
+    # returns of reusable items after the event (归还 movements; damaged/lost ones 报废)
+    returned = models.PositiveIntegerField(_("已归还"), default=0)
+    scrapped = models.PositiveIntegerField(_("损耗报废"), default=0)
 
     class Meta:
         ordering = ["request", "distance_km", "pk"]
         verbose_name = _("调运分配")
         verbose_name_plural = _("调运分配")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=models.F("returned") + models.F("scrapped")),
+                name="resources_allocation_returns_within",
+            )
+        ]
 
     def __str__(self):
         return f"{self.request.number}:{self.stock} × {self.quantity}"
+
+    @property
+    def outstanding(self) -> int:
+        """What is still out (reusable items only are expected back)."""
+        if self.state != "dispatched" or not self.stock.item.reusable:
+            return 0
+        return self.quantity - self.returned - self.scrapped
+
+
+class ForceLine(models.Model):
+    """A request for rescue teams of a specialty or equipment of a category (how many)."""
+
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="force_lines"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=FORCE_KINDS)
+    category = models.CharField(_("专业/装备类别"), max_length=16)
+    count = models.PositiveIntegerField(_("数量(支/台套)"))
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("队伍装备需求")
+        verbose_name_plural = _("队伍装备需求")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "category"], name="resources_force_line_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category_label} × {self.count}"
+
+    @property
+    def category_label(self) -> str:
+        from .choices import EQUIPMENT_CATEGORIES, SPECIALTIES
+
+        labels = dict(SPECIALTIES if self.kind == "team" else EQUIPMENT_CATEGORIES)
+        return str(labels.get(self.category, self.category))
+
+
+class ForceAssignment(models.Model):
+    """A team or an item of equipment sent with a request: 已调派 at approval (taken: a partial
+    unique index lets no second active assignment hold it), 已出发 at dispatch, 已到达 at
+    receipt, 已归队/归还 afterwards, or 已撤回 when the request is cancelled."""
+
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    team = models.ForeignKey(
+        "Team",
+        verbose_name=_("队伍"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    equipment = models.ForeignKey(
+        "Equipment",
+        verbose_name=_("装备"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    category = models.CharField(_("专业/装备类别"), max_length=16)
+    distance_km = models.FloatField(_("估算路程(公里)"), null=True, blank=True)
+    eta_hours = models.FloatField(_("预计到达(小时)"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ASSIGNMENT_STATES, default="assigned"
+    )
+    assigned_at = models.DateTimeField(_("调派时间"))
+    dispatched_at = models.DateTimeField(_("出发时间"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("归队/归还时间"), null=True, blank=True)
+    return_condition = models.CharField(_("归还状况"), max_length=10, blank=True)
+    return_note = models.CharField(_("归还说明"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["request", "distance_km", "pk"]
+        verbose_name = _("队伍装备调派")
+        verbose_name_plural = _("队伍装备调派")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True, equipment__isnull=False)
+                | models.Q(team__isnull=False, equipment__isnull=True),
+                name="resources_assignment_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=models.Q(state__in=ASSIGNMENT_ACTIVE),
+                name="resources_team_taken_once",
+            ),
+            models.UniqueConstraint(
+                fields=["equipment"],
+                condition=models.Q(state__in=ASSIGNMENT_ACTIVE),
+                name="resources_equipment_taken_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request.number}:{self.unit}"
+
+    def get_absolute_url(self):
+        return self.request.get_absolute_url() + "#assignments"
+
+    @property
+    def unit(self):
+        return self.team if self.team_id else self.equipment
 
 
 class Equipment(ScopedRecord):
@@ -513,3 +633,67 @@ class ReserveTarget(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("resources:coverage") + f"?region={self.region.code}"
+
+
+class LinkagePartner(AuditedModel):
+    """A member unit of the city's 物资联动机制 (T39: 发改, 公安, 财政, 交通, 粮食和物资储备,
+    红十字会, 警备区, 武警 …): its contacts and what it provides (the 联动清单). Kept by the
+    city bureau; shown in the 一表 and offered when a request exceeds the city's stock."""
+
+    name = models.CharField(_("联动单位"), max_length=100, unique=True)
+    contact = models.CharField(_("联络人"), max_length=60, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=60, blank=True)
+    duty_phone = models.CharField(_("24小时值班电话"), max_length=60, blank=True)
+    provides = models.CharField(_("联动保障内容"), max_length=500)
+    items = models.ManyToManyField(
+        Item, verbose_name=_("可协调物资"), blank=True, related_name="partners"
+    )
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("在用"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["sort", "name"]
+        verbose_name = _("物资联动单位")
+        verbose_name_plural = _("物资联动单位")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:partners") + f"#partner-{self.pk}"
+
+
+class LinkageCall(models.Model):
+    """A request for help sent to a linkage partner when a request exceeds the city's stock
+    (a record of who was asked for what, when, by whom; never changed)."""
+
+    request = models.ForeignKey(
+        SupplyRequest,
+        verbose_name=_("需求"),
+        on_delete=models.PROTECT,
+        related_name="linkage_calls",
+    )
+    partner = models.ForeignKey(
+        LinkagePartner, verbose_name=_("联动单位"), on_delete=models.PROTECT, related_name="calls"
+    )
+    content = models.CharField(_("请求内容"), max_length=500)
+    asked_at = models.DateTimeField(_("发出时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("物资联动请求")
+        verbose_name_plural = _("物资联动请求")
+
+    def __str__(self):
+        return f"{self.request.number} → {self.partner.name}"
+
+    def get_absolute_url(self):
+        return self.request.get_absolute_url() + "#linkage"

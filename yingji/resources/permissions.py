@@ -21,7 +21,11 @@ from .models import (
     Allocation,
     Equipment,
     Expert,
+    ForceAssignment,
+    ForceLine,
     Item,
+    LinkageCall,
+    LinkagePartner,
     MaintenanceRecord,
     Movement,
     RequestLine,
@@ -160,6 +164,9 @@ def restrict_requests(qs, scope, action):
 
 @restricts(RequestLine)
 @restricts(Allocation)
+@restricts(ForceLine)
+@restricts(ForceAssignment)
+@restricts(LinkageCall)
 def restrict_request_rows(qs, scope, action):
     if action not in ("view", "export"):
         return qs.none()  # written by the request services
@@ -175,4 +182,19 @@ def can_request(scope: Scope) -> bool:
 @rule("resources.approve")
 def can_approve(scope: Scope) -> bool:
     """Approve requests (reserving stock) and dispatch them: the city bureau's sections."""
+    return "city_staff" in scope.roles and not scope.read_only
+
+
+@restricts(LinkagePartner)
+def restrict_partners(qs, scope, action):
+    """The 物资联动 partners (T39): read by the city and the counties (they ask through the
+    city), kept by the city bureau; enterprises see none."""
+    if action in ("view", "export"):
+        return qs if scope.read_all or "county_staff" in scope.roles else qs.none()
+    return qs if "city_staff" in scope.roles else qs.none()
+
+
+@rule("resources.partners")
+def can_keep_partners(scope: Scope) -> bool:
+    """Register and edit the 物资联动 partners and their 联动清单: the city bureau."""
     return "city_staff" in scope.roles and not scope.read_only

@@ -19,11 +19,12 @@ from yingji.core.schemas import summary, validate
 from yingji.core.webforms import action_view, run_service
 
 from . import selectors, services
-from .choices import REQUEST_STATES
-from .models import Site
-from .schemas import DecisionIn, RequestIn
+from .choices import EQUIPMENT_CATEGORIES, REQUEST_STATES, RETURN_CONDITIONS, SPECIALTIES
+from .models import Equipment, Site, Team
+from .schemas import DecisionIn, ForceReturnIn, LinkageCallIn, RequestIn, SupplyReturnIn
 
 FORM_LINES = 5
+FORCE_LINES = 3
 
 REQUEST_SPEC = ListSpec(
     columns=[
@@ -70,7 +71,14 @@ def _form_data(post) -> dict:
         for k in ("destination", "lon", "lat", "crs", "needed_by", "event", "reason")
     }
     data = {k: v for k, v in data.items() if v != ""}
-    return {**data, "lines": lines}
+    forces = {"teams": [], "equipment": []}
+    for field, prefix in (("teams", "team"), ("equipment", "equip")):
+        for i in range(FORCE_LINES):
+            category = post.get(f"{prefix}_{i}", "").strip()
+            count = post.get(f"{prefix}_count_{i}", "").strip()
+            if category and count:
+                forces[field].append({"category": category, "count": count})
+    return {**data, "lines": lines, **forces}
 
 
 @requires("resources.request")
@@ -95,6 +103,9 @@ def request_new(request):
             "title": "提出物资需求",
             "items": selectors.items(),
             "rows": range(FORM_LINES),
+            "force_rows": range(FORCE_LINES),
+            "specialties": SPECIALTIES,
+            "equipment_categories": EQUIPMENT_CATEGORIES,
             "values": request.POST,
             "default_time": default_time.strftime("%Y-%m-%dT%H:%M"),
         },
@@ -145,13 +156,60 @@ def _proposal_rows(req) -> tuple[list[dict], dict]:
     return rows, short
 
 
+def _force_rows(req) -> tuple[list[dict], dict]:
+    """The proposed teams/equipment (submitted) or the assignments, as table/map rows."""
+    if req.state == "submitted":
+        proposal = services.force_proposal_for(req)
+        units = {
+            "team": Team.objects.in_bulk([u.pk for u in proposal.legs if u.kind == "team"]),
+            "equipment": Equipment.objects.in_bulk(
+                [u.pk for u in proposal.legs if u.kind == "equipment"]
+            ),
+        }
+        legs = [
+            (units[u.kind][u.pk], u.kind, u.distance_km, u.eta_hours, None) for u in proposal.legs
+        ]
+        shortfall = {
+            services.force_label(k, c): f"{n} {'支' if k == 'team' else '台(套)'}"
+            for (k, c), n in proposal.shortfall.items()
+        }
+    else:
+        legs = [
+            (a.unit, "team" if a.team_id else "equipment", a.distance_km, a.eta_hours, a)
+            for a in req.assignments.select_related("team", "equipment")
+        ]
+        shortfall = {}
+    rows = [
+        {
+            "name": str(unit),
+            "url": unit.get_absolute_url(),
+            "kind": "队伍" if kind == "team" else "装备",
+            "detail": f"{unit.get_specialty_display()} {unit.headcount} 人"
+            if kind == "team"
+            else f"{unit.get_category_display()} {unit.quantity} {unit.unit}",
+            "lon": unit.lon,
+            "lat": unit.lat,
+            "distance_km": d,
+            "eta_hours": e,
+            "assignment": a,
+        }
+        for unit, kind, d, e, a in legs
+    ]
+    return rows, shortfall
+
+
 @login_required
 def request_detail(request, pk):
     req = get_restricted_or_404(selectors.visible_requests(request.user), request.user, pk=pk)
     rows, shortfall = _proposal_rows(req)
+    force_rows, force_shortfall = _force_rows(req)
     user = request.user
     approver = allows(user, "resources.approve")
     requester = allows(user, "resources.request")
+    returnable = approver and req.state in ("dispatched", "received")
+    partners = []
+    if approver and (shortfall or force_shortfall) and req.state != "cancelled":
+        partners = selectors.partners_for(user, [line.item.code for line in req.lines.all()])
     return render(
         request,
         "resources/request.html",
@@ -159,11 +217,26 @@ def request_detail(request, pk):
             "title": f"物资需求 {req.number}",
             "object": req,
             "lines": req.lines.select_related("item"),
+            "force_lines": req.force_lines.all(),
             "rows": rows,
             "shortfall": shortfall,
+            "force_rows": force_rows,
+            "force_shortfall": force_shortfall,
+            "outstanding": selectors.outstanding(req)
+            if req.state in ("dispatched", "received")
+            else None,
+            "can_return": returnable,
+            "conditions": RETURN_CONDITIONS,
+            "partners": partners,
+            "calls": req.linkage_calls.select_related("partner", "actor"),
             "map_data": {
                 "destination": {"name": req.destination, "lon": req.lon, "lat": req.lat},
                 "legs": rows,
+                "forces": [
+                    {k: r[k] for k in ("name", "kind", "lon", "lat", "distance_km")}
+                    for r in force_rows
+                    if r["lon"] is not None
+                ],
             },
             "timeline": _timeline(req),
             "can_approve": approver and req.state == "submitted",
@@ -188,3 +261,41 @@ approve = _action(services.do_approve_request, "已审批,相关储备库库存�
 dispatch = _action(services.do_dispatch_request, "已出库调运。")
 receive = _action(services.do_confirm_receipt, "已确认签收。")
 cancel = _action(services.do_cancel_request, "已取消需求。")
+
+return_supplies = action_view(
+    fetch=selectors.visible_requests,
+    schema=SupplyReturnIn,
+    call=lambda user, req, data: services.do_return_supplies(actor=user, request=req, data=data),
+    success="已登记归还。",
+)
+return_force = action_view(
+    fetch=selectors.visible_requests,
+    schema=ForceReturnIn,
+    call=lambda user, req, data: services.do_return_force(actor=user, request=req, data=data),
+    success="已登记归队/归还。",
+)
+call_partner = action_view(
+    fetch=selectors.visible_requests,
+    schema=LinkageCallIn,
+    call=lambda user, req, data: services.do_call_partner(actor=user, request=req, data=data),
+    success="已记录联动请求。",
+)
+
+
+@login_required
+def request_print(request, pk):
+    """调拨单(出库单): the print page of an approved/dispatched request (CSS @media print)."""
+    req = get_restricted_or_404(selectors.visible_requests(request.user), request.user, pk=pk)
+    rows, _ = _proposal_rows(req)
+    force_rows, _ = _force_rows(req)
+    return render(
+        request,
+        "resources/request_print.html",
+        {
+            "object": req,
+            "rows": rows,
+            "force_rows": force_rows,
+            "heading": selectors.bureau_heading(),
+            "printed_at": timezone.localtime(),
+        },
+    )

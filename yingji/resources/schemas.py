@@ -179,6 +179,13 @@ class RequestLineIn(Input):
     quantity: Quantity = Field(title="数量")
 
 
+class ForceLineIn(Input):
+    """How many teams of a specialty (SPECIALTIES) or items of an equipment category."""
+
+    category: Code = Field(title="专业/装备类别")
+    count: Annotated[int, Field(ge=1, le=50)] = Field(title="数量(支/台套)")
+
+
 class RequestIn(Input):
     """提出物资需求: items and quantities to a place (a point), needed by a time."""
 
@@ -189,7 +196,9 @@ class RequestIn(Input):
     needed_by: DateTime = Field(title="需送达时间")
     event: Name = Field(default="", title="关联事件")
     reason: ShortText = Field(min_length=2, title="用途说明")
-    lines: list[RequestLineIn] = Field(min_length=1, max_length=20, title="物资明细")
+    lines: list[RequestLineIn] = Field(default=[], max_length=20, title="物资明细")
+    teams: list[ForceLineIn] = Field(default=[], max_length=10, title="救援队伍")
+    equipment: list[ForceLineIn] = Field(default=[], max_length=10, title="应急装备")
 
     @field_validator("lines")
     @classmethod
@@ -198,6 +207,25 @@ class RequestIn(Input):
         if len(codes) != len(set(codes)):
             raise ValueError("同一物资只能填写一行。")
         return lines
+
+    @model_validator(mode="after")
+    def _forces(self):
+        from .choices import EQUIPMENT_CATEGORIES, SPECIALTIES
+
+        for field, choices, label in (
+            ("teams", SPECIALTIES, "队伍专业"),
+            ("equipment", EQUIPMENT_CATEGORIES, "装备类别"),
+        ):
+            known = dict(choices)
+            codes = [line.category for line in getattr(self, field)]
+            unknown = [c for c in codes if c not in known]
+            if unknown:
+                raise ValueError(f"没有{label}“{unknown[0]}”。")
+            if len(codes) != len(set(codes)):
+                raise ValueError(f"同一{label}只能填写一行。")
+        if not (self.lines or self.teams or self.equipment):
+            raise ValueError("请至少填写一项物资、队伍或装备。")
+        return self
 
 
 class DecisionIn(Input):
@@ -299,3 +327,53 @@ class ReserveTargetIn(Input):
     item: Code = Field(title="物资编码")
     quantity: int = Field(ge=0, le=100_000_000, title="储备目标")
     basis: ShortText = Field(default="", title="依据/说明")
+
+
+# --- returns, linkage partners ----------------------------------------------------------------
+
+
+class SupplyReturnIn(Input):
+    """归还 of reusable items dispatched with a request (one allocation): how many come back in
+    use, how many are damaged or lost (报废), why."""
+
+    allocation: int = Field(title="调运分配")
+    returned: Annotated[int, Field(ge=0, le=10_000_000)] = Field(default=0, title="归还完好数量")
+    scrapped: Annotated[int, Field(ge=0, le=10_000_000)] = Field(default=0, title="损坏/丢失数量")
+    reason: ShortText = Field(min_length=2, title="说明")
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.returned + self.scrapped == 0:
+            raise ValueError("请填写归还或损耗数量。")
+        return self
+
+
+class ForceReturnIn(Input):
+    """A team back (归队) or an item of equipment returned, and the state it came back in."""
+
+    assignment: int = Field(title="调派记录")
+    condition: Literal["good", "repair", "scrapped"] = Field(default="good", title="归还状况")
+    note: ShortText = Field(default="", title="说明")
+
+
+class LinkageCallIn(Input):
+    """请求物资联动: ask a partner for what the city's reserves cannot cover."""
+
+    partner: int = Field(title="联动单位")
+    content: ShortText = Field(min_length=2, title="请求内容")
+
+
+class PartnerIn(Input):
+    """登记物资联动单位 and its 联动清单."""
+
+    name: Name = Field(min_length=2, title="联动单位")
+    contact: Name = Field(default="", title="联络人")
+    phone: Code = Field(default="", title="联系电话")
+    duty_phone: Code = Field(default="", title="24小时值班电话")
+    provides: ShortText = Field(min_length=2, title="联动保障内容")
+    items: list[Code] = Field(default=[], max_length=50, title="可协调物资(编码)")
+    sort: Annotated[int, Field(ge=0, le=999)] = Field(default=0, title="排序")
+
+
+class PartnerEditIn(PartnerIn):
+    version: int | None = Field(default=None, title="版本")

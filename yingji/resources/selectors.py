@@ -301,3 +301,145 @@ def counties_below(user) -> dict[str, int]:
         .values_list("region__name")
         .annotate(n=Count("pk"))
     )
+
+
+def visible_partners(user, action: str = "view"):
+    from .models import LinkagePartner
+
+    return restrict(LinkagePartner.objects.prefetch_related("items"), user, action).filter(
+        active=True
+    )
+
+
+def partners_for(user, item_codes) -> list:
+    """The linkage partners that can help with these items (those listing none of them come
+    after: they may still coordinate), for a request exceeding the city's stock."""
+    partners = list(visible_partners(user))
+    wanted = set(item_codes)
+
+    def helps(p):
+        return bool(wanted & {i.code for i in p.items.all()})
+
+    return sorted(partners, key=lambda p: (not helps(p), p.sort, p.name))
+
+
+def outstanding(request) -> dict:
+    """What a dispatched request still has out: reusable items not yet returned (per
+    allocation) and teams/equipment not yet back."""
+    allocations = [
+        a for a in request.allocations.select_related("stock__site", "stock__item") if a.outstanding
+    ]
+    assignments = list(
+        request.assignments.filter(state__in=("dispatched", "arrived")).select_related(
+            "team", "equipment"
+        )
+    )
+    return {"allocations": allocations, "assignments": assignments}
+
+
+def bureau_heading() -> str:
+    """The heading of printed orders: the bureau at the root of the organisation tree."""
+    from yingji.orgs.models import Organisation
+
+    root = Organisation.objects.filter(kind="bureau", parent__isnull=True).order_by("path").first()
+    return root.name if root else "应急管理局"
+
+
+# --- a plan's resource requirements against the reserves (read through plans.selectors) ----
+
+
+def _core_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[((][^))]*[))]", "", name).strip()
+
+
+def match_item(code: str, name: str, catalogue: list) -> tuple[object | None, str]:
+    """The catalogue item a plan's requirement means: by code, else by name (the item's name
+    without its bracketed note contained in the requirement's or the other way round, or the
+    same last two characters, e.g. 棉帐篷 ~ 救灾帐篷): (item, "编码" | "名称近似" | "")."""
+    by_code = {i.code: i for i in catalogue}
+    if code in by_code:
+        return by_code[code], "编码"
+    wanted = _core_name(name)
+    for item in catalogue:
+        core = _core_name(item.name)
+        if core and wanted and (core in wanted or wanted in core):
+            return item, "名称近似"
+    for item in catalogue:
+        core = _core_name(item.name)
+        if len(core) >= 2 and len(wanted) >= 2 and core[-2:] == wanted[-2:]:
+            return item, "名称近似"
+    return None, ""
+
+
+def plans_with_requirements(user):
+    """The plans the user may read that list resource requirements (plans.selectors)."""
+    from yingji.plans import selectors as plans
+
+    ids = (
+        plans.plan_parts_for(user)
+        .filter(kind="resource", voided=False)
+        .values_list("plan_id", flat=True)
+    )
+    return plans.visible_plans(user).filter(pk__in=ids).order_by("title")
+
+
+def plan_coverage(user, plan) -> list[dict]:
+    """Each resource requirement of a plan against the reserves: what the active sites in the
+    plan's area hold (for a county plan its county's non-市级 sites, for the city's all sites),
+    less what is reserved, and the 市级 reserves beside it; 覆盖率 = area ÷ required. Counted
+    on the stock the user may see (restrict): an enterprise sees only what it keeps."""
+    from yingji.plans import selectors as plans
+
+    parts = plans.plan_parts(user, plan, "resource").order_by("pk")
+    catalogue = list(Item.objects.all())
+    region = plan.region
+    visible = restrict(Stock.objects.all(), user).filter(site__active=True)  # only what they see
+    area = visible.filter(site__region__path__startswith=region.path)
+    if region.level != "city":
+        area = area.exclude(site__level="city")
+    city = visible.filter(site__level="city")
+
+    def held(qs, item):
+        row = qs.filter(item=item).aggregate(q=Sum("quantity"), r=Sum("reserved"))
+        return (row["q"] or 0) - (row["r"] or 0)
+
+    rows = []
+    for part in parts:
+        name = part.name.replace("(演示)", "")
+        item, how = match_item(part.item_code, name, catalogue)
+        required = float(part.quantity or 0)
+        local = held(area, item) if item else None
+        rows.append(
+            {
+                "part": part,
+                "name": name,
+                "required": part.quantity,
+                "unit": part.unit,
+                "item": item,
+                "match": how,
+                "area": local,
+                "city": held(city, item) if item and region.level != "city" else None,
+                "rate": round(100 * local / required) if item and required else None,
+                "short": max(0, round(required - local)) if item else None,
+            }
+        )
+    return rows
+
+
+def active_assignment(user, unit):
+    """The request a team or item of equipment is out with (已调派/已出发/已到达), or None;
+    ``visible`` says whether the user may open that request."""
+    from .choices import ASSIGNMENT_ACTIVE
+    from .models import ForceAssignment, Team
+
+    field = "team" if isinstance(unit, Team) else "equipment"
+    found = (
+        ForceAssignment.objects.filter(**{field: unit}, state__in=ASSIGNMENT_ACTIVE)
+        .select_related("request")
+        .first()
+    )
+    if found is not None:
+        found.visible = visible_requests(user).filter(pk=found.request_id).exists()
+    return found

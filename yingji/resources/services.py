@@ -771,8 +771,9 @@ def _request_number() -> str:
 
 
 def do_create_request(*, actor, data):
-    """A requester (the duty officer, a section, a county) asks for items to a place."""
-    from .models import RequestLine, SupplyRequest
+    """A requester (the duty officer, a section, a county) asks for items, rescue teams (by
+    specialty) and equipment (by category) to a place."""
+    from .models import ForceLine, RequestLine, SupplyRequest
 
     check_rule(actor, "resources.request")
     lon, lat, region = _place(data.lon, data.lat, data.crs)
@@ -793,8 +794,18 @@ def do_create_request(*, actor, data):
             RequestLine(request=request, item=items[line.item], quantity=line.quantity)
             for line in data.lines
         )
+        forces = ForceLine.objects.bulk_create(
+            ForceLine(request=request, kind=kind, category=line.category, count=line.count)
+            for kind, lines in (("team", data.teams), ("equipment", data.equipment))
+            for line in lines
+        )
         summary = "、".join(
-            f"{items[x.item].name} {x.quantity} {items[x.item].unit}" for x in data.lines
+            [f"{items[x.item].name} {x.quantity} {items[x.item].unit}" for x in data.lines]
+            + [
+                f"{f.category_label}{'队伍' if f.kind == 'team' else '装备'} {f.count} "
+                + ("支" if f.kind == "team" else "台(套)")
+                for f in forces
+            ]
         )
         record_event(
             "resources.request.submitted",
@@ -834,29 +845,27 @@ def candidates_for(request, items) -> list:
 
     rows = (
         Stock.objects.filter(item__in=items, site__active=True, quantity__gt=F("reserved"))
-        .select_related("site__region", "item")
         .order_by("site_id")
+        .values_list(
+            "site_id",
+            "site__lon",
+            "site__lat",
+            "site__level",
+            "site__region__path",
+            "site__region__code",
+            "item__code",
+            "quantity",
+            "reserved",
+        )
     )
-    by_site: dict[int, dict] = {}
-    for st in rows:
-        site = st.site
-        entry = by_site.setdefault(
-            site.pk,
-            {
-                "site": site,
-                "available": {},
-                "county": site.region.path.strip("/").split("/")[1]
-                if site.region.path.count("/") > 2
-                else site.region.code,
-            },
-        )
-        entry["available"][st.item.code] = st.quantity - st.reserved
-    return [
-        Candidate(
-            pk, e["site"].lon, e["site"].lat, e["county"], e["site"].level == "city", e["available"]
-        )
-        for pk, e in by_site.items()
-    ]
+    by_site: dict[int, Candidate] = {}
+    for site, lon, lat, level, path, code, item, quantity, reserved in rows:
+        candidate = by_site.get(site)
+        if candidate is None:
+            county = path.strip("/").split("/")[1] if path.count("/") > 2 else code
+            candidate = by_site[site] = Candidate(site, lon, lat, county, level == "city", {})
+        candidate.available[item] = quantity - reserved
+    return list(by_site.values())
 
 
 def proposal_for(request):
@@ -877,7 +886,8 @@ def proposal_for(request):
 
 def do_approve_request(*, actor, request, data):
     """Approve: allocate from the nearest available stock (the proposal, computed again under
-    the locks) and reserve it. Refused, changing nothing, if the reserves cannot cover it."""
+    the locks) and reserve it; assign the nearest available teams and equipment (已调派).
+    Refused, changing nothing, if the reserves or the available forces cannot cover it."""
     from .models import Allocation
 
     with transaction.atomic():
@@ -903,19 +913,23 @@ def do_approve_request(*, actor, request, data):
                 distance_km=leg.distance_km,
                 eta_hours=leg.eta_hours,
             )
+        assigned = _assign_forces(request)
         request.state = "approved"
         request.save()
         record_event(
             "resources.request.approved",
             f"审批物资需求 {request.number}:从 {len({leg.site for leg in proposal.legs})} 个储备库调运并预留"
+            + (f",调派队伍装备:{'、'.join(str(a.unit) for a in assigned)}" if assigned else "")
             + (f"({data.note})" if data.note else ""),
             target=request,
+            assignments=[a.pk for a in assigned],
         )
     return request
 
 
 def do_dispatch_request(*, actor, request, data):
-    """Dispatch: one 出库 movement per allocation (consuming its reservation)."""
+    """Dispatch: one 出库 movement per allocation (consuming its reservation); the assigned
+    teams and equipment set out (出发时间)."""
     with transaction.atomic():
         request = _transition(actor, request, "dispatched", data.version)
         for allocation in request.allocations.filter(state="reserved").select_related(
@@ -943,6 +957,9 @@ def do_dispatch_request(*, actor, request, data):
             _apply(stock, -allocation.quantity, from_reserved=allocation.quantity)
             allocation.state = "dispatched"
             allocation.save(update_fields=["state"])
+        request.assignments.filter(state="assigned").update(
+            state="dispatched", dispatched_at=timezone.now()
+        )
         request.state = "dispatched"
         request.save()
         record_event(
@@ -956,6 +973,9 @@ def do_dispatch_request(*, actor, request, data):
 def do_confirm_receipt(*, actor, request, data):
     with transaction.atomic():
         request = _transition(actor, request, "received", data.version)
+        request.assignments.filter(state="dispatched").update(
+            state="arrived", arrived_at=timezone.now()
+        )
         request.state = "received"
         request.receipt_note = data.note
         request.save()
@@ -980,6 +1000,9 @@ def do_cancel_request(*, actor, request, data):
             )
             allocation.state = "released"
             allocation.save(update_fields=["state"])
+        request.assignments.filter(state="assigned").update(
+            state="released", returned_at=timezone.now()
+        )
         request.state = "cancelled"
         request.save()
         record_event(
@@ -988,3 +1011,335 @@ def do_cancel_request(*, actor, request, data):
             target=request,
         )
     return request
+
+
+# --- teams and equipment in a request (调派) ------------------------------------------------
+
+
+def force_candidates(request) -> list:
+    """The teams (战备状态 随时待命) and equipment (完好) of the categories asked for that no
+    other request holds: the allocation's input. Not restricted: the approver sends from the
+    whole city's forces."""
+    from .allocation import Unit
+    from .choices import ASSIGNMENT_ACTIVE
+    from .models import Equipment, Team
+
+    wanted = {"team": set(), "equipment": set()}
+    for line in request.force_lines.all():
+        wanted[line.kind].add(line.category)
+    units = []
+    if wanted["team"]:
+        teams = Team.objects.filter(specialty__in=wanted["team"], readiness="ready").exclude(
+            assignments__state__in=ASSIGNMENT_ACTIVE
+        )
+        units += [Unit(t.pk, "team", t.specialty, t.lon, t.lat) for t in teams]
+    if wanted["equipment"]:
+        items = Equipment.objects.filter(category__in=wanted["equipment"], status="good").exclude(
+            assignments__state__in=ASSIGNMENT_ACTIVE
+        )
+        units += [Unit(e.pk, "equipment", e.category, e.lon, e.lat) for e in items]
+    return units
+
+
+def force_proposal_for(request):
+    from .allocation import propose_units
+
+    demand = {(f.kind, f.category): f.count for f in request.force_lines.all()}
+    if not demand:
+        from .allocation import UnitProposal
+
+        return UnitProposal()
+    return propose_units(demand, force_candidates(request), lon=request.lon, lat=request.lat)
+
+
+def force_label(kind: str, category: str) -> str:
+    from .choices import EQUIPMENT_CATEGORIES, SPECIALTIES
+
+    labels = dict(SPECIALTIES if kind == "team" else EQUIPMENT_CATEGORIES)
+    return f"{labels.get(category, category)}{'队伍' if kind == 'team' else '装备'}"
+
+
+def _assign_forces(request) -> list:
+    """Assign the nearest available teams and equipment (inside the approval's transaction):
+    the chosen rows are locked (FOR UPDATE; SQLite serialises writers) and checked again; the
+    partial unique indexes (resources_team_taken_once …) are the last guard."""
+    from django.db import IntegrityError
+
+    from .choices import ASSIGNMENT_ACTIVE
+    from .models import Equipment, ForceAssignment, Team
+
+    proposal = force_proposal_for(request)
+    if not proposal.complete:
+        short = "、".join(
+            f"{force_label(k, c)}缺 {n} {'支' if k == 'team' else '台(套)'}"
+            for (k, c), n in proposal.shortfall.items()
+        )
+        raise ValidationFailed(
+            f"可调派的队伍装备不足:{short}。未审批。", code="insufficient_forces"
+        )
+    models = {"team": Team, "equipment": Equipment}
+    now = timezone.now()
+    assigned = []
+    for kind, model in models.items():
+        legs = [leg for leg in proposal.legs if leg.kind == kind]
+        if not legs:
+            continue
+        rows = model.objects.select_for_update().in_bulk([leg.pk for leg in legs])
+        taken = ForceAssignment.objects.filter(
+            **{f"{kind}__in": list(rows)}, state__in=ASSIGNMENT_ACTIVE
+        ).select_related(kind)
+        for other in taken:
+            raise ConflictError(f"“{other.unit}”刚被其他需求调派,请重新审批。")
+        for leg in legs:
+            try:
+                with transaction.atomic():
+                    assigned.append(
+                        ForceAssignment.objects.create(
+                            request=request,
+                            **{kind: rows[leg.pk]},
+                            category=leg.category,
+                            distance_km=leg.distance_km,
+                            eta_hours=leg.eta_hours,
+                            assigned_at=now,
+                        )
+                    )
+            except IntegrityError as exc:
+                raise ConflictError(f"“{rows[leg.pk]}”刚被其他需求调派,请重新审批。") from exc
+    return assigned
+
+
+def _returnable(actor, request):
+    """Returns are recorded by the city sections (who approved and dispatched) after dispatch."""
+    from .models import SupplyRequest
+
+    check_rule(actor, "resources.approve")
+    if not restrict(SupplyRequest.objects.filter(pk=request.pk), actor, "view").exists():
+        raise NotPermitted("您无权办理该需求。")
+    if request.state not in ("dispatched", "received"):
+        raise ValidationFailed(
+            f"需求 {request.number} 当前为“{request.get_state_display()}”,出库调运后才能办理归还。"
+        )
+
+
+def do_return_supplies(*, actor, request, data):
+    """归还 of reusable items (帐篷, 冲锋舟 …) dispatched with a request, to the site they came
+    from: the returned and the damaged/lost units come back with one 归还 movement (document =
+    the request number), the damaged/lost ones then leave again with one 报废 movement — the
+    ledger shows both, the balance gains only what is usable. Never more than went out."""
+    from .models import Allocation
+
+    _returnable(actor, request)
+    with transaction.atomic():
+        allocation = (
+            Allocation.objects.select_for_update()
+            .select_related("stock__site", "stock__item")
+            .filter(pk=data.allocation, request=request)
+            .first()
+        )
+        if allocation is None or allocation.state != "dispatched":
+            raise ValidationFailed(
+                "该需求没有这条已出库的调运分配。", details={"field": "allocation"}
+            )
+        item, site = allocation.stock.item, allocation.stock.site
+        if not item.reusable:
+            raise ValidationFailed(
+                f"{item.name}为消耗性物资,不办理归还。", details={"field": "allocation"}
+            )
+        left = allocation.quantity - allocation.returned - allocation.scrapped
+        back = data.returned + data.scrapped
+        if back > left:
+            raise ValidationFailed(
+                f"“{site}”调出的{item.name}尚未归还 {left} {item.unit},"
+                f"不能登记 {back} {item.unit}。未登记。",
+                details={"field": "returned", "outstanding": left},
+            )
+        changed = Allocation.objects.filter(
+            pk=allocation.pk, quantity__gte=F("returned") + F("scrapped") + back
+        ).update(returned=F("returned") + data.returned, scrapped=F("scrapped") + data.scrapped)
+        if not changed:
+            raise ConflictError("归还数量已被他人变动,请刷新后重试。")
+        stock = _locked_stock(site, item)
+        first_out = (
+            Movement.objects.filter(stock=stock, document_no=request.number, kind="out")
+            .order_by("pk")
+            .first()
+        )
+        batch = first_out.batch if first_out else ""
+        expires = first_out.expires_on if first_out else None
+        when = timezone.now()
+        fields = {"document_no": request.number, "counterparty": request.destination}
+        lines = _lines(
+            stock,
+            "return",
+            [(batch, expires, back)],
+            1,
+            actor=actor,
+            when=when,
+            data_fields={**fields, "reason": f"需求 {request.number} 归还:{data.reason}"},
+        )
+        _apply(stock, back)
+        if data.scrapped:
+            legs = _take(stock, data.scrapped, batch)
+            lines += _lines(
+                stock,
+                "scrap",
+                legs,
+                -1,
+                actor=actor,
+                when=when,
+                data_fields={**fields, "reason": f"需求 {request.number} 损坏/丢失:{data.reason}"},
+            )
+            _apply(stock, -data.scrapped)
+        record_event(
+            "resources.request.returned",
+            f"需求 {request.number} 归还“{site}”{item.name}:完好 {data.returned}、"
+            f"损坏/丢失报废 {data.scrapped} {item.unit}({data.reason}),"
+            f"尚未归还 {left - back} {item.unit}",
+            target=request,
+            allocation=allocation.pk,
+            movements=[m.pk for m in lines],
+        )
+    return request
+
+
+def do_return_force(*, actor, request, data):
+    """A team back (归队) or an item of equipment returned: the assignment ends and the unit is
+    available again. Equipment that comes back damaged gets a maintenance record (检测 → 维修)
+    and is not available until repaired; lost or destroyed equipment is 报废 (its ledger
+    ends)."""
+    from .choices import RETURN_CONDITIONS
+    from .maintenance import next_due
+    from .models import Equipment, ForceAssignment, MaintenanceRecord
+
+    _returnable(actor, request)
+    with transaction.atomic():
+        assignment = (
+            ForceAssignment.objects.select_for_update()
+            .filter(pk=data.assignment, request=request)
+            .first()
+        )
+        if assignment is None or assignment.state not in ("dispatched", "arrived"):
+            raise ValidationFailed(
+                "该需求没有这条在外的队伍/装备调派。", details={"field": "assignment"}
+            )
+        if assignment.team_id and data.condition != "good":
+            raise ValidationFailed(
+                "队伍归队不登记损坏;队伍装备的损坏请在装备台账登记。",
+                details={"field": "condition"},
+            )
+        today = timezone.localdate()
+        assignment.state, assignment.returned_at = "returned", timezone.now()
+        assignment.return_condition, assignment.return_note = data.condition, data.note
+        assignment.save()
+        condition = dict(RETURN_CONDITIONS)
+        if assignment.equipment_id and data.condition != "good":
+            item = locked(Equipment, assignment.equipment_id)
+            status = data.condition
+            due = None if status == "scrapped" else next_due(today, item.interval_days)
+            item.status, item.next_due_on, item.last_maintained_on = status, due, today
+            item.save()
+            MaintenanceRecord.objects.create(
+                equipment=item,
+                kind="scrap" if status == "scrapped" else "inspect",
+                performed_on=today,
+                description=f"需求 {request.number} 归还:{condition[data.condition]}"
+                + (f",{data.note}" if data.note else ""),
+                status_after=status,
+                next_due_on=due,
+                actor=actor,
+            )
+        verb = "归队" if assignment.team_id else "归还"
+        record_event(
+            "resources.request.force_returned",
+            f"需求 {request.number}:“{assignment.unit}”{verb}({condition[data.condition]})"
+            + (f",{data.note}" if data.note else ""),
+            target=request,
+            assignment=assignment.pk,
+        )
+    return request
+
+
+# --- 物资联动 (T39) --------------------------------------------------------------------------
+
+
+def do_call_partner(*, actor, request, data):
+    """Ask a linkage partner for what the city's reserves cannot cover (recorded on the
+    request's timeline)."""
+    from .models import LinkageCall, LinkagePartner, SupplyRequest
+
+    check_rule(actor, "resources.approve")
+    if not restrict(SupplyRequest.objects.filter(pk=request.pk), actor, "view").exists():
+        raise NotPermitted("您无权办理该需求。")
+    if request.state == "cancelled":
+        raise ValidationFailed(f"需求 {request.number} 已取消。")
+    partner = LinkagePartner.objects.filter(pk=data.partner, active=True).first()
+    if partner is None:
+        raise ValidationFailed("联动单位不存在或已停用。", details={"field": "partner"})
+    with transaction.atomic():
+        call = LinkageCall.objects.create(
+            request=request,
+            partner=partner,
+            content=data.content,
+            asked_at=timezone.now(),
+            actor=actor,
+        )
+        record_event(
+            "resources.request.linkage",
+            f"需求 {request.number} 请求“{partner}”联动保障:{data.content}",
+            target=request,
+            partner=partner.pk,
+            call=call.pk,
+        )
+    return call
+
+
+PARTNER_FIELDS = ("name", "contact", "phone", "duty_phone", "provides", "sort")
+
+
+def _partner_items(codes: list[str]) -> list[Item]:
+    found = {i.code: i for i in Item.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationFailed(
+            f"物资目录中没有编码为“{missing[0]}”的物资。", details={"field": "items"}
+        )
+    return list(found.values())
+
+
+def do_register_partner(*, actor, data):
+    from .models import LinkagePartner
+
+    check_rule(actor, "resources.partners")
+    _unique(LinkagePartner, "name", data.name, "联动单位")
+    items = _partner_items(data.items)
+    with transaction.atomic():
+        partner = LinkagePartner.objects.create(**data.model_dump(include=set(PARTNER_FIELDS)))
+        partner.items.set(items)
+        record_event("resources.partner.registered", f"登记物资联动单位“{partner}”", target=partner)
+    return partner
+
+
+def do_update_partner(*, actor, partner, data):
+    from .models import LinkagePartner
+
+    check_rule(actor, "resources.partners")
+    if LinkagePartner.objects.filter(name=data.name).exclude(pk=partner.pk).exists():
+        raise ValidationFailed(f"联动单位“{data.name}”已存在。", details={"field": "name"})
+    items = _partner_items(data.items)
+    values = data.model_dump(include=set(PARTNER_FIELDS))
+    with transaction.atomic():
+        partner = locked(LinkagePartner, partner.pk, expected_version=data.version)
+        changed = _changed(partner, values)
+        if {i.pk for i in items} != set(partner.items.values_list("pk", flat=True)):
+            changed.append("items")
+        for key, value in values.items():
+            setattr(partner, key, value)
+        partner.save()
+        partner.items.set(items)
+        record_event(
+            "resources.partner.updated",
+            f"修改物资联动单位“{partner}”:" + ("、".join(changed) or "无变化"),
+            target=partner,
+            fields=changed,
+        )
+    return partner

@@ -52,4 +52,19 @@ urlpatterns = [
     path("requests/<int:pk>/dispatch/", request_views.dispatch, name="request_dispatch"),
     path("requests/<int:pk>/receive/", request_views.receive, name="request_receive"),
     path("requests/<int:pk>/cancel/", request_views.cancel, name="request_cancel"),
+    path(
+        "requests/<int:pk>/return-supplies/",
+        request_views.return_supplies,
+        name="request_return_supplies",
+    ),
+    path(
+        "requests/<int:pk>/return-force/", request_views.return_force, name="request_return_force"
+    ),
+    path("requests/<int:pk>/linkage/", request_views.call_partner, name="request_linkage"),
+    path("requests/<int:pk>/print/", request_views.request_print, name="request_print"),
+    path("stock/print/", views.stock_print, name="stock_print"),
+    path("partners/", views.partner_list, name="partners"),
+    path("partners/new/", views.partner_new, name="partner_new"),
+    path("partners/<int:pk>/edit/", views.partner_edit, name="partner_edit"),
+    path("plan-coverage/", views.plan_coverage, name="plan_coverage"),
 ]

@@ -8,5 +8,6 @@ PARAM_MODELS = {
     "expert_id": "resources.Expert",
     "shelter_id": "resources.Shelter",
     "equipment_id": "resources.Equipment",
+    "partner_id": "resources.LinkagePartner",
 }
 PATH_SAMPLES: dict = {}

@@ -22,6 +22,10 @@
             data: data.legs.map(function (l) { return {coords: [[l.lon, l.lat], dest], name: l.site + ' → ' + l.distance_km + ' 公里'}; })},
           {type: 'scatter', coordinateSystem: 'geo', symbol: 'rect', symbolSize: 12, itemStyle: {color: '#198754'},
             data: Object.keys(sites).map(function (k) { return {name: k, value: [sites[k].lon, sites[k].lat]}; })},
+          {type: 'lines', coordinateSystem: 'geo', lineStyle: {color: '#6f42c1', width: 2, type: 'dotted'},
+            data: (data.forces || []).map(function (f) { return {coords: [[f.lon, f.lat], dest], name: f.kind + ' ' + f.name + ' → ' + f.distance_km + ' 公里'}; })},
+          {type: 'scatter', coordinateSystem: 'geo', symbol: 'triangle', symbolSize: 13, itemStyle: {color: '#6f42c1'},
+            data: (data.forces || []).map(function (f) { return {name: f.kind + ' ' + f.name, value: [f.lon, f.lat]}; })},
           {type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 30, itemStyle: {color: '#dc3545'},
             data: [{name: data.destination.name, value: dest}]}
         ]
