@@ -103,6 +103,23 @@ def delivery_summary(user, warning: Warning) -> list[dict]:
     ]
 
 
+def failing_deliveries(user, warning: Warning):
+    """Deliveries that keep failing (发送失败) or wait for a retry (待重试), newest first."""
+    return (
+        deliveries_of(user, warning)
+        .filter(result__in=("failed", "retrying"))
+        .order_by("result", "-at", "-pk")
+    )
+
+
+def ack_for_link(ack_id: int):
+    return (
+        Acknowledgement.objects.select_related("warning__event_type", "organisation")
+        .filter(pk=ack_id)
+        .first()
+    )
+
+
 def timeline(warning: Warning) -> list[dict]:
     """The steps of the workflow with who and when (the audit trail has every detail)."""
     steps = [
