@@ -204,6 +204,8 @@ WARNINGS_RETRY_DELAYS = [
 WARNINGS_ACK_LINK_MAX_AGE = int(os.environ.get("WARNINGS_ACK_LINK_MAX_AGE", str(3 * 24 * 3600)))
 # Watched folder for CAP import (empty: off): every *.xml imported once, then moved aside.
 WARNINGS_CAP_INBOX = os.environ.get("WARNINGS_CAP_INBOX", "")
+# …imported under this user's name (who must hold the right to import external warnings).
+WARNINGS_CAP_INBOX_USER = os.environ.get("WARNINGS_CAP_INBOX_USER", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
