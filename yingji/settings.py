@@ -202,6 +202,8 @@ WARNINGS_RETRY_DELAYS = [
 ]
 # Personal acknowledgement links: valid this many seconds after they were sent (default 3 days).
 WARNINGS_ACK_LINK_MAX_AGE = int(os.environ.get("WARNINGS_ACK_LINK_MAX_AGE", str(3 * 24 * 3600)))
+# CAP identifiers: the agency code DDD (GB/T 4657) of the bureau — not known to us (LOW).
+WARNINGS_AGENCY_CODE = os.environ.get("WARNINGS_AGENCY_CODE", "000")
 # Watched folder for CAP import (empty: off): every *.xml imported once, then moved aside.
 WARNINGS_CAP_INBOX = os.environ.get("WARNINGS_CAP_INBOX", "")
 # …imported under this user's name (who must hold the right to import external warnings).

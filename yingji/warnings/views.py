@@ -281,7 +281,9 @@ def _warning_action(schema, fn, success, action="view"):
 submit = _warning_action(SubmitIn, services.do_submit_warning, "已提交审批。")
 approve = _warning_action(ApproveIn, services.do_approve_warning, "已审批同意,可以发布。")
 return_draft = _warning_action(ReturnIn, services.do_return_warning, "已退回起草人修改。")
-release = _warning_action(ReleaseIn, services.do_release_warning, "已发布,并已发送到各渠道。")
+release = _warning_action(
+    ReleaseIn, services.do_release_warning, "已发布;各渠道正在发送,结果见“发送情况”。"
+)
 cancel = _warning_action(CancelIn, services.do_cancel_warning, "已解除预警,并已发送解除消息。")
 resend = action_view(
     fetch=selectors.visible_warnings,

@@ -321,3 +321,14 @@ def test_resend_of_a_cancelled_warning_is_refused():
     )
     r = post(duty, f"/api/v1/warnings/{body['id']}/resend", {"channels": ["platform"]})
     assert r.status_code == 409 and "已解除" in r.json()["message"]
+
+
+def test_resend_from_the_warning_page(django_capture_on_commit_callbacks):
+    body = released(channels=["platform"])
+    duty = client_for("duty")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = duty.post(f"/warnings/{body['id']}/resend/", {"channels": ["platform"]}, follow=True)
+    pending = Acknowledgement.objects.filter(warning_id=body["id"], state="pending").count()
+    assert f"已向未签收的 {pending} 个单位重发" in r.content.decode()
+    rows = Delivery.objects.filter(warning_id=body["id"], resend=True)
+    assert rows.count() == pending and set(rows.values_list("result", flat=True)) == {"delivered"}
