@@ -368,9 +368,13 @@ def _deliveries(
     return waiting
 
 
-def _enqueue_sending(warning_id: int, run_after: dt.datetime | None = None) -> None:
-    from .jobs import send_deliveries
+SEND_JOB = "yingji.warnings.jobs.send_deliveries"  # by name: the job calls these services
 
+
+def _enqueue_sending(warning_id: int, run_after: dt.datetime | None = None) -> None:
+    from django.utils.module_loading import import_string
+
+    send_deliveries = import_string(SEND_JOB)
     job = send_deliveries.using(run_after=run_after) if run_after else send_deliveries
     job.enqueue(warning_id)
 
