@@ -96,6 +96,15 @@ class CoverageOut(Schema):
     done_rate: int
 
 
+class RegionCoverageOut(Schema):
+    code: str
+    name: str
+    total: int
+    received: int
+    done: int
+    pending: int
+
+
 class MessageRefOut(Schema):
     id: int
     identifier: str | None
@@ -173,6 +182,7 @@ class WarningDetailOut(WarningOut):
     deliveries: list[DeliveryOut]
     failing_deliveries: list[DeliveryOut]
     coverage: CoverageOut
+    coverage_by_region: list[RegionCoverageOut]
 
     @staticmethod
     def resolve_messages(obj):
@@ -195,6 +205,11 @@ class WarningDetailOut(WarningOut):
     @staticmethod
     def resolve_coverage(obj):
         return selectors.coverage(obj)
+
+    @staticmethod
+    def resolve_coverage_by_region(obj):
+        """签收/落实 per county, most silent first."""
+        return selectors.coverage_by_region(obj)
 
 
 def _get(request, warning_id: int, action: str = "view"):

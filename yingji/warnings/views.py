@@ -130,6 +130,7 @@ def warning_detail(request, pk):
             "timeline": selectors.timeline(w),
             "chain": selectors.chain(w),
             "coverage": selectors.coverage(w),
+            "coverage_regions": selectors.coverage_by_region(w),
             "deliveries": selectors.delivery_summary(request.user, w),
             "failing": selectors.failing_deliveries(request.user, w)[:50],
             "channels": channels.choices(),

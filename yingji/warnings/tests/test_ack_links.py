@@ -81,6 +81,19 @@ def test_coverage_on_the_warning_page_follows_the_links():
     assert cov["received_rate"] == round(200 / total) and cov["done_rate"] == round(100 / total)
     page = client_for("duty").get(f"/warnings/{body['id']}/").content.decode()
     assert f"接收单位 {total} 个;已签收 2 个({round(200 / total)}%);已落实 1 个" in page
+    # per county: every recipient here is in 西固区 (620104)
+    by_region = client_for("duty").get(f"/api/v1/warnings/{body['id']}").json()
+    assert by_region["coverage_by_region"] == [
+        {
+            "code": "620104",
+            "name": "西固区",
+            "total": total,
+            "received": 2,
+            "done": 1,
+            "pending": total - 2,
+        }
+    ]
+    assert 'id="coverage-regions"' in page
 
 
 @pytest.mark.parametrize(
