@@ -178,6 +178,38 @@ YINGJI_WORKPLAN_REMINDER_DAYS = int(os.environ.get("YINGJI_WORKPLAN_REMINDER_DAY
 YINGJI_EVENT_FOLLOW_UP_HOURS = int(os.environ.get("YINGJI_EVENT_FOLLOW_UP_HOURS", "24"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
 
+# The platform's own address, for links sent out (预警签收链接 in e-mail and SMS).
+YINGJI_BASE_URL = os.environ.get("YINGJI_BASE_URL", "http://127.0.0.1:8000")
+# E-mail (Django's SMTP backend): the 预警 e-mail channel is 未配置 while EMAIL_HOST is empty.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yingji@localhost")
+# 预警信息发布 channels (yingji/warnings/channels.py; docs/configuration.md): robot webhook
+# URLs (comma-separated), the DingTalk 加签 secret, the SMS gateway URL and body template.
+WARNINGS_WECOM_WEBHOOKS = os.environ.get("WARNINGS_WECOM_WEBHOOKS", "")
+WARNINGS_DINGTALK_WEBHOOKS = os.environ.get("WARNINGS_DINGTALK_WEBHOOKS", "")
+WARNINGS_DINGTALK_SECRET = os.environ.get("WARNINGS_DINGTALK_SECRET", "")
+WARNINGS_SMS_URL = os.environ.get("WARNINGS_SMS_URL", "")
+WARNINGS_SMS_TEMPLATE = os.environ.get("WARNINGS_SMS_TEMPLATE", "")
+WARNINGS_HTTP_TIMEOUT = float(os.environ.get("WARNINGS_HTTP_TIMEOUT", "5"))
+# Deliveries: attempts in all, and the waits (seconds) before the 2nd, 3rd… attempt.
+WARNINGS_DELIVERY_ATTEMPTS = int(os.environ.get("WARNINGS_DELIVERY_ATTEMPTS", "4"))
+WARNINGS_RETRY_DELAYS = [
+    int(x) for x in os.environ.get("WARNINGS_RETRY_DELAYS", "60,300,900").split(",") if x.strip()
+]
+# Personal acknowledgement links: valid this many seconds after they were sent (default 3 days).
+WARNINGS_ACK_LINK_MAX_AGE = int(os.environ.get("WARNINGS_ACK_LINK_MAX_AGE", str(3 * 24 * 3600)))
+# CAP identifiers: the agency code DDD (GB/T 4657) of the bureau — not known to us (LOW).
+WARNINGS_AGENCY_CODE = os.environ.get("WARNINGS_AGENCY_CODE", "000")
+# Watched folder for CAP import (empty: off): every *.xml imported once, then moved aside.
+WARNINGS_CAP_INBOX = os.environ.get("WARNINGS_CAP_INBOX", "")
+# …imported under this user's name (who must hold the right to import external warnings).
+WARNINGS_CAP_INBOX_USER = os.environ.get("WARNINGS_CAP_INBOX_USER", "")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "yingji" / "locale"]

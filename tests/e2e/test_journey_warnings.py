@@ -1,7 +1,8 @@
 """Journey (issue #14): a monitoring alarm → 起草预警 from it (section staff) → submitted → a
 second person holding the approval right approves → the duty officer releases → the CAP XML
 downloads and reads back as CAP 1.2 → 西固区应急局 signs for it (签收) → the coverage on the
-warning page counts it."""
+warning page counts it → an enterprise opens its personal signed link without logging in, 签收
+and 报告已落实 → the coverage counts both; a forged link gets its refusal page."""
 
 import pytest
 
@@ -17,7 +18,9 @@ def _as(page, base, username):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_alarm_to_released_warning_to_acknowledgement(reference_data, live_server, browser_page):
+def test_alarm_to_released_warning_to_acknowledgement(
+    reference_data, live_server, browser_page, settings
+):
     from yingji.monitoring.models import Alarm
     from yingji.standards import cap
     from yingji.warnings.models import Acknowledgement, Warning
@@ -30,6 +33,7 @@ def test_alarm_to_released_warning_to_acknowledgement(reference_data, live_serve
     ) or Alarm.objects.exclude(state="cleared").order_by("pk").first()
     assert alarm is not None, "the monitoring demo leaves active alarms"
     page, base = browser_page, live_server.url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     _as(page, base, "whk_staff")
     page.goto(f"{base}/warnings/from-alarms/")
@@ -55,12 +59,22 @@ def test_alarm_to_released_warning_to_acknowledgement(reference_data, live_serve
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#warning-state") == "已批准"
 
+    # a 企业微信 robot that does not answer (nothing listens on the discard port): its
+    # delivery fails and shows on the warning
+    settings.WARNINGS_WECOM_WEBHOOKS = "http://127.0.0.1:9/cgi-bin/webhook/send?key=K"
+    settings.WARNINGS_DELIVERY_ATTEMPTS = 1
     _as(page, base, "duty")
     page.goto(f"{base}/warnings/{warning.pk}/")
+    assert "钉钉群机器人 (未配置)" in page.inner_text("#actions")
     page.uncheck("input[name=channels][value=mqtt]")
+    page.screenshot(path=str(SCREENSHOTS / "warnings-release-channels.png"), full_page=False)
     page.click("#release-button")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#warning-state") == "已发布"
+    from yingji.core.jobs import run_job_inline
+    from yingji.warnings.jobs import send_deliveries
+
+    run_job_inline(send_deliveries, warning.pk)
     identifier = page.inner_text("#warning-identifier")
     assert cap.parse_identifier(identifier)["region"] in ("620100", "620104")
     with page.expect_download() as download:
@@ -78,10 +92,36 @@ def test_alarm_to_released_warning_to_acknowledgement(reference_data, live_serve
     page.wait_for_load_state("networkidle")
     wait_until(page, "document.getElementById('coverage').textContent.includes('已签收 1 个')")
 
+    # an enterprise of the area, from the personal link its SMS carried (no login)
+    from yingji.warnings.acklinks import make_token
+
+    other = (
+        Acknowledgement.objects.filter(warning=warning, state="pending")
+        .exclude(organisation__code="XGQ-YJJ")
+        .order_by("pk")
+        .first()
+    )
+    page.context.clear_cookies()
+    page.goto(f"{base}/warnings/ack/{make_token(other.pk)}/")
+    assert other.organisation.name in page.inner_text("main")
+    page.click("#link-acknowledge")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#ack-state-label") == "已签收"
+    page.fill("#note", "已通知厂区人员撤离低洼地带 12 人")
+    page.screenshot(path=str(SCREENSHOTS / "warnings-ack-link.png"), full_page=True)
+    page.click("#link-done")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#ack-state-label") == "已落实"
+    page.goto(f"{base}/warnings/ack/{make_token(other.pk)[:-2]}xx/")
+    assert "签收链接无效" in page.inner_text("#link-refused")
+    page.screenshot(path=str(SCREENSHOTS / "warnings-ack-link-refused.png"), full_page=True)
+
     _as(page, base, "duty")
     page.goto(f"{base}/warnings/{warning.pk}/")
-    assert "已签收 1 个" in page.inner_text("#coverage")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "warnings-released.png"), full_page=True)
+    assert "已签收 2 个" in page.inner_text("#coverage")
+    assert "已落实 1 个" in page.inner_text("#coverage")
+    assert page.is_visible("#resend-button")  # others are still silent
+    assert "企业微信群机器人" in page.inner_text("#failing")
+    page.screenshot(path=str(SCREENSHOTS / "warnings-released.png"), full_page=False)
     external = [u for u in page.external_requests if not u.startswith(base)]
     assert not external, external

@@ -22,6 +22,7 @@ from .schemas import (
     CancelIn,
     DoneIn,
     ReleaseIn,
+    ResendIn,
     ReturnIn,
     SubmitIn,
     WarningIn,
@@ -31,12 +32,35 @@ router = Router(tags=["预警信息发布"])
 
 
 class DeliveryOut(Schema):
+    id: int
     channel: str
+    channel_label: str
     recipient: str
+    organisation: str | None
     result: str
+    result_label: str
     detail: str
     attempt: int
     at: dt.datetime
+    next_attempt_at: dt.datetime | None
+    resend: bool
+
+    @staticmethod
+    def resolve_channel_label(obj):
+        return obj.get_channel_display()
+
+    @staticmethod
+    def resolve_result_label(obj):
+        return obj.get_result_display()
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.code if obj.organisation_id else None
+
+
+class ResendOut(Schema):
+    organisations: int
+    waiting: int
 
 
 class AckOut(Schema):
@@ -70,6 +94,15 @@ class CoverageOut(Schema):
     pending: int
     received_rate: int
     done_rate: int
+
+
+class RegionCoverageOut(Schema):
+    code: str
+    name: str
+    total: int
+    received: int
+    done: int
+    pending: int
 
 
 class MessageRefOut(Schema):
@@ -147,7 +180,9 @@ class WarningOut(Schema):
 class WarningDetailOut(WarningOut):
     messages: list[MessageRefOut]
     deliveries: list[DeliveryOut]
+    failing_deliveries: list[DeliveryOut]
     coverage: CoverageOut
+    coverage_by_region: list[RegionCoverageOut]
 
     @staticmethod
     def resolve_messages(obj):
@@ -158,11 +193,23 @@ class WarningDetailOut(WarningOut):
 
     @staticmethod
     def resolve_deliveries(obj, context):
-        return selectors.deliveries_of(context["request"].user, obj)
+        return selectors.deliveries_of(context["request"].user, obj).select_related("organisation")
+
+    @staticmethod
+    def resolve_failing_deliveries(obj, context):
+        """发送失败 (every attempt failed) and 待重试 deliveries."""
+        return selectors.failing_deliveries(context["request"].user, obj).select_related(
+            "organisation"
+        )
 
     @staticmethod
     def resolve_coverage(obj):
         return selectors.coverage(obj)
+
+    @staticmethod
+    def resolve_coverage_by_region(obj):
+        """签收/落实 per county, most silent first."""
+        return selectors.coverage_by_region(obj)
 
 
 def _get(request, warning_id: int, action: str = "view"):
@@ -276,6 +323,14 @@ def update_warning(request, warning_id: int, payload: SubmitIn):
 @router.post("/warnings/{warning_id}/cancel", response=WarningDetailOut)
 def cancel_warning(request, warning_id: int, payload: CancelIn):
     return services.do_cancel_warning(
+        actor=request.user, warning=_get(request, warning_id), data=payload
+    )
+
+
+@router.post("/warnings/{warning_id}/resend", response=ResendOut)
+def resend_warning(request, warning_id: int, payload: ResendIn):
+    """重发 to the recipient organisations that have not 签收 yet."""
+    return services.do_resend_warning(
         actor=request.user, warning=_get(request, warning_id), data=payload
     )
 

@@ -25,8 +25,14 @@ class WarningsConfig(AppConfig):
         Card("warnings.to_acknowledge", "yingji.warnings.cards.to_acknowledge", 6),
     ]
     daily_jobs = [
-        DailyJob("warnings", "预警信息:到期自动过期", "yingji.warnings.jobs.expire_warnings")
+        DailyJob("warnings", "预警信息:到期自动过期", "yingji.warnings.jobs.expire_warnings"),
+        DailyJob(
+            "warnings-cap-inbox",
+            "预警信息:导入 CAP 收件目录",
+            "yingji.warnings.jobs.import_cap_inbox",
+        ),
     ]
+    cli_commands = {"warnings-import-cap": "warnings_import_cap"}
     demo_loader = "yingji.warnings.demo.load_demo"
     # 起草预警 on a monitoring alarm's page: the draft form prefilled from the alarm (level,
     # counties of its station, headline, description, source alarm)

@@ -41,18 +41,27 @@ TRANSITIONS = {
     "expire": (("released",), "expired", None),
 }
 
+# the channel plug-ins are in channels.py; "broadcast" only labels rows of earlier releases
 CHANNELS = [
     ("platform", _("平台站内")),
-    ("sms", _("短信")),
-    ("broadcast", _("应急广播")),
-    ("mqtt", _("MQTT 广播终端")),
+    ("wecom", _("企业微信群机器人")),
+    ("dingtalk", _("钉钉群机器人")),
+    ("email", _("电子邮件")),
+    ("sms", _("短信网关")),
+    ("mqtt", _("应急广播(MQTT)")),
+    ("broadcast", _("应急广播(旧记录)")),
 ]
+RELEASE_CHANNELS = ("platform", "wecom", "dingtalk", "email", "sms", "mqtt")
 DELIVERY_RESULTS = [
     ("delivered", _("已送达")),
-    ("recorded", _("已记录(未实际发送)")),
     ("pending", _("待发送")),
-    ("failed", _("失败")),
+    ("sending", _("发送中")),
+    ("retrying", _("待重试")),
+    ("failed", _("发送失败")),
+    ("unconfigured", _("未配置(未发送)")),
+    ("recorded", _("已记录(未实际发送)")),
 ]
+OPEN_RESULTS = ("pending", "retrying")
 ACK_STATES = [("pending", _("待签收")), ("received", _("已签收")), ("done", _("已落实"))]
 
 EVENT_TYPES_FILE = Path(__file__).resolve().parent / "data" / "event_types.json"

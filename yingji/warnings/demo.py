@@ -26,7 +26,7 @@ from . import services
 from .models import Acknowledgement, Warning
 from .schemas import AckIn, ApproveIn, CancelIn, DoneIn, ReleaseIn, SubmitIn, WarningIn
 
-CHANNELS = ["platform", "sms", "broadcast"]  # the demo does not publish to a broker
+CHANNELS = ["platform", "sms"]  # the demo sends nothing out: no gateway is configured
 CONSULT = {
     "consult_participants": "市应急局风险监测和综合减灾科、市气象台首席预报员、市水务局防汛办、市自然资源局地灾科",
     "consult_organisations": "兰州市气象局、兰州市水务局、兰州市自然资源局",

@@ -161,15 +161,37 @@ class Delivery(models.Model):
     warning = models.ForeignKey(Warning, on_delete=models.PROTECT, related_name="deliveries")
     channel = models.CharField(_("渠道"), max_length=10, choices=CHANNELS)
     recipient = models.CharField(_("接收方"), max_length=200)
-    result = models.CharField(_("结果"), max_length=10, choices=DELIVERY_RESULTS)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("接收单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    user = _user(_("接收人"))
+    ack = models.ForeignKey(
+        "Acknowledgement",
+        verbose_name=_("签收任务"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    result = models.CharField(_("结果"), max_length=12, choices=DELIVERY_RESULTS)
     detail = models.CharField(_("说明"), max_length=500, blank=True)
     attempt = models.PositiveSmallIntegerField(_("尝试次数"), default=1)
     at = models.DateTimeField(_("时间"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
+    resend = models.BooleanField(_("重发"), default=False)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("预警发送记录")
         verbose_name_plural = _("预警发送记录")
+        indexes = [models.Index(fields=["warning", "result"])]
 
     def __str__(self):
         return f"{self.warning_id} {self.get_channel_display()} → {self.recipient}"

@@ -72,11 +72,35 @@ class ReturnIn(Input):
     version: int | None = Field(default=None, title="版本")
 
 
+Channel = Literal["platform", "wecom", "dingtalk", "email", "sms", "mqtt"]
+ALL_CHANNELS = ["platform", "wecom", "dingtalk", "email", "sms", "mqtt"]
+
+
 class ReleaseIn(Input):
-    channels: list[Literal["platform", "sms", "broadcast", "mqtt"]] = Field(
-        default=["platform", "sms", "broadcast", "mqtt"], title="发布渠道"
+    """发布: the channels (a channel without its settings is recorded as 未配置, not sent)."""
+
+    channels: list[Channel] = Field(
+        default=ALL_CHANNELS, min_length=1, max_length=6, title="发布渠道"
     )
     version: int | None = Field(default=None, title="版本")
+
+    @field_validator("channels")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
+
+
+class ResendIn(Input):
+    """重发 to the recipient organisations that have not 签收 yet."""
+
+    channels: list[Channel] = Field(
+        default=["platform", "sms", "email"], min_length=1, max_length=6, title="重发渠道"
+    )
+
+    @field_validator("channels")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
 
 
 class CancelIn(Input):

@@ -79,6 +79,25 @@ def coverage(warning: Warning) -> dict:
     }
 
 
+def coverage_by_region(warning: Warning) -> list[dict]:
+    """签收/落实 per county (of each recipient organisation's region), most silent first."""
+    from yingji.geo.models import Region
+
+    rows: dict[str, dict] = {}
+    for path, state in warning.acks.values_list("organisation__region__path", "state"):
+        parts = (path or "").strip("/").split("/")
+        code = parts[1] if len(parts) > 1 else parts[0]
+        row = rows.setdefault(code, {"code": code, "total": 0, "received": 0, "done": 0})
+        row["total"] += 1
+        row["received"] += state in ("received", "done")
+        row["done"] += state == "done"
+    names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))
+    for row in rows.values():
+        row["name"] = names.get(row["code"], row["code"])
+        row["pending"] = row["total"] - row["received"]
+    return sorted(rows.values(), key=lambda r: (-r["pending"], r["code"]))
+
+
 def deliveries_of(user, warning: Warning):
     return restrict(Delivery.objects.filter(warning=warning), user)
 
@@ -101,6 +120,23 @@ def delivery_summary(user, warning: Warning) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def failing_deliveries(user, warning: Warning):
+    """Deliveries that keep failing (发送失败) or wait for a retry (待重试), newest first."""
+    return (
+        deliveries_of(user, warning)
+        .filter(result__in=("failed", "retrying"))
+        .order_by("result", "-at", "-pk")
+    )
+
+
+def ack_for_link(ack_id: int):
+    return (
+        Acknowledgement.objects.select_related("warning__event_type", "organisation")
+        .filter(pk=ack_id)
+        .first()
+    )
 
 
 def timeline(warning: Warning) -> list[dict]:

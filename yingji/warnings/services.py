@@ -6,9 +6,10 @@ to every channel with its delivery log and acknowledgement tasks, and the recipi
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
+import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,8 +22,10 @@ from yingji.geo.models import Region
 from yingji.orgs.models import Organisation
 from yingji.standards import cap
 
+from . import channels
+from .acklinks import LinkRefused, read_token
 from .capxml import sender_for
-from .choices import LEVEL_LABELS, STATE_LABELS, TRANSITIONS
+from .choices import LEVEL_LABELS, RELEASE_CHANNELS, STATE_LABELS, TRANSITIONS
 from .models import Acknowledgement, Delivery, EventType, Warning
 from .schemas import (
     AckIn,
@@ -30,6 +33,7 @@ from .schemas import (
     CancelIn,
     DoneIn,
     ReleaseIn,
+    ResendIn,
     ReturnIn,
     SubmitIn,
     WarningIn,
@@ -303,74 +307,182 @@ def mqtt_payload(warning: Warning) -> dict:
     }
 
 
-def _deliveries(warning: Warning, channels: list[str], orgs: list[Organisation]) -> list[int]:
-    rows = []
-    area = "、".join(warning.regions.order_by("code").values_list("name", flat=True))
-    for channel in channels:
-        if channel == "platform":
-            rows += [
-                Delivery(
-                    warning=warning,
-                    channel=channel,
-                    recipient=o.name,
-                    result="delivered",
-                    detail="站内待签收",
-                )
-                for o in orgs
-            ]
-        elif channel == "sms":
-            rows += [
-                Delivery(
-                    warning=warning,
-                    channel=channel,
-                    recipient=o.name,
-                    result="recorded",
-                    detail="短信网关未接入:已记录,未实际发送",
-                )
-                for o in orgs
-            ]
-        elif channel == "broadcast":
-            rows.append(
-                Delivery(
-                    warning=warning,
-                    channel=channel,
-                    recipient=area[:200],
-                    result="recorded",
-                    detail="应急广播系统未接入:已记录,未实际播发",
-                )
-            )
-        elif channel == "mqtt":
-            rows.append(
-                Delivery(
-                    warning=warning,
-                    channel=channel,
-                    recipient=f"yingji/warnings/{warning.identifier}",
-                    result="pending",
-                    detail="提交后发布到本地 MQTT 代理",
-                )
-            )
-    created = Delivery.objects.bulk_create(rows)
-    return [d.pk for d in created if d.channel == "mqtt"]
-
-
-def publish_mqtt(delivery_id: int, payload: dict) -> str:
-    """Publish to the local broker (MQTT_URL, default 127.0.0.1:1883), QoS 1, retained; the
-    delivery row says whether it went. Never raises: a broker that is down is a logged failure."""
-    from .mqtt import publish
-
-    delivery = Delivery.objects.get(pk=delivery_id)
-    ok, detail = publish(delivery.recipient, json.dumps(payload, ensure_ascii=False))
-    Delivery.objects.filter(pk=delivery_id).update(
-        result="delivered" if ok else "failed", detail=detail[:500], at=timezone.now()
+def message_for(warning: Warning) -> channels.Message:
+    areas = list(warning.regions.order_by("code").values_list("code", "name"))
+    return channels.Message(
+        identifier=warning.identifier or "",
+        msg_type=warning.msg_type,
+        level=warning.level,
+        level_label=str(LEVEL_LABELS[warning.level]),
+        event=warning.event_type.name,
+        headline=warning.headline,
+        description=warning.description,
+        instruction=warning.instruction,
+        areas=[c for c, _n in areas],
+        area_names="、".join(n for _c, n in areas)[:300],
+        expires=f"{timezone.localtime(warning.expires):%Y年%-m月%-d日 %H:%M}",
+        detail_url=channels.base_url() + warning.get_absolute_url(),
+        payload=mqtt_payload(warning),
     )
-    return "delivered" if ok else "failed"
 
 
-def _publish(warning: Warning, channels: list[str], orgs: list[Organisation]) -> None:
-    mqtt_ids = _deliveries(warning, channels, orgs)
-    if mqtt_ids:
-        payload = mqtt_payload(warning)
-        transaction.on_commit(lambda: [publish_mqtt(i, payload) for i in mqtt_ids])
+def _deliveries(
+    warning: Warning,
+    codes: list[str],
+    orgs: list[Organisation],
+    acks: dict[int, int],
+    resend: bool = False,
+) -> int:
+    """The delivery rows of one release (or re-send): per channel its targets; a channel
+    without configuration gets its rows marked 未配置 (recorded, not sent). Returns how many
+    rows wait for the job."""
+    rows, waiting, now = [], 0, timezone.now()
+    for code in codes:
+        channel = channels.get(code)
+        configured = channel.configured()
+        for t in channel.targets(warning, orgs):
+            if not configured:
+                result, detail, attempt = "unconfigured", f"未配置({channel.setting}),未发送", 0
+            elif code == "platform":
+                result, detail, attempt = "delivered", "站内待签收", 1
+            else:
+                result, detail, attempt = "pending", "等待发送", 0
+                waiting += 1
+            rows.append(
+                Delivery(
+                    warning=warning,
+                    channel=code,
+                    recipient=t.recipient[:200],
+                    address=t.address[:300],
+                    organisation_id=t.organisation_id,
+                    user_id=t.user_id,
+                    ack_id=acks.get(t.organisation_id),
+                    result=result,
+                    detail=detail,
+                    attempt=attempt,
+                    at=now,
+                    resend=resend,
+                )
+            )
+    Delivery.objects.bulk_create(rows, batch_size=2000)
+    return waiting
+
+
+SEND_JOB = "yingji.warnings.jobs.send_deliveries"  # by name: the job calls these services
+
+
+def _enqueue_sending(warning_id: int, run_after: dt.datetime | None = None) -> None:
+    from django.utils.module_loading import import_string
+
+    send_deliveries = import_string(SEND_JOB)
+    job = send_deliveries.using(run_after=run_after) if run_after else send_deliveries
+    job.enqueue(warning_id)
+
+
+def _publish(
+    warning: Warning, codes: list[str], orgs: list[Organisation], resend: bool = False
+) -> int:
+    acks = dict(warning.acks.values_list("organisation_id", "pk"))
+    waiting = _deliveries(warning, codes, orgs, acks, resend)
+    if waiting:
+        wid = warning.pk
+        transaction.on_commit(lambda: _enqueue_sending(wid))
+    return waiting
+
+
+def _attempts() -> int:
+    return max(1, int(getattr(settings, "WARNINGS_DELIVERY_ATTEMPTS", 4)))
+
+
+def _delay(attempt: int) -> dt.timedelta:
+    delays = list(getattr(settings, "WARNINGS_RETRY_DELAYS", [60, 300, 900])) or [60]
+    return dt.timedelta(seconds=delays[min(attempt, len(delays)) - 1])
+
+
+STALE_CLAIM = dt.timedelta(minutes=10)
+BATCH = 500
+
+
+def _claim(warning_id: int, now: dt.datetime) -> tuple[str, list[Delivery]]:
+    """Take the due rows of one warning for this run (a conditional update, so that two
+    workers never send the same row); a claim older than 10 minutes (a worker that died) is
+    taken over."""
+    due = Q(result="pending") | Q(result="retrying", next_attempt_at__lte=now)
+    due |= Q(result="sending", at__lte=now - STALE_CLAIM)
+    token = uuid.uuid4().hex
+    ids = list(
+        Delivery.objects.filter(due, warning_id=warning_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    Delivery.objects.filter(due, pk__in=ids).update(result="sending", claim=token, at=now)
+    return token, list(Delivery.objects.filter(claim=token, result="sending").order_by("pk"))
+
+
+def _log_results(batch: list[Delivery], results: dict, counts: dict, failed: list) -> None:
+    """Log one channel batch: rows with the same outcome are written by one UPDATE (the time
+    is when the batch finished; bulk_update's per-row CASE was half of the sending time)."""
+    now = timezone.now()
+    groups: dict[tuple, list[int]] = {}
+    for row in batch:
+        ok, detail = results.get(row.pk, (False, "未知渠道"))
+        row.attempt += 1
+        if ok:
+            row.result, row.next_attempt_at = "delivered", None
+        elif row.attempt < _attempts():
+            row.result, row.next_attempt_at = "retrying", now + _delay(row.attempt)
+        else:
+            row.result, row.next_attempt_at = "failed", None
+            failed.append(row)
+        row.detail = detail[:500]
+        counts[row.result] += 1
+        key = (row.result, row.attempt, row.detail, row.next_attempt_at)
+        groups.setdefault(key, []).append(row.pk)
+    for (result, attempt, detail, next_at), ids in groups.items():
+        Delivery.objects.filter(pk__in=ids).update(
+            result=result, attempt=attempt, detail=detail, next_attempt_at=next_at, at=now, claim=""
+        )
+
+
+def do_send_deliveries(*, actor=None, warning_id: int) -> dict:
+    """Send the due deliveries of one warning (the job; also the CLI and tests): each channel
+    sends its batch; a success is 已送达, a failure waits WARNINGS_RETRY_DELAYS and is tried
+    again (a job queued for then) until WARNINGS_DELIVERY_ATTEMPTS, then 发送失败 — shown on
+    the warning and recorded as one AuditEvent per run."""
+    warning = Warning.objects.select_related("event_type").get(pk=warning_id)
+    message = message_for(warning)
+    counts = {"delivered": 0, "retrying": 0, "failed": 0}
+    failed: list[Delivery] = []
+    while True:
+        now = timezone.now()
+        token, rows = _claim(warning_id, now)
+        if not rows:
+            break
+        by_channel: dict[str, list[Delivery]] = {}
+        for row in rows:
+            by_channel.setdefault(row.channel, []).append(row)
+        for code, batch in by_channel.items():
+            channel = channels.get(code)
+            results = channel.send_batch(message, batch) if channel else {}
+            _log_results(batch, results, counts, failed)
+    next_due = (
+        Delivery.objects.filter(warning_id=warning_id, result="retrying")
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if next_due is not None and counts["retrying"]:
+        _enqueue_sending(warning_id, next_due)
+    if failed:
+        with transaction.atomic():
+            record_event(
+                "warnings.delivery_failed",
+                f"预警信息“{warning.headline}”有 {len(failed)} 条发送多次失败:"
+                + "、".join(f"{r.get_channel_display()}→{r.recipient}" for r in failed[:5]),
+                target=warning,
+                deliveries=[r.pk for r in failed[:100]],
+            )
+    return counts
 
 
 def do_release_warning(*, actor, warning: Warning, data: ReleaseIn) -> Warning:
@@ -500,7 +612,7 @@ def do_cancel_warning(*, actor, warning: Warning, data: CancelIn) -> Warning:
         warning.ended_by, warning.ended_at, warning.end_reason = actor, now, data.reason
         warning.save()
         orgs = [a.organisation for a in warning.acks.select_related("organisation")]
-        _publish(cancel, ["platform", "mqtt"], orgs)
+        _publish(cancel, _channels_used(warning), orgs)
         record_event(
             "warnings.cancelled",
             f"解除预警信息{_label(warning)}:{data.reason}(解除消息 {cancel.identifier})",
@@ -509,6 +621,37 @@ def do_cancel_warning(*, actor, warning: Warning, data: CancelIn) -> Warning:
             identifier=cancel.identifier,
         )
     return warning
+
+
+def _channels_used(warning: Warning) -> list[str]:
+    used = set(warning.deliveries.values_list("channel", flat=True).distinct())
+    return [c for c in RELEASE_CHANNELS if c in used] or ["platform", "mqtt"]
+
+
+def do_resend_warning(*, actor, warning: Warning, data: ResendIn) -> dict:
+    """重发: the warning again, on the chosen channels, to the recipient organisations that
+    have not 签收 yet (per-recipient channels: only to them; a group robot or the broadcast
+    topic: once, naming how many are silent). Allowed to whoever may release it."""
+    with transaction.atomic():
+        warning = locked(Warning, warning.pk)
+        _check(actor, warning, "cancel")  # same rule and scope as release/解除, and in force
+        silent = list(
+            Organisation.objects.filter(
+                pk__in=warning.acks.filter(state="pending").values("organisation_id")
+            ).order_by("path")
+        )
+        if not silent:
+            raise InvalidTransition("所有接收单位都已签收,无需重发。")
+        waiting = _publish(warning, data.channels, silent, resend=True)
+        record_event(
+            "warnings.resent",
+            f"向未签收的 {len(silent)} 个单位重发预警信息{_label(warning)}"
+            f"(渠道 {'、'.join(str(channels.get(c).label) for c in data.channels)})",
+            target=warning,
+            channels=data.channels,
+            organisations=[o.code for o in silent[:200]],
+        )
+    return {"organisations": len(silent), "waiting": waiting}
 
 
 def do_expire_warnings(*, now: dt.datetime | None = None) -> dict:
@@ -574,6 +717,85 @@ def do_report_done(*, actor, ack: Acknowledgement, data: DoneIn) -> Acknowledgem
             f"{ack.organisation.name}报告预警信息“{ack.warning.headline}”已落实",
             target=ack.warning,
             organisation=ack.organisation.code,
+        )
+    return ack
+
+
+def _ack_from_link(token: str, *, for_update: bool = True) -> tuple[Acknowledgement, int | None]:
+    ack_id, user_id = read_token(token)
+    qs = Acknowledgement.objects.select_related("warning", "organisation")
+    ack = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=ack_id).first()
+    if ack is None:
+        raise LinkRefused("forged", "该签收链接对应的签收任务不存在。")
+    return ack, user_id
+
+
+def _link_user(user_id: int | None, ack: Acknowledgement):
+    """The person the link was sent to, if it still is a member of the organisation."""
+    from django.contrib.auth import get_user_model
+
+    if not user_id:
+        return None
+    return (
+        get_user_model()
+        .objects.filter(
+            pk=user_id,
+            is_active=True,
+            memberships__organisation_id=ack.organisation_id,
+            memberships__is_active=True,
+        )
+        .first()
+    )
+
+
+def _link_check(ack: Acknowledgement) -> None:
+    if ack.warning.shown_state != "released":
+        raise InvalidTransition(
+            f"预警信息已{ack.warning.shown_state_label},不再需要签收。",
+            details={"state": ack.warning.shown_state},
+        )
+
+
+def do_acknowledge_by_link(*, actor, token: str, data: AckIn) -> Acknowledgement:
+    """签收 from a personal signed link (no login): the link is the authority; the signer is
+    the person it was sent to (e-mail) or, for an organisation's link (短信), nobody by name."""
+    with transaction.atomic():
+        ack, user_id = _ack_from_link(token)
+        _link_check(ack)
+        if ack.state != "pending":
+            raise InvalidTransition("该预警已签收。")
+        person = _link_user(user_id, ack)
+        ack.state = "received"
+        ack.received_by, ack.received_at = person, timezone.now()
+        ack.save()
+        record_event(
+            "warnings.acknowledged",
+            f"{ack.organisation.name}通过签收链接签收预警信息“{ack.warning.headline}”"
+            + (f"({person.get_full_name() or person.username})" if person else ""),
+            target=ack.warning,
+            organisation=ack.organisation.code,
+            via="link",
+        )
+    return ack
+
+
+def do_report_done_by_link(*, actor, token: str, data: DoneIn) -> Acknowledgement:
+    """已落实 from a personal signed link, with the note (e.g. people moved)."""
+    with transaction.atomic():
+        ack, user_id = _ack_from_link(token)
+        _link_check(ack)
+        if ack.state == "pending":
+            raise InvalidTransition("请先签收,再报告落实情况。")
+        person = _link_user(user_id, ack)
+        ack.state = "done"
+        ack.done_by, ack.done_at, ack.note = person, timezone.now(), data.note
+        ack.save()
+        record_event(
+            "warnings.acted",
+            f"{ack.organisation.name}通过签收链接报告预警信息“{ack.warning.headline}”已落实",
+            target=ack.warning,
+            organisation=ack.organisation.code,
+            via="link",
         )
     return ack
 

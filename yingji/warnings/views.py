@@ -20,7 +20,8 @@ from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, form_input, run_service
 from yingji.geo.models import Region
 
-from . import selectors, services
+from . import channels, selectors, services
+from .acklinks import LinkRefused, read_token
 from .capxml import cap_xml
 from .choices import LEVEL_CHOICES, MSG_TYPES, STATES
 from .feeds import atom_feed
@@ -30,6 +31,7 @@ from .schemas import (
     CancelIn,
     DoneIn,
     ReleaseIn,
+    ResendIn,
     ReturnIn,
     SubmitIn,
     WarningIn,
@@ -96,6 +98,11 @@ def _actions(user, w) -> dict:
         "release": change and state == "approved" and allows(user, "warnings.release"),
         "update": change and state == "released" and allows(user, "warnings.draft"),
         "cancel": change and state == "released" and allows(user, "warnings.release"),
+        # 重发: the service's rule (release right, in scope, in force) and someone still silent
+        "resend": change
+        and state == "released"
+        and allows(user, "warnings.release")
+        and w.acks.filter(state="pending").exists(),
         "cap": bool(w.identifier),
     }
 
@@ -123,7 +130,10 @@ def warning_detail(request, pk):
             "timeline": selectors.timeline(w),
             "chain": selectors.chain(w),
             "coverage": selectors.coverage(w),
+            "coverage_regions": selectors.coverage_by_region(w),
             "deliveries": selectors.delivery_summary(request.user, w),
+            "failing": selectors.failing_deliveries(request.user, w)[:50],
+            "channels": channels.choices(),
             "acks": acks,
             "my_acks": mine,
             "actions": _actions(request.user, w),
@@ -272,8 +282,16 @@ def _warning_action(schema, fn, success, action="view"):
 submit = _warning_action(SubmitIn, services.do_submit_warning, "已提交审批。")
 approve = _warning_action(ApproveIn, services.do_approve_warning, "已审批同意,可以发布。")
 return_draft = _warning_action(ReturnIn, services.do_return_warning, "已退回起草人修改。")
-release = _warning_action(ReleaseIn, services.do_release_warning, "已发布,并已发送到各渠道。")
+release = _warning_action(
+    ReleaseIn, services.do_release_warning, "已发布;各渠道正在发送,结果见“发送情况”。"
+)
 cancel = _warning_action(CancelIn, services.do_cancel_warning, "已解除预警,并已发送解除消息。")
+resend = action_view(
+    fetch=selectors.visible_warnings,
+    schema=ResendIn,
+    call=lambda user, w, data: services.do_resend_warning(actor=user, warning=w, data=data),
+    success=lambda w, data, r: f"已向未签收的 {r['organisations']} 个单位重发。",
+)
 start_update = action_view(
     fetch=selectors.visible_warnings,
     schema=SubmitIn,
@@ -348,6 +366,55 @@ def from_alarms(request):
         request,
         "warnings/from_alarms.html",
         {"title": "从监测告警起草预警", "alarms": board(request.user, {})[:100]},
+    )
+
+
+# --- personal acknowledgement links (no login: the signed link is the authority) ---------------
+
+
+def _link_refused(request, exc: LinkRefused):
+    status = 410 if exc.reason == "expired" else 403
+    return render(
+        request,
+        "warnings/ack_link_refused.html",
+        {"title": "签收链接无效", "message": exc.message, "reason": exc.reason},
+        status=status,
+    )
+
+
+def ack_link(request, token):
+    """The page a recipient opens from its e-mail/SMS: the warning, 签收, then 已落实 with a
+    note, without browsing the platform."""
+    try:
+        ack_id, _user_id = read_token(token)
+    except LinkRefused as exc:
+        return _link_refused(request, exc)
+    ack = selectors.ack_for_link(ack_id)
+    if ack is None:
+        return _link_refused(request, LinkRefused("forged", "该签收链接对应的签收任务不存在。"))
+    if request.method == "POST":
+        step = request.POST.get("step")
+        schema = DoneIn if step == "done" else AckIn
+        data = form_input(request, schema)
+        if data is not None:
+            fn = (
+                services.do_report_done_by_link
+                if step == "done"
+                else services.do_acknowledge_by_link
+            )
+            try:
+                run_service(
+                    request,
+                    lambda: fn(actor=request.user, token=token, data=data),
+                    "已报告落实情况,谢谢。" if step == "done" else "已签收。",
+                )
+            except LinkRefused as exc:
+                return _link_refused(request, exc)
+        return redirect("warnings:ack_link", token=token)
+    return render(
+        request,
+        "warnings/ack_link.html",
+        {"title": "预警签收", "ack": ack, "warning": ack.warning, "token": token},
     )
 
 

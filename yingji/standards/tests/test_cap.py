@@ -261,3 +261,58 @@ def test_references_text_round_trip():
     assert cap.parse_references(text) == [
         (SENDER, f"{SENDER}_20260701080000_0", "2026-07-01T08:00:00+08:00")
     ]
+
+
+# --- the OASIS CAP 1.2 XSD (data/cap/CAP-v1.2.xsd, OASIS Standard 2010) -------------------
+
+
+def test_the_shipped_xsd_is_the_oasis_cap_1_2_schema():
+    text = cap.XSD_FILE.read_text(encoding="utf-8")
+    assert "Copyright OASIS Open 2010" in text
+    assert 'targetNamespace = "urn:oasis:names:tc:emergency:cap:1.2"' in text
+    assert (cap.XSD_FILE.parent / "README.md").exists()
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {},
+        {
+            "msgType": "Update",
+            "references": f"{SENDER},{SENDER}_20260701070000_0,2026-07-01T07:00:00+08:00",
+        },
+        {
+            "msgType": "Cancel",
+            "references": f"{SENDER},{SENDER}_20260701070000_0,2026-07-01T07:00:00+08:00",
+        },
+        {"scope": "Restricted", "restriction": "仅限内部"},
+    ],
+)
+def test_built_messages_validate_against_the_xsd(over):
+    assert cap.xsd_problems(cap.build_alert(_alert(**over))) == []
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        # an element the XSD does not know, where the Python checks look only for known ones
+        ((b"<scope>Public</scope>", b"<scope>Public</scope><bogus>x</bogus>"), "bogus"),
+        # elements out of the XSD sequence
+        (
+            (
+                b"<status>Actual</status><msgType>Alert</msgType>",
+                b"<msgType>Alert</msgType><status>Actual</status>",
+            ),
+            "msgType",
+        ),
+        # a polygon that is not lat,lon pairs
+        ((b"<areaDesc>", b"<circle>oops</circle><areaDesc>"), "circle"),
+    ],
+)
+def test_xsd_refuses_what_the_python_checks_let_through(edit, problem):
+    xml = cap.build_alert(_alert()).replace(*edit)
+    problems = cap.xsd_problems(xml)
+    assert problems and any(problem in p for p in problems), problems
+    with pytest.raises(cap.CapError) as err:
+        cap.parse_alert(xml)
+    assert "XSD" in str(err.value)

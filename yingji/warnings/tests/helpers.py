@@ -50,7 +50,15 @@ def released(drafter="whk_staff", approver="zhxt_staff", releaser="duty", channe
     assert post(c, f"/api/v1/warnings/{wid}/submit").status_code == 200
     r = post(client_for(approver), f"/api/v1/warnings/{wid}/approve", {"opinion": "同意"})
     assert r.status_code == 200, r.content
-    body = {"channels": channels or ["platform", "sms", "broadcast"]}
+    body = {"channels": channels or ["platform", "sms"]}
     r = post(client_for(releaser), f"/api/v1/warnings/{wid}/release", body)
     assert r.status_code == 200, r.content
     return r.json()
+
+
+def send_now(warning_id: int) -> dict:
+    """Run the sending job now, in this process, as the worker would (job actor context)."""
+    from yingji.core.jobs import run_job_inline
+    from yingji.warnings.jobs import send_deliveries
+
+    return run_job_inline(send_deliveries, warning_id)

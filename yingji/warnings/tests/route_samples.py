@@ -7,5 +7,7 @@ SAMPLE_MODELS = {
     "warnings:done": "warnings.Acknowledgement",
 }
 SAMPLES: dict[str, dict] = {
-    "warnings:public_xml": {"identifier": "62010000000000_20260101000000_0"}
+    "warnings:public_xml": {"identifier": "62010000000000_20260101000000_0"},
+    # a personal acknowledgement link: a forged one answers 403 with its page
+    "warnings:ack_link": {"token": "eyJhIjoxfQ:forged:signature"},
 }

@@ -14,7 +14,7 @@ from yingji.standards import cap
 from yingji.warnings import selectors, services
 from yingji.warnings.models import Acknowledgement, Delivery, Warning
 
-from .helpers import client_for, payload, post, released
+from .helpers import client_for, payload, post, released, send_now
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +37,22 @@ def test_draft_submit_approve_release_through_the_api():
     assert Warning.objects.get(pk=wid).state == "submitted"  # both refusals changed nothing
 
     assert post(approver, f"/api/v1/warnings/{wid}/approve").json()["state"] == "approved"
-    r = post(
-        duty, f"/api/v1/warnings/{wid}/release", {"channels": ["platform", "sms", "broadcast"]}
-    )
+    r = post(duty, f"/api/v1/warnings/{wid}/release", {"channels": ["platform", "sms", "wecom"]})
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["state"] == "released"
     parts = cap.parse_identifier(body["identifier"])
     assert parts["region"] == "620100" and parts["serial"] is not None
     assert len(body["identifier"]) == 31
-    # deliveries: one per recipient on platform and sms, one broadcast record
+    # deliveries: one per recipient on platform and sms, one per robot; no gateway and no
+    # robot configured: recorded as 未配置, not "sent"
     orgs = Acknowledgement.objects.filter(warning_id=wid).count()
     assert orgs >= 2 and body["coverage"]["total"] == orgs
     assert Delivery.objects.filter(warning_id=wid, channel="platform").count() == orgs
-    assert Delivery.objects.filter(warning_id=wid, channel="sms", result="recorded").count() == orgs
-    assert Delivery.objects.filter(warning_id=wid, channel="broadcast").count() == 1
+    sms = Delivery.objects.filter(warning_id=wid, channel="sms")
+    assert sms.count() == orgs and set(sms.values_list("result", flat=True)) == {"unconfigured"}
+    wecom = Delivery.objects.get(warning_id=wid, channel="wecom")
+    assert wecom.result == "unconfigured" and "WARNINGS_WECOM_WEBHOOKS" in wecom.detail
     codes = set(
         Acknowledgement.objects.filter(warning_id=wid).values_list("organisation__code", flat=True)
     )
@@ -216,6 +217,9 @@ def test_release_publishes_to_the_local_mqtt_broker(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         body = released(channels=["mqtt"])
     delivery = Delivery.objects.get(warning_id=body["id"], channel="mqtt")
+    assert delivery.result == "pending"  # the job sends it
+    send_now(body["id"])
+    delivery.refresh_from_db()
     assert delivery.result == "delivered", delivery.detail
     got = []
     sub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
@@ -233,10 +237,14 @@ def test_release_publishes_to_the_local_mqtt_broker(django_capture_on_commit_cal
 
 def test_an_unreachable_broker_is_a_failed_delivery(settings, django_capture_on_commit_callbacks):
     settings.MQTT_URL = "mqtt://127.0.0.1:9"  # nothing listens on the discard port
+    settings.WARNINGS_DELIVERY_ATTEMPTS = 2
+    settings.WARNINGS_RETRY_DELAYS = [0]
     with django_capture_on_commit_callbacks(execute=True):
         body = released(channels=["mqtt"])
+    send_now(body["id"])
     delivery = Delivery.objects.get(warning_id=body["id"], channel="mqtt")
     assert delivery.result == "failed" and "无法连接" in delivery.detail
+    assert delivery.attempt == 2
     assert Warning.objects.get(pk=body["id"]).state == "released"
 
 
