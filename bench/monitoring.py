@@ -330,8 +330,8 @@ def main():
         return
     admin = get_user_model().objects.get(username="whk_staff")
     stations = _stations(args.stations, admin)
-    latest = (
-        Observation.objects.filter(station__code__startswith="BENCH-").order_by("-time").first()
+    latest = (  # the bench gauges' own latest data (not BENCH-CHART's, which ends now)
+        Observation.objects.filter(station__in=stations).order_by("-time").first()
     )
     start = (latest.time if latest else timezone.now() - dt.timedelta(days=300)).replace(
         minute=0, second=0, microsecond=0
