@@ -211,9 +211,9 @@ def _parse_value(value) -> tuple[float | None, str | None]:
     return value, None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Record:
-    index: int
+    station_id: int
     station: Station
     element: str
     time: dt.datetime
@@ -223,18 +223,20 @@ class _Record:
 def _check_records(actor, records: list, now, result: IngestResult, token=None):
     """Split the batch into good records and refusals (index + Chinese reason); quarantine
     values outside the plausible range. Returns (good records, quarantined rows). With an
-    ingest-only token, only the stations of the token's owner may report."""
+    ingest-only token, only the stations of the token's owner may report. The stations are
+    read in one query; each station × element's spec and each distinct time text are worked
+    out once per batch (a real-time batch repeats a few times over many stations)."""
     codes = {r.get("station") for r in records if isinstance(r, dict)}
     codes = {c for c in codes if isinstance(c, str)}
     qs = restrict(Station.objects.filter(code__in=codes), actor, "change")
     if token is not None:
         qs = qs.filter(owner_id=token.owner_id)
     stations = {s.code: s for s in qs}
+    memo = _BatchMemo(now)
     good, quarantine, seen = [], [], {}
     for index, raw in enumerate(records):
-        reason, record = _check_one(raw, stations, now)
+        reason, record, spec = _check_one(raw, stations, memo)
         if record is not None and reason is None:
-            spec = record.station.element(record.element)
             low, high = spec.get("min"), spec.get("max")
             if (low is not None and record.value < low) or (
                 high is not None and record.value > high
@@ -255,7 +257,7 @@ def _check_records(actor, records: list, now, result: IngestResult, token=None):
                 )
                 result.quarantined += 1
             else:
-                key = (record.station.pk, record.element, record.time)
+                key = (record.station_id, record.element, record.time)
                 if key in seen and seen[key] != record.value:
                     reason = "同一批次中该站点、要素、时间已有不同的观测值。"
                 elif key in seen:
@@ -269,80 +271,136 @@ def _check_records(actor, records: list, now, result: IngestResult, token=None):
     return good, quarantine
 
 
-def _check_one(raw, stations: dict, now) -> tuple[str | None, _Record | None]:
+class _BatchMemo:
+    """What one batch works out once: each station × element's spec, each time text's
+    parse (the same ``now`` for the whole batch)."""
+
+    __slots__ = ("now", "specs", "times")
+
+    def __init__(self, now):
+        self.now = now
+        self.specs: dict = {}
+        self.times: dict = {}
+
+    def spec(self, station: Station, element: str) -> dict | None:
+        key = (station.id, element)
+        if key not in self.specs:
+            self.specs[key] = station.element(element)
+        return self.specs[key]
+
+    def time(self, value) -> tuple[dt.datetime | None, str | None]:
+        if not isinstance(value, str):
+            return _parse_time(value, self.now)
+        if value not in self.times:
+            self.times[value] = _parse_time(value, self.now)
+        return self.times[value]
+
+
+def _check_one(raw, stations: dict, memo: _BatchMemo):
+    """(reason, record, element spec) of one raw record: a reason when it is refused."""
     if not isinstance(raw, dict):
-        return "记录应为对象:{station, element, time, value}。", None
+        return "记录应为对象:{station, element, time, value}。", None, None
     code = raw.get("station")
     station = stations.get(code) if isinstance(code, str) else None
     if station is None:
-        return f"站点“{str(code)[:40]}”不存在或您无权上报其数据。", None
+        return f"站点“{str(code)[:40]}”不存在或您无权上报其数据。", None, None
     if station.disabled:
-        return f"站点“{station.code}”已停用,不接收数据。", None
+        return f"站点“{station.code}”已停用,不接收数据。", None, None
     element = raw.get("element")
-    if not isinstance(element, str) or station.element(element) is None:
-        return f"站点“{station.code}”没有监测要素“{str(element)[:20]}”。", None
-    when, reason = _parse_time(raw.get("time"), now)
+    spec = memo.spec(station, element) if isinstance(element, str) else None
+    if spec is None:
+        return f"站点“{station.code}”没有监测要素“{str(element)[:20]}”。", None, None
+    when, reason = memo.time(raw.get("time"))
     if reason:
-        return reason, None
+        return reason, None, None
     value, reason = _parse_value(raw.get("value"))
     if reason:
-        return reason, None
-    return None, _Record(0, station, element, when, value)
+        return reason, None, None
+    return None, _Record(station.id, station, element, when, value), spec
 
 
-def _store(records: list[_Record], now, result: IngestResult) -> dict:
-    """Insert new observations, count duplicates, keep revisions with their history.
-    Returns {(station_pk, element): {"times": set of changed times, "obs": {time: pk}}}."""
+def _existing(records: list[_Record]) -> dict:
+    """The stored observations on the batch's keys: {(station pk, element, time): (pk, value,
+    received_at, revisions)}; stations reporting the same times (the usual real-time batch)
+    share one query."""
     existing = {}
     by_stations = defaultdict(set)
     for r in records:
-        by_stations[r.station.pk].add(r.time)
-    # stations reporting the same times (the usual real-time batch) share one query
+        by_stations[r.station_id].add(r.time)
     groups = defaultdict(list)
     for station_pk, times in by_stations.items():
         groups[tuple(sorted(times))].append(station_pk)
     for times, pks in groups.items():
         for i in range(0, len(times), 500):
             for j in range(0, len(pks), 500):
-                for obs in Observation.objects.filter(
+                for station_pk, element, t, *rest in Observation.objects.filter(
                     station_id__in=pks[j : j + 500], time__in=times[i : i + 500]
+                ).values_list(
+                    "station_id", "element", "time", "pk", "value", "received_at", "revisions"
                 ):
-                    existing[(obs.station_id, obs.element, obs.time)] = obs
-    new, changed = [], defaultdict(dict)
+                    existing[(station_pk, element, t)] = rest
+    return existing
+
+
+def _insert(records: list[_Record], now) -> None:
+    """The new observations in one parameterised INSERT run over all rows (executemany): no
+    model instances, each distinct time adapted for the database once. Observations are a
+    narrow table without signals or per-row audit (the batch has its one AuditEvent)."""
+    from django.db import connection
+
+    if not records:
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    adapted = {}
+
+    def db_time(t):
+        if t not in adapted:
+            adapted[t] = adapt(t)
+        return adapted[t]
+
+    received = db_time(now)
+    rows = [(r.station_id, r.element, db_time(r.time), r.value, received, 0) for r in records]
+    meta = Observation._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("station", "element", "time", "value", "received_at", "revisions")
+    )
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[i : i + 5000])
+
+
+def _store(records: list[_Record], now, result: IngestResult) -> dict:
+    """Insert new observations, count duplicates, keep revisions with their history.
+    Returns {(station_pk, element): {changed time: observation pk}}, the pk None for a new
+    observation (the evaluation's range query reads it with the window's other rows)."""
+    existing = _existing(records)
+    new, changed, revised = [], defaultdict(dict), []
     for r in records:
-        key = (r.station.pk, r.element, r.time)
-        obs = existing.get(key)
-        if obs is None:
-            new.append(
-                Observation(
-                    station=r.station,
-                    element=r.element,
-                    time=r.time,
-                    value=r.value,
-                    received_at=now,
-                )
-            )
-        elif obs.value == r.value:
+        key = (r.station_id, r.element, r.time)
+        old = existing.get(key)
+        if old is None:
+            new.append(r)
+            changed[(r.station_id, r.element)][r.time] = None
+        elif old[1] == r.value:
             result.duplicates += 1
         else:
-            ObservationRevision.objects.create(
-                observation=obs, value=obs.value, received_at=obs.received_at, replaced_at=now
+            revised.append((old, r))
+            changed[(r.station_id, r.element)][r.time] = old[0]
+    if revised:
+        ObservationRevision.objects.bulk_create(
+            ObservationRevision(observation_id=pk, value=value, received_at=at, replaced_at=now)
+            for (pk, value, at, _n), _r in revised
+        )
+        for (pk, _value, _at, n), r in revised:
+            Observation.objects.filter(pk=pk).update(
+                value=r.value, received_at=now, revisions=n + 1
             )
-            Observation.objects.filter(pk=obs.pk).update(
-                value=r.value, received_at=now, revisions=obs.revisions + 1
-            )
-            result.revised += 1
-            changed[(r.station.pk, r.element)][r.time] = obs.pk
-    Observation.objects.bulk_create(new, batch_size=1000)
+        result.revised += len(revised)
+    _insert(new, now)
     result.accepted += len(new)
-    if new and new[0].pk is None:  # backends that do not return ids (none of ours, but safe)
-        for obs in Observation.objects.filter(
-            station_id__in={o.station_id for o in new}, received_at=now
-        ):
-            changed[(obs.station_id, obs.element)][obs.time] = obs.pk
-    else:
-        for obs in new:
-            changed[(obs.station_id, obs.element)][obs.time] = obs.pk
     return changed
 
 
@@ -363,7 +421,7 @@ def do_ingest_observations(
     result = IngestResult(received=len(records))
     with transaction.atomic():
         good, quarantine = _check_records(actor, records, now, result, token)
-        station_pks = sorted({r.station.pk for r in good} | {q.station_id for q in quarantine})
+        station_pks = sorted({r.station_id for r in good} | {q.station_id for q in quarantine})
         # one writer per station at a time (row locks on PostgreSQL; IMMEDIATE on SQLite)
         stations = {
             s.pk: s
@@ -374,7 +432,7 @@ def do_ingest_observations(
         _seen(good, now)
         _implausible(quarantine, now)
         result.alarms.extend(_evaluate_all(stations, changed, now))
-        result.alarms.extend(_back_online({r.station.pk for r in good}, now))
+        result.alarms.extend(_back_online({r.station_id for r in good}, now))
         record_event(
             "monitoring.observations.ingested",
             f"接收监测数据 {result.received} 条({source}):新增 {result.accepted},重复 "
@@ -393,15 +451,15 @@ def do_ingest_observations(
 def _seen(records: list[_Record], now) -> None:
     """Each station's latest data time and the time it will count as offline if nothing more
     comes (for 在线/离线 and the offline sweep), a conditional update (bookkeeping)."""
-    latest, after = {}, {}
+    latest, stations = {}, {}
     for r in records:
         t = min(r.time, now)
-        if r.station.pk not in latest or t > latest[r.station.pk]:
-            latest[r.station.pk] = t
-            after[r.station.pk] = r.station.offline_after
+        if r.station_id not in latest or t > latest[r.station_id]:
+            latest[r.station_id] = t
+            stations[r.station_id] = r.station
     by_time = defaultdict(list)
     for pk, t in latest.items():
-        by_time[(t, after[pk])].append(pk)
+        by_time[(t, stations[pk].offline_after)].append(pk)
     for (t, offline_after), pks in by_time.items():
         Station.objects.filter(
             Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=t), pk__in=pks
@@ -612,23 +670,44 @@ def do_update_monitoring_settings(*, actor, data: MonitoringSettingsIn) -> Monit
 # --- evaluation ----------------------------------------------------------------------------
 
 
-def _window(rule: Rule, level_row: dict) -> dt.timedelta:
-    return dt.timedelta(minutes=int(level_row["window_minutes"]))
+def _windows(rule: Rule) -> list[tuple[str, dt.timedelta]]:
+    return [(row["level"], dt.timedelta(minutes=int(row["window_minutes"]))) for row in rule.levels]
 
 
-def window_aggregates(times: list, values: list, rule: Rule, end: dt.datetime) -> dict:
+def _aggregate(values: list, how: str):
+    """:func:`yingji.standards.cma_signals.aggregate` of stored values (finite floats: the
+    ingest refuses anything else), without its filtering pass: the same sums in the same
+    order, so the same results at the thresholds."""
+    if how == "sum":
+        return float(sum(values))
+    if not values:
+        return None
+    if how == "mean":
+        return sum(values) / len(values)
+    if how == "max":
+        return max(values)
+    if how == "min":
+        return min(values)
+    return aggregate(values, how)
+
+
+def window_aggregates(
+    times: list, values: list, rule: Rule, end: dt.datetime, windows=None
+) -> dict:
     """The rule's aggregate over each level's window ending at ``end`` — times in
     (end − window, end], a window of 0 minutes being the value at ``end`` — from the sorted
-    rows of one indexed range query (see evaluate)."""
+    rows of one indexed range query (see evaluate). Levels sharing a window share its
+    aggregate."""
     hi = bisect.bisect_right(times, end)
-    out = {}
-    for row in rule.levels:
-        window = _window(rule, row)
-        if not window:
-            lo = bisect.bisect_left(times, end)
-        else:
-            lo = bisect.bisect_right(times, end - window)
-        out[row["level"]] = aggregate(values[lo:hi], rule.aggregate)
+    out, by_window = {}, {}
+    for level, window in windows or _windows(rule):
+        if window not in by_window:
+            if not window:
+                lo = bisect.bisect_left(times, end)
+            else:
+                lo = bisect.bisect_right(times, end - window)
+            by_window[window] = _aggregate(values[lo:hi], rule.aggregate)
+        out[level] = by_window[window]
     return out
 
 
@@ -639,7 +718,7 @@ def _rows(rule: Rule, pairs: list) -> dict:
     window = dt.timedelta(minutes=rule.max_window)
     changed = sorted(pairs[0][1])
     out = {pk: [] for pk, _times in pairs}
-    for pk, t, value, obs_pk in (
+    for pk, t, value, obs_pk in _fetch(
         Observation.objects.filter(
             station_id__in=list(out),
             element=rule.element,
@@ -647,10 +726,32 @@ def _rows(rule: Rule, pairs: list) -> dict:
             time__lte=changed[-1] + window,
         )
         .order_by("station_id", "time")
-        .values_list("station_id", "time", "value", "pk")
+        .values_list("station_id", "time", "value", "pk"),
+        time_column=1,
     ):
         out[pk].append((t, value, obs_pk))
     return out
+
+
+def _fetch(qs, *, time_column: int):
+    """The rows of a values_list() query of plain columns, read through the cursor with each
+    distinct stored time converted once: the same few data times come back for hundreds of
+    stations, and Django's converters would parse each of them anew (SQLite stores text)."""
+    from django.db import connections
+
+    connection = connections[qs.db]
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    sql, params = qs.query.sql_with_params()
+    times = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            raw = row[time_column]
+            if convert is not None:
+                if raw not in times:
+                    times[raw] = convert(raw, None, connection)
+                row = (*row[:time_column], times[raw], *row[time_column + 1 :])
+            yield row
 
 
 def _evaluate_all(stations: dict, changed: dict, now) -> list[dict]:
@@ -702,10 +803,14 @@ def evaluate(station: Station, rule: Rule, times: dict, now, alarm, rows) -> lis
     data times ({time: observation pk}), from the rows of :func:`_rows`."""
     series_times = [r[0] for r in rows]
     series_values = [r[1] for r in rows]
+    if None in times.values():  # new observations: their pks come with the window's rows
+        pks = {t: pk for t, _value, pk in rows}
+        times = {t: pk or pks.get(t) for t, pk in times.items()}
+    windows = _windows(rule)
     changes = []
     last = None
     for t, obs_pk in _points(rows, rule, times, alarm):
-        aggregates = window_aggregates(series_times, series_values, rule, t)
+        aggregates = window_aggregates(series_times, series_values, rule, t, windows)
         level = level_for(aggregates, rule.levels)
         value = aggregates.get(level) if level else _shown(aggregates, rule)
         alarm, change = _transition(station, rule, alarm, level, value, t, obs_pk, now)

@@ -262,3 +262,30 @@ def test_rules_are_validated_data_and_the_cma_rule_cites_its_source():
     assert "levels" in exc.value.message_dict
     with pytest.raises(ValidationError):
         Rule(code="Y", name="未知要素", element="snow", levels=cma.levels).clean()
+
+
+def test_a_mixed_batch_keeps_the_good_rows_once_and_links_each_level_to_its_observation(section):
+    """The set-form ingest (one INSERT for the new rows, pks read back with the window rows):
+    refused, quarantined, repeated-in-batch and already-stored rows are counted as before,
+    each kept row stored once, and every level change points at the observation at its
+    data time."""
+    station = make_station(section)
+    storm = hourly(station, [60, 60])
+    ingest(section, storm[:1])  # stored before: a duplicate when resent
+    batch = [
+        storm[0],  # already stored, same value
+        {**storm[0], "time": "2024-07-01T08:00:00"},  # no time zone: refused
+        {**storm[1], "value": 9999},  # implausible: quarantined
+        storm[1],
+        storm[1],  # repeated in the batch: a duplicate
+        {**storm[1], "value": 61},  # repeated with another value: refused
+    ]
+    result = ingest(section, batch)
+    assert (result.accepted, result.duplicates, result.quarantined) == (1, 2, 1)
+    assert [r["index"] for r in result.rejected] == [1, 2, 5]
+    assert Observation.objects.filter(station=station).count() == 2
+    alarm = Alarm.objects.get(station=station)
+    assert alarm.level == "red"  # 120 mm in 3 h
+    for change in AlarmLevel.objects.filter(alarm=alarm):
+        obs = Observation.objects.get(pk=change.observation_id)
+        assert (obs.station_id, obs.time) == (station.pk, change.data_time)

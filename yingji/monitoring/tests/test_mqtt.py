@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from yingji.monitoring.models import Alarm, Observation
+from yingji.monitoring.models import Alarm, Observation, ObservationRevision
 from yingji.monitoring.mqtt import Subscriber, records_of
 
 from .helpers import hourly, make_station
@@ -75,3 +75,34 @@ def test_a_message_through_the_broker_is_ingested_and_raises_the_alarm(reference
     alarm = Alarm.objects.get(station=station)
     assert alarm.level == "orange"  # 60 mm in 3 h (CMA 暴雨 橙)
     assert subscriber.results[0].alarms[0]["change"] == "raised"
+
+
+def test_waiting_messages_are_ingested_together_but_a_repeated_key_waits(reference_data, persona):
+    """Messages already queued go to the service in one call; one repeating a (station,
+    element, time) of the batch starts the next, so that another value stays a revision."""
+    from types import SimpleNamespace
+
+    from yingji.core.context import actor_context
+
+    section = persona("section")
+    code = f"MQTT-{uuid.uuid4().hex[:6]}"
+    with actor_context(section, source="test"):
+        station = make_station(section, code=code)
+    rows = hourly(station, [1, 2, 3])
+    subscriber = Subscriber(actor=section, client_id=f"test-{code}", clean_session=True)
+    messages = [
+        SimpleNamespace(topic=f"yingji/obs/{code}", payload=json.dumps(r).encode(), mid=i, qos=1)
+        for i, r in enumerate([rows[0], rows[1], {**rows[1], "value": 5}, rows[2]])
+    ]
+    for m in messages[1:]:
+        subscriber.messages.put(m)
+    first = subscriber._batch(messages[0])
+    assert [m.mid for m in first] == [0, 1]
+    assert subscriber._held.mid == 2
+    result = subscriber.handle_many(first)
+    assert result.accepted == 2
+    second = subscriber._batch(subscriber._held)
+    assert [m.mid for m in second] == [2, 3]
+    result = subscriber.handle_many(second)
+    assert (result.accepted, result.revised) == (1, 1)
+    assert ObservationRevision.objects.filter(observation__station=station).count() == 1
