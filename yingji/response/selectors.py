@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingji.core.permissions import restrict, scope_of
-from yingji.standards import event_clocks
+from yingji.standards import event_clocks, info_release
 
 from .models import (
     Activity,
@@ -18,6 +18,7 @@ from .models import (
     Event,
     EventType,
     JointDutyMember,
+    Release,
     ShiftLog,
     ShiftSwap,
 )
@@ -80,9 +81,12 @@ def next_due(event: Event) -> tuple[dt.datetime | None, str]:
 
 
 def clock_rows(event: Event, now: dt.datetime | None = None) -> list[dict]:
-    now = now or timezone.now()
+    return _rows(clocks_of(event), now or timezone.now())
+
+
+def _rows(deadlines, now) -> list[dict]:
     rows = []
-    for d in clocks_of(event):
+    for d in deadlines:
         status = d.status(now)
         rows.append(
             {
@@ -321,3 +325,42 @@ def typical_cases(event: Event, user, limit: int = 3) -> list[dict]:
     return [
         {"case": by_pk[m.key], "score": round(m.score * 100)} for m in matches if m.key in by_pk
     ]
+
+
+# --- 信息发布 (T35) ---------------------------------------------------------------------------
+
+
+def visible_releases(user, action: str = "view"):
+    return restrict(
+        Release.objects.select_related("event", "drafted_by", "drafted_org"), user, action
+    )
+
+
+def public_releases():
+    """What the public page shows: released texts (restrict() with no user), newest first."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return restrict(Release.objects.all(), AnonymousUser()).order_by("-released_at", "-pk")
+
+
+def release_clocks(event: Event) -> list[event_clocks.Deadline]:
+    """The 发布权威信息 / 新闻发布会 deadlines (LOW, hours from settings) of a serious event."""
+    released = event.releases.filter(state="released").order_by("released_at")
+    first = released.first()
+    press = next((r for r in released if "press_conference" in r.channels), None)
+    highest = min(
+        (c.level for c in event.level_changes.all() if c.level), default=event.response_level
+    )
+    return info_release.clocks(
+        received_at=event.received_at,
+        grade=event.grade or None,
+        highest_level=highest,
+        first_release_at=first.released_at if first else None,
+        press_release_at=press.released_at if press else None,
+        authoritative_hours=settings.YINGJI_RELEASE_AUTHORITATIVE_HOURS,
+        press_hours=settings.YINGJI_RELEASE_PRESS_HOURS,
+    )
+
+
+def release_clock_rows(event: Event, now: dt.datetime | None = None) -> list[dict]:
+    return _rows(release_clocks(event), now or timezone.now())
