@@ -27,6 +27,7 @@ from .schemas import (
     FeedbackIn,
     JointMemberIn,
     LevelIn,
+    MergeIn,
     ReleaseDecisionIn,
     ReleaseIn,
     ReleasePublishIn,
@@ -182,7 +183,12 @@ class IncidentOut(Schema):
     response_level: int | None
     next_report_due: dt.datetime | None
     next_report_label: str
+    merged_into: str | None = Field(default=None, description="已合并时:主事件编号")
     version: int
+
+    @staticmethod
+    def resolve_merged_into(obj):
+        return obj.merged_into.number if obj.merged_into_id else None
 
     @staticmethod
     def resolve_event_type(obj):
@@ -1025,3 +1031,16 @@ def publish_release(request, release_id: int, payload: ReleasePublishIn):
 def void_release(request, release_id: int, payload: ReleaseVoidIn):
     release = _release(request, release_id)
     return services.do_void_release(actor=request.user, release=release, data=payload)
+
+
+# --- 合并事件 ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/response/events/{event_id}/merge",
+    response=IncidentDetailOut,
+    summary="把重复接报的事件合并到主事件(转移指令、编组、发布稿、日志;原事件标记已合并)",
+)
+def merge_event(request, event_id: int, payload: MergeIn):
+    event = _event(request, event_id)
+    return services.do_merge_event(actor=request.user, duplicate=event, data=payload)

@@ -18,7 +18,7 @@ CHANNELS = [
     ("other", _("其他")),
 ]
 
-EVENT_STATES = [("open", _("处置中")), ("closed", _("已终报"))]
+EVENT_STATES = [("open", _("处置中")), ("closed", _("已终报")), ("merged", _("已合并"))]
 
 GRADES = [
     ("general", _("一般")),

@@ -134,6 +134,19 @@ class Event(AuditedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 合并事件: a duplicate intake points at the primary event (never deleted); its tasks,
+    # joint roster, releases and log entries move there, its reports stay (immutable) and are
+    # shown on the primary through this link.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已并入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+    )
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
+    merge_reason = models.CharField(_("合并原因"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:

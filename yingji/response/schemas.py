@@ -332,3 +332,11 @@ class ReleasePublishIn(Input):
 class ReleaseVoidIn(Input):
     reason: ShortText = Field(min_length=2, title="作废原因")
     version: int | None = Field(default=None, title="版本")
+
+
+class MergeIn(Input):
+    """合并: this (duplicate) event into the primary one, named by its 事件编号."""
+
+    primary: Code = Field(title="主事件编号", description="如 SJ-20260101-001")
+    reason: ShortText = Field(min_length=2, title="合并原因")
+    version: int | None = Field(default=None, title="版本")

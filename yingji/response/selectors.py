@@ -71,7 +71,7 @@ def clocks_of(event: Event) -> list[event_clocks.Deadline]:
 def next_due(event: Event) -> tuple[dt.datetime | None, str]:
     """The earliest report deadline not yet met (首报, 电话快报 or 续报): what the list shows
     and the overdue filter counts."""
-    if event.state == "closed":
+    if event.state != "open":  # 已终报 or 已合并: no clock runs
         return None, ""
     pending = [d for d in clocks_of(event) if d.key != "unit" and d.met_at is None]
     if not pending:

@@ -52,6 +52,7 @@ from .schemas import (
     JointWithdrawIn,
     LevelIn,
     LogIn,
+    MergeIn,
     ReleaseDecisionIn,
     ReleaseIn,
     ReleasePublishIn,
@@ -268,6 +269,8 @@ def _check_report_kind(event: Event, kind: str) -> None:
     kinds = set(event.reports.values_list("kind", flat=True))
     if event.state == "closed":
         raise InvalidTransition("该事件已终报,不能再报送。")
+    if event.state == "merged":
+        raise InvalidTransition("该事件已合并到其他事件,请在主事件上报送。")
     if kind == "first" and "first" in kinds:
         raise InvalidTransition("该事件已有首报;后续请报送续报、核报或补报。")
     if kind == "phone" and "phone" in kinds:
@@ -380,8 +383,8 @@ def do_issue_task(*, actor, event: Event, data: TaskIn) -> CommandTask:
         )
     with transaction.atomic():
         event = _changeable(actor, event, None)
-        if event.state == "closed":
-            raise InvalidTransition("该事件已终报,不能再下达指令。")
+        if event.state != "open":
+            raise InvalidTransition(f"该事件{event.get_state_display()},不能再下达指令。")
         task = CommandTask.objects.create(
             event=event,
             content=data.content,
@@ -1232,3 +1235,53 @@ def do_void_release(*, actor, release: Release, data: ReleaseVoidIn) -> Release:
             "response.release.voided", f"作废发布稿“{release.title}”:{data.reason}", target=release
         )
     return release
+
+
+# --- 合并事件 ---------------------------------------------------------------------------------
+
+
+def do_merge_event(*, actor, duplicate: Event, data: MergeIn) -> Event:
+    """合并: a duplicate intake (two calls about one fire) is merged into the primary event.
+    Its command tasks, joint roster, releases and shift-log entries move to the primary; its
+    reports and level changes stay (they are immutable) and the primary lists it. The duplicate
+    is marked 已合并 with a link, never deleted. Both events must be ones the actor handles."""
+    check_rule(actor, "response.intake")
+    handled = restrict(Event.objects.all(), actor, "change")
+    primary = handled.filter(number=data.primary).first()
+    if primary is None:
+        raise ValidationFailed(
+            f"主事件“{data.primary}”不存在或不在您的处理范围内。", details={"field": "primary"}
+        )
+    if duplicate.pk == primary.pk:
+        raise ValidationFailed("不能把事件合并到它自己。", details={"field": "primary"})
+    with transaction.atomic():
+        rows = {
+            pk: locked(Event, pk, expected_version=data.version if pk == duplicate.pk else None)
+            for pk in sorted((duplicate.pk, primary.pk))  # one lock order: no deadlock
+        }
+        duplicate, primary = rows[duplicate.pk], rows[primary.pk]
+        if not handled.filter(pk=duplicate.pk).exists():
+            raise NotPermitted("您无权处理该事件。")
+        if duplicate.state != "open" or primary.state != "open":
+            raise InvalidTransition("只能合并两个处置中的事件(已终报或已合并的事件不能合并)。")
+        if duplicate.response_state == "active":
+            raise InvalidTransition("该事件的应急响应尚未终止,请先由带班领导终止后再合并。")
+        moved = 0
+        for model in (CommandTask, JointDutyMember, Release, ShiftLog):
+            for row in model.objects.select_for_update().filter(event=duplicate):
+                row.event = primary
+                row.save()  # one change record per moved row
+                moved += 1
+        duplicate.state, duplicate.merged_into = "merged", primary
+        duplicate.merged_at, duplicate.merge_reason = timezone.now(), data.reason
+        duplicate.next_report_due, duplicate.next_report_label = None, ""
+        duplicate.save()
+        record_event(
+            "response.event.merged",
+            f"“{duplicate.number}”合并到“{primary.number}”(转移指令、编组、发布稿、日志{moved}条):"
+            f"{data.reason}",
+            target=duplicate,
+            primary=primary.pk,
+            moved=moved,
+        )
+    return duplicate

@@ -57,4 +57,5 @@ urlpatterns += [
     path("releases/<int:pk>/void/", views.void_release, name="release_void"),
     path("releases/<int:pk>/release.docx", views.release_docx, name="release_docx"),
     path("public/releases/", views.public_releases, name="public_releases"),
+    path("events/<int:pk>/merge/", views.merge_event, name="merge"),
 ]

@@ -57,6 +57,7 @@ from .schemas import (
     JointWithdrawIn,
     LevelIn,
     LogIn,
+    MergeIn,
     ReleaseDecisionIn,
     ReleaseIn,
     ReleasePublishIn,
@@ -318,6 +319,12 @@ def event_detail(request, pk):
             "sources": selectors.event_sources(event, user),
             "cases": selectors.typical_cases(event, user),
             "releases": selectors.visible_releases(user).filter(event=event),
+            "duplicates": selectors.visible_events(user).filter(merged_into=event),
+            "merged_into_url": event.merged_into.get_absolute_url()
+            if event.merged_into_id
+            and selectors.visible_events(user).filter(pk=event.merged_into_id).exists()
+            else None,
+            "can_merge": handles and event.state == "open" and event.response_state != "active",
             "release_clocks": selectors.release_clock_rows(event),
             "can_draft_release": allows(user, "response.release_draft"),
             "release_kinds": RELEASE_KINDS,
@@ -1190,3 +1197,12 @@ def public_releases(request):
         "response/public_releases.html",
         {"title": "权威发布", "releases": selectors.public_releases()[:100]},
     )
+
+
+merge_event = action_view(
+    fetch=selectors.visible_events,
+    schema=MergeIn,
+    call=lambda user, event, data: services.do_merge_event(actor=user, duplicate=event, data=data),
+    success="已合并到主事件。",
+    redirect_to=lambda event, merged: merged.merged_into,
+)
