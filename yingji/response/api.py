@@ -12,7 +12,7 @@ from pydantic import Field
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
-from yingji.core.schemas import Input
+from yingji.core.schemas import FeatureCollection, Input
 from yingji.standards import accidents
 
 from . import selectors, services
@@ -1044,3 +1044,26 @@ def void_release(request, release_id: int, payload: ReleaseVoidIn):
 def merge_event(request, event_id: int, payload: MergeIn):
     event = _event(request, event_id)
     return services.do_merge_event(actor=request.user, duplicate=event, data=payload)
+
+
+# --- maps -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/response/geojson",
+    response=FeatureCollection,
+    summary="处置中的突发事件图层(GeoJSON;按响应级别或事故等级着色)",
+)
+def events_geojson(request, district: str | None = None):
+    from yingji.geo.spatial import cached_layer
+
+    from .models import CommandTask, Event
+
+    filters = {"district": district}
+    return cached_layer(
+        "response.events",
+        request,
+        filters,
+        (Event, CommandTask),
+        lambda: selectors.event_features(request.user, filters),
+    )

@@ -364,3 +364,85 @@ def release_clocks(event: Event) -> list[event_clocks.Deadline]:
 
 def release_clock_rows(event: Event, now: dt.datetime | None = None) -> list[dict]:
     return _rows(release_clocks(event), now or timezone.now())
+
+
+# --- maps -------------------------------------------------------------------------------------
+
+# the national 红/橙/黄/蓝 for Ⅰ–Ⅳ级 responses and 特别重大/重大/较大/一般 grades
+LEVEL_COLOURS = {1: "#d7191c", 2: "#f97316", 3: "#facc15", 4: "#2563eb"}
+GRADE_COLOURS = {
+    "especially_major": "#d7191c",
+    "major": "#f97316",
+    "larger": "#facc15",
+    "general": "#2563eb",
+}
+
+
+def event_features(user, filters: dict) -> dict:
+    """GeoJSON of the open events with a location the user may see (MapLayer "events"):
+    coloured by the active response level, else by the accident grade, grey otherwise; the
+    label says the level or grade in words beside the colour."""
+    from yingji.geo.spatial import round_coord
+    from yingji.standards import response_levels
+
+    qs = visible_events(user).filter(state="open", lon__isnull=False, lat__isnull=False)
+    if filters.get("district"):
+        qs = qs.filter(region__path__contains=f"/{filters['district']}/")
+    rows = qs.select_related("event_type").order_by("-received_at")[:500]
+    features = []
+    for e in rows:
+        active = e.response_state == "active" and e.response_level
+        colour = (
+            LEVEL_COLOURS[e.response_level] if active else GRADE_COLOURS.get(e.grade, "#6b7280")
+        )
+        level = f",{response_levels.level_label(e.response_level)}响应" if active else ""
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round_coord(e.lon), round_coord(e.lat)],
+                },
+                "properties": {
+                    "id": e.pk,
+                    "name": e.number,
+                    "label": f"突发事件 {e.title}({e.event_type.name},{e.grade_text}{level})",
+                    "url": e.get_absolute_url(),
+                    "style": {
+                        "symbol": "pin",
+                        "size": 22 if active else 16,
+                        "color": colour,
+                        "border": "#000",
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def event_map(event: Event, user, radius_km: float = 20.0) -> dict | None:
+    """The event's point and the resource sites (储备库/点) within ``radius_km`` the user may see,
+    read through the resources app's selector, nearest first; None without a location."""
+    if event.lon is None or event.lat is None:
+        return None
+    from yingji.resources.selectors import visible_sites
+    from yingji.standards.coords import distance_m
+
+    box = radius_km / 80.0  # a generous bounding box (1° ≥ ~85 km in east-west at 36°N)
+    sites = visible_sites(user).filter(
+        lon__range=(event.lon - box, event.lon + box), lat__range=(event.lat - box, event.lat + box)
+    )
+    from django.urls import reverse
+
+    near = []
+    for site in sites.values("pk", "name", "lon", "lat"):
+        km = distance_m(event.lon, event.lat, site["lon"], site["lat"]) / 1000
+        if km <= radius_km:
+            url = reverse("resources:site", args=[site["pk"]])
+            near.append({**site, "distance_km": round(km, 1), "url": url})
+    near.sort(key=lambda s: s["distance_km"])
+    return {
+        "event": {"name": event.title, "lon": event.lon, "lat": event.lat},
+        "radius_km": radius_km,
+        "sites": near[:30],
+    }
