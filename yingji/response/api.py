@@ -25,14 +25,14 @@ from .schemas import (
     EventIn,
     EventTypeIn,
     FeedbackIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
+    InfoReleaseReviseIn,
+    InfoReleaseVoidIn,
     JointMemberIn,
     LevelIn,
     MergeIn,
-    ReleaseDecisionIn,
-    ReleaseIn,
-    ReleasePublishIn,
-    ReleaseReviseIn,
-    ReleaseVoidIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
@@ -813,6 +813,16 @@ def get_activity(request, activity_id: int):
     return _activity(request, activity_id)
 
 
+@router.put(
+    "/response/activities/{activity_id}",
+    response=ActivityDetailOut,
+    summary="修改重大活动保障(带版本号;已取消的活动不能修改)",
+)
+def update_activity(request, activity_id: int, payload: ActivityIn):
+    activity = _activity(request, activity_id)
+    return services.do_save_activity(actor=request.user, data=payload, activity=activity)
+
+
 @router.post(
     "/response/activities/{activity_id}/venues",
     response={201: ActivityVenueOut},
@@ -868,7 +878,7 @@ def submit_activity_report(request, activity_id: int, payload: ActivityReportIn)
 # --- 信息发布 (T35) ---------------------------------------------------------------------------
 
 
-class ReleaseOut(Schema):
+class InfoReleaseOut(Schema):
     id: int
     event: int
     event_number: str
@@ -929,7 +939,7 @@ class ReleaseOut(Schema):
         return services.person_name(obj.released_by) if obj.released_by_id else None
 
 
-class ReleaseClockOut(Schema):
+class InfoReleaseClockOut(Schema):
     label: str
     due: dt.datetime
     met_at: dt.datetime | None
@@ -944,7 +954,7 @@ def _release(request, release_id: int):
     )
 
 
-@router.get("/response/releases", response=list[ReleaseOut], summary="信息发布稿")
+@router.get("/response/releases", response=list[InfoReleaseOut], summary="信息发布稿")
 def list_releases(
     request,
     response: HttpResponse,
@@ -961,14 +971,14 @@ def list_releases(
     return page(qs.order_by("-pk"), response, limit, offset)
 
 
-@router.get("/response/releases/{release_id}", response=ReleaseOut, summary="单个发布稿")
+@router.get("/response/releases/{release_id}", response=InfoReleaseOut, summary="单个发布稿")
 def get_release(request, release_id: int):
     return _release(request, release_id)
 
 
 @router.get(
     "/response/events/{event_id}/release-clocks",
-    response=list[ReleaseClockOut],
+    response=list[InfoReleaseClockOut],
     summary="事件的信息发布时限(重大/特别重大或Ⅰ、Ⅱ级响应;时限可配置)",
 )
 def release_clocks(request, event_id: int):
@@ -977,58 +987,58 @@ def release_clocks(request, event_id: int):
 
 @router.post(
     "/response/events/{event_id}/releases",
-    response={201: ReleaseOut},
+    response={201: InfoReleaseOut},
     summary="起草信息发布稿(提交后送政策法规科/办公室审核)",
 )
-def draft_release(request, event_id: int, payload: ReleaseIn):
+def draft_release(request, event_id: int, payload: InfoReleaseIn):
     event = _event(request, event_id)
     return Status(201, services.do_draft_release(actor=request.user, event=event, data=payload))
 
 
 @router.post(
     "/response/releases/{release_id}/review",
-    response=ReleaseOut,
+    response=InfoReleaseOut,
     summary="审核发布稿(政策法规科或办公室;通过或退回)",
 )
-def review_release(request, release_id: int, payload: ReleaseDecisionIn):
+def review_release(request, release_id: int, payload: InfoReleaseDecisionIn):
     release = _release(request, release_id)
     return services.do_review_release(actor=request.user, release=release, data=payload)
 
 
 @router.post(
     "/response/releases/{release_id}/approve",
-    response=ReleaseOut,
+    response=InfoReleaseOut,
     summary="审批发布稿(局领导,起草人除外;批准或退回)",
 )
-def approve_release(request, release_id: int, payload: ReleaseDecisionIn):
+def approve_release(request, release_id: int, payload: InfoReleaseDecisionIn):
     release = _release(request, release_id)
     return services.do_approve_release(actor=request.user, release=release, data=payload)
 
 
 @router.post(
     "/response/releases/{release_id}/revise",
-    response=ReleaseOut,
+    response=InfoReleaseOut,
     summary="修改被退回的发布稿并重新提交(起草人)",
 )
-def revise_release(request, release_id: int, payload: ReleaseReviseIn):
+def revise_release(request, release_id: int, payload: InfoReleaseReviseIn):
     release = _release(request, release_id)
     return services.do_revise_release(actor=request.user, release=release, data=payload)
 
 
 @router.post(
     "/response/releases/{release_id}/publish",
-    response=ReleaseOut,
+    response=InfoReleaseOut,
     summary="发布已批准的稿件到全部所选渠道(政策法规科或办公室)",
 )
-def publish_release(request, release_id: int, payload: ReleasePublishIn):
+def publish_release(request, release_id: int, payload: InfoReleasePublishIn):
     release = _release(request, release_id)
     return services.do_release_release(actor=request.user, release=release, data=payload)
 
 
 @router.post(
-    "/response/releases/{release_id}/void", response=ReleaseOut, summary="作废未发布的发布稿"
+    "/response/releases/{release_id}/void", response=InfoReleaseOut, summary="作废未发布的发布稿"
 )
-def void_release(request, release_id: int, payload: ReleaseVoidIn):
+def void_release(request, release_id: int, payload: InfoReleaseVoidIn):
     release = _release(request, release_id)
     return services.do_void_release(actor=request.user, release=release, data=payload)
 

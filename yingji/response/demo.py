@@ -35,12 +35,12 @@ from .schemas import (
     EventIn,
     FeedbackIn,
     HandoverIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
     JointMemberIn,
     LevelIn,
     LogIn,
-    ReleaseDecisionIn,
-    ReleaseIn,
-    ReleasePublishIn,
     ReportIn,
     ReviewIn,
     SignIn,
@@ -424,22 +424,22 @@ def _releases(event: Event) -> None:
             row = services.do_draft_release(
                 actor=duty,
                 event=event,
-                data=ReleaseIn(
+                data=InfoReleaseIn(
                     kind=kind, channels=channels, title=title, content=content.format(day=day)
                 ),
             )
         with _as("zcfg_staff", at + dt.timedelta(minutes=30)) as window:
             row = services.do_review_release(
-                actor=window, release=row, data=ReleaseDecisionIn(approve=True, note="同意。")
+                actor=window, release=row, data=InfoReleaseDecisionIn(approve=True, note="同意。")
             )
         if not release:
             continue
         with _as("leader", at + dt.timedelta(minutes=50)) as leader:
             row = services.do_approve_release(
-                actor=leader, release=row, data=ReleaseDecisionIn(approve=True)
+                actor=leader, release=row, data=InfoReleaseDecisionIn(approve=True)
             )
         with _as("zcfg_staff", at + dt.timedelta(hours=1)) as window:
-            services.do_release_release(actor=window, release=row, data=ReleasePublishIn())
+            services.do_release_release(actor=window, release=row, data=InfoReleasePublishIn())
     Release.objects.filter(event=event).update(is_demo=True)
 
 

@@ -296,7 +296,7 @@ class ActivityReportIn(Input):
 ReleaseChannel = Literal["website", "new_media", "press_conference", "sms"]
 
 
-class ReleaseIn(Input):
+class InfoReleaseIn(Input):
     """A release draft (信息发布稿): submitted for review as soon as it is written."""
 
     kind: Literal["first", "follow_up", "rumour", "press"] = Field(title="发布类型")
@@ -305,13 +305,13 @@ class ReleaseIn(Input):
     content: LongText = Field(min_length=10, title="发布内容")
 
 
-class ReleaseReviseIn(ReleaseIn):
+class InfoReleaseReviseIn(InfoReleaseIn):
     """A returned draft, revised by its drafter and submitted again."""
 
     version: int | None = Field(default=None, title="版本")
 
 
-class ReleaseDecisionIn(Input):
+class InfoReleaseDecisionIn(Input):
     """审核 (政策法规科/办公室) or 审批 (局领导): pass it on, or return it with an opinion."""
 
     approve: bool = Field(title="通过")
@@ -325,11 +325,11 @@ class ReleaseDecisionIn(Input):
         return self
 
 
-class ReleasePublishIn(Input):
+class InfoReleasePublishIn(Input):
     version: int | None = Field(default=None, title="版本")
 
 
-class ReleaseVoidIn(Input):
+class InfoReleaseVoidIn(Input):
     reason: ShortText = Field(min_length=2, title="作废原因")
     version: int | None = Field(default=None, title="版本")
 

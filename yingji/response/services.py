@@ -48,16 +48,16 @@ from .schemas import (
     EventTypeIn,
     FeedbackIn,
     HandoverIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
+    InfoReleaseReviseIn,
+    InfoReleaseVoidIn,
     JointMemberIn,
     JointWithdrawIn,
     LevelIn,
     LogIn,
     MergeIn,
-    ReleaseDecisionIn,
-    ReleaseIn,
-    ReleasePublishIn,
-    ReleaseReviseIn,
-    ReleaseVoidIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
@@ -1112,7 +1112,7 @@ def _drafting_org(actor):
     )
 
 
-def do_draft_release(*, actor, event: Event, data: ReleaseIn) -> Release:
+def do_draft_release(*, actor, event: Event, data: InfoReleaseIn) -> Release:
     """起草信息发布稿 on an event the actor sees; it goes to 政策法规科/办公室 for review."""
     check_rule(actor, "response.release_draft")
     with transaction.atomic():
@@ -1143,7 +1143,7 @@ def _release_for_write(release: Release, version, actor) -> Release:
     return release
 
 
-def do_review_release(*, actor, release: Release, data: ReleaseDecisionIn) -> Release:
+def do_review_release(*, actor, release: Release, data: InfoReleaseDecisionIn) -> Release:
     """审核 by 政策法规科/办公室: pass to the leader, or return to the drafter with an opinion."""
     check_rule(actor, "response.release_review")
     with transaction.atomic():
@@ -1163,7 +1163,7 @@ def do_review_release(*, actor, release: Release, data: ReleaseDecisionIn) -> Re
     return release
 
 
-def do_approve_release(*, actor, release: Release, data: ReleaseDecisionIn) -> Release:
+def do_approve_release(*, actor, release: Release, data: InfoReleaseDecisionIn) -> Release:
     """审批 by the 局领导 (never the drafter): approve for release, or return."""
     check_rule(actor, "response.release_approve")
     with transaction.atomic():
@@ -1185,7 +1185,7 @@ def do_approve_release(*, actor, release: Release, data: ReleaseDecisionIn) -> R
     return release
 
 
-def do_revise_release(*, actor, release: Release, data: ReleaseReviseIn) -> Release:
+def do_revise_release(*, actor, release: Release, data: InfoReleaseReviseIn) -> Release:
     """The drafter revises a returned draft and submits it for review again."""
     check_rule(actor, "response.release_draft")
     with transaction.atomic():
@@ -1203,7 +1203,7 @@ def do_revise_release(*, actor, release: Release, data: ReleaseReviseIn) -> Rele
     return release
 
 
-def do_release_release(*, actor, release: Release, data: ReleasePublishIn) -> Release:
+def do_release_release(*, actor, release: Release, data: InfoReleasePublishIn) -> Release:
     """发布: the one window releases the approved text to every chosen channel at once; it is
     public from now on and never changes."""
     check_rule(actor, "response.release_review")
@@ -1222,7 +1222,7 @@ def do_release_release(*, actor, release: Release, data: ReleasePublishIn) -> Re
     return release
 
 
-def do_void_release(*, actor, release: Release, data: ReleaseVoidIn) -> Release:
+def do_void_release(*, actor, release: Release, data: InfoReleaseVoidIn) -> Release:
     """作废 a text not yet released (the drafter or the window); a released one stays."""
     with transaction.atomic():
         release = _release_for_write(release, data.version, actor)

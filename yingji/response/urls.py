@@ -58,4 +58,5 @@ urlpatterns += [
     path("releases/<int:pk>/release.docx", views.release_docx, name="release_docx"),
     path("public/releases/", views.public_releases, name="public_releases"),
     path("events/<int:pk>/merge/", views.merge_event, name="merge"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
 ]
