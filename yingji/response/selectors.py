@@ -156,6 +156,13 @@ def timeline(event: Event, user) -> list[dict]:
             items.append({"time": t.signed_at, "kind": "签收指令", "text": t.assignee.name})
         if t.feedback_at:
             items.append({"time": t.feedback_at, "kind": "反馈指令", "text": t.assignee.name})
+    for r in visible_releases(user).filter(event=event):
+        items.append({"time": r.created_at, "kind": "起草发布稿", "text": r.title})
+        if r.released_at:
+            text = f"{r.title}({'、'.join(r.channel_labels)})"
+            items.append({"time": r.released_at, "kind": "信息发布", "text": text})
+    for d in visible_events(user).filter(merged_into=event):
+        items.append({"time": d.merged_at, "kind": "合并事件", "text": f"{d.number}并入本事件"})
     return sorted(items, key=lambda i: i["time"])
 
 

@@ -80,7 +80,9 @@ def test_a_duplicate_is_merged_with_its_tasks_and_releases_moved_and_its_reports
     page = duty.get(f"/response/events/{duplicate.pk}/").content.decode()
     assert 'id="merged-banner"' in page and primary.get_absolute_url() in page
     assert 'id="merge-form"' not in page
-    assert duplicate.number in duty.get(f"/response/events/{primary.pk}/").content.decode()
+    primary_page = duty.get(f"/response/events/{primary.pk}/").content.decode()
+    assert duplicate.number in primary_page.split('id="merged-duplicates"')[1]
+    assert "并入本事件" in primary_page.split('id="event-timeline"')[1]
     # nothing more happens on a merged event
     r = post(duty, f"{API}/events/{duplicate.pk}/reports", report_body(kind="follow_up"))
     assert r.status_code == 409 and "已合并" in r.json()["message"]

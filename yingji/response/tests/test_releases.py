@@ -73,6 +73,8 @@ def test_it_goes_draft_review_approval_release_and_is_public_without_internal_fi
     assert page.status_code == 200 and rel["title"] in html and "新闻发布会" in html
     for internal in (event.number, "值班员(演示)", "政策法规科科员", "局领导(演示)"):
         assert internal not in html, internal
+    timeline = client_for("duty").get(f"/response/events/{event.pk}/").content.decode()
+    assert "信息发布" in timeline.split('id="event-timeline"')[1]
     # both release clocks of the 重大 event are met by this one release
     clocks = client_for("duty").get(f"{API}/events/{event.pk}/release-clocks").json()
     assert [c["status"] for c in clocks] == ["met", "met"]
