@@ -176,6 +176,12 @@ YINGJI_WORKPLAN_REMINDER_DAYS = int(os.environ.get("YINGJI_WORKPLAN_REMINDER_DAY
 # 值班: 续报 interval for events that are not production-safety accidents (no national rule;
 # the duty desk's default, LOW confidence: see the 系统设置 page's 国家规则与依据).
 YINGJI_EVENT_FOLLOW_UP_HOURS = int(os.environ.get("YINGJI_EVENT_FOLLOW_UP_HOURS", "24"))
+# 信息发布 (T35): 发布权威信息 and 新闻发布会 deadlines for 重大/特别重大 events, hours after 接报
+# (国办发〔2016〕61号 as usually quoted; not in the standards digest: LOW, so configurable).
+YINGJI_RELEASE_AUTHORITATIVE_HOURS = float(
+    os.environ.get("YINGJI_RELEASE_AUTHORITATIVE_HOURS", "5")
+)
+YINGJI_RELEASE_PRESS_HOURS = float(os.environ.get("YINGJI_RELEASE_PRESS_HOURS", "24"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
 
 # The platform's own address, for links sent out (预警签收链接 in e-mail and SMS).

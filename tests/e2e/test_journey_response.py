@@ -2,7 +2,12 @@
 西固 demo enterprise (3 dead: graded 较大), submits the 首报; the 带班领导 starts a Ⅲ级 response; the
 duty officer issues a task to the 危化科, whose staff sign and answer it; the leader ends the
 response and the duty officer writes the 复盘 with one improvement action.
-Screenshot: docs/screenshots/response-event.png."""
+Screenshot: docs/screenshots/response-event.png.
+
+And 信息发布 through one window (T35): the duty officer drafts a 辟谣 on the demo chlorine leak
+(官网 + 短信); 政策法规科 reviews it; the 局领导 approves it; 政策法规科 releases it to both channels
+at once; an anonymous visitor reads it on the public page, with no internal field.
+Screenshots: docs/screenshots/response-release-*.png."""
 
 from pathlib import Path
 
@@ -101,5 +106,74 @@ def test_night_shift_intake_to_review(reference_data, live_server, browser_page)
     timeline = page.inner_text("#event-timeline")
     assert "启动响应" in timeline and "反馈指令" in timeline and "终止响应" in timeline
     page.screenshot(path=str(SHOT), full_page=True)
+    external = [u for u in page.external_requests if not u.startswith(base)]
+    assert not external, external
+
+
+SHOTS = SHOT.parent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_information_release_through_one_window(reference_data, live_server, browser_page):
+    from yingji.response.models import Event, Release
+
+    page, base = browser_page, live_server.url
+    event = Event.objects.get(title="西固区化工助剂企业储罐区氯气泄漏(演示)")
+    login(page, base, "duty")
+    page.goto(f"{base}/response/events/{event.pk}/#releases")
+    assert "已发布" in page.inner_text("#release-list")  # the demo 首次发布
+    page.click("#release-form-box summary")
+    page.select_option("#r-kind", "rumour")
+    page.check("#r-ch-sms")
+    page.fill("#r-title", "关于网传“氯气泄漏致多人死亡”的辟谣(旅程)")
+    page.fill(
+        "#r-content", "网传<script>alert(1)</script>信息不实。截至目前,事故伤亡以官方通报为准。"
+    )
+    page.click("#release-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "待审核" in page.inner_text("#release-state")
+    assert "<script>" in page.inner_text("#release-content")  # shown as text, not run
+    release = Release.objects.get(title__endswith="(旅程)")
+    assert release.channels == ["website", "sms"]
+    release_url = page.url
+    assert page.locator("#publish-button").count() == 0  # nothing goes out unapproved
+
+    _logout(page, base)
+    login(page, base, "zcfg_staff")
+    page.goto(release_url)
+    page.fill("#d-note", "表述准确,同意。")
+    page.click("#review-pass")
+    page.wait_for_load_state("networkidle")
+    assert "待审批" in page.inner_text("#release-state")
+    assert page.locator("#publish-button").count() == 0
+
+    _logout(page, base)
+    login(page, base, "leader")
+    page.goto(release_url)
+    page.screenshot(path=str(SHOTS / "response-release-approve.png"), full_page=True)
+    page.click("#approve-pass")
+    page.wait_for_load_state("networkidle")
+    assert "待发布" in page.inner_text("#release-state")
+
+    _logout(page, base)
+    login(page, base, "zcfg_staff")
+    page.goto(release_url)
+    page.click("#publish-button")
+    page.wait_for_load_state("networkidle")
+    assert "已发布" in page.inner_text("#release-state")
+    release.refresh_from_db()
+    assert release.state == "released" and release.approved_by.username == "leader"
+    page.screenshot(path=str(SHOTS / "response-release.png"), full_page=True)
+    page.goto(f"{base}/response/events/{event.pk}/")
+    page.locator("#releases").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "response-release-event.png"), full_page=False)
+
+    _logout(page, base)
+    page.goto(f"{base}/response/public/releases/")  # no login
+    public = page.inner_text("main")
+    assert "关于网传“氯气泄漏致多人死亡”的辟谣(旅程)" in public and "短信" in public
+    assert event.number not in public and "值班员(演示)" not in public
+    assert "疏散群众已陆续返回" not in public  # the 续发 waiting for approval is not public
+    page.screenshot(path=str(SHOTS / "response-release-public.png"), full_page=True)
     external = [u for u in page.external_requests if not u.startswith(base)]
     assert not external, external

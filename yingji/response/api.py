@@ -12,7 +12,7 @@ from pydantic import Field
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
-from yingji.core.schemas import Input
+from yingji.core.schemas import FeatureCollection, Input
 from yingji.standards import accidents
 
 from . import selectors, services
@@ -25,8 +25,14 @@ from .schemas import (
     EventIn,
     EventTypeIn,
     FeedbackIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
+    InfoReleaseReviseIn,
+    InfoReleaseVoidIn,
     JointMemberIn,
     LevelIn,
+    MergeIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
@@ -177,7 +183,12 @@ class IncidentOut(Schema):
     response_level: int | None
     next_report_due: dt.datetime | None
     next_report_label: str
+    merged_into: str | None = Field(default=None, description="已合并时:主事件编号")
     version: int
+
+    @staticmethod
+    def resolve_merged_into(obj):
+        return obj.merged_into.number if obj.merged_into_id else None
 
     @staticmethod
     def resolve_event_type(obj):
@@ -802,6 +813,16 @@ def get_activity(request, activity_id: int):
     return _activity(request, activity_id)
 
 
+@router.put(
+    "/response/activities/{activity_id}",
+    response=ActivityDetailOut,
+    summary="修改重大活动保障(带版本号;已取消的活动不能修改)",
+)
+def update_activity(request, activity_id: int, payload: ActivityIn):
+    activity = _activity(request, activity_id)
+    return services.do_save_activity(actor=request.user, data=payload, activity=activity)
+
+
 @router.post(
     "/response/activities/{activity_id}/venues",
     response={201: ActivityVenueOut},
@@ -852,3 +873,207 @@ def submit_activity_report(request, activity_id: int, payload: ActivityReportIn)
     activity = _activity(request, activity_id)
     row = services.do_submit_activity_report(actor=request.user, activity=activity, data=payload)
     return Status(201, row)
+
+
+# --- 信息发布 (T35) ---------------------------------------------------------------------------
+
+
+class InfoReleaseOut(Schema):
+    id: int
+    event: int
+    event_number: str
+    kind: str
+    kind_label: str
+    channels: list[str]
+    channel_labels: list[str]
+    title: str
+    content: str
+    state: str
+    state_label: str
+    drafted_by: str
+    drafted_org: str | None
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    approved_by: str | None
+    approved_at: dt.datetime | None
+    released_by: str | None
+    released_at: dt.datetime | None
+    note: str
+    void_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_event(obj):
+        return obj.event_id
+
+    @staticmethod
+    def resolve_event_number(obj):
+        return obj.event.number
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_drafted_by(obj):
+        return services.person_name(obj.drafted_by)
+
+    @staticmethod
+    def resolve_drafted_org(obj):
+        return obj.drafted_org.name if obj.drafted_org_id else None
+
+    @staticmethod
+    def resolve_reviewed_by(obj):
+        return services.person_name(obj.reviewed_by) if obj.reviewed_by_id else None
+
+    @staticmethod
+    def resolve_approved_by(obj):
+        return services.person_name(obj.approved_by) if obj.approved_by_id else None
+
+    @staticmethod
+    def resolve_released_by(obj):
+        return services.person_name(obj.released_by) if obj.released_by_id else None
+
+
+class InfoReleaseClockOut(Schema):
+    label: str
+    due: dt.datetime
+    met_at: dt.datetime | None
+    status: str
+    status_label: str
+    basis: str
+
+
+def _release(request, release_id: int):
+    return get_restricted_or_404(
+        selectors.visible_releases(request.user), request.user, pk=release_id
+    )
+
+
+@router.get("/response/releases", response=list[InfoReleaseOut], summary="信息发布稿")
+def list_releases(
+    request,
+    response: HttpResponse,
+    state: str | None = None,
+    event: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_releases(request.user)
+    if state:
+        qs = qs.filter(state=state)
+    if event:
+        qs = qs.filter(event_id=event)
+    return page(qs.order_by("-pk"), response, limit, offset)
+
+
+@router.get("/response/releases/{release_id}", response=InfoReleaseOut, summary="单个发布稿")
+def get_release(request, release_id: int):
+    return _release(request, release_id)
+
+
+@router.get(
+    "/response/events/{event_id}/release-clocks",
+    response=list[InfoReleaseClockOut],
+    summary="事件的信息发布时限(重大/特别重大或Ⅰ、Ⅱ级响应;时限可配置)",
+)
+def release_clocks(request, event_id: int):
+    return selectors.release_clock_rows(_event(request, event_id))
+
+
+@router.post(
+    "/response/events/{event_id}/releases",
+    response={201: InfoReleaseOut},
+    summary="起草信息发布稿(提交后送政策法规科/办公室审核)",
+)
+def draft_release(request, event_id: int, payload: InfoReleaseIn):
+    event = _event(request, event_id)
+    return Status(201, services.do_draft_release(actor=request.user, event=event, data=payload))
+
+
+@router.post(
+    "/response/releases/{release_id}/review",
+    response=InfoReleaseOut,
+    summary="审核发布稿(政策法规科或办公室;通过或退回)",
+)
+def review_release(request, release_id: int, payload: InfoReleaseDecisionIn):
+    release = _release(request, release_id)
+    return services.do_review_release(actor=request.user, release=release, data=payload)
+
+
+@router.post(
+    "/response/releases/{release_id}/approve",
+    response=InfoReleaseOut,
+    summary="审批发布稿(局领导,起草人除外;批准或退回)",
+)
+def approve_release(request, release_id: int, payload: InfoReleaseDecisionIn):
+    release = _release(request, release_id)
+    return services.do_approve_release(actor=request.user, release=release, data=payload)
+
+
+@router.post(
+    "/response/releases/{release_id}/revise",
+    response=InfoReleaseOut,
+    summary="修改被退回的发布稿并重新提交(起草人)",
+)
+def revise_release(request, release_id: int, payload: InfoReleaseReviseIn):
+    release = _release(request, release_id)
+    return services.do_revise_release(actor=request.user, release=release, data=payload)
+
+
+@router.post(
+    "/response/releases/{release_id}/publish",
+    response=InfoReleaseOut,
+    summary="发布已批准的稿件到全部所选渠道(政策法规科或办公室)",
+)
+def publish_release(request, release_id: int, payload: InfoReleasePublishIn):
+    release = _release(request, release_id)
+    return services.do_release_release(actor=request.user, release=release, data=payload)
+
+
+@router.post(
+    "/response/releases/{release_id}/void", response=InfoReleaseOut, summary="作废未发布的发布稿"
+)
+def void_release(request, release_id: int, payload: InfoReleaseVoidIn):
+    release = _release(request, release_id)
+    return services.do_void_release(actor=request.user, release=release, data=payload)
+
+
+# --- 合并事件 ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/response/events/{event_id}/merge",
+    response=IncidentDetailOut,
+    summary="把重复接报的事件合并到主事件(转移指令、编组、发布稿、日志;原事件标记已合并)",
+)
+def merge_event(request, event_id: int, payload: MergeIn):
+    event = _event(request, event_id)
+    return services.do_merge_event(actor=request.user, duplicate=event, data=payload)
+
+
+# --- maps -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/response/geojson",
+    response=FeatureCollection,
+    summary="处置中的突发事件图层(GeoJSON;按响应级别或事故等级着色)",
+)
+def events_geojson(request, district: str | None = None):
+    from yingji.geo.spatial import cached_layer
+
+    from .models import CommandTask, Event
+
+    filters = {"district": district}
+    return cached_layer(
+        "response.events",
+        request,
+        filters,
+        (Event, CommandTask),
+        lambda: selectors.event_features(request.user, filters),
+    )

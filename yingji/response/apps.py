@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, Nav, RecordAction, SearchProvider, SettingsPage
+from yingji.core.hooks import Card, MapLayer, Nav, RecordAction, SearchProvider, SettingsPage
 
 
 class ResponseConfig(AppConfig):
@@ -23,6 +23,15 @@ class ResponseConfig(AppConfig):
             icon="telephone",
             tasks="T33–T36, T40, T63",
             order=80,
+            allowed="response.open",
+        )
+    ]
+    map_layers = [
+        MapLayer(
+            "events",
+            "处置中的突发事件(按响应级别/事故等级着色)",
+            "/api/v1/response/geojson",
+            order=60,
             allowed="response.open",
         )
     ]

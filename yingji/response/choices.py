@@ -18,7 +18,7 @@ CHANNELS = [
     ("other", _("其他")),
 ]
 
-EVENT_STATES = [("open", _("处置中")), ("closed", _("已终报"))]
+EVENT_STATES = [("open", _("处置中")), ("closed", _("已终报")), ("merged", _("已合并"))]
 
 GRADES = [
     ("general", _("一般")),
@@ -96,4 +96,28 @@ RISK_LEVELS = [
     ("larger", _("较大风险")),
     ("general", _("一般风险")),
     ("low", _("低风险")),
+]
+
+# 信息发布 (T35): one window. drafted → reviewed by 政策法规科/办公室 → approved by a leader →
+# released (all the chosen channels at once); returned drafts are revised and resubmitted;
+# anything not yet released can be voided with a reason. Released texts never change.
+RELEASE_KINDS = [
+    ("first", _("首次发布")),
+    ("follow_up", _("续发")),
+    ("rumour", _("辟谣")),
+    ("press", _("新闻通稿")),
+]
+RELEASE_CHANNELS = [
+    ("website", _("官网")),
+    ("new_media", _("政务新媒体")),
+    ("press_conference", _("新闻发布会")),
+    ("sms", _("短信")),
+]
+RELEASE_STATES = [
+    ("reviewing", _("待审核")),
+    ("approving", _("待审批")),
+    ("approved", _("待发布")),
+    ("released", _("已发布")),
+    ("returned", _("已退回")),
+    ("voided", _("已作废")),
 ]

@@ -6,7 +6,9 @@ a 一般 fire in 城关 whose daily 续报 is overdue, a 七里河 landslide who
 was reviewed, and a road accident in 红古 just received; the leak's 联合值守 roster (前方/后方
 指挥部, groups mixing the bureau, the fire brigade and other city departments); a 调班 the two
 people agreed and the 带班领导 has still to approve; a 兰州马拉松 under way (yesterday's 日报
-missing) and a 兰洽会 in three weeks. Idempotent; each step dated."""
+missing) and a 兰洽会 in three weeks; the leak's 信息发布: a 首次发布 released on 官网 and 政务新媒体
+(drafted by the duty officer, reviewed by 政策法规科, approved by the 局领导) and a 续发 waiting for
+the leader's approval. Idempotent; each step dated."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from yingji.core.context import actor_context
 from yingji.core.demo import dated
 
 from . import services
-from .models import CommandTask, DutyShift, Event
+from .models import CommandTask, DutyShift, Event, Release
 from .schemas import (
     ActionIn,
     ActivityDutyIn,
@@ -33,6 +35,9 @@ from .schemas import (
     EventIn,
     FeedbackIn,
     HandoverIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
     JointMemberIn,
     LevelIn,
     LogIn,
@@ -387,6 +392,57 @@ def _joint(event: Event, now: dt.datetime) -> int:
     return len(JOINT)
 
 
+RELEASES = [
+    (
+        "first",
+        ["website", "new_media"],
+        "西固区一化工企业发生氯气泄漏 现场已得到控制(演示)",
+        "{day}凌晨,西固区一化工企业储罐区输送管线发生氯气泄漏。事发后,市应急管理局立即启动"
+        "应急响应,消防救援、医疗救治力量迅速到场处置,周边群众已有序疏散。目前泄漏已得到控制,"
+        "伤亡人员正在全力救治,事故原因正在调查中。请广大市民不信谣、不传谣,以权威发布为准。",
+        True,
+    ),
+    (
+        "follow_up",
+        ["website", "new_media", "sms"],
+        "西固区氯气泄漏事故处置情况续报(演示)",
+        "经持续监测,事发地周边空气质量已恢复正常,疏散群众已陆续返回。伤员均在医院接受治疗,"
+        "事故调查工作正在进行。",
+        False,
+    ),
+]
+
+
+def _releases(event: Event) -> None:
+    """The leak's releases: the first one released through the whole chain, the next one
+    reviewed and waiting for the 局领导."""
+    day = timezone.localtime(event.received_at).strftime("%m月%d日")
+    start = event.received_at + dt.timedelta(hours=2)
+    for i, (kind, channels, title, content, release) in enumerate(RELEASES):
+        at = start + dt.timedelta(hours=20 * i)
+        with _as("duty", at) as duty:
+            row = services.do_draft_release(
+                actor=duty,
+                event=event,
+                data=InfoReleaseIn(
+                    kind=kind, channels=channels, title=title, content=content.format(day=day)
+                ),
+            )
+        with _as("zcfg_staff", at + dt.timedelta(minutes=30)) as window:
+            row = services.do_review_release(
+                actor=window, release=row, data=InfoReleaseDecisionIn(approve=True, note="同意。")
+            )
+        if not release:
+            continue
+        with _as("leader", at + dt.timedelta(minutes=50)) as leader:
+            row = services.do_approve_release(
+                actor=leader, release=row, data=InfoReleaseDecisionIn(approve=True)
+            )
+        with _as("zcfg_staff", at + dt.timedelta(hours=1)) as window:
+            services.do_release_release(actor=window, release=row, data=InfoReleasePublishIn())
+    Release.objects.filter(event=event).update(is_demo=True)
+
+
 def _bureau_shift(day: dt.date) -> DutyShift:
     """The bureau's shift on a day (made when the month's demo roster does not reach it)."""
     shift = DutyShift.objects.filter(organisation__code="LZYJJ", date=day).first()
@@ -582,6 +638,7 @@ def load_demo() -> dict:
     events = [leak, _fire(now), _landslide(now), _road(now)]
     Event.objects.filter(pk__in=[e.pk for e in events]).update(is_demo=True)
     joint = _joint(leak, now)
+    _releases(leak)
     _swap(now)
     _marathon(now)
     _expo(now)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from yingji.core.cells import docx_text
 from yingji.standards import accidents
 
-from .models import DutyShift, Event, EventReport
+from .models import DutyShift, Event, EventReport, Release
 
 ISSUER = "兰州市应急管理局"
 
@@ -219,4 +219,22 @@ def shift_sheet_docx(shift: DutyShift) -> bytes:
     else:
         _para(doc, "尚未交班。")
     _para(doc, "交班人(签字):________    接班人(签字):________")
+    return _save(doc)
+
+
+def release_docx(release: Release) -> bytes:
+    """A release (通稿/权威发布) as .docx: title, issuer and time, the text, the channels, and
+    — unless it is released — a 未发布 mark with its state, so a draft is never mistaken for a
+    released text."""
+    doc = _document()
+    if release.state != "released":
+        _centered(doc, f"(未发布稿件:{release.get_state_display()},不得对外使用)", 12, False)
+    _centered(doc, release.title)
+    when = _when(release.released_at) if release.released_at else "未发布"
+    _centered(doc, f"{ISSUER}  {when}", 14, False)
+    for line in release.content.splitlines():
+        if line.strip():
+            _para(doc, line.strip())
+    _para(doc, "、".join(release.channel_labels), "发布渠道:")
+    _para(doc, release.get_kind_display(), "发布类型:")
     return _save(doc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,9 @@ from .choices import (
     GRADES,
     JOINT_ROLES,
     LEVEL_ACTIONS,
+    RELEASE_CHANNELS,
+    RELEASE_KINDS,
+    RELEASE_STATES,
     REPORT_KINDS,
     RESPONSE_LEVELS,
     RESPONSE_STATES,
@@ -130,6 +134,19 @@ class Event(AuditedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 合并事件: a duplicate intake points at the primary event (never deleted); its tasks,
+    # joint roster, releases and log entries move there, its reports stay (immutable) and are
+    # shown on the primary through this link.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已并入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+    )
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
+    merge_reason = models.CharField(_("合并原因"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -643,3 +660,84 @@ class ActivityReport(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("response:activity", args=[self.activity_id]) + "#reports"
+
+
+class Release(AuditedModel):
+    """信息发布稿 (T35, one window): drafted by a section handling the event, reviewed by 政策法规科
+    or 办公室, approved by a 局领导 (≠ the drafter), then released to every chosen channel at
+    once. The released text is never changed (a correction is a new 续发/辟谣)."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="releases")
+    kind = models.CharField(_("发布类型"), max_length=10, choices=RELEASE_KINDS)
+    channels = models.JSONField(_("发布渠道"), default=list)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("发布内容"))
+    state = models.CharField(_("状态"), max_length=10, choices=RELEASE_STATES, default="reviewing")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafted_org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("起草单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    note = models.CharField(_("审核/审批意见"), max_length=500, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("信息发布稿")
+        verbose_name_plural = _("信息发布稿")
+        indexes = [models.Index(fields=["state", "released_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="released")
+                | Q(released_at__isnull=False, approved_at__isnull=False),
+                name="response_release_released_is_approved",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}:{self.title}"
+
+    def get_absolute_url(self):
+        return reverse("response:release", args=[self.pk])
+
+    @property
+    def channel_labels(self) -> list[str]:
+        labels = dict(RELEASE_CHANNELS)
+        return [str(labels.get(c, c)) for c in self.channels]

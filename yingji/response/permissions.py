@@ -20,6 +20,11 @@
   (市局领导) or the 应急指挥科 head (a member of LZYJJ-YJZH whose title contains 科长) — rule
   ``response.approve_swap``; the services check who is who;
 - 联合值守 members: as their event (added and withdrawn by those who handle the event);
+- 信息发布 (T35, one window): a release is seen with its event; a released text is also public
+  (anonymous, through ``@public``: state 已发布 only). Drafted by staff who see the event (rule
+  ``response.release_draft``), reviewed and released by a member of 政策法规科 or 办公室 (rule
+  ``response.release_review``), approved by the 局领导 (rule ``response.release_approve``); the
+  services refuse a drafter reviewing or approving their own text;
 - 重大活动保障: every non-enterprise user reads them; the duty officer and city staff edit every
   activity, county staff those their own bureau leads (rule ``response.activity_edit``).
 """
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
+from yingji.core.permissions import Scope, jurisdiction_q, public, restricts, rule
 
 from .models import (
     Activity,
@@ -44,6 +49,7 @@ from .models import (
     EventType,
     JointDutyMember,
     LevelChange,
+    Release,
     Review,
     ReviewAction,
     ShiftLog,
@@ -263,3 +269,37 @@ def can_approve_swap(scope: Scope) -> bool:
 @rule("response.activity_edit")
 def can_edit_activities(scope: Scope) -> bool:
     return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only
+
+
+# --- 信息发布 (T35) ---------------------------------------------------------------------------
+
+RELEASE_WINDOW = ("LZYJJ-ZCFG", "LZYJJ-BGS")  # 政策法规科, 办公室: the one window
+
+
+@restricts(Release)
+@public
+def restrict_releases(qs, scope, action):
+    if not scope.authenticated:  # the public page: released texts only
+        return qs.filter(state="released") if action == "view" else qs.none()
+    if action not in ("view", "export", "change"):
+        return qs.none()  # review, approval and release are services checking the rules
+    return _via_event(qs, scope, action)
+
+
+@rule("response.release_draft")
+def can_draft_release(scope: Scope) -> bool:
+    return scope.has_role("duty_officer", "city_staff", "county_staff") and not scope.read_only
+
+
+@rule("response.release_review")
+def can_review_release(scope: Scope) -> bool:
+    if scope.read_only or not scope.org_ids:
+        return False
+    from yingji.orgs.models import Organisation
+
+    return Organisation.objects.filter(pk__in=scope.org_ids, code__in=RELEASE_WINDOW).exists()
+
+
+@rule("response.release_approve")
+def can_approve_release(scope: Scope) -> bool:
+    return scope.has_role("city_leader")

@@ -289,3 +289,54 @@ class ActivityReportIn(Input):
     summary: LongText = Field(min_length=4, title="保障情况")
     incidents: Count = Field(default=0, title="突发情况(起)")
     issues: LongText = Field(default="", title="问题及次日安排")
+
+
+# --- 信息发布 (T35) ---------------------------------------------------------------------------
+
+ReleaseChannel = Literal["website", "new_media", "press_conference", "sms"]
+
+
+class InfoReleaseIn(Input):
+    """A release draft (信息发布稿): submitted for review as soon as it is written."""
+
+    kind: Literal["first", "follow_up", "rumour", "press"] = Field(title="发布类型")
+    channels: list[ReleaseChannel] = Field(min_length=1, max_length=4, title="发布渠道")
+    title: Name = Field(min_length=4, title="标题")
+    content: LongText = Field(min_length=10, title="发布内容")
+
+
+class InfoReleaseReviseIn(InfoReleaseIn):
+    """A returned draft, revised by its drafter and submitted again."""
+
+    version: int | None = Field(default=None, title="版本")
+
+
+class InfoReleaseDecisionIn(Input):
+    """审核 (政策法规科/办公室) or 审批 (局领导): pass it on, or return it with an opinion."""
+
+    approve: bool = Field(title="通过")
+    note: ShortText = Field(default="", title="意见")
+    version: int | None = Field(default=None, title="版本")
+
+    @model_validator(mode="after")
+    def _a_return_says_why(self):
+        if not self.approve and not self.note:
+            raise ValueError("退回时请填写意见。")
+        return self
+
+
+class InfoReleasePublishIn(Input):
+    version: int | None = Field(default=None, title="版本")
+
+
+class InfoReleaseVoidIn(Input):
+    reason: ShortText = Field(min_length=2, title="作废原因")
+    version: int | None = Field(default=None, title="版本")
+
+
+class MergeIn(Input):
+    """合并: this (duplicate) event into the primary one, named by its 事件编号."""
+
+    primary: Code = Field(title="主事件编号", description="如 SJ-20260101-001")
+    reason: ShortText = Field(min_length=2, title="合并原因")
+    version: int | None = Field(default=None, title="版本")

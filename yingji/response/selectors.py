@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingji.core.permissions import restrict, scope_of
-from yingji.standards import event_clocks
+from yingji.standards import event_clocks, info_release
 
 from .models import (
     Activity,
@@ -18,6 +18,7 @@ from .models import (
     Event,
     EventType,
     JointDutyMember,
+    Release,
     ShiftLog,
     ShiftSwap,
 )
@@ -70,7 +71,7 @@ def clocks_of(event: Event) -> list[event_clocks.Deadline]:
 def next_due(event: Event) -> tuple[dt.datetime | None, str]:
     """The earliest report deadline not yet met (首报, 电话快报 or 续报): what the list shows
     and the overdue filter counts."""
-    if event.state == "closed":
+    if event.state != "open":  # 已终报 or 已合并: no clock runs
         return None, ""
     pending = [d for d in clocks_of(event) if d.key != "unit" and d.met_at is None]
     if not pending:
@@ -80,9 +81,12 @@ def next_due(event: Event) -> tuple[dt.datetime | None, str]:
 
 
 def clock_rows(event: Event, now: dt.datetime | None = None) -> list[dict]:
-    now = now or timezone.now()
+    return _rows(clocks_of(event), now or timezone.now())
+
+
+def _rows(deadlines, now) -> list[dict]:
     rows = []
-    for d in clocks_of(event):
+    for d in deadlines:
         status = d.status(now)
         rows.append(
             {
@@ -152,6 +156,13 @@ def timeline(event: Event, user) -> list[dict]:
             items.append({"time": t.signed_at, "kind": "签收指令", "text": t.assignee.name})
         if t.feedback_at:
             items.append({"time": t.feedback_at, "kind": "反馈指令", "text": t.assignee.name})
+    for r in visible_releases(user).filter(event=event):
+        items.append({"time": r.created_at, "kind": "起草发布稿", "text": r.title})
+        if r.released_at:
+            text = f"{r.title}({'、'.join(r.channel_labels)})"
+            items.append({"time": r.released_at, "kind": "信息发布", "text": text})
+    for d in visible_events(user).filter(merged_into=event):
+        items.append({"time": d.merged_at, "kind": "合并事件", "text": f"{d.number}并入本事件"})
     return sorted(items, key=lambda i: i["time"])
 
 
@@ -321,3 +332,124 @@ def typical_cases(event: Event, user, limit: int = 3) -> list[dict]:
     return [
         {"case": by_pk[m.key], "score": round(m.score * 100)} for m in matches if m.key in by_pk
     ]
+
+
+# --- 信息发布 (T35) ---------------------------------------------------------------------------
+
+
+def visible_releases(user, action: str = "view"):
+    return restrict(
+        Release.objects.select_related("event", "drafted_by", "drafted_org"), user, action
+    )
+
+
+def public_releases():
+    """What the public page shows: released texts (restrict() with no user), newest first."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return restrict(Release.objects.all(), AnonymousUser()).order_by("-released_at", "-pk")
+
+
+def release_clocks(event: Event) -> list[event_clocks.Deadline]:
+    """The 发布权威信息 / 新闻发布会 deadlines (LOW, hours from settings) of a serious event."""
+    released = event.releases.filter(state="released").order_by("released_at")
+    first = released.first()
+    press = next((r for r in released if "press_conference" in r.channels), None)
+    highest = min(
+        (c.level for c in event.level_changes.all() if c.level), default=event.response_level
+    )
+    return info_release.clocks(
+        received_at=event.received_at,
+        grade=event.grade or None,
+        highest_level=highest,
+        first_release_at=first.released_at if first else None,
+        press_release_at=press.released_at if press else None,
+        authoritative_hours=settings.YINGJI_RELEASE_AUTHORITATIVE_HOURS,
+        press_hours=settings.YINGJI_RELEASE_PRESS_HOURS,
+    )
+
+
+def release_clock_rows(event: Event, now: dt.datetime | None = None) -> list[dict]:
+    return _rows(release_clocks(event), now or timezone.now())
+
+
+# --- maps -------------------------------------------------------------------------------------
+
+# the national 红/橙/黄/蓝 for Ⅰ–Ⅳ级 responses and 特别重大/重大/较大/一般 grades
+LEVEL_COLOURS = {1: "#d7191c", 2: "#f97316", 3: "#facc15", 4: "#2563eb"}
+GRADE_COLOURS = {
+    "especially_major": "#d7191c",
+    "major": "#f97316",
+    "larger": "#facc15",
+    "general": "#2563eb",
+}
+
+
+def event_features(user, filters: dict) -> dict:
+    """GeoJSON of the open events with a location the user may see (MapLayer "events"):
+    coloured by the active response level, else by the accident grade, grey otherwise; the
+    label says the level or grade in words beside the colour."""
+    from yingji.geo.spatial import round_coord
+    from yingji.standards import response_levels
+
+    qs = visible_events(user).filter(state="open", lon__isnull=False, lat__isnull=False)
+    if filters.get("district"):
+        qs = qs.filter(region__path__contains=f"/{filters['district']}/")
+    rows = qs.select_related("event_type").order_by("-received_at")[:500]
+    features = []
+    for e in rows:
+        active = e.response_state == "active" and e.response_level
+        colour = (
+            LEVEL_COLOURS[e.response_level] if active else GRADE_COLOURS.get(e.grade, "#6b7280")
+        )
+        level = f",{response_levels.level_label(e.response_level)}响应" if active else ""
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round_coord(e.lon), round_coord(e.lat)],
+                },
+                "properties": {
+                    "id": e.pk,
+                    "name": e.number,
+                    "label": f"突发事件 {e.title}({e.event_type.name},{e.grade_text}{level})",
+                    "url": e.get_absolute_url(),
+                    "style": {
+                        "symbol": "pin",
+                        "size": 22 if active else 16,
+                        "color": colour,
+                        "border": "#000",
+                    },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def event_map(event: Event, user, radius_km: float = 20.0) -> dict | None:
+    """The event's point and the resource sites (储备库/点) within ``radius_km`` the user may see,
+    read through the resources app's selector, nearest first; None without a location."""
+    if event.lon is None or event.lat is None:
+        return None
+    from yingji.resources.selectors import visible_sites
+    from yingji.standards.coords import distance_m
+
+    box = radius_km / 80.0  # a generous bounding box (1° ≥ ~85 km in east-west at 36°N)
+    sites = visible_sites(user).filter(
+        lon__range=(event.lon - box, event.lon + box), lat__range=(event.lat - box, event.lat + box)
+    )
+    from django.urls import reverse
+
+    near = []
+    for site in sites.values("pk", "name", "lon", "lat"):
+        km = distance_m(event.lon, event.lat, site["lon"], site["lat"]) / 1000
+        if km <= radius_km:
+            url = reverse("resources:site", args=[site["pk"]])
+            near.append({**site, "distance_km": round(km, 1), "url": url})
+    near.sort(key=lambda s: s["distance_km"])
+    return {
+        "event": {"name": event.title, "lon": event.lon, "lat": event.lat},
+        "radius_km": radius_km,
+        "sites": near[:30],
+    }

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
-from yingji.core.permissions import check_rule, ensure_in_scope, restrict
+from yingji.core.permissions import allows, check_rule, ensure_in_scope, restrict
 from yingji.core.services import locked
 from yingji.standards import accidents, event_clocks, response_levels
 
@@ -30,6 +30,7 @@ from .models import (
     EventType,
     JointDutyMember,
     LevelChange,
+    Release,
     Review,
     ReviewAction,
     ShiftLog,
@@ -47,10 +48,16 @@ from .schemas import (
     EventTypeIn,
     FeedbackIn,
     HandoverIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
+    InfoReleaseReviseIn,
+    InfoReleaseVoidIn,
     JointMemberIn,
     JointWithdrawIn,
     LevelIn,
     LogIn,
+    MergeIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
@@ -262,6 +269,8 @@ def _check_report_kind(event: Event, kind: str) -> None:
     kinds = set(event.reports.values_list("kind", flat=True))
     if event.state == "closed":
         raise InvalidTransition("该事件已终报,不能再报送。")
+    if event.state == "merged":
+        raise InvalidTransition("该事件已合并到其他事件,请在主事件上报送。")
     if kind == "first" and "first" in kinds:
         raise InvalidTransition("该事件已有首报;后续请报送续报、核报或补报。")
     if kind == "phone" and "phone" in kinds:
@@ -374,8 +383,8 @@ def do_issue_task(*, actor, event: Event, data: TaskIn) -> CommandTask:
         )
     with transaction.atomic():
         event = _changeable(actor, event, None)
-        if event.state == "closed":
-            raise InvalidTransition("该事件已终报,不能再下达指令。")
+        if event.state != "open":
+            raise InvalidTransition(f"该事件{event.get_state_display()},不能再下达指令。")
         task = CommandTask.objects.create(
             event=event,
             content=data.content,
@@ -1059,3 +1068,220 @@ def do_submit_activity_report(
             target=report,
         )
     return report
+
+
+# --- 信息发布 (T35: one window) ----------------------------------------------------------------
+
+# The state machine: action → (states it may start from, state it leads to, who may do it).
+RELEASE_TRANSITIONS = {
+    "review": (("reviewing",), "approving", "政策法规科或办公室"),
+    "approve": (("approving",), "approved", "局领导"),
+    "return": (("reviewing", "approving"), "returned", "审核人或审批人"),
+    "revise": (("returned",), "reviewing", "起草人"),
+    "release": (("approved",), "released", "政策法规科或办公室"),
+    "void": (("reviewing", "approving", "approved", "returned"), "voided", "起草人或审核人"),
+}
+
+
+def _release_step(release: Release, action: str) -> str:
+    sources, target, _who = RELEASE_TRANSITIONS[action]
+    if release.state not in sources:
+        raise InvalidTransition(
+            f"该发布稿{release.get_state_display()},不能{RELEASE_ACTION_LABELS[action]}。"
+        )
+    return target
+
+
+RELEASE_ACTION_LABELS = {
+    "review": "审核",
+    "approve": "审批",
+    "return": "退回",
+    "revise": "修改后重新提交",
+    "release": "发布",
+    "void": "作废",
+}
+
+
+def _drafting_org(actor):
+    from yingji.core.permissions import scope_of
+    from yingji.orgs.models import Organisation
+
+    ids = scope_of(actor).org_ids
+    return (
+        Organisation.objects.filter(pk__in=ids).exclude(kind="enterprise").order_by("path").first()
+    )
+
+
+def do_draft_release(*, actor, event: Event, data: InfoReleaseIn) -> Release:
+    """起草信息发布稿 on an event the actor sees; it goes to 政策法规科/办公室 for review."""
+    check_rule(actor, "response.release_draft")
+    with transaction.atomic():
+        event = locked(Event, event.pk)
+        if not restrict(Event.objects.filter(pk=event.pk), actor, "view").exists():
+            raise NotPermitted("您无权为该事件起草发布稿。")
+        release = Release.objects.create(
+            event=event,
+            kind=data.kind,
+            channels=list(dict.fromkeys(data.channels)),
+            title=data.title,
+            content=data.content,
+            drafted_by=actor,
+            drafted_org=_drafting_org(actor),
+        )
+        record_event(
+            "response.release.drafted",
+            f"“{event.number}”起草{release.get_kind_display()}“{release.title}”,送审核",
+            target=release,
+        )
+    return release
+
+
+def _release_for_write(release: Release, version, actor) -> Release:
+    release = locked(Release, release.pk, expected_version=version)
+    if not restrict(Event.objects.filter(pk=release.event_id), actor, "view").exists():
+        raise NotPermitted("您无权处理该事件的发布稿。")
+    return release
+
+
+def do_review_release(*, actor, release: Release, data: InfoReleaseDecisionIn) -> Release:
+    """审核 by 政策法规科/办公室: pass to the leader, or return to the drafter with an opinion."""
+    check_rule(actor, "response.release_review")
+    with transaction.atomic():
+        release = _release_for_write(release, data.version, actor)
+        if release.state != "reviewing":
+            _release_step(release, "review")
+        if release.drafted_by_id == actor.pk:
+            raise NotPermitted("起草人不能审核自己起草的发布稿。")
+        release.state = _release_step(release, "review" if data.approve else "return")
+        release.reviewed_by, release.reviewed_at, release.note = actor, timezone.now(), data.note
+        release.save()
+        record_event(
+            "response.release." + ("reviewed" if data.approve else "returned"),
+            f"{'审核通过' if data.approve else '退回'}发布稿“{release.title}”",
+            target=release,
+        )
+    return release
+
+
+def do_approve_release(*, actor, release: Release, data: InfoReleaseDecisionIn) -> Release:
+    """审批 by the 局领导 (never the drafter): approve for release, or return."""
+    check_rule(actor, "response.release_approve")
+    with transaction.atomic():
+        release = _release_for_write(release, data.version, actor)
+        if release.state != "approving":
+            _release_step(release, "approve")
+        if release.drafted_by_id == actor.pk:
+            raise NotPermitted("起草人不能审批自己起草的发布稿。")
+        release.state = _release_step(release, "approve" if data.approve else "return")
+        release.note = data.note or release.note
+        if data.approve:
+            release.approved_by, release.approved_at = actor, timezone.now()
+        release.save()
+        record_event(
+            "response.release." + ("approved" if data.approve else "returned"),
+            f"{'批准' if data.approve else '退回'}发布稿“{release.title}”",
+            target=release,
+        )
+    return release
+
+
+def do_revise_release(*, actor, release: Release, data: InfoReleaseReviseIn) -> Release:
+    """The drafter revises a returned draft and submits it for review again."""
+    check_rule(actor, "response.release_draft")
+    with transaction.atomic():
+        release = _release_for_write(release, data.version, actor)
+        if release.drafted_by_id != actor.pk:
+            raise NotPermitted("只有起草人可以修改被退回的发布稿。")
+        release.state = _release_step(release, "revise")
+        release.kind, release.title, release.content = data.kind, data.title, data.content
+        release.channels = list(dict.fromkeys(data.channels))
+        release.reviewed_by = release.reviewed_at = None
+        release.save()
+        record_event(
+            "response.release.revised", f"修改并重新提交发布稿“{release.title}”", target=release
+        )
+    return release
+
+
+def do_release_release(*, actor, release: Release, data: InfoReleasePublishIn) -> Release:
+    """发布: the one window releases the approved text to every chosen channel at once; it is
+    public from now on and never changes."""
+    check_rule(actor, "response.release_review")
+    with transaction.atomic():
+        release = _release_for_write(release, data.version, actor)
+        release.state = _release_step(release, "release")
+        if not release.approved_at:  # the check constraint says the same
+            raise InvalidTransition("未经审批的发布稿不能发布。")
+        release.released_by, release.released_at = actor, timezone.now()
+        release.save()
+        record_event(
+            "response.release.released",
+            f"发布“{release.title}”({'、'.join(release.channel_labels)})",
+            target=release,
+        )
+    return release
+
+
+def do_void_release(*, actor, release: Release, data: InfoReleaseVoidIn) -> Release:
+    """作废 a text not yet released (the drafter or the window); a released one stays."""
+    with transaction.atomic():
+        release = _release_for_write(release, data.version, actor)
+        if release.drafted_by_id != actor.pk and not allows(actor, "response.release_review"):
+            raise NotPermitted("只有起草人或政策法规科、办公室可以作废发布稿。")
+        release.state = _release_step(release, "void")
+        release.void_reason = data.reason
+        release.save()
+        record_event(
+            "response.release.voided", f"作废发布稿“{release.title}”:{data.reason}", target=release
+        )
+    return release
+
+
+# --- 合并事件 ---------------------------------------------------------------------------------
+
+
+def do_merge_event(*, actor, duplicate: Event, data: MergeIn) -> Event:
+    """合并: a duplicate intake (two calls about one fire) is merged into the primary event.
+    Its command tasks, joint roster, releases and shift-log entries move to the primary; its
+    reports and level changes stay (they are immutable) and the primary lists it. The duplicate
+    is marked 已合并 with a link, never deleted. Both events must be ones the actor handles."""
+    check_rule(actor, "response.intake")
+    handled = restrict(Event.objects.all(), actor, "change")
+    primary = handled.filter(number=data.primary).first()
+    if primary is None:
+        raise ValidationFailed(
+            f"主事件“{data.primary}”不存在或不在您的处理范围内。", details={"field": "primary"}
+        )
+    if duplicate.pk == primary.pk:
+        raise ValidationFailed("不能把事件合并到它自己。", details={"field": "primary"})
+    with transaction.atomic():
+        rows = {
+            pk: locked(Event, pk, expected_version=data.version if pk == duplicate.pk else None)
+            for pk in sorted((duplicate.pk, primary.pk))  # one lock order: no deadlock
+        }
+        duplicate, primary = rows[duplicate.pk], rows[primary.pk]
+        if not handled.filter(pk=duplicate.pk).exists():
+            raise NotPermitted("您无权处理该事件。")
+        if duplicate.state != "open" or primary.state != "open":
+            raise InvalidTransition("只能合并两个处置中的事件(已终报或已合并的事件不能合并)。")
+        if duplicate.response_state == "active":
+            raise InvalidTransition("该事件的应急响应尚未终止,请先由带班领导终止后再合并。")
+        moved = 0
+        for model in (CommandTask, JointDutyMember, Release, ShiftLog):
+            for row in model.objects.select_for_update().filter(event=duplicate):
+                row.event = primary
+                row.save()  # one change record per moved row
+                moved += 1
+        duplicate.state, duplicate.merged_into = "merged", primary
+        duplicate.merged_at, duplicate.merge_reason = timezone.now(), data.reason
+        duplicate.next_report_due, duplicate.next_report_label = None, ""
+        duplicate.save()
+        record_event(
+            "response.event.merged",
+            f"“{duplicate.number}”合并到“{primary.number}”(转移指令、编组、发布稿、日志{moved}条):"
+            f"{data.reason}",
+            target=duplicate,
+            primary=primary.pk,
+            moved=moved,
+        )
+    return duplicate

@@ -46,3 +46,17 @@ urlpatterns += [
     path("activities/<int:pk>/report/", views.submit_activity_report, name="activity_report"),
     path("activities/<int:pk>/cancel/", views.cancel_activity, name="activity_cancel"),
 ]
+urlpatterns += [
+    path("events/<int:pk>/release/", views.draft_release, name="release_draft"),
+    path("releases/", views.releases, name="releases"),
+    path("releases/<int:pk>/", views.release_detail, name="release"),
+    path("releases/<int:pk>/review/", views.review_release, name="release_review"),
+    path("releases/<int:pk>/approve/", views.approve_release, name="release_approve"),
+    path("releases/<int:pk>/revise/", views.revise_release, name="release_revise"),
+    path("releases/<int:pk>/publish/", views.publish_release, name="release_publish"),
+    path("releases/<int:pk>/void/", views.void_release, name="release_void"),
+    path("releases/<int:pk>/release.docx", views.release_docx, name="release_docx"),
+    path("public/releases/", views.public_releases, name="public_releases"),
+    path("events/<int:pk>/merge/", views.merge_event, name="merge"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+]

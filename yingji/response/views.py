@@ -31,6 +31,9 @@ from .choices import (
     EVENT_STATES,
     GRADES,
     JOINT_ROLES,
+    RELEASE_CHANNELS,
+    RELEASE_KINDS,
+    RELEASE_STATES,
     RESPONSE_STATES,
     RISK_LEVELS,
     SHIFTS,
@@ -50,10 +53,16 @@ from .schemas import (
     EventTypeIn,
     FeedbackIn,
     HandoverIn,
+    InfoReleaseDecisionIn,
+    InfoReleaseIn,
+    InfoReleasePublishIn,
+    InfoReleaseReviseIn,
+    InfoReleaseVoidIn,
     JointMemberIn,
     JointWithdrawIn,
     LevelIn,
     LogIn,
+    MergeIn,
     ReportIn,
     ReviewIn,
     ShiftIn,
@@ -309,6 +318,18 @@ def event_detail(request, pk):
             "joint_roles": JOINT_ROLES,
             "sources": selectors.event_sources(event, user),
             "cases": selectors.typical_cases(event, user),
+            "releases": selectors.visible_releases(user).filter(event=event),
+            "event_map": selectors.event_map(event, user),
+            "duplicates": selectors.visible_events(user).filter(merged_into=event),
+            "merged_into_url": event.merged_into.get_absolute_url()
+            if event.merged_into_id
+            and selectors.visible_events(user).filter(pk=event.merged_into_id).exists()
+            else None,
+            "can_merge": handles and event.state == "open" and event.response_state != "active",
+            "release_clocks": selectors.release_clock_rows(event),
+            "can_draft_release": allows(user, "response.release_draft"),
+            "release_kinds": RELEASE_KINDS,
+            "release_channels": RELEASE_CHANNELS,
             "report_kinds": [
                 ("first", "首报"),
                 ("phone", "电话快报"),
@@ -951,6 +972,47 @@ def activity_new(request):
     )
 
 
+@requires("response.activity_edit")
+def activity_edit(request, pk):
+    """修改 an activity registered earlier (the same service as registering, with the version:
+    a stale form is refused)."""
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user, "change"), request.user, "change", pk=pk
+    )
+    values = {
+        "name": activity.name,
+        "kind": activity.kind,
+        "starts_on": activity.starts_on.isoformat(),
+        "ends_on": activity.ends_on.isoformat(),
+        "organiser": activity.organiser.code,
+        "command_post": activity.command_post,
+        "description": activity.description,
+        "version": activity.version,
+    }
+    if request.method == "POST":
+        values = request.POST
+        data = form_input(request, ActivityIn)
+        if data is not None:
+            saved = run_service(
+                request,
+                lambda: services.do_save_activity(actor=request.user, data=data, activity=activity),
+                "已修改重大活动保障。",
+            )
+            if saved:
+                return redirect(saved)
+    return render(
+        request,
+        "response/activity_edit.html",
+        {
+            "title": f"修改重大活动保障:{activity.name}",
+            "object": activity,
+            "values": values,
+            "kinds": ACTIVITY_KINDS,
+            "orgs": _duty_orgs(),
+        },
+    )
+
+
 @login_required
 def activity_detail(request, pk):
     from django.apps import apps
@@ -1027,3 +1089,162 @@ submit_activity_report = _activity_action(
     services.do_submit_activity_report, ActivityReportIn, "已填报日报。"
 )
 cancel_activity = _activity_action(services.do_cancel_activity, ActivityCancelIn, "已取消该活动。")
+
+
+# --- 信息发布 (T35) ---------------------------------------------------------------------------
+
+RELEASE_SPEC = ListSpec(
+    columns=[
+        Column("pk", "编号", link=True),
+        Column("title", "标题"),
+        Column("kind", "发布类型"),
+        Column("event__number", "事件编号"),
+        Column(
+            "channels",
+            "发布渠道",
+            sortable=False,
+            value=lambda r: "、".join(r.channel_labels),
+        ),
+        Column(
+            "drafted_by",
+            "起草人",
+            sortable=False,
+            value=lambda r: services.person_name(r.drafted_by),
+        ),
+        Column("state", "状态"),
+        Column("released_at", "发布时间", value=lambda r: _when(r.released_at), sortable=False),
+    ],
+    filters={
+        "state": Filter("状态", "state", choices=RELEASE_STATES),
+        "kind": Filter("发布类型", "kind", choices=RELEASE_KINDS),
+        "event": Filter("事件编号", "event__number"),
+    },
+    search=("title", "content", "event__number"),
+    default_sort="-pk",
+)
+
+
+@requires("response.open")
+def releases(request):
+    return render_list(
+        request,
+        selectors.visible_releases(request.user),
+        RELEASE_SPEC,
+        "response/releases.html",
+        "信息发布",
+    )
+
+
+@login_required
+def release_detail(request, pk):
+    user = request.user
+    release = get_restricted_or_404(selectors.visible_releases(user), user, pk=pk)
+    own = release.drafted_by_id == user.pk
+    window = allows(user, "response.release_review")
+    return render(
+        request,
+        "response/release.html",
+        {
+            "title": str(release),
+            "object": release,
+            "can_review": window and not own and release.state == "reviewing",
+            "can_approve": allows(user, "response.release_approve")
+            and not own
+            and release.state == "approving",
+            "can_release": window and release.state == "approved",
+            "can_revise": own
+            and allows(user, "response.release_draft")
+            and release.state == "returned",
+            "can_void": (own or window)
+            and release.state in services.RELEASE_TRANSITIONS["void"][0],
+            "release_kinds": RELEASE_KINDS,
+            "release_channels": RELEASE_CHANNELS,
+            **record_extras(request, release),
+        },
+    )
+
+
+draft_release = action_view(
+    fetch=selectors.visible_events,
+    schema=InfoReleaseIn,
+    call=lambda user, event, data: services.do_draft_release(actor=user, event=event, data=data),
+    success="发布稿已提交,送政策法规科/办公室审核。",
+    redirect_to=lambda event, release: release,
+)
+
+review_release = action_view(
+    fetch=selectors.visible_releases,
+    schema=InfoReleaseDecisionIn,
+    call=lambda user, release, data: services.do_review_release(
+        actor=user, release=release, data=data
+    ),
+    success=lambda r, data, result: (
+        "审核通过,已送局领导审批。" if data.approve else "已退回起草人。"
+    ),
+)
+
+approve_release = action_view(
+    fetch=selectors.visible_releases,
+    schema=InfoReleaseDecisionIn,
+    call=lambda user, release, data: services.do_approve_release(
+        actor=user, release=release, data=data
+    ),
+    success=lambda r, data, result: (
+        "已批准,可由一个窗口发布。" if data.approve else "已退回起草人。"
+    ),
+)
+
+revise_release = action_view(
+    fetch=selectors.visible_releases,
+    schema=InfoReleaseReviseIn,
+    call=lambda user, release, data: services.do_revise_release(
+        actor=user, release=release, data=data
+    ),
+    success="已修改并重新提交审核。",
+)
+
+publish_release = action_view(
+    fetch=selectors.visible_releases,
+    schema=InfoReleasePublishIn,
+    call=lambda user, release, data: services.do_release_release(
+        actor=user, release=release, data=data
+    ),
+    success="已发布到全部所选渠道,并在公开页面展示。",
+)
+
+void_release = action_view(
+    fetch=selectors.visible_releases,
+    schema=InfoReleaseVoidIn,
+    call=lambda user, release, data: services.do_void_release(
+        actor=user, release=release, data=data
+    ),
+    success="发布稿已作废。",
+)
+
+
+@login_required
+def release_docx(request, pk):
+    from . import documents
+
+    release = get_restricted_or_404(selectors.visible_releases(request.user), request.user, pk=pk)
+    return download(
+        documents.release_docx(release), f"{release.get_kind_display()}-{release.pk}.docx"
+    )
+
+
+def public_releases(request):
+    """权威发布: released texts, no login, no internal field (no event number, no names)."""
+    return render(
+        request,
+        "response/public_releases.html",
+        {"title": "权威发布", "releases": selectors.public_releases()[:100]},
+    )
+
+
+merge_event = action_view(
+    fetch=selectors.visible_events,
+    schema=MergeIn,
+    call=lambda user, event, data: services.do_merge_event(actor=user, duplicate=event, data=data),
+    success="已合并到主事件。",
+    redirect_to=lambda event, merged: merged.merged_into,
+)

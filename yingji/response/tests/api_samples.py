@@ -5,5 +5,6 @@ PARAM_MODELS = {
     "task_id": "response.CommandTask",
     "swap_id": "response.ShiftSwap",
     "activity_id": "response.Activity",
+    "release_id": "response.Release",
 }
 PATH_SAMPLES: dict = {}

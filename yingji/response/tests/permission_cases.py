@@ -59,6 +59,18 @@ def _joint():
     return JointDutyMember.objects.filter(event__region__code="620104")
 
 
+def _releases_xigu():
+    from yingji.response.models import Release
+
+    return Release.objects.filter(event__region__code="620104")
+
+
+def _unreleased():
+    from yingji.response.models import Release
+
+    return Release.objects.exclude(state="released")
+
+
 def _activity_rows(name):
     def rows():
         from django.apps import apps
@@ -73,6 +85,11 @@ def _activity_rows(name):
 ACTIVITY_MODELS = ("Activity", "ActivityVenue", "ActivityDuty", "ActivityRisk", "ActivityTeam")
 
 DENIALS = [
+    Denial("response.Release", "enterprise", "view", _unreleased, "企业用户看不到未发布的稿件"),
+    Denial(
+        "response.Release", "county_b", "view", _releases_xigu, "城关区看不到西固区事件的发布稿"
+    ),
+    Denial("response.Release", "section", "approve", _releases_xigu, "审核审批只经服务按规则办理"),
     Denial("response.ShiftSwap", "enterprise", "view", _swaps, "企业用户看不到调班"),
     Denial("response.ShiftSwap", "county_a", "view", _swaps, "县区看不到市局值班人员的调班"),
     Denial("response.ShiftSwap", "section", "change", _swaps, "调班只经服务由当事人和审批人处理"),
