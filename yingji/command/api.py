@@ -1,5 +1,6 @@
-"""指挥一张图 in the API: the open-events layer and the panels, under the same rule and the
-owning modules' permissions as the page."""
+"""指挥一张图 in the API: the panels, under the same rule and the owning modules'
+permissions as the page (the map layers are the modules' own, e.g. the events layer of
+the response module)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,10 @@ import datetime as dt
 from ninja import Router, Schema
 
 from yingji.core.permissions import check_rule
-from yingji.core.schemas import FeatureCollection
 
 from . import selectors
 
 router = Router(tags=["指挥一张图"])
-
-
-@router.get(
-    "/command/events/geojson",
-    response=FeatureCollection,
-    summary="处置中的突发事件图层(GeoJSON,可按县区、时间窗筛选)",
-)
-def events_geojson(request, district: str | None = None, hours: str | None = None):
-    check_rule(request.user, "command.open")
-    f = selectors.parse_filters(request.user, {"district": district, "hours": hours})
-    return selectors.event_features(request.user, f)
 
 
 class PanelOut(Schema):

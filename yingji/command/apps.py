@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import MapLayer, Nav
+from yingji.core.hooks import Nav
 
 
 class CommandConfig(AppConfig):
@@ -16,18 +16,6 @@ class CommandConfig(AppConfig):
     api_router = "yingji.command.api.router"
     navigation = [
         Nav("指挥一张图", "command:map", icon="map", tasks="T63", order=125, allowed="command.open")
-    ]
-    # The open events have no layer of their own in the response module: this one reads them
-    # through yingji.response.selectors (after the older modules' layers, as a later module's
-    # layers come; the command map draws it on top of the others).
-    map_layers = [
-        MapLayer(
-            "events",
-            "处置中的突发事件(按事故等级着色)",
-            "/api/v1/command/events/geojson",
-            order=60,
-            allowed="command.open",
-        )
     ]
 
     def ready(self):

@@ -32,14 +32,6 @@ PANEL_LIMIT = 20  # rows shown per panel (the count above it is the full count)
 ALARM_LEVELS = ("red", "orange")  # the 未确认告警 panel: the levels that wake the duty desk
 IN_TRANSIT = ("approved", "dispatched")  # 在途调度: reserved for dispatch or on the road
 LEVEL_BADGE = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
-# the national colours of the accident grades (493号令 第三条) as drawn on the map
-GRADE_COLOURS = {
-    "especially_major": "#e60012",
-    "major": "#f39800",
-    "larger": "#ffd400",
-    "general": "#0068b7",
-    "": "#9aa4b2",
-}
 GRADE_LEVELS = {"especially_major": "red", "major": "orange", "larger": "yellow", "general": "blue"}
 
 
@@ -244,40 +236,3 @@ PANELS = [
 
 def panels(user, f: Filters) -> list[dict]:
     return [{"key": key, "title": title, **build(user, f)} for key, title, build in PANELS]
-
-
-# --- the events layer ---------------------------------------------------------------------
-
-
-def event_features(user, f: Filters) -> dict:
-    """Open events as GeoJSON points (their own coordinates, else their county's centroid)."""
-    features = []
-    for e in open_events(user, f).select_related("region"):
-        lon, lat = (
-            (e.lon, e.lat) if e.lon is not None else (e.region.centroid_lon, e.region.centroid_lat)
-        )
-        if lon is None or lat is None:
-            continue
-        grade = e.get_grade_display() if e.grade else "未定级"
-        active = e.response_state == "active"
-        level = f",{e.get_response_level_display()}响应" if active and e.response_level else ""
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-                "properties": {
-                    "id": e.pk,
-                    "name": e.number,
-                    "label": f"{e.title}({grade}{level})\n{e.region.name} · 接报 "
-                    + timezone.localtime(e.received_at).strftime("%m-%d %H:%M"),
-                    "url": e.get_absolute_url(),
-                    "style": {
-                        "symbol": "pin",
-                        "size": 30 if active else 24,
-                        "color": GRADE_COLOURS.get(e.grade, GRADE_COLOURS[""]),
-                        "border": "#ff2d2d" if active else "#ffffff",
-                    },
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}

@@ -386,18 +386,25 @@ GRADE_COLOURS = {
 
 
 def event_features(user, filters: dict) -> dict:
-    """GeoJSON of the open events with a location the user may see (MapLayer "events"):
+    """GeoJSON of the open events the user may see (MapLayer "events"), each at its own
+    location or, when none was reported, at its region's centre (the label says which):
     coloured by the active response level, else by the accident grade, grey otherwise; the
     label says the level or grade in words beside the colour."""
     from yingji.geo.spatial import round_coord
     from yingji.standards import response_levels
 
-    qs = visible_events(user).filter(state="open", lon__isnull=False, lat__isnull=False)
+    qs = visible_events(user).filter(state="open")
     if filters.get("district"):
         qs = qs.filter(region__path__contains=f"/{filters['district']}/")
-    rows = qs.select_related("event_type").order_by("-received_at")[:500]
+    rows = qs.select_related("event_type", "region").order_by("-received_at")[:500]
     features = []
     for e in rows:
+        # an event taken by phone often has only its county: it is drawn at the county's
+        # centre, and the label says so
+        at_centre = e.lon is None or e.lat is None
+        lon, lat = (e.region.centroid_lon, e.region.centroid_lat) if at_centre else (e.lon, e.lat)
+        if lon is None or lat is None:
+            continue
         active = e.response_state == "active" and e.response_level
         colour = (
             LEVEL_COLOURS[e.response_level] if active else GRADE_COLOURS.get(e.grade, "#6b7280")
@@ -408,12 +415,13 @@ def event_features(user, filters: dict) -> dict:
                 "type": "Feature",
                 "geometry": {
                     "type": "Point",
-                    "coordinates": [round_coord(e.lon), round_coord(e.lat)],
+                    "coordinates": [round_coord(lon), round_coord(lat)],
                 },
                 "properties": {
                     "id": e.pk,
                     "name": e.number,
-                    "label": f"突发事件 {e.title}({e.event_type.name},{e.grade_text}{level})",
+                    "label": f"突发事件 {e.title}({e.event_type.name},{e.grade_text}{level})"
+                    + (f"\n位置:{e.region.name}中心(未报坐标)" if at_centre else ""),
                     "url": e.get_absolute_url(),
                     "style": {
                         "symbol": "pin",
