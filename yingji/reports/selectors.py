@@ -26,26 +26,31 @@ def regions_for(user) -> list[Region]:
 
 
 def chart_rows(figures: dict) -> list[dict]:
-    """The charts of a snapshot: one bar chart of the compared figures per section (this
-    period, 环比 and 同比), plus the sections' own charts."""
+    """The charts of a snapshot, section by section (``section_charts``)."""
+    return [c for s in figures.get("sections", []) for c in section_charts(s)]
+
+
+def section_charts(s: dict) -> list[dict]:
+    """A section's charts: one bar chart of its compared figures (this period, 环比 and 同比)
+    unless all are zero, plus the section's own chart. The page (ECharts) and the Word file
+    (PNG, ``charts.py``) draw the same ones."""
     charts = []
-    for s in figures.get("sections", []):
-        compared = [m for m in s["metrics"] if m["compare"]]
-        values = [m[k] for m in compared for k in ("value", "prev", "yoy")]
-        if any(values):  # a chart of zeros says nothing: the table shows them
-            charts.append(
-                {
-                    "title": f"{s['title']}:本期与环比、同比",
-                    "names": [m["label"] for m in compared],
-                    "series": [
-                        {"name": "本期", "values": [m["value"] for m in compared]},
-                        {"name": "上期(环比)", "values": [m["prev"] for m in compared]},
-                        {"name": "去年同期(同比)", "values": [m["yoy"] for m in compared]},
-                    ],
-                }
-            )
-        if s.get("chart") and s["chart"]["names"]:
-            charts.append(s["chart"])
+    compared = [m for m in s["metrics"] if m["compare"]]
+    values = [m[k] for m in compared for k in ("value", "prev", "yoy")]
+    if any(values):  # a chart of zeros says nothing: the table shows them
+        charts.append(
+            {
+                "title": f"{s['title']}:本期与环比、同比",
+                "names": [m["label"] for m in compared],
+                "series": [
+                    {"name": "本期", "values": [m["value"] for m in compared]},
+                    {"name": "上期(环比)", "values": [m["prev"] for m in compared]},
+                    {"name": "去年同期(同比)", "values": [m["yoy"] for m in compared]},
+                ],
+            }
+        )
+    if s.get("chart") and s["chart"]["names"]:
+        charts.append(s["chart"])
     return charts
 
 

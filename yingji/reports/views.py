@@ -16,7 +16,7 @@ from yingji.core.webforms import action_view, download, form_input, run_service
 
 from . import selectors, services
 from .choices import BRIEF_KINDS, BRIEF_STATE_COLOURS, BRIEF_STATES
-from .documents import METRIC_COLUMNS, brief_docx, metric_rows
+from .documents import METRIC_COLUMNS, brief_docx, metric_rows, state_label
 from .schemas import (
     BriefApproveIn,
     BriefGenerateIn,
@@ -88,10 +88,11 @@ def _may(user, brief, action: str) -> bool:
 
 
 def _sections(brief) -> list[dict]:
+    state_at = state_label(brief.figures)
     return [
         {
             **s,
-            "rows": metric_rows(s),
+            "rows": metric_rows(s, state_at),
             "opinion": brief.opinions.get(s["key"], ""),
         }
         for s in brief.figures.get("sections", [])
@@ -112,6 +113,7 @@ def brief_detail(request, pk):
             "object": brief,
             "figures": brief.figures,
             "sections": _sections(brief),
+            "state_at": state_label(brief.figures),
             "columns": METRIC_COLUMNS,
             "charts": selectors.chart_rows(brief.figures),
             "state_colour": BRIEF_STATE_COLOURS[brief.state],
