@@ -554,7 +554,7 @@ class CommunityOut(Schema):
         return obj.get_status_display()
 
 
-class InspectionOut(Schema):
+class CommunityInspectionOut(Schema):
     id: int
     community: int
     visited_on: dt.date
@@ -658,7 +658,7 @@ def recheck_community(request, community_id: int, payload: CommunityRecheckIn):
 
 @router.get(
     "/disasters/communities/{community_id}/inspections",
-    response=list[InspectionOut],
+    response=list[CommunityInspectionOut],
     summary="示范社区督查记录",
 )
 def list_inspections(request, community_id: int):
@@ -668,7 +668,7 @@ def list_inspections(request, community_id: int):
 
 @router.post(
     "/disasters/communities/{community_id}/inspections",
-    response={201: InspectionOut},
+    response={201: CommunityInspectionOut},
     summary="登记督查(10-12月)",
 )
 def inspect_community(request, community_id: int, payload: CommunityInspectionIn):

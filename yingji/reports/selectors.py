@@ -62,3 +62,33 @@ def search(user, q: str, limit: int = 10):
         SearchHit(title=b.title, url=b.get_absolute_url(), subtitle=b.get_state_display())
         for b in rows
     ]
+
+
+def visible_deliveries(user, action: str = "view"):
+    from .models import BriefDelivery
+
+    return restrict(
+        BriefDelivery.objects.select_related("brief", "recipient", "organisation", "delivered_by"),
+        user,
+        action,
+    )
+
+
+def delivery_summary(user, brief) -> dict | None:
+    """The brief's read receipts as this user may see them (None: none visible), with who has
+    not read it yet; and this user's own delivery (to mark it read)."""
+    rows = list(visible_deliveries(user).filter(brief=brief))
+    if not rows:
+        return None
+    return {
+        "rows": rows,
+        "read": sum(1 for d in rows if d.read_at),
+        "total": len(rows),
+        "unread": [d for d in rows if d.read_at is None],
+        "mine": next((d for d in rows if d.recipient_id == user.pk), None),
+    }
+
+
+def unread_briefs(user):
+    """The issued briefs sent to this user and not yet read (the 工作台 notice)."""
+    return visible_deliveries(user, "change").filter(read_at__isnull=True)

@@ -23,7 +23,9 @@ def _process():
 
 def test_the_townships_of_xigu_with_a_pending_gap_and_a_silent_township(persona):
     process, county = _process(), persona("county_a")
-    process.affected_regions.add(Region.objects.get(code="620104105"))  # listed, never reported
+    process.affected_regions.add(
+        Region.objects.get(code="620104102")
+    )  # 河口镇: listed, never reported
     town = persona("county_a")
     with actor_context(town, source="test"):
         pending = services.do_submit_loss_report(
@@ -44,7 +46,7 @@ def test_the_townships_of_xigu_with_a_pending_gap_and_a_silent_township(persona)
     dachuan = rows["620104103"]
     assert dachuan["pending"] == [pending] and dachuan["gap"]["affected_people"] == 1100 - 1020
     assert data["total"][0] == 1020 + 510  # confirmed only
-    assert [r.code for r in data["silent"]] == ["620104105"]
+    assert [r.code for r in data["silent"]] == ["620104102"]
     header, table = selectors.county_rollup_table(process, county, xigu)
     assert table[-1][0] == "待审核未计入" and "受灾人口 +80" in table[-1][2]
 
