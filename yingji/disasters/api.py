@@ -501,7 +501,7 @@ def county_rollup(request, process_id: int, code: str):
         "process": process.pk,
         "rows": [_rollup_row(row) for row in data["rows"]],
         "total": {k: float(v) for k, v in data["total_figures"].items()},
-        "gap": {k: float(v) for k, v in data["county"]["gap"].items()},
+        "gap": {k: float(v) for k, v in data["gap"].items()},
         "missing": [r.code for r in data["silent"]],
         "city_findings": [_finding(f) for f in data["county"]["findings"]],
     }

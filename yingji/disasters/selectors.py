@@ -226,6 +226,7 @@ def county_rollup(process, user, county: Region) -> dict:
     own = _region_row(county, "county", counted_list, latest, pending_list)
     names = stats.labels()
     total = stats.add_up([row["figures"] for row in rows])
+    township_gap = stats.add_up([row["gap"] for row in rows])
     affected = [
         r for r in process.affected_regions.filter(level="township", path__startswith=county.path)
     ]
@@ -244,7 +245,9 @@ def county_rollup(process, user, county: Region) -> dict:
         "county": own,
         "total": [total.get(c) for c in ROLLUP_CODES],
         "total_figures": own["figures"] if own["report"] else total,
-        "gap_text": own["gap_text"],
+        # what the townships' reports waiting for the county's 审核 would add to their sum
+        "gap": {c: v for c, v in township_gap.items() if v},
+        "gap_text": gap_text({c: v for c, v in township_gap.items() if v}),
         "pending": own["pending"],
     }
 

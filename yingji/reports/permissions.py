@@ -62,7 +62,8 @@ def can_write(scope: Scope) -> bool:
 @restricts(BriefDelivery)
 def restrict_deliveries(qs, scope, action):
     """The read-receipt list: seen by whoever may write the brief (its region's producers) and
-    by the leadership; a recipient sees their own row and marks it read ("change")."""
+    by the leadership; a recipient sees their own row. "change" is nobody's but the recipient's
+    (the 已阅 service takes the user's own row, so the read-only leadership records it too)."""
     own = Q(recipient_id=scope.user_id) if scope.user_id is not None else NOTHING
     if action in ("view", "export"):
         if scope.read_all:

@@ -91,4 +91,4 @@ def delivery_summary(user, brief) -> dict | None:
 
 def unread_briefs(user):
     """The issued briefs sent to this user and not yet read (the 工作台 notice)."""
-    return visible_deliveries(user, "change").filter(read_at__isnull=True)
+    return visible_deliveries(user).filter(recipient_id=user.pk, read_at__isnull=True)

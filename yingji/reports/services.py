@@ -265,7 +265,13 @@ def do_distribute_brief(*, actor, brief: Brief, data: BriefDistributeIn) -> list
 
 def do_read_brief(*, actor, brief: Brief) -> BriefDelivery:
     """已阅: the recipient's read receipt (once; a second time changes nothing)."""
-    delivery = restrict(BriefDelivery.objects.filter(brief=brief), actor, "change").first()
+    # the recipient's own row, read through restrict("view"): a read receipt is not a change
+    # of the brief, so the read-only leadership records it too
+    delivery = (
+        restrict(BriefDelivery.objects.filter(brief=brief), actor)
+        .filter(recipient_id=actor.pk)
+        .first()
+    )
     if delivery is None:
         raise NotPermitted("该简报未分发给您。")
     if delivery.read_at is not None:

@@ -2,6 +2,7 @@
 gap, the affected townships that have not reported, late reports, the xlsx; the city sees every
 county's, a county only its own."""
 
+import datetime as dt
 import io
 import json
 
@@ -34,7 +35,9 @@ def test_the_townships_of_xigu_with_a_pending_gap_and_a_silent_township(persona)
             data=LossReportIn(
                 region="620104103",
                 kind="followup",
+                as_of=dt.date.today(),
                 affected_people=1100,
+                missing=1,
                 warning_reason="补报",
                 summary="续报",
             ),
