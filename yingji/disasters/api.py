@@ -11,6 +11,7 @@ from pydantic import Field
 
 from yingji.core.api import page
 from yingji.core.permissions import check_rule, get_restricted_or_404
+from yingji.core.schemas import FeatureCollection
 
 from . import selectors, services
 from .permissions import id_number_for
@@ -18,6 +19,12 @@ from .schemas import (
     CasualtyChangeIn,
     CasualtyIn,
     CloseProcessIn,
+    CommunityApplyIn,
+    CommunityCityReviewIn,
+    CommunityCountyReviewIn,
+    CommunityInspectionIn,
+    CommunityRecheckIn,
+    CommunityResubmitIn,
     ConfirmIn,
     LossReportIn,
     OfficerIn,
@@ -201,6 +208,20 @@ def close_process(request, process_id: int, payload: CloseProcessIn):
     return services.do_close_process(actor=request.user, process=process, data=payload)
 
 
+def _rollup_row(row) -> dict:
+    return {
+        "region": row["region"].code,
+        "region_name": row["region"].name,
+        "status": row["status"],
+        "report": row["report"].pk if row["report"] else None,
+        "children": row["children"],
+        "figures": {k: float(v) for k, v in row["figures"].items()},
+        "pending": [r.pk for r in row["pending"]],
+        "gap": {k: float(v) for k, v in row["gap"].items()},
+        "findings": [_finding(f) for f in row["findings"]],
+    }
+
+
 @router.get(
     "/disasters/processes/{process_id}/rollup",
     response=RollupOut,
@@ -211,20 +232,7 @@ def rollup(request, process_id: int):
     data = selectors.rollup(process, request.user)
     return {
         "process": process.pk,
-        "rows": [
-            {
-                "region": row["region"].code,
-                "region_name": row["region"].name,
-                "status": row["status"],
-                "report": row["report"].pk if row["report"] else None,
-                "children": row["children"],
-                "figures": {k: float(v) for k, v in row["figures"].items()},
-                "pending": [r.pk for r in row["pending"]],
-                "gap": {k: float(v) for k, v in row["gap"].items()},
-                "findings": [_finding(f) for f in row["findings"]],
-            }
-            for row in data["rows"]
-        ],
+        "rows": [_rollup_row(row) for row in data["rows"]],
         "total": {k: float(v) for k, v in data["total_figures"].items()},
         "gap": {k: float(v) for k, v in data["gap_total"].items()},
         "missing": [r.code for r in data["missing"]],
@@ -469,3 +477,226 @@ def change_casualty(request, casualty_id: int, payload: CasualtyChangeIn):
     )
     new = services.do_change_casualty_state(actor=request.user, person=person, data=payload)
     return Status(201, _shown(request.user, new))
+
+
+@router.get(
+    "/disasters/processes/{process_id}/counties/{code}/rollup",
+    response=RollupOut,
+    summary="县区的乡镇汇总(只计县区已审核的乡镇报告;市局看全部县区,县区看本县区)",
+)
+def county_rollup(request, process_id: int, code: str):
+    from django.http import Http404
+
+    from yingji.core.permissions import scope_of
+    from yingji.geo.models import Region
+
+    from .permissions import may_see_county
+
+    process = _process(request, process_id)
+    county = Region.objects.filter(code=code, level="county").first()
+    if county is None or not may_see_county(scope_of(request.user), county):
+        raise Http404
+    data = selectors.county_rollup(process, request.user, county)
+    return {
+        "process": process.pk,
+        "rows": [_rollup_row(row) for row in data["rows"]],
+        "total": {k: float(v) for k, v in data["total_figures"].items()},
+        "gap": {k: float(v) for k, v in data["gap"].items()},
+        "missing": [r.code for r in data["silent"]],
+        "city_findings": [_finding(f) for f in data["county"]["findings"]],
+    }
+
+
+# --- 综合减灾示范社区 (T54) -------------------------------------------------------------------
+
+
+class CommunityOut(Schema):
+    id: int
+    region: str
+    region_name: str
+    level: str
+    level_label: str
+    year: int
+    status: str
+    status_label: str
+    households: int | None
+    contact: str
+    lon: float | None
+    lat: float | None
+    summary: str
+    conditions: dict
+    self_scores: dict
+    self_total: int
+    county_scores: dict
+    county_total: int | None
+    county_opinion: str
+    city_opinion: str
+    named_on: dt.date | None
+    naming_doc: str
+    rechecked_on: dt.date | None
+    revoked_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+
+class CommunityInspectionOut(Schema):
+    id: int
+    community: int
+    visited_on: dt.date
+    inspectors: str
+    findings: str
+    result: str
+    rectify_by: dt.date | None
+    in_window: bool
+    version: int
+
+    @staticmethod
+    def resolve_community(obj):
+        return obj.community_id
+
+
+def _community(request, community_id: int, action: str = "view"):
+    return get_restricted_or_404(
+        selectors.visible_communities(request.user), request.user, action, pk=community_id
+    )
+
+
+@router.get("/disasters/communities", response=list[CommunityOut], summary="综合减灾示范社区申报")
+def list_communities(
+    request,
+    response: HttpResponse,
+    status: str | None = None,
+    level: str | None = None,
+    year: int | None = None,
+    county: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    qs = selectors.visible_communities(request.user)
+    for field, value in (("status", status), ("level", level), ("year", year)):
+        if value is not None and value != "":
+            qs = qs.filter(**{field: value})
+    if county:
+        qs = qs.filter(region__path__contains=f"/{county}/")
+    return page(qs.order_by("-year", "region__code", "pk"), response, limit, offset)
+
+
+@router.post(
+    "/disasters/communities", response={201: CommunityOut}, summary="申报综合减灾示范社区(自评)"
+)
+def apply_community(request, payload: CommunityApplyIn):
+    return Status(201, services.do_apply_demo_community(actor=request.user, data=payload))
+
+
+@router.get(
+    "/disasters/communities/{community_id}", response=CommunityOut, summary="单个示范社区申报"
+)
+def get_community(request, community_id: int):
+    return _community(request, community_id)
+
+
+@router.post(
+    "/disasters/communities/{community_id}/resubmit",
+    response=CommunityOut,
+    summary="退回后重新申报",
+)
+def resubmit_community(request, community_id: int, payload: CommunityResubmitIn):
+    community = _community(request, community_id, "add")
+    return services.do_resubmit_demo_community(
+        actor=request.user, community=community, data=payload
+    )
+
+
+@router.post(
+    "/disasters/communities/{community_id}/county-review",
+    response=CommunityOut,
+    summary="县区初审(评分,通过或退回)",
+)
+def review_community_county(request, community_id: int, payload: CommunityCountyReviewIn):
+    community = _community(request, community_id, "approve")
+    return services.do_review_demo_community_county(
+        actor=request.user, community=community, data=payload
+    )
+
+
+@router.post(
+    "/disasters/communities/{community_id}/city-review",
+    response=CommunityOut,
+    summary="市级评审(命名或不通过)",
+)
+def review_community_city(request, community_id: int, payload: CommunityCityReviewIn):
+    community = _community(request, community_id, "change")
+    return services.do_review_demo_community_city(
+        actor=request.user, community=community, data=payload
+    )
+
+
+@router.post(
+    "/disasters/communities/{community_id}/recheck",
+    response=CommunityOut,
+    summary="复核(保留或撤销命名)",
+)
+def recheck_community(request, community_id: int, payload: CommunityRecheckIn):
+    community = _community(request, community_id, "change")
+    return services.do_recheck_demo_community(actor=request.user, community=community, data=payload)
+
+
+@router.get(
+    "/disasters/communities/{community_id}/inspections",
+    response=list[CommunityInspectionOut],
+    summary="示范社区督查记录",
+)
+def list_inspections(request, community_id: int):
+    community = _community(request, community_id)
+    return selectors.visible_inspections(request.user).filter(community=community)
+
+
+@router.post(
+    "/disasters/communities/{community_id}/inspections",
+    response={201: CommunityInspectionOut},
+    summary="登记督查(10-12月)",
+)
+def inspect_community(request, community_id: int, payload: CommunityInspectionIn):
+    community = _community(request, community_id)
+    return Status(
+        201,
+        services.do_record_community_inspection(
+            actor=request.user, community=community, data=payload
+        ),
+    )
+
+
+@router.get(
+    "/disasters/communities-geojson",
+    response=FeatureCollection,
+    summary="已命名的综合减灾示范社区(地图图层)",
+)
+def communities_geojson(request, level: str | None = None):
+    from yingji.geo.spatial import cached_layer
+
+    check_rule(request.user, "disasters.open")
+    return cached_layer(
+        "disasters.communities",
+        request,
+        {"level": level},
+        selectors.community_layer_models(),
+        lambda: {
+            "type": "FeatureCollection",
+            "features": selectors.named_community_features(request.user, {"level": level}),
+        },
+    )

@@ -1,14 +1,15 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, Nav, SearchProvider, SettingsPage
+from yingji.core.hooks import Card, MapLayer, Nav, SearchProvider, SettingsPage
 
 
 class DisastersConfig(AppConfig):
     """灾情报送 (issue #17; work points T26, T29, T30, T54): disaster processes, loss reports
-    per region (初报/续报/核报) checked against 《自然灾害情况统计调查制度》 and rolled up
-    township → county → city, the 灾害信息员 registry with its coverage, and the officer's
-    phone-sized quick report. Added as one folder plus one INSTALLED_APPS line; the user
-    journeys are in docs/disasters.md."""
+        per region (初报/续报/核报) checked against 《自然灾害情况统计调查制度》 and rolled up
+        township → county → city, the 灾害信息员 registry with its coverage, and the officer's
+        phone-sized quick report, and the 综合减灾示范社区 (T54) applications, reviews and
+    督查 visits with their map layer. Added as one folder plus one INSTALLED_APPS line; the user
+        journeys are in docs/disasters.md."""
 
     name = "yingji.disasters"
     label = "disasters"
@@ -26,7 +27,17 @@ class DisastersConfig(AppConfig):
         )
     ]
     dashboard_cards = [
-        Card("disasters.to_confirm", "yingji.disasters.cards.to_confirm", 30, "disasters.open")
+        Card("disasters.to_confirm", "yingji.disasters.cards.to_confirm", 30, "disasters.open"),
+        Card("disasters.communities", "yingji.disasters.cards.communities", 95, "disasters.open"),
+    ]
+    map_layers = [
+        MapLayer(
+            "disasters.communities",
+            "综合减灾示范社区(已命名)",
+            "/api/v1/disasters/communities-geojson",
+            order=90,
+            allowed="disasters.open",
+        )
     ]
     settings_pages = [
         SettingsPage(

@@ -235,7 +235,12 @@ def load_demo() -> dict:
     DisasterProcess.objects.filter(pk=process.pk).update(is_demo=True)
     LossReport.objects.filter(process=process).update(is_demo=True)
     CasualtyPerson.objects.filter(process=process).update(is_demo=True)
-    return {"processes": 1, "reports": LossReport.objects.filter(process=process).count()}
+    communities = _communities(city, xigu, cg, local.date())
+    return {
+        "processes": 1,
+        "reports": LossReport.objects.filter(process=process).count(),
+        "communities": communities,
+    }
 
 
 def add(a: dict, b: dict) -> dict:
@@ -419,3 +424,139 @@ def _relief(xigu, cg, process, start):
             )
         made.append(record.pk)
     ReliefRecord.objects.filter(pk__in=made).update(is_demo=True)
+
+
+GOOD = ["satisfaction", "no_major_accident", "plan_and_drill"]
+
+
+def _scores(total_off: int) -> dict:
+    """Full marks less ``total_off`` points taken from the last elements."""
+    from yingji.standards import demo_community as dc
+
+    scores = {e["code"]: e["max"] for e in dc.criteria()["elements"]}
+    for code in reversed(list(scores)):
+        cut = min(total_off, scores[code])
+        scores[code] -= cut
+        total_off -= cut
+    return scores
+
+
+def _communities(city, xigu, cg, today: dt.date) -> int:
+    """综合减灾示范社区 (T54), relative to today: a 市级 community of 西固 named two years ago and
+    kept at this year's 复核; this year's 省级 one passed by 西固 and waiting for the city; a new
+    application waiting for 西固; a 城关 application returned by the county; last year's 全国 one of
+    城关 named this spring; a 城关 community named three years ago whose naming was revoked at
+    last year's 复核. 督查 visits fall in the latest October–December window up to today."""
+    from yingji.standards import demo_community as dc
+
+    from .models import CommunityInspection, DemoCommunity
+    from .schemas import (
+        CommunityApplyIn,
+        CommunityCityReviewIn,
+        CommunityCountyReviewIn,
+        CommunityInspectionIn,
+        CommunityRecheckIn,
+    )
+
+    year = today.year
+    in_window = dc.in_inspection_window(today)
+    visit_day = max(today - dt.timedelta(days=6), dt.date(year, 10, 8)) if in_window else None
+    if visit_day is None:  # before October: last year's window
+        visit_day = dt.date(year - 1, 11, 15)
+    rows = [
+        # region, county user, level, year, off, steps, contact
+        ("620104001005", xigu, "city", year - 2, 8, ("pass", "name", "keep"), "陈官营社区 王主任"),
+        ("620104001001", xigu, "provincial", year, 12, ("pass",), "西固中路社区 李书记"),
+        ("620104001007", xigu, "city", year, 15, (), "小坪社区 赵主任"),
+        ("620102001002", cg, "city", year, 18, ("return",), "张家园社区 马主任"),
+        ("620102001001", cg, "national", year - 1, 6, ("pass", "name"), "畅家巷社区 杨书记"),
+        ("620102001004", cg, "provincial", year - 3, 10, ("pass", "name", "revoke"), "南稍门社区"),
+    ]
+    made = []
+    for code, county, level, applied_year, off, steps, contact in rows:
+        with _as(county):
+            community = services.do_apply_demo_community(
+                actor=county,
+                data=CommunityApplyIn(
+                    region=code,
+                    level=level,
+                    year=applied_year,
+                    households=1200 + 37 * len(made),
+                    contact=f"{contact}(演示)",
+                    summary="成立社区减灾工作领导小组,编制社区灾害风险地图和综合应急预案,"
+                    "每年开展疏散演练;辖区网格员兼任灾害信息员。(演示)",
+                    conditions=GOOD,
+                    scores=_scores(off),
+                ),
+            )
+        for step in steps:
+            if step in ("pass", "return"):
+                with _as(county):
+                    services.do_review_demo_community_county(
+                        actor=county,
+                        community=community,
+                        data=CommunityCountyReviewIn(
+                            passed=step == "pass",
+                            scores=_scores(off + 2),
+                            opinion="材料齐全,现场核查风险地图、预案与演练记录相符。(演示)"
+                            if step == "pass"
+                            else "脆弱人群清单不全,应急物资储备台账缺失,请补充后重新申报。(演示)",
+                        ),
+                    )
+            elif step == "name":
+                # the city names in December; a 全国 one is named the next spring
+                named_on = min(
+                    dt.date(applied_year + 1, 3, 20)
+                    if level == "national"
+                    else dt.date(applied_year, 12, 20),
+                    today,
+                )
+                with _as(city):
+                    services.do_review_demo_community_city(
+                        actor=city,
+                        community=community,
+                        data=CommunityCityReviewIn(
+                            decision="name",
+                            opinion="审查验收和现场抽查合格。(演示)",
+                            named_on=named_on,
+                            naming_doc=f"兰减委发〔{named_on.year}〕{7 + len(made)}号(演示)",
+                        ),
+                    )
+            else:
+                with _as(city):
+                    services.do_recheck_demo_community(
+                        actor=city,
+                        community=community,
+                        data=CommunityRecheckIn(
+                            keep=step == "keep",
+                            rechecked_on=min(dt.date(year - (step == "revoke"), 11, 10), today),
+                            opinion="复核合格,保留命名。(演示)"
+                            if step == "keep"
+                            else "复核发现预案三年未修订、未开展演练,减灾领导小组已撤并,"
+                            "撤销命名。(演示)",
+                        ),
+                    )
+            community.refresh_from_db()
+        made.append(community)
+    for community, result, findings in (
+        (made[0], "good", "风险地图已按年度更新,演练记录齐全。(演示)"),
+        (made[1], "rectify", "避难场所标识牌缺失2处,应急物资台账未按月更新。(演示)"),
+        (made[4], "good", "居民防灾减灾知晓率抽样良好。(演示)"),
+    ):
+        if community.status in ("rejected", "revoked"):
+            continue
+        with _as(city):
+            services.do_record_community_inspection(
+                actor=city,
+                community=community,
+                data=CommunityInspectionIn(
+                    visited_on=visit_day,
+                    inspectors="市应急局风险监测和综合减灾科 张伟、刘洋(演示)",
+                    findings=findings,
+                    result=result,
+                    rectify_by=visit_day + dt.timedelta(days=30) if result == "rectify" else None,
+                ),
+            )
+    DemoCommunity.objects.filter(pk__in=[c.pk for c in made]).update(is_demo=True)
+    CommunityInspection.objects.filter(community__in=made).update(is_demo=True)
+    return len(made)

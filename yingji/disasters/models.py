@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel
+from yingji.standards.demo_community import STATUSES as COMMUNITY_STATUS_TABLE
+from yingji.standards.demo_community import levels as community_levels
 from yingji.standards.disaster_stats import disaster_types, labels, report_kinds
 
 KINDS = disaster_types()
@@ -311,3 +313,110 @@ class CasualtyPerson(AuditedModel):
         """The ID number with the birth date and sequence hidden (first 6, last 2 shown)."""
         n = self.id_number
         return f"{n[:6]}{'*' * (len(n) - 8)}{n[-2:]}" if len(n) > 8 else ("*" * len(n))
+
+
+COMMUNITY_LEVELS = [(c, _(label)) for c, label in community_levels()]
+COMMUNITY_STATUSES = [(c, _(label)) for c, label in COMMUNITY_STATUS_TABLE]
+INSPECTION_RESULTS = [
+    ("good", _("符合要求")),
+    ("rectify", _("限期整改")),
+    ("failed", _("不符合要求")),
+]
+
+
+class DemoCommunity(AuditedModel):
+    """综合减灾示范社区 (T54): one community's (社区/村) application for a level in a year, from the
+    self-assessment through the county's 初审 and the city's 评审 to 命名, then 复核 (kept or
+    revoked). The checklist answers and scores are kept as the applicant and the county gave them
+    (``standards/demo_community``)."""
+
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区(村)")
+    )
+    level = models.CharField(_("申报级别"), max_length=12, choices=COMMUNITY_LEVELS)
+    year = models.PositiveSmallIntegerField(_("创建年度"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=COMMUNITY_STATUSES, default="applied"
+    )
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
+    contact = models.CharField(_("联系人及电话"), max_length=100, blank=True)
+    lon = models.FloatField(_("经度(WGS84)"), null=True, blank=True)
+    lat = models.FloatField(_("纬度(WGS84)"), null=True, blank=True)
+    summary = models.TextField(_("创建情况"), blank=True)
+    conditions = models.JSONField(_("基本条件(自评)"), default=dict)
+    self_scores = models.JSONField(_("基本要素自评分"), default=dict)
+    self_total = models.PositiveSmallIntegerField(_("自评总分"), default=0)
+    county_scores = models.JSONField(_("县区评分"), default=dict, blank=True)
+    county_total = models.PositiveSmallIntegerField(_("县区评分总分"), null=True, blank=True)
+    county_opinion = models.TextField(_("县区初审意见"), blank=True)
+    county_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("县区初审人"),
+    )
+    city_opinion = models.TextField(_("市级评审(复核)意见"), blank=True)
+    named_on = models.DateField(_("命名日期"), null=True, blank=True)
+    naming_doc = models.CharField(_("命名文号"), max_length=100, blank=True)
+    rechecked_on = models.DateField(_("最近复核日期"), null=True, blank=True)
+    revoked_reason = models.TextField(_("撤销原因"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("申报登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-year", "region__code"]
+        verbose_name = _("综合减灾示范社区申报")
+        verbose_name_plural = _("综合减灾示范社区申报")
+
+    def __str__(self):
+        return f"{self.region.name}({self.year}年{self.get_level_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:community", args=[self.pk])
+
+
+class CommunityInspection(AuditedModel):
+    """The city's 督查 visit to a community (T54: October–December) with its findings; a visit
+    outside the months is recorded and marked."""
+
+    community = models.ForeignKey(
+        DemoCommunity,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("示范社区申报"),
+    )
+    visited_on = models.DateField(_("督查日期"))
+    inspectors = models.CharField(_("督查人员"), max_length=200)
+    findings = models.TextField(_("发现问题"))
+    result = models.CharField(_("督查结论"), max_length=10, choices=INSPECTION_RESULTS)
+    rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
+    in_window = models.BooleanField(_("在10-12月督查期内"), default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        verbose_name = _("示范社区督查")
+        verbose_name_plural = _("示范社区督查")
+
+    def __str__(self):
+        return f"{self.community.region.name}督查({self.visited_on:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return self.community.get_absolute_url()

@@ -12,6 +12,10 @@
   city staff and county staff (in their subtree) register and edit them.
 - 死亡失踪人员名单: read and written like the reports; the 身份证号 is shown in full only to the
   reporting unit and city staff (``full_details``), masked for everyone else.
+- 综合减灾示范社区 (T54): the city sees all, a county its own communities; county staff (and
+  city staff) register applications in their scope, the county does the 初审 of its own
+  ("approve"), the city alone does the 评审, 命名, 复核 and 撤销 ("change") and records the
+  10–12月 督查 visits; a visit is seen by whoever sees its community.
 Enterprise users have no part in 灾情报送.
 """
 
@@ -23,7 +27,9 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     CasualtyPerson,
+    CommunityInspection,
     DeadlineSetting,
+    DemoCommunity,
     DisasterProcess,
     InfoOfficer,
     LossReport,
@@ -238,3 +244,53 @@ def can_manage_officers(scope: Scope) -> bool:
 @rule("disasters.edit_deadlines")
 def can_edit_deadlines(scope: Scope) -> bool:
     return "city_staff" in scope.roles and not scope.read_only
+
+
+@restricts(DemoCommunity)
+def restrict_communities(qs, scope, action):
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        return qs if scope.read_all else qs.filter(county)
+    if scope.read_only:
+        return qs.none()
+    if action == "add":
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    if action == "approve":
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    if action == "change":
+        return qs if _city_staff(scope) else qs.none()
+    return qs.none()
+
+
+@restricts(CommunityInspection)
+def restrict_community_inspections(qs, scope, action):
+    county = jurisdiction_q(scope, "community__region__path")
+    if action in ("view", "export"):
+        return qs if scope.read_all else qs.filter(county)
+    if action == "add" and _city_staff(scope) and not scope.read_only:
+        return qs
+    return qs.none()
+
+
+@rule("disasters.apply_community")
+def can_apply_community(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@rule("disasters.review_community_county")
+def can_review_community_county(scope: Scope) -> bool:
+    return "county_staff" in scope.roles and not scope.read_only
+
+
+@rule("disasters.review_community_city")
+def can_review_community_city(scope: Scope) -> bool:
+    """评审、命名、复核、撤销 and the 督查 visits: the city."""
+    return "city_staff" in scope.roles and not scope.read_only
+
+
+def may_see_county(scope: Scope, county) -> bool:
+    """Whether a county's township roll-up is open to this user: the whole city, or the
+    county's own staff (the roll-up itself counts only the reports the user may see)."""
+    return scope.read_all or any(county.path.startswith(p) for p in scope.region_paths)

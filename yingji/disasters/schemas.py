@@ -207,3 +207,89 @@ class CasualtyChangeIn(Input):
     occurred_on: Date = Field(title="死亡(找到)日期")
     reason: ShortText = Field(min_length=2, max_length=200, title="变更说明")
     version: int | None = Field(default=None, title="版本")
+
+
+CommunityLevel = Literal["national", "provincial", "city"]
+Scores = Annotated[dict[str, int], Field(max_length=50)]
+
+
+class CommunityApplyIn(Input):
+    """申报综合减灾示范社区: the community's self-assessment (国减发〔2020〕2号 第七条)."""
+
+    region: Code = Field(title="社区(村)(代码)")
+    level: CommunityLevel = Field(title="申报级别")
+    year: int = Field(ge=2000, le=2100, title="创建年度")
+    households: int | None = Field(default=None, ge=1, le=1_000_000, title="户数")
+    contact: ShortText = Field(default="", max_length=100, title="联系人及电话")
+    lon: float | None = Field(default=None, ge=73, le=136, title="经度(WGS84)")
+    lat: float | None = Field(default=None, ge=3, le=54, title="纬度(WGS84)")
+    summary: LongText = Field(default="", title="创建情况")
+    conditions: list[Code] = Field(default=[], max_length=20, title="具备的基本条件")
+    scores: Scores = Field(title="基本要素自评分")
+
+    @model_validator(mode="after")
+    def _both(self):
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("经度和纬度须同时填写。")
+        return self
+
+
+class CommunityResubmitIn(Input):
+    """退回后重新申报 (the self-assessment again)."""
+
+    summary: LongText = Field(default="", title="创建情况")
+    conditions: list[Code] = Field(default=[], max_length=20, title="具备的基本条件")
+    scores: Scores = Field(title="基本要素自评分")
+    version: int | None = Field(default=None, title="版本")
+
+
+class CommunityCountyReviewIn(Input):
+    """县区初审: the county's scores (材料审核、现场核查并评分) and its decision."""
+
+    passed: bool = Field(title="初审通过")
+    scores: Scores = Field(default={}, title="县区评分", description="通过时必填")
+    opinion: LongText = Field(min_length=2, title="初审意见")
+    version: int | None = Field(default=None, title="版本")
+
+
+class CommunityCityReviewIn(Input):
+    """市级评审: 命名 (with the date and the naming document) or 不通过."""
+
+    decision: Literal["name", "reject"] = Field(title="评审结论")
+    opinion: LongText = Field(min_length=2, title="评审意见")
+    named_on: Date | None = Field(default=None, title="命名日期")
+    naming_doc: ShortText = Field(default="", max_length=100, title="命名文号")
+    version: int | None = Field(default=None, title="版本")
+
+    @model_validator(mode="after")
+    def _named(self):
+        if self.decision == "name" and self.named_on is None:
+            raise ValueError("命名须填写命名日期。")
+        return self
+
+
+class CommunityRecheckIn(Input):
+    """复核 a named community: kept, or its naming revoked (with the reason)."""
+
+    keep: bool = Field(title="复核保留")
+    opinion: LongText = Field(min_length=2, title="复核意见(撤销原因)")
+    rechecked_on: Date = Field(title="复核日期")
+    version: int | None = Field(default=None, title="版本")
+
+
+class CommunityInspectionIn(Input):
+    """督查 visit (T54: 10–12月) with its findings."""
+
+    visited_on: Date = Field(title="督查日期")
+    inspectors: Name = Field(min_length=2, title="督查人员")
+    findings: LongText = Field(min_length=2, title="发现问题")
+    result: Literal["good", "rectify", "failed"] = Field(title="督查结论")
+    rectify_by: Date | None = Field(default=None, title="整改期限")
+
+    @model_validator(mode="after")
+    def _deadline(self):
+        if self.result == "rectify" and self.rectify_by is None:
+            raise ValueError("限期整改须填写整改期限。")
+        if self.rectify_by is not None and self.rectify_by < self.visited_on:
+            raise ValueError("整改期限不能早于督查日期。")
+        return self

@@ -4,7 +4,7 @@ each region (its latest, corrections included)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from yingji.core.permissions import restrict
 from yingji.geo.models import Region
@@ -12,7 +12,9 @@ from yingji.standards import disaster_stats as stats
 
 from .models import (
     CasualtyPerson,
+    CommunityInspection,
     DeadlineSetting,
+    DemoCommunity,
     DisasterProcess,
     InfoOfficer,
     LossReport,
@@ -224,15 +226,46 @@ def county_rollup(process, user, county: Region) -> dict:
     own = _region_row(county, "county", counted_list, latest, pending_list)
     names = stats.labels()
     total = stats.add_up([row["figures"] for row in rows])
+    township_gap = stats.add_up([row["gap"] for row in rows])
+    affected = [
+        r for r in process.affected_regions.filter(level="township", path__startswith=county.path)
+    ]
+    silent = [t for t in (affected or []) if t.code not in reported]
+    late = (
+        visible_reports(user)
+        .filter(process=process, is_late=True, region__path__startswith=county.path)
+        .select_related("region")
+        .order_by("submitted_at")
+    )
     return {
+        "silent": silent,
+        "late": list(late),
         "columns": [names[c] for c in ROLLUP_CODES],
         "rows": rows,
         "county": own,
         "total": [total.get(c) for c in ROLLUP_CODES],
         "total_figures": own["figures"] if own["report"] else total,
-        "gap_text": own["gap_text"],
+        # what the townships' reports waiting for the county's 审核 would add to their sum
+        "gap": {c: v for c, v in township_gap.items() if v},
+        "gap_text": gap_text({c: v for c, v in township_gap.items() if v}),
         "pending": own["pending"],
     }
+
+
+def county_rollup_table(process, user, county: Region) -> tuple[list[str], list[list]]:
+    """A county's roll-up of its townships as a sheet (the xlsx export of its page)."""
+    data = county_rollup(process, user, county)
+    header = ["区划", "代码", "状态", *data["columns"]]
+    rows = [
+        [row["region"].name, row["region"].code, row["status"], *row["cells"]]
+        for row in data["rows"]
+    ]
+    rows.append(["乡镇合计(已审核)", county.code, "", *data["total"]])
+    own = data["county"]
+    rows.append([f"{county.name}本级", county.code, own["status"], *own["cells"]])
+    if data["gap_text"]:
+        rows.append(["待审核未计入", "", data["gap_text"]])
+    return header, rows
 
 
 def _status(own: LossReport | None, own_pending: LossReport | None, children: list) -> str:
@@ -414,3 +447,131 @@ def casualty_counts(process, user, region=None) -> dict:
     for state in qs.values_list("state", flat=True):
         counts[state] += 1
     return counts
+
+
+# --- 综合减灾示范社区 (T54) -------------------------------------------------------------------
+
+
+def community_criteria() -> dict:
+    """The checklist of standards/demo_community with the city's settings over it
+    (``DISASTERS_COMMUNITY_CRITERIA``: e.g. {"pass_mark": 85} or a whole ``elements`` list)."""
+    from django.conf import settings
+
+    from yingji.standards import demo_community as dc
+
+    return dc.criteria(getattr(settings, "DISASTERS_COMMUNITY_CRITERIA", None))
+
+
+def visible_communities(user, action: str = "view"):
+    return restrict(DemoCommunity.objects.select_related("region", "region__parent"), user, action)
+
+
+def visible_inspections(user, action: str = "view"):
+    return restrict(
+        CommunityInspection.objects.select_related("community__region", "recorded_by"),
+        user,
+        action,
+    )
+
+
+def county_of(region) -> Region | None:
+    """The county (县区) a region lies in, from its path."""
+    parts = region.path.strip("/").split("/")
+    code = parts[1] if len(parts) > 1 else None
+    return Region.objects.filter(code=code, level="county").first() if code else None
+
+
+def community_progress(user, year: int) -> dict:
+    """The year's 创建 progress as this user may see it: counts by status and level, named
+    communities, visits in the 督查 window, and by county."""
+    qs = visible_communities(user).filter(year=year)
+    by_status = {code: 0 for code, _ in DemoCommunity._meta.get_field("status").choices}
+    for row in qs.values("status").annotate(n=Count("pk")):
+        by_status[row["status"]] = row["n"]
+    counties: dict[str, dict] = {}
+    for c in qs:
+        parts = c.region.path.strip("/").split("/")
+        key = parts[1] if len(parts) > 1 else parts[0]
+        counties.setdefault(key, {"code": key, "total": 0, "named": 0, "waiting": 0})
+        counties[key]["total"] += 1
+        counties[key]["named"] += c.status == "named"
+        counties[key]["waiting"] += c.status in ("applied", "county_passed")
+    names = dict(Region.objects.filter(code__in=counties).values_list("code", "name"))
+    for row in counties.values():
+        row["name"] = names.get(row["code"], row["code"])
+    visited = (
+        visible_inspections(user)
+        .filter(community__year=year, in_window=True)
+        .values("community")
+        .distinct()
+        .count()
+    )
+    to_visit = qs.filter(status__in=("county_passed", "named")).count()
+    return {
+        "year": year,
+        "total": qs.count(),
+        "by_status": by_status,
+        "visited": visited,
+        "to_visit": to_visit,
+        "counties": sorted(counties.values(), key=lambda r: r["code"]),
+    }
+
+
+def community_layer_models():
+    """The tables the named-communities layer reads (their change stamp invalidates its cache)."""
+    return (DemoCommunity, Region)
+
+
+COMMUNITY_COLOURS = {"national": "#c0392b", "provincial": "#e67e22", "city": "#2e86c1"}
+
+
+def named_community_features(user, filters: dict | None = None) -> list[dict]:
+    """The named communities as map points: the coordinates given on the application, else the
+    nearest enclosing region with a centroid (the county: villages carry no boundary), said so in
+    the label."""
+    from django.urls import reverse
+
+    qs = visible_communities(user).filter(status="named")
+    centroids = {
+        r.code: r
+        for r in Region.objects.filter(centroid_lon__isnull=False, level__in=("county", "city"))
+    }
+    level = (filters or {}).get("level")
+    if level:
+        qs = qs.filter(level=level)
+    features = []
+    for c in qs:
+        lon, lat, where = c.lon, c.lat, ""
+        if lon is None:
+            at = _with_centroid(c.region, centroids)
+            if at is None:
+                continue
+            lon, lat, where = at.centroid_lon, at.centroid_lat, f";位置为{at.name}中心"
+        features.append(
+            {
+                "type": "Feature",
+                "id": c.pk,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "label": f"{c.region.name}({c.get_level_display()},{c.year}年{where})",
+                    "url": reverse("disasters:community", args=[c.pk]),
+                    "style": {
+                        "symbol": "pin",
+                        "size": 12,
+                        "color": COMMUNITY_COLOURS.get(c.level, "#2e86c1"),
+                        "border": "#ffffff",
+                    },
+                },
+            }
+        )
+    return features
+
+
+def _with_centroid(region, centroids: dict):
+    """The region itself or the nearest ancestor (by path) that has a centroid."""
+    if region.centroid_lon is not None:
+        return region
+    for code in reversed(region.path.strip("/").split("/")):
+        if code in centroids:
+            return centroids[code]
+    return None

@@ -14,12 +14,15 @@ from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
 from yingji.core.services import locked
 from yingji.geo.models import Region
+from yingji.standards import demo_community as dc
 from yingji.standards import disaster_stats as stats
 
 from . import selectors
 from .models import (
     CasualtyPerson,
+    CommunityInspection,
     DeadlineSetting,
+    DemoCommunity,
     DisasterProcess,
     InfoOfficer,
     LossReport,
@@ -30,6 +33,12 @@ from .schemas import (
     CasualtyChangeIn,
     CasualtyIn,
     CloseProcessIn,
+    CommunityApplyIn,
+    CommunityCityReviewIn,
+    CommunityCountyReviewIn,
+    CommunityInspectionIn,
+    CommunityRecheckIn,
+    CommunityResubmitIn,
     ConfirmIn,
     DeadlinesIn,
     LossReportIn,
@@ -499,3 +508,203 @@ def do_change_casualty_state(
             supersedes=old.pk,
         )
     return new
+
+
+# --- 综合减灾示范社区 (T54) -------------------------------------------------------------------
+
+
+def _assessed(conditions_met: list[str], scores: dict, who: str) -> dc.Assessment:
+    """Score a checklist; errors (a score out of range, an unknown item) and a failing total are
+    refused with every reason (国减发〔2020〕2号 第五条: 基本条件 and ≥ the pass mark)."""
+    table = selectors.community_criteria()
+    codes = [c["code"] for c in table["conditions"]]
+    unknown = sorted(set(conditions_met) - set(codes))
+    if unknown:
+        raise ValidationFailed(
+            f"未知的基本条件“{'、'.join(unknown)}”。", details={"field": "conditions"}
+        )
+    result = dc.assess({c: c in conditions_met for c in codes}, scores, table)
+    if result.errors:
+        raise ValidationFailed(
+            "".join(result.errors), details={"field": "scores", "errors": result.errors}
+        )
+    if not result.passed:
+        reasons = [f"不具备基本条件“{u}”" for u in result.unmet]
+        if result.total < result.pass_mark:
+            reasons.append(f"{who}总分{result.total}分,低于{result.pass_mark}分")
+        raise ValidationFailed(
+            f"{'；'.join(reasons)},不符合申报条件。",
+            details={"field": "scores", "total": result.total, "unmet": result.unmet},
+        )
+    return result
+
+
+def _move(community: DemoCommunity, action: str) -> None:
+    try:
+        community.status = dc.next_status(community.status, action)
+    except ValueError as exc:
+        raise InvalidTransition(str(exc)) from None
+
+
+def do_apply_demo_community(*, actor, data: CommunityApplyIn) -> DemoCommunity:
+    """申报: a community's self-assessment registered by its county (or the city)."""
+    check_rule(actor, "disasters.apply_community")
+    region = _region(data.region, "region", ("village",))
+    open_statuses = ("applied", "returned", "county_passed", "named")
+    if DemoCommunity.objects.filter(
+        region=region, level=data.level, status__in=open_statuses
+    ).exists():
+        raise ValidationFailed(
+            f"{region.name}已有该级别在办或已命名的示范社区申报,不能重复申报。",
+            details={"field": "level"},
+        )
+    result = _assessed(data.conditions, data.scores, "自评")
+    with transaction.atomic():
+        community = DemoCommunity.objects.create(
+            region=region,
+            level=data.level,
+            year=data.year,
+            households=data.households,
+            contact=data.contact,
+            lon=data.lon,
+            lat=data.lat,
+            summary=data.summary,
+            conditions={c: True for c in data.conditions},
+            self_scores=data.scores,
+            self_total=result.total,
+            applied_by=actor,
+        )
+        ensure_in_scope(actor, community, "add")
+        record_event(
+            "disasters.community.applied",
+            f"申报{community}(自评{result.total}分)",
+            target=community,
+        )
+    return community
+
+
+def do_resubmit_demo_community(
+    *, actor, community: DemoCommunity, data: CommunityResubmitIn
+) -> DemoCommunity:
+    """退回后重新申报 with a new self-assessment."""
+    check_rule(actor, "disasters.apply_community")
+    if not restrict(DemoCommunity.objects.filter(pk=community.pk), actor, "add").exists():
+        raise NotPermitted("您无权为该社区申报。")
+    result = _assessed(data.conditions, data.scores, "自评")
+    with transaction.atomic():
+        community = locked(DemoCommunity, community.pk, expected_version=data.version)
+        _move(community, "resubmit")
+        community.summary = data.summary or community.summary
+        community.conditions = {c: True for c in data.conditions}
+        community.self_scores = data.scores
+        community.self_total = result.total
+        community.save()
+        record_event(
+            "disasters.community.resubmitted",
+            f"重新申报{community}(自评{result.total}分)",
+            target=community,
+        )
+    return community
+
+
+def do_review_demo_community_county(
+    *, actor, community: DemoCommunity, data: CommunityCountyReviewIn
+) -> DemoCommunity:
+    """县区初审 (第八条: 材料审核、现场核查并评分): passed with the county's own scores, or
+    returned to the community with the opinion."""
+    check_rule(actor, "disasters.review_community_county")
+    if not restrict(DemoCommunity.objects.filter(pk=community.pk), actor, "approve").exists():
+        raise NotPermitted("县区初审由社区所在县区办理。")
+    result = _assessed(list(community.conditions), data.scores, "县区评分") if data.passed else None
+    with transaction.atomic():
+        community = locked(DemoCommunity, community.pk, expected_version=data.version)
+        _move(community, "county_pass" if data.passed else "county_return")
+        community.county_opinion = data.opinion
+        community.county_reviewed_by = actor
+        if result is not None:
+            community.county_scores = data.scores
+            community.county_total = result.total
+        community.save()
+        record_event(
+            "disasters.community.county_reviewed",
+            f"县区初审{'通过' if data.passed else '退回'}:{community}"
+            + (f"(县区评分{result.total}分)" if result else ""),
+            target=community,
+        )
+    return community
+
+
+def do_review_demo_community_city(
+    *, actor, community: DemoCommunity, data: CommunityCityReviewIn
+) -> DemoCommunity:
+    """市级评审 (第九条): 命名 with the date and document, or not passed."""
+    check_rule(actor, "disasters.review_community_city")
+    with transaction.atomic():
+        community = locked(DemoCommunity, community.pk, expected_version=data.version)
+        _move(community, data.decision)
+        community.city_opinion = data.opinion
+        if data.decision == "name":
+            community.named_on = data.named_on
+            community.naming_doc = data.naming_doc
+        community.save()
+        ensure_in_scope(actor, community, "change")
+        record_event(
+            "disasters.community.named"
+            if data.decision == "name"
+            else "disasters.community.rejected",
+            f"{'命名' if data.decision == 'name' else '评审不通过'}:{community}",
+            target=community,
+        )
+    return community
+
+
+def do_recheck_demo_community(
+    *, actor, community: DemoCommunity, data: CommunityRecheckIn
+) -> DemoCommunity:
+    """复核 a named community: kept, or the naming revoked with the reason (动态管理)."""
+    check_rule(actor, "disasters.review_community_city")
+    with transaction.atomic():
+        community = locked(DemoCommunity, community.pk, expected_version=data.version)
+        _move(community, "recheck_keep" if data.keep else "revoke")
+        community.rechecked_on = data.rechecked_on
+        community.city_opinion = data.opinion
+        if not data.keep:
+            community.revoked_reason = data.opinion
+        community.save()
+        ensure_in_scope(actor, community, "change")
+        record_event(
+            "disasters.community.rechecked" if data.keep else "disasters.community.revoked",
+            f"{'复核保留' if data.keep else '撤销命名'}:{community}",
+            target=community,
+        )
+    return community
+
+
+def do_record_community_inspection(
+    *, actor, community: DemoCommunity, data: CommunityInspectionIn
+) -> CommunityInspection:
+    """督查 (T54: 10–12月): the city's visit with its findings; a visit outside the months is
+    recorded and marked, not refused (a follow-up visit in January is still a visit)."""
+    check_rule(actor, "disasters.review_community_city")
+    if community.status in ("rejected", "revoked"):
+        raise InvalidTransition(f"“{community.get_status_display()}”的社区不再督查。")
+    in_window = dc.in_inspection_window(data.visited_on, selectors.community_criteria())
+    with transaction.atomic():
+        visit = CommunityInspection.objects.create(
+            community=community,
+            visited_on=data.visited_on,
+            inspectors=data.inspectors,
+            findings=data.findings,
+            result=data.result,
+            rectify_by=data.rectify_by,
+            in_window=in_window,
+            recorded_by=actor,
+        )
+        ensure_in_scope(actor, visit, "add")
+        record_event(
+            "disasters.community.inspected",
+            f"督查{community}:{visit.get_result_display()}"
+            + ("" if in_window else "(不在10-12月督查期内)"),
+            target=community,
+        )
+    return visit

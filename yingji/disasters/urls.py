@@ -27,4 +27,21 @@ urlpatterns = [
     path("relief/", views.relief_list, name="relief"),
     path("relief/record/", views.record_relief, name="record_relief"),
     path("relief/<int:pk>/", views.relief_detail, name="relief_record"),
+    path("communities/", views.community_list, name="communities"),
+    path("communities/apply/", views.apply_community, name="apply_community"),
+    path("communities/<int:pk>/", views.community_detail, name="community"),
+    path("communities/<int:pk>/resubmit/", views.resubmit_community, name="resubmit_community"),
+    path(
+        "communities/<int:pk>/county-review/",
+        views.review_community_county,
+        name="review_community_county",
+    ),
+    path(
+        "communities/<int:pk>/city-review/",
+        views.review_community_city,
+        name="review_community_city",
+    ),
+    path("communities/<int:pk>/recheck/", views.recheck_community, name="recheck_community"),
+    path("communities/<int:pk>/inspect/", views.inspect_community, name="inspect_community"),
+    path("processes/<int:pk>/county/<str:code>/", views.county_rollup, name="county_rollup"),
 ]

@@ -20,19 +20,28 @@ from yingji.standards import disaster_stats as stats
 from . import selectors, services
 from .models import (
     CASUALTY_STATES,
+    COMMUNITY_LEVELS,
+    COMMUNITY_STATUSES,
     KINDS,
     OFFICER_ROLES,
     RELIEF_KINDS,
     REPORT_KINDS,
     SEXES,
     CasualtyPerson,
+    DemoCommunity,
     LossReport,
 )
-from .permissions import id_number_for
+from .permissions import id_number_for, may_see_county
 from .schemas import (
     CasualtyChangeIn,
     CasualtyIn,
     CloseProcessIn,
+    CommunityApplyIn,
+    CommunityCityReviewIn,
+    CommunityCountyReviewIn,
+    CommunityInspectionIn,
+    CommunityRecheckIn,
+    CommunityResubmitIn,
     ConfirmIn,
     DeadlinesIn,
     LossReportIn,
@@ -233,13 +242,15 @@ def process_detail(request, pk):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         return response
     reports = selectors.visible_reports(request.user).filter(process=process)[:100]
+    rollup = selectors.rollup(process, request.user)
     return render(
         request,
         "disasters/process.html",
         {
             "title": str(process),
             "object": process,
-            "rollup": selectors.rollup(process, request.user),
+            "rollup": rollup,
+            "county_pages": _county_pages(request.user, rollup),
             "reports": reports,
             "affected": process.affected_regions.order_by("code"),
             "relief": selectors.relief_summary(process, request.user),
@@ -254,6 +265,14 @@ def process_detail(request, pk):
             **record_extras(request, process),
         },
     )
+
+
+def _county_pages(user, rollup) -> set[str]:
+    """The counties of a roll-up whose township page this user may open."""
+    from yingji.core.permissions import scope_of
+
+    scope = scope_of(user)
+    return {row["region"].code for row in rollup["rows"] if may_see_county(scope, row["region"])}
 
 
 close_process = action_view(
@@ -739,3 +758,217 @@ def process_docx(request, pk):
     name = quote(f"{process.name}-{where}灾情报告-{timezone.localtime():%Y%m%d-%H%M}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+# --- 综合减灾示范社区 (T54) -------------------------------------------------------------------
+
+COMMUNITY_SPEC = ListSpec(
+    columns=[
+        Column("region__name", "社区(村)", link=True),
+        Column("region__code", "区划代码"),
+        Column(
+            "county",
+            "县区",
+            sortable=False,
+            value=lambda c: (selectors.county_of(c.region) or c.region).name,
+        ),
+        Column("level", "申报级别"),
+        Column("year", "创建年度"),
+        Column("status", "状态"),
+        Column("self_total", "自评总分"),
+        Column("county_total", "县区评分"),
+        Column("named_on", "命名日期"),
+        Column("naming_doc", "命名文号"),
+        Column("rechecked_on", "最近复核日期"),
+    ],
+    filters={
+        "status": Filter("状态", "status", choices=COMMUNITY_STATUSES),
+        "level": Filter("申报级别", "level", choices=COMMUNITY_LEVELS),
+        "year": Filter("创建年度", "year", where=_by_pk("year")),
+        "county": Filter(
+            "县区(代码)",
+            "region__code",
+            where=lambda v, user: Q(region__path__contains=f"/{v}/"),
+        ),
+    },
+    search=("region__name", "contact"),
+    default_sort="-year",
+)
+
+
+@requires("disasters.open")
+def community_list(request):
+    year = timezone.localdate().year
+    return render_list(
+        request,
+        selectors.visible_communities(request.user),
+        COMMUNITY_SPEC,
+        "disasters/communities.html",
+        "综合减灾示范社区",
+        extra={
+            "progress": selectors.community_progress(request.user, year),
+            "criteria": selectors.community_criteria(),
+            "levels": COMMUNITY_LEVELS,
+            "year": year,
+            "can_apply": allows(request.user, "disasters.apply_community"),
+        },
+    )
+
+
+def _checklist_input(request, schema):
+    """The form as the schema's input: the element scores come as ``score_<code>`` fields and
+    are gathered into ``scores`` (the API sends the dict itself)."""
+    from django.contrib import messages
+
+    from yingji.core.schemas import form_data, summary, validate
+
+    data = form_data(schema, request.POST)
+    if "scores" in schema.model_fields:
+        codes = [e["code"] for e in selectors.community_criteria()["elements"]]
+        scores = {c: request.POST[f"score_{c}"] for c in codes if request.POST.get(f"score_{c}")}
+        if scores:
+            data["scores"] = scores
+    parsed = validate(schema, data)
+    if not parsed.ok:
+        messages.error(request, summary(parsed.errors))
+        return None
+    return parsed.data
+
+
+@login_required
+@require_POST
+def apply_community(request):
+    data = _checklist_input(request, CommunityApplyIn)
+    if data is not None:
+        community = run_service(
+            request,
+            lambda: services.do_apply_demo_community(actor=request.user, data=data),
+            "已登记示范社区申报,待县区初审。",
+        )
+        if community:
+            return redirect(community)
+    return redirect("disasters:communities")
+
+
+def _community_action(schema, service, success, action="view"):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        community = get_restricted_or_404(
+            selectors.visible_communities(request.user), request.user, action, pk=pk
+        )
+        data = _checklist_input(request, schema)
+        if data is not None:
+            run_service(
+                request,
+                lambda: service(actor=request.user, community=community, data=data),
+                success,
+            )
+        return redirect(community)
+
+    view.action_schema = schema
+    return view
+
+
+resubmit_community = _community_action(
+    CommunityResubmitIn, services.do_resubmit_demo_community, "已重新申报。", "add"
+)
+review_community_county = _community_action(
+    CommunityCountyReviewIn, services.do_review_demo_community_county, "已办理县区初审。", "approve"
+)
+review_community_city = _community_action(
+    CommunityCityReviewIn, services.do_review_demo_community_city, "已办理市级评审。", "change"
+)
+recheck_community = _community_action(
+    CommunityRecheckIn, services.do_recheck_demo_community, "已办理复核。", "change"
+)
+inspect_community = _community_action(
+    CommunityInspectionIn, services.do_record_community_inspection, "已登记督查。"
+)
+
+
+@login_required
+def community_detail(request, pk):
+    user = request.user
+    community = get_restricted_or_404(selectors.visible_communities(user), user, pk=pk)
+    criteria = selectors.community_criteria()
+    one = DemoCommunity.objects.filter(pk=community.pk)
+    status = community.status
+    city = allows(user, "disasters.review_community_city") and (
+        restrict(one, user, "change").exists()
+    )
+    return render(
+        request,
+        "disasters/community.html",
+        {
+            "title": str(community),
+            "object": community,
+            "county": selectors.county_of(community.region),
+            "elements": [
+                {
+                    **e,
+                    "self": community.self_scores.get(e["code"]),
+                    "county": community.county_scores.get(e["code"]),
+                }
+                for e in criteria["elements"]
+            ],
+            "conditions": [
+                {**c, "met": bool(community.conditions.get(c["code"]))}
+                for c in criteria["conditions"]
+            ],
+            "pass_mark": criteria["pass_mark"],
+            "inspections": selectors.visible_inspections(user).filter(community=community),
+            "can_resubmit": status == "returned"
+            and allows(user, "disasters.apply_community")
+            and restrict(one, user, "add").exists(),
+            "can_county_review": status == "applied"
+            and allows(user, "disasters.review_community_county")
+            and restrict(one, user, "approve").exists(),
+            "can_city_review": status == "county_passed" and city,
+            "can_recheck": status == "named" and city,
+            "can_inspect": status in ("applied", "returned", "county_passed", "named") and city,
+            "today": timezone.localdate(),
+            **record_extras(request, community),
+        },
+    )
+
+
+@login_required
+def county_rollup(request, pk, code):
+    """A county's page of its townships: confirmed figures, the pending gaps, the townships
+    listed as affected that have not reported, late reports; xlsx export. The city sees every
+    county's, a county its own."""
+    from yingji.core.permissions import scope_of
+
+    user = request.user
+    process = get_restricted_or_404(selectors.visible_processes(user), user, pk=pk)
+    county = Region.objects.filter(code=code, level="county").first()
+    if county is None or not may_see_county(scope_of(user), county):
+        from django.http import Http404
+
+        raise Http404
+    if request.GET.get("export") == "xlsx":
+        from urllib.parse import quote
+
+        from django.http import StreamingHttpResponse
+
+        header, rows = selectors.county_rollup_table(process, user, county)
+        response = StreamingHttpResponse(
+            xlsx_stream("乡镇汇总", header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = quote(
+            f"{process.name}-{county.name}乡镇汇总-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+    return render(
+        request,
+        "disasters/county_rollup.html",
+        {
+            "title": f"{county.name}乡镇汇总:{process.name}",
+            "object": process,
+            "county": county,
+            "rollup": selectors.county_rollup(process, user, county),
+        },
+    )

@@ -175,3 +175,58 @@ def plan_parts_for(user, action: str = "view"):
     from .models import PlanPart
 
     return restrict(PlanPart.objects.select_related("plan"), user, action)
+
+
+# Plans whose response levels govern an event, most specific first: the special plan for the
+# event type, then the 总体预案 (the general plan applies when no special plan covers the type).
+GOVERNING_KINDS = ("special", "general")
+
+
+def response_levels_for(user, *, event_type: str, region) -> dict:
+    """The response levels (响应分级) and their start conditions that govern an event of
+    ``event_type`` (a code of choices.EVENT_TYPES) in ``region``, for the response module (#12):
+    read from the plans' structured parts, never from their text.
+
+    The governing plan is the first plan found with level parts: the event's region, then each
+    region above it (village → township → county → city), and at each a 专项预案 whose scope lists
+    the type before the 总体预案. Enterprise plans never govern. Only what ``user`` may read
+    counts. A plan that would govern but has no level parts is passed over and named in
+    ``unstructured`` (the caller says "预案未结构化"). Answers ``{"plan": Plan | None, "levels":
+    [{"level", "level_label", "name", "conditions", "lead_unit", "part_id"}], "looked_at":
+    [region codes tried], "unstructured": [Plan]}``, levels ordered 一级 → 四级."""
+    from .models import PlanPart
+
+    codes = [c for c in reversed(region.path.strip("/").split("/")) if c]
+    plans = visible_plans(user).filter(enterprise__isnull=True, kind__in=GOVERNING_KINDS)
+    looked_at, unstructured = [], []
+    for code in codes:
+        looked_at.append(code)
+        here = list(plans.filter(region__code=code).order_by("-effective_on", "pk"))
+        special = [p for p in here if p.kind == "special" and event_type in (p.event_types or [])]
+        general = [p for p in here if p.kind == "general"]
+        for plan in special + general:
+            parts = list(
+                restrict(
+                    PlanPart.objects.filter(plan=plan, kind="level", voided=False), user
+                ).order_by("level", "pk")
+            )
+            if not parts:
+                unstructured.append(plan)
+                continue
+            return {
+                "plan": plan,
+                "levels": [
+                    {
+                        "level": part.level,
+                        "level_label": part.get_level_display(),
+                        "name": part.name,
+                        "conditions": part.text,
+                        "lead_unit": part.lead_unit,
+                        "part_id": part.pk,
+                    }
+                    for part in parts
+                ],
+                "looked_at": looked_at,
+                "unstructured": unstructured,
+            }
+    return {"plan": None, "levels": [], "looked_at": looked_at, "unstructured": unstructured}

@@ -15,6 +15,7 @@ from yingji.core.schemas import file_response
 from . import selectors, services
 from .schemas import (
     BriefApproveIn,
+    BriefDistributeIn,
     BriefGenerateIn,
     BriefIssueIn,
     BriefOpinionsIn,
@@ -135,3 +136,55 @@ def brief_word(request, brief_id: int):
 
     brief = _brief(request, brief_id, "export")
     return download(brief_docx(brief), f"{brief.title}.docx")
+
+
+class BriefDeliveryOut(Schema):
+    id: int
+    brief: int
+    recipient: str
+    recipient_name: str
+    organisation: str | None
+    delivered_at: dt.datetime
+    read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_brief(obj):
+        return obj.brief_id
+
+    @staticmethod
+    def resolve_recipient(obj):
+        return obj.recipient.username
+
+    @staticmethod
+    def resolve_recipient_name(obj):
+        return obj.recipient.get_full_name() or obj.recipient.username
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.name if obj.organisation else None
+
+
+@router.get(
+    "/briefs/{brief_id}/deliveries",
+    response=list[BriefDeliveryOut],
+    summary="分发与阅读回执(按权限)",
+)
+def list_deliveries(request, brief_id: int):
+    brief = _brief(request, brief_id)
+    return selectors.visible_deliveries(request.user).filter(brief=brief)
+
+
+@router.post(
+    "/briefs/{brief_id}/distribute",
+    response={201: list[BriefDeliveryOut]},
+    summary="分发已印发的简报(按角色、区域)",
+)
+def distribute_brief(request, brief_id: int, payload: BriefDistributeIn):
+    brief = _brief(request, brief_id)
+    return Status(201, services.do_distribute_brief(actor=request.user, brief=brief, data=payload))
+
+
+@router.post("/briefs/{brief_id}/read", response=BriefDeliveryOut, summary="已阅(阅读回执)")
+def read_brief(request, brief_id: int):
+    brief = _brief(request, brief_id)
+    return services.do_read_brief(actor=request.user, brief=brief)

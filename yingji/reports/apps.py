@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import DailyJob, Nav, SearchProvider
+from yingji.core.hooks import Card, DailyJob, Nav, SearchProvider
 
 
 class ReportsConfig(AppConfig):
@@ -25,6 +25,7 @@ class ReportsConfig(AppConfig):
             allowed="reports.open",
         )
     ]
+    dashboard_cards = [Card("reports.unread", "yingji.reports.cards.unread", 40)]
     daily_jobs = [
         DailyJob(
             "reports",

@@ -1,5 +1,5 @@
 """Demo 研判简报 (演示): the city's weekly brief of last week, drafted on Monday by the 综合协调科
-(T11 周调度), reviewed by another person and issued; and this month's monthly brief, a draft
+(T11 周调度), reviewed by another person, issued and distributed (read by the leader); and this month's monthly brief, a draft
 with part of its 研判意见 written. Through the real services, each step dated. Idempotent."""
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from yingji.core.demo import dated, moment
 
 from . import services
 from .models import Brief
-from .schemas import BriefApproveIn, BriefGenerateIn, BriefIssueIn, BriefOpinionsIn, BriefSubmitIn
+from .schemas import (
+    BriefApproveIn,
+    BriefDistributeIn,
+    BriefGenerateIn,
+    BriefIssueIn,
+    BriefOpinionsIn,
+    BriefSubmitIn,
+)
 
 SEED = 49
 
@@ -75,7 +82,7 @@ def load_demo(seed: int = SEED) -> dict:
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     last_week = monday - dt.timedelta(days=7)
-    week_times = iter(_times(monday, rng, 5))
+    week_times = iter(_times(monday, rng, 7))
     month_times = iter(_times(today, rng, 2))
     weekly = _step(
         drafter,
@@ -112,6 +119,20 @@ def load_demo(seed: int = SEED) -> dict:
             actor=reviewer, brief=weekly, data=BriefIssueIn(version=weekly.version)
         ),
     )
+    # distributed that Monday to the leadership and the duty officers (a county's staff may not
+    # read the city's brief and is skipped); the leader has read it, the duty officer not yet
+    distributed = _step(
+        reviewer,
+        next(week_times),
+        lambda: services.do_distribute_brief(
+            actor=reviewer,
+            brief=weekly,
+            data=BriefDistributeIn(roles=["city_leader", "duty_officer", "county_staff"]),
+        ),
+    )
+    leader = _user("leader")
+    if leader is not None and any(d.recipient_id == leader.pk for d in distributed):
+        _step(leader, next(week_times), lambda: services.do_read_brief(actor=leader, brief=weekly))
     monthly = _step(
         drafter,
         next(month_times),

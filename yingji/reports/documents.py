@@ -40,7 +40,19 @@ def _para(doc, text: str, *, font=BODY_FONT, bold=False, size=None, center=False
     return p
 
 
-def metric_rows(section: dict) -> list[list[str]]:
+def state_label(figures: dict) -> str:
+    """When the state figures (open, overdue… "now") were counted: the wall-clock time the
+    snapshot was computed, kept apart from ``generated_at`` (a demo brief is dated back to its
+    Monday but counted when the demo was loaded). Older snapshots: 生成时."""
+    at = figures.get("state_at")
+    if not at:
+        return "生成时"
+    import datetime as dt
+
+    return f"{timezone.localtime(dt.datetime.fromisoformat(at)):%Y年%m月%d日 %H:%M}"
+
+
+def metric_rows(section: dict, state_at: str = "生成时") -> list[list[str]]:
     rows = []
     for m in section["metrics"]:
         if m["compare"]:
@@ -55,7 +67,7 @@ def metric_rows(section: dict) -> list[list[str]]:
                 ]
             )
         else:
-            rows.append([m["label"] + "(截至生成时)", f"{m['value']:g}", "", "", "", ""])
+            rows.append([f"{m['label']}(截至{state_at})", f"{m['value']:g}", "", "", "", ""])
     return rows
 
 
@@ -77,9 +89,24 @@ def _table(doc, columns: list[str], rows: list[list]) -> None:
             _fonts(run._r, BODY_FONT)
 
 
+def _charts(doc, section: dict, draw) -> None:
+    """The section's charts as pictures (15 cm wide) with their titles as captions."""
+    from docx.shared import Cm
+
+    from .selectors import section_charts
+
+    for spec in section_charts(section):
+        doc.add_picture(io.BytesIO(draw(spec)), width=Cm(15))
+        _para(doc, "图:" + spec["title"], size=9, center=True)
+
+
 def brief_docx(brief) -> bytes:
     from docx import Document
     from docx.shared import Cm, RGBColor
+
+    from .charts import renderer
+
+    draw = renderer()
 
     doc = Document()
     sec = doc.sections[0]
@@ -98,7 +125,8 @@ def brief_docx(brief) -> bytes:
         f"{brief.period_end:%Y年%m月%d日});环比:{figures['previous']['label']};"
         f"同比:{figures['last_year']['label']}。数据生成于"
         f"{timezone.localtime(brief.generated_at):%Y年%m月%d日 %H:%M},"
-        f"{'印发' if brief.issued_at else '草稿'}于{timezone.localtime(when):%Y年%m月%d日}。",
+        f"{'印发' if brief.issued_at else '草稿'}于{timezone.localtime(when):%Y年%m月%d日};"
+        f"当前状态类指标(标“截至”者)计于{state_label(figures)}。",
         size=10,
     )
     _para(doc, "一、风险提示", font=HEADING_FONT, size=14)
@@ -106,13 +134,17 @@ def brief_docx(brief) -> bytes:
     _para(doc, "二、工作建议", font=HEADING_FONT, size=14)
     _para(doc, brief.advice or "(未填写)")
     _para(doc, "三、分项研判", font=HEADING_FONT, size=14)
+    if draw is None:
+        _para(doc, "(本服务器未找到可显示中文的字体或图表组件,图表从略,数据见各表。)", size=9)
     for i, section in enumerate(figures["sections"], start=1):
         _para(doc, f"({i}){section['title']}", font=HEADING_FONT, size=12)
         if section["metrics"]:
-            _table(doc, METRIC_COLUMNS, metric_rows(section))
+            _table(doc, METRIC_COLUMNS, metric_rows(section, state_label(figures)))
         if section.get("table") and section["table"]["rows"]:
             _para(doc, section["table"]["title"], size=10)
             _table(doc, section["table"]["columns"], section["table"]["rows"])
+        if draw is not None:
+            _charts(doc, section, draw)
         if section.get("items"):
             _para(doc, section.get("items_title", ""), size=10, bold=True)
             for item in section["items"]:

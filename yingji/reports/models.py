@@ -80,3 +80,43 @@ class Brief(AuditedModel):
     @property
     def editable(self) -> bool:
         return self.state == "draft"
+
+
+class BriefDelivery(AuditedModel):
+    """An issued brief sent to one person (分发): who sent it when, and when the recipient read
+    it (the read receipt). One row per brief and recipient; never deleted."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("研判简报")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("收件人"),
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("收件单位"),
+    )
+    delivered_at = models.DateTimeField(_("分发时间"))
+    delivered_by = _user_fk(_("分发人"))
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["brief", "organisation__code", "recipient__username"]
+        verbose_name = _("简报分发")
+        verbose_name_plural = _("简报分发")
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "recipient"], name="one_delivery_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.brief.title} → {self.recipient.get_full_name() or self.recipient.username}"
+
+    def get_absolute_url(self):
+        return reverse("reports:brief", args=[self.brief_id]) + "#deliveries"

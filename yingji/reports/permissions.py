@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import Brief
+from .models import Brief, BriefDelivery
 
 NOTHING = Q(pk__in=[])
 
@@ -57,3 +57,20 @@ def can_open(scope: Scope) -> bool:
 @rule("reports.write")
 def can_write(scope: Scope) -> bool:
     return scope.has_role("city_staff", "county_staff") and not scope.read_only
+
+
+@restricts(BriefDelivery)
+def restrict_deliveries(qs, scope, action):
+    """The read-receipt list: seen by whoever may write the brief (its region's producers) and
+    by the leadership; a recipient sees their own row. "change" is nobody's but the recipient's
+    (the 已阅 service takes the user's own row, so the read-only leadership records it too)."""
+    own = Q(recipient_id=scope.user_id) if scope.user_id is not None else NOTHING
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        return qs.filter(own | Q(brief__in=Brief.objects.filter(brief_q(scope, "change"))))
+    if action == "add":
+        return qs.filter(brief__in=Brief.objects.filter(brief_q(scope, "change")))
+    if action == "change":
+        return qs.filter(own)
+    return qs.none()

@@ -44,3 +44,14 @@ class BriefReturnIn(Input):
 
 class BriefIssueIn(Input):
     version: Version = None
+
+
+RecipientRole = Literal["city_leader", "city_staff", "duty_officer", "county_staff"]
+
+
+class BriefDistributeIn(Input):
+    """分发 an issued brief: every active member with one of ``roles`` in an organisation of
+    ``regions`` (a region's subtree; none = any) who may read the brief."""
+
+    roles: list[RecipientRole] = Field(min_length=1, max_length=4, title="收件角色")
+    regions: list[Code] = Field(default=[], max_length=20, title="收件区域(代码)")

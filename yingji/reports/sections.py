@@ -695,5 +695,7 @@ def compute(region, period: Period, today: dt.date | None = None) -> dict:
         },
         "region": {"code": region.code, "name": region.name},
         "as_of": today.isoformat(),
+        # the wall-clock moment the state figures were counted (never moved by the demo's dating)
+        "state_at": timezone.now().isoformat(),
         "sections": sections,
     }

@@ -26,26 +26,31 @@ def regions_for(user) -> list[Region]:
 
 
 def chart_rows(figures: dict) -> list[dict]:
-    """The charts of a snapshot: one bar chart of the compared figures per section (this
-    period, 环比 and 同比), plus the sections' own charts."""
+    """The charts of a snapshot, section by section (``section_charts``)."""
+    return [c for s in figures.get("sections", []) for c in section_charts(s)]
+
+
+def section_charts(s: dict) -> list[dict]:
+    """A section's charts: one bar chart of its compared figures (this period, 环比 and 同比)
+    unless all are zero, plus the section's own chart. The page (ECharts) and the Word file
+    (PNG, ``charts.py``) draw the same ones."""
     charts = []
-    for s in figures.get("sections", []):
-        compared = [m for m in s["metrics"] if m["compare"]]
-        values = [m[k] for m in compared for k in ("value", "prev", "yoy")]
-        if any(values):  # a chart of zeros says nothing: the table shows them
-            charts.append(
-                {
-                    "title": f"{s['title']}:本期与环比、同比",
-                    "names": [m["label"] for m in compared],
-                    "series": [
-                        {"name": "本期", "values": [m["value"] for m in compared]},
-                        {"name": "上期(环比)", "values": [m["prev"] for m in compared]},
-                        {"name": "去年同期(同比)", "values": [m["yoy"] for m in compared]},
-                    ],
-                }
-            )
-        if s.get("chart") and s["chart"]["names"]:
-            charts.append(s["chart"])
+    compared = [m for m in s["metrics"] if m["compare"]]
+    values = [m[k] for m in compared for k in ("value", "prev", "yoy")]
+    if any(values):  # a chart of zeros says nothing: the table shows them
+        charts.append(
+            {
+                "title": f"{s['title']}:本期与环比、同比",
+                "names": [m["label"] for m in compared],
+                "series": [
+                    {"name": "本期", "values": [m["value"] for m in compared]},
+                    {"name": "上期(环比)", "values": [m["prev"] for m in compared]},
+                    {"name": "去年同期(同比)", "values": [m["yoy"] for m in compared]},
+                ],
+            }
+        )
+    if s.get("chart") and s["chart"]["names"]:
+        charts.append(s["chart"])
     return charts
 
 
@@ -57,3 +62,33 @@ def search(user, q: str, limit: int = 10):
         SearchHit(title=b.title, url=b.get_absolute_url(), subtitle=b.get_state_display())
         for b in rows
     ]
+
+
+def visible_deliveries(user, action: str = "view"):
+    from .models import BriefDelivery
+
+    return restrict(
+        BriefDelivery.objects.select_related("brief", "recipient", "organisation", "delivered_by"),
+        user,
+        action,
+    )
+
+
+def delivery_summary(user, brief) -> dict | None:
+    """The brief's read receipts as this user may see them (None: none visible), with who has
+    not read it yet; and this user's own delivery (to mark it read)."""
+    rows = list(visible_deliveries(user).filter(brief=brief))
+    if not rows:
+        return None
+    return {
+        "rows": rows,
+        "read": sum(1 for d in rows if d.read_at),
+        "total": len(rows),
+        "unread": [d for d in rows if d.read_at is None],
+        "mine": next((d for d in rows if d.recipient_id == user.pk), None),
+    }
+
+
+def unread_briefs(user):
+    """The issued briefs sent to this user and not yet read (the 工作台 notice)."""
+    return visible_deliveries(user).filter(recipient_id=user.pk, read_at__isnull=True)

@@ -7,20 +7,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
-from yingji.core.permissions import check_rule, ensure_in_scope, scope_of
+from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
+from yingji.core.services import locked
 from yingji.geo.models import Region
 
 from . import sections
-from .models import Brief
+from .models import Brief, BriefDelivery
 from .periods import KIND_NAMES, KINDS, Period, last_completed, period_of, starts_today
 from .permissions import may_write_region
 from .schemas import (
     BriefApproveIn,
+    BriefDistributeIn,
     BriefGenerateIn,
     BriefIssueIn,
     BriefOpinionsIn,
@@ -202,3 +204,82 @@ def do_draft_scheduled_briefs(*, today: dt.date | None = None) -> dict:
             continue
         counts["drafted"] += 1
     return counts
+
+
+def do_distribute_brief(*, actor, brief: Brief, data: BriefDistributeIn) -> list[BriefDelivery]:
+    """分发: send an issued brief to the members of the chosen roles (and regions) who may read
+    it and have not received it; each gets an in-app notice (工作台) and a read-receipt row."""
+    from yingji.orgs.models import Membership
+
+    check_rule(actor, "reports.write")
+    if not may_write_region(scope_of(actor), brief.region):
+        raise NotPermitted(f"您无权分发{brief.region.name}的研判简报。")
+    if brief.state != "issued":
+        raise InvalidTransition("只有已印发的简报可以分发。")
+    regions = list(Region.objects.filter(code__in=data.regions))
+    unknown = sorted(set(data.regions) - {r.code for r in regions})
+    if unknown:
+        raise ValidationFailed(
+            f"找不到区域编码“{'、'.join(unknown)}”。", details={"field": "regions"}
+        )
+    members = Membership.objects.filter(
+        is_active=True, user__is_active=True, role__in=data.roles
+    ).select_related("user", "organisation")
+    if regions:
+        where = Q(pk__in=[])
+        for region in regions:
+            where |= Q(organisation__region__path__startswith=region.path)
+        members = members.filter(where)
+    already = set(brief.deliveries.values_list("recipient_id", flat=True))
+    chosen: dict[int, object] = {}
+    for m in members.order_by("organisation__code", "user__username"):
+        if m.user_id in already or m.user_id in chosen or m.user_id == actor.pk:
+            continue
+        if restrict(Brief.objects.filter(pk=brief.pk), m.user).exists():
+            chosen[m.user_id] = m
+    if not chosen:
+        raise ValidationFailed(
+            "没有符合条件的新收件人(已分发过的、无权阅读该简报的人不计)。",
+            details={"field": "roles"},
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        made = [
+            BriefDelivery.objects.create(
+                brief=brief,
+                recipient=m.user,
+                organisation=m.organisation,
+                delivered_at=now,
+                delivered_by=actor,
+            )
+            for m in chosen.values()
+        ]
+        record_event(
+            "reports.brief.distributed",
+            f"分发“{brief.title}”{brief.number}给{len(made)}人",
+            target=brief,
+            recipients=[d.recipient_id for d in made],
+        )
+    return made
+
+
+def do_read_brief(*, actor, brief: Brief) -> BriefDelivery:
+    """已阅: the recipient's read receipt (once; a second time changes nothing)."""
+    # the recipient's own row, read through restrict("view"): a read receipt is not a change
+    # of the brief, so the read-only leadership records it too
+    delivery = (
+        restrict(BriefDelivery.objects.filter(brief=brief), actor)
+        .filter(recipient_id=actor.pk)
+        .first()
+    )
+    if delivery is None:
+        raise NotPermitted("该简报未分发给您。")
+    if delivery.read_at is not None:
+        return delivery
+    with transaction.atomic():
+        delivery = locked(BriefDelivery, delivery.pk)
+        if delivery.read_at is None:
+            delivery.read_at = timezone.now()
+            delivery.save(update_fields=["read_at"])
+            record_event("reports.brief.read", f"已阅“{brief.title}”", target=brief)
+    return delivery

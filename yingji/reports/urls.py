@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.send_back, name="return"),
     path("<int:pk>/issue/", views.issue, name="issue"),
+    path("<int:pk>/distribute/", views.distribute, name="distribute"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
 ]

@@ -9,16 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404, requires
+from yingji.core.permissions import allows, get_restricted_or_404, requires, scope_of
 from yingji.core.schemas import summary, validate
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, run_service
 
 from . import selectors, services
 from .choices import BRIEF_KINDS, BRIEF_STATE_COLOURS, BRIEF_STATES
-from .documents import METRIC_COLUMNS, brief_docx, metric_rows
+from .documents import METRIC_COLUMNS, brief_docx, metric_rows, state_label
+from .permissions import may_write_region
 from .schemas import (
     BriefApproveIn,
+    BriefDistributeIn,
     BriefGenerateIn,
     BriefIssueIn,
     BriefOpinionsIn,
@@ -88,10 +90,11 @@ def _may(user, brief, action: str) -> bool:
 
 
 def _sections(brief) -> list[dict]:
+    state_at = state_label(brief.figures)
     return [
         {
             **s,
-            "rows": metric_rows(s),
+            "rows": metric_rows(s, state_at),
             "opinion": brief.opinions.get(s["key"], ""),
         }
         for s in brief.figures.get("sections", [])
@@ -112,6 +115,7 @@ def brief_detail(request, pk):
             "object": brief,
             "figures": brief.figures,
             "sections": _sections(brief),
+            "state_at": state_label(brief.figures),
             "columns": METRIC_COLUMNS,
             "charts": selectors.chart_rows(brief.figures),
             "state_colour": BRIEF_STATE_COLOURS[brief.state],
@@ -119,6 +123,11 @@ def brief_detail(request, pk):
             "can_review": can_change and brief.state == "submitted" and not is_drafter,
             "can_issue": can_change and brief.state == "approved",
             "waiting_other": can_change and brief.state == "submitted" and is_drafter,
+            "deliveries": selectors.delivery_summary(user, brief),
+            "can_distribute": brief.state == "issued"
+            and allows(user, "reports.write")
+            and may_write_region(scope_of(user), brief.region),
+            "recipient_roles": RECIPIENT_ROLES,
             **record_extras(request, brief),
         },
     )
@@ -198,4 +207,24 @@ issue = _action(
     BriefIssueIn,
     services.do_issue_brief,
     lambda brief, data, result: f"已印发,编号{result.number}。",
+)
+
+
+RECIPIENT_ROLES = [
+    ("city_leader", "局领导"),
+    ("city_staff", "市局科室"),
+    ("duty_officer", "值班员"),
+    ("county_staff", "县区应急局"),
+]
+
+distribute = action_view(
+    fetch=selectors.visible_briefs,
+    schema=BriefDistributeIn,
+    call=lambda user, brief, data: services.do_distribute_brief(actor=user, brief=brief, data=data),
+    success=lambda brief, data, made: f"已分发给{len(made)}人。",
+)
+mark_read = action_view(
+    fetch=selectors.visible_briefs,
+    call=lambda user, brief, data: services.do_read_brief(actor=user, brief=brief),
+    success="已阅。",
 )

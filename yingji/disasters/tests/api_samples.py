@@ -4,5 +4,8 @@ PARAM_MODELS = {
     "process_id": "disasters.DisasterProcess",
     "report_id": "disasters.LossReport",
     "casualty_id": "disasters.CasualtyPerson",
+    "community_id": "disasters.DemoCommunity",
 }
-PATH_SAMPLES: dict[str, dict] = {}
+PATH_SAMPLES: dict[str, dict] = {
+    "/api/v1/disasters/processes/{process_id}/counties/{code}/rollup": {"code": "620104"},
+}

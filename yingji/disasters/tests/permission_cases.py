@@ -28,7 +28,50 @@ def _xigu_processes():
     return DisasterProcess.objects.all()
 
 
+def _communities(status, county=None):
+    def get():
+        from yingji.disasters.models import DemoCommunity
+
+        qs = DemoCommunity.objects.filter(status=status)
+        return qs.filter(region__path__contains=f"/{county}/") if county else qs
+
+    return get
+
+
+def _inspections():
+    from yingji.disasters.models import CommunityInspection
+
+    return CommunityInspection.objects.all()
+
+
 DENIALS = [
+    Denial(
+        "disasters.DemoCommunity",
+        "county_a",
+        "change",
+        _communities("county_passed", "620104"),
+        "市级评审、命名由市局办理",
+    ),
+    Denial(
+        "disasters.DemoCommunity",
+        "section",
+        "approve",
+        _communities("applied"),
+        "县区初审由社区所在县区办理",
+    ),
+    Denial(
+        "disasters.DemoCommunity", "county_b", "view", _communities("applied", "620104"), "他县区"
+    ),
+    Denial(
+        "disasters.DemoCommunity", "leader", "change", _communities("county_passed"), "领导只读"
+    ),
+    Denial(
+        "disasters.CommunityInspection",
+        "county_a",
+        "add",
+        _inspections,
+        "督查由市局登记",
+    ),
     Denial("disasters.DeadlineSetting", "county_a", "change", _setting, "报送时限由市局修改"),
     Denial("disasters.DeadlineSetting", "leader", "change", _setting, "领导只读"),
     Denial("disasters.DeadlineSetting", "enterprise", "view", _setting, "企业不参与灾情报送"),

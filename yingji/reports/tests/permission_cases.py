@@ -28,7 +28,24 @@ def _city_briefs():
     return Brief.objects.filter(region__level="city")
 
 
+def _city_deliveries():
+    from yingji.reports.models import BriefDelivery
+
+    return BriefDelivery.objects.filter(brief__region__level="city")
+
+
 DENIALS = [
+    Denial(
+        "reports.BriefDelivery",
+        "county_a",
+        "view",
+        _city_deliveries,
+        "县区用户看不到市级简报的分发",
+    ),
+    Denial(
+        "reports.BriefDelivery", "section", "change", _city_deliveries, "只有收件人本人能标记已阅"
+    ),
+    Denial("reports.BriefDelivery", "leader", "add", _city_deliveries, "领导只读,不分发"),
     Denial(
         "reports.Brief",
         "county_b",

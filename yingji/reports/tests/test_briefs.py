@@ -309,6 +309,62 @@ def test_the_docx_holds_the_figures_and_the_opinions(as_user):
     assert "隐患排查治理" in text and brief.opinions["hazards"] in text
 
 
+def test_the_docx_charts_are_pictures_of_the_page_charts(as_user, settings):
+    """The Word file carries one PNG per chart of the page (drawn with a CJK font, no browser);
+    without a usable font it keeps the tables and says so."""
+    from docx import Document
+
+    from yingji.reports import charts, selectors
+
+    brief = _weekly()
+    expected = len(selectors.chart_rows(brief.figures))
+    assert expected >= 1
+    doc = Document(io.BytesIO(as_user("leader").get(f"/reports/{brief.pk}/word/").content))
+    blips = doc.inline_shapes
+    assert len(blips) == expected
+    images = [
+        part
+        for rel in doc.part.rels.values()
+        if "image" in rel.reltype
+        for part in [rel.target_part]
+    ]
+    assert images and all(img.blob[:8] == b"\x89PNG\r\n\x1a\n" for img in images)
+    captions = [p.text for p in doc.paragraphs if p.text.startswith("图:")]
+    assert captions[0] == "图:" + selectors.chart_rows(brief.figures)[0]["title"]
+    # no CJK font: tables only, and the document says why
+    settings.REPORTS_CHART_FONT = ""
+    charts.cjk_font.cache_clear()
+    try:
+        from unittest import mock
+
+        with mock.patch.object(charts, "CJK_FAMILIES", ()):
+            doc = Document(io.BytesIO(as_user("leader").get(f"/reports/{brief.pk}/word/").content))
+    finally:
+        charts.cjk_font.cache_clear()
+    assert len(doc.inline_shapes) == 0 and doc.tables
+    assert any("图表从略" in p.text for p in doc.paragraphs)
+
+
+def test_the_demo_weekly_says_when_its_state_figures_were_counted(as_user):
+    """The demo's weekly brief is dated to its Monday, but its "now" figures (open, overdue…)
+    were counted when the demo was loaded: the page and the Word file say when, instead of
+    "截至生成时" (which would claim Monday)."""
+    from django.utils import timezone
+
+    from yingji.reports.documents import state_label
+
+    brief = _weekly()
+    state_at = dt.datetime.fromisoformat(brief.figures["state_at"])
+    # loaded after (or, before 8 a.m. on a Monday, at) the moment it is dated to
+    assert state_at >= brief.generated_at - dt.timedelta(seconds=5)
+    label = state_label(brief.figures)
+    assert label == f"{timezone.localtime(state_at):%Y年%m月%d日 %H:%M}"
+    page = as_user("leader").get(f"/reports/{brief.pk}/").content.decode()
+    assert f"计于{label}" in page and "截至生成时" not in page
+    assert f"(截至{label})" in page
+    assert state_label({}) == "生成时"  # a snapshot from before the field existed
+
+
 def test_the_pages_per_persona(as_user):
     brief = _weekly()
     leader = as_user("leader")
