@@ -334,6 +334,41 @@ def typical_cases(event: Event, user, limit: int = 3) -> list[dict]:
     ]
 
 
+# The response module's event types (data/event_types.json) → the plans' event types
+# (plans.choices.EVENT_TYPES), to find the plan that governs an event. A platform mapping, not a
+# national table: a type missing here falls back by its category.
+PLAN_EVENT_TYPES = {
+    "ACC-HAZ": "hazchem",
+    "ACC-MINE": "mining",
+    "ACC-IND": "production",
+    "ACC-BUILD": "production",
+    "ACC-UTIL": "production",
+    "ACC-FIRE": "fire",
+    "ACC-ROAD": "traffic",
+    "NAT-FLOOD": "flood",
+    "NAT-QUAKE": "earthquake",
+    "NAT-GEO": "geological",
+    "NAT-FOREST": "forest_fire",
+}
+PLAN_EVENT_TYPES_BY_CATEGORY = {
+    "accident": "production",
+    "natural": "natural",
+    "health": "public_health",
+    "social": "social",
+}
+
+
+def plan_levels(event: Event, user) -> dict:
+    """The response levels and start conditions of the plan that governs ``event`` (the plans
+    app's selector over the plans' structured parts), shown beside the level decision."""
+    from yingji.plans.selectors import response_levels_for
+
+    kind = PLAN_EVENT_TYPES.get(event.event_type.code) or PLAN_EVENT_TYPES_BY_CATEGORY.get(
+        event.event_type.category, "natural"
+    )
+    return response_levels_for(user, event_type=kind, region=event.region)
+
+
 # --- 信息发布 (T35) ---------------------------------------------------------------------------
 
 

@@ -306,6 +306,9 @@ def event_detail(request, pk):
             "can_decide": allows(user, "response.decide_level") and event.response_state != "ended",
             "suggested": response_levels.level_label(response_levels.suggested_level(event.grade)),
             "level_choices": response_levels.LEVEL_LABELS.items(),
+            "plan_levels": selectors.plan_levels(event, user)
+            if allows(user, "response.decide_level") and event.response_state != "ended"
+            else None,
             "orgs": Organisation.objects.exclude(kind="enterprise")
             .filter(is_active=True)
             .order_by("path"),
