@@ -9,11 +9,6 @@ from .conftest import ARTIFACTS, login
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skip(
-        reason="not yet passing: in the run of 2026-11-30 (alone, SQLite) the 立案 form in "
-        "Chromium created no case (PenaltyCase.DoesNotExist after the submit); the same service "
-        "is tested through the client in yingji/penalties/tests — to diagnose (issue #19)"
-    ),
 ]
 SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"
 PDF = {"name": "送达回证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% proof\n"}
@@ -51,6 +46,8 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     page.goto(f"{base}/penalties/new/")
     page.select_option("#agency", str(agency.pk))
     page.select_option("#enterprise", str(enterprise.pk))
+    page.select_option("#source", "complaint")
+    page.fill("#source_ref", "举报 2026-旅程-1")
     page.fill("#cause", "浏览器旅程:未按规定落实动火作业审批")
     page.fill("#filing_approver", "副局长(测试)")
     page.select_option("#officers", chosen)

@@ -147,11 +147,16 @@ def new_case(request):
             if case:
                 return redirect(case)
     officer_choices = [o for p in paths for o in officers.choices(p, today)]
+    values = request.POST if request.method == "POST" else _prefill(request)
     return render(
         request,
         "penalties/new.html",
         {
             "title": "行政处罚立案",
+            "inspections": _source_inspections(request.user),
+            "chosen_officers": [str(v) for v in values.getlist("officer_ids")]
+            if hasattr(values, "getlist")
+            else [],
             "agencies": _agencies(request.user),
             "enterprises": restrict(Enterprise.objects.all(), request.user)
             .select_related("organisation")
@@ -159,10 +164,38 @@ def new_case(request):
             "officers": officer_choices,
             "party_kinds": PARTY_KINDS,
             "sources": SOURCES,
-            "values": request.POST,
+            "values": values,
             "today": today,
         },
     )
+
+
+def _source_inspections(user):
+    """The completed inspections the filer may cite as the source (案件来源 = 执法检查), newest
+    first; without one of them a case from an inspection cannot be filed."""
+    from yingji.inspections.selectors import visible_inspections
+
+    return visible_inspections(user).filter(state="completed").order_by("-inspected_on", "-pk")[
+        :300
+    ]
+
+
+def _prefill(request) -> dict:
+    """GET ?inspection=<id>: the form starts from that inspection (source, party)."""
+    from yingji.inspections.selectors import visible_inspections
+
+    pk = request.GET.get("inspection", "")
+    inspection = (
+        visible_inspections(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    )
+    if inspection is None:
+        return {}
+    return {
+        "source": "inspection",
+        "inspection_id": str(inspection.pk),
+        "enterprise_id": str(inspection.enterprise_id),
+        "source_ref": inspection.number,
+    }
 
 
 def _file(user, data: PenFileIn):

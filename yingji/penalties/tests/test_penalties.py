@@ -668,6 +668,53 @@ def test_case_page_shows_only_allowed_forms():
     assert client("chengguan_staff").get(case.get_absolute_url()).status_code == 404
 
 
+def _file_form(enterprise, **extra):
+    data = {
+        "agency_id": Organisation.objects.get(code="LZYJJ-ZD").pk,
+        "party_kind": "unit",
+        "enterprise_id": enterprise.pk,
+        "cause": "表单立案:未按规定落实动火作业审批",
+        "filed_on": TODAY.isoformat(),
+        "filing_approver": "副局长",
+        "officer_ids": ids("LZYJJ", enterprise),
+    }
+    data.update(extra)
+    return data
+
+
+def test_new_case_form_from_an_inspection_and_kept_on_refusal():
+    """The 立案 form (the journey's first submit): source 执法检查 needs the inspection, which
+    the form now offers; a refused submit says why and keeps what was typed (date, officers)."""
+    from yingji.inspections.models import Inspection
+
+    c = client("whk_staff")
+    inspection = Inspection.objects.filter(
+        state="completed", enterprise__tier="city", enterprise__status="operating"
+    ).first()
+    enterprise = inspection.enterprise
+    form = _file_form(enterprise, source="inspection")
+    r = c.post("/penalties/new/", form)
+    body = r.content.decode()
+    assert r.status_code == 200 and "来源为执法检查时请选择检查记录" in body
+    assert f'value="{TODAY.isoformat()}"' in body  # the date is not lost
+    assert all(f'value="{pk}" selected' in body for pk in form["officer_ids"])
+    assert not PenaltyCase.objects.filter(cause=form["cause"]).exists()
+
+    page = c.get(f"/penalties/new/?inspection={inspection.pk}").content.decode()
+    assert f'<option value="{inspection.pk}" selected>' in page
+    r = c.post("/penalties/new/", {**form, "inspection_id": inspection.pk})
+    case = PenaltyCase.objects.get(cause=form["cause"])
+    assert r.status_code == 302 and case.inspection_id == inspection.pk
+
+
+def test_new_case_form_from_a_complaint():
+    r = client("whk_staff").post(
+        "/penalties/new/", _file_form(city_enterprise(), source="complaint", source_ref="举报-1")
+    )
+    case = PenaltyCase.objects.get(cause="表单立案:未按规定落实动火作业审批")
+    assert r.status_code == 302 and r["Location"] == case.get_absolute_url()
+
+
 def test_refused_post_changes_nothing_and_says_why():
     case = file_case()
     c = client("whk_staff")
