@@ -22,6 +22,16 @@ def _as(page, base, username):
 def _submit(page, form_id, button=None):
     page.click(f"#{form_id} button" if button is None else button)
     page.wait_for_load_state("networkidle")
+    _no_refusal(page, form_id)
+
+
+def _no_refusal(page, step):
+    """A refused step shows its reason in a red alert: fail there, with the reason, rather than
+    at the next locator (how the 立案 failure went undiagnosed)."""
+    alerts = page.locator(".alert-danger")
+    if alerts.count():
+        page.screenshot(path=str(ARTIFACTS / f"penalty-{step}.png"), full_page=True)
+        raise AssertionError(f"{step}: {alerts.first.inner_text()}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,8 +61,7 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     page.fill("#cause", "浏览器旅程:未按规定落实动火作业审批")
     page.fill("#filing_approver", "副局长(测试)")
     page.select_option("#officers", chosen)
-    page.click("#file-form button")
-    page.wait_for_load_state("networkidle")
+    _submit(page, "file-form")
     case = PenaltyCase.objects.get(cause="浏览器旅程:未按规定落实动火作业审批")
     assert "剩余 90 天" in page.inner_text("#clock")
 

@@ -175,9 +175,9 @@ def _source_inspections(user):
     first; without one of them a case from an inspection cannot be filed."""
     from yingji.inspections.selectors import visible_inspections
 
-    return visible_inspections(user).filter(state="completed").order_by("-inspected_on", "-pk")[
-        :300
-    ]
+    return (
+        visible_inspections(user).filter(state="completed").order_by("-inspected_on", "-pk")[:300]
+    )
 
 
 def _prefill(request) -> dict:
@@ -185,9 +185,7 @@ def _prefill(request) -> dict:
     from yingji.inspections.selectors import visible_inspections
 
     pk = request.GET.get("inspection", "")
-    inspection = (
-        visible_inspections(request.user).filter(pk=pk).first() if pk.isdigit() else None
-    )
+    inspection = visible_inspections(request.user).filter(pk=pk).first() if pk.isdigit() else None
     if inspection is None:
         return {}
     return {
