@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from yingji.core.context import actor_context
@@ -713,6 +714,30 @@ def test_new_case_form_from_a_complaint():
     )
     case = PenaltyCase.objects.get(cause="表单立案:未按规定落实动火作业审批")
     assert r.status_code == 302 and r["Location"] == case.get_absolute_url()
+
+
+def test_case_page_with_an_evidence_file_links_the_download():
+    """The case page once an evidence item carries a file (it failed with a 500 on a wrong URL
+    name, which only the browser journey reached)."""
+    case = file_case()
+    actor = user("whk_staff")
+    run(actor, services.do_start_investigation, case=fresh(case), officer_ids=ids())
+    c = client("whk_staff")
+    r = c.post(
+        f"/penalties/cases/{case.pk}/evidence/",
+        {
+            "kind": "site",
+            "title": "现场检查笔录",
+            "recorded_by": "执法一大队",
+            "recorded_on": TODAY.isoformat(),
+            "file": SimpleUploadedFile("笔录.pdf", PDF, "application/pdf"),
+        },
+        follow=True,
+    )
+    item = fresh(case).evidence.get()
+    link = reverse("core:attachment", args=[item.attachment.pk])
+    assert r.status_code == 200 and f'href="{link}"' in r.content.decode()
+    assert c.get(link).status_code == 200
 
 
 def test_refused_post_changes_nothing_and_says_why():
