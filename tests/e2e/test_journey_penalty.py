@@ -118,6 +118,10 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     _submit(page, "form-close")
     _submit(page, "form-publish")
     assert page.inner_text("#case-state") == "结案"
+    steps = page.inner_text("#timeline")  # every step by its Chinese name
+    assert (
+        "陈述申辩" in steps and "负责人审批/集体讨论" in steps and "approval_recorded" not in steps
+    )
     page.screenshot(path=str(SCREENSHOTS / "penalties-case.png"), full_page=True)
 
     page.context.clear_cookies()

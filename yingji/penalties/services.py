@@ -23,17 +23,6 @@ from . import conf, officers
 from .models import CaseFileReview, CaseStep, DeadlineExtension, Evidence, PenaltyCase
 from .permissions import bureau_paths
 
-STEP_LABELS = {
-    **pp.ACTION_LABELS,
-    "file": "立案",
-    "statement": "陈述申辩",
-    "hearing_held": "举行听证",
-    "approval_recorded": "负责人审批/集体讨论",
-    "extend": "延长办案期限",
-    "publish": "行政执法公示",
-}
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 

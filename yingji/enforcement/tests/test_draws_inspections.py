@@ -26,6 +26,7 @@ from yingji.enforcement.models import (
 from yingji.enforcement.schemas import (
     EnfCampaignIn,
     EnfDrawIn,
+    EnfDrawInspectionIn,
     EnfDrawPublishIn,
     EnfInspectionOfficersIn,
     EnfOrderIn,
@@ -106,6 +107,36 @@ def test_publishing_puts_the_draw_on_the_public_page(persona, ctx, client):
     with pytest.raises(InvalidTransition):
         services.do_publish_draw(actor=user, draw=draw, data=EnfDrawPublishIn())
     assert AuditEvent.objects.filter(verb="enforcement.draw.published", object_id=str(draw.pk))
+
+
+def test_a_published_draw_target_becomes_an_inspection_once(persona, ctx):
+    """双随机 → 检查 in one action: the drawn enterprise and officers become a 专项检查 with that
+    team; only after 公开, once per target, only by the drawing bureau; audited."""
+    user = persona("county_b")
+    draw = services.do_run_draw(actor=user, data=_draw_in(campaign_name="抽查转检查", seed=11))
+    result = draw.results.order_by("position").first()
+    data = EnfDrawInspectionIn(result_id=result.pk, inspected_on=timezone.localdate())
+    before = Inspection.objects.count()
+    with pytest.raises(InvalidTransition, match="公开后"):
+        services.do_start_draw_inspection(actor=user, draw=draw, data=data)
+    services.do_publish_draw(actor=user, draw=draw, data=EnfDrawPublishIn())
+    with pytest.raises(NotPermitted):  # another bureau
+        services.do_start_draw_inspection(actor=persona("county_a"), draw=draw, data=data)
+    assert Inspection.objects.count() == before
+    inspection = services.do_start_draw_inspection(actor=user, draw=draw, data=data)
+    assert inspection.enterprise_id == result.enterprise_id and inspection.kind == "special"
+    drawn = sorted(result.officers.values_list("pk", flat=True))
+    assert sorted(selectors.team_of(inspection.pk).values_list("pk", flat=True)) == drawn
+    result.refresh_from_db()
+    assert result.inspection_id == inspection.pk
+    event = AuditEvent.objects.filter(verb="enforcement.draw.inspection").latest("pk")
+    assert inspection.number in event.message and event.object_id == str(draw.pk)
+    with pytest.raises(InvalidTransition, match="已安排检查"):
+        services.do_start_draw_inspection(actor=user, draw=draw, data=data)
+    other = EnfDrawInspectionIn(result_id=999999, inspected_on=timezone.localdate())
+    with pytest.raises(ValidationFailed):
+        services.do_start_draw_inspection(actor=user, draw=draw, data=other)
+    assert Inspection.objects.count() == before + 1
 
 
 def test_the_demo_draw_is_public_with_its_seed():

@@ -810,3 +810,21 @@ def test_file_review_by_legal_section_only_and_scores_page():
     body = client("leader").get("/penalties/reviews/").content.decode()
     assert "97" in body and "兰州市应急管理局" in body
     assert client("ent_user").get("/penalties/reviews/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "file",
+        "statement",
+        "hearing_held",
+        "approval_recorded",
+        "extend",
+        "publish",
+        *pp.ACTION_LABELS,
+    ],
+)
+def test_every_step_has_a_chinese_label(action):
+    """The 办理过程 showed 'statement', 'approval_recorded', 'publish' raw."""
+    label = CaseStep(action=action).label
+    assert label != action and not label.isascii()
