@@ -66,6 +66,14 @@ class PenaltyCase(AuditedModel):
         on_delete=models.PROTECT,
         related_name="penalty_cases",
     )
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name=_("来源隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
     source_ref = models.CharField(_("来源说明"), max_length=300, blank=True)
     cause = models.CharField(_("案由"), max_length=300)
     facts = models.TextField(_("违法事实"), blank=True)

@@ -180,10 +180,47 @@ def _source_inspections(user):
     )
 
 
+def _source_hazard(user, pk):
+    from yingji.hazards.selectors import visible_hazards
+
+    if not pk:
+        return None
+    hazard = visible_hazards(user).filter(pk=pk).first()
+    if hazard is None:
+        raise ValidationFailed("来源隐患不存在或无权查看。", details={"hazard_id": "无效"})
+    return hazard
+
+
+def _from_hazard(request) -> dict:
+    """GET ?hazard=<id> (the 立案查处 action on a hazard page): party, facts and the legal basis
+    from the hazard not rectified in time."""
+    from yingji.hazards.selectors import visible_hazards
+
+    pk = request.GET.get("hazard", "")
+    hazard = visible_hazards(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if hazard is None:
+        return {}
+    deadline = f"{hazard.deadline:%Y年%-m月%-d日}" if hazard.deadline else "未定"
+    return {
+        "source": "hazard",
+        "hazard_id": str(hazard.pk),
+        "hazard": hazard,
+        "enterprise_id": str(hazard.enterprise_id),
+        "source_ref": f"隐患{hazard.code}",
+        "cause": "未采取措施消除事故隐患(逾期未整改)",
+        "facts": f"{hazard.found_on:%Y年%-m月%-d日}发现事故隐患:{hazard.description}"
+        f"{('(' + hazard.location + ')') if hazard.location else ''};责令于{deadline}前整改,"
+        f"逾期未整改(当前状态“{hazard.get_state_display()}”)。涉嫌违反《安全生产法》第四十一条,"
+        "依据《安全生产法》第一百零二条处理。",
+    }
+
+
 def _prefill(request) -> dict:
     """GET ?inspection=<id>: the form starts from that inspection (source, party)."""
     from yingji.inspections.selectors import visible_inspections
 
+    if request.GET.get("hazard"):
+        return _from_hazard(request)
     pk = request.GET.get("inspection", "")
     inspection = visible_inspections(request.user).filter(pk=pk).first() if pk.isdigit() else None
     if inspection is None:
@@ -228,6 +265,7 @@ def _file(user, data: PenFileIn):
         filed_on=data.filed_on,
         filing_approver=data.filing_approver,
         officer_ids=data.officer_ids,
+        hazard=_source_hazard(user, data.hazard_id),
     )
 
 

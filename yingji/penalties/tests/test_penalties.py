@@ -828,3 +828,39 @@ def test_every_step_has_a_chinese_label(action):
     """The 办理过程 showed 'statement', 'approval_recorded', 'publish' raw."""
     label = CaseStep(action=action).label
     assert label != action and not label.isascii()
+
+
+def test_a_case_from_an_overdue_hazard_prefilled_linked_and_refused_otherwise():
+    """立案查处 on a hazard past its 整改期限 (《安全生产法》第一百零二条): the action shows to those
+    who may file, the form is prefilled from the hazard, the case links to it and back."""
+    from yingji.core.hooks import record_actions
+    from yingji.hazards.models import Hazard
+
+    enterprise = city_enterprise()
+    hazard = Hazard.objects.filter(enterprise=enterprise).order_by("pk").first() or (
+        Hazard.objects.filter(enterprise__tier="city").order_by("pk").first()
+    )
+    enterprise = hazard.enterprise
+    Hazard.objects.filter(pk=hazard.pk).update(
+        state="rectifying", deadline=TODAY - dt.timedelta(days=3)
+    )
+    hazard.refresh_from_db()
+    assert any(a["label"] == "立案查处" for a in record_actions(user("whk_staff"), hazard))
+    assert not any(a["label"] == "立案查处" for a in record_actions(user("ent_user"), hazard))
+    c = client("whk_staff")
+    page = c.get(f"/penalties/new/?hazard={hazard.pk}").content.decode()
+    assert f'name="hazard_id" value="{hazard.pk}"' in page and "第一百零二条" in page
+    case = file_case(
+        enterprise=enterprise, source="hazard", hazard=hazard, days_ago=0, source_ref=hazard.code
+    )
+    assert case.hazard_id == hazard.pk and list(hazard.penalty_cases.all()) == [case]
+    assert f'href="{hazard.get_absolute_url()}"' in c.get(case.get_absolute_url()).content.decode()
+    assert AuditEvent.objects.filter(verb="penalties.case.filed", object_id=str(case.pk)).exists()
+    before = PenaltyCase.objects.count()
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY + dt.timedelta(days=3))
+    hazard.refresh_from_db()
+    with pytest.raises(ValidationFailed, match="未逾期"):
+        file_case(enterprise=enterprise, source="hazard", hazard=hazard, days_ago=0)
+    with pytest.raises(ValidationFailed, match="请从隐患页面立案"):
+        file_case(enterprise=enterprise, source="hazard", days_ago=0)
+    assert PenaltyCase.objects.count() == before
