@@ -367,6 +367,7 @@ def do_start_draw_inspection(*, actor, draw: RandomDraw, data: EnfDrawInspection
             actor=actor,
             enterprise=result.enterprise,
             inspected_on=data.inspected_on,
+            agency=draw.authority,  # the drawing bureau inspects in its own name
             kind="special",
             participants="、".join(o.name for o in team),
             reason=f"双随机抽查“{draw.campaign_name}”(随机种子 {draw.seed})",
