@@ -237,6 +237,10 @@ MEDIA_URL = "/media/"
 
 # Uploads: size and type limits (yingji.core.uploads).
 YINGJI_UPLOAD_MAX_BYTES = int(os.environ.get("YINGJI_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# 执法记录仪 videos (core.uploads.validate_video): a project default, not a national rule.
+YINGJI_UPLOAD_VIDEO_MAX_BYTES = int(
+    os.environ.get("YINGJI_UPLOAD_VIDEO_MAX_BYTES", str(500 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -9,11 +9,6 @@ from .conftest import ARTIFACTS, login
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skip(
-        reason="not yet passing: in the run of 2026-11-30 (alone, SQLite) the 立案 form in "
-        "Chromium created no case (PenaltyCase.DoesNotExist after the submit); the same service "
-        "is tested through the client in yingji/penalties/tests — to diagnose (issue #19)"
-    ),
 ]
 SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"
 PDF = {"name": "送达回证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% proof\n"}
@@ -27,6 +22,16 @@ def _as(page, base, username):
 def _submit(page, form_id, button=None):
     page.click(f"#{form_id} button" if button is None else button)
     page.wait_for_load_state("networkidle")
+    _no_refusal(page, form_id)
+
+
+def _no_refusal(page, step):
+    """A refused step shows its reason in a red alert: fail there, with the reason, rather than
+    at the next locator (how the 立案 failure went undiagnosed)."""
+    alerts = page.locator(".alert-danger")
+    if alerts.count():
+        page.screenshot(path=str(ARTIFACTS / f"penalty-{step}.png"), full_page=True)
+        raise AssertionError(f"{step}: {alerts.first.inner_text()}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,11 +56,12 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     page.goto(f"{base}/penalties/new/")
     page.select_option("#agency", str(agency.pk))
     page.select_option("#enterprise", str(enterprise.pk))
+    page.select_option("#source", "complaint")
+    page.fill("#source_ref", "举报 2026-旅程-1")
     page.fill("#cause", "浏览器旅程:未按规定落实动火作业审批")
     page.fill("#filing_approver", "副局长(测试)")
     page.select_option("#officers", chosen)
-    page.click("#file-form button")
-    page.wait_for_load_state("networkidle")
+    _submit(page, "file-form")
     case = PenaltyCase.objects.get(cause="浏览器旅程:未按规定落实动火作业审批")
     assert "剩余 90 天" in page.inner_text("#clock")
 
@@ -112,6 +118,10 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     _submit(page, "form-close")
     _submit(page, "form-publish")
     assert page.inner_text("#case-state") == "结案"
+    steps = page.inner_text("#timeline")  # every step by its Chinese name
+    assert (
+        "陈述申辩" in steps and "负责人审批/集体讨论" in steps and "approval_recorded" not in steps
+    )
     page.screenshot(path=str(SCREENSHOTS / "penalties-case.png"), full_page=True)
 
     page.context.clear_cookies()

@@ -73,6 +73,50 @@ def validate_upload(uploaded) -> tuple[str, str]:
     return mime, digest.hexdigest()
 
 
+# --- video (执法记录仪 recordings): their own size limit, never opened or decoded ----------------
+# Django writes an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file as it
+# arrives, so a video is streamed to disk; here only its first bytes are compared and its chunks
+# hashed. mp4 (ISO base media): bytes 4–8 are the box type "ftyp" (ISO/IEC 14496-12 §4.3);
+# webm (Matroska/EBML): the EBML header 1A 45 DF A3 (RFC 9559 §8.1).
+VIDEO = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+def _video_magic_ok(ext: str, head: bytes) -> bool:
+    if ext == ".mp4":
+        return head[4:8] == b"ftyp"
+    return head.startswith(b"\x1a\x45\xdf\xa3")
+
+
+def validate_video(uploaded) -> tuple[str, str]:
+    """(mime type, sha256) of an .mp4/.webm upload, or ValidationFailed: larger than
+    YINGJI_UPLOAD_VIDEO_MAX_BYTES, another extension, or leading bytes that do not match."""
+    name = uploaded.name or ""
+    limit = settings.YINGJI_UPLOAD_VIDEO_MAX_BYTES
+    if uploaded.size is not None and uploaded.size > limit:
+        raise ValidationFailed(
+            f"视频“{name}”大小为 {uploaded.size:,} 字节,超过上限 {limit:,} 字节。",
+            code="upload_too_large",
+            details={"size": uploaded.size, "limit": limit},
+        )
+    ext = PurePath(name).suffix.lower()
+    if ext not in VIDEO:
+        raise ValidationFailed(
+            f"视频应为 {'、'.join(VIDEO)} 文件。", code="upload_type", details={"extension": ext}
+        )
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in uploaded.chunks():
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        digest.update(chunk)
+    uploaded.seek(0)
+    if not _video_magic_ok(ext, head):
+        raise ValidationFailed(
+            f"文件“{name}”的内容与扩展名“{ext}”不符。", code="upload_content_mismatch"
+        )
+    return VIDEO[ext], digest.hexdigest()
+
+
 # --- one size limit for every upload, web and API ----------------------------------------------
 
 

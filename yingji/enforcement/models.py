@@ -202,6 +202,14 @@ class DrawResult(AuditedModel):
     )
     enterprise_name = models.CharField(_("企业名称"), max_length=200)
     officers = models.ManyToManyField(LawOfficer, verbose_name=_("执法人员"), related_name="+")
+    inspection = models.OneToOneField(
+        "inspections.Inspection",
+        verbose_name=_("检查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="draw_result",
+    )
 
     class Meta:
         ordering = ["draw", "position"]

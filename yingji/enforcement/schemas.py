@@ -90,6 +90,11 @@ class EnfDrawPublishIn(Input):
     version: Version = None
 
 
+class EnfDrawInspectionIn(Input):
+    result_id: int = Field(ge=1, title="抽取结果")
+    inspected_on: Date = Field(title="检查日期")
+
+
 class EnfDrawVoidIn(Input):
     reason: Reason = Field(min_length=2, title="作废原因")
     version: Version = None

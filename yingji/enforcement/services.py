@@ -43,6 +43,7 @@ from .schemas import (
     EnfConflictIn,
     EnfConflictWithdrawIn,
     EnfDrawIn,
+    EnfDrawInspectionIn,
     EnfDrawPublishIn,
     EnfDrawVoidIn,
     EnfInspectionOfficersIn,
@@ -333,6 +334,57 @@ def do_publish_draw(*, actor, draw: RandomDraw, data: EnfDrawPublishIn) -> Rando
         )
         ensure_in_scope(actor, draw)
     return draw
+
+
+def do_start_draw_inspection(*, actor, draw: RandomDraw, data: EnfDrawInspectionIn):
+    """双随机 → 检查: one drawn target of a *published* draw becomes a 专项检查 of that enterprise
+    with the drawn officers as its team (checked again on the inspection's day: certified, 在岗,
+    no declared conflict — 《行政处罚法》第四十二条、第四十三条), linked to the draw's campaign; the
+    result records the inspection, so a target becomes an inspection once."""
+    from yingji.inspections.services import do_schedule_inspection
+
+    ensure_in_scope(actor, draw)
+    if not can(actor, draw, "change"):
+        raise NotPermitted("只有抽取单位可以据此安排检查。")
+    result = DrawResult.objects.filter(draw_id=draw.pk, pk=data.result_id).first()
+    if result is None:
+        raise ValidationFailed("该抽取中没有这一检查对象。", details={"result_id": "无效"})
+    ids = list(result.officers.values_list("pk", flat=True))
+    with transaction.atomic():
+        result = locked(DrawResult, result.pk)
+        draw = locked(RandomDraw, draw.pk)
+        if draw.state != "published":
+            raise InvalidTransition(
+                f"抽取结果当前为“{draw.get_state_display()}”,公开后才能据此安排检查。"
+            )
+        if result.inspection_id:
+            raise InvalidTransition(
+                f"该检查对象已安排检查({result.inspection.number})。",
+                details={"inspection": result.inspection_id},
+            )
+        team = check_officers(ids, data.inspected_on, enterprise_id=result.enterprise_id)
+        inspection = do_schedule_inspection(
+            actor=actor,
+            enterprise=result.enterprise,
+            inspected_on=data.inspected_on,
+            agency=draw.authority,  # the drawing bureau inspects in its own name
+            kind="special",
+            participants="、".join(o.name for o in team),
+            reason=f"双随机抽查“{draw.campaign_name}”(随机种子 {draw.seed})",
+        )
+        for officer in team:
+            InspectionOfficer.objects.create(inspection_id=inspection.pk, officer=officer)
+        result.inspection = inspection
+        result.save()
+        if draw.campaign_id:
+            draw.campaign.inspections.add(inspection)
+        record_event(
+            "enforcement.draw.inspection",
+            f"双随机抽查“{draw.campaign_name}”第 {result.position} 户{result.enterprise_name}"
+            f"安排检查{inspection.number},执法人员:" + "、".join(o.name for o in team),
+            target=draw,
+        )
+    return inspection
 
 
 def do_void_draw(*, actor, draw: RandomDraw, data: EnfDrawVoidIn) -> RandomDraw:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("draws/<int:pk>/", views.draw_detail, name="draw"),
     path("draws/<int:pk>/publish/", views.draw_publish, name="draw_publish"),
     path("draws/<int:pk>/void/", views.draw_void, name="draw_void"),
+    path("draws/<int:pk>/inspection/", views.draw_inspection, name="draw_inspection"),
     path("public/draws/", views.public_draws, name="public_draws"),
     path("public/", views.public_notice, name="public_notice"),
     path("inspections/<int:pk>/", views.inspection_record, name="inspection"),

@@ -37,6 +37,7 @@ from .schemas import (
     EnfConflictIn,
     EnfConflictWithdrawIn,
     EnfDrawIn,
+    EnfDrawInspectionIn,
     EnfDrawPublishIn,
     EnfDrawVoidIn,
     EnfInspectionOfficersIn,
@@ -288,7 +289,8 @@ def draw_detail(request, pk):
         {
             "title": str(draw),
             "object": draw,
-            "results": draw.results.prefetch_related("officers"),
+            "results": draw.results.prefetch_related("officers").select_related("inspection"),
+            "today": timezone.localdate(),
             "can_change": can(request.user, draw, "change"),
             "can_open": allows(request.user, "enforcement.open"),
             "campaign_visible": draw.campaign_id is not None
@@ -329,6 +331,16 @@ draw_publish = action_view(
     schema=EnfDrawPublishIn,
     call=lambda user, draw, data: services.do_publish_draw(actor=user, draw=draw, data=data),
     success="已公开抽取结果。",
+)
+draw_inspection = action_view(
+    fetch=lambda user: RandomDraw.objects.all(),
+    action="change",
+    schema=EnfDrawInspectionIn,
+    call=lambda user, draw, data: services.do_start_draw_inspection(
+        actor=user, draw=draw, data=data
+    ),
+    redirect_to=lambda draw, inspection: inspection,
+    success="已按抽取结果安排检查,请在检查页面填写现场检查记录。",
 )
 draw_void = action_view(
     fetch=lambda user: RandomDraw.objects.all(),

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Nav
+from yingji.core.hooks import Nav, RecordAction
 
 
 class PenaltiesConfig(AppConfig):
@@ -21,6 +21,13 @@ class PenaltiesConfig(AppConfig):
             tasks="T1–T3",
             order=52,
             allowed="penalties.open",
+        )
+    ]
+    # 立案查处 on a hazard page: the form prefilled from it; the service refuses a hazard that is
+    # not past its 整改期限 (《安全生产法》第一百零二条)
+    record_actions = [
+        RecordAction(
+            "hazards.hazard", "立案查处", "penalties:new", "hazard", "hammer", "penalties.file"
         )
     ]
     demo_loader = "yingji.penalties.demo.load_demo"

@@ -27,6 +27,7 @@ SOURCES = [
     ("inspection", "执法检查发现"),
     ("complaint", "投诉举报"),
     ("referral", "上级交办/部门移送"),
+    ("hazard", "隐患逾期未整改"),
     ("other", "其他"),
 ]
 EVIDENCE_KINDS = [

@@ -66,6 +66,14 @@ class PenaltyCase(AuditedModel):
         on_delete=models.PROTECT,
         related_name="penalty_cases",
     )
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name=_("来源隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
     source_ref = models.CharField(_("来源说明"), max_length=300, blank=True)
     cause = models.CharField(_("案由"), max_length=300)
     facts = models.TextField(_("违法事实"), blank=True)
@@ -240,9 +248,20 @@ class CaseStep(AuditedModel):
     def __str__(self):
         return f"{self.case.number} {self.label}"
 
+    # the procedure's actions, and the records made inside a stage (not transitions)
+    LABELS = {
+        **pp.ACTION_LABELS,
+        "file": "立案",
+        "statement": "陈述申辩",
+        "hearing_held": "举行听证",
+        "approval_recorded": "负责人审批/集体讨论",
+        "extend": "延长办案期限",
+        "publish": "行政执法公示",
+    }
+
     @property
     def label(self) -> str:
-        return "立案" if self.action == "file" else pp.ACTION_LABELS.get(self.action, self.action)
+        return self.LABELS.get(self.action, self.action)
 
     def get_absolute_url(self):
         return self.case.get_absolute_url() + f"#s{self.pk}"

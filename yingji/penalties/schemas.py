@@ -45,6 +45,7 @@ class PenFileIn(Input):
     party_address: Line300 = Field(default="", title="当事人地址")
     source: Literal[tuple(k for k, _ in SOURCES)] = Field(title="案件来源")
     inspection_id: RecordId | None = Field(default=None, title="来源检查")
+    hazard_id: RecordId | None = Field(default=None, title="来源隐患(逾期未整改)")
     source_ref: Reason = Field(default="", title="来源说明")
     cause: Reason = Field(min_length=4, title="案由")
     facts: LongText = Field(default="", title="初步查明的违法事实")

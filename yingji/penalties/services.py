@@ -23,17 +23,6 @@ from . import conf, officers
 from .models import CaseFileReview, CaseStep, DeadlineExtension, Evidence, PenaltyCase
 from .permissions import bureau_paths
 
-STEP_LABELS = {
-    **pp.ACTION_LABELS,
-    "file": "立案",
-    "statement": "陈述申辩",
-    "hearing_held": "举行听证",
-    "approval_recorded": "负责人审批/集体讨论",
-    "extend": "延长办案期限",
-    "publish": "行政执法公示",
-}
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -228,6 +217,7 @@ def do_file_case(
     filed_on: dt.date,
     filing_approver: str,
     officer_ids: list[int] = (),
+    hazard=None,
     is_demo: bool = False,
 ) -> PenaltyCase:
     """立案 (第五十四条第二款: 符合立案标准的,应当及时立案), approved by the bureau's 负责人,
@@ -252,6 +242,7 @@ def do_file_case(
         and inspection.enterprise_id != enterprise.pk
     ):
         problems["inspection_id"] = "来源检查的检查对象与当事人不一致。"
+    _check_hazard_source(source, hazard, enterprise, filed_on, problems)
     if not filing_approver:
         problems["filing_approver"] = "立案须经负责人批准,请填写批准的负责人(第五十四条)。"
     _not_future(filed_on, "filed_on", "立案日期", problems)
@@ -281,6 +272,7 @@ def do_file_case(
             party_address=party_address,
             source=source,
             inspection=inspection,
+            hazard=hazard,
             source_ref=source_ref,
             cause=cause,
             facts=facts,
@@ -295,6 +287,23 @@ def do_file_case(
         record_event("penalties.case.filed", f"立案 {case.number}:{cause}", target=case)
         ensure_in_scope(actor, case, "change")
     return case
+
+
+def _check_hazard_source(source, hazard, enterprise, filed_on, problems) -> None:
+    """A case from a hazard not rectified in time (《安全生产法》(2021) 第一百零二条: 未采取措施消除
+    事故隐患的,责令立即消除或者限期消除,…拒不执行的 处罚): the hazard still open and past its
+    整改期限 on the filing day, of the same enterprise."""
+    if source == "hazard" and hazard is None:
+        problems["hazard_id"] = "来源为隐患逾期未整改时请从隐患页面立案。"
+    if hazard is None:
+        return
+    if enterprise is not None and hazard.enterprise_id != enterprise.pk:
+        problems["hazard_id"] = "来源隐患的企业与当事人不一致。"
+    if hazard.state in ("closed", "void") or hazard.deadline is None or hazard.deadline >= filed_on:
+        problems["hazard_id"] = (
+            f"隐患{hazard.code}未逾期未整改(状态“{hazard.get_state_display()}”,整改期限"
+            f"{hazard.deadline or '未定'}),不能以此立案。"
+        )
 
 
 def do_extend_deadline(

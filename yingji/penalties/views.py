@@ -147,11 +147,16 @@ def new_case(request):
             if case:
                 return redirect(case)
     officer_choices = [o for p in paths for o in officers.choices(p, today)]
+    values = request.POST if request.method == "POST" else _prefill(request)
     return render(
         request,
         "penalties/new.html",
         {
             "title": "行政处罚立案",
+            "inspections": _source_inspections(request.user),
+            "chosen_officers": [str(v) for v in values.getlist("officer_ids")]
+            if hasattr(values, "getlist")
+            else [],
             "agencies": _agencies(request.user),
             "enterprises": restrict(Enterprise.objects.all(), request.user)
             .select_related("organisation")
@@ -159,10 +164,73 @@ def new_case(request):
             "officers": officer_choices,
             "party_kinds": PARTY_KINDS,
             "sources": SOURCES,
-            "values": request.POST,
+            "values": values,
             "today": today,
         },
     )
+
+
+def _source_inspections(user):
+    """The completed inspections the filer may cite as the source (案件来源 = 执法检查), newest
+    first; without one of them a case from an inspection cannot be filed."""
+    from yingji.inspections.selectors import visible_inspections
+
+    return (
+        visible_inspections(user).filter(state="completed").order_by("-inspected_on", "-pk")[:300]
+    )
+
+
+def _source_hazard(user, pk):
+    from yingji.hazards.selectors import visible_hazards
+
+    if not pk:
+        return None
+    hazard = visible_hazards(user).filter(pk=pk).first()
+    if hazard is None:
+        raise ValidationFailed("来源隐患不存在或无权查看。", details={"hazard_id": "无效"})
+    return hazard
+
+
+def _from_hazard(request) -> dict:
+    """GET ?hazard=<id> (the 立案查处 action on a hazard page): party, facts and the legal basis
+    from the hazard not rectified in time."""
+    from yingji.hazards.selectors import visible_hazards
+
+    pk = request.GET.get("hazard", "")
+    hazard = visible_hazards(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if hazard is None:
+        return {}
+    deadline = f"{hazard.deadline:%Y年%-m月%-d日}" if hazard.deadline else "未定"
+    return {
+        "source": "hazard",
+        "hazard_id": str(hazard.pk),
+        "hazard": hazard,
+        "enterprise_id": str(hazard.enterprise_id),
+        "source_ref": f"隐患{hazard.code}",
+        "cause": "未采取措施消除事故隐患(逾期未整改)",
+        "facts": f"{hazard.found_on:%Y年%-m月%-d日}发现事故隐患:{hazard.description}"
+        f"{('(' + hazard.location + ')') if hazard.location else ''};责令于{deadline}前整改,"
+        f"逾期未整改(当前状态“{hazard.get_state_display()}”)。涉嫌违反《安全生产法》第四十一条,"
+        "依据《安全生产法》第一百零二条处理。",
+    }
+
+
+def _prefill(request) -> dict:
+    """GET ?inspection=<id>: the form starts from that inspection (source, party)."""
+    from yingji.inspections.selectors import visible_inspections
+
+    if request.GET.get("hazard"):
+        return _from_hazard(request)
+    pk = request.GET.get("inspection", "")
+    inspection = visible_inspections(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if inspection is None:
+        return {}
+    return {
+        "source": "inspection",
+        "inspection_id": str(inspection.pk),
+        "enterprise_id": str(inspection.enterprise_id),
+        "source_ref": inspection.number,
+    }
 
 
 def _file(user, data: PenFileIn):
@@ -197,6 +265,7 @@ def _file(user, data: PenFileIn):
         filed_on=data.filed_on,
         filing_approver=data.filing_approver,
         officer_ids=data.officer_ids,
+        hazard=_source_hazard(user, data.hazard_id),
     )
 
 

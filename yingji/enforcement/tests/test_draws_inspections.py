@@ -26,6 +26,7 @@ from yingji.enforcement.models import (
 from yingji.enforcement.schemas import (
     EnfCampaignIn,
     EnfDrawIn,
+    EnfDrawInspectionIn,
     EnfDrawPublishIn,
     EnfInspectionOfficersIn,
     EnfOrderIn,
@@ -106,6 +107,36 @@ def test_publishing_puts_the_draw_on_the_public_page(persona, ctx, client):
     with pytest.raises(InvalidTransition):
         services.do_publish_draw(actor=user, draw=draw, data=EnfDrawPublishIn())
     assert AuditEvent.objects.filter(verb="enforcement.draw.published", object_id=str(draw.pk))
+
+
+def test_a_published_draw_target_becomes_an_inspection_once(persona, ctx):
+    """双随机 → 检查 in one action: the drawn enterprise and officers become a 专项检查 with that
+    team; only after 公开, once per target, only by the drawing bureau; audited."""
+    user = persona("county_b")
+    draw = services.do_run_draw(actor=user, data=_draw_in(campaign_name="抽查转检查", seed=11))
+    result = draw.results.order_by("position").first()
+    data = EnfDrawInspectionIn(result_id=result.pk, inspected_on=timezone.localdate())
+    before = Inspection.objects.count()
+    with pytest.raises(InvalidTransition, match="公开后"):
+        services.do_start_draw_inspection(actor=user, draw=draw, data=data)
+    services.do_publish_draw(actor=user, draw=draw, data=EnfDrawPublishIn())
+    with pytest.raises(NotPermitted):  # another bureau
+        services.do_start_draw_inspection(actor=persona("county_a"), draw=draw, data=data)
+    assert Inspection.objects.count() == before
+    inspection = services.do_start_draw_inspection(actor=user, draw=draw, data=data)
+    assert inspection.enterprise_id == result.enterprise_id and inspection.kind == "special"
+    drawn = sorted(result.officers.values_list("pk", flat=True))
+    assert sorted(selectors.team_of(inspection.pk).values_list("pk", flat=True)) == drawn
+    result.refresh_from_db()
+    assert result.inspection_id == inspection.pk
+    event = AuditEvent.objects.filter(verb="enforcement.draw.inspection").latest("pk")
+    assert inspection.number in event.message and event.object_id == str(draw.pk)
+    with pytest.raises(InvalidTransition, match="已安排检查"):
+        services.do_start_draw_inspection(actor=user, draw=draw, data=data)
+    other = EnfDrawInspectionIn(result_id=999999, inspected_on=timezone.localdate())
+    with pytest.raises(ValidationFailed):
+        services.do_start_draw_inspection(actor=user, draw=draw, data=other)
+    assert Inspection.objects.count() == before + 1
 
 
 def test_the_demo_draw_is_public_with_its_seed():
@@ -215,7 +246,9 @@ def test_recordings_need_a_named_recorder_and_a_real_file(persona, ctx):
 
 
 def test_recordings_respect_the_upload_limit(persona, ctx, settings):
+    """A video has its own limit (YINGJI_UPLOAD_VIDEO_MAX_BYTES), not the documents' one."""
     settings.YINGJI_UPLOAD_MAX_BYTES = 50
+    settings.YINGJI_UPLOAD_VIDEO_MAX_BYTES = 50
     insp = _inspection()
     user = persona("county_a")
     team = _team("62010420190001", "62010420200003")
@@ -356,3 +389,35 @@ def test_campaign_creation_is_audited_and_refused_to_the_leader(persona, ctx):
     assert AuditEvent.objects.filter(
         verb="enforcement.campaign.created", object_id=str(campaign.pk)
     )
+
+
+# --- core.uploads.validate_video: 执法记录仪 videos --------------------------------------------------
+
+
+def test_validate_video_checks_magic_size_and_extension(settings, tmp_path):
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    from yingji.core.uploads import validate_video
+
+    settings.YINGJI_UPLOAD_MAX_BYTES = 10  # the documents' limit does not apply to videos
+    settings.YINGJI_UPLOAD_VIDEO_MAX_BYTES = 4096
+    assert validate_video(SimpleUploadedFile("a.MP4", MP4))[0] == "video/mp4"
+    webm = b"\x1a\x45\xdf\xa3" + b"\x00" * 40
+    assert validate_video(SimpleUploadedFile("a.webm", webm))[0] == "video/webm"
+    # a large upload arrives as a temporary file on disk: read in chunks, never decoded
+    big = TemporaryUploadedFile("大.mp4", "video/mp4", 3000, None)
+    big.write(MP4 + b"\x01" * (3000 - len(MP4)))
+    big.seek(0)
+    big.size = 3000
+    mime, digest = validate_video(big)
+    assert mime == "video/mp4" and len(digest) == 64
+    cases = [
+        (SimpleUploadedFile("假.mp4", b"MZ\x90\x00" + b"\x00" * 64), "不符"),  # an .exe renamed
+        (SimpleUploadedFile("假.webm", MP4), "不符"),  # mp4 bytes named .webm
+        (SimpleUploadedFile("短.mp4", b"\x00\x00"), "不符"),
+        (SimpleUploadedFile("a.avi", MP4), "视频应为"),
+        (SimpleUploadedFile("超.mp4", MP4 + b"\x00" * 5000), "超过上限"),
+    ]
+    for upload, message in cases:
+        with pytest.raises(ValidationFailed, match=message):
+            validate_video(upload)

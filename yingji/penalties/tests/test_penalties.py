@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from yingji.core.context import actor_context
@@ -668,6 +669,77 @@ def test_case_page_shows_only_allowed_forms():
     assert client("chengguan_staff").get(case.get_absolute_url()).status_code == 404
 
 
+def _file_form(enterprise, **extra):
+    data = {
+        "agency_id": Organisation.objects.get(code="LZYJJ-ZD").pk,
+        "party_kind": "unit",
+        "enterprise_id": enterprise.pk,
+        "cause": "表单立案:未按规定落实动火作业审批",
+        "filed_on": TODAY.isoformat(),
+        "filing_approver": "副局长",
+        "officer_ids": ids("LZYJJ", enterprise),
+    }
+    data.update(extra)
+    return data
+
+
+def test_new_case_form_from_an_inspection_and_kept_on_refusal():
+    """The 立案 form (the journey's first submit): source 执法检查 needs the inspection, which
+    the form now offers; a refused submit says why and keeps what was typed (date, officers)."""
+    from yingji.inspections.models import Inspection
+
+    c = client("whk_staff")
+    inspection = Inspection.objects.filter(
+        state="completed", enterprise__tier="city", enterprise__status="operating"
+    ).first()
+    enterprise = inspection.enterprise
+    form = _file_form(enterprise, source="inspection")
+    r = c.post("/penalties/new/", form)
+    body = r.content.decode()
+    assert r.status_code == 200 and "来源为执法检查时请选择检查记录" in body
+    assert f'value="{TODAY.isoformat()}"' in body  # the date is not lost
+    assert all(f'value="{pk}" selected' in body for pk in form["officer_ids"])
+    assert not PenaltyCase.objects.filter(cause=form["cause"]).exists()
+
+    page = c.get(f"/penalties/new/?inspection={inspection.pk}").content.decode()
+    assert f'<option value="{inspection.pk}" selected>' in page
+    r = c.post("/penalties/new/", {**form, "inspection_id": inspection.pk})
+    case = PenaltyCase.objects.get(cause=form["cause"])
+    assert r.status_code == 302 and case.inspection_id == inspection.pk
+
+
+def test_new_case_form_from_a_complaint():
+    r = client("whk_staff").post(
+        "/penalties/new/", _file_form(city_enterprise(), source="complaint", source_ref="举报-1")
+    )
+    case = PenaltyCase.objects.get(cause="表单立案:未按规定落实动火作业审批")
+    assert r.status_code == 302 and r["Location"] == case.get_absolute_url()
+
+
+def test_case_page_with_an_evidence_file_links_the_download():
+    """The case page once an evidence item carries a file (it failed with a 500 on a wrong URL
+    name, which only the browser journey reached)."""
+    case = file_case()
+    actor = user("whk_staff")
+    run(actor, services.do_start_investigation, case=fresh(case), officer_ids=ids())
+    c = client("whk_staff")
+    r = c.post(
+        f"/penalties/cases/{case.pk}/evidence/",
+        {
+            "kind": "site",
+            "title": "现场检查笔录",
+            "recorded_by": "执法一大队",
+            "recorded_on": TODAY.isoformat(),
+            "file": SimpleUploadedFile("笔录.pdf", PDF, "application/pdf"),
+        },
+        follow=True,
+    )
+    item = fresh(case).evidence.get()
+    link = reverse("core:attachment", args=[item.attachment.pk])
+    assert r.status_code == 200 and f'href="{link}"' in r.content.decode()
+    assert c.get(link).status_code == 200
+
+
 def test_refused_post_changes_nothing_and_says_why():
     case = file_case()
     c = client("whk_staff")
@@ -738,3 +810,57 @@ def test_file_review_by_legal_section_only_and_scores_page():
     body = client("leader").get("/penalties/reviews/").content.decode()
     assert "97" in body and "兰州市应急管理局" in body
     assert client("ent_user").get("/penalties/reviews/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "file",
+        "statement",
+        "hearing_held",
+        "approval_recorded",
+        "extend",
+        "publish",
+        *pp.ACTION_LABELS,
+    ],
+)
+def test_every_step_has_a_chinese_label(action):
+    """The 办理过程 showed 'statement', 'approval_recorded', 'publish' raw."""
+    label = CaseStep(action=action).label
+    assert label != action and not label.isascii()
+
+
+def test_a_case_from_an_overdue_hazard_prefilled_linked_and_refused_otherwise():
+    """立案查处 on a hazard past its 整改期限 (《安全生产法》第一百零二条): the action shows to those
+    who may file, the form is prefilled from the hazard, the case links to it and back."""
+    from yingji.core.hooks import record_actions
+    from yingji.hazards.models import Hazard
+
+    enterprise = city_enterprise()
+    hazard = Hazard.objects.filter(enterprise=enterprise).order_by("pk").first() or (
+        Hazard.objects.filter(enterprise__tier="city").order_by("pk").first()
+    )
+    enterprise = hazard.enterprise
+    Hazard.objects.filter(pk=hazard.pk).update(
+        state="rectifying", deadline=TODAY - dt.timedelta(days=3)
+    )
+    hazard.refresh_from_db()
+    assert any(a["label"] == "立案查处" for a in record_actions(user("whk_staff"), hazard))
+    assert not any(a["label"] == "立案查处" for a in record_actions(user("ent_user"), hazard))
+    c = client("whk_staff")
+    page = c.get(f"/penalties/new/?hazard={hazard.pk}").content.decode()
+    assert f'name="hazard_id" value="{hazard.pk}"' in page and "第一百零二条" in page
+    case = file_case(
+        enterprise=enterprise, source="hazard", hazard=hazard, days_ago=0, source_ref=hazard.code
+    )
+    assert case.hazard_id == hazard.pk and list(hazard.penalty_cases.all()) == [case]
+    assert f'href="{hazard.get_absolute_url()}"' in c.get(case.get_absolute_url()).content.decode()
+    assert AuditEvent.objects.filter(verb="penalties.case.filed", object_id=str(case.pk)).exists()
+    before = PenaltyCase.objects.count()
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY + dt.timedelta(days=3))
+    hazard.refresh_from_db()
+    with pytest.raises(ValidationFailed, match="未逾期"):
+        file_case(enterprise=enterprise, source="hazard", hazard=hazard, days_ago=0)
+    with pytest.raises(ValidationFailed, match="请从隐患页面立案"):
+        file_case(enterprise=enterprise, source="hazard", days_ago=0)
+    assert PenaltyCase.objects.count() == before

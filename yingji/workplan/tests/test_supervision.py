@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from yingji.core.context import actor_context
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -603,3 +604,18 @@ def test_demo_shows_each_rung_in_the_present():
     assert Escalation.objects.filter(assignment__task__plan=demo, rung="urge").exists()
     assert Bulletin.objects.filter(plan=demo).exists()
     assert selectors.notices_to_close(user("bgs_staff")).exists()
+
+
+def test_demo_notice_times_are_in_the_past_and_consistent():
+    """The demo 督办单's 创建时间 is its 签发日期 (not when the demo was loaded), its 反馈时间 after
+    that and before today, on the day the demo's unit answered (three working days ago)."""
+    from yingji.calendars.selectors import work_calendar
+
+    today = timezone.localdate()
+    for notice in SupervisionNotice.objects.filter(assignment__task__plan__is_demo=True):
+        assert timezone.localtime(notice.created_at).date() == notice.issued_on < today
+        if notice.replied_at is not None:
+            replied = timezone.localtime(notice.replied_at).date()
+            assert notice.issued_on <= replied == work_calendar().subtract_workdays(today, 3)
+    for action in LadderAction.objects.filter(escalation__assignment__task__plan__is_demo=True):
+        assert timezone.localtime(action.created_at).date() == action.taken_on
