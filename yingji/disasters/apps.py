@@ -32,7 +32,7 @@ class DisastersConfig(AppConfig):
     ]
     map_layers = [
         MapLayer(
-            "disasters.communities",
+            "communities",
             "综合减灾示范社区(已命名)",
             "/api/v1/disasters/communities-geojson",
             order=90,

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from . import selectors
 
 
 def unread(request):
-    rows = list(selectors.unread_briefs(request.user).order_by("-delivered_at")[:5])
-    if not rows:
+    n = selectors.unread_briefs(request.user).values("brief_id").distinct().count()
+    if not n:
         return None
     items = [
         {
-            "label": f"待阅:{d.brief.title}{d.brief.number}",
-            "count": 1,
-            "url": d.brief.get_absolute_url() + "#deliveries",
+            "label": "待阅研判简报",
+            "count": n,
+            "url": reverse("reports:index") + "?unread=1",
             "level": "warning",
         }
-        for d in rows
     ]
     return {"title": "研判简报", "kind": "todo", "icon": "graph-up", "items": items}

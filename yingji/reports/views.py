@@ -4,6 +4,7 @@ its print page and its .docx. Thin: fetch through restrict(), one service."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -44,6 +45,15 @@ BRIEF_SPEC = ListSpec(
         "kind": Filter("类型", "kind", choices=BRIEF_KINDS),
         "state": Filter("状态", "state", choices=BRIEF_STATES),
         "region": Filter("区域(编码)", "region__code"),
+        # the 工作台's 待阅 figure links here: the issued briefs sent to me and not yet read
+        "unread": Filter(
+            "待我阅读",
+            "pk",
+            choices=[("1", "是")],
+            where=lambda value, user: (
+                Q(pk__in=selectors.unread_briefs(user).values("brief_id")) if value == "1" else Q()
+            ),
+        ),
     },
     search=("title", "risk_outlook", "advice"),
     default_sort="-period_start",

@@ -274,6 +274,33 @@ CATALOGUE: tuple[Entry, ...] = (
             ),
         ),
     ),
+    Entry(
+        "info_release",
+        "突发事件信息发布时限(T35)",
+        "国办发〔2016〕61号 第三条(未读原文);适用范围:国务院令第493号 第三条、应急响应Ⅰ/Ⅱ级",
+        (
+            ("适用事件:重大/特别重大事故,或启动Ⅰ/Ⅱ级响应", "MEDIUM", "—"),
+            (
+                "5 小时内发布权威信息、24 小时内举行新闻发布会",
+                "LOW",
+                "YINGJI_RELEASE_AUTHORITATIVE_HOURS / YINGJI_RELEASE_PRESS_HOURS",
+            ),
+        ),
+    ),
+    Entry(
+        "demo_community",
+        "综合减灾示范社区创建标准与流程(T54)",
+        "《全国综合减灾示范社区创建管理办法》(国减发〔2020〕2号)第五至九条",
+        (
+            ("申报、县级审核、市级评审、命名的流程与 80 分合格线", "MEDIUM", "—"),
+            ("基本条件(2013 年标准,未与 2020 年标准核对)", "LOW", "DISASTERS_COMMUNITY_CRITERIA"),
+            (
+                "组织管理、风险评估以外各基本要素及分值(平台自定)",
+                "LOW",
+                "DISASTERS_COMMUNITY_CRITERIA",
+            ),
+        ),
+    ),
 )
 
 

@@ -33,7 +33,11 @@ def _gas_leak():
     record = {"station": STATION, "element": "gas_lel", "time": t.isoformat(), "value": 60}
     with actor_context(user, source="test"):
         result = do_ingest_observations(actor=user, records=[record], source="test")
-    (change,) = result.alarms
+    # the board, read just before, may have raised 设备离线 for the station if the session's
+    # demo data is older than its offline limit; the returning data clears that alarm too
+    from yingji.monitoring.services import OFFLINE_RULE
+
+    (change,) = [c for c in result.alarms if c["rule"] != OFFLINE_RULE]
     assert change["level"] == "red"
     return change["alarm"]
 

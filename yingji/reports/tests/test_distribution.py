@@ -87,7 +87,15 @@ def test_notice_card_page_and_api(as_user, persona):
     request = RequestFactory().get("/")
     request.user = duty
     card = cards.unread(request)
-    assert card and brief.title in card["items"][0]["label"]
+    assert card and card["items"][0]["label"] == "待阅研判简报"
+    # the figure is the list it links to: the briefs sent to the duty officer, unread
+    (item,) = card["items"]
+    from django.test import Client
+
+    duty_client = Client()
+    duty_client.force_login(duty)
+    listed = duty_client.get(item["url"]).content.decode()
+    assert brief.title in listed and f"共 {item['count']} 条" in listed
     request.user = persona("leader")  # has read it
     assert cards.unread(request) is None
 
