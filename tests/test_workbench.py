@@ -140,3 +140,13 @@ def test_the_workbench_counts_in_the_database(username, django_assert_max_num_qu
     # reserve coverage, 督办单, officers' certificates, …); the cap grows with cards, never rows
     with django_assert_max_num_queries(75):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_every_notice_figure_has_a_colour():
+    """A notice's figure given without a level was drawn as white text on nothing (class
+    ``yj-level-``): each one now has a colour class."""
+    html = client_for("duty").get(reverse("home")).content.decode()
+    badges = re.findall(r'<a class="badge ([^"]*)"', html)
+    assert badges
+    for classes in badges:
+        assert re.search(r"yj-level-\w|text-bg-\w", classes), classes
