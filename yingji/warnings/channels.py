@@ -33,6 +33,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -113,7 +114,10 @@ def ack_link(ack_id: int, user_id: int | None = None) -> str:
 # --- the interface -------------------------------------------------------------------------
 
 
-class Channel:
+class Channel(ABC):
+    """A channel sends one row with ``send``; one that sends a batch at once (e-mail over one
+    connection) also overrides ``send_batch``."""
+
     code = ""
     label = ""
     setting = ""  # the setting that configures it (shown on 未配置)
@@ -129,8 +133,9 @@ class Channel:
         """Send ``rows`` (Delivery objects); {delivery id: (ok, detail)}. Never raises."""
         return {row.pk: self.send(message, row) for row in rows}
 
+    @abstractmethod
     def send(self, message: Message, row) -> tuple[bool, str]:
-        raise NotImplementedError
+        """Send one Delivery row: (ok, detail). Never raises."""
 
 
 REGISTRY: dict[str, Channel] = {}
@@ -292,6 +297,9 @@ class EmailChannel(Channel):
             seen.add((org_id, user_id))
             out.append(Target(f"{by_org[org_id].name} {email}"[:200], email, org_id, user_id))
         return out
+
+    def send(self, message, row):
+        return self.send_batch(message, [row])[row.pk]
 
     def send_batch(self, message, rows):
         from django.core.mail import EmailMessage, get_connection
