@@ -78,3 +78,28 @@ def ctx():
     """An explicit actor context for a test that writes directly (not through a view)."""
     with actor_context(None, source="test", label="test") as c:
         yield c
+
+
+@pytest.fixture
+def certified_team(db):
+    """``name(inspection)``: two officers of the inspection's bureau, certified on its day, named
+    on it — what 执法 (yingji.enforcement) requires before an inspection is 完成. For the tests
+    of modules that may not import enforcement (inspections)."""
+    import datetime as dt
+
+    from yingji.enforcement.models import InspectionOfficer, LawOfficer
+
+    def name(inspection, names=("测试执法员甲", "测试执法员乙")):
+        day = inspection.inspected_on
+        for i, who in enumerate(names):
+            officer = LawOfficer.objects.create(
+                name=who,
+                organisation=inspection.authority,
+                certificate_no=f"T{inspection.pk:06d}{i}",
+                issuing_authority="甘肃省人民政府",
+                valid_from=day - dt.timedelta(days=365),
+                valid_until=day + dt.timedelta(days=365),
+            )
+            InspectionOfficer.objects.create(inspection_id=inspection.pk, officer=officer)
+
+    return name

@@ -20,6 +20,7 @@ is adding a folder and one line in ``INSTALLED_APPS``::
         cli_commands = {"hazards-daily": "hazards_daily"}
         serve_companions = [Companion("feed", "演示数据馈送", ("x-feed", "--every", "600"), "…")]
         record_actions = [RecordAction("monitoring.alarm", "立为事件", "response:intake", "alarm")]
+        preconditions = [Precondition("inspections.complete", "yingji.enforcement.checks.team")]
 
 ``allowed`` on any hook is the name of a page rule registered with
 :func:`yingji.core.permissions.rule` (the same rule the view enforces), a callable taking the
@@ -140,6 +141,18 @@ class RecordAction:
 
 
 @dataclass(frozen=True)
+class Precondition:
+    """A rule a module adds to another module's state change without that module importing it:
+    ``action`` names the change ("inspections.complete"), ``check`` is the dotted path of
+    ``fn(obj) -> dict[str, str]``, the problems (key → Chinese sentence), empty when the rule
+    holds. The service making the change calls :func:`preconditions` inside its transaction and
+    refuses with the problems; its page shows the button only when there are none."""
+
+    action: str
+    check: str
+
+
+@dataclass(frozen=True)
 class Hooks:
     """What one app declares, read from its AppConfig (missing attributes are empty)."""
 
@@ -156,6 +169,7 @@ class Hooks:
     cli_commands: dict[str, str] = field(default_factory=dict)
     serve_companions: tuple[Companion, ...] = ()
     record_actions: tuple[RecordAction, ...] = ()
+    preconditions: tuple[Precondition, ...] = ()
     # {model name: field paths} kept in the text-search index (yingji.core.textsearch)
     search_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -308,3 +322,13 @@ def record_actions(user, obj) -> list[dict]:
             {"label": action.label, "url": f"{url}?{action.param}={obj.pk}", "icon": action.icon}
         )
     return out
+
+
+def preconditions(action: str, obj) -> dict[str, str]:
+    """The problems every installed module's precondition on ``action`` finds with ``obj``
+    (empty: the change may go ahead)."""
+    problems: dict[str, str] = {}
+    for rule in _items("preconditions"):
+        if rule.action == action:
+            problems.update(import_string(rule.check)(obj))
+    return problems

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import DailyJob, Nav
+from yingji.core.hooks import DailyJob, Nav, Precondition
 
 
 class EnforcementConfig(AppConfig):
@@ -40,6 +40,8 @@ class EnforcementConfig(AppConfig):
         )
     ]
     demo_loader = "yingji.enforcement.demo.load_demo"
+    # an inspection is 完成 only with ≥2 officers certified that day (行政处罚法 第四十二条)
+    preconditions = [Precondition("inspections.complete", "yingji.enforcement.checks.team")]
 
     def ready(self):
         from . import permissions  # noqa: F401

@@ -87,7 +87,55 @@ def load_demo() -> dict:
                     )
     _conflict(users, today, rng)
     LawOfficer.objects.filter(pk__in=pks).update(is_demo=True)
-    return {"officers": len(pks), **load_draw_demo()}
+    completed = complete_demo_inspections(users, rng)
+    return {"officers": len(pks), "inspections_completed": completed, **load_draw_demo()}
+
+
+# the persona acting for each bureau of the inspections demo
+BUREAU_PERSONAS = {"LZYJJ": "whk_staff", "XGQ-YJJ": "xigu_staff", "CGQ-YJJ": "chengguan_staff"}
+
+
+def complete_demo_inspections(users, rng) -> int:
+    """The inspections demo records its visits but cannot complete them: 完成 needs two certified
+    officers named (this app's precondition). Name two of the bureau's officers certified on
+    the day, without a declared conflict with the enterprise, and complete each, on its day."""
+    from yingji.inspections import services as inspections
+    from yingji.inspections.models import Inspection
+
+    from .schemas import EnfInspectionOfficersIn
+    from .selectors import active_conflicts, certified_q
+
+    today = timezone.localdate()
+    done = 0
+    waiting = Inspection.objects.filter(
+        is_demo=True, state="scheduled", inspected_on__lte=today
+    ).exclude(summary="")
+    for inspection in waiting.select_related("authority").order_by("inspected_on", "pk"):
+        actor = users.get(BUREAU_PERSONAS.get(inspection.authority.code, ""))
+        if actor is None or inspection.unanswered_items:
+            continue
+        pool = LawOfficer.objects.filter(
+            certified_q(inspection.inspected_on),
+            organisation__path__startswith=inspection.authority.path,
+        ).order_by("certificate_no")
+        conflicted = set(
+            active_conflicts(
+                pool.values_list("pk", flat=True), inspection.enterprise_id, inspection.inspected_on
+            ).values_list("officer_id", flat=True)
+        )
+        team = [o.pk for o in pool if o.pk not in conflicted][:2]
+        if len(team) < 2:
+            continue
+        with (
+            actor_context(actor, source="cli", label="demo"),
+            dated(moment(inspection.inspected_on, rng)),
+        ):
+            services.do_name_inspection_officers(
+                actor=actor, inspection=inspection, data=EnfInspectionOfficersIn(officer_ids=team)
+            )
+            inspections.do_complete_inspection(actor=actor, inspection=inspection)
+        done += 1
+    return done
 
 
 def _conflict(users, today, rng) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from yingji.core.context import actor_context, get_actor_context
 from yingji.core.demo import dated, moment
+from yingji.core.hooks import preconditions
 from yingji.enterprises.models import Enterprise
 from yingji.orgs.models import Organisation
 
@@ -279,7 +280,10 @@ def _record(actor, inspection: Inspection, visit: Visit) -> Inspection:
         )
         for code, (description, category, level) in fails.items()
     ]
-    inspection = services.do_complete_inspection(actor=actor, inspection=inspection)
+    # Completed here unless another module's rule is not met yet (执法 requires two certified
+    # officers named on it): that module's demo names them and completes it.
+    if not preconditions("inspections.complete", inspection):
+        inspection = services.do_complete_inspection(actor=actor, inspection=inspection)
     if visit.hazard and findings:
         services.do_create_hazard_from_finding(actor=actor, finding=findings[0])
     return inspection

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from yingji.core.audit import record_event
 from yingji.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from yingji.core.hooks import preconditions
 from yingji.core.models import Attachment
 from yingji.core.permissions import ensure_in_scope, scope_of
 from yingji.core.services import locked
@@ -559,6 +560,8 @@ def do_complete_inspection(
             problems["findings"] = "不符合项须登记发现的问题:" + "、".join(uncovered)
         if inspection.inspected_on > timezone.localdate():
             problems["inspected_on"] = "检查日期在今天之后,不能完成检查记录。"
+        # rules other modules add (the named certified officers of 执法, yingji.enforcement)
+        problems |= preconditions("inspections.complete", inspection)
         if problems:
             raise ValidationFailed(
                 "检查记录尚不完整:" + ";".join(problems.values()), details=problems

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yingji.core.errors import DomainError, ValidationFailed
+from yingji.core.hooks import preconditions
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import allows, can, get_restricted_or_404, requires, restrict
 from yingji.core.schemas import summary, validate
@@ -366,11 +367,18 @@ def inspection_detail(request, pk):
         selectors.visible_inspections(request.user), request.user, pk=pk
     )
     can_edit = can(request.user, inspection, "change")
+    # 完成 is offered only when the rules other modules add hold (the service checks them again)
+    blocked = (
+        preconditions("inspections.complete", inspection)
+        if can_edit and inspection.state == "scheduled"
+        else {}
+    )
     return render(
         request,
         "inspections/inspection.html",
         {
             "object": inspection,
+            "complete_blocked": list(blocked.values()),
             "title": f"执法检查 {inspection.number}",
             "group_label": SECTOR_GROUP_LABELS.get(inspection.sector_group, ""),
             "findings": selectors.visible_findings(request.user).filter(inspection=inspection),

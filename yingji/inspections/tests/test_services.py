@@ -249,7 +249,7 @@ def recorded(name="xigu_staff", agency="XGQ-YJJ", enterprise=None, days_ago=3):
     return schedule(name, agency, enterprise, timezone.localdate() - timedelta(days=days_ago))
 
 
-def test_checklist_is_the_sector_groups_and_completion_is_checked():
+def test_checklist_is_the_sector_groups_and_completion_is_checked(certified_team):
     inspection = recorded()
     assert inspection.sector_group == "hazchem"
     codes = [i["code"] for i in inspection.checklist]
@@ -268,6 +268,9 @@ def test_checklist_is_the_sector_groups_and_completion_is_checked():
         with pytest.raises(ValidationFailed) as exc:
             services.do_complete_inspection(actor=actor, inspection=inspection)
         assert "不得少于两人" in exc.value.message and "H3" in exc.value.message
+        # 执法's precondition (a hook): no certified officers named on it yet
+        assert "officers" in exc.value.details and "不得少于2人" in exc.value.message
+        certified_team(inspection)
         services.do_record_checklist(
             actor=actor, inspection=inspection, results={}, participants="王某、李某"
         )
