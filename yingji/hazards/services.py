@@ -54,6 +54,7 @@ from .choices import (
     SOURCES,
     STATE_LABELS,
 )
+from .conf import allow_low_criteria
 from .models import Hazard, HazardNumber, HazardReturn, HazardSettings
 
 # action → (allowed from-states, to-state, who: "handler" = enterprise or regulator in scope
@@ -267,7 +268,10 @@ def _level(
     try:
         if criterion_code:
             return criteria_rules.level_for_criterion(
-                criterion_code, sector=sector, category=category
+                criterion_code,
+                sector=sector,
+                category=category,
+                allow_low=allow_low_criteria(),
             )
         return rules.level_for(level, criteria)
     except (ValueError, KeyError) as exc:

@@ -34,6 +34,7 @@ from .choices import (
     STATE_COLOURS,
     STATES,
 )
+from .conf import allow_low_criteria
 from .schemas import (
     AssessmentForm,
     GradeIn,
@@ -167,7 +168,11 @@ def _criteria_groups(industry: str | None = None) -> list[dict]:
     for key, ind in criteria_rules.industries().items():
         if industry is not None and key != industry:
             continue
-        groups.append({"key": key, **ind, "items": criteria_rules.items(key)})
+        rows = criteria_rules.items(key)
+        if not allow_low_criteria():  # LOW items are not offered when they may not be cited
+            rows = [r for r in rows if r["confidence"] != "LOW"]
+        if rows:
+            groups.append({"key": key, **ind, "items": rows})
     return groups
 
 

@@ -11,8 +11,16 @@ Sources (each industry and item carries its own source, article and confidence i
   more read in excerpts (MEDIUM), the rest category headings (LOW).
 - 工贸企业: 应急管理部令第10号 (2023): 第三条 (3 items) and 第四条(一)–(四) read in the source
   (HIGH); the other articles as headings, article numbers inferred (LOW).
-- 烟花爆竹, 消防 (GB 35181-2025, which replaced GB 35181-2017 on 2025-11-01), 城镇燃气 (2023):
-  the texts were not found; headings only (LOW), to be completed from the original.
+- 烟花爆竹: 安监总管三〔2017〕121号 (烟花爆竹部分), 20 items read in two independent public code
+  transcriptions that agree word for word, not in the official text (MEDIUM).
+- 消防: GB 35181 (the 2025 edition replaced 2017's on 2025-11-01): the 2017 edition's ten 直接判定
+  situations as remembered, and the 综合判定 heading — not read in either edition (LOW).
+- 城镇燃气: 建城规〔2023〕4号 (number from a public directory, MEDIUM): eight items by part (安全管理,
+  厂站, 管道设施, 瓶装液化石油气) as remembered, not read in the original (LOW).
+
+A bureau that has not checked the LOW items against the originals can stop them being cited:
+``level_for_criterion(..., allow_low=False)`` refuses them (the hazards app passes its setting
+``YINGJI_HAZARD_CRITERIA_LOW``).
 
 Any cited item makes the hazard 重大 (each standard says "有下列情形之一的,应当判定为重大事故隐患"
 or the equivalent); that is HIGH for every industry, even where an item's text is LOW.
@@ -101,10 +109,18 @@ def cite(code: str) -> str:
     return f"{ind['document']}({ind['number']}){row['article']}:{row['text']}"
 
 
-def level_for_criterion(code: str, *, sector: str = "", category: str = "") -> tuple[str, str]:
+def level_for_criterion(
+    code: str, *, sector: str = "", category: str = "", allow_low: bool = True
+) -> tuple[str, str]:
     """A cited item makes the hazard 重大; the reason cites it. Refused (ValueError) when the
-    item belongs to another industry's standard than the one that applies."""
+    item belongs to another industry's standard than the one that applies, or when it is of LOW
+    confidence (not checked against the original) and ``allow_low`` is False."""
     row = item(code)
+    if not allow_low and row["confidence"] == "LOW":
+        raise ValueError(
+            f"条款 {code} 尚未对照标准原文核实(低置信度),本平台已设置为不可引用;"
+            "请按原文判定或由管理员核实后启用。"
+        )
     applies = industry_for(sector, category)
     if applies != row["industry"]:
         mine = industry(applies)["title"] if applies else "(无适用的行业判定标准)"

@@ -355,6 +355,23 @@ def test_a_criterion_from_each_industry_makes_a_hazard_major(industry):
     assert Hazard.objects.count() == before
 
 
+def test_low_confidence_criteria_can_be_switched_off(settings):
+    """YINGJI_HAZARD_CRITERIA_LOW=off: the items not read in the original (消防, 燃气) are refused
+    and nothing is saved; the 烟花爆竹 items (MEDIUM) stay citable."""
+    settings.YINGJI_HAZARD_CRITERIA_LOW = "off"
+    ent = county_tier()
+    Enterprise.objects.filter(pk=ent.pk).update(sector="gas")
+    ent.refresh_from_db()
+    before = Hazard.objects.count()
+    with pytest.raises(ValidationFailed, match="尚未对照标准原文核实"):
+        register(enterprise=ent, criterion_code="RQ2023-P05")
+    assert Hazard.objects.count() == before
+    Enterprise.objects.filter(pk=ent.pk).update(sector="fireworks")
+    ent.refresh_from_db()
+    hazard = register(enterprise=ent, level="general", criterion_code="YH2017-05")
+    assert hazard.level == "major" and "超过核定药量" in hazard.level_reason
+
+
 def test_grading_with_a_criterion_forces_major_and_a_public_place_uses_its_category():
     from yingji.geo.models import Region
 
