@@ -58,16 +58,18 @@ def do_create_token(*, actor, name: str, expires_at=None) -> tuple[APIToken, str
     return token, key
 
 
-def add_attachment(*, actor, target, upload, description: str = ""):
+def add_attachment(*, actor, target, upload, description: str = "", check=None):
     """Attach an uploaded file to a record, inside the caller's transaction (services that
     take evidence call this; the generic attachment view uses do_add_attachment). The file is
-    checked first (type, content, size): a bad file raises ValidationFailed."""
+    checked first (type, content, size): a bad file raises ValidationFailed. ``check`` is the
+    core.uploads check to use instead of the documents' one (``validate_video`` for an 执法记录仪
+    video, with its own size limit): ``fn(upload) -> (mime type, sha256)``."""
     from django.contrib.contenttypes.models import ContentType
 
     from .models import Attachment
     from .uploads import validate_upload
 
-    mime, digest = validate_upload(upload)
+    mime, digest = (check or validate_upload)(upload)
     return Attachment.objects.create(
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=str(target.pk),

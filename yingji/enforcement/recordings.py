@@ -57,3 +57,15 @@ def check_recording(upload, kind: str) -> tuple[str, str]:
             f"文件“{name}”的内容与扩展名“{ext}”不符。", code="upload_content_mismatch"
         )
     return MEDIA[ext][1], digest.hexdigest()
+
+
+def check_audio_video(upload) -> tuple[str, str]:
+    """A 录音录像 file of either kind, told by its extension: a video (.mp4/.webm) or audio
+    (.mp3/.m4a/.wav); ValidationFailed for anything else (a penalty case's evidence uses it)."""
+    ext = PurePath(upload.name or "").suffix.lower()
+    if ext in VIDEO:
+        return check_recording(upload, "video")
+    if ext in MEDIA:
+        return check_recording(upload, "audio")
+    allowed = "、".join([*VIDEO, *MEDIA])
+    raise ValidationFailed(f"录音录像应为 {allowed} 文件。", code="upload_type")

@@ -66,6 +66,8 @@ def _filed(user, day, agency, **kw):
 
 def _evidence(user, case, day, items):
     for kind, title, who in items:
+        if kind == "audio_video":  # recorded by one of the case's officers (执法全过程记录)
+            who = sorted(case.officers.values_list("name", flat=True))[0]
         _play(
             user,
             day,

@@ -1,5 +1,5 @@
 """The adapter to the officer register (yingji.enforcement, another app): the only place this
-app asks it anything. Naming officers on a step goes through enforcement's check_officers (at
+app asks it anything (and how a 录音录像 file is checked). Naming officers on a step goes through enforcement's check_officers (at
 least two distinct officers, each certified on the day, none with a declared conflict with the
 party enterprise — 《行政处罚法》第四十二条、第四十三条、第五十五条)."""
 
@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from yingji.enforcement import selectors as enforcement
+from yingji.enforcement.recordings import check_audio_video
 
 
 def check(officer_ids: Iterable[int], on_date: dt.date, *, enterprise_id: int | None = None):
@@ -31,6 +32,12 @@ def choices(authority_path: str, on_date: dt.date, *, enterprise_id: int | None 
         }
         found = [o for o in found if o.pk not in conflicted]
     return found
+
+
+def check_recording_file(upload) -> tuple[str, str]:
+    """A 录音录像 evidence file checked as the register's 执法全过程记录 are (video through
+    core.uploads.validate_video and its own size limit; audio by extension and leading bytes)."""
+    return check_audio_video(upload)
 
 
 def user_ids(officers: Iterable) -> set[int]:

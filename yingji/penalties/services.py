@@ -420,6 +420,14 @@ def do_add_evidence(
     with transaction.atomic():
         case = locked(PenaltyCase, case.pk)
         _require_acts_for(actor, case)
+        if kind == "audio_video":
+            # 执法全过程记录: recorded by one of the case's officers, named as in the register
+            names = sorted(case.officers.values_list("name", flat=True))
+            if recorded_by not in names:
+                raise ValidationFailed(
+                    "录音录像的记录人应为本案承办执法人员之一:" + "、".join(names) + "。",
+                    details={"recorded_by": recorded_by},
+                )
         if case.state not in EVIDENCE_STATES:
             raise InvalidTransition(
                 f"案件处于“{pp.STATE_LABELS[case.state]}”阶段,不能再登记证据"
@@ -431,7 +439,13 @@ def do_add_evidence(
             )
         attachment = None
         if upload is not None:
-            attachment = add_attachment(actor=actor, target=case, upload=upload, description=title)
+            attachment = add_attachment(
+                actor=actor,
+                target=case,
+                upload=upload,
+                description=title,
+                check=officers.check_recording_file if kind == "audio_video" else None,
+            )
         number = (case.evidence.aggregate(m=Max("number"))["m"] or 0) + 1
         item = Evidence.objects.create(
             case=case,

@@ -740,6 +740,52 @@ def test_case_page_with_an_evidence_file_links_the_download():
     assert c.get(link).status_code == 200
 
 
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+MP3 = b"ID3\x03\x00" + b"\x00" * 64
+
+
+def test_a_video_as_evidence_recorded_by_a_case_officer_is_shown_on_the_case():
+    """执法全过程记录 (《行政处罚法》第四十七条): a 执法记录仪 video or audio is a case's evidence
+    file, checked by core.uploads.validate_video / by its leading bytes, recorded by one of the
+    case's officers; the case page plays it."""
+    case = file_case()
+    actor = user("whk_staff")
+    run(actor, services.do_start_investigation, case=fresh(case), officer_ids=ids())
+    officer = sorted(fresh(case).officers.values_list("name", flat=True))[0]
+    c = client("whk_staff")
+
+    def post(name, content, recorded_by=officer):
+        return c.post(
+            f"/penalties/cases/{case.pk}/evidence/",
+            {
+                "kind": "audio_video",
+                "title": "现场执法记录仪录像",
+                "recorded_by": recorded_by,
+                "recorded_on": TODAY.isoformat(),
+                "file": SimpleUploadedFile(name, content),
+            },
+            follow=True,
+        )
+
+    refused = post("录像.mp4", MP4, recorded_by="某保安")  # not an officer of the case
+    assert "记录人应为本案承办执法人员之一" in refused.content.decode()
+    fake = post("录像.mp4", b"MZ\x90\x00" + b"\x00" * 64)  # an .exe named .mp4
+    assert "不符" in fake.content.decode()
+    assert not fresh(case).evidence.exists()
+    r = post("录像.mp4", MP4)
+    item = fresh(case).evidence.get()
+    assert item.recorded_by == officer and item.attachment.mime_type == "video/mp4"
+    link = reverse("core:attachment", args=[item.attachment.pk])
+    assert (
+        f'<video class="d-block mt-1 yj-evidence-media" controls preload="metadata" width="320" src="{link}">'
+        in r.content.decode()
+    )
+    post("询问录音.mp3", MP3)
+    audio = fresh(case).evidence.get(number=2)
+    assert audio.attachment.mime_type == "audio/mpeg"
+    assert "<audio" in c.get(case.get_absolute_url()).content.decode()
+
+
 def test_refused_post_changes_nothing_and_says_why():
     case = file_case()
     c = client("whk_staff")

@@ -50,7 +50,14 @@ def test_items_as_in_the_source(industry, count, code, article, text_part):
         ("fireworks", 20, "MEDIUM", "YH2017-05", "第5项", "存储药量超过核定药量"),
         ("fireworks", 20, "MEDIUM", "YH2017-20", "第20项", "零售点与居民居住场所"),
         # GB 35181 直接判定 (2017 edition's situations, LOW), and the 综合判定 heading
-        ("fire", 11, "LOW", "XF-5-05", "第5章 直接判定要素 第5种情形(按2017版整理,条号未核)", "80%"),
+        (
+            "fire",
+            11,
+            "LOW",
+            "XF-5-05",
+            "第5章 直接判定要素 第5种情形(按2017版整理,条号未核)",
+            "80%",
+        ),
         ("fire", 11, "LOW", "XF-6", "第6章 综合判定", "综合判定"),
         # 建城规〔2023〕4号 (LOW)
         ("gas", 8, "LOW", "RQ2023-B07", "瓶装液化石油气部分(条号未核)", "超期未检验"),
