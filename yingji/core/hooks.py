@@ -21,6 +21,7 @@ is adding a folder and one line in ``INSTALLED_APPS``::
         serve_companions = [Companion("feed", "演示数据馈送", ("x-feed", "--every", "600"), "…")]
         record_actions = [RecordAction("monitoring.alarm", "立为事件", "response:intake", "alarm")]
         preconditions = [Precondition("inspections.complete", "yingji.enforcement.checks.team")]
+        record_links = [RecordLinks("hazards.hazard", "立案查处", "yingji.penalties.selectors.x")]
 
 ``allowed`` on any hook is the name of a page rule registered with
 :func:`yingji.core.permissions.rule` (the same rule the view enforces), a callable taking the
@@ -141,6 +142,19 @@ class RecordAction:
 
 
 @dataclass(frozen=True)
+class RecordLinks:
+    """Records of a module listed on another module's record page (with the record tabs), e.g.
+    the penalty cases opened from a hazard: ``model`` is "app_label.modelname" of the page's
+    record, ``rows`` the dotted path of ``fn(user, obj) -> list[SearchHit]``, restricted to
+    what the user may see. Nothing is shown when there are no rows."""
+
+    model: str
+    label: str
+    rows: str
+    allowed: Allowed = None
+
+
+@dataclass(frozen=True)
 class Precondition:
     """A rule a module adds to another module's state change without that module importing it:
     ``action`` names the change ("inspections.complete"), ``check`` is the dotted path of
@@ -170,6 +184,7 @@ class Hooks:
     serve_companions: tuple[Companion, ...] = ()
     record_actions: tuple[RecordAction, ...] = ()
     preconditions: tuple[Precondition, ...] = ()
+    record_links: tuple[RecordLinks, ...] = ()
     # {model name: field paths} kept in the text-search index (yingji.core.textsearch)
     search_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -332,3 +347,17 @@ def preconditions(action: str, obj) -> dict[str, str]:
         if rule.action == action:
             problems.update(import_string(rule.check)(obj))
     return problems
+
+
+def record_links(user, obj) -> list[dict]:
+    """The other modules' records listed on this record's page: [{"label", "rows"}], non-empty."""
+    meta = type(obj)._meta
+    model = f"{meta.app_label}.{meta.model_name}"
+    out = []
+    for links in _items("record_links"):
+        if links.model != model or not allowed_for(user, links.allowed):
+            continue
+        rows = import_string(links.rows)(user, obj)
+        if rows:
+            out.append({"label": links.label, "rows": rows})
+    return out

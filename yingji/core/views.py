@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from .audit import history_for, record_event
 from .errors import DomainError
 from .forms import AttachmentForm, NoteForm
-from .hooks import record_actions
+from .hooks import record_actions, record_links
 from .listing import Column, Filter, ListSpec, render_list
 from .models import SOURCE_CHOICES, APIToken, Attachment, Note, ObjectChange
 from .permissions import can, get_restricted_or_404, restrict
@@ -99,6 +99,7 @@ def record_extras(request, obj) -> dict:
         "note_form": NoteForm(),
         "can_change": can(request.user, obj, "change"),
         "record_actions": record_actions(request.user, obj),
+        "record_links": record_links(request.user, obj),
     }
 
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Nav, RecordAction
+from yingji.core.hooks import Nav, RecordAction, RecordLinks
 
 
 class PenaltiesConfig(AppConfig):
@@ -29,6 +29,10 @@ class PenaltiesConfig(AppConfig):
         RecordAction(
             "hazards.hazard", "立案查处", "penalties:new", "hazard", "hammer", "penalties.file"
         )
+    ]
+    # the hazard page lists the cases opened from it (those the user may see)
+    record_links = [
+        RecordLinks("hazards.hazard", "立案查处的案件", "yingji.penalties.selectors.hazard_cases")
     ]
     demo_loader = "yingji.penalties.demo.load_demo"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Q
 
+from yingji.core.hooks import SearchHit
 from yingji.core.permissions import restrict
 from yingji.standards import penalty_procedure as pp
 
@@ -15,6 +16,19 @@ def visible_cases(user, action: str = "view"):
     return restrict(
         PenaltyCase.objects.select_related("authority", "agency", "enterprise"), user, action
     )
+
+
+def hazard_cases(user, hazard) -> list:
+    """The cases opened from a hazard (立案查处), as the user may see them, for its page."""
+    cases = visible_cases(user).filter(hazard_id=hazard.pk).order_by("filed_on", "pk")
+    return [
+        SearchHit(
+            title=f"{c.number} {c.cause}",
+            url=c.get_absolute_url(),
+            subtitle=f"{c.filed_on:%Y-%m-%d} 立案 · {pp.STATE_LABELS[c.state]}",
+        )
+        for c in cases
+    ]
 
 
 def public_cases():

@@ -901,6 +901,10 @@ def test_a_case_from_an_overdue_hazard_prefilled_linked_and_refused_otherwise():
     )
     assert case.hazard_id == hazard.pk and list(hazard.penalty_cases.all()) == [case]
     assert f'href="{hazard.get_absolute_url()}"' in c.get(case.get_absolute_url()).content.decode()
+    # and back: the hazard page lists the cases opened from it (core.hooks.RecordLinks)
+    page = c.get(hazard.get_absolute_url()).content.decode()
+    assert "立案查处的案件" in page and f'href="{case.get_absolute_url()}"' in page
+    assert case.number in page
     assert AuditEvent.objects.filter(verb="penalties.case.filed", object_id=str(case.pk)).exists()
     before = PenaltyCase.objects.count()
     Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY + dt.timedelta(days=3))
