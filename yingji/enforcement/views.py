@@ -360,8 +360,8 @@ def public_draws(request):
 
 
 def public_notice(request):
-    """行政执法事前公示 (no login): 执法主体, 执法人员 (name + certificate number), 依据,
-    随机抽查事项清单."""
+    """行政执法事前公示 (no login, 国办发〔2018〕118号): 执法主体, 执法人员 (name + certificate
+    number), 职责权限, 依据, 程序, 救济方式, 随机抽查事项清单."""
     today = timezone.localdate()
     authorities = Organisation.objects.filter(
         kind__in=("bureau", "county_bureau"), is_active=True
@@ -375,6 +375,9 @@ def public_notice(request):
             "authorities": authorities,
             "officers": officers,
             "basis": random_draw.PUBLIC_BASIS,
+            "duties": random_draw.PUBLIC_DUTIES,
+            "procedure": random_draw.PUBLIC_PROCEDURE,
+            "remedies": random_draw.PUBLIC_REMEDIES,
             "matters": random_draw.CHECK_MATTERS,
             "sector_labels": SECTOR_LABELS,
             "today": today,

@@ -144,13 +144,18 @@ def test_the_demo_draw_is_public_with_its_seed():
     assert "20221130" in page and "危险化学品企业双随机抽查" in page
 
 
-def test_the_public_notice_lists_authorities_officers_and_matters():
+def test_the_public_notice_lists_what_118_requires():
     page = Client().get("/enforcement/public/")
     body = page.content.decode()
     assert page.status_code == 200
     assert "西固区应急管理局" in body and "62010420190001" in body  # 马国栋 (valid)
     assert "62010420160004" not in body  # 何平: expired, not listed
     assert "随机抽查事项清单" in body and "国办发〔2015〕58号" in body
+    # 国办发〔2018〕118号 事前公开: also 职责权限, 程序 and 救济方式, and the way to 事后公开
+    assert 'id="duties"' in body and "第六十五条" in body
+    assert 'id="procedure"' in body and "第六十条" in body
+    assert 'id="remedies"' in body and "六十日内申请行政复议" in body
+    assert 'href="/penalties/public/"' in body
 
 
 def test_draw_pages_per_persona(as_user):

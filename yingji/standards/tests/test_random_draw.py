@@ -58,3 +58,37 @@ def test_load_is_spread_over_officers():
 
 def test_every_check_matter_cites_a_basis():
     assert all(m["basis"] and m["matter"] for m in CHECK_MATTERS)
+
+
+# 行政执法事前公示 (国办发〔2018〕118号): what is published beforehand, each with its source
+@pytest.mark.parametrize(
+    "rows, part, source",
+    [
+        ("PUBLIC_DUTIES", "综合监督管理", "安全生产法》第十条"),
+        ("PUBLIC_DUTIES", "暂时停产停业", "第六十五条第一款第(三)项"),
+        ("PUBLIC_PROCEDURE", "九十日内", "第六十条"),
+        ("PUBLIC_PROCEDURE", "法制审核", "第五十八条"),
+        ("PUBLIC_REMEDIES", "六十日内申请行政复议", "行政复议法》(2023年修订)第二十条"),
+        ("PUBLIC_REMEDIES", "六个月内", "行政诉讼法》第四十六条"),
+    ],
+)
+def test_public_notice_items_cite_their_source(rows, part, source):
+    from yingji.standards import random_draw
+
+    table = getattr(random_draw, rows)
+    assert any(part in text and source in basis for text, basis in table)
+    assert all(text and basis for text, basis in table)
+
+
+def test_public_notice_lists_every_item_of_118():
+    from yingji.standards.random_draw import PUBLIC_ITEMS
+
+    assert set(PUBLIC_ITEMS) == {
+        "执法主体",
+        "执法人员",
+        "职责权限",
+        "执法依据",
+        "执法程序",
+        "救济方式",
+        "随机抽查事项清单",
+    }
