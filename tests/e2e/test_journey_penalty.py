@@ -1,4 +1,5 @@
-"""Journey (issue #19): 立案 with two certified officers → 调查取证 with evidence → 案件审理 (a
+"""Journey (issue #19): 立案 with two certified officers → 调查取证 with evidence (a 执法记录仪
+video recorded by one of the case's officers, played on the page) → 案件审理 (a
 重大 case: 案情疑难复杂) → 事先告知 → 陈述申辩 → 法制审核 by 政策法规科 → 集体讨论 → 决定 (决定书
 .docx) → 送达 with the proof uploaded → 执行 → 结案 → 公示; the public page (no login) shows
 the decision."""
@@ -12,6 +13,11 @@ pytestmark = [
 ]
 SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"
 PDF = {"name": "送达回证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% proof\n"}
+MP4 = {
+    "name": "执法记录仪-案件.mp4",
+    "mimeType": "video/mp4",
+    "buffer": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 256,
+}
 
 
 def _as(page, base, username):
@@ -70,6 +76,14 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     page.fill("#form-evidence [name=recorded_by]", "执法一大队 王建军")
     page.set_input_files("#form-evidence [name=file]", {**PDF, "name": "现场检查笔录.pdf"})
     _submit(page, "form-evidence")
+    # 执法全过程记录: the 执法记录仪 video, recorded by one of the case's officers, played on the case
+    recorder = sorted(case.officers.values_list("name", flat=True))[0]
+    page.select_option("#form-evidence [name=kind]", "audio_video")
+    page.fill("#form-evidence [name=title]", "执法记录仪现场录像")
+    page.fill("#form-evidence [name=recorded_by]", recorder)
+    page.set_input_files("#form-evidence [name=file]", MP4)
+    _submit(page, "form-evidence")
+    assert page.locator("#evidence ~ table video, video.yj-evidence-media").count() == 1
     page.fill(
         "#form-review [name=facts]", "当事人在罐区动火作业未办理作业票,现场无监护人,事实清楚。"
     )

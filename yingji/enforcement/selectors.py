@@ -65,12 +65,17 @@ def active_conflicts(
 
 
 def check_officers(
-    officer_ids: Iterable[int], on_date: dt.date, *, enterprise_id: int | None = None
+    officer_ids: Iterable[int],
+    on_date: dt.date,
+    *,
+    enterprise_id: int | None = None,
+    authority=None,
 ) -> list[LawOfficer]:
     """The officers named on a step taken on ``on_date``, or ValidationFailed with a clear
     Chinese message: fewer than the minimum distinct officers (2, 行政处罚法第四十二条), an
-    unknown officer, one not certified that day (named, with the expiry date), or (when the
-    enterprise is given) one who declared a conflict of interest with it (回避)."""
+    unknown officer, one not certified that day (named, with the expiry date), one of another
+    bureau than ``authority`` (when given), or (when the enterprise is given) one who declared
+    a conflict of interest with it (回避)."""
     ids = list(dict.fromkeys(int(i) for i in officer_ids))
     need = min_officers()
     if len(ids) < need:
@@ -78,7 +83,9 @@ def check_officers(
             f"执法人员不得少于{need}人(《行政处罚法》第四十二条),请指派至少{need}名不同的持证执法人员。",
             details={"field": "officers"},
         )
-    officers = {o.pk: o for o in LawOfficer.objects.filter(pk__in=ids)}
+    officers = {
+        o.pk: o for o in LawOfficer.objects.filter(pk__in=ids).select_related("organisation")
+    }
     missing = [i for i in ids if i not in officers]
     if missing:
         raise ValidationFailed(
@@ -86,6 +93,12 @@ def check_officers(
             details={"field": "officers", "missing": missing},
         )
     problems = [r for r in (refusal(officers[i], on_date) for i in ids) if r]
+    if authority is not None:  # officers act in the name of their own bureau only
+        problems += [
+            f"执法人员{officers[i].name}不属于执法主体{authority.name},不能以其名义执法。"
+            for i in ids
+            if not officers[i].organisation.path.startswith(authority.path)
+        ]
     if problems:
         raise ValidationFailed("".join(problems), details={"field": "officers"})
     if enterprise_id is not None:

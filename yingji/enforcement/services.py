@@ -362,7 +362,9 @@ def do_start_draw_inspection(*, actor, draw: RandomDraw, data: EnfDrawInspection
                 f"该检查对象已安排检查({result.inspection.number})。",
                 details={"inspection": result.inspection_id},
             )
-        team = check_officers(ids, data.inspected_on, enterprise_id=result.enterprise_id)
+        team = check_officers(
+            ids, data.inspected_on, enterprise_id=result.enterprise_id, authority=draw.authority
+        )
         inspection = do_schedule_inspection(
             actor=actor,
             enterprise=result.enterprise,
@@ -418,7 +420,10 @@ def do_name_inspection_officers(*, actor, inspection, data: EnfInspectionOfficer
     declared conflict with the enterprise (replaces the previous team, kept in the history)."""
     _changeable_inspection(actor, inspection)
     officers = check_officers(
-        data.officer_ids, inspection.inspected_on, enterprise_id=inspection.enterprise_id
+        data.officer_ids,
+        inspection.inspected_on,
+        enterprise_id=inspection.enterprise_id,
+        authority=inspection.authority,
     )
     with transaction.atomic():
         now = timezone.now()
@@ -478,7 +483,12 @@ def do_issue_order(*, actor, inspection, data: EnfOrderIn) -> RectificationOrder
     today = timezone.localdate()
     if data.deadline <= today:
         raise ValidationFailed("整改期限应晚于今天。", details={"field": "deadline"})
-    officers = check_officers(data.officer_ids, today, enterprise_id=inspection.enterprise_id)
+    officers = check_officers(
+        data.officer_ids,
+        today,
+        enterprise_id=inspection.enterprise_id,
+        authority=inspection.authority,
+    )
     findings = list(inspection.findings.all())
     if data.finding_ids:
         findings = [f for f in findings if f.pk in set(data.finding_ids)]
@@ -526,7 +536,10 @@ def do_record_reinspection(
                 "整改期限届满前不能作出“逾期未改”的复查结论。", details={"field": "done_on"}
             )
         officers = check_officers(
-            data.officer_ids, data.done_on, enterprise_id=inspection.enterprise_id
+            data.officer_ids,
+            data.done_on,
+            enterprise_id=inspection.enterprise_id,
+            authority=inspection.authority,
         )
         re.state = "passed" if data.passed else "failed"
         re.done_on = data.done_on

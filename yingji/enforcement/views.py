@@ -394,7 +394,8 @@ def inspection_record(request, pk):
     can_change = can(request.user, inspection, "change")
     team = list(selectors.team_of(inspection.pk))
     candidates = selectors.visible_officers(request.user).filter(
-        selectors.certified_q(inspection.inspected_on)
+        selectors.certified_q(inspection.inspected_on),
+        organisation__path__startswith=inspection.authority.path,  # its own bureau's officers
     )
     return render(
         request,

@@ -103,3 +103,16 @@ def test_the_complete_button_only_when_the_team_is_certified(persona, as_user, c
     _team(user, inspection, MA, HAN)
     page = client.get(inspection.get_absolute_url()).content.decode()
     assert 'id="complete-blocked"' not in page and "完成检查记录</button>" in page
+
+
+def test_officers_of_another_bureau_cannot_be_named(persona, ctx):
+    """城关区's officers do not act in the name of 西固区 (they are not its 执法人员), even when
+    certified: naming them is refused and nothing is named; the page offers only its own."""
+    user = persona("county_a")
+    inspection = _recorded(user)
+    with pytest.raises(ValidationFailed, match="孙伟不属于执法主体西固区"):
+        _team(user, inspection, MA, "62010220190001")  # 孙伟, 城关区
+    assert "officers" in preconditions("inspections.complete", inspection)
+    from yingji.enforcement.selectors import team_of
+
+    assert not team_of(inspection.pk).exists()
