@@ -72,6 +72,7 @@ def test_penalty_case_to_public_decision(reference_data, live_server, browser_pa
     assert "剩余 90 天" in page.inner_text("#clock")
 
     _submit(page, "form-investigate")
+    page.select_option("#form-evidence [name=kind]", "site")
     page.fill("#form-evidence [name=title]", "现场检查笔录")
     page.fill("#form-evidence [name=recorded_by]", "执法一大队 王建军")
     page.set_input_files("#form-evidence [name=file]", {**PDF, "name": "现场检查笔录.pdf"})

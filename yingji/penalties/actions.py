@@ -16,6 +16,9 @@ STEPS = {
         approved_on=d.approved_on,
         expected_version=d.version,
     ),
+    "officers": lambda u, c, d: services.do_change_case_officers(
+        actor=u, case=c, officer_ids=d.officer_ids, reason=d.reason, expected_version=d.version
+    ),
     "investigate": lambda u, c, d: services.do_start_investigation(
         actor=u, case=c, officer_ids=d.officer_ids, note=d.note, expected_version=d.version
     ),

@@ -32,6 +32,7 @@ from .schemas import (
     PenInvestigateIn,
     PenNoPenaltyIn,
     PenNotifyIn,
+    PenOfficersIn,
     PenOpinionIn,
     PenReviewIn,
     PenReviewOut,
@@ -78,6 +79,15 @@ def file_case(request, payload: PenFileIn):
 @router.post("/penalties/cases/{case_id}/extend", response=PenCaseOut, summary="延长决定期限")
 def extend(request, case_id: int, payload: PenExtendIn):
     return STEPS["extend"](request.user, _case(request, case_id), payload)
+
+
+@router.post(
+    "/penalties/cases/{case_id}/officers",
+    response=PenCaseOut,
+    summary="调整承办执法人员(当日持证、本单位、无回避,不少于两人)",
+)
+def change_officers(request, case_id: int, payload: PenOfficersIn):
+    return STEPS["officers"](request.user, _case(request, case_id), payload)
 
 
 @router.post("/penalties/cases/{case_id}/investigate", response=PenCaseOut, summary="开始调查取证")

@@ -12,9 +12,18 @@ from yingji.enforcement import selectors as enforcement
 from yingji.enforcement.recordings import check_audio_video
 
 
-def check(officer_ids: Iterable[int], on_date: dt.date, *, enterprise_id: int | None = None):
-    """The LawOfficers named, or ValidationFailed with the register's message."""
-    return enforcement.check_officers(officer_ids, on_date, enterprise_id=enterprise_id)
+def check(
+    officer_ids: Iterable[int],
+    on_date: dt.date,
+    *,
+    enterprise_id: int | None = None,
+    authority=None,
+):
+    """The LawOfficers named, or ValidationFailed with the register's message (one of another
+    bureau than ``authority`` refused too)."""
+    return enforcement.check_officers(
+        officer_ids, on_date, enterprise_id=enterprise_id, authority=authority
+    )
 
 
 def choices(authority_path: str, on_date: dt.date, *, enterprise_id: int | None = None) -> list:

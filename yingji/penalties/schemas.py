@@ -72,6 +72,12 @@ class PenInvestigateIn(Input):
     version: Version = Field(default=None, title="版本")
 
 
+class PenOfficersIn(Input):
+    officer_ids: list[RecordId] = Field(min_length=1, max_length=20, title="承办执法人员")
+    reason: ShortText = Field(title="调整原因")
+    version: Version = Field(default=None, title="版本")
+
+
 class PenEvidenceIn(Input):
     kind: Literal[tuple(k for k, _ in EVIDENCE_KINDS)] = Field(title="证据种类")
     title: Name = Field(title="名称")

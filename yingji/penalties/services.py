@@ -42,7 +42,14 @@ def _begin(actor, case: PenaltyCase, action: str, expected_version: int | None) 
     return case
 
 
+# The steps the case's officers take with the party (第四十二条: 不得少于两人, each with a valid
+# 执法证): the officers are checked again on the day and named on the step.
+FIELD_STEPS = ("notify", "serve", "execute")
+
+
 def _move(actor, case: PenaltyCase, action: str, text: str = "", step_officers=()) -> CaseStep:
+    if action in FIELD_STEPS and not step_officers:
+        step_officers = case_officers_today(case)
     before = case.state
     case.state = pp.target_of(before, action)
     case.save()
@@ -386,6 +393,61 @@ def do_start_investigation(
             "investigate",
             f"执法人员{names}出示执法证件开展调查。{note}".strip(),
             named,
+        )
+    return case
+
+
+def case_officers_today(case: PenaltyCase) -> list:
+    """The case's officers, each certified today (or ValidationFailed naming who is not, and how
+    to go on: 调整承办执法人员)."""
+    ids = list(case.officers.values_list("pk", flat=True))
+    try:
+        return officers.check(
+            ids, timezone.localdate(), enterprise_id=case.enterprise_id, authority=case.authority
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            f"{exc.message}请先调整本案承办执法人员。", details={"officers": exc.message}
+        ) from exc
+
+
+OPEN_FOR_OFFICERS = ("filed", "investigating", "reviewing", "notified", "hearing")
+OPEN_FOR_OFFICERS += ("legal_review", "approval", "decided", "served", "enforcing", "executed")
+
+
+def do_change_case_officers(
+    *,
+    actor,
+    case: PenaltyCase,
+    officer_ids: list[int],
+    reason: str,
+    expected_version: int | None = None,
+) -> PenaltyCase:
+    """调整承办执法人员: at least two officers of the case's bureau certified today, none with a
+    declared conflict with the party (第四十二条、第四十三条), with the reason (an officer's
+    执法证 expired, 调离, 回避…). The former officers stay named on the steps they took."""
+    if not reason:
+        raise ValidationFailed("请填写调整原因。", details={"reason": "必填"})
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = locked(PenaltyCase, case.pk, expected_version=expected_version)
+        _require_acts_for(actor, case)
+        if case.state not in OPEN_FOR_OFFICERS:
+            raise InvalidTransition(
+                f"案件处于“{pp.STATE_LABELS[case.state]}”阶段,不能再调整承办执法人员。"
+            )
+        named = officers.check(
+            officer_ids, today, enterprise_id=case.enterprise_id, authority=case.authority
+        )
+        before = "、".join(sorted(case.officers.values_list("name", flat=True)))
+        case.officers.set(named)
+        case.save()
+        record_event(
+            "penalties.case.officers",
+            f"{case.number} 调整承办执法人员:{before} → "
+            + "、".join(o.name for o in named)
+            + f"({reason})",
+            target=case,
         )
     return case
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/decision.docx", views.decision_docx, name="decision_docx"),
     path("cases/<int:pk>/extend/", views.extend, name="extend"),
+    path("cases/<int:pk>/officers/", views.change_officers, name="officers"),
     path("cases/<int:pk>/investigate/", views.investigate, name="investigate"),
     path("cases/<int:pk>/evidence/", views.add_evidence, name="evidence"),
     path("cases/<int:pk>/review/", views.review, name="review"),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yingji.core.errors import ValidationFailed
+from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import allows, can, get_restricted_or_404, requires, restrict, scope_of
 from yingji.core.views import record_extras
@@ -48,6 +48,7 @@ from .schemas import (
     PenInvestigateIn,
     PenNoPenaltyIn,
     PenNotifyIn,
+    PenOfficersIn,
     PenOpinionIn,
     PenReviewIn,
     PenServeIn,
@@ -298,7 +299,19 @@ def _forms(user, case) -> dict:
     shown["extend"] = case.clock_running
     shown["publish"] = case.is_decided and not case.published_at
     shown["apply_enforcement"] = "apply_enforcement" in actions and "fine" in case.decided_kinds
+    shown["officers"] = case.state in services.OPEN_FOR_OFFICERS
     return shown
+
+
+def _officers_problem(user, case) -> str:
+    """Why the case's officers cannot take its next field step today (shown to those who act)."""
+    if case.state not in services.OPEN_FOR_OFFICERS or not can(user, case, "change"):
+        return ""
+    try:
+        services.case_officers_today(case)
+    except DomainError as exc:
+        return exc.message
+    return ""
 
 
 @login_required
@@ -324,6 +337,7 @@ def case_detail(request, pk):
                 case.authority.path, today, enterprise_id=case.enterprise_id
             ),
             "case_officers": case.officers.all(),
+            "officers_problem": _officers_problem(request.user, case),
             "hearing_reasons": services.hearing_reasons(case) if case.proposed_kinds else [],
             "major_reasons": [pp.MAJOR_LABELS[k] for k in services.major_reasons(case)],
             "statement_deadline": services.statement_deadline(case),
@@ -361,6 +375,11 @@ extend = _act(
     PenExtendIn,
     STEPS["extend"],
     "已延长决定期限。",
+)
+change_officers = _act(
+    PenOfficersIn,
+    STEPS["officers"],
+    "已调整承办执法人员。",
 )
 investigate = _act(
     PenInvestigateIn,

@@ -914,3 +914,50 @@ def test_a_case_from_an_overdue_hazard_prefilled_linked_and_refused_otherwise():
     with pytest.raises(ValidationFailed, match="请从隐患页面立案"):
         file_case(enterprise=enterprise, source="hazard", days_ago=0)
     assert PenaltyCase.objects.count() == before
+
+
+def test_each_field_step_names_the_officers_certified_that_day():
+    """事先告知, 送达 and 执行 are taken by the case's officers, checked again on the day and named on
+    the step (第四十二条). An officer whose 执法证 has expired since 立案 stops the step, which
+    changes nothing, until the officers are changed (调整承办执法人员, with a reason)."""
+    from yingji.enforcement.models import LawOfficer
+
+    case = to_reviewing(file_case())
+    named = list(fresh(case).officers.all())
+    LawOfficer.objects.filter(pk=named[0].pk).update(valid_until=TODAY - dt.timedelta(days=1))
+    version = fresh(case).version
+    actor = user("whk_staff")
+    notify = dict(
+        kinds=["fine"],
+        fine=Decimal("10000"),
+        confiscation=None,
+        text="拟罚款",
+        notice_served_on=TODAY,
+    )
+    with pytest.raises(
+        ValidationFailed, match=f"{named[0].name}.*已于.*过期.*请先调整本案承办执法人员"
+    ):
+        run(actor, services.do_notify, case=fresh(case), **notify)
+    after = fresh(case)
+    assert after.state == "reviewing" and after.version == version
+    page = client("whk_staff").get(case.get_absolute_url()).content.decode()
+    assert 'id="officers-problem"' in page and 'id="form-officers"' in page
+    with pytest.raises(ValidationFailed, match="调整原因"):
+        run(actor, services.do_change_case_officers, case=fresh(case), officer_ids=[], reason="")
+    replacement = [o for o in officers.choices(case.authority.path, TODAY) if o.pk != named[0].pk]
+    new_ids = [named[1].pk, next(o.pk for o in replacement if o.pk != named[1].pk)]
+    run(
+        actor,
+        services.do_change_case_officers,
+        case=fresh(case),
+        officer_ids=new_ids,
+        reason="原承办人员执法证到期",
+    )
+    assert AuditEvent.objects.filter(verb="penalties.case.officers").exists()
+    run(actor, services.do_notify, case=fresh(case), **notify)
+    step = CaseStep.objects.filter(case=case, action="notify").get()
+    assert sorted(step.officers.values_list("pk", flat=True)) == sorted(new_ids)
+    assert (
+        'id="officers-problem"'
+        not in client("whk_staff").get(case.get_absolute_url()).content.decode()
+    )
