@@ -399,6 +399,9 @@ class EnfCampaignProgressOut(Schema):
     inspections_pct: int | None
     findings_pct: int | None
     draws: int
+    hazards: int
+    hazards_major: int
+    hazards_closed: int
 
 
 class EnfCampaignDetailOut(EnfCampaignOut):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.permissions import restrict
+from yingji.hazards.models import Hazard
 from yingji.inspections.models import Inspection
 
 from .conf import expiry_days, min_officers
@@ -236,6 +237,8 @@ def campaign_progress(campaign: Campaign) -> dict:
     orders = RectificationOrder.objects.filter(inspection_id__in=ids)
     closed_items = sum(len(o.items) for o in orders if o.state == "closed")
     enterprises = len({i.enterprise_id for i in completed})
+    # the hazards registered from the campaign's findings (inspections → hazards, both ways)
+    hazards = Hazard.objects.filter(findings__inspection_id__in=ids).distinct()
 
     def pct(done, target):
         return round(100 * done / target) if target else None
@@ -252,4 +255,7 @@ def campaign_progress(campaign: Campaign) -> dict:
         "inspections_pct": pct(enterprises, campaign.target_inspections),
         "findings_pct": pct(closed_items, campaign.target_findings_closed),
         "draws": campaign.draws.filter(state="published").count(),
+        "hazards": hazards.count(),
+        "hazards_major": hazards.filter(level="major").count(),
+        "hazards_closed": hazards.filter(state="closed").count(),
     }

@@ -32,7 +32,12 @@ class PenaltiesConfig(AppConfig):
     ]
     # the hazard page lists the cases opened from it (those the user may see)
     record_links = [
-        RecordLinks("hazards.hazard", "立案查处的案件", "yingji.penalties.selectors.hazard_cases")
+        RecordLinks("hazards.hazard", "立案查处的案件", "yingji.penalties.selectors.hazard_cases"),
+        RecordLinks(
+            "enforcement.campaign",
+            "专项整治中立案的案件",
+            "yingji.penalties.selectors.campaign_cases",
+        ),
     ]
     demo_loader = "yingji.penalties.demo.load_demo"
 

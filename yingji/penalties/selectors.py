@@ -31,6 +31,21 @@ def hazard_cases(user, hazard) -> list:
     ]
 
 
+def campaign_cases(user, campaign) -> list:
+    """The cases opened from a 专项整治's inspections, as the user may see them, for its page."""
+    ids = campaign.inspections.values("pk")
+    cases = visible_cases(user).filter(inspection_id__in=ids).order_by("filed_on", "pk")
+    return [
+        SearchHit(
+            title=f"{c.number} {c.cause}",
+            url=c.get_absolute_url(),
+            subtitle=f"{c.enterprise.name if c.enterprise_id else c.party_name} · "
+            f"{c.filed_on:%Y-%m-%d} 立案 · {pp.STATE_LABELS[c.state]}",
+        )
+        for c in cases
+    ]
+
+
 def public_cases():
     """Published decisions, for anyone (restrict() with no user: published and decided)."""
     return visible_cases(AnonymousUser()).order_by("-decided_on", "-pk")

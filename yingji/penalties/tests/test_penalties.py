@@ -961,3 +961,30 @@ def test_each_field_step_names_the_officers_certified_that_day():
         'id="officers-problem"'
         not in client("whk_staff").get(case.get_absolute_url()).content.decode()
     )
+
+
+def test_a_campaign_groups_its_inspections_hazards_and_cases():
+    """专项整治: the hazards registered from its inspections' findings are counted in its
+    progress, and the cases opened from its inspections are listed on its page (RecordLinks)."""
+    from yingji.enforcement.models import Campaign
+    from yingji.enforcement.selectors import campaign_progress
+    from yingji.inspections import services as inspections
+    from yingji.inspections.models import Finding
+
+    campaign = Campaign.objects.get(is_demo=True)
+    finding = Finding.objects.filter(
+        inspection__in=campaign.inspections.all(), hazard__isnull=True
+    ).first()
+    if finding is None:  # every demo finding already became a hazard: use one of them
+        finding = Finding.objects.filter(inspection__in=campaign.inspections.all()).first()
+    else:
+        before = campaign_progress(campaign)["hazards"]
+        run(user("whk_staff"), inspections.do_create_hazard_from_finding, finding=finding)
+        assert campaign_progress(campaign)["hazards"] == before + 1
+    inspection = finding.inspection
+    case = file_case(
+        enterprise=inspection.enterprise, source="inspection", inspection=inspection, days_ago=0
+    )
+    page = client("whk_staff").get(campaign.get_absolute_url()).content.decode()
+    assert "专项整治中立案的案件" in page and f'href="{case.get_absolute_url()}"' in page
+    assert 'id="campaign-hazards"' in page
