@@ -111,6 +111,16 @@ class Warning(AuditedModel):
     consult_opinions = models.TextField(_("会商意见"), blank=True)
     consult_decision = models.TextField(_("会商结论"), blank=True)
     source_alarms = models.JSONField(_("来源告警"), default=list, blank=True)
+    # 接收对象 beyond the area (the county bureaus and enterprises of the affected regions, always):
+    # the organisations with an active member of these roles whose jurisdiction intersects the
+    # area, organisations named one by one, and named groups (orgs.OrgGroup, admin-edited)
+    recipient_roles = models.JSONField(_("按角色接收"), default=list, blank=True)
+    recipient_orgs = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("指定接收单位"), related_name="+", blank=True
+    )
+    recipient_groups = models.ManyToManyField(
+        "orgs.OrgGroup", verbose_name=_("接收分组"), related_name="+", blank=True
+    )
     drafted_by = _user(_("起草人"))
     submitted_by = _user(_("提交人"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
