@@ -452,9 +452,11 @@ def _deliveries(
     for code in codes:
         channel = channels.get(code)
         configured = channel.configured()
-        for t in channel.targets(warning, orgs):
+        for t in channel.targets(warning, orgs, resend=resend):
             if not configured:
                 result, detail, attempt = "unconfigured", f"未配置({channel.setting}),未发送", 0
+            elif t.unsendable:
+                result, detail, attempt = "no_phone", t.unsendable, 0
             elif code == "platform":
                 result, detail, attempt = "delivered", "站内待签收", 1
             else:
