@@ -397,7 +397,8 @@ def recipient_reasons(warning: Warning) -> list[tuple[Organisation, list[str]]]:
             )
     more = [pk for pk in reasons if pk not in found]
     found.update({o.pk: o for o in Organisation.objects.filter(pk__in=more)})
-    return [(o, reasons[o.pk]) for o in sorted(found.values(), key=lambda o: o.path)]
+    ordered = sorted(found.values(), key=lambda o: (o.kind == "enterprise", o.path))
+    return [(o, reasons[o.pk]) for o in ordered]  # the bureaus and departments first
 
 
 def recipients(warning: Warning) -> list[Organisation]:
