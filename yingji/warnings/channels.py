@@ -414,7 +414,10 @@ class SmsChannel(Channel):
         values = {
             "recipient": row.address,
             "recipient_name": row.recipient,
-            "org_code": row.organisation.code if row.organisation_id else "",
+            # only when the template asks for it: one query per row otherwise (10,000 SMS)
+            "org_code": row.organisation.code
+            if row.organisation_id and "{org_code}" in template
+            else "",
             "identifier": message.identifier,
             "text": message.text(link)[:500],
             "link": link,

@@ -76,5 +76,10 @@
   document.getElementById('polygon-clear').addEventListener('click', function () {
     points = []; write(); draw();
   });
-  field.addEventListener('change', function () { points = parse(field.value); draw(); });
+  // a pasted or typed ring is drawn, and closed in the field once it has 3 vertices
+  field.addEventListener('change', function () {
+    points = parse(field.value);
+    if (points.length >= 3) { write(); }
+    draw();
+  });
 }());
