@@ -89,7 +89,8 @@ def smtp_sink(counter: Counter):
 
 
 def bench_recipients(n: int):
-    """n enterprises in REGION with one member each (e-mail address set), created once."""
+    """n enterprises in REGION with one member each (e-mail address and mobile number set),
+    created once."""
     from django.contrib.auth import get_user_model
 
     from yingji.core.context import actor_context
@@ -98,6 +99,7 @@ def bench_recipients(n: int):
 
     have = Organisation.objects.filter(code__startswith="BENCH-W-").count()
     if have >= n:
+        _bench_phones()
         return
     region = Region.objects.get(code=REGION)
     user_model = get_user_model()
@@ -137,6 +139,26 @@ def bench_recipients(n: int):
             ],
             batch_size=1000,
         )
+    _bench_phones()
+
+
+def _bench_phones():
+    """One mobile number per bench user (the SMS channel sends per person since it knows
+    numbers), created once."""
+    from django.contrib.auth import get_user_model
+
+    from yingji.core.context import actor_context
+    from yingji.warnings.models import ContactPhone
+
+    users = get_user_model().objects.filter(
+        username__startswith="bench_w_", warning_phone__isnull=True
+    )
+    rows = [
+        ContactPhone(user_id=pk, phone=f"139{int(name[-5:]):08d}", is_demo=True)
+        for pk, name in users.values_list("pk", "username")
+    ]
+    with actor_context(None, source="cli", label="bench"):
+        ContactPhone.objects.bulk_create(rows, batch_size=1000)
 
 
 def release_one(n: int) -> tuple[int, float, float, dict]:

@@ -215,6 +215,8 @@ WARNINGS_AGENCY_CODE = os.environ.get("WARNINGS_AGENCY_CODE", "000")
 WARNINGS_CAP_INBOX = os.environ.get("WARNINGS_CAP_INBOX", "")
 # …imported under this user's name (who must hold the right to import external warnings).
 WARNINGS_CAP_INBOX_USER = os.environ.get("WARNINGS_CAP_INBOX_USER", "")
+# Intranet URLs polled for CAP (comma-separated; empty: off): only these hosts are contacted.
+WARNINGS_CAP_URLS = os.environ.get("WARNINGS_CAP_URLS", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,6 +1,6 @@
 """Journey (issue #14): a monitoring alarm → 起草预警 from it (section staff) → submitted → a
 second person holding the approval right approves → the duty officer releases → the CAP XML
-downloads and reads back as CAP 1.2 → 西固区应急局 signs for it (签收) → the coverage on the
+downloads and reads back as CAP 1.2 (with the polygon drawn on the form's map) → 西固区应急局 signs for it (签收) → the coverage on the
 warning page counts it → an enterprise opens its personal signed link without logging in, 签收
 and 报告已落实 → the coverage counts both; a forged link gets its refusal page."""
 
@@ -45,10 +45,24 @@ def test_alarm_to_released_warning_to_acknowledgement(
     page.fill("#f-headline", "浏览器旅程测试预警")
     page.fill("#f-consult_organisations", "市气象局、市水务局")
     page.fill("#f-consult_decision", "同意发布。")
+    # 绘制范围: four clicks around the map's centre (inside 兰州), the ring closes itself
+    wait_until(page, "document.getElementById('polygon-map').dataset.loaded === '1'")
+    box = page.locator("#polygon-map").bounding_box()
+    cx, cy = box["width"] / 2, box["height"] / 2
+    for dx, dy in ((-40, -30), (40, -30), (40, 30), (-40, 30)):
+        page.click("#polygon-map", position={"x": cx + dx, "y": cy + dy})
+    wait_until(page, "document.getElementById('polygon-map').dataset.vertices === '4'")
+    ring = page.input_value("#f-polygon").split()
+    assert len(ring) == 5 and ring[0] == ring[-1]
+    # 接收对象: the group of the four supervision sections besides the area's recipients
+    page.select_option("#f-recipient_groups", ["各监管科室"])
+    page.locator("#polygon-fieldset").screenshot(path=str(SCREENSHOTS / "warnings-polygon.png"))
     page.click("#save-draft")
     page.wait_for_load_state("networkidle")
     warning = Warning.objects.get(headline="浏览器旅程测试预警")
     assert warning.source_alarms == [alarm.pk]
+    assert len(warning.polygon["coordinates"][0]) == 5
+    assert "分组:各监管科室" in page.inner_text("#recipient-preview")
     page.click("text=提交审批")
     page.wait_for_load_state("networkidle")
     assert "审批同意" not in page.inner_text("main")  # never one's own
@@ -58,6 +72,10 @@ def test_alarm_to_released_warning_to_acknowledgement(
     page.click("text=审批同意")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#warning-state") == "已批准"
+    assert "发布时将发送给" in page.inner_text("#recipient-preview")  # open once approved
+    page.locator("#recipient-preview").screenshot(
+        path=str(SCREENSHOTS / "warnings-recipient-preview.png")
+    )
 
     # a 企业微信 robot that does not answer (nothing listens on the discard port): its
     # delivery fails and shows on the warning
@@ -81,6 +99,8 @@ def test_alarm_to_released_warning_to_acknowledgement(
         page.click("#cap-download")
     alert = cap.parse_alert(open(download.value.path(), "rb").read())
     assert alert["identifier"] == identifier and alert["msgType"] == "Alert"
+    assert len(alert["info"][0]["areas"][0]["polygons"][0].split()) == 5
+    assert Acknowledgement.objects.filter(warning=warning, organisation__code="LZYJJ-WHP").exists()
 
     _as(page, base, "xigu_staff")
     page.goto(f"{base}/warnings/inbox/")

@@ -10,7 +10,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yingji.core.api import page
-from yingji.core.errors import ValidationFailed
+from yingji.core.errors import InvalidTransition, ValidationFailed
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection, file_response
 
@@ -140,9 +140,26 @@ class WarningOut(Schema):
     consult_opinions: str
     consult_decision: str
     source_alarms: list[int]
+    polygon: str
+    recipient_roles: list[str]
+    recipient_orgs: list[str]
+    recipient_groups: list[str]
     previous: int | None
     sent: dt.datetime | None
     version: int
+
+    @staticmethod
+    def resolve_polygon(obj):
+        """CAP polygon text ("lat,lon" pairs, closed), empty when none was drawn."""
+        return services.polygon_text(obj.polygon)
+
+    @staticmethod
+    def resolve_recipient_orgs(obj):
+        return [o.code for o in obj.recipient_orgs.all()]
+
+    @staticmethod
+    def resolve_recipient_groups(obj):
+        return [g.name for g in obj.recipient_groups.all()]
 
     @staticmethod
     def resolve_state(obj):
@@ -210,6 +227,20 @@ class WarningDetailOut(WarningOut):
     def resolve_coverage_by_region(obj):
         """签收/落实 per county, most silent first."""
         return selectors.coverage_by_region(obj)
+
+
+class RecipientOut(Schema):
+    organisation: str
+    organisation_name: str
+    kind: str
+    reasons: list[str]
+
+
+class RecipientsOut(Schema):
+    total: int
+    hidden: int
+    by_reason: dict[str, int]
+    items: list[RecipientOut]
 
 
 def _get(request, warning_id: int, action: str = "view"):
@@ -333,6 +364,32 @@ def resend_warning(request, warning_id: int, payload: ResendIn):
     return services.do_resend_warning(
         actor=request.user, warning=_get(request, warning_id), data=payload
     )
+
+
+@router.get("/warnings/{warning_id}/recipients", response=RecipientsOut)
+def warning_recipients(request, warning_id: int):
+    """The resolved recipient list before release (draft, submitted, approved): every
+    organisation that will be asked to acknowledge, with why (影响区域, 角色, 指定, 分组); an
+    organisation the caller may not see is counted in ``hidden``, not named. After release the
+    recipients are the acknowledgements (``/acks``)."""
+    w = _get(request, warning_id)
+    preview = selectors.recipient_preview(request.user, w, limit=5000)
+    if preview is None:
+        raise InvalidTransition("该预警信息已发布或已结束:接收单位见签收情况(/acks)。")
+    return {
+        "total": preview["total"],
+        "hidden": preview["hidden"],
+        "by_reason": dict(preview["by_reason"]),
+        "items": [
+            {
+                "organisation": o.code,
+                "organisation_name": o.name,
+                "kind": o.kind,
+                "reasons": why,
+            }
+            for o, why in preview["rows"]
+        ],
+    }
 
 
 @router.get("/warnings/{warning_id}/acks", response=list[AckOut])

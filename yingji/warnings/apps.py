@@ -31,8 +31,16 @@ class WarningsConfig(AppConfig):
             "预警信息:导入 CAP 收件目录",
             "yingji.warnings.jobs.import_cap_inbox",
         ),
+        DailyJob(
+            "warnings-cap-poll",
+            "预警信息:拉取内网 CAP 地址",
+            "yingji.warnings.jobs.poll_cap_urls",
+        ),
     ]
-    cli_commands = {"warnings-import-cap": "warnings_import_cap"}
+    cli_commands = {
+        "warnings-import-cap": "warnings_import_cap",
+        "warnings-poll-cap": "warnings_poll_cap",
+    }
     demo_loader = "yingji.warnings.demo.load_demo"
     # 起草预警 on a monitoring alarm's page: the draft form prefilled from the alarm (level,
     # counties of its station, headline, description, source alarm)

@@ -16,9 +16,13 @@ Channels (code → label):
 - ``email`` 电子邮件: Django's e-mail backend (SMTP host/port from settings), one message per
   active member (with an e-mail address) of each recipient organisation, with a personal
   acknowledgement link; one SMTP connection per batch.
-- ``sms`` 短信网关: HTTP POST per recipient organisation to the gateway URL, body from a
-  configurable template (placeholders ``{recipient}`` = 接收单位编码, ``{recipient_name}``,
-  ``{text}``, ``{identifier}``, ``{link}``); the gateway's address book maps the code to numbers.
+- ``sms`` 短信网关: HTTP POST per person to the gateway URL, body from a configurable template
+  (placeholders ``{recipient}`` = the mobile number, ``{recipient_name}``, ``{org_code}``,
+  ``{text}``, ``{identifier}``, ``{link}`` = that person's 签收 link): every active member of a
+  recipient organisation with an active number (ContactPhone), and the 灾害信息员 (disasters)
+  on post in the affected regions (their own number; no 签收 link: they do not sign for an
+  organisation). A member without a number, or an organisation without members, gets a row
+  无手机号 — recorded, not sent.
 - ``mqtt`` 应急广播(MQTT): the broadcast terminals' payload (identifier, level, area codes, text
   for TTS), QoS 1, retained, on ``yingji/warnings/<identifier>`` (yingji.warnings.mqtt).
 """
@@ -29,6 +33,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -50,6 +55,7 @@ class Target:
     address: str = ""
     organisation_id: int | None = None
     user_id: int | None = None
+    unsendable: str = ""  # why this row cannot be sent (无手机号): recorded, never sent
 
 
 @dataclass
@@ -126,7 +132,8 @@ class Channel(ABC):
     def configured(self) -> bool:
         return True
 
-    def targets(self, warning, orgs) -> list[Target]:
+    def targets(self, warning, orgs, resend: bool = False) -> list[Target]:
+        """The rows of a release (``resend``: a 重发 to the silent organisations ``orgs``)."""
         return [Target(o.name, o.code, organisation_id=o.pk) for o in orgs]
 
     def send_batch(self, message: Message, rows) -> dict[int, tuple[bool, str]]:
@@ -231,7 +238,7 @@ class RobotChannel(Channel):
     def configured(self) -> bool:
         return bool(_urls(self.setting))
 
-    def targets(self, warning, orgs):
+    def targets(self, warning, orgs, resend=False):
         urls = _urls(self.setting) or [""]
         return [Target(f"{self.label}:{_shown(u)}" if u else self.label, u) for u in urls]
 
@@ -276,7 +283,7 @@ class EmailChannel(Channel):
     def configured(self) -> bool:
         return bool(getattr(settings, "EMAIL_HOST", ""))
 
-    def targets(self, warning, orgs):
+    def targets(self, warning, orgs, resend=False):
         from yingji.orgs.models import Membership
 
         by_org = {o.pk: o for o in orgs}
@@ -342,12 +349,75 @@ class SmsChannel(Channel):
     def configured(self) -> bool:
         return bool(getattr(settings, "WARNINGS_SMS_URL", ""))
 
+    def targets(self, warning, orgs, resend: bool = False):
+        """One row per person: the members of each organisation (with a number: to send;
+        without: 无手机号), an organisation without active members: one 无手机号 row; then
+        (not on a 重发, which goes to the silent organisations) the 灾害信息员 of the area."""
+        from yingji.orgs.models import Membership
+
+        by_org = {o.pk: o for o in orgs}
+        members: dict[int, list[tuple[int, str, str]]] = {}
+        ids = list(by_org)
+        for start in range(0, len(ids), 500):
+            rows = (
+                Membership.objects.filter(
+                    organisation_id__in=ids[start : start + 500],
+                    is_active=True,
+                    user__is_active=True,
+                )
+                .values_list(
+                    "organisation_id",
+                    "user_id",
+                    "user__first_name",
+                    "user__username",
+                    "user__warning_phone__phone",
+                    "user__warning_phone__active",
+                )
+                .order_by("organisation_id", "user_id")
+            )
+            for org_id, user_id, full_name, username, phone, active in rows:
+                people = members.setdefault(org_id, [])
+                if any(p[0] == user_id for p in people):
+                    continue
+                people.append((user_id, full_name or username, phone if active else ""))
+        out = []
+        for org in orgs:
+            people = members.get(org.pk)
+            if not people:
+                out.append(
+                    Target(
+                        org.name, "", org.pk, unsendable="无手机号:该单位没有在册人员,未发送短信"
+                    )
+                )
+                continue
+            for user_id, name, phone in people:
+                shown = f"{org.name} {name}"[:200]
+                if phone:
+                    out.append(Target(shown, phone, org.pk, user_id))
+                else:
+                    out.append(
+                        Target(
+                            shown,
+                            "",
+                            org.pk,
+                            user_id,
+                            unsendable="无手机号:未登记手机号,未发送短信",
+                        )
+                    )
+        if not resend:
+            out += officer_targets(warning)
+        return out
+
     def body(self, message, row) -> bytes:
         template = getattr(settings, "WARNINGS_SMS_TEMPLATE", "") or DEFAULT_SMS_TEMPLATE
-        link = ack_link(row.ack_id) if row.ack_id else ""
+        link = ack_link(row.ack_id, row.user_id) if row.ack_id else ""
         values = {
             "recipient": row.address,
             "recipient_name": row.recipient,
+            # only when the template asks for it: one query per row otherwise (10,000 SMS)
+            "org_code": row.organisation.code
+            if row.organisation_id and "{org_code}" in template
+            else "",
             "identifier": message.identifier,
             "text": message.text(link)[:500],
             "link": link,
@@ -374,12 +444,40 @@ class SmsChannel(Channel):
 DEFAULT_SMS_TEMPLATE = '{"to": "{recipient}", "content": "{text}"}'
 
 
+def officer_targets(warning) -> list[Target]:
+    """The 灾害信息员 on post (disasters.InfoOfficer, with their own 手机号) whose region lies in
+    an affected region: village, township and county officers receive the warning by SMS."""
+    from django.db.models import Q
+
+    from yingji.disasters.models import InfoOfficer
+
+    where = Q(pk__in=[])
+    for region in warning.regions.all():
+        where |= Q(region__path__startswith=region.path)
+    rows = (
+        InfoOfficer.objects.filter(where, active=True)
+        .select_related("region")
+        .order_by("region__code", "role", "name")
+    )
+    out = []
+    for o in rows:
+        shown = f"灾害信息员 {o.name}({o.region.name})"[:200]
+        if MOBILE_TEXT.match(o.phone or ""):
+            out.append(Target(shown, o.phone, user_id=o.user_id))
+        else:
+            out.append(Target(shown, "", user_id=o.user_id, unsendable="无手机号:信息员手机号无效"))
+    return out
+
+
+MOBILE_TEXT = re.compile(r"^1[3-9][0-9]{9}$")
+
+
 @register
 class MqttChannel(Channel):
     code, label, setting = "mqtt", "应急广播(MQTT)", "MQTT_URL"
     per_recipient = False
 
-    def targets(self, warning, orgs):
+    def targets(self, warning, orgs, resend=False):
         return [
             Target(f"yingji/warnings/{warning.identifier}", f"yingji/warnings/{warning.identifier}")
         ]

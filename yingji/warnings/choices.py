@@ -59,6 +59,7 @@ DELIVERY_RESULTS = [
     ("retrying", _("待重试")),
     ("failed", _("发送失败")),
     ("unconfigured", _("未配置(未发送)")),
+    ("no_phone", _("无手机号(未发送)")),
     ("recorded", _("已记录(未实际发送)")),
 ]
 OPEN_RESULTS = ("pending", "retrying")

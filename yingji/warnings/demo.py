@@ -6,7 +6,10 @@ identifiers, the deliveries and the acknowledgement tasks are what a real releas
   water and natural-resources bureaus: drafted by whk_staff, approved by zhxt_staff, released
   by the duty officer; 七里河区应急局 has acknowledged and acted, 西固区应急局 and the 西固
   enterprises (ent_user's among them) still have to;
-- a 大风 Ⅳ级(蓝色) warning submitted and waiting for zhxt_staff's approval;
+- mobile numbers (演示) for the SMS channel of duty, whk_staff, the two county personas and
+  ent_user (ent_chief has none: 无手机号);
+- the 暴雨 warning has a drawn polygon and the group 各监管科室 among its recipients;
+- a 大风 Ⅳ级(蓝色) warning (recipients also: the duty officers, 市水务局) submitted and waiting for zhxt_staff's approval;
 - a 地质灾害 draft of 城关区 by chengguan_staff;
 - a 高温 warning released then cancelled (解除), shown as 已解除 in the public feed.
 
@@ -23,7 +26,7 @@ from django.utils import timezone
 from yingji.core.context import actor_context
 
 from . import services
-from .models import Acknowledgement, Warning
+from .models import Acknowledgement, ContactPhone, Warning
 from .schemas import AckIn, ApproveIn, CancelIn, DoneIn, ReleaseIn, SubmitIn, WarningIn
 
 CHANNELS = ["platform", "sms"]  # the demo sends nothing out: no gateway is configured
@@ -74,9 +77,29 @@ def _through(warning, drafter, approver, releaser):
     )
 
 
+# 演示 mobile numbers for the SMS channel (ent_chief has none: its row shows 无手机号)
+DEMO_PHONES = {
+    "duty": "13800000001",
+    "whk_staff": "13800000002",
+    "xigu_staff": "13800000003",
+    "chengguan_staff": "13800000004",
+    "ent_user": "13800000005",
+}
+
+
+def _phones() -> None:
+    for username, phone in DEMO_PHONES.items():
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None:
+            ContactPhone.objects.get_or_create(
+                user=user, defaults={"phone": phone, "is_demo": True}
+            )
+
+
 def load_demo() -> dict:
     if Warning.objects.filter(is_demo=True).exists():
         return {"warnings": 0}
+    _phones()
     whk, zhxt, duty = _user("whk_staff"), _user("zhxt_staff"), _user("duty")
     chengguan = _user("chengguan_staff")
     approvers_group().user_set.add(zhxt)
@@ -94,6 +117,9 @@ def load_demo() -> dict:
         onset=now,
         expires=now + dt.timedelta(hours=22),
         consult_at=now - dt.timedelta(hours=3),
+        polygon="36.120000,103.550000 36.140000,103.750000 36.020000,103.820000 "
+        "36.000000,103.600000 36.120000,103.550000",
+        recipient_groups=["各监管科室"],
         **CONSULT,
     )
     rain = _through(rain, whk, zhxt, duty)
@@ -116,6 +142,8 @@ def load_demo() -> dict:
         consult_at=now - dt.timedelta(hours=1),
         consult_organisations="兰州市气象局",
         consult_decision="建议发布大风蓝色预警。",
+        recipient_roles=["duty_officer"],
+        recipient_orgs=["LZ-SWJ"],
     )
     _as(whk, lambda: services.do_submit_warning(actor=whk, warning=wind, data=SubmitIn()))
 

@@ -5,6 +5,7 @@ per channel and the recipients' acknowledgements (签收 / 已落实)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +112,16 @@ class Warning(AuditedModel):
     consult_opinions = models.TextField(_("会商意见"), blank=True)
     consult_decision = models.TextField(_("会商结论"), blank=True)
     source_alarms = models.JSONField(_("来源告警"), default=list, blank=True)
+    # 接收对象 beyond the area (the county bureaus and enterprises of the affected regions, always):
+    # the organisations with an active member of these roles whose jurisdiction intersects the
+    # area, organisations named one by one, and named groups (orgs.OrgGroup, admin-edited)
+    recipient_roles = models.JSONField(_("按角色接收"), default=list, blank=True)
+    recipient_orgs = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("指定接收单位"), related_name="+", blank=True
+    )
+    recipient_groups = models.ManyToManyField(
+        "orgs.OrgGroup", verbose_name=_("接收分组"), related_name="+", blank=True
+    )
     drafted_by = _user(_("起草人"))
     submitted_by = _user(_("提交人"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -224,3 +235,28 @@ class Acknowledgement(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("warnings:detail", args=[self.warning_id]) + f"#ack-{self.pk}"
+
+
+MOBILE = RegexValidator(r"^1[3-9][0-9]{9}$", "手机号应为 11 位数字,以 13–19 开头。")
+
+
+class ContactPhone(AuditedModel):
+    """A person's mobile number for the 短信网关 channel (预警短信接收号码): the platform's users
+    have no phone number elsewhere, so an administrator records it here (Django admin, audited).
+    A recipient organisation's members with an active number each get the SMS with their
+    personal 签收 link; a member without one gets a delivery row 无手机号 (not sent)."""
+
+    user = models.OneToOneField(
+        USER, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="warning_phone"
+    )
+    phone = models.CharField(_("手机号"), max_length=11, validators=[MOBILE])
+    active = models.BooleanField(_("接收预警短信"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("预警短信接收号码")
+        verbose_name_plural = _("预警短信接收号码")
+
+    def __str__(self):
+        return f"{self.user} {self.phone}"

@@ -11,7 +11,9 @@
   service refuses that);
 - releasing, cancelling: the duty officer and city staff, county staff within their county;
 - acknowledging: the members of the recipient organisation;
-- event types are read by everyone signed in and changed by administrators only.
+- event types are read by everyone signed in and changed by administrators only;
+- people's SMS numbers (ContactPhone) are read by their owner and the city, kept by
+  administrators.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, public, restricts, rule
 
-from .models import Acknowledgement, Delivery, EventType, Warning
+from .models import Acknowledgement, ContactPhone, Delivery, EventType, Warning
 
 NOTHING = Q(pk__in=[])
 PUBLISHED = ("released", "updated", "cancelled", "expired")
@@ -92,6 +94,14 @@ def restrict_acks(qs, scope, action):
     if action == "change":
         return qs.filter(mine)
     return qs.none()
+
+
+@restricts(ContactPhone)
+def restrict_phones(qs, scope, action):
+    """Personal data: one's own number, and the city's readers; kept by administrators (admin)."""
+    if action not in ("view", "export"):
+        return qs.none()
+    return qs if scope.read_all else qs.filter(user_id=scope.user_id)
 
 
 @restricts(EventType)

@@ -219,3 +219,36 @@ def search(user, q: str, limit: int = 10) -> list[SearchHit]:
         )
         for w in qs
     ]
+
+
+PREVIEW_ROWS = 300
+
+
+def recipient_preview(user, w, limit: int = PREVIEW_ROWS) -> dict | None:
+    """The resolved recipient list before release (draft, submitted, approved): each
+    organisation with why it receives (services.recipient_reasons); names only of those the user
+    may see (an enterprise outside a county user's area is counted, not named)."""
+    from yingji.orgs.models import Organisation
+
+    from .services import recipient_reasons
+
+    if w.shown_state not in ("draft", "submitted", "approved"):
+        return None
+    resolved = recipient_reasons(w)
+    ids = [o.pk for o, _why in resolved]
+    visible: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = Organisation.objects.filter(pk__in=ids[start : start + 500])
+        visible |= set(restrict(chunk, user, "view").values_list("pk", flat=True))
+    shown = [(o, why) for o, why in resolved if o.pk in visible]
+    by_reason: dict[str, int] = {}
+    for _o, why in resolved:
+        for reason in why:
+            by_reason[reason] = by_reason.get(reason, 0) + 1
+    return {
+        "total": len(resolved),
+        "rows": shown[:limit],
+        "more": max(0, len(shown) - limit),
+        "hidden": len(resolved) - len(shown),
+        "by_reason": sorted(by_reason.items(), key=lambda kv: -kv[1]),
+    }

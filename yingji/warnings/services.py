@@ -19,7 +19,8 @@ from yingji.core.errors import ConflictError, InvalidTransition, NotPermitted, V
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
 from yingji.core.services import locked
 from yingji.geo.models import Region
-from yingji.orgs.models import Organisation
+from yingji.orgs.choices import ROLE_LABELS
+from yingji.orgs.models import Membership, Organisation, OrgGroup
 from yingji.standards import cap
 
 from . import channels
@@ -37,6 +38,7 @@ from .schemas import (
     ReturnIn,
     SubmitIn,
     WarningIn,
+    parse_polygon,
 )
 
 log = logging.getLogger("yingji.warnings")
@@ -108,7 +110,58 @@ def _issuer(actor) -> Organisation:
     return org
 
 
-def _fill(warning: Warning, data: WarningIn) -> list[Region]:
+class Filled:
+    """What _fill resolved that is stored after the row is saved (many-to-many)."""
+
+    def __init__(self, regions, orgs, groups):
+        self.regions, self.orgs, self.groups = regions, orgs, groups
+
+    def save(self, warning: Warning) -> None:
+        warning.regions.set(self.regions)
+        warning.recipient_orgs.set(self.orgs)
+        warning.recipient_groups.set(self.groups)
+
+
+def _recipient_orgs(actor, codes: list[str]) -> list[Organisation]:
+    if not codes:
+        return []
+    qs = Organisation.objects.filter(code__in=codes, is_active=True)
+    if actor is not None:
+        qs = restrict(qs, actor, "view")
+    found = {o.code: o for o in qs}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationFailed(
+            f"指定接收单位不存在、已停用或不在您的权限范围内:{'、'.join(missing[:10])}。",
+            details={"field": "recipient_orgs"},
+        )
+    return [found[c] for c in codes]
+
+
+def _recipient_groups(names: list[str]) -> list[OrgGroup]:
+    found = {g.name: g for g in OrgGroup.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise ValidationFailed(
+            f"接收分组不存在:{'、'.join(missing[:10])}。", details={"field": "recipient_groups"}
+        )
+    return [found[n] for n in names]
+
+
+def polygon_geojson(text: str) -> dict | None:
+    """The CAP polygon text of the form as the stored GeoJSON polygon (None when not drawn)."""
+    if not text:
+        return None
+    return {"type": "Polygon", "coordinates": [[list(p) for p in parse_polygon(text)]]}
+
+
+def polygon_text(geometry: dict | None) -> str:
+    if not geometry:
+        return ""
+    return cap.polygon_text([tuple(p) for p in geometry["coordinates"][0]])
+
+
+def _fill(warning: Warning, data: WarningIn, actor=None) -> Filled:
     warning.event_type = _event_type(data.event_type)
     regions = _regions(data.regions)
     warning.jurisdiction = _jurisdiction(data.jurisdiction, regions)
@@ -116,7 +169,13 @@ def _fill(warning: Warning, data: WarningIn) -> list[Region]:
         setattr(warning, name, getattr(data, name))
     warning.instruction = data.instruction or warning.event_type.guide
     warning.source_alarms = list(dict.fromkeys(data.source_alarms))
-    return regions
+    warning.polygon = polygon_geojson(data.polygon)
+    warning.recipient_roles = list(data.recipient_roles)
+    return Filled(
+        regions,
+        _recipient_orgs(actor, data.recipient_orgs),
+        _recipient_groups(data.recipient_groups),
+    )
 
 
 def _check(actor, warning: Warning, transition: str, action: str = "change") -> None:
@@ -144,12 +203,12 @@ def _label(w: Warning) -> str:
 def do_draft_warning(*, actor, data: WarningIn, previous: Warning | None = None) -> Warning:
     check_rule(actor, "warnings.draft")
     warning = Warning(drafted_by=actor, issuer=_issuer(actor), state="draft")
-    regions = _fill(warning, data)
+    filled = _fill(warning, data, actor)
     if data.source_alarms:
         _check_alarms(actor, data.source_alarms)
     with transaction.atomic():
         warning.save()
-        warning.regions.set(regions)
+        filled.save(warning)
         record_event(
             "warnings.drafted",
             f"起草预警信息{_label(warning)}",
@@ -182,9 +241,9 @@ def do_edit_warning(*, actor, warning: Warning, data: WarningIn) -> Warning:
             raise InvalidTransition(
                 f"只有草稿可以修改,该预警信息当前为“{warning.shown_state_label}”。"
             )
-        regions = _fill(warning, data)
+        filled = _fill(warning, data, actor)
         warning.save()
-        warning.regions.set(regions)
+        filled.save(warning)
         record_event("warnings.edited", f"修改预警信息草稿{_label(warning)}", target=warning)
         ensure_in_scope(actor, warning)
     return warning
@@ -280,17 +339,71 @@ def _save_with_identifier(warning: Warning, now: dt.datetime) -> None:
     raise ConflictError("同一秒内发布的预警过多,请稍后重试。")
 
 
-def recipients(warning: Warning) -> list[Organisation]:
-    """The organisations that must acknowledge: the county bureaus of every affected county and
-    the enterprises located in the affected regions."""
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def recipient_reasons(warning: Warning) -> list[tuple[Organisation, list[str]]]:
+    """Who must acknowledge, each with why (the resolved list shown before release):
+
+    - 影响区域: the county bureaus of every affected county and the enterprises located in the
+      affected regions (always);
+    - 角色: the organisations with an active member holding a chosen role whose jurisdiction
+      (the organisation's region) intersects the area — inside it, or containing it;
+    - 指定单位 and 分组 (orgs.OrgGroup members), active ones."""
     regions = list(warning.regions.all())
     county_ids = {r.county.pk for r in regions if r.county}
     if any(r.level == "city" for r in regions):
         county_ids |= set(Region.objects.filter(level="county").values_list("pk", flat=True))
+    reasons: dict[int, list[str]] = {}
+
+    def add(ids, reason):
+        for pk in ids:
+            got = reasons.setdefault(pk, [])
+            if reason not in got:
+                got.append(reason)
+
     q = Q(kind="county_bureau", region_id__in=county_ids)
     for r in regions:
         q |= Q(kind="enterprise", region__path__startswith=r.path)
-    return list(Organisation.objects.filter(q, is_active=True).order_by("path"))
+    active = Organisation.objects.filter(is_active=True)
+    found = {o.pk: o for o in active.filter(q)}  # the area may hold thousands of enterprises
+    add(found, "影响区域")
+    if warning.recipient_roles:
+        meets = Q(pk__in=[])
+        for r in regions:
+            meets |= Q(organisation__region__path__startswith=r.path)
+            meets |= Q(organisation__region__path__in=_ancestor_paths(r.path))
+        by_role = (
+            Membership.objects.filter(
+                meets,
+                role__in=warning.recipient_roles,
+                is_active=True,
+                user__is_active=True,
+                organisation__is_active=True,
+            )
+            .values_list("organisation_id", "role")
+            .distinct()
+        )
+        for org_id, role in by_role:
+            add([org_id], f"角色:{ROLE_LABELS[role]}")
+    if warning.pk:
+        add(warning.recipient_orgs.filter(is_active=True).values_list("pk", flat=True), "指定")
+        for group in warning.recipient_groups.all():
+            add(
+                active.filter(groups=group).values_list("pk", flat=True),
+                f"分组:{group.name}",
+            )
+    more = [pk for pk in reasons if pk not in found]
+    found.update({o.pk: o for o in Organisation.objects.filter(pk__in=more)})
+    ordered = sorted(found.values(), key=lambda o: (o.kind == "enterprise", o.path))
+    return [(o, reasons[o.pk]) for o in ordered]  # the bureaus and departments first
+
+
+def recipients(warning: Warning) -> list[Organisation]:
+    """The organisations that must acknowledge (see recipient_reasons)."""
+    return [o for o, _why in recipient_reasons(warning)]
 
 
 def mqtt_payload(warning: Warning) -> dict:
@@ -340,9 +453,11 @@ def _deliveries(
     for code in codes:
         channel = channels.get(code)
         configured = channel.configured()
-        for t in channel.targets(warning, orgs):
+        for t in channel.targets(warning, orgs, resend=resend):
             if not configured:
                 result, detail, attempt = "unconfigured", f"未配置({channel.setting}),未发送", 0
+            elif t.unsendable:
+                result, detail, attempt = "no_phone", t.unsendable, 0
             elif code == "platform":
                 result, detail, attempt = "delivered", "站内待签收", 1
             else:
@@ -549,6 +664,10 @@ def _successor_data(warning: Warning, **over) -> WarningIn:
         "consult_opinions": warning.consult_opinions,
         "consult_decision": warning.consult_decision,
         "source_alarms": warning.source_alarms,
+        "polygon": polygon_text(warning.polygon),
+        "recipient_roles": warning.recipient_roles,
+        "recipient_orgs": list(warning.recipient_orgs.values_list("code", flat=True)),
+        "recipient_groups": list(warning.recipient_groups.values_list("name", flat=True)),
     }
     data.update(over)
     return WarningIn.model_validate(data)
@@ -563,10 +682,10 @@ def do_start_update(*, actor, warning: Warning, data: SubmitIn) -> Warning:
     new = Warning(
         drafted_by=actor, issuer=_issuer(actor), state="draft", msg_type="Update", previous=warning
     )
-    regions = _fill(new, _successor_data(warning))
+    filled = _fill(new, _successor_data(warning))
     with transaction.atomic():
         new.save()
-        new.regions.set(regions)
+        filled.save(new)
         record_event(
             "warnings.update_started",
             f"起草预警信息更新{_label(new)}(更新 {warning.identifier})",
@@ -595,7 +714,7 @@ def do_cancel_warning(*, actor, warning: Warning, data: CancelIn) -> Warning:
             sent=now,
             end_reason=data.reason,
         )
-        regions = _fill(
+        filled = _fill(
             cancel,
             _successor_data(
                 warning,
@@ -607,7 +726,7 @@ def do_cancel_warning(*, actor, warning: Warning, data: CancelIn) -> Warning:
         )
         cancel.state = "cancelled"
         _save_with_identifier(cancel, now)
-        cancel.regions.set(regions)
+        filled.save(cancel)
         warning.state = "cancelled"
         warning.ended_by, warning.ended_at, warning.end_reason = actor, now, data.reason
         warning.save()
@@ -877,7 +996,7 @@ def do_import_cap(*, actor, data: bytes) -> Warning:
         msg_type=alert["msgType"] if previous else "Alert",
         previous=previous,
     )
-    regions = _fill(warning, body)
+    filled = _fill(warning, body)
     with transaction.atomic():
         if previous is not None and previous.state in ("draft", "submitted", "approved"):
             # not released by us yet: the newer external message replaces (or ends) it
@@ -890,7 +1009,7 @@ def do_import_cap(*, actor, data: bytes) -> Warning:
             if alert["msgType"] == "Cancel":
                 warning.state = "cancelled"
         warning.save()
-        warning.regions.set(regions)
+        filled.save(warning)
         record_event(
             "warnings.cap_imported",
             f"导入外部预警(CAP){_label(warning)},来源 {alert['sender']},标识 {alert['identifier']}",

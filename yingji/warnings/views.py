@@ -19,6 +19,8 @@ from yingji.core.permissions import allows, get_restricted_or_404, requires, res
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, form_input, run_service
 from yingji.geo.models import Region
+from yingji.orgs.choices import PUBLIC_KINDS, ROLE_LABELS, ROLES
+from yingji.orgs.models import Organisation, OrgGroup
 
 from . import channels, selectors, services
 from .acklinks import LinkRefused, read_token
@@ -139,6 +141,11 @@ def warning_detail(request, pk):
             "actions": _actions(request.user, w),
             "can_ack": allows(request.user, "warnings.acknowledge"),
             "alarms": _alarms(request.user, w.source_alarms),
+            "preview": selectors.recipient_preview(request.user, w),
+            "recipient_roles": [ROLE_LABELS.get(r, r) for r in w.recipient_roles],
+            "recipient_orgs": w.recipient_orgs.all(),
+            "recipient_groups": w.recipient_groups.all(),
+            "polygon_points": len(w.polygon["coordinates"][0]) - 1 if w.polygon else 0,
             **record_extras(request, w),
         },
     )
@@ -162,6 +169,11 @@ def _form_context(request, initial: dict, obj=None) -> dict:
         "levels": LEVEL_CHOICES,
         "regions": regions.only("code", "name", "level"),
         "guides": {t.code: t.guide for t in selectors.event_types()},
+        "roles": ROLES,
+        "orgs": restrict(
+            Organisation.objects.filter(kind__in=PUBLIC_KINDS, is_active=True), request.user
+        ).only("code", "name", "kind"),
+        "groups": OrgGroup.objects.order_by("name"),
     }
 
 
@@ -210,6 +222,9 @@ def _initial_from_post(request) -> dict:
         **post.dict(),
         "regions": post.getlist("regions"),
         "source_alarms": [int(x) for x in post.getlist("source_alarms") if x.isdigit()],
+        "recipient_roles": post.getlist("recipient_roles"),
+        "recipient_orgs": post.getlist("recipient_orgs"),
+        "recipient_groups": post.getlist("recipient_groups"),
     }
 
 
@@ -265,6 +280,10 @@ def warning_edit(request, pk):
         event_type=w.event_type.code,
         regions=list(w.regions.values_list("code", flat=True)),
         jurisdiction=w.jurisdiction.code,
+        polygon=services.polygon_text(w.polygon),
+        recipient_roles=w.recipient_roles,
+        recipient_orgs=list(w.recipient_orgs.values_list("code", flat=True)),
+        recipient_groups=list(w.recipient_groups.values_list("name", flat=True)),
     )
     return render(request, "warnings/form.html", _form_context(request, initial, w))
 

@@ -1,6 +1,6 @@
 """Dissemination against real local endpoints (issue #14): the release queues the sending job
 after commit; a webhook that fails the first call gets the retry after the back-off; the
-DingTalk robot gets a signed request; the SMS gateway gets its template per organisation with
+DingTalk robot gets a signed request; the SMS gateway gets its template per person with
 a personal link; the local SMTP server receives the e-mail; the local Mosquitto the broadcast
 payload; a delivery that keeps failing shows on the warning (page and API); a channel without
 settings is recorded as 未配置; 重发 reaches only the organisations that have not 签收. No
@@ -143,24 +143,48 @@ def test_dingtalk_requests_are_signed_with_the_secret(settings, django_capture_o
     assert json_bodies(robot)[0]["markdown"]["title"].startswith("【预警】")
 
 
-def test_sms_gateway_gets_its_template_per_organisation_with_a_personal_link(
+def test_sms_goes_to_each_member_with_a_number_with_a_personal_link_else_no_phone(
     settings, django_capture_on_commit_callbacks
 ):
-    settings.WARNINGS_SMS_TEMPLATE = '{"org": "{recipient}", "msg": "{text}", "id": "{identifier}"}'
+    from yingji.disasters.models import InfoOfficer
+    from yingji.warnings.acklinks import read_token
+    from yingji.warnings.models import ContactPhone
+
+    settings.WARNINGS_SMS_TEMPLATE = (
+        '{"to": "{recipient}", "org": "{org_code}", "msg": "{text}", "id": "{identifier}"}'
+    )
     with http_server() as gateway:
         settings.WARNINGS_SMS_URL = f"{gateway.url}/sms/send"
         with django_capture_on_commit_callbacks(execute=True):
-            body = released(channels=["sms"])
+            body = released(channels=["sms"], regions=["620104"])
         counts = send_now(body["id"])
-    orgs = set(
-        Acknowledgement.objects.filter(warning_id=body["id"]).values_list(
-            "organisation__code", flat=True
-        )
-    )
-    assert counts["delivered"] == len(orgs) == len(gateway.calls)
+    rows = Delivery.objects.filter(warning_id=body["id"], channel="sms")
+    xigu = rows.get(user__username="xigu_staff", organisation__code="XGQ-YJJ")
+    assert xigu.result == "delivered" and xigu.address == "13800000003"
+    # ent_chief (a member of the same enterprise as ent_user) has no number
+    chief = rows.get(user__username="ent_chief")
+    assert chief.result == "no_phone" and chief.detail.startswith("无手机号") and chief.attempt == 0
+    assert rows.get(user__username="ent_user").address == "13800000005"
+    # an enterprise without members: one row for the organisation, 无手机号
+    empty = rows.filter(organisation__isnull=False, user__isnull=True)
+    assert empty.exists() and set(empty.values_list("result", flat=True)) == {"no_phone"}
+    # the 灾害信息员 on post in 西固区 get it on their own number, without a 签收 link
+    officers = InfoOfficer.objects.filter(active=True, region__path__startswith="/620100/620104/")
+    officer_rows = rows.filter(organisation__isnull=True)
+    assert officer_rows.count() == officers.count()
+    assert all(r.ack_id is None for r in officer_rows)
+
     sent = json_bodies(gateway)
-    assert {s["org"] for s in sent} == orgs and {s["id"] for s in sent} == {body["identifier"]}
-    assert all("/warnings/ack/" in s["msg"] and "测试暴雨橙色预警" in s["msg"] for s in sent)
+    sendable = rows.exclude(result="no_phone")
+    assert counts["delivered"] == sendable.count() == len(sent)
+    assert {s["to"] for s in sent} == set(sendable.values_list("address", flat=True))
+    phones = set(ContactPhone.objects.values_list("phone", flat=True))
+    assert {s["to"] for s in sent if s["org"]} <= phones
+    mine = next(s for s in sent if s["to"] == "13800000003")
+    assert mine["org"] == "XGQ-YJJ" and mine["id"] == body["identifier"]
+    token = mine["msg"].split("/warnings/ack/")[1].split("/")[0]
+    assert read_token(token) == (xigu.ack_id, xigu.user_id)  # the person's own link
+    assert "测试暴雨橙色预警" in mine["msg"]
 
 
 def test_sms_template_values_cannot_break_the_json(settings, django_capture_on_commit_callbacks):
@@ -286,13 +310,19 @@ def test_resend_reaches_only_the_silent_organisations(settings, django_capture_o
             r = post(client_for("duty"), f"/api/v1/warnings/{wid}/resend", {"channels": ["sms"]})
         assert r.status_code == 200, r.content
         silent = Acknowledgement.objects.filter(warning_id=wid, state="pending")
-        assert r.json() == {"organisations": silent.count(), "waiting": silent.count()}
+        resent = Delivery.objects.filter(warning_id=wid, resend=True)
+        waiting = resent.filter(result="pending").count()
+        assert r.json() == {"organisations": silent.count(), "waiting": waiting}
         send_now(wid)
     again = json_bodies(gateway)[first_round:]
-    codes = {a.organisation.code for a in silent}
-    assert {s["to"] for s in again} == codes and "XGQ-YJJ" not in codes
-    resent = Delivery.objects.filter(warning_id=wid, resend=True)
-    assert set(resent.values_list("result", flat=True)) == {"delivered"}
+    assert {s["to"] for s in again} == set(
+        resent.filter(result="delivered").values_list("address", flat=True)
+    )
+    assert len(again) == waiting > 0 and "13800000003" not in {s["to"] for s in again}
+    assert set(resent.values_list("organisation_id", flat=True)) == set(
+        silent.values_list("organisation_id", flat=True)
+    )  # no 灾害信息员 and no organisation that has signed
+    assert set(resent.values_list("result", flat=True)) == {"delivered", "no_phone"}
     assert AuditEvent.objects.filter(verb="warnings.resent", object_id=str(wid)).count() == 1
 
 

@@ -154,3 +154,16 @@ def test_an_alarm_page_offers_a_prefilled_draft_to_those_who_may_draft():
     for reader in ("leader", "ent_user"):
         page = client_for(reader).get(alarm.get_absolute_url())
         assert link not in page.content.decode(), reader
+
+
+def test_an_alarms_page_offers_draft_from_it_only_to_who_may_draft():
+    from yingji.monitoring.models import Alarm
+
+    alarm = Alarm.objects.order_by("pk").first()
+    assert alarm is not None
+    link = f"/warnings/new/?alarms={alarm.pk}"
+    page = client_for("whk_staff").get(alarm.get_absolute_url()).content.decode()
+    assert "起草预警" in page and link in page
+    assert link not in client_for("leader").get(alarm.get_absolute_url()).content.decode()
+    form = client_for("whk_staff").get(link).content.decode()
+    assert f'name="source_alarms" value="{alarm.pk}"' in form

@@ -44,13 +44,18 @@ def test_draft_submit_approve_release_through_the_api():
     parts = cap.parse_identifier(body["identifier"])
     assert parts["region"] == "620100" and parts["serial"] is not None
     assert len(body["identifier"]) == 31
-    # deliveries: one per recipient on platform and sms, one per robot; no gateway and no
-    # robot configured: recorded as 未配置, not "sent"
+    # deliveries: one per recipient organisation on platform, on sms one per member (or one
+    # for an organisation without members) and per 灾害信息员 of the area, one per robot; no
+    # gateway and no robot configured: recorded as 未配置, not "sent"
     orgs = Acknowledgement.objects.filter(warning_id=wid).count()
     assert orgs >= 2 and body["coverage"]["total"] == orgs
     assert Delivery.objects.filter(warning_id=wid, channel="platform").count() == orgs
     sms = Delivery.objects.filter(warning_id=wid, channel="sms")
-    assert sms.count() == orgs and set(sms.values_list("result", flat=True)) == {"unconfigured"}
+    assert set(sms.values_list("result", flat=True)) == {"unconfigured"}
+    covered = set(sms.exclude(organisation=None).values_list("organisation_id", flat=True))
+    assert covered == set(
+        Acknowledgement.objects.filter(warning_id=wid).values_list("organisation_id", flat=True)
+    )
     wecom = Delivery.objects.get(warning_id=wid, channel="wecom")
     assert wecom.result == "unconfigured" and "WARNINGS_WECOM_WEBHOOKS" in wecom.detail
     codes = set(
