@@ -34,6 +34,14 @@ class DisasterProcess(AuditedModel):
         "geo.Region", related_name="+", blank=True, verbose_name=_("受影响区划")
     )
     description = models.TextField(_("概况"), blank=True)
+    event = models.ForeignKey(
+        "response.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("关联突发事件"),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -420,3 +428,59 @@ class CommunityInspection(AuditedModel):
 
     def get_absolute_url(self):
         return self.community.get_absolute_url()
+
+
+class QuakeEstimate(AuditedModel):
+    """一次地震烈度快速估算 (T29), kept as a record: the input, the intensity per district, the
+    population exposed by intensity, the suggested response level and the rules it came from;
+    an event in 应急响应 may be started from it (``event``). Never changed after it is made
+    (a new input is a new estimate)."""
+
+    occurred_at = models.DateTimeField(_("发震时刻"))
+    place = models.CharField(_("参考位置"), max_length=100, blank=True)
+    lon = models.FloatField(_("震中经度"))
+    lat = models.FloatField(_("震中纬度"))
+    magnitude = models.FloatField(_("震级(Ms)"))
+    depth = models.FloatField(_("震源深度(千米)"))
+    strike = models.FloatField(_("断层走向(度)"), null=True, blank=True)
+    model = models.CharField(_("衰减模型"), max_length=20)
+    rows = models.JSONField(_("各县区估计烈度"), default=list)
+    exposure = models.JSONField(_("暴露人口"), default=dict)
+    population_source = models.TextField(_("人口数据来源"), blank=True)
+    suggested_level = models.CharField(_("建议响应级别"), max_length=2, blank=True)
+    suggested_label = models.CharField(_("建议响应"), max_length=40, blank=True)
+    reasons = models.JSONField(_("建议依据"), default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("估算人"),
+    )
+    event = models.ForeignKey(
+        "response.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("启动的突发事件"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("地震烈度估算")
+        verbose_name_plural = _("地震烈度估算")
+
+    def __str__(self):
+        where = self.place or f"{self.lon:.2f},{self.lat:.2f}"
+        return f"{where} Ms{self.magnitude:g} 烈度估算"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:quake_record", args=[self.pk])
+
+    @property
+    def max_degree(self) -> int:
+        return max((r["degree"] for r in self.rows), default=0)
