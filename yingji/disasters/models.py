@@ -19,6 +19,14 @@ OFFICER_ROLES = [("A", _("A岗")), ("B", _("B岗"))]
 SOURCES = [("form", _("网页填报")), ("officer", _("信息员快报")), ("api", _("接口"))]
 
 
+def _coded(values: dict, names: dict[str, str]) -> str:
+    """A code-keyed mapping as 名称:值;… for the history (unknown codes kept as they are)."""
+    from yingji.core.presenters import readable
+
+    parts = [f"{names.get(k, k)}:{readable(v)}" for k, v in values.items() if v not in (None, "")]
+    return ";".join(parts) if parts else "—"
+
+
 class DisasterProcess(AuditedModel):
     """一次灾害过程: its type, when it started and ended (灾情稳定), the region that opened it
     (the city or a county) and the regions it affected."""
@@ -140,6 +148,13 @@ class LossReport(AuditedModel):
         from django.urls import reverse
 
         return reverse("disasters:report", args=[self.pk])
+
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history shows the figures by their Chinese indicator names."""
+        if key == "figures" and isinstance(value, dict):
+            return _coded(value, labels())
+        return None
 
     def figure_rows(self) -> list[tuple[str, object]]:
         names = labels()
@@ -391,6 +406,20 @@ class DemoCommunity(AuditedModel):
         from django.urls import reverse
 
         return reverse("disasters:community", args=[self.pk])
+
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history shows the checklist by its Chinese items, not the score map's keys."""
+        if key not in ("conditions", "self_scores", "county_scores") or not isinstance(value, dict):
+            return None
+        from yingji.standards import demo_community as dc
+
+        table = dc.criteria(getattr(settings, "DISASTERS_COMMUNITY_CRITERIA", None))
+        items = table["conditions"] if key == "conditions" else table["elements"]
+        names = {i["code"]: i["label"].split("(")[0].split("（")[0] for i in items}
+        if key == "conditions":
+            return _coded({k: ("符合" if v else "不符合") for k, v in value.items()}, names)
+        return _coded({k: f"{v}分" for k, v in value.items()}, names)
 
 
 class CommunityInspection(AuditedModel):

@@ -50,17 +50,23 @@ def test_an_estimate_is_kept_with_exposure_and_a_suggested_level():
     assert "2010" in got["population_source"]
     estimate = QuakeEstimate.objects.get(pk=got["id"])
     assert estimate.recorded_by.username == "duty"
-    assert AuditEvent.objects.filter(verb="disasters.quake.estimated", object_id=str(estimate.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="disasters.quake.estimated", object_id=str(estimate.pk)
+    ).exists()
     # the record page draws the stored districts and the outlines (no strike: both bounds)
     page = _client("leader").get(estimate.get_absolute_url())
     html = page.content.decode()
     assert page.status_code == 200 and "榆中县" in html and "408,187" in html
-    data = json.loads(html.split('id="quake-data" type="application/json">')[1].split("</script>")[0])
+    data = json.loads(
+        html.split('id="quake-data" type="application/json">')[1].split("</script>")[0]
+    )
     assert {o["bound"] for o in data["outlines"]} == {"upper", "lower"}
     assert "在应急响应中启动事件" not in html  # the leader reads only
 
 
-@pytest.mark.parametrize(("who", "status"), [("leader", 403), ("xigu_staff", 403), ("ent_user", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("leader", 403), ("xigu_staff", 403), ("ent_user", 403)]
+)
 def test_only_city_staff_and_the_duty_officer_record(who, status):
     before = QuakeEstimate.objects.count()
     assert _record(who).status_code == status

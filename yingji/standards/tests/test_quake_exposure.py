@@ -83,6 +83,4 @@ def test_isoseismals_unknown_strike_give_both_bounds():
         lower = next(o for o in outlines if o["degree"] == d and o["bound"] == "lower")
         assert upper["a_km"] > lower["a_km"] > 0
     known = isoseismals("gb18306_qz", 6.0, (104.11, 35.85), strike=120)
-    assert {o["bound"] for o in known} == {"ellipse"} and all(
-        o["a_km"] > o["b_km"] for o in known
-    )
+    assert {o["bound"] for o in known} == {"ellipse"} and all(o["a_km"] > o["b_km"] for o in known)
