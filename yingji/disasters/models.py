@@ -510,6 +510,19 @@ class QuakeEstimate(AuditedModel):
 
         return reverse("disasters:quake_record", args=[self.pk])
 
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history reads the stored result as sentences, not JSON."""
+        from yingji.core.presenters import readable
+
+        if key == "rows" and isinstance(value, list):
+            return readable([f"{r.get('name')}{r.get('roman')}度" for r in value])
+        if key == "exposure" and isinstance(value, dict):
+            return readable(
+                [f"{e['roman']}度及以上{e['at_least']:,}人" for e in value.get("by_degree", [])]
+            )
+        return None
+
     @property
     def max_degree(self) -> int:
         return max((r["degree"] for r in self.rows), default=0)

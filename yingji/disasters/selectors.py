@@ -399,28 +399,38 @@ def quake_estimate(data) -> list[dict]:
     return out
 
 
+def _json_setting(name: str) -> dict:
+    """A mapping setting: the Django setting ``name``, else the environment variable of that
+    name holding JSON (so an installation changes it without code); {} when neither is set."""
+    import json
+    import os
+
+    from django.conf import settings
+
+    value = getattr(settings, name, None)
+    if value is None and os.environ.get(name):
+        value = json.loads(os.environ[name])
+    return dict(value or {})
+
+
 def population() -> dict:
     """常住人口 per county-level district (standards/data/lanzhou_population.json) with the
     city's replacement over it: ``DISASTERS_POPULATION`` = {"counties": {code: people},
     "year": …, "source": …} (e.g. the 2020 census figures once read)."""
-    from django.conf import settings
-
     from yingji.standards import quake
 
     table = dict(quake.population_table())
-    table.update(getattr(settings, "DISASTERS_POPULATION", None) or {})
+    table.update(_json_setting("DISASTERS_POPULATION"))
     return table
 
 
 def quake_response_rules() -> dict:
     """The suggested-level rules (standards/data/quake_response.json) with
     ``DISASTERS_QUAKE_RESPONSE`` over them (any key, e.g. {"hit_degree": 6})."""
-    from django.conf import settings
-
     from yingji.standards import quake
 
     rules = dict(quake.response_table())
-    rules.update(getattr(settings, "DISASTERS_QUAKE_RESPONSE", None) or {})
+    rules.update(_json_setting("DISASTERS_QUAKE_RESPONSE"))
     return rules
 
 
@@ -460,9 +470,7 @@ def quake_assessment(data) -> dict:
             "missing": missing_names,
             "year": pop.get("year"),
         },
-        "population_source": (
-            f"{pop.get('year')}年常住人口,{pop.get('source', '')} 缺:{pop.get('missing', '')}"
-        ),
+        "population_source": pop.get("label") or f"{pop.get('year')}年常住人口",
         "suggestion": suggestion,
         "isoseismals": quake.isoseismals(
             data.model, data.magnitude, (data.lon, data.lat), data.strike

@@ -258,9 +258,36 @@ def do_submit_loss_report(
     return _submit(actor=actor, process=process, data=data, source=source)
 
 
-def do_submit_quick_report(*, actor, data: QuickReportIn) -> LossReport:
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+MAX_PHOTOS = 6
+
+
+def _check_photos(photos) -> None:
+    """现场照片: images only (checked by core.uploads: type by extension and first bytes, size),
+    at most MAX_PHOTOS; every photo is checked before anything is written."""
+    from pathlib import PurePath
+
+    from yingji.core.uploads import validate_upload
+
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(f"现场照片最多{MAX_PHOTOS}张。", details={"field": "photos"})
+    for photo in photos:
+        if PurePath(photo.name or "").suffix.lower() not in PHOTO_TYPES:
+            raise ValidationFailed(
+                f"“{photo.name}”不是照片:请上传 jpg、png 或 webp 图片。",
+                details={"field": "photos"},
+            )
+        validate_upload(photo)
+        photo.seek(0)
+
+
+def do_submit_quick_report(*, actor, data: QuickReportIn, photos=()) -> LossReport:
     """信息员首报 from the phone page: the village's 初报 with rough figures (a later report of
-    the same village is its 续报 on the full form)."""
+    the same village is its 续报 on the full form) and the 现场照片 attached to it."""
+    from yingji.core.services import add_attachment
+
+    photos = list(photos)
+    _check_photos(photos)
     process = restrict(
         DisasterProcess.objects.filter(pk=data.process, ended_at__isnull=True), actor
     ).first()
@@ -283,7 +310,13 @@ def do_submit_quick_report(*, actor, data: QuickReportIn) -> LossReport:
             )
         },
     )
-    return _submit(actor=actor, process=process, data=report, source="officer")
+    with transaction.atomic():
+        saved = _submit(actor=actor, process=process, data=report, source="officer")
+        for photo in photos:
+            add_attachment(
+                actor=actor, target=saved, upload=photo, description="现场照片(信息员首报)"
+            )
+    return saved
 
 
 def do_confirm_loss_report(*, actor, report: LossReport, data: ConfirmIn) -> LossReport:

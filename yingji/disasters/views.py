@@ -474,7 +474,9 @@ def quick(request):
         if data is not None:
             report = run_service(
                 request,
-                lambda: services.do_submit_quick_report(actor=request.user, data=data),
+                lambda: services.do_submit_quick_report(
+                    actor=request.user, data=data, photos=request.FILES.getlist("photos")
+                ),
                 "首报已报送,乡镇和县区将核实。",
             )
             if report:

@@ -47,7 +47,7 @@ def test_an_estimate_is_kept_with_exposure_and_a_suggested_level():
     assert vi["at_least"] > viii["at_least"]
     assert got["population_missing"] == []  # the eight districts all have a figure
     assert got["suggested_level"] in {"1", "2"} and got["reasons"]
-    assert "2010" in got["population_source"]
+    assert "2010" in got["population_source"] and "普查" in got["population_source"]
     estimate = QuakeEstimate.objects.get(pk=got["id"])
     assert estimate.recorded_by.username == "duty"
     assert AuditEvent.objects.filter(
