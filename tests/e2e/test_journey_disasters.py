@@ -9,6 +9,7 @@ from .conftest import login, wait_until
 pytestmark = pytest.mark.e2e
 
 SHOTS = "docs/screenshots"
+TMP = "/tmp/shots-disasters"
 
 
 def _officer_account():
@@ -43,6 +44,7 @@ def test_first_report_to_roll_up_and_quake_map(reference_data, live_server, brow
     from yingji.disasters.models import LossReport
 
     root = Path(__file__).resolve().parents[2]
+    Path(TMP).mkdir(parents=True, exist_ok=True)
     _officer_account()
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
@@ -52,6 +54,11 @@ def test_first_report_to_roll_up_and_quake_map(reference_data, live_server, brow
     page.fill("#q-summary", "沟道山洪冲毁村道约200米,一户院墙倒塌,已转移12人。")
     page.fill("#q-affected", "60")
     page.fill("#q-relocated", "12")
+    # a weak connection: the page is reloaded (or the phone drops it) and the draft comes back
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#q-affected") == "60" and "沟道山洪" in page.input_value("#q-summary")
+    assert "已恢复本机保存的草稿" in page.inner_text("#quick-draft-note")
     page.screenshot(path=str(root / SHOTS / "disasters-quick-report-phone.png"), full_page=True)
     page.click("#quick-form button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -84,5 +91,30 @@ def test_first_report_to_roll_up_and_quake_map(reference_data, live_server, brow
     wait_until(page, "document.querySelector('#quake-map canvas') !== null")
     page.wait_for_timeout(800)  # let ECharts finish its first frame for the screenshot
     page.screenshot(path=str(root / SHOTS / "disasters-quake.png"), full_page=True)
+    # kept as a record: exposure, suggested level, isoseismal outlines; then an event in 应急响应
+    assert "建议响应" in page.inner_text("#quake-suggestion")
+    page.fill("#f-place", "榆中县附近")
+    page.click("#quake-save button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已保存烈度估算" in page.inner_text("main")
+    assert "408,187" in page.inner_text("#quake-exposure")
+    wait_until(page, "Number(document.querySelector('#quake-map').dataset.outlines || 0) > 0")
+    page.wait_for_timeout(800)
+    page.screenshot(path=f"{TMP}/quake-record.png", full_page=True)
+    page.click("#quake-start button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已在应急响应中接报地震事件" in page.inner_text("main")
+    number = page.inner_text("#quake-event").split()[0]
+    assert number.startswith("SJ-")
+    # the process's confirmed figures go out through the one-window release of that event
+    page.goto(f"{live_server.url}{report.process.get_absolute_url()}")
+    page.fill("#f-event", number)
+    page.click("#link-event button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert number in page.inner_text("#process-event")
+    page.click("#draft-release button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已起草灾情信息发布稿" in page.inner_text("main")
+    page.screenshot(path=f"{TMP}/release-draft.png", full_page=True)
     external = [u for u in page.external_requests if not u.startswith(live_server.url)]
     assert not external, external

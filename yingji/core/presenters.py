@@ -113,6 +113,11 @@ class _Fields:
             return EMPTY
         if f is None:
             return readable(value)
+        hook = getattr(self.model, "present_history_value", None)
+        if hook is not None:  # a model that keys a JSON field by codes names them itself
+            text = hook(key, value)
+            if text is not None:
+                return text
         if f.choices:
             return str(dict(f.flatchoices).get(value, value))
         if f.is_relation and f.related_model is not None:

@@ -26,10 +26,14 @@ from .schemas import (
     CommunityRecheckIn,
     CommunityResubmitIn,
     ConfirmIn,
+    FiguresReleaseIn,
+    LinkEventIn,
     LossReportIn,
     OfficerIn,
     ProcessIn,
+    QuakeEventIn,
     QuakeIn,
+    QuakeRecordIn,
     QuickReportIn,
     ReliefIn,
 )
@@ -48,11 +52,16 @@ class ProcessOut(Schema):
     started_at: dt.datetime
     ended_at: dt.datetime | None
     description: str
+    event: str | None = None
     version: int
 
     @staticmethod
     def resolve_kind_label(obj):
         return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_event(obj):
+        return obj.event.number if obj.event_id else None
 
     @staticmethod
     def resolve_region(obj):
@@ -339,6 +348,136 @@ class QuakeRowOut(Schema):
 def quake_estimate(request, params: Query[QuakeIn]):
     check_rule(request.user, "disasters.open")
     return selectors.quake_estimate(params)
+
+
+class ExposureOut(Schema):
+    degree: int
+    roman: str
+    upper: int
+    lower: int
+    at_least: int
+
+
+class QuakeEstimateOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    place: str
+    lon: float
+    lat: float
+    magnitude: float
+    depth: float
+    strike: float | None
+    model: str
+    rows: list[dict]
+    exposure: list[ExposureOut]
+    population_missing: list[str]
+    population_source: str
+    suggested_level: str
+    suggested_label: str
+    reasons: list[str]
+    event: str | None
+    version: int
+
+    @staticmethod
+    def resolve_exposure(obj):
+        return obj.exposure.get("by_degree", [])
+
+    @staticmethod
+    def resolve_population_missing(obj):
+        return obj.exposure.get("missing", [])
+
+    @staticmethod
+    def resolve_event(obj):
+        return obj.event.number if obj.event_id else None
+
+
+@router.get(
+    "/disasters/quake-estimates",
+    response=list[QuakeEstimateOut],
+    summary="已保存的地震烈度估算",
+)
+def quake_estimates(request, response: HttpResponse, limit: int = 50, offset: int = 0):
+    check_rule(request.user, "disasters.open")
+    qs = selectors.visible_quake_estimates(request.user)
+    return page(qs.order_by("-occurred_at", "-pk"), response, limit, offset)
+
+
+@router.post(
+    "/disasters/quake-estimates",
+    response={201: QuakeEstimateOut},
+    summary="保存地震烈度估算(含暴露人口和建议响应级别)",
+)
+def record_quake_estimate(request, payload: QuakeRecordIn):
+    return Status(201, services.do_record_quake_estimate(actor=request.user, data=payload))
+
+
+def _estimate(request, estimate_id: int, action: str = "view"):
+    check_rule(request.user, "disasters.open")
+    return get_restricted_or_404(
+        selectors.visible_quake_estimates(request.user, action),
+        request.user,
+        action,
+        pk=estimate_id,
+    )
+
+
+@router.get(
+    "/disasters/quake-estimates/{estimate_id}",
+    response=QuakeEstimateOut,
+    summary="单个地震烈度估算",
+)
+def quake_estimate_detail(request, estimate_id: int):
+    return _estimate(request, estimate_id)
+
+
+class EventRefOut(Schema):
+    id: int
+    number: str
+    title: str
+
+
+@router.post(
+    "/disasters/quake-estimates/{estimate_id}/event",
+    response={201: EventRefOut},
+    summary="由估算启动突发事件(应急响应接报,地震灾害)",
+)
+def start_quake_event(request, estimate_id: int, payload: QuakeEventIn):
+    estimate = _estimate(request, estimate_id, "change")
+    event = services.do_start_quake_event(actor=request.user, estimate=estimate, data=payload)
+    return Status(201, event)
+
+
+@router.post(
+    "/disasters/processes/{process_id}/event",
+    response=ProcessOut,
+    summary="灾害过程关联突发事件(按事件编号)",
+)
+def link_event(request, process_id: int, payload: LinkEventIn):
+    process = _process(request, process_id, "change")
+    return services.do_link_process_event(actor=request.user, process=process, data=payload)
+
+
+class ReleaseRefOut(Schema):
+    id: int
+    event: str
+    state: str
+    title: str
+    content: str
+
+    @staticmethod
+    def resolve_event(obj):
+        return obj.event.number
+
+
+@router.post(
+    "/disasters/processes/{process_id}/releases",
+    response={201: ReleaseRefOut},
+    summary="起草灾情信息发布稿(已审核的汇总数,经应急响应一口发布审核审批)",
+)
+def draft_release(request, process_id: int, payload: FiguresReleaseIn):
+    process = _process(request, process_id)
+    release = services.do_draft_figures_release(actor=request.user, process=process, data=payload)
+    return Status(201, release)
 
 
 class ReliefOut(Schema):

@@ -236,6 +236,7 @@ def load_demo() -> dict:
     LossReport.objects.filter(process=process).update(is_demo=True)
     CasualtyPerson.objects.filter(process=process).update(is_demo=True)
     communities = _communities(city, xigu, cg, local.date())
+    _quake_estimate(local)
     return {
         "processes": 1,
         "reports": LossReport.objects.filter(process=process).count(),
@@ -558,5 +559,37 @@ def _communities(city, xigu, cg, today: dt.date) -> int:
                 ),
             )
     DemoCommunity.objects.filter(pk__in=[c.pk for c in made]).update(is_demo=True)
+    # 创建时间: the spring of each application's year (not the moment the demo was loaded)
+    now = timezone.now()
+    for community in made:
+        applied = timezone.make_aware(dt.datetime(community.year, 3, 20, 9, 30))
+        DemoCommunity.objects.filter(pk=community.pk).update(
+            created_at=min(applied, now - dt.timedelta(days=1))
+        )
     CommunityInspection.objects.filter(community__in=made).update(is_demo=True)
     return len(made)
+
+
+def _quake_estimate(local) -> None:
+    """One past rapid estimate (T29): a moderate earthquake near 永登县 six weeks ago, kept by
+    the duty officer, no event started (演示)."""
+    from .models import QuakeEstimate
+    from .schemas import QuakeRecordIn
+
+    duty = _user("duty")
+    when = (local - dt.timedelta(days=42)).replace(hour=3, minute=17, second=0, microsecond=0)
+    with _as(duty):
+        estimate = services.do_record_quake_estimate(
+            actor=duty,
+            data=QuakeRecordIn(
+                lon=103.26,
+                lat=36.74,
+                magnitude=4.8,
+                depth=9,
+                occurred_at=when,
+                place="永登县城附近(演示)",
+            ),
+        )
+    QuakeEstimate.objects.filter(pk=estimate.pk).update(
+        is_demo=True, created_at=when + dt.timedelta(minutes=6)
+    )

@@ -67,6 +67,34 @@ def summary_text(process, where: str, figures: dict, counts: dict, pending: int,
     return "".join(parts)
 
 
+def release_text(process, where: str, figures: dict, as_of) -> str:
+    """The body of a 灾情信息发布稿: the confirmed (已审核) figures only, no names, no pending
+    reports; the reviewers of the one-window release edit it if they need to."""
+    start = timezone.localtime(process.started_at)
+    head = (
+        f"{start:%m月%d日}起,{where}发生{process.get_kind_display()}灾害。"
+        f"据各县区逐级核实,截至{timezone.localtime(as_of):%m月%d日%H时},"
+    )
+    if not figures:
+        return head + "灾情正在核实中,尚无经审核的灾情数据,将及时发布。"
+    said = [f"灾害造成{_n(figures.get('affected_people'))}人次受灾"]
+    if figures.get("deaths") or figures.get("missing"):
+        said.append(f"因灾死亡{_n(figures.get('deaths'))}人、失踪{_n(figures.get('missing'))}人")
+    if figures.get("relocated"):
+        said.append(f"紧急转移安置{_n(figures['relocated'])}人次")
+    rooms = [
+        f"{label}{_n(figures.get(f'{key}_rooms'))}间"
+        for key, label in (("collapsed", "倒塌"), ("severe", "严重损坏"), ("general", "一般损坏"))
+        if figures.get(f"{key}_rooms")
+    ]
+    if rooms:
+        said.append("房屋" + "、".join(rooms))
+    if figures.get("crop_affected"):
+        said.append(f"农作物受灾{_n(figures['crop_affected'])}公顷")
+    said.append(f"直接经济损失{_n(figures.get('direct_loss'))}万元")
+    return head + ",".join(said) + "。灾情仍在进一步核实中。"
+
+
 def deadline_rows(process, user, regions) -> list[list[str]]:
     """Per region and report kind: the first report of that kind, on time or late, or none."""
     reports = selectors.visible_reports(user).filter(process=process, corrects__isnull=True)

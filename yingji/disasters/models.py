@@ -19,6 +19,14 @@ OFFICER_ROLES = [("A", _("A岗")), ("B", _("B岗"))]
 SOURCES = [("form", _("网页填报")), ("officer", _("信息员快报")), ("api", _("接口"))]
 
 
+def _coded(values: dict, names: dict[str, str]) -> str:
+    """A code-keyed mapping as 名称:值;… for the history (unknown codes kept as they are)."""
+    from yingji.core.presenters import readable
+
+    parts = [f"{names.get(k, k)}:{readable(v)}" for k, v in values.items() if v not in (None, "")]
+    return ";".join(parts) if parts else "—"
+
+
 class DisasterProcess(AuditedModel):
     """一次灾害过程: its type, when it started and ended (灾情稳定), the region that opened it
     (the city or a county) and the regions it affected."""
@@ -34,6 +42,14 @@ class DisasterProcess(AuditedModel):
         "geo.Region", related_name="+", blank=True, verbose_name=_("受影响区划")
     )
     description = models.TextField(_("概况"), blank=True)
+    event = models.ForeignKey(
+        "response.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("关联突发事件"),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -132,6 +148,13 @@ class LossReport(AuditedModel):
         from django.urls import reverse
 
         return reverse("disasters:report", args=[self.pk])
+
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history shows the figures by their Chinese indicator names."""
+        if key == "figures" and isinstance(value, dict):
+            return _coded(value, labels())
+        return None
 
     def figure_rows(self) -> list[tuple[str, object]]:
         names = labels()
@@ -384,6 +407,20 @@ class DemoCommunity(AuditedModel):
 
         return reverse("disasters:community", args=[self.pk])
 
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history shows the checklist by its Chinese items, not the score map's keys."""
+        if key not in ("conditions", "self_scores", "county_scores") or not isinstance(value, dict):
+            return None
+        from yingji.standards import demo_community as dc
+
+        table = dc.criteria(getattr(settings, "DISASTERS_COMMUNITY_CRITERIA", None))
+        items = table["conditions"] if key == "conditions" else table["elements"]
+        names = {i["code"]: i["label"].split("(")[0].split("（")[0] for i in items}
+        if key == "conditions":
+            return _coded({k: ("符合" if v else "不符合") for k, v in value.items()}, names)
+        return _coded({k: f"{v}分" for k, v in value.items()}, names)
+
 
 class CommunityInspection(AuditedModel):
     """The city's 督查 visit to a community (T54: October–December) with its findings; a visit
@@ -420,3 +457,72 @@ class CommunityInspection(AuditedModel):
 
     def get_absolute_url(self):
         return self.community.get_absolute_url()
+
+
+class QuakeEstimate(AuditedModel):
+    """一次地震烈度快速估算 (T29), kept as a record: the input, the intensity per district, the
+    population exposed by intensity, the suggested response level and the rules it came from;
+    an event in 应急响应 may be started from it (``event``). Never changed after it is made
+    (a new input is a new estimate)."""
+
+    occurred_at = models.DateTimeField(_("发震时刻"))
+    place = models.CharField(_("参考位置"), max_length=100, blank=True)
+    lon = models.FloatField(_("震中经度"))
+    lat = models.FloatField(_("震中纬度"))
+    magnitude = models.FloatField(_("震级(Ms)"))
+    depth = models.FloatField(_("震源深度(千米)"))
+    strike = models.FloatField(_("断层走向(度)"), null=True, blank=True)
+    model = models.CharField(_("衰减模型"), max_length=20)
+    rows = models.JSONField(_("各县区估计烈度"), default=list)
+    exposure = models.JSONField(_("暴露人口"), default=dict)
+    population_source = models.TextField(_("人口数据来源"), blank=True)
+    suggested_level = models.CharField(_("建议响应级别"), max_length=2, blank=True)
+    suggested_label = models.CharField(_("建议响应"), max_length=40, blank=True)
+    reasons = models.JSONField(_("建议依据"), default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("估算人"),
+    )
+    event = models.ForeignKey(
+        "response.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("启动的突发事件"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("地震烈度估算")
+        verbose_name_plural = _("地震烈度估算")
+
+    def __str__(self):
+        where = self.place or f"{self.lon:.2f},{self.lat:.2f}"
+        return f"{where} Ms{self.magnitude:g} 烈度估算"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:quake_record", args=[self.pk])
+
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history reads the stored result as sentences, not JSON."""
+        from yingji.core.presenters import readable
+
+        if key == "rows" and isinstance(value, list):
+            return readable([f"{r.get('name')}{r.get('roman')}度" for r in value])
+        if key == "exposure" and isinstance(value, dict):
+            return readable(
+                [f"{e['roman']}度及以上{e['at_least']:,}人" for e in value.get("by_degree", [])]
+            )
+        return None
+
+    @property
+    def max_degree(self) -> int:
+        return max((r["degree"] for r in self.rows), default=0)

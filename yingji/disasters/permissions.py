@@ -33,6 +33,7 @@ from .models import (
     DisasterProcess,
     InfoOfficer,
     LossReport,
+    QuakeEstimate,
     ReliefRecord,
 )
 
@@ -294,3 +295,30 @@ def may_see_county(scope: Scope, county) -> bool:
     """Whether a county's township roll-up is open to this user: the whole city, or the
     county's own staff (the roll-up itself counts only the reports the user may see)."""
     return scope.read_all or any(county.path.startswith(p) for p in scope.region_paths)
+
+
+@restricts(QuakeEstimate)
+def restrict_quake_estimates(qs, scope, action):
+    """地震烈度估算 cover the whole city: the city and the county bureaus read them; city staff
+    and the duty officer record them and start an event from them ("change"). Nothing else."""
+    if action in ("view", "export"):
+        return (
+            qs
+            if scope.has_role("city_leader", "city_staff", "duty_officer", "county_staff")
+            else qs.none()
+        )
+    if action in ("add", "change"):
+        return qs if can_record_quake(scope) else qs.none()
+    return qs.none()
+
+
+@rule("disasters.record_quake")
+def can_record_quake(scope: Scope) -> bool:
+    return scope.has_role("city_staff", "duty_officer") and not scope.read_only
+
+
+@rule("disasters.release_figures")
+def can_release_figures(scope: Scope) -> bool:
+    """Drafting a 信息发布稿 of a process's confirmed figures: city staff and the duty officer
+    (the one-window release is the city's)."""
+    return scope.has_role("city_staff", "duty_officer") and not scope.read_only

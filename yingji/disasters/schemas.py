@@ -158,6 +158,38 @@ class QuakeIn(Input):
     )
 
 
+class QuakeRecordIn(QuakeIn):
+    """保存一次地震烈度估算 (kept as a record, T29)."""
+
+    occurred_at: DateTime = Field(title="发震时刻")
+    place: Name = Field(default="", max_length=100, title="参考位置", description="如 榆中县附近")
+
+
+class QuakeEventIn(Input):
+    """由估算启动突发事件 (接报 in 应急响应, type 地震灾害)."""
+
+    title: Name = Field(default="", max_length=100, title="事件名称", description="不填按估算生成")
+    version: int | None = Field(default=None, title="版本")
+
+
+class LinkEventIn(Input):
+    """关联突发事件 (by its 事件编号, e.g. SJ-20260701-001)."""
+
+    number: Code = Field(min_length=4, max_length=30, title="事件编号")
+    version: int | None = Field(default=None, title="版本")
+
+
+class FiguresReleaseIn(Input):
+    """起草灾情信息发布稿 from the confirmed roll-up (through 应急响应's one-window release)."""
+
+    kind: Literal["first", "follow_up"] = Field(default="follow_up", title="发布类型")
+    channels: list[Literal["website", "new_media", "press_conference", "sms"]] = Field(
+        default=["website"], min_length=1, max_length=4, title="发布渠道"
+    )
+    title: Name = Field(default="", max_length=200, title="标题", description="不填按过程生成")
+    note: LongText = Field(default="", title="补充说明", description="附在数字之后")
+
+
 class ReliefIn(Input):
     """登记救助 (one household)."""
 

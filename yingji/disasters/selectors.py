@@ -18,6 +18,7 @@ from .models import (
     DisasterProcess,
     InfoOfficer,
     LossReport,
+    QuakeEstimate,
     ReliefRecord,
 )
 
@@ -396,6 +397,112 @@ def quake_estimate(data) -> list[dict]:
         )
     out.sort(key=lambda r: (-r["upper"], r["distance_km"]))
     return out
+
+
+def _json_setting(name: str) -> dict:
+    """A mapping setting: the Django setting ``name``, else the environment variable of that
+    name holding JSON (so an installation changes it without code); {} when neither is set."""
+    import json
+    import os
+
+    from django.conf import settings
+
+    value = getattr(settings, name, None)
+    if value is None and os.environ.get(name):
+        value = json.loads(os.environ[name])
+    return dict(value or {})
+
+
+def population() -> dict:
+    """常住人口 per county-level district (standards/data/lanzhou_population.json) with the
+    city's replacement over it: ``DISASTERS_POPULATION`` = {"counties": {code: people},
+    "year": …, "source": …} (e.g. the 2020 census figures once read)."""
+    from yingji.standards import quake
+
+    table = dict(quake.population_table())
+    table.update(_json_setting("DISASTERS_POPULATION"))
+    return table
+
+
+def quake_response_rules() -> dict:
+    """The suggested-level rules (standards/data/quake_response.json) with
+    ``DISASTERS_QUAKE_RESPONSE`` over them (any key, e.g. {"hit_degree": 6})."""
+    from yingji.standards import quake
+
+    rules = dict(quake.response_table())
+    rules.update(_json_setting("DISASTERS_QUAKE_RESPONSE"))
+    return rules
+
+
+def quake_assessment(data) -> dict:
+    """Everything an estimate shows: the districts by intensity, the population exposed by
+    intensity, the suggested response level with its reasons, and the isoseismal outlines."""
+    from yingji.standards import quake
+
+    rows = quake_estimate(data)
+    pop = population()
+    counties = pop["counties"]
+    for row in rows:
+        row["population"] = counties.get(row["code"])
+    exposed = quake.exposure(
+        [(r["code"], r["degree"], max(0, min(12, round(r["lower"])))) for r in rows], counties
+    )
+    degrees = {r["code"]: r["degree"] for r in rows}
+    names = {r["code"]: r["name"] for r in rows}
+    suggestion = quake.suggest_level(
+        data.magnitude, degrees, exposed["at_least"], quake_response_rules(), names
+    )
+    missing_names = [names.get(c, c) for c in exposed["missing"]]
+    return {
+        "rows": rows,
+        "exposure": {
+            "by_degree": [
+                {
+                    "degree": d,
+                    "roman": quake.ROMAN[d],
+                    "upper": exposed["upper"].get(d, 0),
+                    "lower": exposed["lower"].get(d, 0),
+                    "at_least": exposed["at_least"].get(d, 0),
+                }
+                for d in sorted(set(exposed["upper"]) | set(exposed["lower"]), reverse=True)
+                if d > 0
+            ],
+            "missing": missing_names,
+            "year": pop.get("year"),
+        },
+        "population_source": pop.get("label") or f"{pop.get('year')}年常住人口",
+        "suggestion": suggestion,
+        "isoseismals": quake.isoseismals(
+            data.model, data.magnitude, (data.lon, data.lat), data.strike
+        ),
+    }
+
+
+def visible_quake_estimates(user, action: str = "view"):
+    return restrict(QuakeEstimate.objects.select_related("recorded_by", "event"), user, action)
+
+
+def quake_map_data(lon, lat, rows, isoseismals) -> dict:
+    """What quake.js draws: the epicentre, the districts coloured by degree, the outlines."""
+    return {
+        "epicentre": [lon, lat],
+        "rows": [
+            {"name": r["name"], "value": r["degree"], "upper": r["upper"], "lower": r["lower"]}
+            for r in rows
+        ],
+        "outlines": [
+            {"degree": o["degree"], "bound": o["bound"], "coords": o["coords"]} for o in isoseismals
+        ],
+    }
+
+
+def process_releases(process, user) -> list:
+    """The 信息发布稿 of the process's linked event the user may see (应急响应's selector)."""
+    if process.event_id is None:
+        return []
+    from yingji.response.selectors import visible_releases
+
+    return list(visible_releases(user).filter(event_id=process.event_id).order_by("-pk")[:20])
 
 
 def visible_relief(user, action: str = "view"):

@@ -26,6 +26,7 @@ from .models import (
     DisasterProcess,
     InfoOfficer,
     LossReport,
+    QuakeEstimate,
     ReliefRecord,
 )
 from .permissions import may_report_for
@@ -41,9 +42,13 @@ from .schemas import (
     CommunityResubmitIn,
     ConfirmIn,
     DeadlinesIn,
+    FiguresReleaseIn,
+    LinkEventIn,
     LossReportIn,
     OfficerIn,
     ProcessIn,
+    QuakeEventIn,
+    QuakeRecordIn,
     QuickReportIn,
     ReliefIn,
 )
@@ -253,9 +258,36 @@ def do_submit_loss_report(
     return _submit(actor=actor, process=process, data=data, source=source)
 
 
-def do_submit_quick_report(*, actor, data: QuickReportIn) -> LossReport:
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+MAX_PHOTOS = 6
+
+
+def _check_photos(photos) -> None:
+    """现场照片: images only (checked by core.uploads: type by extension and first bytes, size),
+    at most MAX_PHOTOS; every photo is checked before anything is written."""
+    from pathlib import PurePath
+
+    from yingji.core.uploads import validate_upload
+
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(f"现场照片最多{MAX_PHOTOS}张。", details={"field": "photos"})
+    for photo in photos:
+        if PurePath(photo.name or "").suffix.lower() not in PHOTO_TYPES:
+            raise ValidationFailed(
+                f"“{photo.name}”不是照片:请上传 jpg、png 或 webp 图片。",
+                details={"field": "photos"},
+            )
+        validate_upload(photo)
+        photo.seek(0)
+
+
+def do_submit_quick_report(*, actor, data: QuickReportIn, photos=()) -> LossReport:
     """信息员首报 from the phone page: the village's 初报 with rough figures (a later report of
-    the same village is its 续报 on the full form)."""
+    the same village is its 续报 on the full form) and the 现场照片 attached to it."""
+    from yingji.core.services import add_attachment
+
+    photos = list(photos)
+    _check_photos(photos)
     process = restrict(
         DisasterProcess.objects.filter(pk=data.process, ended_at__isnull=True), actor
     ).first()
@@ -278,7 +310,13 @@ def do_submit_quick_report(*, actor, data: QuickReportIn) -> LossReport:
             )
         },
     )
-    return _submit(actor=actor, process=process, data=report, source="officer")
+    with transaction.atomic():
+        saved = _submit(actor=actor, process=process, data=report, source="officer")
+        for photo in photos:
+            add_attachment(
+                actor=actor, target=saved, upload=photo, description="现场照片(信息员首报)"
+            )
+    return saved
 
 
 def do_confirm_loss_report(*, actor, report: LossReport, data: ConfirmIn) -> LossReport:
@@ -708,3 +746,152 @@ def do_record_community_inspection(
             target=community,
         )
     return visit
+
+
+# --- 地震烈度快速估算 (T29) and the links to 应急响应 (#12) --------------------------------------
+
+
+def do_record_quake_estimate(*, actor, data: QuakeRecordIn) -> QuakeEstimate:
+    """Keep an estimate: the input, the districts' intensity, the exposed population and the
+    suggested level as computed now (later rule changes do not rewrite it)."""
+    check_rule(actor, "disasters.record_quake")
+    occurred = _aware(data.occurred_at)
+    if occurred > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationFailed("发震时刻不能晚于现在。", details={"field": "occurred_at"})
+    result = selectors.quake_assessment(data)
+    if not result["rows"]:
+        raise ValidationFailed("本市没有可估算的县区(缺少县区边界数据)。")
+    suggestion = result["suggestion"]
+    with transaction.atomic():
+        estimate = QuakeEstimate.objects.create(
+            occurred_at=occurred,
+            place=data.place,
+            lon=data.lon,
+            lat=data.lat,
+            magnitude=data.magnitude,
+            depth=data.depth,
+            strike=data.strike,
+            model=data.model,
+            rows=result["rows"],
+            exposure=result["exposure"],
+            population_source=result["population_source"],
+            suggested_level=suggestion.level,
+            suggested_label=suggestion.label,
+            reasons=list(suggestion.reasons),
+            recorded_by=actor,
+        )
+        ensure_in_scope(actor, estimate, "add")
+        top = result["rows"][0]
+        record_event(
+            "disasters.quake.estimated",
+            f"地震烈度估算:{estimate},{top['name']}最高{top['roman']}度,建议{suggestion.label}",
+            target=estimate,
+        )
+    return estimate
+
+
+def do_start_quake_event(*, actor, estimate: QuakeEstimate, data: QuakeEventIn):
+    """由估算启动突发事件: 接报 in 应急响应 (its own service, type 地震灾害), located at the
+    epicentre or, outside the city, at the district estimated hardest hit; the estimate links it."""
+    from yingji.geo.spatial import locate
+    from yingji.response.schemas import EventIn
+    from yingji.response.services import do_take_event
+
+    check_rule(actor, "disasters.record_quake")
+    with transaction.atomic():
+        estimate = locked(QuakeEstimate, estimate.pk, expected_version=data.version)
+        if not restrict(QuakeEstimate.objects.filter(pk=estimate.pk), actor, "change").exists():
+            raise NotPermitted("您无权由该估算启动事件。")
+        if estimate.event_id is not None:
+            raise InvalidTransition(f"该估算已启动事件{estimate.event.number}。")
+        top = estimate.rows[0]
+        inside = locate(estimate.lon, estimate.lat) is not None
+        where = {"lon": estimate.lon, "lat": estimate.lat} if inside else {"county": top["code"]}
+        lines = [
+            f"震中 {estimate.lon:.2f}°E、{estimate.lat:.2f}°N,Ms{estimate.magnitude:g},"
+            f"深度{estimate.depth:g}千米。",
+            "烈度快速估算("
+            + estimate.model
+            + "):"
+            + ";".join(f"{r['name']}{r['roman']}度" for r in estimate.rows[:5])
+            + "。",
+            f"建议响应:{estimate.suggested_label}(" + ";".join(estimate.reasons) + ")。",
+        ]
+        event = do_take_event(
+            actor=actor,
+            data=EventIn(
+                title=data.title
+                or f"{estimate.place or top['name']}Ms{estimate.magnitude:g}级地震",
+                event_type="NAT-QUAKE",
+                received_at=timezone.now(),
+                occurred_at=estimate.occurred_at,
+                channel="system",
+                place=estimate.place or f"{top['name']}(震中附近)",
+                description="".join(lines),
+                **where,
+            ),
+        )
+        estimate.event = event
+        estimate.save(update_fields=["event"])
+        record_event(
+            "disasters.quake.event_started",
+            f"由地震烈度估算“{estimate}”启动事件{event.number}",
+            target=estimate,
+        )
+    return event
+
+
+def do_link_process_event(*, actor, process: DisasterProcess, data: LinkEventIn) -> DisasterProcess:
+    """关联突发事件: the process is the disaster side of an event of 应急响应 (by its number)."""
+    from yingji.response.selectors import visible_events
+
+    check_rule(actor, "disasters.manage_processes")
+    event = visible_events(actor).filter(number=data.number).first()
+    if event is None:
+        raise ValidationFailed(
+            f"事件编号“{data.number}”不存在或不在您的权限范围内。", details={"field": "number"}
+        )
+    with transaction.atomic():
+        process = locked(DisasterProcess, process.pk, expected_version=data.version)
+        if not restrict(DisasterProcess.objects.filter(pk=process.pk), actor, "change").exists():
+            raise NotPermitted("您无权修改该灾害过程。")
+        process.event = event
+        process.save(update_fields=["event"])
+        record_event(
+            "disasters.process.event_linked",
+            f"灾害过程“{process.name}”关联事件{event.number}",
+            target=process,
+        )
+    return process
+
+
+def do_draft_figures_release(*, actor, process: DisasterProcess, data: FiguresReleaseIn):
+    """起草灾情信息发布稿: the confirmed roll-up in words, drafted through 应急响应's one-window
+    release (its own service and approval path: 审核 → 审批 → 发布) on the linked event."""
+    from yingji.response.schemas import InfoReleaseIn
+    from yingji.response.services import do_draft_release
+
+    from .documents import release_text
+
+    check_rule(actor, "disasters.release_figures")
+    if process.event_id is None:
+        raise InvalidTransition("该灾害过程未关联突发事件,请先关联事件再起草发布稿。")
+    rollup = selectors.rollup(process, actor)
+    if not rollup["total_figures"]:
+        raise InvalidTransition("尚无经审核的灾情数据,请先完成逐级审核再发布。")
+    affected = [row["region"].name for row in rollup["rows"] if row["figures"]]
+    where = "、".join(affected[:6]) + ("等地" if len(affected) > 6 else "") or process.region.name
+    now = timezone.now()
+    content = release_text(process, where, rollup["total_figures"], now)
+    if data.note:
+        content += data.note
+    return do_draft_release(
+        actor=actor,
+        event=process.event,
+        data=InfoReleaseIn(
+            kind=data.kind,
+            channels=data.channels,
+            title=data.title or f"{process.name}灾情通报({timezone.localtime(now):%m月%d日%H时})",
+            content=content,
+        ),
+    )

@@ -44,10 +44,14 @@ from .schemas import (
     CommunityResubmitIn,
     ConfirmIn,
     DeadlinesIn,
+    FiguresReleaseIn,
+    LinkEventIn,
     LossReportIn,
     OfficerIn,
     ProcessIn,
+    QuakeEventIn,
     QuakeIn,
+    QuakeRecordIn,
     QuickReportIn,
     ReliefIn,
 )
@@ -243,6 +247,9 @@ def process_detail(request, pk):
         return response
     reports = selectors.visible_reports(request.user).filter(process=process)[:100]
     rollup = selectors.rollup(process, request.user)
+    can_change = restrict(
+        type(process).objects.filter(pk=process.pk), request.user, "change"
+    ).exists()
     return render(
         request,
         "disasters/process.html",
@@ -256,6 +263,11 @@ def process_detail(request, pk):
             "relief": selectors.relief_summary(process, request.user),
             "casualties": selectors.casualty_counts(process, request.user),
             "can_report": allows(request.user, "disasters.submit_reports"),
+            "releases": selectors.process_releases(process, request.user),
+            "can_link_event": can_change and allows(request.user, "disasters.manage_processes"),
+            "can_release": process.event_id is not None
+            and allows(request.user, "disasters.release_figures")
+            and allows(request.user, "response.release_draft"),
             "can_close": process.is_open
             and restrict(
                 type(process).objects.filter(pk=process.pk), request.user, "change"
@@ -462,7 +474,9 @@ def quick(request):
         if data is not None:
             report = run_service(
                 request,
-                lambda: services.do_submit_quick_report(actor=request.user, data=data),
+                lambda: services.do_submit_quick_report(
+                    actor=request.user, data=data, photos=request.FILES.getlist("photos")
+                ),
                 "首报已报送,乡镇和县区将核实。",
             )
             if report:
@@ -523,21 +537,23 @@ def deadlines(request):
 
 @requires("disasters.open")
 def quake(request):
-    """地震烈度快速估算: a GET form; the result lists the districts by estimated intensity and
-    draws them on the map (nothing is stored)."""
+    """地震烈度快速估算: a GET form; the result lists the districts by estimated intensity with
+    the exposed population and the suggested level, and draws them on the map. Saving it
+    (POST to quake_record_new) keeps it as a record."""
     from yingji.core.schemas import summary, validate
     from yingji.standards import quake as rules
 
-    rows, data = [], None
+    result, data = None, None
     if request.GET.get("magnitude"):
         parsed = validate(QuakeIn, {k: v for k, v in request.GET.items() if v != ""})
         if parsed.ok:
             data = parsed.data
-            rows = selectors.quake_estimate(data)
+            result = selectors.quake_assessment(data)
         else:
             from django.contrib import messages
 
             messages.error(request, summary(parsed.errors))
+    rows = result["rows"] if result else []
     return render(
         request,
         "disasters/quake.html",
@@ -545,22 +561,102 @@ def quake(request):
             "title": "地震烈度快速估算",
             "rows": rows,
             "data": data,
+            "result": result,
             "values": request.GET,
+            "now": timezone.localtime(),
             "models": [(k, m["label"]) for k, m in rules.models().items()],
-            "map_data": {
-                "epicentre": [data.lon, data.lat] if data else None,
-                "rows": [
-                    {
-                        "name": r["name"],
-                        "value": r["degree"],
-                        "upper": r["upper"],
-                        "lower": r["lower"],
-                    }
-                    for r in rows
-                ],
-            },
+            "can_record": allows(request.user, "disasters.record_quake"),
+            "hidden": [
+                (k, request.GET.get(k, ""))
+                for k in ("lon", "lat", "magnitude", "depth", "strike", "model")
+                if request.GET.get(k, "") != ""
+            ],
+            "estimates": selectors.visible_quake_estimates(request.user)[:20],
+            "map_data": selectors.quake_map_data(data.lon, data.lat, rows, result["isoseismals"])
+            if data
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def quake_record_new(request):
+    data = form_input(request, QuakeRecordIn)
+    if data is not None:
+        estimate = run_service(
+            request,
+            lambda: services.do_record_quake_estimate(actor=request.user, data=data),
+            "已保存烈度估算。",
+        )
+        if estimate:
+            return redirect(estimate)
+    return redirect(reverse("disasters:quake") + "?" + request.POST.urlencode())
+
+
+@login_required
+def quake_record(request, pk):
+    from yingji.standards import quake as rules
+
+    estimate = get_restricted_or_404(
+        selectors.visible_quake_estimates(request.user), request.user, pk=pk
+    )
+    outlines = rules.isoseismals(
+        estimate.model, estimate.magnitude, (estimate.lon, estimate.lat), estimate.strike
+    )
+    can_start = (
+        estimate.event_id is None
+        and allows(request.user, "disasters.record_quake")
+        and allows(request.user, "response.intake")
+        and restrict(type(estimate).objects.filter(pk=estimate.pk), request.user, "change").exists()
+    )
+    return render(
+        request,
+        "disasters/quake_record.html",
+        {
+            "title": str(estimate),
+            "object": estimate,
+            "model_label": rules.models().get(estimate.model, {}).get("label", estimate.model),
+            "can_start": can_start,
+            "map_data": selectors.quake_map_data(
+                estimate.lon, estimate.lat, estimate.rows, outlines
+            ),
+            **record_extras(request, estimate),
+        },
+    )
+
+
+start_quake_event = action_view(
+    fetch=selectors.visible_quake_estimates,
+    schema=QuakeEventIn,
+    call=lambda user, estimate, data: services.do_start_quake_event(
+        actor=user, estimate=estimate, data=data
+    ),
+    success="已在应急响应中接报地震事件。",
+    action="change",
+)
+
+
+link_process_event = action_view(
+    fetch=lambda user: selectors.visible_processes(user, "change"),
+    schema=LinkEventIn,
+    call=lambda user, process, data: services.do_link_process_event(
+        actor=user, process=process, data=data
+    ),
+    success="已关联突发事件。",
+    action="change",
+)
+
+
+draft_figures_release = action_view(
+    fetch=selectors.visible_processes,
+    schema=FiguresReleaseIn,
+    call=lambda user, process, data: services.do_draft_figures_release(
+        actor=user, process=process, data=data
+    ),
+    success="已起草灾情信息发布稿,送政策法规科(办公室)审核。",
+    redirect_to=lambda process, release: release.get_absolute_url(),
+)
 
 
 @requires("disasters.open")

@@ -131,3 +131,153 @@ def estimate_region(
     best = max(estimates, key=lambda e: (e.upper, e.lower))
     nearest = min(e.distance_km for e in estimates)
     return PointEstimate(nearest, best.upper, best.lower, best.degree)
+
+
+# --- population exposure, suggested response level, ellipses ------------------------------
+
+POPULATION = Path(__file__).with_name("data") / "lanzhou_population.json"
+RESPONSE = Path(__file__).with_name("data") / "quake_response.json"
+
+
+@lru_cache(maxsize=1)
+def population_table() -> dict:
+    return json.loads(POPULATION.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def response_table() -> dict:
+    return json.loads(RESPONSE.read_text(encoding="utf-8"))
+
+
+def exposure(rows: list[tuple[str, int, int]], population: dict[str, int]) -> dict:
+    """Population exposed by intensity. ``rows``: (region code, upper degree, lower degree) per
+    district; ``population``: code → 常住人口. Returns ``upper`` and ``lower``: degree → people
+    whose district's highest estimate (the long axis, or the lower bound) is that degree, the
+    cumulative ``at_least`` (degree → people at that degree or above, on the upper bound), and
+    ``missing``: the codes without a population figure (not counted)."""
+    upper: dict[int, int] = {}
+    lower: dict[int, int] = {}
+    missing = []
+    for code, up, low in rows:
+        people = population.get(code)
+        if people is None:
+            missing.append(code)
+            continue
+        upper[up] = upper.get(up, 0) + people
+        lower[low] = lower.get(low, 0) + people
+    top = max(upper, default=0)
+    at_least = {d: sum(p for k, p in upper.items() if k >= d) for d in range(1, top + 1)}
+    return {"upper": upper, "lower": lower, "at_least": at_least, "missing": missing}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    level: str  # "1".."4", or "" when no rule is met
+    label: str
+    reasons: tuple[str, ...]
+
+
+def suggest_level(
+    magnitude: float,
+    degrees: dict[str, int],
+    at_least: dict[int, int],
+    rules: dict | None = None,
+    names: dict[str, str] | None = None,
+) -> Suggestion:
+    """The response level suggested for an estimate: the highest level whose magnitude
+    threshold (人口密集地区 when a dense district reaches ``hit_degree``, else 人口较密集地区)
+    or whose exposure trigger (people at or above a degree) is met. ``degrees``: region code →
+    estimated degree (upper bound)."""
+    rules = rules or response_table()
+    hit = [c for c in rules["dense_counties"] if degrees.get(c, 0) >= rules["hit_degree"]]
+    dense = bool(hit)
+    area = "人口较密集地区"
+    if dense:
+        named = "、".join((names or {}).get(c, c) for c in hit)
+        area = f"人口密集地区({named}估计烈度≥{ROMAN[rules['hit_degree']]}度)"
+    found: dict[str, list[str]] = {}
+    for level in rules["levels"]:
+        threshold = level["dense_ms"] if dense else level["populated_ms"]
+        if threshold is not None and magnitude >= threshold:
+            found.setdefault(level["code"], []).append(
+                f"{area}发生{magnitude:g}级地震(≥{threshold:g}级)"
+            )
+    for trigger in rules.get("exposure_triggers", []):
+        people = at_least.get(trigger["degree"], 0)
+        if people >= trigger["population"]:
+            found.setdefault(trigger["level"], []).append(
+                f"{ROMAN[trigger['degree']]}度及以上暴露人口约{people:,}人"
+                f"(≥{trigger['population']:,}人,{trigger.get('note', '')})"
+            )
+    if not found:
+        return Suggestion("", "未达到响应启动条件", (f"{area}发生{magnitude:g}级地震",))
+    best = min(found)  # "1" is the highest level
+    label = next(level["label"] for level in rules["levels"] if level["code"] == best)
+    return Suggestion(best, label, tuple(found[best]))
+
+
+def ellipse(
+    epicentre: tuple[float, float], a_km: float, b_km: float, strike: float, n: int = 72
+) -> list[tuple[float, float]]:
+    """The closed outline (lon, lat) of an ellipse with semi-axes ``a_km`` along ``strike``
+    (degrees clockwise from north) and ``b_km`` across, centred on the epicentre."""
+    lon0, lat0 = epicentre
+    s = math.radians(strike)
+    out = []
+    for k in range(n + 1):
+        t = 2 * math.pi * k / n
+        x, y = a_km * math.cos(t), b_km * math.sin(t)  # along, across
+        east = x * math.sin(s) + y * math.cos(s)
+        north = x * math.cos(s) - y * math.sin(s)
+        lat = lat0 + math.degrees(north / EARTH_RADIUS_KM)
+        lon = lon0 + math.degrees(east / (EARTH_RADIUS_KM * math.cos(math.radians(lat0))))
+        out.append((round(lon, 5), round(lat, 5)))
+    return out
+
+
+def isoseismals(
+    model_key: str,
+    magnitude: float,
+    epicentre: tuple[float, float],
+    strike: float | None = None,
+    lowest: int = 5,
+) -> list[dict]:
+    """The intensity outlines from ``lowest`` up to the epicentral degree: with a strike, the
+    ellipse of each degree; without, the long-axis circle (upper bound) and the short-axis
+    circle (lower bound) of each degree."""
+    out = []
+    for degree in range(lowest, table()["max_intensity"] + 1):
+        a = semi_axis(model_key, "long", magnitude, degree)
+        b = semi_axis(model_key, "short", magnitude, degree)
+        if a <= 0 or b <= 0:
+            continue
+        if strike is not None:
+            out.append(
+                {
+                    "degree": degree,
+                    "bound": "ellipse",
+                    "a_km": round(a, 1),
+                    "b_km": round(b, 1),
+                    "coords": ellipse(epicentre, a, b, strike),
+                }
+            )
+        else:
+            out.append(
+                {
+                    "degree": degree,
+                    "bound": "upper",
+                    "a_km": round(a, 1),
+                    "b_km": round(a, 1),
+                    "coords": ellipse(epicentre, a, a, 0),
+                }
+            )
+            out.append(
+                {
+                    "degree": degree,
+                    "bound": "lower",
+                    "a_km": round(b, 1),
+                    "b_km": round(b, 1),
+                    "coords": ellipse(epicentre, b, b, 0),
+                }
+            )
+    return out

@@ -1,30 +1,49 @@
-/* 地震烈度快速估算: the districts coloured by estimated intensity, the epicentre marked. */
+/* 地震烈度快速估算: the districts coloured by estimated intensity, the isoseismal outlines
+   (ellipses along the strike; without it the long-axis circle, dashed, as the upper bound and
+   the short-axis circle as the lower bound), the epicentre marked. */
 (function () {
   'use strict';
   var el = document.getElementById('quake-map');
   var dataEl = document.getElementById('quake-data');
   if (!el || !dataEl || !window.echarts) { return; }
   var data = JSON.parse(dataEl.textContent);
+  var ROMAN = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', 'Ⅵ', 'Ⅶ', 'Ⅷ', 'Ⅸ', 'Ⅹ', 'Ⅺ', 'Ⅻ'];
+  var COLOURS = {5: '#3b8bd1', 6: '#2ca02c', 7: '#e6b800', 8: '#ff7a1a', 9: '#d7191c', 10: '#7a0000', 11: '#4a0000', 12: '#200000'};
+  var BOUND = {upper: '上限(长轴)', lower: '下限(短轴)', ellipse: '椭圆'};
   fetch(el.getAttribute('data-geojson'), {credentials: 'same-origin'})
     .then(function (r) { return r.json(); })
     .then(function (geo) {
       echarts.registerMap('lanzhou-quake', geo);
       var chart = echarts.init(el);
       var esc = window.yj.esc;  // the one escaping helper (static/yingji/yingji.js)
+      var outlines = (data.outlines || []).map(function (o) {
+        return {coords: o.coords, degree: o.degree, bound: o.bound,
+          lineStyle: {color: COLOURS[o.degree] || '#333', width: 2, type: o.bound === 'upper' ? 'dashed' : 'solid'}};
+      });
+      var labels = (data.outlines || []).filter(function (o) { return o.bound !== 'lower'; }).map(function (o) {
+        var c = o.coords[0];
+        return {name: ROMAN[o.degree] + '度', value: [c[0], c[1]], degree: o.degree};
+      });
       chart.setOption({
         tooltip: {formatter: function (p) {
-          if (p.seriesType === 'scatter') { return '震中'; }
+          if (p.seriesName === 'epicentre') { return '震中'; }
+          if (p.seriesName === 'outline') { return esc(ROMAN[p.data.degree] + '度 ' + BOUND[p.data.bound]); }
+          if (p.seriesName === 'labels') { return esc(p.name); }
           var d = p.data || {};
-          return esc(p.name) + ':' + (d.value || '—') + '度(上限 ' + d.upper + ',下限 ' + d.lower + ')';
+          return esc(p.name) + ':' + esc(String(d.value || '—')) + '度(上限 ' + esc(String(d.upper)) + ',下限 ' + esc(String(d.lower)) + ')';
         }},
-        visualMap: {min: 4, max: 10, calculable: false, orient: 'horizontal', left: 10, bottom: 10,
+        visualMap: {min: 4, max: 10, calculable: false, orient: 'horizontal', left: 10, bottom: 10, seriesIndex: 0,
           text: ['高', '低'], inRange: {color: ['#fff5d6', '#ffc04d', '#ff7a1a', '#d7191c', '#7a0000']}},
         geo: {map: 'lanzhou-quake', roam: true, nameProperty: 'name', label: {show: true}},
         series: [
           {type: 'map', geoIndex: 0, data: data.rows},
-          {type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 36,
-            itemStyle: {color: '#000'}, data: [data.epicentre]}
+          {name: 'outline', type: 'lines', coordinateSystem: 'geo', polyline: true, silent: false, data: outlines, z: 5},
+          {name: 'labels', type: 'scatter', coordinateSystem: 'geo', symbolSize: 1, data: labels, z: 6,
+            label: {show: true, formatter: '{b}', color: '#000', fontWeight: 'bold', backgroundColor: 'rgba(255,255,255,0.7)'}},
+          {name: 'epicentre', type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 36,
+            itemStyle: {color: '#000'}, data: [data.epicentre], z: 7}
         ]
       });
+      el.setAttribute('data-outlines', String(outlines.length));
     });
 }());
