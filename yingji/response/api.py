@@ -37,6 +37,7 @@ from .schemas import (
     ReviewIn,
     ShiftIn,
     SignIn,
+    SplitIn,
     SwapAnswerIn,
     SwapCancelIn,
     SwapDecisionIn,
@@ -184,11 +185,16 @@ class IncidentOut(Schema):
     next_report_due: dt.datetime | None
     next_report_label: str
     merged_into: str | None = Field(default=None, description="已合并时:主事件编号")
+    split_from: str | None = Field(default=None, description="拆分出的事件:原事件编号")
     version: int
 
     @staticmethod
     def resolve_merged_into(obj):
         return obj.merged_into.number if obj.merged_into_id else None
+
+    @staticmethod
+    def resolve_split_from(obj):
+        return obj.split_from.number if obj.split_from_id else None
 
     @staticmethod
     def resolve_event_type(obj):
@@ -1054,6 +1060,16 @@ def void_release(request, release_id: int, payload: InfoReleaseVoidIn):
 def merge_event(request, event_id: int, payload: MergeIn):
     event = _event(request, event_id)
     return services.do_merge_event(actor=request.user, duplicate=event, data=payload)
+
+
+@router.post(
+    "/response/events/{event_id}/split",
+    response={201: IncidentDetailOut},
+    summary="拆分事件:从本事件拆分出新事件(可转移所选指令、联合值守人员、值班日志;报告保留在原事件)",
+)
+def split_event(request, event_id: int, payload: SplitIn):
+    event = _event(request, event_id)
+    return Status(201, services.do_split_event(actor=request.user, source=event, data=payload))
 
 
 # --- maps -------------------------------------------------------------------------------------

@@ -163,6 +163,13 @@ def timeline(event: Event, user) -> list[dict]:
             items.append({"time": r.released_at, "kind": "信息发布", "text": text})
     for d in visible_events(user).filter(merged_into=event):
         items.append({"time": d.merged_at, "kind": "合并事件", "text": f"{d.number}并入本事件"})
+    for d in visible_events(user).filter(split_from=event):
+        items.append(
+            {"time": d.created_at, "kind": "拆分事件", "text": f"拆分出{d.number} {d.title}"}
+        )
+    if event.split_from_id:
+        text = f"从{event.split_from.number}拆分:{event.split_reason}"
+        items.append({"time": event.created_at, "kind": "拆分事件", "text": text})
     return sorted(items, key=lambda i: i["time"])
 
 

@@ -58,5 +58,6 @@ urlpatterns += [
     path("releases/<int:pk>/release.docx", views.release_docx, name="release_docx"),
     path("public/releases/", views.public_releases, name="public_releases"),
     path("events/<int:pk>/merge/", views.merge_event, name="merge"),
+    path("events/<int:pk>/split/", views.split_event, name="split"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
 ]

@@ -67,6 +67,7 @@ from .schemas import (
     ReviewIn,
     ShiftIn,
     SignIn,
+    SplitIn,
     SwapAnswerIn,
     SwapCancelIn,
     SwapDecisionIn,
@@ -327,6 +328,11 @@ def event_detail(request, pk):
             "merged_into_url": event.merged_into.get_absolute_url()
             if event.merged_into_id
             and selectors.visible_events(user).filter(pk=event.merged_into_id).exists()
+            else None,
+            "split_events": selectors.visible_events(user).filter(split_from=event),
+            "split_from_url": event.split_from.get_absolute_url()
+            if event.split_from_id
+            and selectors.visible_events(user).filter(pk=event.split_from_id).exists()
             else None,
             "can_merge": handles and event.state == "open" and event.response_state != "active",
             "release_clocks": selectors.release_clock_rows(event),
@@ -1251,3 +1257,65 @@ merge_event = action_view(
     success="已合并到主事件。",
     redirect_to=lambda event, merged: merged.merged_into,
 )
+
+
+@requires("response.intake")
+def split_event(request, pk):
+    """拆分: the intake form for the new event, filled from the original, with the original's
+    tasks, joint roster and log entries to tick for moving."""
+    from yingji.geo.models import Region
+
+    user = request.user
+    source = get_restricted_or_404(selectors.visible_events(user), user, "change", pk=pk)
+    if source.state != "open":
+        from django.contrib import messages
+
+        messages.error(request, "只能拆分处置中的事件(已终报或已合并的事件不能拆分)。")
+        return redirect(source)
+    values = request.POST if request.method == "POST" else _split_prefill(source)
+    if request.method == "POST":
+        data = form_input(request, SplitIn)
+        if data is not None:
+            event = run_service(
+                request,
+                lambda: services.do_split_event(actor=user, source=source, data=data),
+                f"已从“{source.number}”拆分出新事件。",
+            )
+            if event:
+                return redirect(event)
+    checked = {
+        k: {int(v) for v in request.POST.getlist(k) if v.isdigit()}
+        for k in ("tasks", "joint", "logs")
+    }
+    return render(
+        request,
+        "response/intake.html",
+        {
+            "title": f"拆分事件 {source.number}",
+            "split_source": source,
+            "split_tasks": source.tasks.select_related("assignee"),
+            "split_joint": source.joint_members.filter(withdrawn_at__isnull=True),
+            "split_logs": source.shiftlog_set.all(),
+            "checked": checked,
+            "types": selectors.event_types(user).filter(active=True),
+            "counties": Region.objects.filter(level="county").order_by("code"),
+            "values": values,
+            "figures": {k: values.get(k) or 0 for k in FIGURE_KEYS},
+            "channels": CHANNELS,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
+def _split_prefill(source) -> dict:
+    fmt = "%Y-%m-%dT%H:%M"
+    return {
+        "event_type": source.event_type.code,
+        "channel": source.channel,
+        "received_at": timezone.localtime(source.received_at).strftime(fmt),
+        "occurred_at": timezone.localtime(source.occurred_at).strftime(fmt),
+        "reporter": source.reporter,
+        "reporter_phone": source.reporter_phone,
+        "county": source.region.code,
+        "version": source.version,
+    }
