@@ -323,7 +323,9 @@ def event_detail(request, pk):
             "sources": selectors.event_sources(event, user),
             "cases": selectors.typical_cases(event, user),
             "releases": selectors.visible_releases(user).filter(event=event),
-            "event_map": selectors.event_map(event, user),
+            "event_map": selectors.event_map(
+                event, user, selectors.map_radius(request.GET.get("radius"))
+            ),
             "duplicates": selectors.visible_events(user).filter(merged_into=event),
             "merged_into_url": event.merged_into.get_absolute_url()
             if event.merged_into_id
