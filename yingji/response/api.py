@@ -17,6 +17,7 @@ from yingji.standards import accidents
 
 from . import selectors, services
 from .schemas import (
+    ActivityDutiesIn,
     ActivityDutyIn,
     ActivityIn,
     ActivityReportIn,
@@ -837,6 +838,17 @@ def update_activity(request, activity_id: int, payload: ActivityIn):
 def add_venue(request, activity_id: int, payload: VenueIn):
     activity = _activity(request, activity_id)
     return Status(201, services.do_add_venue(actor=request.user, activity=activity, data=payload))
+
+
+@router.post(
+    "/response/activities/{activity_id}/duties/import",
+    response=list[ActivityDutyOut],
+    summary="批量导入活动值班表(同日同岗位则更新;任一行有误则不导入)",
+)
+def import_duties(request, activity_id: int, payload: ActivityDutiesIn):
+    activity = _activity(request, activity_id)
+    services.do_import_activity_duties(actor=request.user, activity=activity, rows=payload.rows)
+    return list(activity.duties.all())
 
 
 @router.post(

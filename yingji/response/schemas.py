@@ -268,6 +268,12 @@ class ActivityDutyIn(Input):
     phone: Code = Field(default="", max_length=30, title="值班电话")
 
 
+class ActivityDutiesIn(Input):
+    """An activity's roster in one go (the rows of its .xlsx): all inside the period or none."""
+
+    rows: list[ActivityDutyIn] = Field(min_length=1, max_length=2000, title="值班行")
+
+
 class ActivityRiskIn(Input):
     name: Name = Field(min_length=2, max_length=100, title="风险点")
     venue: int | None = Field(default=None, title="场所(内部编号)")

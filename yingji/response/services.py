@@ -988,6 +988,55 @@ def do_add_activity_duty(*, actor, activity: Activity, data: ActivityDutyIn) -> 
     return duty
 
 
+def do_import_activity_duties(*, actor, activity: Activity, rows: list[ActivityDutyIn]) -> int:
+    """The activity's roster from Excel (the file its page exports): every row inside the
+    保障期 or nothing is written; a row for a day and post already on the roster replaces its
+    names and phone (so a file exported, edited and imported back does not duplicate)."""
+    check_rule(actor, "response.activity_edit")
+    outside = [
+        f"第{i}条({r.date:%Y-%m-%d} {r.post})"
+        for i, r in enumerate(rows, start=1)
+        if not (activity.starts_on <= r.date <= activity.ends_on)
+    ]
+    if outside:
+        raise ValidationFailed(
+            "值班日期应在活动保障期内"
+            f"({activity.starts_on:%Y-%m-%d}至{activity.ends_on:%Y-%m-%d}),未导入任何一行:"
+            + "、".join(outside[:20]),
+            details={"rows": outside},
+        )
+    keys = [(r.date, r.post) for r in rows]
+    if len(set(keys)) != len(keys):
+        raise ValidationFailed(
+            "同一日期和岗位出现了两次,未导入任何一行。", details={"field": "rows"}
+        )
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        current = {
+            (d.date, d.post): d
+            for d in ActivityDuty.objects.select_for_update().filter(activity=activity)
+        }
+        for row in rows:
+            duty = current.get((row.date, row.post))
+            if duty is None:
+                ActivityDuty.objects.create(activity=activity, **row.model_dump())
+                continue
+            changed = False
+            for field in ("leader", "officer", "liaison", "phone"):
+                if getattr(duty, field) != getattr(row, field):
+                    setattr(duty, field, getattr(row, field))
+                    changed = True
+            if changed:
+                duty.save()
+        record_event(
+            "response.activity.roster_imported",
+            f"“{activity.name}”导入活动值班表 {len(rows)} 班",
+            target=activity,
+            count=len(rows),
+        )
+    return len(rows)
+
+
 def do_add_activity_risk(*, actor, activity: Activity, data: ActivityRiskIn) -> ActivityRisk:
     from yingji.orgs.models import Organisation
 

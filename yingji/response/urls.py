@@ -60,4 +60,12 @@ urlpatterns += [
     path("events/<int:pk>/merge/", views.merge_event, name="merge"),
     path("events/<int:pk>/split/", views.split_event, name="split"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path(
+        "activities/<int:pk>/roster.xlsx", views.activity_roster_xlsx, name="activity_roster_xlsx"
+    ),
+    path(
+        "activities/<int:pk>/roster/import/",
+        views.activity_roster_import,
+        name="activity_roster_import",
+    ),
 ]

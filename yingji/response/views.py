@@ -588,22 +588,46 @@ def _export(shifts, month, org):
     return download(out.getvalue(), f"值班表-{org.name if org else ''}-{month:%Y-%m}.xlsx")
 
 
-def parse_roster(data: bytes) -> list[ShiftIn]:
-    """The rows of a roster workbook as ShiftIn; ValidationFailed naming every bad row."""
+def parse_sheet(data: bytes, *, what: str, width: int, row_data) -> list:
+    """The rows of an exported roster workbook (the monthly roster or an activity's) as the
+    service's input: ``row_data(cells) -> (schema, dict)`` for each non-empty row. Every bad row
+    is named (第N行) in one ValidationFailed, so nothing is imported from a file with an error."""
     from yingji.core.uploads import open_xlsx, sheet_rows
 
-    wb = open_xlsx(data, unreadable="无法读取该文件,请上传由本系统导出的值班表 .xlsx。")
+    wb = open_xlsx(data, unreadable=f"无法读取该文件,请上传由本系统导出的{what} .xlsx。")
     ws = wb.worksheets[0]
     rows, problems = [], []
-    for i, row in enumerate(sheet_rows(ws, max_cols=8, min_row=2), start=2):
-        cells = [("" if v is None else str(v).strip()) for v in (list(row) + [None] * 8)[:8]]
+    for i, row in enumerate(sheet_rows(ws, max_cols=width, min_row=2), start=2):
+        cells = [
+            ("" if v is None else str(v).strip()) for v in (list(row) + [None] * width)[:width]
+        ]
         if not any(cells):
             continue
-        day = cells[0][:10]
-        parsed = validate(
+        schema, values = row_data(cells)
+        parsed = validate(schema, values)
+        if parsed.ok:
+            rows.append(parsed.data)
+        else:
+            problems.append(f"第{i}行:{summary(parsed.errors)}")
+    if problems:
+        raise ValidationFailed(
+            f"{what}有误,未导入任何一行:" + ";".join(problems[:20]), details={"rows": problems}
+        )
+    if not rows:
+        raise ValidationFailed(f"文件中没有{what}记录。")
+    return rows
+
+
+def parse_roster(data: bytes) -> list[ShiftIn]:
+    """The rows of a roster workbook as ShiftIn; ValidationFailed naming every bad row."""
+    return parse_sheet(
+        data,
+        what="值班表",
+        width=8,
+        row_data=lambda cells: (
             ShiftIn,
             {
-                "date": day,
+                "date": cells[0][:10],
                 "shift": SHIFT_CODES.get(cells[1], cells[1] or "all"),
                 "organisation": cells[2],
                 "leader": cells[4],
@@ -611,18 +635,25 @@ def parse_roster(data: bytes) -> list[ShiftIn]:
                 "liaison": cells[6],
                 "phone": cells[7],
             },
-        )
-        if parsed.ok:
-            rows.append(parsed.data)
-        else:
-            problems.append(f"第{i}行:{summary(parsed.errors)}")
-    if problems:
-        raise ValidationFailed(
-            "值班表有误,未导入任何一行:" + ";".join(problems[:20]), details={"rows": problems}
-        )
-    if not rows:
-        raise ValidationFailed("文件中没有值班记录。")
-    return rows
+        ),
+    )
+
+
+ACTIVITY_ROSTER_HEADER = ["日期", "岗位/地点", "带班领导", "值班员", "联络员", "值班电话"]
+
+
+def parse_activity_roster(data: bytes) -> list[ActivityDutyIn]:
+    """An activity's roster workbook (as exported from its page) as ActivityDutyIn rows."""
+    return parse_sheet(
+        data,
+        what="活动值班表",
+        width=6,
+        row_data=lambda cells: (
+            ActivityDutyIn,
+            dict(zip(("date", "post", "leader", "officer", "liaison", "phone"), cells, strict=True))
+            | {"date": cells[0][:10]},
+        ),
+    )
 
 
 @requires("response.roster_edit")
@@ -1321,3 +1352,50 @@ def _split_prefill(source) -> dict:
         "county": source.region.code,
         "version": source.version,
     }
+
+
+@login_required
+def activity_roster_xlsx(request, pk):
+    """The activity's roster as .xlsx (the file the import takes back)."""
+    from openpyxl import Workbook
+
+    from yingji.core.cells import xlsx_row
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("活动值班表")
+    ws.append(ACTIVITY_ROSTER_HEADER)
+    for d in activity.duties.all():
+        cells = [d.date.isoformat(), d.post, d.leader, d.officer, d.liaison, d.phone]
+        ws.append(xlsx_row(ws, cells))
+    out = io.BytesIO()
+    wb.save(out)
+    return download(out.getvalue(), f"活动值班表-{activity.name}.xlsx")
+
+
+@login_required
+@require_POST
+def activity_roster_import(request, pk):
+    from django.contrib import messages
+
+    from yingji.core.uploads import read_upload
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的活动值班表文件。")
+    else:
+        run_service(
+            request,
+            lambda: services.do_import_activity_duties(
+                actor=request.user,
+                activity=activity,
+                rows=parse_activity_roster(read_upload(upload, extensions=(".xlsx",))),
+            ),
+            lambda n: f"已导入活动值班表 {n} 班。",
+        )
+    return redirect(reverse("response:activity", args=[activity.pk]) + "#duties")
