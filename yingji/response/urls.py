@@ -69,3 +69,11 @@ urlpatterns += [
         name="activity_roster_import",
     ),
 ]
+urlpatterns += [
+    path(
+        "activities/<int:pk>/reports/<str:day>.docx",
+        views.activity_report_docx,
+        name="activity_report_docx",
+    ),
+    path("events/<int:pk>/review.docx", views.review_docx, name="review_docx"),
+]

@@ -1399,3 +1399,39 @@ def activity_roster_import(request, pk):
             lambda n: f"已导入活动值班表 {n} 班。",
         )
     return redirect(reverse("response:activity", args=[activity.pk]) + "#duties")
+
+
+@login_required
+def activity_report_docx(request, pk, day):
+    """One day's 日报 of an activity as .docx (404 for a day without a report)."""
+    from django.http import Http404
+
+    from . import documents
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404("no such day") from exc
+    report = activity.reports.select_related("written_by").filter(date=date).first()
+    if report is None:
+        raise Http404("no report that day")
+    return download(
+        documents.activity_report_docx(report), f"日报-{activity.name}-{date:%Y-%m-%d}.docx"
+    )
+
+
+@login_required
+def review_docx(request, pk):
+    """The event's 复盘报告 as .docx (404 before the review is written)."""
+    from django.http import Http404
+
+    from . import documents
+
+    event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
+    review = getattr(event, "review", None) if hasattr(event, "review") else None
+    if review is None:
+        raise Http404("no review")
+    return download(documents.review_docx(review), f"复盘报告-{event.number}.docx")
