@@ -23,6 +23,7 @@ from .schemas import (
     ActivityReportIn,
     ActivityRiskIn,
     ActivityTeamIn,
+    CommandTemplateIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
@@ -650,6 +651,44 @@ def joint_members(request, event_id: int):
 def add_joint_member(request, event_id: int, payload: JointMemberIn):
     event = _event(request, event_id)
     return Status(201, services.do_add_joint_member(actor=request.user, event=event, data=payload))
+
+
+class CommandTemplateRowOut(Schema):
+    post: str
+    group: str
+    role: str
+    org: str
+    label: str
+
+
+class CommandTemplateOut(Schema):
+    code: str
+    name: str
+    plan_types: list[str]
+    rows: list[CommandTemplateRowOut]
+
+
+@router.get(
+    "/response/command-templates",
+    response=list[CommandTemplateOut],
+    summary="指挥部编组模板(前方/后方指挥部、工作组、职责、机构树中的单位)",
+)
+def command_templates(request):
+    from yingji.core.permissions import check_rule
+
+    check_rule(request.user, "response.open")
+    return selectors.command_templates()
+
+
+@router.post(
+    "/response/events/{event_id}/joint/template",
+    response=list[JointMemberOut],
+    summary="按编组模板组建联合值守(应急响应期间;已在编的单位不重复)",
+)
+def form_command_structure(request, event_id: int, payload: CommandTemplateIn):
+    event = _event(request, event_id)
+    services.do_form_command_structure(actor=request.user, event=event, data=payload)
+    return joint_members(request, event_id)
 
 
 # --- 重大活动保障 ----------------------------------------------------------------------------

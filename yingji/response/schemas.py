@@ -361,3 +361,10 @@ class SplitIn(EventIn):
     logs: list[int] = Field(default=[], max_length=500, title="转移的值班日志")
     move_links: bool = Field(default=False, title="来源告警/预警随新事件")
     version: int | None = Field(default=None, title="原事件版本")
+
+
+class CommandTemplateIn(Input):
+    """按模板编组: the event's joint roster formed from a 指挥部编组模板 (code, see
+    GET /api/v1/response/command-templates); rows already on the roster are kept."""
+
+    template: Code = Field(title="编组模板")

@@ -377,6 +377,37 @@ def plan_levels(event: Event, user) -> dict:
     return response_levels_for(user, event_type=kind, region=event.region)
 
 
+def plan_type(event: Event) -> str:
+    """The plans' event type of ``event`` (see PLAN_EVENT_TYPES)."""
+    return PLAN_EVENT_TYPES.get(event.event_type.code) or PLAN_EVENT_TYPES_BY_CATEGORY.get(
+        event.event_type.category, "natural"
+    )
+
+
+def command_templates() -> list[dict]:
+    """The 指挥部编组模板 (data/command_templates.json), each row with the group and post in
+    words; read once per call (a small file)."""
+    import json
+    from pathlib import Path
+
+    from .choices import COMMAND_GROUPS, COMMAND_POSTS, JOINT_ROLES
+
+    path = Path(__file__).with_name("data") / "command_templates.json"
+    templates = json.loads(path.read_text(encoding="utf-8"))["templates"]
+    posts, groups, roles = dict(COMMAND_POSTS), dict(COMMAND_GROUPS), dict(JOINT_ROLES)
+    for t in templates:
+        for row in t["rows"]:
+            row["label"] = f"{posts[row['post']]}·{groups[row['group']]}·{roles[row['role']]}"
+    return templates
+
+
+def templates_for(event: Event) -> list[dict]:
+    """The templates, the one serving the event's plan type first (else the general one)."""
+    kind = plan_type(event)
+    templates = command_templates()
+    return sorted(templates, key=lambda t: (kind not in t["plan_types"], t["code"] != "general"))
+
+
 # --- 信息发布 (T35) ---------------------------------------------------------------------------
 
 

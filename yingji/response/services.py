@@ -44,6 +44,7 @@ from .schemas import (
     ActivityReportIn,
     ActivityRiskIn,
     ActivityTeamIn,
+    CommandTemplateIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
@@ -869,6 +870,64 @@ def do_add_joint_member(*, actor, event: Event, data: JointMemberIn) -> JointDut
             target=member,
         )
     return member
+
+
+def do_form_command_structure(*, actor, event: Event, data: CommandTemplateIn) -> int:
+    """按模板编组: the joint roster of an event in response formed from a 指挥部编组模板 — one
+    member per row, the unit from the organisation tree and the person its first active member
+    (by name; 待指派 when the unit has no account). A row whose post, group and unit already
+    have an active member is skipped, so applying twice adds nothing. Returns how many were
+    added."""
+    from yingji.orgs.models import Membership, Organisation
+
+    from .selectors import command_templates
+
+    check_rule(actor, "response.intake")
+    template = next((t for t in command_templates() if t["code"] == data.template), None)
+    if template is None:
+        raise ValidationFailed(f"编组模板“{data.template}”不存在。", details={"field": "template"})
+    codes = {row["org"] for row in template["rows"]}
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes, is_active=True)}
+    people: dict[int, str] = {}
+    for m in (
+        Membership.objects.filter(organisation__in=orgs.values(), user__is_active=True)
+        .select_related("user")
+        .order_by("organisation_id", "pk")
+    ):
+        people.setdefault(m.organisation_id, person_name(m.user))
+    with transaction.atomic():
+        event = _changeable(actor, event, None)
+        if event.response_state != "active":
+            raise InvalidTransition("联合值守在应急响应期间编组;该事件未在响应中。")
+        present = set(
+            event.joint_members.filter(withdrawn_at__isnull=True).values_list(
+                "post", "group", "organisation_id"
+            )
+        )
+        added = 0
+        for row in template["rows"]:
+            org = orgs.get(row["org"])
+            if org is None or (row["post"], row["group"], org.pk) in present:
+                continue
+            JointDutyMember.objects.create(
+                event=event,
+                post=row["post"],
+                group=row["group"],
+                organisation=org,
+                department=org.name,
+                name=people.get(org.pk) or "待指派",
+                role=row["role"],
+            )
+            present.add((row["post"], row["group"], org.pk))
+            added += 1
+        record_event(
+            "response.joint.templated",
+            f"“{event.number}”按模板“{template['name']}”编组,新增{added}人",
+            target=event,
+            template=template["code"],
+            added=added,
+        )
+    return added
 
 
 def do_withdraw_joint_member(

@@ -76,4 +76,5 @@ urlpatterns += [
         name="activity_report_docx",
     ),
     path("events/<int:pk>/review.docx", views.review_docx, name="review_docx"),
+    path("events/<int:pk>/joint/template/", views.form_command_structure, name="joint_template"),
 ]

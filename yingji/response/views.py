@@ -49,6 +49,7 @@ from .schemas import (
     ActivityReportIn,
     ActivityRiskIn,
     ActivityTeamIn,
+    CommandTemplateIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
@@ -317,6 +318,9 @@ def event_detail(request, pk):
             "figures": {k: getattr(event, k) for k in FIGURE_KEYS},
             "joint": selectors.joint_roster(event, user),
             "joint_open": handles and event.response_state == "active",
+            "command_templates": selectors.templates_for(event)
+            if handles and event.response_state == "active"
+            else [],
             "post_choices": COMMAND_POSTS,
             "group_choices": COMMAND_GROUPS,
             "joint_roles": JOINT_ROLES,
@@ -803,6 +807,15 @@ add_joint_member = action_view(
     schema=JointMemberIn,
     call=lambda user, event, data: services.do_add_joint_member(actor=user, event=event, data=data),
     success="已加入联合值守。",
+)
+
+form_command_structure = action_view(
+    fetch=selectors.visible_events,
+    schema=CommandTemplateIn,
+    call=lambda user, event, data: services.do_form_command_structure(
+        actor=user, event=event, data=data
+    ),
+    success=lambda event, data, added: f"已按模板编组,新增{added}人(已在编的单位不重复)。",
 )
 
 withdraw_joint_member = action_view(
