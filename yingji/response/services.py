@@ -1053,8 +1053,8 @@ def do_import_activity_duties(*, actor, activity: Activity, rows: list[ActivityD
     names and phone (so a file exported, edited and imported back does not duplicate)."""
     check_rule(actor, "response.activity_edit")
     outside = [
-        f"第{i}条({r.date:%Y-%m-%d} {r.post})"
-        for i, r in enumerate(rows, start=1)
+        f"{r.date:%Y-%m-%d} {r.post}"
+        for r in rows
         if not (activity.starts_on <= r.date <= activity.ends_on)
     ]
     if outside:
