@@ -377,6 +377,15 @@ def plan_levels(event: Event, user) -> dict:
     return response_levels_for(user, event_type=kind, region=event.region)
 
 
+def event_requests(event: Event, user) -> list:
+    """The supply requests (应急资源 需求, #13) naming this event by its number in their 关联事件,
+    as the user may see them (the resources app's selector; the request keeps the event as
+    text, nothing is joined)."""
+    from yingji.resources.selectors import visible_requests
+
+    return list(visible_requests(user).filter(event__contains=event.number).order_by("-pk")[:20])
+
+
 def plan_type(event: Event) -> str:
     """The plans' event type of ``event`` (see PLAN_EVENT_TYPES)."""
     return PLAN_EVENT_TYPES.get(event.event_type.code) or PLAN_EVENT_TYPES_BY_CATEGORY.get(

@@ -342,6 +342,8 @@ def event_detail(request, pk):
             else None,
             "can_merge": handles and event.state == "open" and event.response_state != "active",
             "release_clocks": selectors.release_clock_rows(event),
+            "supply_requests": selectors.event_requests(event, user),
+            "can_request_supplies": allows(user, "resources.request") and event.state == "open",
             "can_draft_release": allows(user, "response.release_draft"),
             "release_kinds": RELEASE_KINDS,
             "release_channels": RELEASE_CHANNELS,

@@ -124,3 +124,33 @@ def test_the_event_page_shows_the_chosen_radius_and_the_counts():
     counts = html.split('id="nearby-counts"')[1].split("</span></form>")[0]
     for label in ("企业", "重大危险源", "应急避难场所", "应急物资储备库(点)", "救援队伍"):
         assert label in counts
+
+
+def test_supply_requests_naming_the_event_are_listed_on_it():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .helpers import post
+
+    leak = Event.objects.get(title=LEAK)
+    body = {
+        "destination": "西固区测试集结点",
+        "lon": 103.63,
+        "lat": 36.1,
+        "needed_by": (timezone.now() + dt.timedelta(hours=4)).isoformat(),
+        "event": f"{leak.number} 氯气泄漏",
+        "reason": "现场洗消(测试)",
+        "lines": [{"item": "1010199", "quantity": 2}],
+    }
+    duty = client_for("duty")
+    r = post(duty, "/api/v1/resources/requests", body)
+    assert r.status_code == 201, r.content
+    number = r.json()["number"]
+    other = post(duty, "/api/v1/resources/requests", body | {"event": "别的事件(测试)"})
+    assert other.status_code == 201
+    html = duty.get(leak.get_absolute_url()).content.decode()
+    listed = html.split('id="supply-request-list"')[1].split("</ul>")[0]
+    assert number in listed and other.json()["number"] not in listed
+    assert 'id="supply-request-link"' in html
+    assert 'id="supply-request-link"' not in client_for("leader").get(leak.get_absolute_url()).text
