@@ -17,11 +17,13 @@ from yingji.standards import accidents
 
 from . import selectors, services
 from .schemas import (
+    ActivityDutiesIn,
     ActivityDutyIn,
     ActivityIn,
     ActivityReportIn,
     ActivityRiskIn,
     ActivityTeamIn,
+    CommandTemplateIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
@@ -37,6 +39,7 @@ from .schemas import (
     ReviewIn,
     ShiftIn,
     SignIn,
+    SplitIn,
     SwapAnswerIn,
     SwapCancelIn,
     SwapDecisionIn,
@@ -184,11 +187,16 @@ class IncidentOut(Schema):
     next_report_due: dt.datetime | None
     next_report_label: str
     merged_into: str | None = Field(default=None, description="已合并时:主事件编号")
+    split_from: str | None = Field(default=None, description="拆分出的事件:原事件编号")
     version: int
 
     @staticmethod
     def resolve_merged_into(obj):
         return obj.merged_into.number if obj.merged_into_id else None
+
+    @staticmethod
+    def resolve_split_from(obj):
+        return obj.split_from.number if obj.split_from_id else None
 
     @staticmethod
     def resolve_event_type(obj):
@@ -645,6 +653,44 @@ def add_joint_member(request, event_id: int, payload: JointMemberIn):
     return Status(201, services.do_add_joint_member(actor=request.user, event=event, data=payload))
 
 
+class CommandTemplateRowOut(Schema):
+    post: str
+    group: str
+    role: str
+    org: str
+    label: str
+
+
+class CommandTemplateOut(Schema):
+    code: str
+    name: str
+    plan_types: list[str]
+    rows: list[CommandTemplateRowOut]
+
+
+@router.get(
+    "/response/command-templates",
+    response=list[CommandTemplateOut],
+    summary="指挥部编组模板(前方/后方指挥部、工作组、职责、机构树中的单位)",
+)
+def command_templates(request):
+    from yingji.core.permissions import check_rule
+
+    check_rule(request.user, "response.open")
+    return selectors.command_templates()
+
+
+@router.post(
+    "/response/events/{event_id}/joint/template",
+    response=list[JointMemberOut],
+    summary="按编组模板组建联合值守(应急响应期间;已在编的单位不重复)",
+)
+def form_command_structure(request, event_id: int, payload: CommandTemplateIn):
+    event = _event(request, event_id)
+    services.do_form_command_structure(actor=request.user, event=event, data=payload)
+    return joint_members(request, event_id)
+
+
 # --- 重大活动保障 ----------------------------------------------------------------------------
 
 
@@ -831,6 +877,17 @@ def update_activity(request, activity_id: int, payload: ActivityIn):
 def add_venue(request, activity_id: int, payload: VenueIn):
     activity = _activity(request, activity_id)
     return Status(201, services.do_add_venue(actor=request.user, activity=activity, data=payload))
+
+
+@router.post(
+    "/response/activities/{activity_id}/duties/import",
+    response=list[ActivityDutyOut],
+    summary="批量导入活动值班表(同日同岗位则更新;任一行有误则不导入)",
+)
+def import_duties(request, activity_id: int, payload: ActivityDutiesIn):
+    activity = _activity(request, activity_id)
+    services.do_import_activity_duties(actor=request.user, activity=activity, rows=payload.rows)
+    return list(activity.duties.all())
 
 
 @router.post(
@@ -1054,6 +1111,16 @@ def void_release(request, release_id: int, payload: InfoReleaseVoidIn):
 def merge_event(request, event_id: int, payload: MergeIn):
     event = _event(request, event_id)
     return services.do_merge_event(actor=request.user, duplicate=event, data=payload)
+
+
+@router.post(
+    "/response/events/{event_id}/split",
+    response={201: IncidentDetailOut},
+    summary="拆分事件:从本事件拆分出新事件(可转移所选指令、联合值守人员、值班日志;报告保留在原事件)",
+)
+def split_event(request, event_id: int, payload: SplitIn):
+    event = _event(request, event_id)
+    return Status(201, services.do_split_event(actor=request.user, source=event, data=payload))
 
 
 # --- maps -------------------------------------------------------------------------------------

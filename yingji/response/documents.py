@@ -238,3 +238,98 @@ def release_docx(release: Release) -> bytes:
     _para(doc, "、".join(release.channel_labels), "发布渠道:")
     _para(doc, release.get_kind_display(), "发布类型:")
     return _save(doc)
+
+
+def activity_report_docx(report) -> bytes:
+    """重大活动保障日报 (T40): the activity, the day and its number in the period, the day's
+    summary, incidents and next-day arrangements, the day's roster, the 重大/较大 risk points,
+    the teams on standby, who filled it in, and the 签发 line."""
+    activity = report.activity
+    doc = _document()
+    number = (report.date - activity.starts_on).days + 1
+    _centered(doc, f"{activity.name}日报", size=20)
+    _centered(doc, f"第{number}期  {report.date:%Y年%m月%d日}", size=14, bold=False)
+    _para(doc, f"{activity.organiser.name}  {_when(report.submitted_at)}填报", "报送单位:")
+    _para(doc, report.summary, "一、保障情况:")
+    _para(doc, f"{report.incidents}起。", "二、突发情况:")
+    _para(doc, report.issues or "无。", "三、问题及次日安排:")
+    _para(doc, "", "四、当日值班:")
+    duties = list(activity.duties.filter(date=report.date))
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["岗位/地点", "带班领导", "值班员", "联络员", "值班电话"], strict=True
+    ):
+        cell.text = text
+    for d in duties:
+        for cell, text in zip(
+            table.add_row().cells,
+            [d.post, d.leader, d.officer, d.liaison or "—", d.phone or "—"],
+            strict=True,
+        ):
+            cell.text = docx_text(text)
+    if not duties:
+        table.add_row().cells[0].text = "当日无排班"
+    risks = [r for r in activity.risks.select_related("owner") if r.level in ("major", "larger")]
+    _para(
+        doc,
+        ";".join(f"{r.name}({r.get_level_display()},{r.owner.name})" for r in risks) or "无。",
+        "五、重点风险点:",
+    )
+    teams = list(activity.teams.all())
+    _para(
+        doc,
+        ";".join(f"{t.team_name}({t.place},{t.people}人)" for t in teams) or "无。",
+        "六、待命队伍:",
+    )
+    _para(doc, f"填报人:{_person(report.written_by)}    签发人:________")
+    return _save(doc)
+
+
+def review_docx(review) -> bytes:
+    """复盘报告 (T36): the event, the facts taken from its record, findings, lessons, and the
+    improvement actions with owner, due date and state."""
+    event = review.event
+    facts = review.facts or {}
+    doc = _document()
+    _centered(doc, f"{event.title}复盘报告", size=20)
+    _centered(doc, f"事件编号 {event.number}", size=14, bold=False)
+    _para(
+        doc,
+        f"{_when(event.received_at)}接报,{event.event_type.name},{event.region.name},"
+        f"{event.grade_text}。",
+        "一、事件概况:",
+    )
+
+    def minutes(key):
+        value = facts.get(key)
+        return "—" if value is None else f"{value}分钟"
+
+    _para(
+        doc,
+        f"接报至首报{minutes('minutes_to_first_report')};接报至启动响应"
+        f"{minutes('minutes_to_response_start')};下达指令{facts.get('tasks', 0)}条,"
+        f"其中超时{facts.get('tasks_overdue', 0)}条。",
+        "二、处置事实:",
+    )
+    _para(doc, review.findings, "三、发现的问题:")
+    _para(doc, review.lessons or "无。", "四、经验教训:")
+    _para(doc, "", "五、整改措施:")
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ["整改措施", "责任单位", "完成期限", "完成情况"], strict=True
+    ):
+        cell.text = text
+    for a in review.actions.select_related("owner"):
+        done = (
+            f"{timezone.localtime(a.done_at):%Y-%m-%d}完成 {a.done_note}" if a.done_at else "未完成"
+        )
+        for cell, text in zip(
+            table.add_row().cells,
+            [a.content, a.owner.name, f"{a.due_on:%Y-%m-%d}", done],
+            strict=True,
+        ):
+            cell.text = docx_text(text)
+    _para(doc, f"填写人:{_person(review.written_by)}    审核:________")
+    return _save(doc)

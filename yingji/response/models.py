@@ -147,6 +147,17 @@ class Event(AuditedModel):
     )
     merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
     merge_reason = models.CharField(_("合并原因"), max_length=300, blank=True)
+    # 拆分事件: an event made from part of another (a second fire reported in the same call);
+    # the original keeps its reports (immutable) and lists the events split from it.
+    split_from = models.ForeignKey(
+        "self",
+        verbose_name=_("拆分自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="split_events",
+    )
+    split_reason = models.CharField(_("拆分原因"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:

@@ -268,6 +268,12 @@ class ActivityDutyIn(Input):
     phone: Code = Field(default="", max_length=30, title="值班电话")
 
 
+class ActivityDutiesIn(Input):
+    """An activity's roster in one go (the rows of its .xlsx): all inside the period or none."""
+
+    rows: list[ActivityDutyIn] = Field(min_length=1, max_length=2000, title="值班行")
+
+
 class ActivityRiskIn(Input):
     name: Name = Field(min_length=2, max_length=100, title="风险点")
     venue: int | None = Field(default=None, title="场所(内部编号)")
@@ -340,3 +346,25 @@ class MergeIn(Input):
     primary: Code = Field(title="主事件编号", description="如 SJ-20260101-001")
     reason: ShortText = Field(min_length=2, title="合并原因")
     version: int | None = Field(default=None, title="版本")
+
+
+class SplitIn(EventIn):
+    """拆分: a new event made from part of this one (a second fire reported in the same call).
+    The new event is taken like an intake (its own type, place, figures; received at the
+    original's time unless given); the chosen command tasks, joint-roster members and shift-log
+    entries of the original move to it, and with ``move_links`` its source alarm/warning link.
+    Reports stay on the original (they are immutable)."""
+
+    reason: ShortText = Field(min_length=2, title="拆分原因")
+    tasks: list[int] = Field(default=[], max_length=500, title="转移的指令")
+    joint: list[int] = Field(default=[], max_length=500, title="转移的联合值守人员")
+    logs: list[int] = Field(default=[], max_length=500, title="转移的值班日志")
+    move_links: bool = Field(default=False, title="来源告警/预警随新事件")
+    version: int | None = Field(default=None, title="原事件版本")
+
+
+class CommandTemplateIn(Input):
+    """按模板编组: the event's joint roster formed from a 指挥部编组模板 (code, see
+    GET /api/v1/response/command-templates); rows already on the roster are kept."""
+
+    template: Code = Field(title="编组模板")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from yingji.core.permissions import restrict, scope_of
@@ -163,6 +164,13 @@ def timeline(event: Event, user) -> list[dict]:
             items.append({"time": r.released_at, "kind": "信息发布", "text": text})
     for d in visible_events(user).filter(merged_into=event):
         items.append({"time": d.merged_at, "kind": "合并事件", "text": f"{d.number}并入本事件"})
+    for d in visible_events(user).filter(split_from=event):
+        items.append(
+            {"time": d.created_at, "kind": "拆分事件", "text": f"拆分出{d.number} {d.title}"}
+        )
+    if event.split_from_id:
+        text = f"从{event.split_from.number}拆分:{event.split_reason}"
+        items.append({"time": event.created_at, "kind": "拆分事件", "text": text})
     return sorted(items, key=lambda i: i["time"])
 
 
@@ -369,6 +377,46 @@ def plan_levels(event: Event, user) -> dict:
     return response_levels_for(user, event_type=kind, region=event.region)
 
 
+def event_requests(event: Event, user) -> list:
+    """The supply requests (应急资源 需求, #13) naming this event by its number in their 关联事件,
+    as the user may see them (the resources app's selector; the request keeps the event as
+    text, nothing is joined)."""
+    from yingji.resources.selectors import visible_requests
+
+    return list(visible_requests(user).filter(event__contains=event.number).order_by("-pk")[:20])
+
+
+def plan_type(event: Event) -> str:
+    """The plans' event type of ``event`` (see PLAN_EVENT_TYPES)."""
+    return PLAN_EVENT_TYPES.get(event.event_type.code) or PLAN_EVENT_TYPES_BY_CATEGORY.get(
+        event.event_type.category, "natural"
+    )
+
+
+def command_templates() -> list[dict]:
+    """The 指挥部编组模板 (data/command_templates.json), each row with the group and post in
+    words; read once per call (a small file)."""
+    import json
+    from pathlib import Path
+
+    from .choices import COMMAND_GROUPS, COMMAND_POSTS, JOINT_ROLES
+
+    path = Path(__file__).with_name("data") / "command_templates.json"
+    templates = json.loads(path.read_text(encoding="utf-8"))["templates"]
+    posts, groups, roles = dict(COMMAND_POSTS), dict(COMMAND_GROUPS), dict(JOINT_ROLES)
+    for t in templates:
+        for row in t["rows"]:
+            row["label"] = f"{posts[row['post']]}·{groups[row['group']]}·{roles[row['role']]}"
+    return templates
+
+
+def templates_for(event: Event) -> list[dict]:
+    """The templates, the one serving the event's plan type first (else the general one)."""
+    kind = plan_type(event)
+    templates = command_templates()
+    return sorted(templates, key=lambda t: (kind not in t["plan_types"], t["code"] != "general"))
+
+
 # --- 信息发布 (T35) ---------------------------------------------------------------------------
 
 
@@ -470,29 +518,102 @@ def event_features(user, filters: dict) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def event_map(event: Event, user, radius_km: float = 20.0) -> dict | None:
-    """The event's point and the resource sites (储备库/点) within ``radius_km`` the user may see,
-    read through the resources app's selector, nearest first; None without a location."""
+MAP_RADII = (1, 3, 5, 10, 20, 50)  # km offered by the radius picker
+MAP_RADIUS_DEFAULT = 5
+NEARBY_KINDS = (
+    ("enterprises", "企业", "#0d6efd", "circle"),
+    ("hazards", "重大危险源", "#7b3294", "diamond"),
+    ("shelters", "应急避难场所", "#20c997", "triangle"),
+    ("sites", "应急物资储备库(点)", "#198754", "rect"),
+    ("teams", "救援队伍", "#fd7e14", "roundRect"),
+)
+NEARBY_LIMIT = 30  # rows listed per kind (the count is of all within the radius)
+
+
+def map_radius(value) -> int:
+    """The radius picked on the page (one of MAP_RADII), else the default."""
+    try:
+        radius = int(value)
+    except (TypeError, ValueError):
+        return MAP_RADIUS_DEFAULT
+    return radius if radius in MAP_RADII else MAP_RADIUS_DEFAULT
+
+
+def _nearby_points(user, lon: float, lat: float, box: float) -> dict[str, list[dict]]:
+    """Candidate points per kind in a bounding box around (lon, lat), each read through its
+    own app's selector as the user may see it (nothing joined): {kind: [{name, lon, lat, url,
+    note}]}."""
+    from django.apps import apps
+
+    from yingji.enterprises.selectors import visible_enterprises
+    from yingji.resources.selectors import visible_records, visible_sites
+    from yingji.risk.selectors import hazard_features
+
+    def in_box(qs):
+        return qs.filter(lon__range=(lon - box, lon + box), lat__range=(lat - box, lat + box))
+
+    out: dict[str, list[dict]] = {k: [] for k, *_ in NEARBY_KINDS}
+    ents = in_box(visible_enterprises(user)).values("pk", "organisation__name", "lon", "lat")
+    for e in ents:
+        url = reverse("enterprises:detail", args=[e["pk"]])
+        out["enterprises"].append(
+            {"name": e["organisation__name"], "lon": e["lon"], "lat": e["lat"], "url": url}
+        )
+    for f in hazard_features(user, {})["features"]:
+        x, y = f["geometry"]["coordinates"]
+        if abs(x - lon) <= box and abs(y - lat) <= box:
+            p = f["properties"]
+            note = (
+                f"{p['enterprise_name']},{p['grade']}级" if p.get("grade") else p["enterprise_name"]
+            )
+            out["hazards"].append(
+                {"name": p["name"], "lon": x, "lat": y, "url": p["url"], "note": note}
+            )
+    for model, kind, route in (("Shelter", "shelters", "shelter"), ("Team", "teams", "team")):
+        rows = in_box(visible_records(apps.get_model("resources", model), user))
+        for r in rows.values("pk", "name", "lon", "lat"):
+            url = reverse(f"resources:{route}", args=[r["pk"]])
+            out[kind].append({"name": r["name"], "lon": r["lon"], "lat": r["lat"], "url": url})
+    for r in in_box(visible_sites(user)).values("pk", "name", "lon", "lat"):
+        url = reverse("resources:site", args=[r["pk"]])
+        out["sites"].append({"name": r["name"], "lon": r["lon"], "lat": r["lat"], "url": url})
+    return out
+
+
+def event_map(event: Event, user, radius_km: float = MAP_RADIUS_DEFAULT) -> dict | None:
+    """The event's point and, within ``radius_km``, the enterprises, major hazard units (at
+    their enterprise), shelters, resource sites (储备库/点) and rescue teams the user may see,
+    each read through its own app's selector, nearest first with the distance and a count per
+    kind; None without a location."""
     if event.lon is None or event.lat is None:
         return None
-    from yingji.resources.selectors import visible_sites
     from yingji.standards.coords import distance_m
 
     box = radius_km / 80.0  # a generous bounding box (1° ≥ ~85 km in east-west at 36°N)
-    sites = visible_sites(user).filter(
-        lon__range=(event.lon - box, event.lon + box), lat__range=(event.lat - box, event.lat + box)
-    )
-    from django.urls import reverse
-
-    near = []
-    for site in sites.values("pk", "name", "lon", "lat"):
-        km = distance_m(event.lon, event.lat, site["lon"], site["lat"]) / 1000
-        if km <= radius_km:
-            url = reverse("resources:site", args=[site["pk"]])
-            near.append({**site, "distance_km": round(km, 1), "url": url})
-    near.sort(key=lambda s: s["distance_km"])
+    kinds = []
+    for key, points in _nearby_points(user, event.lon, event.lat, box).items():
+        near = []
+        for point in points:
+            km = distance_m(event.lon, event.lat, point["lon"], point["lat"]) / 1000
+            if km <= radius_km:
+                near.append({**point, "distance_km": round(km, 2)})
+        near.sort(key=lambda p: (p["distance_km"], p["name"]))
+        _, label, colour, symbol = next(k for k in NEARBY_KINDS if k[0] == key)
+        kinds.append(
+            {
+                "key": key,
+                "label": label,
+                "colour": colour,
+                "symbol": symbol,
+                "count": len(near),
+                "items": near[:NEARBY_LIMIT],
+            }
+        )
+    by_key = {k["key"]: k for k in kinds}
     return {
         "event": {"name": event.title, "lon": event.lon, "lat": event.lat},
         "radius_km": radius_km,
-        "sites": near[:30],
+        "radii": MAP_RADII,
+        "kinds": kinds,
+        "sites": by_key["sites"]["items"],
     }

@@ -44,6 +44,7 @@ from .schemas import (
     ActivityReportIn,
     ActivityRiskIn,
     ActivityTeamIn,
+    CommandTemplateIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
@@ -62,6 +63,7 @@ from .schemas import (
     ReviewIn,
     ShiftIn,
     SignIn,
+    SplitIn,
     SwapAnswerIn,
     SwapCancelIn,
     SwapDecisionIn,
@@ -200,16 +202,16 @@ def _sources(actor, data: EventIn):
     return alarm, warning
 
 
-def do_take_event(*, actor, data: EventIn) -> Event:
-    """接报: log a call as an event, locate it, grade it (production-safety accidents)."""
-    check_rule(actor, "response.intake")
+def _new_event(actor, data: EventIn, received_at: dt.datetime | None = None) -> Event:
+    """An unsaved event from the intake data: its type checked, located, graded and numbered
+    (shared by 接报 and 拆分)."""
     event_type = EventType.objects.filter(code=data.event_type, active=True).first()
     if event_type is None:
         raise ValidationFailed(
             f"事件类型“{data.event_type}”不存在或已停用。", details={"field": "event_type"}
         )
     now = timezone.now()
-    received_at = local(data.received_at) or now
+    received_at = local(data.received_at) or received_at or now
     occurred_at = local(data.occurred_at)
     if received_at > now + dt.timedelta(minutes=5) or occurred_at > received_at:
         raise ValidationFailed(
@@ -219,37 +221,44 @@ def do_take_event(*, actor, data: EventIn) -> Event:
     alarm, warning = _sources(actor, data)
     figures = _figures(data)
     grade, near = grade_of(event_type, figures)
+    event = Event(
+        number=_number(received_at),
+        title=data.title,
+        event_type=event_type,
+        received_at=received_at,
+        occurred_at=occurred_at,
+        channel=data.channel,
+        reporter=data.reporter,
+        reporter_phone=data.reporter_phone,
+        place=data.place,
+        lon=lon,
+        lat=lat,
+        region=region,
+        enterprise=enterprise,
+        description=data.description,
+        measures=data.measures,
+        grade=grade,
+        near_miss=near,
+        received_by=actor,
+        source_alarm=alarm,
+        source_warning=warning,
+        **figures,
+    )
+    event.next_report_due, event.next_report_label = next_due(event)
+    return event
+
+
+def do_take_event(*, actor, data: EventIn) -> Event:
+    """接报: log a call as an event, locate it, grade it (production-safety accidents)."""
+    check_rule(actor, "response.intake")
+    event = _new_event(actor, data)
     with transaction.atomic():
-        event = Event(
-            number=_number(received_at),
-            title=data.title,
-            event_type=event_type,
-            received_at=received_at,
-            occurred_at=occurred_at,
-            channel=data.channel,
-            reporter=data.reporter,
-            reporter_phone=data.reporter_phone,
-            place=data.place,
-            lon=lon,
-            lat=lat,
-            region=region,
-            enterprise=enterprise,
-            description=data.description,
-            measures=data.measures,
-            grade=grade,
-            near_miss=near,
-            received_by=actor,
-            source_alarm=alarm,
-            source_warning=warning,
-            **figures,
-        )
-        event.next_report_due, event.next_report_label = next_due(event)
-        _insert_numbered(event, received_at)
+        _insert_numbered(event, event.received_at)
         record_event(
             "response.event.taken",
-            f"接报“{event.title}”({event_type.name},{region.name},{event.grade_text})",
+            f"接报“{event.title}”({event.event_type.name},{event.region.name},{event.grade_text})",
             target=event,
-            grade=grade,
+            grade=event.grade,
         )
         ensure_in_scope(actor, event, "add")
     return event
@@ -863,6 +872,64 @@ def do_add_joint_member(*, actor, event: Event, data: JointMemberIn) -> JointDut
     return member
 
 
+def do_form_command_structure(*, actor, event: Event, data: CommandTemplateIn) -> int:
+    """按模板编组: the joint roster of an event in response formed from a 指挥部编组模板 — one
+    member per row, the unit from the organisation tree and the person its first active member
+    (by name; 待指派 when the unit has no account). A row whose post, group and unit already
+    have an active member is skipped, so applying twice adds nothing. Returns how many were
+    added."""
+    from yingji.orgs.models import Membership, Organisation
+
+    from .selectors import command_templates
+
+    check_rule(actor, "response.intake")
+    template = next((t for t in command_templates() if t["code"] == data.template), None)
+    if template is None:
+        raise ValidationFailed(f"编组模板“{data.template}”不存在。", details={"field": "template"})
+    codes = {row["org"] for row in template["rows"]}
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes, is_active=True)}
+    people: dict[int, str] = {}
+    for m in (
+        Membership.objects.filter(organisation__in=orgs.values(), user__is_active=True)
+        .select_related("user")
+        .order_by("organisation_id", "pk")
+    ):
+        people.setdefault(m.organisation_id, person_name(m.user))
+    with transaction.atomic():
+        event = _changeable(actor, event, None)
+        if event.response_state != "active":
+            raise InvalidTransition("联合值守在应急响应期间编组;该事件未在响应中。")
+        present = set(
+            event.joint_members.filter(withdrawn_at__isnull=True).values_list(
+                "post", "group", "organisation_id"
+            )
+        )
+        added = 0
+        for row in template["rows"]:
+            org = orgs.get(row["org"])
+            if org is None or (row["post"], row["group"], org.pk) in present:
+                continue
+            JointDutyMember.objects.create(
+                event=event,
+                post=row["post"],
+                group=row["group"],
+                organisation=org,
+                department=org.name,
+                name=people.get(org.pk) or "待指派",
+                role=row["role"],
+            )
+            present.add((row["post"], row["group"], org.pk))
+            added += 1
+        record_event(
+            "response.joint.templated",
+            f"“{event.number}”按模板“{template['name']}”编组,新增{added}人",
+            target=event,
+            template=template["code"],
+            added=added,
+        )
+    return added
+
+
 def do_withdraw_joint_member(
     *, actor, member: JointDutyMember, data: JointWithdrawIn
 ) -> JointDutyMember:
@@ -978,6 +1045,55 @@ def do_add_activity_duty(*, actor, activity: Activity, data: ActivityDutyIn) -> 
             target=duty,
         )
     return duty
+
+
+def do_import_activity_duties(*, actor, activity: Activity, rows: list[ActivityDutyIn]) -> int:
+    """The activity's roster from Excel (the file its page exports): every row inside the
+    保障期 or nothing is written; a row for a day and post already on the roster replaces its
+    names and phone (so a file exported, edited and imported back does not duplicate)."""
+    check_rule(actor, "response.activity_edit")
+    outside = [
+        f"{r.date:%Y-%m-%d} {r.post}"
+        for r in rows
+        if not (activity.starts_on <= r.date <= activity.ends_on)
+    ]
+    if outside:
+        raise ValidationFailed(
+            "值班日期应在活动保障期内"
+            f"({activity.starts_on:%Y-%m-%d}至{activity.ends_on:%Y-%m-%d}),未导入任何一行:"
+            + "、".join(outside[:20]),
+            details={"rows": outside},
+        )
+    keys = [(r.date, r.post) for r in rows]
+    if len(set(keys)) != len(keys):
+        raise ValidationFailed(
+            "同一日期和岗位出现了两次,未导入任何一行。", details={"field": "rows"}
+        )
+    with transaction.atomic():
+        activity = _activity_for_write(actor, activity)
+        current = {
+            (d.date, d.post): d
+            for d in ActivityDuty.objects.select_for_update().filter(activity=activity)
+        }
+        for row in rows:
+            duty = current.get((row.date, row.post))
+            if duty is None:
+                ActivityDuty.objects.create(activity=activity, **row.model_dump())
+                continue
+            changed = False
+            for field in ("leader", "officer", "liaison", "phone"):
+                if getattr(duty, field) != getattr(row, field):
+                    setattr(duty, field, getattr(row, field))
+                    changed = True
+            if changed:
+                duty.save()
+        record_event(
+            "response.activity.roster_imported",
+            f"“{activity.name}”导入活动值班表 {len(rows)} 班",
+            target=activity,
+            count=len(rows),
+        )
+    return len(rows)
 
 
 def do_add_activity_risk(*, actor, activity: Activity, data: ActivityRiskIn) -> ActivityRisk:
@@ -1285,3 +1401,63 @@ def do_merge_event(*, actor, duplicate: Event, data: MergeIn) -> Event:
             moved=moved,
         )
     return duplicate
+
+
+# --- 拆分事件 ---------------------------------------------------------------------------------
+
+
+def do_split_event(*, actor, source: Event, data: SplitIn) -> Event:
+    """拆分: part of an event becomes a new one (a second fire reported in the same call). The
+    new event is taken like an intake (received at the original's time unless given, so its
+    clocks run from the call) and points back at the original (``split_from``); the chosen
+    command tasks, joint-roster members and shift-log entries of the original move to it (each
+    row saved, so each has its change record), and with ``move_links`` the original's source
+    alarm/warning links. Reports stay on the original: they are documents already sent, and a
+    casualty correction of the original goes through its next 续报/核报."""
+    check_rule(actor, "response.intake")
+    handled = restrict(Event.objects.all(), actor, "change")
+    if not handled.filter(pk=source.pk).exists():
+        raise NotPermitted("您无权处理该事件。")
+    chosen = {
+        CommandTask: set(data.tasks),
+        JointDutyMember: set(data.joint),
+        ShiftLog: set(data.logs),
+    }
+    names = {CommandTask: "指令", JointDutyMember: "联合值守人员", ShiftLog: "值班日志"}
+    for model, pks in chosen.items():
+        found = set(model.objects.filter(event=source, pk__in=pks).values_list("pk", flat=True))
+        if pks - found:
+            raise ValidationFailed(
+                f"所选{names[model]}不属于原事件:{sorted(pks - found)}。",
+                details={
+                    "field": {CommandTask: "tasks", JointDutyMember: "joint"}.get(model, "logs")
+                },
+            )
+    event = _new_event(actor, data, received_at=source.received_at)
+    with transaction.atomic():
+        source = locked(Event, source.pk, expected_version=data.version)
+        if source.state != "open":
+            raise InvalidTransition("只能拆分处置中的事件(已终报或已合并的事件不能拆分)。")
+        event.split_from, event.split_reason = source, data.reason
+        if data.move_links and (source.source_alarm_id or source.source_warning_id):
+            event.source_alarm_id = event.source_alarm_id or source.source_alarm_id
+            event.source_warning_id = event.source_warning_id or source.source_warning_id
+            source.source_alarm = source.source_warning = None
+            source.save()
+        _insert_numbered(event, event.received_at)
+        moved = 0
+        for model, pks in chosen.items():
+            for row in model.objects.select_for_update().filter(event=source, pk__in=pks):
+                row.event = event
+                row.save()  # one change record per moved row
+                moved += 1
+        record_event(
+            "response.event.split",
+            f"从“{source.number}”拆分出“{event.number} {event.title}”"
+            f"(转移指令、编组、日志{moved}条):{data.reason}",
+            target=source,
+            split=event.pk,
+            moved=moved,
+        )
+        ensure_in_scope(actor, event, "add")
+    return event

@@ -58,5 +58,23 @@ urlpatterns += [
     path("releases/<int:pk>/release.docx", views.release_docx, name="release_docx"),
     path("public/releases/", views.public_releases, name="public_releases"),
     path("events/<int:pk>/merge/", views.merge_event, name="merge"),
+    path("events/<int:pk>/split/", views.split_event, name="split"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path(
+        "activities/<int:pk>/roster.xlsx", views.activity_roster_xlsx, name="activity_roster_xlsx"
+    ),
+    path(
+        "activities/<int:pk>/roster/import/",
+        views.activity_roster_import,
+        name="activity_roster_import",
+    ),
+]
+urlpatterns += [
+    path(
+        "activities/<int:pk>/reports/<str:day>.docx",
+        views.activity_report_docx,
+        name="activity_report_docx",
+    ),
+    path("events/<int:pk>/review.docx", views.review_docx, name="review_docx"),
+    path("events/<int:pk>/joint/template/", views.form_command_structure, name="joint_template"),
 ]

@@ -49,6 +49,7 @@ from .schemas import (
     ActivityReportIn,
     ActivityRiskIn,
     ActivityTeamIn,
+    CommandTemplateIn,
     EventIn,
     EventTypeIn,
     FeedbackIn,
@@ -67,6 +68,7 @@ from .schemas import (
     ReviewIn,
     ShiftIn,
     SignIn,
+    SplitIn,
     SwapAnswerIn,
     SwapCancelIn,
     SwapDecisionIn,
@@ -316,20 +318,32 @@ def event_detail(request, pk):
             "figures": {k: getattr(event, k) for k in FIGURE_KEYS},
             "joint": selectors.joint_roster(event, user),
             "joint_open": handles and event.response_state == "active",
+            "command_templates": selectors.templates_for(event)
+            if handles and event.response_state == "active"
+            else [],
             "post_choices": COMMAND_POSTS,
             "group_choices": COMMAND_GROUPS,
             "joint_roles": JOINT_ROLES,
             "sources": selectors.event_sources(event, user),
             "cases": selectors.typical_cases(event, user),
             "releases": selectors.visible_releases(user).filter(event=event),
-            "event_map": selectors.event_map(event, user),
+            "event_map": selectors.event_map(
+                event, user, selectors.map_radius(request.GET.get("radius"))
+            ),
             "duplicates": selectors.visible_events(user).filter(merged_into=event),
             "merged_into_url": event.merged_into.get_absolute_url()
             if event.merged_into_id
             and selectors.visible_events(user).filter(pk=event.merged_into_id).exists()
             else None,
+            "split_events": selectors.visible_events(user).filter(split_from=event),
+            "split_from_url": event.split_from.get_absolute_url()
+            if event.split_from_id
+            and selectors.visible_events(user).filter(pk=event.split_from_id).exists()
+            else None,
             "can_merge": handles and event.state == "open" and event.response_state != "active",
             "release_clocks": selectors.release_clock_rows(event),
+            "supply_requests": selectors.event_requests(event, user),
+            "can_request_supplies": allows(user, "resources.request") and event.state == "open",
             "can_draft_release": allows(user, "response.release_draft"),
             "release_kinds": RELEASE_KINDS,
             "release_channels": RELEASE_CHANNELS,
@@ -580,22 +594,46 @@ def _export(shifts, month, org):
     return download(out.getvalue(), f"值班表-{org.name if org else ''}-{month:%Y-%m}.xlsx")
 
 
-def parse_roster(data: bytes) -> list[ShiftIn]:
-    """The rows of a roster workbook as ShiftIn; ValidationFailed naming every bad row."""
+def parse_sheet(data: bytes, *, what: str, width: int, row_data) -> list:
+    """The rows of an exported roster workbook (the monthly roster or an activity's) as the
+    service's input: ``row_data(cells) -> (schema, dict)`` for each non-empty row. Every bad row
+    is named (第N行) in one ValidationFailed, so nothing is imported from a file with an error."""
     from yingji.core.uploads import open_xlsx, sheet_rows
 
-    wb = open_xlsx(data, unreadable="无法读取该文件,请上传由本系统导出的值班表 .xlsx。")
+    wb = open_xlsx(data, unreadable=f"无法读取该文件,请上传由本系统导出的{what} .xlsx。")
     ws = wb.worksheets[0]
     rows, problems = [], []
-    for i, row in enumerate(sheet_rows(ws, max_cols=8, min_row=2), start=2):
-        cells = [("" if v is None else str(v).strip()) for v in (list(row) + [None] * 8)[:8]]
+    for i, row in enumerate(sheet_rows(ws, max_cols=width, min_row=2), start=2):
+        cells = [
+            ("" if v is None else str(v).strip()) for v in (list(row) + [None] * width)[:width]
+        ]
         if not any(cells):
             continue
-        day = cells[0][:10]
-        parsed = validate(
+        schema, values = row_data(cells)
+        parsed = validate(schema, values)
+        if parsed.ok:
+            rows.append(parsed.data)
+        else:
+            problems.append(f"第{i}行:{summary(parsed.errors)}")
+    if problems:
+        raise ValidationFailed(
+            f"{what}有误,未导入任何一行:" + ";".join(problems[:20]), details={"rows": problems}
+        )
+    if not rows:
+        raise ValidationFailed(f"文件中没有{what}记录。")
+    return rows
+
+
+def parse_roster(data: bytes) -> list[ShiftIn]:
+    """The rows of a roster workbook as ShiftIn; ValidationFailed naming every bad row."""
+    return parse_sheet(
+        data,
+        what="值班表",
+        width=8,
+        row_data=lambda cells: (
             ShiftIn,
             {
-                "date": day,
+                "date": cells[0][:10],
                 "shift": SHIFT_CODES.get(cells[1], cells[1] or "all"),
                 "organisation": cells[2],
                 "leader": cells[4],
@@ -603,18 +641,25 @@ def parse_roster(data: bytes) -> list[ShiftIn]:
                 "liaison": cells[6],
                 "phone": cells[7],
             },
-        )
-        if parsed.ok:
-            rows.append(parsed.data)
-        else:
-            problems.append(f"第{i}行:{summary(parsed.errors)}")
-    if problems:
-        raise ValidationFailed(
-            "值班表有误,未导入任何一行:" + ";".join(problems[:20]), details={"rows": problems}
-        )
-    if not rows:
-        raise ValidationFailed("文件中没有值班记录。")
-    return rows
+        ),
+    )
+
+
+ACTIVITY_ROSTER_HEADER = ["日期", "岗位/地点", "带班领导", "值班员", "联络员", "值班电话"]
+
+
+def parse_activity_roster(data: bytes) -> list[ActivityDutyIn]:
+    """An activity's roster workbook (as exported from its page) as ActivityDutyIn rows."""
+    return parse_sheet(
+        data,
+        what="活动值班表",
+        width=6,
+        row_data=lambda cells: (
+            ActivityDutyIn,
+            dict(zip(("date", "post", "leader", "officer", "liaison", "phone"), cells, strict=True))
+            | {"date": cells[0][:10]},
+        ),
+    )
 
 
 @requires("response.roster_edit")
@@ -764,6 +809,15 @@ add_joint_member = action_view(
     schema=JointMemberIn,
     call=lambda user, event, data: services.do_add_joint_member(actor=user, event=event, data=data),
     success="已加入联合值守。",
+)
+
+form_command_structure = action_view(
+    fetch=selectors.visible_events,
+    schema=CommandTemplateIn,
+    call=lambda user, event, data: services.do_form_command_structure(
+        actor=user, event=event, data=data
+    ),
+    success=lambda event, data, added: f"已按模板编组,新增{added}人(已在编的单位不重复)。",
 )
 
 withdraw_joint_member = action_view(
@@ -1251,3 +1305,148 @@ merge_event = action_view(
     success="已合并到主事件。",
     redirect_to=lambda event, merged: merged.merged_into,
 )
+
+
+@requires("response.intake")
+def split_event(request, pk):
+    """拆分: the intake form for the new event, filled from the original, with the original's
+    tasks, joint roster and log entries to tick for moving."""
+    from yingji.geo.models import Region
+
+    user = request.user
+    source = get_restricted_or_404(selectors.visible_events(user), user, "change", pk=pk)
+    if source.state != "open":
+        from django.contrib import messages
+
+        messages.error(request, "只能拆分处置中的事件(已终报或已合并的事件不能拆分)。")
+        return redirect(source)
+    values = request.POST if request.method == "POST" else _split_prefill(source)
+    if request.method == "POST":
+        data = form_input(request, SplitIn)
+        if data is not None:
+            event = run_service(
+                request,
+                lambda: services.do_split_event(actor=user, source=source, data=data),
+                f"已从“{source.number}”拆分出新事件。",
+            )
+            if event:
+                return redirect(event)
+    checked = {
+        k: {int(v) for v in request.POST.getlist(k) if v.isdigit()}
+        for k in ("tasks", "joint", "logs")
+    }
+    return render(
+        request,
+        "response/intake.html",
+        {
+            "title": f"拆分事件 {source.number}",
+            "split_source": source,
+            "split_tasks": source.tasks.select_related("assignee"),
+            "split_joint": source.joint_members.filter(withdrawn_at__isnull=True),
+            "split_logs": source.shiftlog_set.all(),
+            "checked": checked,
+            "types": selectors.event_types(user).filter(active=True),
+            "counties": Region.objects.filter(level="county").order_by("code"),
+            "values": values,
+            "figures": {k: values.get(k) or 0 for k in FIGURE_KEYS},
+            "channels": CHANNELS,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
+def _split_prefill(source) -> dict:
+    fmt = "%Y-%m-%dT%H:%M"
+    return {
+        "event_type": source.event_type.code,
+        "channel": source.channel,
+        "received_at": timezone.localtime(source.received_at).strftime(fmt),
+        "occurred_at": timezone.localtime(source.occurred_at).strftime(fmt),
+        "reporter": source.reporter,
+        "reporter_phone": source.reporter_phone,
+        "county": source.region.code,
+        "version": source.version,
+    }
+
+
+@login_required
+def activity_roster_xlsx(request, pk):
+    """The activity's roster as .xlsx (the file the import takes back)."""
+    from openpyxl import Workbook
+
+    from yingji.core.cells import xlsx_row
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("活动值班表")
+    ws.append(ACTIVITY_ROSTER_HEADER)
+    for d in activity.duties.all():
+        cells = [d.date.isoformat(), d.post, d.leader, d.officer, d.liaison, d.phone]
+        ws.append(xlsx_row(ws, cells))
+    out = io.BytesIO()
+    wb.save(out)
+    return download(out.getvalue(), f"活动值班表-{activity.name}.xlsx")
+
+
+@login_required
+@require_POST
+def activity_roster_import(request, pk):
+    from django.contrib import messages
+
+    from yingji.core.uploads import read_upload
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的活动值班表文件。")
+    else:
+        run_service(
+            request,
+            lambda: services.do_import_activity_duties(
+                actor=request.user,
+                activity=activity,
+                rows=parse_activity_roster(read_upload(upload, extensions=(".xlsx",))),
+            ),
+            lambda n: f"已导入活动值班表 {n} 班。",
+        )
+    return redirect(reverse("response:activity", args=[activity.pk]) + "#duties")
+
+
+@login_required
+def activity_report_docx(request, pk, day):
+    """One day's 日报 of an activity as .docx (404 for a day without a report)."""
+    from django.http import Http404
+
+    from . import documents
+
+    activity = get_restricted_or_404(
+        selectors.visible_activities(request.user), request.user, pk=pk
+    )
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404("no such day") from exc
+    report = activity.reports.select_related("written_by").filter(date=date).first()
+    if report is None:
+        raise Http404("no report that day")
+    return download(
+        documents.activity_report_docx(report), f"日报-{activity.name}-{date:%Y-%m-%d}.docx"
+    )
+
+
+@login_required
+def review_docx(request, pk):
+    """The event's 复盘报告 as .docx (404 before the review is written)."""
+    from django.http import Http404
+
+    from . import documents
+
+    event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
+    review = getattr(event, "review", None) if hasattr(event, "review") else None
+    if review is None:
+        raise Http404("no review")
+    return download(documents.review_docx(review), f"复盘报告-{event.number}.docx")

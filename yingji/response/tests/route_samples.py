@@ -6,4 +6,6 @@ SAMPLE_MODELS = {
     "response:action_done": "response.ReviewAction",
     "response:joint_withdraw": "response.JointDutyMember",
 }
-SAMPLES: dict[str, dict] = {}
+SAMPLES: dict[str, dict] = {
+    "response:activity_report_docx": {"pk": 1, "day": "2026-01-01"},  # a day without one: 404
+}

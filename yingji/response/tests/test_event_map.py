@@ -81,3 +81,76 @@ def _user(name):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=name)
+
+
+def test_the_event_map_counts_each_kind_within_the_chosen_radius_as_the_user_sees_it():
+    from yingji.enterprises.selectors import visible_enterprises
+
+    leak = Event.objects.get(title=LEAK)
+    wide = selectors.event_map(leak, _user("duty"), radius_km=50)
+    narrow = selectors.event_map(leak, _user("duty"), radius_km=1)
+    keys = ["enterprises", "hazards", "shelters", "sites", "teams"]
+    assert [k["key"] for k in wide["kinds"]] == keys
+    for w, n in zip(wide["kinds"], narrow["kinds"], strict=True):
+        assert n["count"] <= w["count"]
+        assert all(p["distance_km"] <= 1 for p in n["items"])
+        assert [p["distance_km"] for p in w["items"]] == sorted(
+            p["distance_km"] for p in w["items"]
+        )
+    counts = {k["key"]: k["count"] for k in wide["kinds"]}
+    # the leak is at a 西固 demo enterprise with a major hazard: both are found at 0 km
+    ents = {k["key"]: k for k in narrow["kinds"]}["enterprises"]["items"]
+    assert leak.enterprise.name in [p["name"] for p in ents] and ents[0]["distance_km"] == 0
+    assert counts["enterprises"] >= len(ents)
+    assert counts["hazards"] >= 1 and counts["shelters"] + counts["sites"] + counts["teams"] >= 1
+    # a county sees only its own enterprises (the enterprises app's selector decides)
+    county = selectors.event_map(leak, _user("xigu_staff"), radius_km=50)
+    seen = set(
+        visible_enterprises(_user("xigu_staff")).values_list("organisation__name", flat=True)
+    )
+    county_ents = {k["key"]: k for k in county["kinds"]}["enterprises"]["items"]
+    assert {p["name"] for p in county_ents} <= seen
+
+
+@pytest.mark.parametrize(("value", "radius"), [("1", 1), ("50", 50), ("7", 5), ("x", 5), (None, 5)])
+def test_the_radius_picker_takes_only_the_offered_radii(value, radius):
+    assert selectors.map_radius(value) == radius
+
+
+def test_the_event_page_shows_the_chosen_radius_and_the_counts():
+    leak = Event.objects.get(title=LEAK)
+    html = client_for("duty").get(leak.get_absolute_url(), {"radius": "20"}).content.decode()
+    assert "半径 20 公里" in html and '<option value="20" selected>' in html
+    counts = html.split('id="nearby-counts"')[1].split("</span></form>")[0]
+    for label in ("企业", "重大危险源", "应急避难场所", "应急物资储备库(点)", "救援队伍"):
+        assert label in counts
+
+
+def test_supply_requests_naming_the_event_are_listed_on_it():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .helpers import post
+
+    leak = Event.objects.get(title=LEAK)
+    body = {
+        "destination": "西固区测试集结点",
+        "lon": 103.63,
+        "lat": 36.1,
+        "needed_by": (timezone.now() + dt.timedelta(hours=4)).isoformat(),
+        "event": f"{leak.number} 氯气泄漏",
+        "reason": "现场洗消(测试)",
+        "lines": [{"item": "1010199", "quantity": 2}],
+    }
+    duty = client_for("duty")
+    r = post(duty, "/api/v1/resources/requests", body)
+    assert r.status_code == 201, r.content
+    number = r.json()["number"]
+    other = post(duty, "/api/v1/resources/requests", body | {"event": "别的事件(测试)"})
+    assert other.status_code == 201
+    html = duty.get(leak.get_absolute_url()).content.decode()
+    listed = html.split('id="supply-request-list"')[1].split("</ul>")[0]
+    assert number in listed and other.json()["number"] not in listed
+    assert 'id="supply-request-link"' in html
+    assert 'id="supply-request-link"' not in client_for("leader").get(leak.get_absolute_url()).text
