@@ -397,6 +397,7 @@ def main():
     parser.add_argument("--tries", type=int, default=3, help="baseline: best of N")
     parser.add_argument("--memory", action="store_true", help="one more batch under tracemalloc")
     parser.add_argument("--mqtt", type=int, default=0, help="MQTT: N one-record messages")
+    parser.add_argument("--no-migrate", action="store_true", help="leave the schema as it is")
     parser.add_argument(
         "--local-broker", action="store_true", help="MQTT: the broker on 127.0.0.1:1883"
     )
@@ -426,7 +427,8 @@ def main():
     from yingji.enterprises.models import Enterprise
     from yingji.monitoring.models import Observation
 
-    call_command("migrate", verbosity=0)
+    if not args.no_migrate:  # (--no-migrate: measure a database kept at an older migration)
+        call_command("migrate", verbosity=0)
     if not Enterprise.objects.exists():
         call_command("yingji_demo", stdout=open(os.devnull, "w"))
     if args.chart:
