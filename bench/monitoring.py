@@ -372,6 +372,150 @@ def _mqtt_runs(args, admin, stations, messages, times, fork, port, private):
     )
 
 
+SERIES_ELEMENTS = [
+    "rain",
+    "water_level",
+    "temperature",
+    "wind_speed",
+    "displacement",
+    "crack_width",
+    "pressure",
+    "gas_lel",
+    "toxic_ppm",
+    "pga",
+]
+
+
+def series_bench(args, admin) -> None:
+    """Memory of the ingest process with --series-stations × 10 elements (default 5,000 ×
+    10 = 50,000 series) and rules with 24-hour windows on every element: --series-hours
+    hourly values of every series (25: the last windows are full) ingested through the
+    service in batches of 10,000 (one hour of 1,000 stations), peak RSS (VmHWM) before and
+    after, tracemalloc peak of the last batch (full 24-hour windows)."""
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    from yingji.core.context import actor_context
+    from yingji.geo.models import Region
+    from yingji.monitoring.choices import element_catalogue
+    from yingji.monitoring.models import Rule, Station
+    from yingji.monitoring.services import do_ingest_observations
+    from yingji.orgs.models import Organisation
+
+    n = args.series_stations
+    catalogue = element_catalogue()
+    elements = [{"code": c, "unit": catalogue[c]["unit"], "interval": 60} for c in SERIES_ELEMENTS]
+    with actor_context(admin, source="cli", label="bench"):
+        have = Station.objects.filter(code__startswith="BMEM-").count()
+        if have < n:
+            county = Region.objects.get(code="620102")
+            geom = shape(county.geometry)
+            inside = prep(geom)
+            owner = Organisation.objects.get(code="LZYJJ")
+            rng = random.Random(5)
+            minx, miny, maxx, maxy = geom.bounds
+            rows = []
+            while len(rows) < n - have:
+                x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+                if inside.contains(Point(x, y)):
+                    i = have + len(rows)
+                    rows.append(
+                        Station(
+                            code=f"BMEM-{i:05d}",
+                            name=f"基准测试气象站{i}",
+                            kind="weather",
+                            owner=owner,
+                            lon=x,
+                            lat=y,
+                            region=county,
+                            is_demo=True,
+                            elements=elements,
+                        )
+                    )
+            Station.objects.bulk_create(rows, batch_size=1000)
+        for code in SERIES_ELEMENTS:  # a 24-hour window on every element (no alarm expected)
+            top = catalogue[code]["max"]
+            Rule.objects.get_or_create(
+                code=f"BENCH-24H-{code}",
+                defaults={
+                    "name": f"基准测试 24 小时 {code}",
+                    "element": code,
+                    "aggregate": "sum" if code == "rain" else "mean",
+                    "levels": [{"level": "blue", "window_minutes": 1440, "threshold": top * 30}],
+                    "scope": "kind",
+                    "station_kind": "weather",
+                },
+            )
+    stations = list(
+        Station.objects.filter(code__startswith="BMEM-")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )[:n]
+    end = timezone_now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    hours = [end - dt.timedelta(hours=args.series_hours - 1 - h) for h in range(args.series_hours)]
+    per_batch = max(1, 10_000 // len(SERIES_ELEMENTS))
+    rng = random.Random(6)
+    rss_before = _rss_mb("VmHWM")
+    now_rss = _rss_mb("VmRSS")
+    batches, cpu, peak_traced, alarms, count = 0, 0.0, None, 0, 0
+    total = len(hours) * -(-len(stations) // per_batch)
+    for h, t in enumerate(hours):
+        iso = t.isoformat()
+        for i in range(0, len(stations), per_batch):
+            records = [
+                {
+                    "station": code,
+                    "element": e,
+                    "time": iso,
+                    "value": round(rng.uniform(0, 0.1) * catalogue[e]["max"], 3)
+                    if e != "rain"
+                    else rng.choice([0, 0, 0.2, 0.5]),
+                }
+                for code in stations[i : i + per_batch]
+                for e in SERIES_ELEMENTS
+            ]
+            batches += 1
+            count += len(records)
+            last = batches == total
+            if last:
+                tracemalloc.start()
+            c0 = time.process_time()
+            with actor_context(admin, source="cli", label="bench"):
+                result = do_ingest_observations(actor=admin, records=records, source="bench")
+            cpu += time.process_time() - c0
+            if last:
+                peak_traced = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            alarms += len(result.alarms)
+            assert not result.rejected, result.rejected[:3]
+        if h % 5 == 0:
+            print(f"  hour {h + 1}/{len(hours)}: RSS {_rss_mb('VmRSS'):.0f} MB", flush=True)
+    from django.db import connection
+
+    print(
+        f"database: {connection.vendor}; {len(stations):,} stations × {len(SERIES_ELEMENTS)} "
+        f"elements = {len(stations) * len(SERIES_ELEMENTS):,} series; rules with 24-hour windows "
+        f"on every element (and the preloaded CMA/gas rules); {len(hours)} hourly values per "
+        f"series = {batches:,} batches of ≤ 10,000; load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"RSS before the ingest {now_rss:.0f} MB (peak so far {rss_before:.0f} MB); "
+        f"peak RSS of the process after all batches {_rss_mb('VmHWM'):.0f} MB; RSS now "
+        f"{_rss_mb('VmRSS'):.0f} MB"
+    )
+    print(
+        f"tracemalloc peak during the last batch (full 24-hour windows): {peak_traced:.1f} MB; "
+        f"ingest CPU {cpu:.1f} s ({count / cpu:,.0f} "
+        f"obs/s of CPU); alarm changes {alarms}"
+    )
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
 def _rss_mb(field: str) -> float:
     """VmRSS (now) or VmHWM (peak) of this process, in MB (Linux /proc)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -398,6 +542,10 @@ def main():
     parser.add_argument("--memory", action="store_true", help="one more batch under tracemalloc")
     parser.add_argument("--mqtt", type=int, default=0, help="MQTT: N one-record messages")
     parser.add_argument("--no-migrate", action="store_true", help="leave the schema as it is")
+    parser.add_argument(
+        "--series-stations", type=int, default=0, help="memory: N stations × 10 elements"
+    )
+    parser.add_argument("--series-hours", type=int, default=25, help="memory: hours of data")
     parser.add_argument(
         "--local-broker", action="store_true", help="MQTT: the broker on 127.0.0.1:1883"
     )
@@ -442,7 +590,9 @@ def main():
     start = (latest.time if latest else timezone.now() - dt.timedelta(days=300)).replace(
         minute=0, second=0, microsecond=0
     )
-    if args.mqtt:
+    if args.series_stations:
+        series_bench(args, admin)
+    elif args.mqtt:
         mqtt_bench(args, admin, stations, start)
     else:
         http_bench(args, admin, stations, start)

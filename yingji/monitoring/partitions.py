@@ -37,7 +37,9 @@ def enabled() -> bool:
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE relname = %s", [TABLE])
+        cursor.execute(
+            "SELECT relkind FROM pg_class WHERE relname = %s AND pg_table_is_visible(oid)", [TABLE]
+        )
         row = cursor.fetchone()
     return bool(row and row[0] == "p")
 
@@ -80,7 +82,8 @@ def partitions() -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+            "JOIN pg_class p ON p.oid = i.inhparent "
+            "WHERE p.relname = %s AND pg_table_is_visible(p.oid)",
             [TABLE],
         )
         names = [row[0] for row in cursor.fetchall()]
@@ -96,7 +99,9 @@ def ensure_months(months) -> list[tuple[int, int]]:
     names = {partition_name(y, m): (y, m) for y, m in wanted}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, relkind FROM pg_class WHERE relname = ANY(%s)", [[TABLE, *names]]
+            "SELECT relname, relkind FROM pg_class WHERE relname = ANY(%s) "
+            "AND pg_table_is_visible(oid)",
+            [[TABLE, *names]],
         )
         have = dict(cursor.fetchall())
         if have.get(TABLE) != "p":  # not partitioned (SQLite has no pg_class: not called)
@@ -157,7 +162,8 @@ def archives() -> list[str]:
     """The detached (archived) month tables still in the database."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname FROM pg_class WHERE relname LIKE %s AND relkind = 'r' ORDER BY 1",
+            "SELECT relname FROM pg_class WHERE relname LIKE %s AND relkind = 'r' "
+            "AND pg_table_is_visible(oid) ORDER BY 1",
             [ARCHIVE.replace("_", r"\_") + "%"],
         )
         return [row[0] for row in cursor.fetchall()]

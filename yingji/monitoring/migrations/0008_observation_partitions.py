@@ -83,7 +83,8 @@ def unpartition(apps, schema_editor):
         return
     run = schema_editor.execute
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE relname = 'monitoring_observation'")
+        cursor.execute("SELECT relkind FROM pg_class WHERE relname = 'monitoring_observation' "
+            "AND pg_table_is_visible(oid)")
         if cursor.fetchone()[0] != "p":
             return
         cursor.execute("SELECT coalesce(max(id), 0) FROM monitoring_observation")
