@@ -160,14 +160,45 @@ def chart(days: int, runs: int) -> None:
         print(f"{label:<28}{points:>8}{statistics.median(times):>11.1f}{max(times):>9.1f}")
 
 
-def _publish(messages: list) -> None:
+def _private_broker(inflight: int):
+    """A private Mosquitto on a free port with the queue and in-flight limits a deployment
+    should have (docs/monitoring.md): no per-client queue cap, ``inflight`` unacknowledged
+    QoS 1 messages in flight per client. Returns (process, port, directory)."""
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="bench-mosquitto-")
+    conf = Path(folder) / "mosquitto.conf"
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        f"max_queued_messages 0\nmax_inflight_messages {inflight}\n"
+    )
+    process = subprocess.Popen(  # noqa: S603 (our own binary and config)
+        [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, port, folder
+
+
+def _publish(messages: list, port: int = 1883) -> None:
     """Publish (topic, payload) pairs at QoS 1 as fast as the broker takes them (a child
     process, so that the publisher does not share the ingest's interpreter)."""
     import paho.mqtt.client as mqtt
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{os.getpid()}")
     client.max_inflight_messages_set(1000)
-    client.connect("127.0.0.1", 1883)
+    client.connect("127.0.0.1", port)
     client.loop_start()
     infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
     for info in infos:
@@ -182,12 +213,6 @@ def mqtt_bench(args, admin, stations, start):
     ingest Subscriber (mqtt-ingest's loop: the same service as the HTTP API, messages waiting
     together in one batch), both in this process."""
     import multiprocessing
-    import threading
-
-    import paho.mqtt.client as mqtt
-
-    from yingji.monitoring.models import Observation
-    from yingji.monitoring.mqtt import Subscriber
 
     rng = random.Random(4)
     prefix = f"yingji-bench/{os.getpid()}/"
@@ -209,6 +234,54 @@ def mqtt_bench(args, admin, stations, start):
         for s in stations
     ][: args.mqtt]
     fork = multiprocessing.get_context("fork")
+    broker, port = None, 1883
+    if not args.local_broker:
+        broker, port, folder = _private_broker(args.inflight)
+    try:
+        _mqtt_runs(args, admin, stations, messages, times, fork, port, broker is not None)
+    finally:
+        if broker is not None:
+            broker.terminate()
+            broker.wait(10)
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mqtt_runs(args, admin, stations, messages, times, fork, port, private):
+    import threading
+
+    import paho.mqtt.client as mqtt
+
+    from yingji.monitoring.models import Observation
+    from yingji.monitoring.mqtt import Subscriber
+
+    prefix = f"yingji-bench/{os.getpid()}/"
+
+    queued = args.queued
+    bare_id, ingest_id = f"bench-bare-{os.getpid()}", f"bench-ingest-{os.getpid()}"
+
+    def register(client_id):
+        """A persistent session subscribed to the bench topics, then gone: the broker queues."""
+        ok = threading.Event()
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
+        c.on_subscribe = lambda *a: ok.set()
+        c.connect("127.0.0.1", port)
+        c.loop_start()
+        c.subscribe(prefix + "+", qos=1)
+        assert ok.wait(10)
+        c.disconnect()
+        c.loop_stop()
+
+    def publish_all():
+        p = fork.Process(target=_publish, args=(messages, port))
+        p.start()
+        p.join()
+
+    if queued:  # everything waits in the broker; then each subscriber drains it
+        register(bare_id)
+        register(ingest_id)
+        publish_all()
 
     # baseline: the broker path alone
     got, last, done, subscribed = [0], [0.0], threading.Event(), threading.Event()
@@ -220,50 +293,68 @@ def mqtt_bench(args, admin, stations, start):
             done.set()
 
     bare = mqtt.Client(
-        mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-bare-{os.getpid()}", clean_session=True
+        mqtt.CallbackAPIVersion.VERSION2, client_id=bare_id, clean_session=not queued
     )
     bare.on_message = on_message
     bare.on_subscribe = lambda *a: subscribed.set()
-    bare.connect("127.0.0.1", 1883)
-    bare.loop_start()
-    bare.subscribe(prefix + "+", qos=1)
-    assert subscribed.wait(10)
     t0 = time.perf_counter()
-    publisher = fork.Process(target=_publish, args=(messages,))
-    publisher.start()
+    bare.connect("127.0.0.1", port)
+    bare.loop_start()
+    if not queued:
+        bare.subscribe(prefix + "+", qos=1)
+        assert subscribed.wait(10)
+        t0 = time.perf_counter()
+        publisher = fork.Process(target=_publish, args=(messages, port))
+        publisher.start()
     done.wait(60)  # or what the broker did not drop
     raw_s = last[0] - t0
-    publisher.join()
+    if not queued:
+        publisher.join()
     bare.loop_stop()
     bare.disconnect()
 
     subscriber = Subscriber(
-        actor=admin, client_id=f"bench-ingest-{os.getpid()}", clean_session=True, topic=prefix + "+"
+        actor=admin,
+        url=f"mqtt://127.0.0.1:{port}",
+        client_id=ingest_id,
+        clean_session=not queued,
+        topic=prefix + "+",
+        batch_messages=args.batch_messages,
+        batch_ms=args.batch_ms,
     )
     began = []
 
     def publish_when_ready():
         assert subscriber.ready.wait(10)
         began.append(time.perf_counter())
-        p = fork.Process(target=_publish, args=(messages,))
-        p.start()
-        p.join()
+        publish_all()
 
-    thread = threading.Thread(target=publish_when_ready)
-    thread.start()
+    if queued:
+        began.append(time.perf_counter())
+    else:
+        thread = threading.Thread(target=publish_when_ready)
+        thread.start()
     c0 = time.process_time()
     handled = subscriber.run(duration=45, max_messages=len(messages))
     ingest_s, cpu = time.perf_counter() - began[0], time.process_time() - c0
     if handled < len(messages):  # the broker dropped what it could not queue: time to the last
         ingest_s = subscriber.last_handled_at - began[0]
-    thread.join()
+    if not queued:
+        thread.join()
     stored = Observation.objects.filter(
         station__in=stations, element="rain", time__gte=times[0], time__lte=times[-1]
     ).count()
     n = len(messages)
     assert stored >= handled, (handled, stored)
+    where = (
+        f"a private Mosquitto (port {port}, max_inflight_messages {args.inflight}, "
+        "no queue cap)" + (", all published before the subscriber connects" if queued else "")
+        if private
+        else "the local Mosquitto (127.0.0.1:1883, its own limits)"
+    )
     print(
-        f"MQTT, {n:,} one-record messages (QoS 1) on {len(stations)} stations; "
+        f"MQTT, {n:,} one-record messages (QoS 1) on {len(stations)} stations through {where}; "
+        f"batch ≤ {subscriber.batch_messages} messages / {subscriber.batch_ms} ms; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     print(f"{'path':<36}{'seconds':>9}{'messages/s':>12}")
@@ -279,6 +370,150 @@ def mqtt_bench(args, admin, stations, start):
         f"(≈{handled / len(subscriber.results):.0f} messages each); ingest CPU {cpu:.2f} s; "
         f"peak RSS of the process {_rss_mb('VmHWM'):.0f} MB"
     )
+
+
+SERIES_ELEMENTS = [
+    "rain",
+    "water_level",
+    "temperature",
+    "wind_speed",
+    "displacement",
+    "crack_width",
+    "pressure",
+    "gas_lel",
+    "toxic_ppm",
+    "pga",
+]
+
+
+def series_bench(args, admin) -> None:
+    """Memory of the ingest process with --series-stations × 10 elements (default 5,000 ×
+    10 = 50,000 series) and rules with 24-hour windows on every element: --series-hours
+    hourly values of every series (25: the last windows are full) ingested through the
+    service in batches of 10,000 (one hour of 1,000 stations), peak RSS (VmHWM) before and
+    after, tracemalloc peak of the last batch (full 24-hour windows)."""
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    from yingji.core.context import actor_context
+    from yingji.geo.models import Region
+    from yingji.monitoring.choices import element_catalogue
+    from yingji.monitoring.models import Rule, Station
+    from yingji.monitoring.services import do_ingest_observations
+    from yingji.orgs.models import Organisation
+
+    n = args.series_stations
+    catalogue = element_catalogue()
+    elements = [{"code": c, "unit": catalogue[c]["unit"], "interval": 60} for c in SERIES_ELEMENTS]
+    with actor_context(admin, source="cli", label="bench"):
+        have = Station.objects.filter(code__startswith="BMEM-").count()
+        if have < n:
+            county = Region.objects.get(code="620102")
+            geom = shape(county.geometry)
+            inside = prep(geom)
+            owner = Organisation.objects.get(code="LZYJJ")
+            rng = random.Random(5)
+            minx, miny, maxx, maxy = geom.bounds
+            rows = []
+            while len(rows) < n - have:
+                x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+                if inside.contains(Point(x, y)):
+                    i = have + len(rows)
+                    rows.append(
+                        Station(
+                            code=f"BMEM-{i:05d}",
+                            name=f"基准测试气象站{i}",
+                            kind="weather",
+                            owner=owner,
+                            lon=x,
+                            lat=y,
+                            region=county,
+                            is_demo=True,
+                            elements=elements,
+                        )
+                    )
+            Station.objects.bulk_create(rows, batch_size=1000)
+        for code in SERIES_ELEMENTS:  # a 24-hour window on every element (no alarm expected)
+            top = catalogue[code]["max"]
+            Rule.objects.get_or_create(
+                code=f"BENCH-24H-{code}",
+                defaults={
+                    "name": f"基准测试 24 小时 {code}",
+                    "element": code,
+                    "aggregate": "sum" if code == "rain" else "mean",
+                    "levels": [{"level": "blue", "window_minutes": 1440, "threshold": top * 30}],
+                    "scope": "kind",
+                    "station_kind": "weather",
+                },
+            )
+    stations = list(
+        Station.objects.filter(code__startswith="BMEM-")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )[:n]
+    end = timezone_now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    hours = [end - dt.timedelta(hours=args.series_hours - 1 - h) for h in range(args.series_hours)]
+    per_batch = max(1, 10_000 // len(SERIES_ELEMENTS))
+    rng = random.Random(6)
+    rss_before = _rss_mb("VmHWM")
+    now_rss = _rss_mb("VmRSS")
+    batches, cpu, peak_traced, alarms, count = 0, 0.0, None, 0, 0
+    total = len(hours) * -(-len(stations) // per_batch)
+    for h, t in enumerate(hours):
+        iso = t.isoformat()
+        for i in range(0, len(stations), per_batch):
+            records = [
+                {
+                    "station": code,
+                    "element": e,
+                    "time": iso,
+                    "value": round(rng.uniform(0, 0.1) * catalogue[e]["max"], 3)
+                    if e != "rain"
+                    else rng.choice([0, 0, 0.2, 0.5]),
+                }
+                for code in stations[i : i + per_batch]
+                for e in SERIES_ELEMENTS
+            ]
+            batches += 1
+            count += len(records)
+            last = batches == total
+            if last:
+                tracemalloc.start()
+            c0 = time.process_time()
+            with actor_context(admin, source="cli", label="bench"):
+                result = do_ingest_observations(actor=admin, records=records, source="bench")
+            cpu += time.process_time() - c0
+            if last:
+                peak_traced = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            alarms += len(result.alarms)
+            assert not result.rejected, result.rejected[:3]
+        if h % 5 == 0:
+            print(f"  hour {h + 1}/{len(hours)}: RSS {_rss_mb('VmRSS'):.0f} MB", flush=True)
+    from django.db import connection
+
+    print(
+        f"database: {connection.vendor}; {len(stations):,} stations × {len(SERIES_ELEMENTS)} "
+        f"elements = {len(stations) * len(SERIES_ELEMENTS):,} series; rules with 24-hour windows "
+        f"on every element (and the preloaded CMA/gas rules); {len(hours)} hourly values per "
+        f"series = {batches:,} batches of ≤ 10,000; load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"RSS before the ingest {now_rss:.0f} MB (peak so far {rss_before:.0f} MB); "
+        f"peak RSS of the process after all batches {_rss_mb('VmHWM'):.0f} MB; RSS now "
+        f"{_rss_mb('VmRSS'):.0f} MB"
+    )
+    print(
+        f"tracemalloc peak during the last batch (full 24-hour windows): {peak_traced:.1f} MB; "
+        f"ingest CPU {cpu:.1f} s ({count / cpu:,.0f} "
+        f"obs/s of CPU); alarm changes {alarms}"
+    )
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 def _rss_mb(field: str) -> float:
@@ -306,6 +541,24 @@ def main():
     parser.add_argument("--tries", type=int, default=3, help="baseline: best of N")
     parser.add_argument("--memory", action="store_true", help="one more batch under tracemalloc")
     parser.add_argument("--mqtt", type=int, default=0, help="MQTT: N one-record messages")
+    parser.add_argument("--no-migrate", action="store_true", help="leave the schema as it is")
+    parser.add_argument(
+        "--series-stations", type=int, default=0, help="memory: N stations × 10 elements"
+    )
+    parser.add_argument("--series-hours", type=int, default=25, help="memory: hours of data")
+    parser.add_argument(
+        "--local-broker", action="store_true", help="MQTT: the broker on 127.0.0.1:1883"
+    )
+    parser.add_argument(
+        "--inflight", type=int, default=2000, help="MQTT: the private broker's in-flight cap"
+    )
+    parser.add_argument("--batch-messages", type=int, help="MQTT: messages per ingest batch")
+    parser.add_argument(
+        "--queued",
+        action="store_true",
+        help="MQTT: publish everything first (persistent sessions), then time the draining",
+    )
+    parser.add_argument("--batch-ms", type=int, help="MQTT: ms a batch waits for more")
     parser.add_argument(
         "--profile", type=int, default=0, help="print the top N functions (cProfile) of the API"
     )
@@ -322,7 +575,8 @@ def main():
     from yingji.enterprises.models import Enterprise
     from yingji.monitoring.models import Observation
 
-    call_command("migrate", verbosity=0)
+    if not args.no_migrate:  # (--no-migrate: measure a database kept at an older migration)
+        call_command("migrate", verbosity=0)
     if not Enterprise.objects.exists():
         call_command("yingji_demo", stdout=open(os.devnull, "w"))
     if args.chart:
@@ -336,7 +590,9 @@ def main():
     start = (latest.time if latest else timezone.now() - dt.timedelta(days=300)).replace(
         minute=0, second=0, microsecond=0
     )
-    if args.mqtt:
+    if args.series_stations:
+        series_bench(args, admin)
+    elif args.mqtt:
         mqtt_bench(args, admin, stations, start)
     else:
         http_bench(args, admin, stations, start)

@@ -35,7 +35,12 @@ class MonitoringConfig(AppConfig):
     daily_jobs = [
         DailyJob(
             "monitoring", "设备离线告警与红色告警升级", "yingji.monitoring.jobs.monitoring_sweep"
-        )
+        ),
+        DailyJob(
+            "monitoring.partitions",
+            "监测数据按月分区预建(PostgreSQL,本月及后两月)",
+            "yingji.monitoring.jobs.monitoring_partitions",
+        ),
     ]
     settings_pages = [
         SettingsPage(
@@ -53,6 +58,7 @@ class MonitoringConfig(AppConfig):
         "mqtt-ingest": "mqtt_ingest",
         "monitoring-sweep": "monitoring_sweep",
         "monitoring-demo-feed": "monitoring_demo_feed",
+        "monitoring-partitions": "monitoring_partitions",
     }
     serve_companions = [
         Companion(

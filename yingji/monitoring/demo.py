@@ -226,11 +226,14 @@ def _iso(t):
     return timezone.localtime(t).isoformat()
 
 
-def _series(rng, stations, end) -> list[dict]:
+def _series(rng, stations, end, now=None) -> list[dict]:
     """Hourly observations of the last 24 hours: the storm on the STORMS gauges (its last hour
     is ``end``), drizzle elsewhere, slowly creeping slopes, tanks and gas detectors near normal
-    with a gas leak at one unit and a high tank at another."""
+    with a gas leak at one unit and a high tank at another. The FAULTY detector's implausible
+    values come at its own interval up to ``now`` (not on the hour), so that it reads 故障
+    from the load on, not 离线 once the last full hour is two intervals old."""
     hours = [end - dt.timedelta(hours=HOURS - 1 - i) for i in range(HOURS)]
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
     obs = []
     for s in stations:
         key = s.code.removeprefix(PREFIX)
@@ -263,6 +266,7 @@ def _series(rng, stations, end) -> list[dict]:
                         v = [28.0, 31.5][i - (HOURS - 2)]  # 一级报警
                     if i >= HOURS - FAULTY.get(key, 0):
                         v = 180.0  # a broken detector: outside 0–100 %LEL, quarantined
+                        t = now - (HOURS - 1 - i) * dt.timedelta(minutes=s.interval_minutes)
                 obs.append({"station": s.code, "element": code, "time": _iso(t), "value": v})
     return obs
 
@@ -279,7 +283,7 @@ def load_demo(seed: int = SEED) -> dict:
         f"载入演示监测站点 {len(stations)} 个(雨量、水位、地质灾害、储罐、可燃气体)",
     )
     end = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
-    observations = _series(rng, stations, end)
+    observations = _series(rng, stations, end, timezone.now())
     ctx = get_actor_context()
     if ctx is not None:
         result = services.do_ingest_observations(actor=admin, records=observations, source="demo")
@@ -320,7 +324,7 @@ def _ingest_token() -> None:
 # series' last one (at most FEED_CATCH_UP_HOURS back). The storm is over (rain 0–1 mm), the other
 # elements stay near their last value (so the high tank and the gas leak persist until someone
 # handles them), the SILENT stations stay silent and the FAULTY detector keeps sending
-# implausible values.
+# implausible values at its own interval up to the present (so it reads 故障 at any moment).
 
 FEED_CATCH_UP_HOURS = 72
 STEADY = {"water_level": 0.03, "displacement": 0.01, "crack_width": 0.005, "pressure": 0.01}
@@ -373,16 +377,20 @@ def feed_records(now=None) -> list[dict]:
         station = stations[row["station_id"]]
         key, element = station.code.removeprefix(PREFIX), row["element"]
         last = last_values.get((station.pk, element, row["last"]), 0.0)
-        # a faulty detector's values are quarantined, not stored: start after the latest of them
+        # a faulty detector's values are quarantined, not stored: they go on after the latest
+        # of them at its own interval up to now (it stays 故障, never 离线 between rounds)
+        step, stop = dt.timedelta(hours=1), end
+        if key in FAULTY:
+            step, stop = dt.timedelta(minutes=station.interval_minutes), now
         latest = max(row["last"], station.last_implausible_at or row["last"])
-        t = max(latest, start_floor) + dt.timedelta(hours=1)
-        while t <= end:
+        t = max(latest, start_floor) + step
+        while t <= stop:
             rng = random.Random(f"{station.code}|{element}|{t.isoformat()}")
             last = _fed_value(key, element, last, rng)
             records.append(
                 {"station": station.code, "element": element, "time": _iso(t), "value": last}
             )
-            t += dt.timedelta(hours=1)
+            t += step
     return records
 
 

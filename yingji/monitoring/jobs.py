@@ -10,3 +10,17 @@ def monitoring_sweep(today: str | None = None) -> dict:
     from .services import do_escalate_alarms, do_raise_offline_alarms
 
     return {**do_raise_offline_alarms(), **do_escalate_alarms()}
+
+
+@audited_task
+def monitoring_partitions(today: str | None = None) -> dict:
+    """PostgreSQL: the observations' partitions of this month and the next two (so that the
+    ingest never has to create one); nothing on SQLite."""
+    import datetime as dt
+
+    from . import partitions
+
+    if not partitions.enabled():
+        return {"partitions_created": 0}
+    day = dt.date.fromisoformat(today) if today else None
+    return {"partitions_created": len(partitions.ensure_ahead(2, day))}

@@ -109,7 +109,10 @@ class Station(AuditedModel):
 
 class Observation(models.Model):
     """One value of one element at one (data) time. The unique key is the index every window
-    query uses: (station, element, time)."""
+    query uses: (station, element, time). On PostgreSQL the table is partitioned by month of
+    ``time`` (partitions.py; its primary key there is (id, time), so nothing can reference
+    ``id`` by a database foreign key: the references to an observation are plain columns,
+    ``db_constraint=False``, and a detached month leaves them pointing at archived rows)."""
 
     id = models.BigAutoField(primary_key=True)
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
@@ -164,7 +167,9 @@ class ObservationHour(models.Model):
 class ObservationRevision(models.Model):
     """A value an observation had before a revision (same key, another value)."""
 
-    observation = models.ForeignKey(Observation, on_delete=models.PROTECT, related_name="history")
+    observation = models.ForeignKey(
+        Observation, on_delete=models.PROTECT, related_name="history", db_constraint=False
+    )
     value = models.FloatField(_("原数值"))
     received_at = models.DateTimeField(_("原接收时间"))
     replaced_at = models.DateTimeField(_("修订时间"))
@@ -336,7 +341,12 @@ class AlarmLevel(models.Model):
     data_time = models.DateTimeField(_("数据时间"))
     processed_at = models.DateTimeField(_("处理时间"))
     observation = models.ForeignKey(
-        Observation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Observation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,  # observations are partitioned on PostgreSQL (see Observation)
     )
 
     class Meta:

@@ -8,11 +8,14 @@ after the ingest transaction, and the session is persistent (clean_session off, 
 id), so the broker keeps what arrives while the subscriber is away and redelivers what was
 not acknowledged. paho reconnects by itself (1 s, backing off to 30 s).
 
-Throughput: the messages waiting in the queue are ingested together, up to MAX_BATCH records
-and BATCH_MESSAGES messages, in ONE call of the service (one transaction, one audit event)
-and acknowledged after it; a message repeating a (station, element, time) of the batch
-starts the next batch, so that a resent value with another value is still a revision, as
-it would be message by message.
+Throughput: messages are collected into a batch — from the first one, for up to
+``MONITORING_MQTT_BATCH_MS`` milliseconds (default 200) or until ``MONITORING_MQTT_BATCH_MESSAGES``
+messages (default 1,000) or MAX_BATCH records have come, whichever is first — and ingested in
+ONE call of the service (one transaction, one audit event), then acknowledged (PUBACK) after
+the commit; a message repeating a (station, element, time) of the batch starts the next
+batch, so that a resent value with another value is still a revision, as it would be message
+by message. The broker must let that many unacknowledged messages be in flight to one
+subscriber (Mosquitto's ``max_inflight_messages``, and ``max_queued_messages`` for bursts).
 """
 
 from __future__ import annotations
@@ -36,7 +39,24 @@ from .services import do_ingest_observations
 
 log = logging.getLogger("yingji.monitoring.mqtt")
 TOPIC_PREFIX = "yingji/obs/"
-BATCH_MESSAGES = 1000  # messages ingested together at most
+BATCH_MESSAGES = 1000  # default: messages ingested together at most
+BATCH_MS = 200  # default: how long a batch waits for more messages after its first one
+
+
+def _setting(name: str, default: int) -> int:
+    value = getattr(settings, name, None) or os.environ.get(name)
+    try:
+        return max(0, int(value)) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def batch_limits() -> tuple[int, int]:
+    """(messages, milliseconds) of one MQTT ingest batch, from the settings (environment)."""
+    return (
+        max(1, _setting("MONITORING_MQTT_BATCH_MESSAGES", BATCH_MESSAGES)),
+        _setting("MONITORING_MQTT_BATCH_MS", BATCH_MS),
+    )
 
 
 def mqtt_url() -> str:
@@ -60,12 +80,13 @@ def records_of(topic: str, payload: bytes) -> list:
     ]
 
 
-def _keys(message) -> set:
-    """The (station, element, instant) keys of a message's records (unreadable: none)."""
+def _parse(message) -> tuple[list | None, set]:
+    """The records of a message (None: unreadable) and their (station, element, instant)
+    keys."""
     try:
         records = records_of(message.topic, message.payload)
     except (ValueError, UnicodeDecodeError):
-        return set()
+        return None, set()
     keys = set()
     for r in records:
         if not isinstance(r, dict):
@@ -76,7 +97,7 @@ def _keys(message) -> set:
         except (ValueError, TypeError, OverflowError):
             pass
         keys.add((str(r.get("station")), str(r.get("element")), str(when)))
-    return keys
+    return records, keys
 
 
 class Subscriber:
@@ -91,9 +112,14 @@ class Subscriber:
         client_id: str = "yingji-mqtt-ingest",
         clean_session: bool = False,
         topic: str = TOPIC_PREFIX + "+",
+        batch_messages: int | None = None,
+        batch_ms: int | None = None,
     ):
         import paho.mqtt.client as mqtt
 
+        default_messages, default_ms = batch_limits()
+        self.batch_messages = batch_messages or default_messages
+        self.batch_ms = default_ms if batch_ms is None else batch_ms
         self.actor = actor
         self.url = urlparse(url or mqtt_url())
         self.topic = topic
@@ -140,15 +166,17 @@ class Subscriber:
         an unreadable message, which is logged and acknowledged so that it is not resent)."""
         return self.handle_many([message])
 
-    def handle_many(self, messages: list):
+    def handle_many(self, messages: list, parsed: dict | None = None):
         """Ingest messages together through the ingest service (one call); returns the
         IngestResult (None when none was readable: unreadable messages are logged, and
         acknowledged so that they are not resent). Refusals are logged per message with the
-        record's index in its message."""
+        record's index in its message. ``parsed``: {id(message): records} already read."""
         records, spans = [], []
         for message in messages:
+            got = (parsed or {}).get(id(message))
             try:
-                got = records_of(message.topic, message.payload)
+                if got is None:
+                    got = records_of(message.topic, message.payload)
             except (ValueError, UnicodeDecodeError) as exc:
                 log.warning("无法解析的消息(主题 %s):%s", message.topic, exc)
                 continue
@@ -165,24 +193,33 @@ class Subscriber:
         return result
 
     def _batch(self, first) -> list:
-        """``first`` and the messages already waiting behind it, while they fit one batch
-        and repeat no (station, element, time) of it (the one that does waits for the next)."""
+        """``first`` and the messages that come behind it within ``batch_ms`` milliseconds of
+        it, while they fit one batch (``batch_messages`` messages, MAX_BATCH records) and
+        repeat no (station, element, time) of it (the one that does waits for the next)."""
         batch, keys, size = [], set(), 0
+        self._parsed = {}
+        deadline = time.monotonic() + self.batch_ms / 1000
         message = first
         while message is not None:
-            mine = _keys(message)
-            if batch and (
-                size + len(mine) > MAX_BATCH or len(batch) >= BATCH_MESSAGES or keys & mine
-            ):
+            records, mine = _parse(message)
+            if batch and (size + len(mine) > MAX_BATCH or keys & mine):
                 self._held = message
                 break
             batch.append(message)
+            if records is not None:
+                self._parsed[id(message)] = records
             keys |= mine
             size += len(mine)
+            if len(batch) >= self.batch_messages:
+                break
             try:
                 message = self.messages.get_nowait()
             except queue.Empty:
-                message = None
+                wait = deadline - time.monotonic()
+                try:
+                    message = self.messages.get(timeout=wait) if wait > 0 else None
+                except queue.Empty:
+                    message = None
         return batch
 
     def run(self, *, duration: float | None = None, max_messages: int | None = None) -> int:
@@ -204,7 +241,7 @@ class Subscriber:
                         continue
                 batch = self._batch(message)
                 try:
-                    result = self.handle_many(batch)
+                    result = self.handle_many(batch, self._parsed)
                 except Exception:
                     log.exception(
                         "处理 %d 条消息(主题 %s 起)失败,未确认,将由代理重发",

@@ -350,6 +350,10 @@ def _insert(records: list[_Record], now) -> None:
 
     if not records:
         return
+    if connection.vendor == "postgresql":  # monthly partitions: the batch's months must exist
+        from .partitions import ensure_for_times
+
+        ensure_for_times({r.time for r in records})
     adapt = connection.ops.adapt_datetimefield_value
     adapted = {}
 

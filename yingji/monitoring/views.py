@@ -21,6 +21,36 @@ from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
 from .models import IngestToken, ObservationImport
 from .schemas import AcknowledgeIn, HandleIn, IngestTokenIn, MonitoringSettingsIn
 
+STATUSES = [(v, v) for v in ("在线", "离线", "故障", "停用")]
+
+
+def _by_status(value: str, user):
+    """Stations whose derived status (Station.status) is ``value``: worked out per station,
+    as the list shows it (the status is not a column)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import Station
+
+    if value not in dict(STATUSES):
+        raise ValueError(value)
+    now = timezone.now()
+    fields = ("pk", "disabled", "last_seen_at", "last_implausible_at", "elements")
+    return Q(pk__in=[s.pk for s in Station.objects.only(*fields) if s.status(now) == value])
+
+
+def _by_alarm_level(value: str, user):
+    """Stations with an active alarm at this current level."""
+    from django.db.models import Q
+
+    from .models import Alarm
+
+    if value not in dict(LEVEL_CHOICES):
+        raise ValueError(value)
+    active = Alarm.objects.exclude(state="cleared").filter(level=value)
+    return Q(pk__in=active.values("station_id"))
+
+
 STATION_SPEC = ListSpec(
     columns=[
         Column("code", "站点编码", link=True),
@@ -43,6 +73,10 @@ STATION_SPEC = ListSpec(
     filters={
         "kind": Filter("类型", "kind", choices=KINDS),
         "region": Filter("县区(编码)", "region__code"),
+        "status": Filter("状态", "disabled", choices=STATUSES, where=_by_status),
+        "alarm_level": Filter(
+            "当前告警等级", "disabled", choices=LEVEL_CHOICES, where=_by_alarm_level
+        ),
     },
     search=("code", "name"),
     default_sort="code",

@@ -288,3 +288,14 @@ def test_demo_is_idempotent_and_leaves_several_levels(ctx):
     assert Station.objects.filter(is_demo=True).count() == 60
     levels = set(Alarm.objects.filter(state="open").values_list("level", flat=True))
     assert {"red", "orange", "yellow", "blue"} <= levels
+
+
+def test_the_station_list_filters_by_derived_status_and_current_alarm_level(as_user):
+    client = as_user("city_admin")
+    faulty = client.get("/monitoring/stations/?status=故障&q=DEMO").content.decode()
+    assert "DEMO-XG-E04-GAS1" in faulty and "DEMO-HH-CG-04" not in faulty
+    offline = client.get("/monitoring/stations/?status=离线&q=DEMO").content.decode()
+    assert "DEMO-DZ-QLH-04" in offline and "DEMO-XG-E04-GAS1" not in offline
+    red = client.get("/monitoring/stations/?alarm_level=red&q=DEMO").content.decode()
+    assert "DEMO-HH-CG-04" in red and "DEMO-HH-QLH-01" not in red  # the latter is 蓝
+    assert client.get("/monitoring/stations/?status=坏了").status_code == 400

@@ -57,6 +57,9 @@ def test_feed_ingests_once_and_brings_stations_back_online():
     assert Station.objects.get(code=PREFIX + next(iter(SILENT))).status(now) == "离线"
     assert Station.objects.get(code=PREFIX + next(iter(FAULTY))).status(now) == "故障"
     assert feed_records(now) == [], "a second round has nothing to add"
+    # between rounds (every 10 min) and until the next one, the faulty detector stays 故障
+    later = now + dt.timedelta(minutes=50)
+    assert Station.objects.get(code=PREFIX + next(iter(FAULTY))).status(later) == "故障"
     assert feed_demo(now) == {"observations": 0, "alarms": 0}
 
 
@@ -64,3 +67,13 @@ def test_serve_runs_the_feed_only_on_a_database_with_the_demo_stations():
     assert [c.key for c in serve_companions()] == ["monitoring.demo_feed"]
     Station.objects.filter(code__startswith=PREFIX, is_demo=True).update(is_demo=False)
     assert serve_companions() == []
+
+
+def test_the_faulty_detector_reports_at_its_own_interval_up_to_the_load():
+    """Its implausible values are not on the hourly grid of the others, which ends an hour
+    before the load: the last one is at the load itself, so it reads 故障 (not 离线) for two
+    of its intervals after the load, and the feed carries on from there."""
+    faulty = Station.objects.get(code=PREFIX + next(iter(FAULTY)))
+    gauge = Station.objects.get(code="DEMO-HH-XG-01")
+    assert faulty.last_implausible_at - gauge.last_seen_at >= dt.timedelta(hours=1)
+    assert faulty.status(faulty.last_implausible_at + faulty.offline_after) == "故障"

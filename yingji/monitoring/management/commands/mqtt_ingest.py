@@ -26,6 +26,16 @@ class Command(AuditedCommand):
         )
         parser.add_argument("--client-id", default="yingji-mqtt-ingest")
         parser.add_argument("--duration", type=float, help="运行秒数(默认一直运行)")
+        parser.add_argument(
+            "--batch-messages",
+            type=int,
+            help="每批最多合并的消息数(默认环境变量 MONITORING_MQTT_BATCH_MESSAGES 或 1000)",
+        )
+        parser.add_argument(
+            "--batch-ms",
+            type=int,
+            help="每批自第一条消息起最多等待的毫秒数(默认 MONITORING_MQTT_BATCH_MS 或 200)",
+        )
 
     def handle(self, *args, **options):
         from yingji.monitoring.mqtt import Subscriber, mqtt_url
@@ -36,7 +46,13 @@ class Command(AuditedCommand):
             raise CommandError("请用 --user 或环境变量 MQTT_INGEST_USER 指定一个有效的用户。")
         url = options["url"] or mqtt_url()
         self.stdout.write(f"订阅 {url} 主题 yingji/obs/+(用户 {username}),Ctrl-C 退出")
-        subscriber = Subscriber(actor=user, url=url, client_id=options["client_id"])
+        subscriber = Subscriber(
+            actor=user,
+            url=url,
+            client_id=options["client_id"],
+            batch_messages=options["batch_messages"],
+            batch_ms=options["batch_ms"],
+        )
         try:
             handled = subscriber.run(duration=options["duration"])
         except KeyboardInterrupt:
