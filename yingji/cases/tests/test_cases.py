@@ -126,7 +126,8 @@ def test_pages_and_api(as_user):
     similar = ent.get(f"/api/v1/cases/{case.pk}/similar").json()
     assert similar[0]["case"]["code"] == "DEMO-AL-002"  # the other 储罐区 fire
     r = ent.get("/api/v1/cases?q=燃气&industry=gas")
-    assert r.status_code == 200 and int(r["X-Total-Count"]) == 2
+    gas = Case.objects.filter(industry="gas", search_text__contains="燃气").count()
+    assert r.status_code == 200 and int(r["X-Total-Count"]) == gas >= 2
     r = as_user("leader").post(
         "/api/v1/cases", {"code": "X", "title": "xxxx"}, content_type="application/json"
     )
