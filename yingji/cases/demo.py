@@ -533,11 +533,12 @@ def load_demo() -> dict:
     return {"cases": len(pks), "pushes": _pushes(user, rng, today)}
 
 
-# 警示教育 pushes: (case code, industry, county, days ago, share of the receipts read)
+# 警示教育 pushes: (case code, industry, county, days ago, signed by the enterprises that have
+# demo users). The last one reaches the demo enterprise (ent_user) unread: its 工作台 notice.
 PUSHES = [
-    ("DEMO-AL-003", "hazchem", "620104", 12, 0.6),
-    ("DEMO-AL-009", "gas", "620102", 5, 0.3),
-    ("DEMO-AL-001", "hazchem", "620111", 2, 0.0),
+    ("DEMO-AL-003", "hazchem", "620104", 12, True),
+    ("DEMO-AL-009", "gas", "620102", 5, True),
+    ("DEMO-AL-001", "hazchem", "620104", 2, False),
 ]
 
 
@@ -549,7 +550,7 @@ def _pushes(user, rng, today) -> int:
     from .schemas import CasePushIn
 
     made = 0
-    for code, industry, county, days, share in PUSHES:
+    for code, industry, county, days, signed in PUSHES:
         case = Case.objects.get(code=code)
         day = today - dt.timedelta(days=days)
         data = CasePushIn(
@@ -562,7 +563,7 @@ def _pushes(user, rng, today) -> int:
             continue  # no enterprise of that industry there in this demo set
         made += 1
         receipts = list(push.receipts.select_related("enterprise").order_by("pk"))
-        for receipt in receipts[: round(len(receipts) * share)]:
+        for receipt in receipts if signed else []:
             member = (
                 Membership.objects.filter(
                     organisation_id=receipt.enterprise.organisation_id, is_active=True

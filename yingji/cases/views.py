@@ -280,6 +280,7 @@ PUSH_SPEC = ListSpec(
         "industry": Filter("行业", "industry", choices=INDUSTRIES),
         "region": Filter("县区(编码)", "region__code"),
     },
+    search=("case__title",),
     default_sort="-pushed_at",
 )
 
@@ -298,6 +299,7 @@ RECEIPT_SPEC = ListSpec(
     filters={
         "unread": Filter("状态", "read_at", choices=[("1", "未阅"), ("0", "已阅")], where=_unread)
     },
+    search=("push__case__title", "enterprise__organisation__name"),
     default_sort="-push__pushed_at",
 )
 
