@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Nav, SearchProvider
+from yingji.core.hooks import Card, Nav, RecordAction, SearchProvider
 
 
 class CasesConfig(AppConfig):
@@ -21,5 +21,32 @@ class CasesConfig(AppConfig):
         SearchProvider("cases", "事故案例", "yingji.cases.selectors.search", order=110)
     ]
 
+    dashboard_cards = [Card("cases.unread", "yingji.cases.cards.unread", 45)]
+    record_actions = [
+        RecordAction(
+            "response.event", "转为事故案例", "cases:from_event", "event", "archive", "cases.write"
+        ),
+        RecordAction("hazards.hazard", "相似事故案例", "cases:similar", "hazard", "archive"),
+        RecordAction(
+            "enterprises.enterprise", "相似事故案例", "cases:similar", "enterprise", "archive"
+        ),
+    ]
+
     def ready(self):
+        from django.db.models.signals import post_save
+
         from . import permissions  # noqa: F401
+        from .models import Case
+
+        post_save.connect(_case_saved, sender=Case, dispatch_uid="cases.fulltext")
+
+
+def _case_saved(sender, instance, raw=False, using=None, **kwargs):
+    """Keep the SQLite FTS5 table current (PostgreSQL indexes the column itself)."""
+    if raw:
+        return
+    from django.db import connections
+
+    from .fulltext import index_case
+
+    index_case(instance.pk, instance.search_text, connections[using or "default"])

@@ -44,3 +44,31 @@ INDUSTRIES = [
 INDUSTRY_LABELS = dict(INDUSTRIES)
 
 GRADE_ARTICLE = "《生产安全事故报告和调查处理条例》(国务院令第493号)第三条"
+
+# an enterprise's 行业类别 (enterprises.choices.SECTORS) → the library's industry, to find the
+# cases of an enterprise's (or a hazard's) industry and to push 警示教育 to an industry's
+# enterprises. A platform mapping, not a national table.
+SECTOR_INDUSTRY = {
+    "hazchem_production": "hazchem",
+    "hazchem_storage": "hazchem",
+    "hazchem_trade": "hazchem",
+    "hazchem_use": "hazchem",
+    "coal_mine": "coal",
+    "non_coal_mine": "non_coal",
+    "metallurgy": "metallurgy",
+    "nonferrous": "metallurgy",
+    "building_materials": "building_materials",
+    "machinery": "machinery",
+    "light_industry": "light",
+    "textile": "light",
+    "tobacco": "light",
+    "commerce": "trade",
+    "fireworks": "fireworks",
+    "gas": "gas",
+    "fire_key_unit": "trade",
+    "other": "other",
+}
+
+
+def sectors_of(industry: str) -> list[str]:
+    return [s for s, i in SECTOR_INDUSTRY.items() if i == industry]

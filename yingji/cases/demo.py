@@ -1,4 +1,4 @@
-"""Demo accident cases (15, all invented and marked 演示 — none describes a real accident):
+"""Demo accident cases (100: 15 written out, 85 drawn from a table of parts; all invented and marked 演示 — none describes a real accident):
 a spread of industries and GB 6441 types across 兰州's districts, recorded through the real
 service by the 安全生产综合协调科 persona, dated in the past. Idempotent; fast."""
 
@@ -15,6 +15,7 @@ from yingji.core.context import actor_context
 from yingji.core.demo import dated, moment
 
 from . import services
+from .choices import ACCIDENT_TYPE_LABELS
 from .models import Case
 from .schemas import AccidentCaseIn
 
@@ -235,6 +236,253 @@ CASES = [
     ),
 ]
 
+# --- the generated part: ~85 more cases from a table of varied parts --------------------------
+# Each scenario: industry, GB 6441 type, the subjects (who), the places (where in the works), the
+# courses of events, the causes and the lessons; a case takes one of each (by a seeded draw), a
+# county, a date in the last three years and casualties fitting its type. Varied wording, so
+# that the search and the similar cases have something to tell apart.
+SCENARIOS = [
+    (
+        "hazchem",
+        "fire",
+        ["某化工企业", "某油品储运站", "某涂料生产企业"],
+        ["储罐区", "装卸站台", "甲类仓库"],
+        [
+            "装卸作业时静电火花引燃油气,现场人员使用灭火器未能控制,消防救援力量到场后扑灭。",
+            "检修动火时焊渣掉入未清理的地沟,引燃残存可燃物形成火灾。",
+        ],
+        ["未按规定进行静电接地,装卸流速过快。", "动火作业未清理周边可燃物,未办理动火作业票。"],
+        ["装卸作业必须静电接地并控制流速。", "动火作业前清理可燃物,严格作业票管理。"],
+        ["静电", "动火作业"],
+    ),
+    (
+        "hazchem",
+        "poisoning",
+        ["某精细化工企业", "某农药中间体企业", "某污水处理企业"],
+        ["反应釜", "污水池", "储槽"],
+        [
+            "作业人员进入设备内部清理时晕倒,同伴进入施救也相继中毒。",
+            "管道拆卸时残留硫化氢逸出,两名维修工吸入后中毒。",
+        ],
+        [
+            "有限空间作业未执行先通风、再检测、后作业,施救人员未佩戴呼吸器盲目施救。",
+            "管道拆卸前未置换清洗,未佩戴防毒面具。",
+        ],
+        ["有限空间作业必须检测合格,严禁盲目施救。", "检修前置换清洗并检测,配备防护用品。"],
+        ["有限空间", "硫化氢"],
+    ),
+    (
+        "hazchem",
+        "other_explosion",
+        ["某化工企业", "某危化品仓储企业"],
+        ["反应车间", "蒸馏装置"],
+        [
+            "反应釜温度失控,物料分解引发爆炸,厂房部分坍塌。",
+            "蒸馏塔检修后开车,空气未置换干净形成爆炸性混合物发生爆炸。",
+        ],
+        ["自动化控制系统联锁被摘除,超温未及时处置。", "开车前未进行氮气置换和气体分析。"],
+        ["严禁擅自摘除安全联锁,落实工艺报警处置。", "开停车必须置换分析合格。"],
+        ["联锁", "工艺安全"],
+    ),
+    (
+        "coal",
+        "gas_explosion",
+        ["某煤矿"],
+        ["综采工作面", "掘进工作面"],
+        [
+            "局部通风机停止运转后瓦斯积聚,恢复送电时产生火花引起瓦斯爆炸。",
+            "盲巷内瓦斯超限,人员违章进入并使用非防爆工具引爆瓦斯。",
+        ],
+        ["局部通风管理混乱,瓦斯检查员空班漏检。", "盲巷未封闭,瓦斯监测系统报警未处置。"],
+        ["严格局部通风管理,停风必须撤人断电。", "及时封闭盲巷,监控报警必须处置。"],
+        ["瓦斯", "通风"],
+    ),
+    (
+        "coal",
+        "roof_fall",
+        ["某煤矿"],
+        ["回采巷道", "掘进迎头"],
+        ["巷道顶板突然冒落,将正在支护的两名工人埋压。", "片帮煤体垮落砸伤采煤机司机。"],
+        ["支护强度不足,空顶距离超过规程要求。", "未及时敲帮问顶,煤壁片帮未采取护帮措施。"],
+        ["严格执行支护设计,严禁空顶作业。", "落实敲帮问顶制度。"],
+        ["顶板", "支护"],
+    ),
+    (
+        "non_coal",
+        "collapse",
+        ["某采石场", "某砂石料场", "某石灰石矿"],
+        ["采场边坡", "排土场"],
+        ["边坡浮石突然滑落坍塌,掩埋坡脚装载机。", "排土场边缘下沉坍塌,一辆自卸车随之滑落。"],
+        ["未按设计分台阶开采,形成高陡边坡。", "排土场未设置安全车挡,雨后未巡查。"],
+        ["自上而下分台阶开采,定期检查边坡。", "排土场设置车挡,雨后先检查后作业。"],
+        ["边坡", "雨季"],
+    ),
+    (
+        "non_coal",
+        "blasting",
+        ["某金属矿山", "某采石场"],
+        ["井下采场", "露天爆破区"],
+        ["爆破后人员提前进入工作面,遇迟爆炮伤人。", "爆破警戒范围不足,飞石击中警戒线外人员。"],
+        ["未等待规定时间即进入爆破现场,盲炮处理不规范。", "爆破设计警戒距离不足,警戒人员失职。"],
+        ["严格执行爆破后等待和检查制度。", "按规程确定警戒范围并落实警戒。"],
+        ["爆破", "盲炮"],
+    ),
+    (
+        "construction",
+        "fall",
+        ["某房建项目", "某市政工程", "某厂房改造工程"],
+        ["外脚手架", "屋面", "电梯井"],
+        ["作业人员在临边作业时失足坠落。", "工人在电梯井口附近搬运材料时从井口坠落。"],
+        ["临边洞口防护缺失,作业人员未系安全带。", "电梯井口防护门被拆除未恢复。"],
+        ["临边洞口必须设置防护,高处作业系挂安全带。", "洞口防护拆除必须审批并及时恢复。"],
+        ["高处作业", "临边防护"],
+    ),
+    (
+        "construction",
+        "collapse",
+        ["某市政管网工程", "某房建项目"],
+        ["沟槽", "基坑", "模板支撑"],
+        ["沟槽开挖后未支护,槽壁坍塌掩埋作业人员。", "浇筑混凝土时高支模支撑体系坍塌。"],
+        ["未按方案放坡或支护,槽边堆土过近。", "高支模专项方案未论证,立杆间距超标。"],
+        ["深基坑和沟槽必须按方案支护。", "危大工程专项方案必须论证并验收。"],
+        ["基坑", "危大工程"],
+    ),
+    (
+        "construction",
+        "lifting",
+        ["某房建项目", "某装配式建筑工地"],
+        ["塔吊作业区", "构件堆场"],
+        ["塔吊吊运钢筋时钢丝绳断裂,吊物坠落砸中下方工人。", "汽车吊支腿下陷倾覆,吊臂砸中工棚。"],
+        ["钢丝绳严重磨损未更换,吊物下方站人。", "支腿未垫设枕木,地基承载力不足。"],
+        ["定期检查吊索具,严禁吊物下方站人。", "吊装前核查地基并规范支腿。"],
+        ["起重", "吊装"],
+    ),
+    (
+        "gas",
+        "other_explosion",
+        ["某餐饮店", "某居民楼", "某小吃店"],
+        ["后厨", "厨房", "储气间"],
+        ["燃气软管脱落泄漏,遇开关电器火花发生爆炸。", "液化石油气钢瓶角阀泄漏,燃气积聚后爆燃。"],
+        ["使用橡胶软管且超期使用,未安装燃气泄漏报警器。", "钢瓶与灶具同室存放,使用不合格减压阀。"],
+        ["使用金属波纹管并安装报警切断装置。", "规范气瓶存放,落实入户安检。"],
+        ["燃气", "餐饮"],
+    ),
+    (
+        "trade",
+        "fire",
+        ["某商场", "某宾馆", "某仓储超市"],
+        ["商铺", "客房楼层", "库房"],
+        ["夜间电气线路短路起火,烟气蔓延至疏散通道。", "库房内电动自行车充电时起火引燃货物。"],
+        ["私拉乱接电线,夜间巡查不到位。", "在库房内违规为电动自行车充电,消防设施损坏未维修。"],
+        ["落实防火巡查,规范电气线路。", "严禁室内违规充电,保持消防设施完好。"],
+        ["电气火灾", "人员密集场所"],
+    ),
+    (
+        "machinery",
+        "machinery",
+        ["某机械加工企业", "某汽车配件企业", "某农机制造企业"],
+        ["冲压车间", "机加工车间"],
+        ["操作工清理设备时衣袖被旋转部件卷入。", "冲床双手按钮被短接,操作工单手送料被压伤。"],
+        ["设备未停机即清理,防护罩缺失。", "安全防护装置被人为短接,企业未及时发现。"],
+        ["清理维修必须停机挂牌,恢复防护装置。", "严禁短接安全装置,加强设备检查。"],
+        ["防护装置", "违章作业"],
+    ),
+    (
+        "metallurgy",
+        "burn",
+        ["某铁合金企业", "某铝业企业", "某铸造企业"],
+        ["矿热炉", "电解车间", "浇铸区"],
+        ["出炉时高温熔融物喷溅,灼伤现场作业人员。", "铝液包倾翻,铝液遇水发生喷溅。"],
+        ["炉料潮湿,作业人员未穿隔热服。", "浇铸区地面积水,吊运铝液包时未检查。"],
+        ["控制炉料水分,穿戴隔热防护用品。", "熔融金属作业区严禁积水。"],
+        ["高温熔融", "冶金"],
+    ),
+    (
+        "metallurgy",
+        "poisoning",
+        ["某钢铁企业", "某铁合金企业"],
+        ["煤气管道", "除尘器"],
+        ["检修煤气管道时煤气泄漏,作业人员一氧化碳中毒。", "进入除尘器检修时因缺氧窒息。"],
+        ["煤气管道未可靠切断,未佩戴空气呼吸器。", "有限空间未通风检测即进入。"],
+        ["煤气区域作业必须可靠切断并检测。", "有限空间先通风、再检测、后作业。"],
+        ["煤气", "有限空间"],
+    ),
+    (
+        "transport",
+        "vehicle",
+        ["某运输公司", "某物流企业"],
+        ["国道弯道", "高速公路服务区", "城区路口"],
+        ["重型货车下坡时制动失效,与前车追尾。", "危险品运输车辆疲劳驾驶,驶出路外侧翻。"],
+        ["车辆制动系统未按期维护,驾驶员超速。", "驾驶员连续驾驶超过4小时,动态监控报警未处置。"],
+        ["落实车辆维护和出车前检查。", "落实动态监控和疲劳驾驶报警处置。"],
+        ["道路运输", "超速"],
+    ),
+    (
+        "light",
+        "electric",
+        ["某纺织企业", "某食品加工企业", "某印刷企业"],
+        ["配电室", "生产车间"],
+        ["电工带电检修配电柜时触电。", "员工冲洗地面时接触漏电设备外壳触电。"],
+        ["未执行停电验电挂牌上锁,无证作业。", "设备未接地,未安装漏电保护器。"],
+        ["严格执行挂牌上锁,特种作业持证上岗。", "设备可靠接地并安装漏电保护。"],
+        ["触电", "特种作业"],
+    ),
+    (
+        "building_materials",
+        "machinery",
+        ["某水泥企业", "某商砼企业"],
+        ["皮带输送机", "搅拌站"],
+        ["巡检工清理皮带机托辊积料时被卷入。", "维修工进入搅拌机内清理时设备被误启动。"],
+        ["皮带机运行中清料,急停拉绳失效。", "未断电挂牌,无人监护。"],
+        ["严禁运行中清料,保持急停装置有效。", "进入设备内部必须断电挂牌并专人监护。"],
+        ["皮带机", "挂牌上锁"],
+    ),
+    (
+        "fireworks",
+        "explosive",
+        ["某烟花爆竹批发企业", "某烟花爆竹零售点"],
+        ["中转库", "零售店"],
+        ["搬运过程中产品跌落撞击引发燃爆。", "零售店内吸烟引燃烟花爆竹发生爆炸。"],
+        ["违规超量储存,搬运野蛮装卸。", "店内违规吸烟,超量存放。"],
+        ["严格限量储存,文明装卸。", "零售点严禁烟火,限量存放。"],
+        ["烟花爆竹", "超量储存"],
+    ),
+]
+COUNTIES = ["620102", "620103", "620104", "620105", "620111", "620121", "620122", "620123"]
+GENERATED = 85
+
+
+def generated_cases(rng: random.Random) -> list[tuple]:
+    """85 rows in the CASES layout, drawn from SCENARIOS (the same every run: a fixed seed)."""
+    rows = []
+    for n in range(GENERATED):
+        industry, kind, subjects, places, courses, causes, lessons, tags = SCENARIOS[
+            n % len(SCENARIOS)
+        ]
+        i = rng.randrange(len(courses))
+        subject, place = rng.choice(subjects), rng.choice(places)
+        kind_label = ACCIDENT_TYPE_LABELS[kind]
+        deaths = rng.choice([0, 0, 1, 1, 1, 2, 3])
+        serious = rng.choice([0, 1, 1, 2, 4])
+        loss = rng.choice([12, 30, 55, 80, 150, 260, 480])
+        rows.append(
+            (
+                rng.randrange(15, 3 * 365),
+                rng.choice(COUNTIES),
+                industry,
+                kind,
+                deaths,
+                serious,
+                loss,
+                f"{subject}{place}{kind_label}事故",
+                f"{subject}{place}:{courses[i]}",
+                causes[i],
+                lessons[i],
+                tags,
+            )
+        )
+    return rows
+
 
 def load_demo() -> dict:
     if Case.objects.filter(code__startswith="DEMO-AL-", is_demo=True).exists():
@@ -245,7 +493,7 @@ def load_demo() -> dict:
     rng = random.Random(50)
     today = timezone.localdate()
     pks = []
-    for n, row in enumerate(CASES, 1):
+    for n, row in enumerate(CASES + generated_cases(random.Random(18)), 1):
         (
             days,
             county,
@@ -282,4 +530,50 @@ def load_demo() -> dict:
         with actor_context(user, source="cli", label="demo"), dated(moment(later, rng)):
             pks.append(services.do_record_case(actor=user, data=data).pk)
     Case.objects.filter(pk__in=pks).update(is_demo=True)
-    return {"cases": len(pks)}
+    return {"cases": len(pks), "pushes": _pushes(user, rng, today)}
+
+
+# 警示教育 pushes: (case code, industry, county, days ago, signed by the enterprises that have
+# demo users). The last one reaches the demo enterprise (ent_user) unread: its 工作台 notice.
+PUSHES = [
+    ("DEMO-AL-003", "hazchem", "620104", 12, True),
+    ("DEMO-AL-009", "gas", "620102", 5, True),
+    ("DEMO-AL-001", "hazchem", "620104", 2, False),
+]
+
+
+def _pushes(user, rng, today) -> int:
+    """A few pushes to the demo enterprises, part of them signed by the enterprises' users."""
+    from yingji.core.errors import ValidationFailed
+    from yingji.orgs.models import Membership
+
+    from .schemas import CasePushIn
+
+    made = 0
+    for code, industry, county, days, signed in PUSHES:
+        case = Case.objects.get(code=code)
+        day = today - dt.timedelta(days=days)
+        data = CasePushIn(
+            industry=industry, region=county, message="组织全员学习本案例,对照排查同类隐患(演示)"
+        )
+        try:
+            with actor_context(user, source="cli", label="demo"), dated(moment(day, rng)):
+                push = services.do_push_case(actor=user, case=case, data=data)
+        except ValidationFailed:
+            continue  # no enterprise of that industry there in this demo set
+        made += 1
+        receipts = list(push.receipts.select_related("enterprise").order_by("pk"))
+        for receipt in receipts if signed else []:
+            member = (
+                Membership.objects.filter(
+                    organisation_id=receipt.enterprise.organisation_id, is_active=True
+                )
+                .select_related("user")
+                .first()
+            )
+            if member is None:
+                continue
+            later = min(day + dt.timedelta(days=1), today)
+            with actor_context(member.user, source="cli", label="demo"), dated(moment(later, rng)):
+                services.do_read_receipt(actor=member.user, receipt=receipt)
+    return made

@@ -32,5 +32,14 @@ class AccidentCaseIn(Input):
     narrative: LongText = Field("", title="事故经过")
     causes: LongText = Field("", title="事故原因")
     lessons: LongText = Field("", title="经验教训")
+    responsibility: LongText = Field("", title="责任追究")
+    measures: LongText = Field("", title="防范措施")
+    enterprise_kind: Name = Field("", title="企业类型")
     tags: list[text(20)] = Field(default=[], max_length=20, title="标签")
     source: Name = Field("", title="来源")
+
+
+class CasePushIn(Input):
+    industry: Industry = Field(title="行业")
+    region: Code = Field(title="县区编码")
+    message: LongText = Field("", title="警示要求")

@@ -5,15 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from yingji.core.audit import record_event
-from yingji.core.errors import ValidationFailed
-from yingji.core.permissions import check_rule, ensure_in_scope
+from yingji.core.errors import NotPermitted, ValidationFailed
+from yingji.core.permissions import check_rule, ensure_in_scope, restrict
+from yingji.core.services import locked
 from yingji.geo.models import Region
 from yingji.standards.accidents import accident_grade
 
-from .models import Case
-from .schemas import AccidentCaseIn
+from .choices import INDUSTRY_LABELS, sectors_of
+from .models import Case, PushReceipt, WarningPush
+from .schemas import AccidentCaseIn, CasePushIn
 
 
 def _fields(data: AccidentCaseIn) -> dict:
@@ -40,22 +43,33 @@ def _fields(data: AccidentCaseIn) -> dict:
         "narrative": data.narrative,
         "causes": data.causes,
         "lessons": data.lessons,
+        "responsibility": data.responsibility,
+        "measures": data.measures,
+        "enterprise_kind": data.enterprise_kind,
         "tags": list(dict.fromkeys(t for t in data.tags if t)),
         "source": data.source,
     }
 
 
-def do_record_case(*, actor, data: AccidentCaseIn) -> Case:
-    """Add a case to the library; its grade is computed from the casualties and the loss."""
+def do_record_case(*, actor, data: AccidentCaseIn, source_event=None) -> Case:
+    """Add a case to the library; its grade is computed from the casualties and the loss.
+    ``source_event``: the closed response event (#12) it is made from (one case per event)."""
     check_rule(actor, "cases.write")
     fields = _fields(data)
     if Case.objects.filter(code=data.code).exists():
         raise ValidationFailed(f"案例编号“{data.code}”已存在。", details={"field": "code"})
+    if source_event is not None:
+        if source_event.state != "closed":
+            raise ValidationFailed("只有已终报(已结束)的事件可以转为案例。")
+        if Case.objects.filter(source_event=source_event).exists():
+            raise ValidationFailed(f"事件“{source_event.title}”已转为案例。")
+        fields["source_event"] = source_event
     with transaction.atomic():
         case = Case.objects.create(**fields)
         record_event(
             "cases.case.recorded",
-            f"录入事故案例“{case.title}”({case.get_grade_display()})",
+            f"录入事故案例“{case.title}”({case.get_grade_display()})"
+            + (f",来自事件{source_event.number}" if source_event is not None else ""),
             target=case,
         )
         ensure_in_scope(actor, case)
@@ -90,3 +104,68 @@ def do_import_cases(*, actor, rows: list[tuple[int, AccidentCaseIn]], file_name:
         cases = [Case.objects.create(**fields) for fields in prepared]
         record_event("cases.case.imported", f"从“{file_name}”导入事故案例 {len(cases)} 条")
     return cases
+
+
+# --- 警示教育 -------------------------------------------------------------------------------
+
+
+def do_push_case(*, actor, case: Case, data: CasePushIn) -> WarningPush:
+    """Push a case to the operating enterprises of an industry in a county (those the actor
+    sees): one receipt each, which the enterprise marks read."""
+    from yingji.enterprises.selectors import visible_enterprises
+
+    check_rule(actor, "cases.push")
+    region = Region.objects.filter(code=data.region).first()
+    if region is None:
+        raise ValidationFailed(f"县区编码“{data.region}”不存在。", details={"field": "region"})
+    targets = list(
+        visible_enterprises(actor)
+        .filter(
+            sector__in=sectors_of(data.industry),
+            region__path__startswith=region.path,
+            status="operating",
+        )
+        .order_by("pk")
+    )
+    if not targets:
+        raise ValidationFailed(
+            f"{region.name}没有{INDUSTRY_LABELS[data.industry]}行业的在营企业,未推送。",
+            details={"field": "industry"},
+        )
+    with transaction.atomic():
+        push = WarningPush.objects.create(
+            case=case,
+            industry=data.industry,
+            region=region,
+            message=data.message,
+            pushed_at=timezone.now(),
+            pushed_by=actor,
+        )
+        for ent in targets:
+            PushReceipt.objects.create(push=push, enterprise=ent)
+        record_event(
+            "cases.case.pushed",
+            f"警示教育:向{region.name}{INDUSTRY_LABELS[data.industry]}行业 {len(targets)} 家企业"
+            f"推送案例“{case.title}”",
+            target=case,
+        )
+        ensure_in_scope(actor, push, "add")
+    return push
+
+
+def do_read_receipt(*, actor, receipt: PushReceipt) -> PushReceipt:
+    """已阅: the enterprise marks its copy read (once; again changes nothing)."""
+    if not restrict(PushReceipt.objects.filter(pk=receipt.pk), actor, "change").exists():
+        raise NotPermitted("只有收到推送的企业可以签收。")
+    if receipt.read_at is not None:
+        return receipt
+    with transaction.atomic():
+        receipt = locked(PushReceipt, receipt.pk)
+        if receipt.read_at is None:
+            receipt.read_at = timezone.now()
+            receipt.read_by = actor
+            receipt.save(update_fields=["read_at", "read_by"])
+            record_event(
+                "cases.push.read", f"{receipt.enterprise}已阅警示教育案例", target=receipt.push
+            )
+    return receipt

@@ -118,14 +118,16 @@ def test_import_all_or_nothing(persona, ctx):
 def test_pages_and_api(as_user):
     ent = as_user("enterprise")
     page = ent.get("/cases/?q=瓦斯").content.decode()
-    assert "瓦斯爆炸事故" in page and "建筑工地高处坠落" not in page and "录入案例" not in page
+    assert "<mark>瓦斯</mark>爆炸事故" in page and "建筑工地高处坠落" not in page
+    assert "录入案例" not in page
     case = Case.objects.get(code="DEMO-AL-001")
     detail = ent.get(case.get_absolute_url()).content.decode()
     assert "第三条" in detail and "DEMO-AL-002" not in detail and "化工助剂企业储罐区火灾" in detail
     similar = ent.get(f"/api/v1/cases/{case.pk}/similar").json()
     assert similar[0]["case"]["code"] == "DEMO-AL-002"  # the other 储罐区 fire
     r = ent.get("/api/v1/cases?q=燃气&industry=gas")
-    assert r.status_code == 200 and int(r["X-Total-Count"]) == 2
+    gas = Case.objects.filter(industry="gas", search_text__contains="燃气").count()
+    assert r.status_code == 200 and int(r["X-Total-Count"]) == gas >= 2
     r = as_user("leader").post(
         "/api/v1/cases", {"code": "X", "title": "xxxx"}, content_type="application/json"
     )
