@@ -154,6 +154,57 @@ def visible_requests(user, action: str = "view"):
     return restrict(SupplyRequest.objects.select_related("region", "requested_by"), user, action)
 
 
+def last_positions(request_ids) -> dict:
+    """request id → its latest position report (TransitPosition), for those that have one.
+    The command app's 在途调度 panel reads this; callers pass ids they may already see."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import SupplyRequest, TransitPosition
+
+    latest = (
+        TransitPosition.objects.filter(request=OuterRef("pk"))
+        .order_by("-reported_at", "-pk")
+        .values("pk")[:1]
+    )
+    ids = (
+        SupplyRequest.objects.filter(pk__in=list(request_ids))
+        .annotate(last=Subquery(latest))
+        .exclude(last=None)
+        .values_list("last", flat=True)
+    )
+    return {p.request_id: p for p in TransitPosition.objects.filter(pk__in=list(ids))}
+
+
+def transit_features(user, params: dict) -> dict:
+    """The 在途调度 layer: each visible request on the road (已调运) at its latest reported
+    position, with the destination and the time of the fix in the popup."""
+    qs = visible_requests(user).filter(state="dispatched")
+    if params.get("district"):
+        qs = qs.filter(region__code=params["district"])
+    requests = {r.pk: r for r in qs}
+    features = []
+    for pk, p in sorted(last_positions(requests).items()):
+        r = requests[pk]
+        when = timezone.localtime(p.reported_at)
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"transit-{pk}",
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "properties": {
+                    "id": pk,
+                    "name": r.number,
+                    "url": r.get_absolute_url() + "#positions",
+                    "label": f"在途 {r.number} → {r.destination}"
+                    + (f",{p.carrier}" if p.carrier else "")
+                    + f",{when:%m-%d %H:%M} 定位",
+                    "style": {"symbol": "arrow", "size": 14, "color": "#fd7e14", "border": "#fff"},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
 # --- equipment -------------------------------------------------------------------------------
 
 
