@@ -396,6 +396,11 @@ def test_positions_by_form_and_token_on_the_map_layer(as_user):
     fc = duty.get("/api/v1/resources/transit/geojson").json()
     mine = [f for f in fc["features"] if f["properties"]["id"] == req["id"]]
     assert [f["geometry"]["coordinates"] for f in mine] == [[104.05, 35.9]]
+    # the command map's 在途调度 panel (command app) shows it under the request
+    panels = duty.get("/api/v1/command/panels").json()["panels"]
+    rows = next(p["rows"] for p in panels if p["key"] == "dispatch")
+    row = next(r for r in rows if r["number"] == req["number"])
+    assert (row["position"]["lon"], row["position"]["carrier"]) == (104.05, "")
     # the request page map gets the latest position and the track in time order
     page = duty.get(f"/resources/requests/{req['id']}/").content.decode()
     data = json.loads(page.split('id="request-map-data" type="application/json">')[1].split("<")[0])
