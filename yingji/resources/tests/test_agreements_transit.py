@@ -169,6 +169,8 @@ def test_agreement_stock_covers_the_shortfall_and_is_called_off(as_user):
     assert (agreement.called, agreement.remaining) == (120, 180)
     event = AuditEvent.objects.filter(verb="resources.request.approved", object_id=str(req["id"]))
     assert "调用协议储备:测试商户" in event.get().message
+    page = section.get(agreement.get_absolute_url()).content.decode()
+    assert 'id="agreement-calls"' in page and req["number"] in page and "剩余 180" in page
     # a second request sees only what is left of the agreement
     other = _ask(duty, [(TENT, 500)])
     again = duty.get(f"/api/v1/resources/requests/{other['id']}/proposal").json()
