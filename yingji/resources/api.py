@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
+from pydantic import BaseModel
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
@@ -307,13 +308,37 @@ def list_items(request):
     return selectors.items()
 
 
+class _Feature(BaseModel):
+    type: str = "Feature"
+    id: str | int | None = None
+    geometry: dict | None
+    properties: dict
+
+
+class LayerOut(BaseModel):
+    """The sites layer (GeoJSON FeatureCollection, see core.hooks.MapLayer)."""
+
+    type: str = "FeatureCollection"
+    features: list[_Feature]
+
+
 @router.get(
     "/resources/geojson",
-    response=FeatureCollection,
+    response=LayerOut,
     summary="储备库(点)图层(GeoJSON,大小为库存量)",
 )
 def geojson(request, district: str | None = None, level: str | None = None):
-    return selectors.site_features(request.user, {"district": district, "level": level})
+    """The layer is written as JSON directly (its declared shape is ``LayerOut``; a test
+    validates the answer against it): ninja's response validation walked every feature through
+    its Django-object getter, 440 ms of the 690 ms for the issue's 5,000 points
+    (docs/performance.md)."""
+    import json
+
+    layer = selectors.site_features(request.user, {"district": district, "level": level})
+    return HttpResponse(
+        json.dumps(layer, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json",
+    )
 
 
 # --- forces --------------------------------------------------------------------------------

@@ -74,45 +74,59 @@ def site_totals(site_ids) -> dict[int, int]:
 
 
 def site_features(user, params: dict) -> dict:
-    """The 一图 layer: every visible site, its size growing with the stock it holds."""
+    """The 一图 layer: every visible site, its size growing with the stock it holds. Read as
+    plain rows (sites, then one grouped query for the totals and one for the sites with a line
+    below its minimum — stock is visible exactly where its site is), no model instances: 5,000
+    points stay within the issue's budget (docs/performance.md)."""
+    from django.urls import reverse
+
+    from .choices import SITE_LEVELS
+
     sites = visible_sites(user).filter(active=True)
     if params.get("district"):
         sites = sites.filter(region__code=params["district"])
     if params.get("level"):
         sites = sites.filter(level=params["level"])
-    sites = list(sites)
-    totals = site_totals(s.pk for s in sites)
+    rows = list(sites.values_list("pk", "code", "name", "level", "lon", "lat"))
+    totals = dict(
+        Stock.objects.filter(site__in=sites.values("pk"))
+        .values_list("site_id")
+        .annotate(n=Sum("quantity"))
+    )
     low = set(
-        visible_stock(user)
-        .filter(site__in=sites)
+        Stock.objects.filter(site__in=sites.values("pk"))
         .filter(alert_q("low"))
         .values_list("site_id", flat=True)
+        .distinct()
     )
+    levels = {k: str(v) for k, v in SITE_LEVELS}
+    url = reverse("resources:site", args=[0])[:-2]  # "/resources/sites/" + pk + "/"
     features = []
-    for s in sites:
-        total = totals.get(s.pk, 0)
-        label = f"{s.name}({s.get_level_display()})库存 {total:,} 件(套)" + (
-            ",有物资低于最低储备" if s.pk in low else ""
+    for pk, code, name, level, lon, lat in rows:
+        total = totals.get(pk, 0)
+        below = pk in low
+        label = f"{name}({levels[level]})库存 {total:,} 件(套)" + (
+            ",有物资低于最低储备" if below else ""
         )
         features.append(
             {
                 "type": "Feature",
-                "id": f"site-{s.pk}",
-                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "id": f"site-{pk}",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": {
-                    "id": s.pk,
-                    "code": s.code,
-                    "name": s.name,
-                    "level": s.get_level_display(),
+                    "id": pk,
+                    "code": code,
+                    "name": name,
+                    "level": levels[level],
                     "total": total,
-                    "below_minimum": s.pk in low,
-                    "url": s.get_absolute_url(),
+                    "below_minimum": below,
+                    "url": f"{url}{pk}/",
                     "label": label,
                     "style": {
                         "symbol": "rect",
                         "size": marker_size(total),
-                        "color": "#0d6efd" if s.level == "city" else "#198754",
-                        "border": "#dc3545" if s.pk in low else "#fff",
+                        "color": "#0d6efd" if level == "city" else "#198754",
+                        "border": "#dc3545" if below else "#fff",
                     },
                 },
             }

@@ -425,3 +425,40 @@ def test_positions_by_form_and_token_on_the_map_layer(as_user):
     assert r.status_code == 422 and "签收前" in r.json()["message"]
     fc = duty.get("/api/v1/resources/transit/geojson").json()
     assert req["id"] not in [f["properties"]["id"] for f in fc["features"]]
+
+
+# --- the 一图: its layer's declared shape, and printing ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_sites_layer_matches_its_declared_shape_and_the_visible_sites(as_user):
+    """The layer is written as JSON directly (speed): it must still be what the API declares,
+    and hold exactly the active sites the user may see, with their stock totals."""
+    from yingji.resources.api import LayerOut
+    from yingji.resources.selectors import visible_sites
+
+    for persona in ("city_admin", "county_a", "enterprise"):
+        client = as_user(persona)
+        r = client.get("/api/v1/resources/geojson")
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
+        layer = LayerOut.model_validate(r.json())
+        me = get_user_model().objects.get(pk=int(client.session["_auth_user_id"]))
+        sites = visible_sites(me).filter(active=True)
+        assert {f.properties["id"] for f in layer.features} == set(
+            sites.values_list("pk", flat=True)
+        )
+        some = layer.features[0].properties
+        total = Stock.objects.filter(site_id=some["id"]).aggregate(n=Sum("quantity"))["n"] or 0
+        assert some["total"] == total
+        assert some["url"] == f"/resources/sites/{some['id']}/"
+
+
+@pytest.mark.django_db
+def test_map_page_prints(as_user):
+    from django.contrib.staticfiles import finders
+
+    page = as_user("leader").get("/resources/map/").content.decode()
+    assert 'id="print-map"' in page and 'id="map-print-head"' in page
+    assert "resources/map-print.css" in page
+    css = open(finders.find("resources/map-print.css"), encoding="utf-8").read()
+    assert "@media print" in css and "#map-filters" in css

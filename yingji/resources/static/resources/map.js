@@ -37,6 +37,24 @@
       });
   }
 
+  // printing (打印一图): the filters in force under the heading, the map redrawn at the page's
+  // width before the print and back afterwards (map-print.css lays the page out)
+  function filtersText() {
+    var parts = [];
+    Array.prototype.forEach.call(form.querySelectorAll('select'), function (s) {
+      var label = form.querySelector('label[for="' + s.id + '"]');
+      parts.push((label ? label.textContent : s.name) + ' ' + s.options[s.selectedIndex].text);
+    });
+    return parts.join(',');
+  }
+  window.addEventListener('beforeprint', function () {
+    document.getElementById('map-print-filters').textContent = filtersText();
+    chart.resize({width: 1000, height: 560});
+  });
+  window.addEventListener('afterprint', function () { chart.resize(); });
+  var button = document.getElementById('print-map');
+  if (button) { button.addEventListener('click', function () { window.print(); }); }
+
   var gaps = [];
   // counties with an item below its reserve target: filled red (储备达标)
   fetch(el.getAttribute('data-coverage'), {credentials: 'same-origin'})
