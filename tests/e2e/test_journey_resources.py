@@ -265,7 +265,10 @@ def test_agreement_call_off_positions_and_arrival_per_line(
         "(document.querySelector('#panel-dispatch') || {innerText: ''})"
         ".innerText.indexOf('最新位置') >= 0 || null",
     )
-    page.screenshot(path=str(SHOTS / "resources-command-transit.png"), full_page=True)
+    wait_until(page, "document.querySelector('[data-boundaries][data-loaded]') && true")
+    page.locator("#panel-dispatch").scroll_into_view_if_needed()
+    assert "甘A·D1234" in page.inner_text("#panel-dispatch")
+    page.screenshot(path=str(SHOTS / "resources-command-transit.png"))
 
     page.goto(url)
     boxes = page.locator("#arrival-form input[type=checkbox]")

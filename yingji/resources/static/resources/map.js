@@ -49,7 +49,7 @@
   }
   window.addEventListener('beforeprint', function () {
     document.getElementById('map-print-filters').textContent = filtersText();
-    chart.resize({width: 1000, height: 560});
+    chart.resize({width: 1040, height: 560});
   });
   window.addEventListener('afterprint', function () { chart.resize(); });
   var button = document.getElementById('print-map');
