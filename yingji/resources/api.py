@@ -666,6 +666,20 @@ def equipment_geojson(request, district: str | None = None, category: str | None
     return selectors.equipment_features(request.user, {"district": district, "category": category})
 
 
+@router.get("/resources/map/teams", response=FeatureCollection, summary="救援队伍图层(GeoJSON)")
+def teams_geojson(request, district: str | None = None):
+    return selectors.force_features("teams", request.user, {"district": district})
+
+
+@router.get(
+    "/resources/map/shelters",
+    response=FeatureCollection,
+    summary="应急避难场所图层(GeoJSON,可容纳人数)",
+)
+def shelters_geojson(request, district: str | None = None):
+    return selectors.force_features("shelters", request.user, {"district": district})
+
+
 @router.get("/resources/equipment/{equipment_id}", response=EquipmentOut, summary="单件应急装备")
 def get_equipment(request, equipment_id: int):
     return _equipment(request, equipment_id)

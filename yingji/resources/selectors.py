@@ -295,6 +295,51 @@ def equipment_features(user, params: dict) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def force_features(model_name: str, user, params: dict) -> dict:
+    """The teams or shelters layer of the 一图: every visible record with a point; teams as
+    circles (red when not 随时待命) with headcount and readiness, shelters as green pins with
+    their capacity (persons)."""
+    from .models import Shelter, Team
+
+    model = {"teams": Team, "shelters": Shelter}[model_name]
+    qs = visible_records(model, user).filter(lon__isnull=False)
+    if params.get("district"):
+        qs = qs.filter(region__code=params["district"])
+    features = []
+    for r in qs:
+        if model is Team:
+            kind = f"{r.get_kind_display()}·{r.get_specialty_display()}"
+            label = f"{r.name}({kind}){r.headcount} 人,{r.get_readiness_display()}"
+            style = {
+                "symbol": "circle",
+                "size": 12,
+                "color": "#0dcaf0" if r.readiness == "ready" else "#dc3545",
+                "border": "#fff",
+            }
+            level, total = r.get_readiness_display(), r.headcount
+        else:
+            label = f"{r.name}({r.get_kind_display()})可容纳 {r.capacity:,} 人"
+            style = {"symbol": "pin", "size": 18, "color": "#20c997", "border": "#fff"}
+            level, total = r.get_kind_display(), r.capacity
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"{model_name}-{r.pk}",
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "properties": {
+                    "id": r.pk,
+                    "name": r.name,
+                    "level": str(level),
+                    "total": total,
+                    "url": r.get_absolute_url(),
+                    "label": label,
+                    "style": style,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
 # --- coverage against reserve targets --------------------------------------------------------
 
 

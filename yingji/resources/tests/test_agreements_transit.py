@@ -462,3 +462,22 @@ def test_map_page_prints(as_user):
     assert "resources/map-print.css" in page
     css = open(finders.find("resources/map-print.css"), encoding="utf-8").read()
     assert "@media print" in css and "#map-filters" in css
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["teams", "shelters"])
+def test_teams_and_shelters_layers_of_the_map(as_user, kind):
+    from yingji.resources.models import Shelter, Team
+    from yingji.resources.selectors import visible_records
+
+    model = {"teams": Team, "shelters": Shelter}[kind]
+    for persona in ("city_admin", "county_a"):
+        client = as_user(persona)
+        me = get_user_model().objects.get(pk=int(client.session["_auth_user_id"]))
+        r = client.get(f"/api/v1/resources/map/{kind}")
+        assert r.status_code == 200, r.content
+        got = {f["properties"]["id"] for f in r.json()["features"]}
+        want = visible_records(model, me).filter(lon__isnull=False).values_list("pk", flat=True)
+        assert got == set(want) and got
+    page = as_user("leader").get("/resources/map/").content.decode()
+    assert f'data-{kind}-layer="/api/v1/resources/map/{kind}"' in page

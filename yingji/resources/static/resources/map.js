@@ -10,7 +10,10 @@
 
   function load() {
     var params = new URLSearchParams(new FormData(form));
-    var layer = params.get('layer') === 'equipment' ? 'data-equipment-layer' : 'data-layer';
+    var chosen = params.get('layer');
+    var layer = {equipment: 'data-equipment-layer', teams: 'data-teams-layer',
+      shelters: 'data-shelters-layer'}[chosen] || 'data-layer';
+    if (chosen === 'teams' || chosen === 'shelters') { params.delete('level'); }
     params.delete('layer');
     fetch(el.getAttribute(layer) + '?' + params.toString(), {credentials: 'same-origin'})
       .then(function (r) { return r.json(); })
