@@ -1,6 +1,7 @@
 """Benchmark of 应急资源 at N× the demo's reserves, as ratios against a baseline in the same run.
 
     python bench/resources.py [--scale 10] [--repeat 5]
+    python bench/resources.py --sites 1000 --lines 50000 --points 5000   # the issue's sizes
 
 Uses its own SQLite database under YINGJI_VAR_DIR (default var/bench-resources/), loaded with
 the demo data; then, as bench/scale.py does for enterprises and hazards, the demo's reserve sites
@@ -9,6 +10,7 @@ to the ledger) until there are N× the demo's sites and stock lines, spread arou
 (±0.05°). Bulk rows skip the per-row audit, like every bulk load. Measures medians of:
 
   stock     the stock rows the city administrator may see (restrict + one query) → baseline
+  layer     the 一图 layer of the sites (GET /api/v1/resources/geojson through the test client)
   propose   the nearest-stock proposal for a 10-item request to 榆中 (candidates + allocation)
   forces    the nearest available teams/equipment for a request (3 specialties, 2 categories)
   export    the 一表 as xlsx (the list's export, through the page view, every row)
@@ -44,14 +46,15 @@ def timed(fn, repeat):
     return statistics.median(samples)
 
 
-def scale_sites(scale: int, rng: random.Random) -> int:
-    """Clone the demo's sites (with their stock and an opening ledger line) to N× their count."""
-    from django.utils import timezone
+def scale_sites(scale: int, rng: random.Random, *, target: int = 0) -> int:
+    """Clone the demo's sites (with their stock and an opening ledger line) to N× their count
+    (or to ``target`` active sites)."""
 
-    from yingji.resources.models import Movement, Site, Stock
+    from yingji.resources.models import Site, Stock
 
     base = list(Site.objects.exclude(code__startswith=PREFIX).filter(active=True))
-    todo = len(base) * scale - Site.objects.filter(active=True).count()
+    target = target or len(base) * scale
+    todo = target - Site.objects.filter(active=True).count()
     if todo <= 0:
         return 0
     start = Site.objects.filter(code__startswith=PREFIX).count()
@@ -91,6 +94,52 @@ def scale_sites(scale: int, rng: random.Random) -> int:
                 )
             )
     Stock.objects.bulk_create(stocks, batch_size=1000)
+    _opening_lines()
+    return todo
+
+
+def fill_lines(target: int, rng: random.Random) -> int:
+    """Give the cloned sites more stock lines until there are ``target`` in all: the catalogue's
+    items they do not hold yet, then bench items (code 399xxxx: 大类 3, 中类 99 收容类目,
+    "基准测试物资"), each line with a random quantity and its opening 入库 line."""
+    import math
+
+    from yingji.resources.models import Item, Site, Stock
+
+    need = target - Stock.objects.count()
+    if need <= 0:
+        return 0
+    sites = list(Site.objects.filter(code__startswith=PREFIX).values_list("pk", flat=True))
+    per_site = math.ceil(need / len(sites))
+    held: dict[int, set[int]] = {}
+    for site, item in Stock.objects.filter(site_id__in=sites).values_list("site_id", "item_id"):
+        held.setdefault(site, set()).add(item)
+    most = max(len(v) for v in held.values()) if held else 0
+    wanted = most + per_site - Item.objects.count()
+    if wanted > 0:
+        Item.objects.bulk_create(
+            Item(code=f"399{n:04d}", name=f"基准测试物资{n}", unit="件")
+            for n in range(1, wanted + 1)
+            if not Item.objects.filter(code=f"399{n:04d}").exists()
+        )
+    items = list(Item.objects.order_by("code").values_list("pk", flat=True))
+    stocks = []
+    for site in sites:
+        free = [i for i in items if i not in held.get(site, set())]
+        for item in free[:per_site]:
+            if len(stocks) >= need:
+                break
+            stocks.append(Stock(site_id=site, item_id=item, quantity=rng.randint(0, 500)))
+    Stock.objects.bulk_create(stocks, batch_size=2000)
+    _opening_lines()
+    return len(stocks)
+
+
+def _opening_lines() -> None:
+    from django.utils import timezone
+
+    from yingji.resources.models import Movement, Stock
+
     now = timezone.now()
     Movement.objects.bulk_create(
         (
@@ -108,13 +157,24 @@ def scale_sites(scale: int, rng: random.Random) -> int:
         ),
         batch_size=1000,
     )
-    return todo
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--sites", type=int, default=0, help="grow to this many active sites (instead of --scale)"
+    )
+    parser.add_argument(
+        "--lines", type=int, default=0, help="then give the clones stock lines to this many in all"
+    )
+    parser.add_argument(
+        "--points",
+        type=int,
+        default=0,
+        help="after the other steps, grow to this many sites and time the 一图 layer",
+    )
     args = parser.parse_args()
     import django
 
@@ -134,7 +194,10 @@ def main():
         call_command("yingji_demo", stdout=open(os.devnull, "w"))
     admin = get_user_model().objects.get(username="city_admin")
     with actor_context(admin, source="cli"):
-        added = scale_sites(args.scale, random.Random(16))
+        added = scale_sites(args.scale, random.Random(16), target=args.sites)
+        if args.lines:
+            added_lines = fill_lines(args.lines, random.Random(17))
+            print(f"stock lines added: {added_lines}")
         held = (
             Stock.objects.values("item__code")
             .annotate(n=Sum("quantity"))
@@ -181,8 +244,14 @@ def main():
         assert r.status_code == 200, r.status_code
         return r.content
 
+    def layer():
+        r = client.get("/api/v1/resources/geojson")
+        assert r.status_code == 200, r.status_code
+        return r.content
+
     steps = [
         ("stock rows the city admin sees (baseline)", stock),
+        ("一图 layer of the sites (GeoJSON, server)", layer),
         ("nearest-stock proposal, 10-item request", propose),
         ("nearest teams/equipment proposal (5 lines)", forces),
         ("一表 export (xlsx, every row)", export),
@@ -196,6 +265,16 @@ def main():
         print(f"| {name} | {ms:.1f} | {ms / base:.1f} |")
     legs = propose()
     print(f"proposal: {len(legs.legs)} legs, shortfall {legs.shortfall}")
+    if args.points:
+        with actor_context(admin, source="cli"):
+            scale_sites(1, random.Random(18), target=args.points)
+        points = len(client.get("/api/v1/resources/geojson").json()["features"])
+        lines = Stock.objects.count()
+        base = timed(stock, args.repeat)
+        ms = timed(layer, args.repeat)
+        print(f"sites {points} points, stock lines {lines}")
+        print(f"| stock rows the city admin sees (baseline) | {base:.1f} | 1.0 |")
+        print(f"| 一图 layer, {points} points | {ms:.1f} | {ms / base:.1f} |")
 
 
 if __name__ == "__main__":

@@ -179,3 +179,122 @@ def test_request_teams_dispatch_and_return(reference_data, live_server, browser_
     page.emulate_media(media="screen")
     external = [u for u in page.external_requests if not u.startswith(base)]
     assert not external, external
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreement_call_off_positions_and_arrival_per_line(
+    reference_data, live_server, browser_page
+):
+    """Only 榆中's own reserve is in use (the others closed for the journey): the duty officer
+    asks for 500 tents → the reserve's tents and the rest from the tent agreement (协议储备,
+    counted apart) are proposed → approved (the call-off recorded) and dispatched → the driver
+    reports a position through the API with a personal token, the duty officer enters one →
+    the latest position on the request map and in the command map's 在途调度 → arrivals line
+    by line: the first, then the rest (已签收) → the 一图 printed."""
+    from yingji.core.context import actor_context
+    from yingji.core.models import APIToken, hash_token
+    from yingji.resources.models import Agreement, Site, SupplyRequest
+
+    Site.objects.exclude(code="DEMO-RES-YZ-01").update(active=False)
+    agreement = Agreement.objects.get(item__code="1020199", is_demo=True)
+    page = browser_page
+    base = live_server.url
+    login(page, base, "duty")
+    page.goto(f"{base}/resources/requests/new/")
+    page.fill("#r-dest", "榆中县夏官营镇安置点")
+    page.fill("#r-lon", "104.12")
+    page.fill("#r-lat", "35.86")
+    page.fill("#r-reason", "地震受灾群众安置")
+    page.select_option("#r-item-0", "1020199")
+    page.fill("#r-quantity-0", "500")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    calls = page.inner_text("#call-table")
+    assert agreement.partner in calls
+    assert page.locator("#shortfall").count() == 0  # the agreement covers the rest
+    wait_until(page, "document.querySelector('#request-map').getAttribute('data-loaded')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "resources-request-agreement.png"), full_page=True)
+    url = page.url
+    req = SupplyRequest.objects.get(destination="榆中县夏官营镇安置点")
+
+    page.context.clear_cookies()
+    login(page, base, "whk_staff")
+    page.goto(url)
+    page.click("#btn-approve")
+    page.wait_for_load_state("networkidle")
+    assert "已调用" in page.inner_text("#call-table")
+    page.click("#btn-dispatch")
+    page.wait_for_load_state("networkidle")
+    assert "在途" in page.inner_text("#call-table")
+    agreement.refresh_from_db()
+    assert agreement.called == 500 - sum(a.quantity for a in req.allocations.all())
+
+    # the driver's phone reports through the API with a personal token
+    driver = SupplyRequest._meta.get_field("requested_by").related_model.objects.get(
+        username="duty"
+    )
+    key = APIToken.generate_key()
+    with actor_context(driver, source="test"):
+        APIToken.objects.create(
+            user=driver, name="押运车辆", key_prefix=key[:10], key_hash=hash_token(key)
+        )
+    r = page.request.post(
+        f"{base}/api/v1/resources/requests/{req.pk}/positions",
+        data={"lon": 103.98, "lat": 35.93, "carrier": "甘A·D1234(演示)"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert r.status == 201, r.text()
+
+    page.context.clear_cookies()
+    login(page, base, "duty")
+    page.goto(url)
+    page.fill("#position-form input[name=lon]", "104.05")
+    page.fill("#position-form input[name=lat]", "35.89")
+    page.fill("#position-form input[name=carrier]", "甘A·D1234(演示)")
+    page.click("#btn-position")
+    page.wait_for_load_state("networkidle")
+    assert "104.05000" in page.inner_text("#position-list")
+    assert "接口上报" in page.inner_text("#position-list")
+    wait_until(page, "document.querySelector('#request-map').getAttribute('data-loaded')")
+    page.screenshot(path=str(SHOTS / "resources-transit.png"), full_page=True)
+
+    page.goto(f"{base}/command/")
+    wait_until(
+        page,
+        "(document.querySelector('#panel-dispatch') || {innerText: ''})"
+        ".innerText.indexOf('最新位置') >= 0 || null",
+    )
+    wait_until(page, "document.querySelector('[data-boundaries][data-loaded]') && true")
+    page.locator("#panel-dispatch").scroll_into_view_if_needed()
+    assert "甘A·D1234" in page.inner_text("#panel-dispatch")
+    page.screenshot(path=str(SHOTS / "resources-command-transit.png"))
+
+    page.goto(url)
+    boxes = page.locator("#arrival-form input[type=checkbox]")
+    total = boxes.count()
+    assert total >= 2
+    boxes.nth(0).check()
+    page.click("#btn-arrival")
+    page.wait_for_load_state("networkidle")
+    assert "已调运" in page.inner_text("#request-state")
+    boxes = page.locator("#arrival-form input[type=checkbox]")
+    assert boxes.count() == total - 1
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    page.fill("#arrival-form input[name=note]", "全部到达,已清点")
+    page.click("#btn-arrival")
+    page.wait_for_load_state("networkidle")
+    assert "已签收" in page.inner_text("#request-state")
+    assert "已到达" in page.inner_text("#call-table")
+    assert "全部到达" in page.inner_text("#timeline")
+
+    page.goto(f"{base}/resources/map/")
+    wait_until(page, "document.querySelector('#resource-map').getAttribute('data-loaded')")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.is_visible("#map-print-head") and not page.is_visible("#map-filters")
+    page.screenshot(path=str(SHOTS / "resources-map-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    external = [u for u in page.external_requests if not u.startswith(base)]
+    assert not external, external

@@ -209,6 +209,8 @@ def dispatch_panel(user, f: Filters) -> dict:
     qs = _clip(qs, f, "region", "created_at").order_by("needed_by", "pk")
 
     def rows(items):
+        items = list(items)
+        positions = resources.last_positions([r.pk for r in items])  # 在途: the latest fix
         return [
             {
                 "number": r.number,
@@ -218,6 +220,14 @@ def dispatch_panel(user, f: Filters) -> dict:
                 "needed_by": r.needed_by,
                 "late": r.needed_by < timezone.now(),
                 "url": r.get_absolute_url(),
+                "position": {
+                    "lon": p.lon,
+                    "lat": p.lat,
+                    "carrier": p.carrier,
+                    "reported_at": p.reported_at,
+                }
+                if (p := positions.get(r.pk))
+                else None,
             }
             for r in items
         ]

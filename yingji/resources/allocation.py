@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +45,10 @@ class Leg:
 class Proposal:
     legs: list[Leg] = field(default_factory=list)
     shortfall: dict[str, int] = field(default_factory=dict)
+    # filled by the service: agreement stock covering what the physical stock could not
+    # (``stock_shortfall``), counted separately; ``shortfall`` is then what nothing covers
+    calls: list = field(default_factory=list)
+    stock_shortfall: dict[str, int] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -159,4 +164,89 @@ def propose_units(
             proposal.legs.append(UnitLeg(u.pk, kind, category, d, eta))
         if len(chosen) < wanted:
             proposal.shortfall[(kind, category)] = wanted - len(chosen)
+    return proposal
+
+
+# --- agreement stock (协议储备) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An agreement holding an item for the city: what is left of its quantity, how fast the
+    partner delivers (响应时限, hours; None: not stated), its validity and where it is."""
+
+    pk: int
+    item: str
+    remaining: int
+    response_hours: float | None
+    valid_from: date
+    valid_until: date
+    lon: float | None = None
+    lat: float | None = None
+
+
+@dataclass(frozen=True)
+class CallLeg:
+    agreement: int
+    item: str
+    quantity: int
+    distance_km: float | None
+    eta_hours: float | None
+
+
+@dataclass
+class CallProposal:
+    legs: list[CallLeg] = field(default_factory=list)
+    shortfall: dict[str, int] = field(default_factory=dict)
+
+
+def propose_calls(
+    shortfall: dict[str, int],
+    offers: list[Offer],
+    *,
+    needed_on: date,
+    lon: float,
+    lat: float,
+    road_factor: float | None = None,
+) -> CallProposal:
+    """Cover what the physical stock could not (``shortfall``) from agreement stock: only
+    agreements valid on the day the goods are needed, with quantity left; the fastest first (the
+    agreed response time; an agreement without one comes after those with one), then the
+    nearest, then the oldest record. Splits across agreements; what none can cover stays short."""
+    p = parameters()
+    road_factor = p["road_factor"] if road_factor is None else road_factor
+
+    def distance(o: Offer) -> float | None:
+        if o.lon is None or o.lat is None:
+            return None
+        return round(great_circle_km(lon, lat, o.lon, o.lat) * road_factor, 1)
+
+    usable = [
+        (distance(o), o)
+        for o in offers
+        if o.remaining > 0 and o.valid_from <= needed_on <= o.valid_until
+    ]
+    usable.sort(
+        key=lambda do: (
+            do[1].response_hours is None,
+            do[1].response_hours or 0,
+            do[0] is None,
+            do[0] or 0.0,
+            do[1].pk,
+        )
+    )
+    proposal = CallProposal()
+    for item, wanted in shortfall.items():
+        need = wanted
+        for d, o in usable:
+            if need <= 0:
+                break
+            if o.item != item:
+                continue
+            take = min(need, o.remaining)
+            eta = None if o.response_hours is None else float(o.response_hours)
+            proposal.legs.append(CallLeg(o.pk, item, take, d, eta))
+            need -= take
+        if need > 0:
+            proposal.shortfall[item] = need
     return proposal

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
+from pydantic import BaseModel
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
@@ -17,6 +18,7 @@ from .models import Agreement, Equipment, Expert, Shelter, Site, Team
 from .schemas import (
     AgreementEditIn,
     AgreementIn,
+    ArrivalIn,
     DecisionIn,
     EquipmentEditIn,
     EquipmentIn,
@@ -30,6 +32,7 @@ from .schemas import (
     MovementIn,
     PartnerEditIn,
     PartnerIn,
+    PositionIn,
     RequestIn,
     ReserveTargetIn,
     ShelterEditIn,
@@ -305,13 +308,37 @@ def list_items(request):
     return selectors.items()
 
 
+class _Feature(BaseModel):
+    type: str = "Feature"
+    id: str | int | None = None
+    geometry: dict | None
+    properties: dict
+
+
+class LayerOut(BaseModel):
+    """The sites layer (GeoJSON FeatureCollection, see core.hooks.MapLayer)."""
+
+    type: str = "FeatureCollection"
+    features: list[_Feature]
+
+
 @router.get(
     "/resources/geojson",
-    response=FeatureCollection,
+    response=LayerOut,
     summary="储备库(点)图层(GeoJSON,大小为库存量)",
 )
 def geojson(request, district: str | None = None, level: str | None = None):
-    return selectors.site_features(request.user, {"district": district, "level": level})
+    """The layer is written as JSON directly (its declared shape is ``LayerOut``; a test
+    validates the answer against it): ninja's response validation walked every feature through
+    its Django-object getter, 440 ms of the 690 ms for the issue's 5,000 points
+    (docs/performance.md)."""
+    import json
+
+    layer = selectors.site_features(request.user, {"district": district, "level": level})
+    return HttpResponse(
+        json.dumps(layer, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json",
+    )
 
 
 # --- forces --------------------------------------------------------------------------------
@@ -374,6 +401,14 @@ class AgreementOut(PlacedOut):
     response_hours: int | None
     valid_from: dt.date
     valid_until: dt.date
+    item: str | None  # 协议储备物资 (catalogue code)
+    quantity: int | None
+    called: int
+    remaining: int | None
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code if obj.item_id else None
 
 
 class ExpertOut(PlacedOut):
@@ -631,6 +666,20 @@ def equipment_geojson(request, district: str | None = None, category: str | None
     return selectors.equipment_features(request.user, {"district": district, "category": category})
 
 
+@router.get("/resources/map/teams", response=FeatureCollection, summary="救援队伍图层(GeoJSON)")
+def teams_geojson(request, district: str | None = None):
+    return selectors.force_features("teams", request.user, {"district": district})
+
+
+@router.get(
+    "/resources/map/shelters",
+    response=FeatureCollection,
+    summary="应急避难场所图层(GeoJSON,可容纳人数)",
+)
+def shelters_geojson(request, district: str | None = None):
+    return selectors.force_features("shelters", request.user, {"district": district})
+
+
 @router.get("/resources/equipment/{equipment_id}", response=EquipmentOut, summary="单件应急装备")
 def get_equipment(request, equipment_id: int):
     return _equipment(request, equipment_id)
@@ -805,6 +854,7 @@ class AllocationOut(Schema):
     returned: int
     scrapped: int
     outstanding: int
+    arrived_at: dt.datetime | None
 
     @staticmethod
     def resolve_site(obj):
@@ -855,6 +905,48 @@ class AssignmentOut(Schema):
         return obj.get_state_display()
 
 
+class CallOut(Schema):
+    """A call-off of agreement stock (协议储备调用)."""
+
+    id: int
+    agreement_id: int
+    agreement: str
+    partner: str
+    item: str
+    quantity: int
+    eta_hours: float | None
+    state: str
+    state_label: str
+    called_at: dt.datetime
+    arrived_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_agreement(obj):
+        return obj.agreement.title
+
+    @staticmethod
+    def resolve_partner(obj):
+        return obj.agreement.partner
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.agreement.item.code
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+
+class PositionOut(Schema):
+    id: int
+    carrier: str
+    lon: float
+    lat: float
+    reported_at: dt.datetime
+    note: str
+    via_api: bool
+
+
 class RequestOut(Schema):
     id: int
     number: str
@@ -872,7 +964,17 @@ class RequestOut(Schema):
     allocations: list[AllocationOut]
     force_lines: list[ForceLineOut]
     assignments: list[AssignmentOut]
+    calls: list[CallOut]
+    last_position: PositionOut | None
     version: int
+
+    @staticmethod
+    def resolve_calls(obj):
+        return obj.calls.select_related("agreement__item")
+
+    @staticmethod
+    def resolve_last_position(obj):
+        return obj.positions.first()
 
     @staticmethod
     def resolve_state_label(obj):
@@ -921,10 +1023,22 @@ class UnitProposalLegOut(Schema):
     eta_hours: float | None
 
 
+class CallProposalLegOut(Schema):
+    agreement_id: int
+    agreement: str
+    partner: str
+    item: str
+    quantity: int
+    distance_km: float | None
+    eta_hours: float | None
+
+
 class SupplyProposalOut(Schema):
     complete: bool
     legs: list[SupplyProposalLegOut]
-    shortfall: dict[str, int]
+    calls: list[CallProposalLegOut]  # 协议储备: covering what the stock cannot, counted apart
+    stock_shortfall: dict[str, int]  # what the physical stock alone cannot cover
+    shortfall: dict[str, int]  # what neither the stock nor the agreements cover
     forces: list[UnitProposalLegOut]
     forces_shortfall: dict[str, int]  # "team:water" → how many are missing
 
@@ -976,9 +1090,23 @@ def request_proposal(request, request_id: int):
             [u.pk for u in forces.legs if u.kind == "equipment"]
         ),
     }
+    agreements = Agreement.objects.in_bulk({c.agreement for c in proposal.calls})
     return {
         "complete": proposal.complete and forces.complete,
         "shortfall": proposal.shortfall,
+        "stock_shortfall": proposal.stock_shortfall,
+        "calls": [
+            {
+                "agreement_id": c.agreement,
+                "agreement": agreements[c.agreement].title,
+                "partner": agreements[c.agreement].partner,
+                "item": c.item,
+                "quantity": c.quantity,
+                "distance_km": c.distance_km,
+                "eta_hours": c.eta_hours,
+            }
+            for c in proposal.calls
+        ],
         "forces": [
             {
                 "kind": u.kind,
@@ -1018,6 +1146,49 @@ request_approve = _decision("approve", services.do_approve_request, "审批需�
 request_dispatch = _decision("dispatch", services.do_dispatch_request, "出库调运")
 request_receive = _decision("receive", services.do_confirm_receipt, "确认签收")
 request_cancel = _decision("cancel", services.do_cancel_request, "取消需求(释放预留)")
+
+
+@router.post(
+    "/resources/requests/{request_id}/arrival",
+    response=RequestOut,
+    summary="登记部分到达(按调运明细、协议储备、队伍装备);全部到达即签收",
+)
+def request_arrival(request, request_id: int, payload: ArrivalIn):
+    return services.do_confirm_arrival(
+        actor=request.user, request=_request(request, request_id), data=payload
+    )
+
+
+@router.post(
+    "/resources/requests/{request_id}/positions",
+    response={201: PositionOut},
+    summary="上报在途位置(可用个人令牌,由车辆/押运人员手机上报)",
+)
+def request_position(request, request_id: int, payload: PositionIn):
+    req = _request(request, request_id)
+    via_api = getattr(request, "api_token", None) is not None
+    return Status(
+        201,
+        services.do_report_position(actor=request.user, request=req, data=payload, via_api=via_api),
+    )
+
+
+@router.get(
+    "/resources/requests/{request_id}/positions",
+    response=list[PositionOut],
+    summary="在途位置记录(最新在前)",
+)
+def request_positions(request, request_id: int):
+    return _request(request, request_id).positions.all()[:500]
+
+
+@router.get(
+    "/resources/transit/geojson",
+    response=FeatureCollection,
+    summary="在途调度图层(GeoJSON:每个已调运需求的最新位置)",
+)
+def transit_geojson(request, district: str | None = None):
+    return selectors.transit_features(request.user, {"district": district})
 
 
 @router.post(

@@ -29,6 +29,12 @@ class ResourcesConfig(AppConfig):
         MapLayer(
             "resources-equipment", "应急装备", "/api/v1/resources/equipment/geojson", order=51
         ),
+        MapLayer(
+            "resources-transit",
+            "在途调度(最新位置)",
+            "/api/v1/resources/transit/geojson",
+            order=52,
+        ),
     ]
     dashboard_cards = [
         Card("resources.stock_alerts", "yingji.resources.cards.stock_alerts", 30),

@@ -82,6 +82,13 @@ ALLOCATION_STATES = [
     ("dispatched", _("已出库")),
     ("released", _("已释放")),
 ]
+# a call-off of agreement stock (协议储备调用)
+CALL_STATES = [
+    ("called", _("已调用")),
+    ("dispatched", _("在途")),
+    ("arrived", _("已到达")),
+    ("released", _("已释放")),
+]
 # state machine: (from, to) → the page rule allowed to make the move
 REQUEST_TRANSITIONS = {
     ("submitted", "approved"): "resources.approve",

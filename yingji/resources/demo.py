@@ -629,6 +629,16 @@ AGREEMENTS = [
         20,
     ),
     (
+        "救灾帐篷协议代储合同",
+        "supplies",
+        "兰州某帐篷生产企业(演示)",
+        "救灾帐篷1000顶由企业代储,接令后12小时内送达指定地点",
+        12,
+        "LZYJJ-JYYA",
+        "620104",
+        200,
+    ),
+    (
         "工程机械协议保障合同",
         "equipment",
         "西固某工程机械租赁公司(演示)",
@@ -639,6 +649,11 @@ AGREEMENTS = [
         -10,
     ),
 ]
+# 协议储备 that a request may call off: title → (item code, quantity, lon, lat) (invented)
+AGREEMENT_STOCK = {
+    "生活类物资协议储备合同": ("1030199", 2000, 103.842, 36.052),
+    "救灾帐篷协议代储合同": ("1020199", 1000, 103.668, 36.121),
+}
 EXPERTS = [
     ("王志强", "危险化学品安全", "兰州某石化研究院(演示)", "正高级工程师", "620104"),
     ("李慧敏", "地质灾害防治", "甘肃某地质勘查院(演示)", "高级工程师", "620102"),
@@ -723,9 +738,20 @@ def _placed(county: Region, lon, lat) -> dict:
     return {"lon": lon, "lat": lat, "region": region}
 
 
+def _agreement_stock(title: str, items: dict) -> dict:
+    if title not in AGREEMENT_STOCK:
+        return {}
+    code, quantity, lon, lat = AGREEMENT_STOCK[title]
+    return {"item": items.get(code), "quantity": quantity, "lon": lon, "lat": lat}
+
+
 def load_forces(counties: dict, orgs: dict, admin) -> dict:
     from .evaluation import scheme, score
-    from .models import Agreement, Expert, Shelter, Team, TeamEvaluation
+    from .models import Agreement, Expert, Item, Shelter, Team, TeamEvaluation
+
+    items = {
+        i.code: i for i in Item.objects.filter(code__in=[v[0] for v in AGREEMENT_STOCK.values()])
+    }
 
     if Team.objects.filter(is_demo=True).exists():
         return {}
@@ -766,6 +792,7 @@ def load_forces(counties: dict, orgs: dict, admin) -> dict:
             phone="0931-0000000",
             is_demo=True,
             region=counties[county],
+            **_agreement_stock(title, items),
         )
         for title, kind, partner, content, hours, owner, county, left in AGREEMENTS
         if owner in orgs and county in counties

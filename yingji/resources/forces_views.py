@@ -98,6 +98,19 @@ SPECS = {
                 Column("partner", "协议单位"),
                 Column("content", "保障内容"),
                 Column("response_hours", "响应时限(小时)"),
+                Column(
+                    "item__name",
+                    "协议储备",
+                    value=lambda a: (
+                        f"{a.item.name} {a.quantity} {a.item.unit}" if a.item_id else ""
+                    ),
+                ),
+                Column(
+                    "called",
+                    "剩余可调用",
+                    sortable=False,
+                    value=lambda a: a.remaining if a.item_id else "",
+                ),
                 Column("valid_from", "生效日期"),
                 Column("valid_until", "有效期至"),
                 Column(
@@ -240,12 +253,19 @@ def _team_extra(request, team) -> dict:
     }
 
 
+def _agreement_extra(request, agreement) -> dict:
+    """The call-offs of the agreement's stock (协议储备调用), newest first."""
+    return {
+        "agreement_calls": agreement.calls.select_related("request").order_by("-called_at")[:50]
+    }
+
+
 teams = list_view("teams")
 agreements = list_view("agreements")
 experts = list_view("experts")
 shelters = list_view("shelters")
 team_detail = detail_view(Team, "救援队伍", "resources/team.html", _team_extra)
-agreement_detail = detail_view(Agreement, "合作协议")
+agreement_detail = detail_view(Agreement, "合作协议", "resources/agreement.html", _agreement_extra)
 expert_detail = detail_view(Expert, "专家库")
 shelter_detail = detail_view(Shelter, "应急避难场所")
 

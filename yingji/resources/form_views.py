@@ -177,7 +177,14 @@ FORMS = {
 
 
 def _choices(key, user) -> dict:
-    return _equipment_choices(user) if key == "equipment" else {"region": _counties()}
+    if key == "equipment":
+        return _equipment_choices(user)
+    if key == "agreements":
+        return {
+            "region": _counties(),
+            "item": [(i.code, f"{i.name}({i.unit})") for i in selectors.items()],
+        }
+    return {"region": _counties()}
 
 
 def _render(request, key, values, obj=None):
@@ -223,6 +230,8 @@ def _initial(key, obj) -> dict:
     for name in edit.model_fields:
         if name not in values and hasattr(obj, name):
             values[name] = getattr(obj, name)
+    if key == "agreements":
+        values["item"] = obj.item.code if obj.item_id else ""
     if key == "equipment":
         values["site"] = obj.site.code if obj.site_id else ""
         values["team"] = obj.team_id or ""

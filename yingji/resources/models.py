@@ -21,6 +21,7 @@ from .choices import (
     ALLOCATION_STATES,
     ASSIGNMENT_ACTIVE,
     ASSIGNMENT_STATES,
+    CALL_STATES,
     EQUIPMENT_CATEGORIES,
     EQUIPMENT_SOURCES,
     EQUIPMENT_STATUS,
@@ -264,11 +265,35 @@ class Agreement(ScopedRecord):
     response_hours = models.PositiveIntegerField(_("响应时限(小时)"), null=True, blank=True)
     valid_from = models.DateField(_("生效日期"))
     valid_until = models.DateField(_("有效期至"))
+    # 协议储备: the catalogue item the partner holds for the city and how much of it; what has
+    # been called off (调用) with requests is ``called`` (raised only by a conditional UPDATE in
+    # the approval's transaction, a check constraint keeps it within the quantity)
+    item = models.ForeignKey(
+        Item,
+        verbose_name=_("协议储备物资"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    quantity = models.PositiveIntegerField(_("协议储备数量"), null=True, blank=True)
+    called = models.PositiveIntegerField(_("已调用数量"), default=0, editable=False)
 
     class Meta:
         ordering = ["valid_until", "title"]
         verbose_name = _("合作协议")
         verbose_name_plural = _("合作协议")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(called=0)
+                | models.Q(quantity__isnull=False, called__lte=models.F("quantity")),
+                name="resources_agreement_called_within",
+            )
+        ]
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quantity is None else self.quantity - self.called
 
     def __str__(self):
         return self.title
@@ -386,6 +411,7 @@ class Allocation(models.Model):
     state = models.CharField(
         _("状态"), max_length=12, choices=ALLOCATION_STATES, default="reserved"
     )
+    arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
     # returns of reusable items after the event (归还 movements; damaged/lost ones 报废)
     returned = models.PositiveIntegerField(_("已归还"), default=0)
     scrapped = models.PositiveIntegerField(_("损耗报废"), default=0)
@@ -697,3 +723,68 @@ class LinkageCall(models.Model):
 
     def get_absolute_url(self):
         return self.request.get_absolute_url() + "#linkage"
+
+
+class AgreementCall(models.Model):
+    """A call-off (调用) of agreement stock (协议储备) for a request: at approval, when the
+    physical reserves fall short; counted against the agreement's remaining quantity
+    (``Agreement.called``), released if the request is cancelled before dispatch."""
+
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="calls"
+    )
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="calls"
+    )
+    quantity = models.PositiveIntegerField(_("调用数量"))
+    distance_km = models.FloatField(_("估算路程(公里)"), null=True, blank=True)
+    eta_hours = models.FloatField(_("预计到达(小时)"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=CALL_STATES, default="called")
+    called_at = models.DateTimeField(_("调用时间"))
+    arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["request", "eta_hours", "pk"]
+        verbose_name = _("协议储备调用")
+        verbose_name_plural = _("协议储备调用")
+
+    def __str__(self):
+        return f"{self.request.number}:{self.agreement} × {self.quantity}"
+
+    def get_absolute_url(self):
+        return self.request.get_absolute_url() + "#calls"
+
+
+class TransitPosition(models.Model):
+    """A position report of a dispatch on the road (在途): entered on the request page or sent
+    through the API with a personal token (a driver's or escort's phone). Never changed."""
+
+    request = models.ForeignKey(
+        SupplyRequest, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="positions"
+    )
+    carrier = models.CharField(_("车辆/队伍"), max_length=60, blank=True)
+    lon = models.FloatField(_("经度(WGS84)"))
+    lat = models.FloatField(_("纬度(WGS84)"))
+    reported_at = models.DateTimeField(_("定位时间"), db_index=True)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    via_api = models.BooleanField(_("接口上报"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = _("在途位置")
+        verbose_name_plural = _("在途位置")
+        indexes = [models.Index(fields=["request", "-reported_at"])]
+
+    def __str__(self):
+        return f"{self.request.number} {self.lon:.4f},{self.lat:.4f}"
+
+    def get_absolute_url(self):
+        return self.request.get_absolute_url() + "#positions"

@@ -21,7 +21,15 @@ from yingji.core.webforms import action_view, run_service
 from . import selectors, services
 from .choices import EQUIPMENT_CATEGORIES, REQUEST_STATES, RETURN_CONDITIONS, SPECIALTIES
 from .models import Equipment, Site, Team
-from .schemas import DecisionIn, ForceReturnIn, LinkageCallIn, RequestIn, SupplyReturnIn
+from .schemas import (
+    ArrivalIn,
+    DecisionIn,
+    ForceReturnIn,
+    LinkageCallIn,
+    PositionIn,
+    RequestIn,
+    SupplyReturnIn,
+)
 
 FORM_LINES = 5
 FORCE_LINES = 3
@@ -156,6 +164,44 @@ def _proposal_rows(req) -> tuple[list[dict], dict]:
     return rows, short
 
 
+def _call_rows(req) -> list[dict]:
+    """协议储备: the proposed call-offs (submitted) or the recorded ones, as table/map rows."""
+    from .models import Agreement
+
+    if req.state == "submitted":
+        proposal = services.proposal_for(req)
+        agreements = Agreement.objects.select_related("item").in_bulk(
+            {c.agreement for c in proposal.calls}
+        )
+        legs = [
+            (agreements[c.agreement], c.quantity, c.distance_km, c.eta_hours, None)
+            for c in proposal.calls
+        ]
+    else:
+        legs = [
+            (c.agreement, c.quantity, c.distance_km, c.eta_hours, c)
+            for c in req.calls.select_related("agreement__item")
+        ]
+    return [
+        {
+            "agreement": a.title,
+            "url": a.get_absolute_url(),
+            "partner": a.partner,
+            "item": a.item.name,
+            "unit": a.item.unit,
+            "quantity": q,
+            "remaining": a.remaining,
+            "valid_until": a.valid_until,
+            "lon": a.lon,
+            "lat": a.lat,
+            "distance_km": d,
+            "eta_hours": e,
+            "call": call,
+        }
+        for a, q, d, e, call in legs
+    ]
+
+
 def _force_rows(req) -> tuple[list[dict], dict]:
     """The proposed teams/equipment (submitted) or the assignments, as table/map rows."""
     if req.state == "submitted":
@@ -202,11 +248,19 @@ def _force_rows(req) -> tuple[list[dict], dict]:
 def request_detail(request, pk):
     req = get_restricted_or_404(selectors.visible_requests(request.user), request.user, pk=pk)
     rows, shortfall = _proposal_rows(req)
+    if req.state == "submitted":
+        # the proposal's shortfall counts the agreement stock offered (协议储备) as covering
+        proposal = services.proposal_for(req)
+        items = {i.code: i for i in selectors.items()}
+        shortfall = {items[c].name: f"{n} {items[c].unit}" for c, n in proposal.shortfall.items()}
+    call_rows = _call_rows(req)
     force_rows, force_shortfall = _force_rows(req)
     user = request.user
     approver = allows(user, "resources.approve")
     requester = allows(user, "resources.request")
     returnable = approver and req.state in ("dispatched", "received")
+    en_route = services.en_route(req) if req.state == "dispatched" else None
+    positions = list(req.positions.select_related("actor")[:50])
     partners = []
     if approver and (shortfall or force_shortfall) and req.state != "cancelled":
         partners = selectors.partners_for(user, [line.item.code for line in req.lines.all()])
@@ -229,9 +283,28 @@ def request_detail(request, pk):
             "conditions": RETURN_CONDITIONS,
             "partners": partners,
             "calls": req.linkage_calls.select_related("partner", "actor"),
+            "call_rows": call_rows,
+            "en_route": en_route,
+            "can_arrive": requester and req.state == "dispatched",
+            "positions": positions,
+            "can_report": req.state == "dispatched" and (requester or approver),
             "map_data": {
                 "destination": {"name": req.destination, "lon": req.lon, "lat": req.lat},
                 "legs": rows,
+                "agreements": [
+                    {k: r[k] for k in ("partner", "item", "quantity", "lon", "lat")}
+                    for r in call_rows
+                    if r["lon"] is not None
+                ],
+                "position": {
+                    "lon": positions[0].lon,
+                    "lat": positions[0].lat,
+                    "carrier": positions[0].carrier,
+                    "time": timezone.localtime(positions[0].reported_at).strftime("%m-%d %H:%M"),
+                }
+                if positions
+                else None,
+                "track": [[p.lon, p.lat] for p in reversed(positions)],
                 "forces": [
                     {k: r[k] for k in ("name", "kind", "lon", "lat", "distance_km")}
                     for r in force_rows
@@ -274,6 +347,18 @@ return_force = action_view(
     call=lambda user, req, data: services.do_return_force(actor=user, request=req, data=data),
     success="已登记归队/归还。",
 )
+arrival = action_view(
+    fetch=selectors.visible_requests,
+    schema=ArrivalIn,
+    call=lambda user, req, data: services.do_confirm_arrival(actor=user, request=req, data=data),
+    success="已登记到达。",
+)
+report_position = action_view(
+    fetch=selectors.visible_requests,
+    schema=PositionIn,
+    call=lambda user, req, data: services.do_report_position(actor=user, request=req, data=data),
+    success="已登记在途位置。",
+)
 call_partner = action_view(
     fetch=selectors.visible_requests,
     schema=LinkageCallIn,
@@ -294,6 +379,7 @@ def request_print(request, pk):
         {
             "object": req,
             "rows": rows,
+            "call_rows": _call_rows(req),
             "force_rows": force_rows,
             "heading": selectors.bureau_heading(),
             "printed_at": timezone.localtime(),

@@ -138,11 +138,19 @@ class AgreementIn(PlacedIn):
     response_hours: int | None = Field(default=None, ge=0, le=720, title="响应时限(小时)")
     valid_from: Date = Field(title="生效日期")
     valid_until: Date = Field(title="有效期至")
+    item: Code = Field(
+        default="", title="协议储备物资", description="物资编码;协议储备可在调运时调用"
+    )
+    quantity: Annotated[int, Field(ge=1, le=10_000_000)] | None = Field(
+        default=None, title="协议储备数量"
+    )
 
     @model_validator(mode="after")
     def _dates(self):
         if self.valid_until < self.valid_from:
             raise ValueError("有效期至不能早于生效日期。")
+        if bool(self.item) != (self.quantity is not None):
+            raise ValueError("协议储备物资和数量须同时填写。")
         return self
 
 
@@ -377,3 +385,25 @@ class PartnerIn(Input):
 
 class PartnerEditIn(PartnerIn):
     version: int | None = Field(default=None, title="版本")
+
+
+class ArrivalIn(Input):
+    """到达 of some lines of a dispatched request (partial arrivals): the allocations (物资),
+    call-offs (协议储备) and assignments (队伍装备) that arrived."""
+
+    allocations: list[int] = Field(default_factory=list, max_length=500, title="已到达物资")
+    calls: list[int] = Field(default_factory=list, max_length=500, title="已到达协议储备")
+    assignments: list[int] = Field(default_factory=list, max_length=500, title="已到达队伍装备")
+    note: ShortText = Field(default="", title="说明")
+    version: int | None = Field(default=None, title="版本")
+
+
+class PositionIn(Input):
+    """A position of a dispatch on the road (在途): entered, or sent with a personal token."""
+
+    lon: Lon = Field(title="经度")
+    lat: Lat = Field(title="纬度")
+    crs: Crs = Field(default="wgs84", title="坐标系")
+    reported_at: DateTime | None = Field(default=None, title="定位时间", description="不填为现在")
+    carrier: Name = Field(default="", title="车辆/队伍", description="车牌号或队伍名称")
+    note: Name = Field(default="", title="说明")

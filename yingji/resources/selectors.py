@@ -74,45 +74,59 @@ def site_totals(site_ids) -> dict[int, int]:
 
 
 def site_features(user, params: dict) -> dict:
-    """The 一图 layer: every visible site, its size growing with the stock it holds."""
+    """The 一图 layer: every visible site, its size growing with the stock it holds. Read as
+    plain rows (sites, then one grouped query for the totals and one for the sites with a line
+    below its minimum — stock is visible exactly where its site is), no model instances: 5,000
+    points stay within the issue's budget (docs/performance.md)."""
+    from django.urls import reverse
+
+    from .choices import SITE_LEVELS
+
     sites = visible_sites(user).filter(active=True)
     if params.get("district"):
         sites = sites.filter(region__code=params["district"])
     if params.get("level"):
         sites = sites.filter(level=params["level"])
-    sites = list(sites)
-    totals = site_totals(s.pk for s in sites)
+    rows = list(sites.values_list("pk", "code", "name", "level", "lon", "lat"))
+    totals = dict(
+        Stock.objects.filter(site__in=sites.values("pk"))
+        .values_list("site_id")
+        .annotate(n=Sum("quantity"))
+    )
     low = set(
-        visible_stock(user)
-        .filter(site__in=sites)
+        Stock.objects.filter(site__in=sites.values("pk"))
         .filter(alert_q("low"))
         .values_list("site_id", flat=True)
+        .distinct()
     )
+    levels = {k: str(v) for k, v in SITE_LEVELS}
+    url = reverse("resources:site", args=[0])[:-2]  # "/resources/sites/" + pk + "/"
     features = []
-    for s in sites:
-        total = totals.get(s.pk, 0)
-        label = f"{s.name}({s.get_level_display()})库存 {total:,} 件(套)" + (
-            ",有物资低于最低储备" if s.pk in low else ""
+    for pk, code, name, level, lon, lat in rows:
+        total = totals.get(pk, 0)
+        below = pk in low
+        label = f"{name}({levels[level]})库存 {total:,} 件(套)" + (
+            ",有物资低于最低储备" if below else ""
         )
         features.append(
             {
                 "type": "Feature",
-                "id": f"site-{s.pk}",
-                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "id": f"site-{pk}",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": {
-                    "id": s.pk,
-                    "code": s.code,
-                    "name": s.name,
-                    "level": s.get_level_display(),
+                    "id": pk,
+                    "code": code,
+                    "name": name,
+                    "level": levels[level],
                     "total": total,
-                    "below_minimum": s.pk in low,
-                    "url": s.get_absolute_url(),
+                    "below_minimum": below,
+                    "url": f"{url}{pk}/",
                     "label": label,
                     "style": {
                         "symbol": "rect",
                         "size": marker_size(total),
-                        "color": "#0d6efd" if s.level == "city" else "#198754",
-                        "border": "#dc3545" if s.pk in low else "#fff",
+                        "color": "#0d6efd" if level == "city" else "#198754",
+                        "border": "#dc3545" if below else "#fff",
                     },
                 },
             }
@@ -152,6 +166,57 @@ def visible_requests(user, action: str = "view"):
     from .models import SupplyRequest
 
     return restrict(SupplyRequest.objects.select_related("region", "requested_by"), user, action)
+
+
+def last_positions(request_ids) -> dict:
+    """request id → its latest position report (TransitPosition), for those that have one.
+    The command app's 在途调度 panel reads this; callers pass ids they may already see."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import SupplyRequest, TransitPosition
+
+    latest = (
+        TransitPosition.objects.filter(request=OuterRef("pk"))
+        .order_by("-reported_at", "-pk")
+        .values("pk")[:1]
+    )
+    ids = (
+        SupplyRequest.objects.filter(pk__in=list(request_ids))
+        .annotate(last=Subquery(latest))
+        .exclude(last=None)
+        .values_list("last", flat=True)
+    )
+    return {p.request_id: p for p in TransitPosition.objects.filter(pk__in=list(ids))}
+
+
+def transit_features(user, params: dict) -> dict:
+    """The 在途调度 layer: each visible request on the road (已调运) at its latest reported
+    position, with the destination and the time of the fix in the popup."""
+    qs = visible_requests(user).filter(state="dispatched")
+    if params.get("district"):
+        qs = qs.filter(region__code=params["district"])
+    requests = {r.pk: r for r in qs}
+    features = []
+    for pk, p in sorted(last_positions(requests).items()):
+        r = requests[pk]
+        when = timezone.localtime(p.reported_at)
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"transit-{pk}",
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "properties": {
+                    "id": pk,
+                    "name": r.number,
+                    "url": r.get_absolute_url() + "#positions",
+                    "label": f"在途 {r.number} → {r.destination}"
+                    + (f",{p.carrier}" if p.carrier else "")
+                    + f",{when:%m-%d %H:%M} 定位",
+                    "style": {"symbol": "arrow", "size": 14, "color": "#fd7e14", "border": "#fff"},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 # --- equipment -------------------------------------------------------------------------------
@@ -224,6 +289,51 @@ def equipment_features(user, params: dict) -> dict:
                         "color": EQUIPMENT_COLOURS.get(e.status, "#6f42c1"),
                         "border": "#dc3545" if flagged else "#fff",
                     },
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def force_features(model_name: str, user, params: dict) -> dict:
+    """The teams or shelters layer of the 一图: every visible record with a point; teams as
+    circles (red when not 随时待命) with headcount and readiness, shelters as green pins with
+    their capacity (persons)."""
+    from .models import Shelter, Team
+
+    model = {"teams": Team, "shelters": Shelter}[model_name]
+    qs = visible_records(model, user).filter(lon__isnull=False)
+    if params.get("district"):
+        qs = qs.filter(region__code=params["district"])
+    features = []
+    for r in qs:
+        if model is Team:
+            kind = f"{r.get_kind_display()}·{r.get_specialty_display()}"
+            label = f"{r.name}({kind}){r.headcount} 人,{r.get_readiness_display()}"
+            style = {
+                "symbol": "circle",
+                "size": 12,
+                "color": "#0dcaf0" if r.readiness == "ready" else "#dc3545",
+                "border": "#fff",
+            }
+            level, total = r.get_readiness_display(), r.headcount
+        else:
+            label = f"{r.name}({r.get_kind_display()})可容纳 {r.capacity:,} 人"
+            style = {"symbol": "pin", "size": 18, "color": "#20c997", "border": "#fff"}
+            level, total = r.get_kind_display(), r.capacity
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"{model_name}-{r.pk}",
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "properties": {
+                    "id": r.pk,
+                    "name": r.name,
+                    "level": str(level),
+                    "total": total,
+                    "url": r.get_absolute_url(),
+                    "label": label,
+                    "style": style,
                 },
             }
         )

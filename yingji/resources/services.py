@@ -424,8 +424,10 @@ def do_register_agreement(*, actor, data):
             "response_hours",
             "valid_from",
             "valid_until",
+            "quantity",
         }
     )
+    fields["item"] = _item(data.item) if data.item else None
     return _register(actor, Agreement, data, fields)
 
 
@@ -504,6 +506,7 @@ FORCE_FIELDS = {
         "response_hours",
         "valid_from",
         "valid_until",
+        "quantity",
     ),
     "Expert": ("name", "specialty", "organisation_name", "title", "available"),
     "Shelter": ("name", "kind", "capacity", "area_m2", "facilities", "address"),
@@ -550,12 +553,23 @@ def do_update_record(*, actor, obj, data):
         "contact": data.contact,
         "phone": data.phone,
     }
+    if name == "Agreement":
+        values["item"] = _item(data.item) if data.item else None
     if name == "Team" and values["funding_wan"] is not None:
         from decimal import Decimal
 
         values["funding_wan"] = Decimal(str(round(values["funding_wan"], 2)))
     with transaction.atomic():
         obj = locked(type(obj), obj.pk, expected_version=data.version)
+        if (
+            name == "Agreement"
+            and obj.called
+            and (values["item"] != obj.item or (values["quantity"] or 0) < obj.called)
+        ):
+            raise ValidationFailed(
+                f"该协议已调用 {obj.called},不能改换物资或把数量减到已调用数以下。",
+                details={"field": "quantity"},
+            )
         changed = _changed(obj, values)
         for key, value in values.items():
             setattr(obj, key, value)
@@ -868,20 +882,90 @@ def candidates_for(request, items) -> list:
     return list(by_site.values())
 
 
+def offers_for(items) -> list:
+    """The agreements holding any of these items with quantity left (协议储备): the input of
+    the call-off proposal. Not restricted, like the stock: the approver calls off the city's
+    agreements and the counties'."""
+    from .allocation import Offer
+    from .models import Agreement
+
+    rows = (
+        Agreement.objects.filter(item__in=items, quantity__gt=F("called"))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "item__code",
+            "quantity",
+            "called",
+            "response_hours",
+            "valid_from",
+            "valid_until",
+            "lon",
+            "lat",
+        )
+    )
+    return [Offer(pk, item, q - c, h, f, u, lon, lat) for pk, item, q, c, h, f, u, lon, lat in rows]
+
+
 def proposal_for(request):
-    from .allocation import propose
+    """Nearest physical stock first (``allocation.propose``); what it cannot cover is offered
+    from agreement stock valid on the needed-by day (``allocation.propose_calls``), counted
+    separately in ``proposal.calls``; ``proposal.shortfall`` is what neither covers."""
+    from .allocation import propose, propose_calls
 
     lines = list(request.lines.select_related("item"))
     demand = {line.item.code: line.quantity for line in lines}
     region = request.region
     county = region.path.strip("/").split("/")[1] if region.path.count("/") > 2 else region.code
-    return propose(
+    proposal = propose(
         demand,
         candidates_for(request, [line.item for line in lines]),
         lon=request.lon,
         lat=request.lat,
         county=county,
     )
+    if proposal.shortfall:
+        short = [line.item for line in lines if line.item.code in proposal.shortfall]
+        calls = propose_calls(
+            proposal.shortfall,
+            offers_for(short),
+            needed_on=timezone.localtime(request.needed_by).date(),
+            lon=request.lon,
+            lat=request.lat,
+        )
+        proposal.stock_shortfall = proposal.shortfall
+        proposal.calls = calls.legs
+        proposal.shortfall = calls.shortfall
+    return proposal
+
+
+def _call_off(request, proposal) -> list:
+    """Record the call-offs of agreement stock (inside the approval's transaction): each
+    agreement row locked (FOR UPDATE; SQLite serialises writers), its ``called`` raised by a
+    conditional UPDATE (``called + n <= quantity``) — of two approvals calling off the last of
+    an agreement, the second is refused; the check constraint is the last guard."""
+    from .models import Agreement, AgreementCall
+
+    now = timezone.now()
+    calls = []
+    for leg in sorted(proposal.calls, key=lambda c: c.agreement):
+        agreement = Agreement.objects.select_for_update().get(pk=leg.agreement)
+        changed = Agreement.objects.filter(
+            pk=agreement.pk, quantity__gte=F("called") + leg.quantity
+        ).update(called=F("called") + leg.quantity)
+        if not changed:
+            raise ConflictError(f"协议“{agreement}”的剩余数量已变动,请重新审批。")
+        calls.append(
+            AgreementCall.objects.create(
+                request=request,
+                agreement=agreement,
+                quantity=leg.quantity,
+                distance_km=leg.distance_km,
+                eta_hours=leg.eta_hours,
+                called_at=now,
+            )
+        )
+    return calls
 
 
 def do_approve_request(*, actor, request, data):
@@ -898,7 +982,9 @@ def do_approve_request(*, actor, request, data):
             short = "、".join(
                 f"{names[c].name}缺 {n} {names[c].unit}" for c, n in proposal.shortfall.items()
             )
-            raise ValidationFailed(f"全市可用储备不足:{short}。未审批。", code="insufficient_stock")
+            raise ValidationFailed(
+                f"全市可用储备(含协议储备)不足:{short}。未审批。", code="insufficient_stock"
+            )
         for leg in proposal.legs:
             stock = Stock.objects.select_for_update().get(site_id=leg.site, item__code=leg.item)
             changed = Stock.objects.filter(
@@ -913,16 +999,27 @@ def do_approve_request(*, actor, request, data):
                 distance_km=leg.distance_km,
                 eta_hours=leg.eta_hours,
             )
+        calls = _call_off(request, proposal)
         assigned = _assign_forces(request)
         request.state = "approved"
         request.save()
         record_event(
             "resources.request.approved",
             f"审批物资需求 {request.number}:从 {len({leg.site for leg in proposal.legs})} 个储备库调运并预留"
+            + (
+                ",调用协议储备:"
+                + "、".join(
+                    f"{c.agreement.partner} {c.agreement.item.name} {c.quantity} {c.agreement.item.unit}"
+                    for c in calls
+                )
+                if calls
+                else ""
+            )
             + (f",调派队伍装备:{'、'.join(str(a.unit) for a in assigned)}" if assigned else "")
             + (f"({data.note})" if data.note else ""),
             target=request,
             assignments=[a.pk for a in assigned],
+            calls=[c.pk for c in calls],
         )
     return request
 
@@ -960,6 +1057,7 @@ def do_dispatch_request(*, actor, request, data):
         request.assignments.filter(state="assigned").update(
             state="dispatched", dispatched_at=timezone.now()
         )
+        request.calls.filter(state="called").update(state="dispatched")
         request.state = "dispatched"
         request.save()
         record_event(
@@ -971,11 +1069,15 @@ def do_dispatch_request(*, actor, request, data):
 
 
 def do_confirm_receipt(*, actor, request, data):
+    """签收 of everything still on the road (the whole request at once)."""
     with transaction.atomic():
         request = _transition(actor, request, "received", data.version)
-        request.assignments.filter(state="dispatched").update(
-            state="arrived", arrived_at=timezone.now()
+        now = timezone.now()
+        request.assignments.filter(state="dispatched").update(state="arrived", arrived_at=now)
+        request.allocations.filter(state="dispatched", arrived_at__isnull=True).update(
+            arrived_at=now
         )
+        request.calls.filter(state="dispatched").update(state="arrived", arrived_at=now)
         request.state = "received"
         request.receipt_note = data.note
         request.save()
@@ -1003,6 +1105,7 @@ def do_cancel_request(*, actor, request, data):
         request.assignments.filter(state="assigned").update(
             state="released", returned_at=timezone.now()
         )
+        _release_calls(request)
         request.state = "cancelled"
         request.save()
         record_event(
@@ -1011,6 +1114,144 @@ def do_cancel_request(*, actor, request, data):
             target=request,
         )
     return request
+
+
+def _release_calls(request) -> None:
+    """Give the call-offs of a request not yet dispatched back to their agreements."""
+    from .models import Agreement
+
+    for call in request.calls.filter(state="called").order_by("agreement_id"):
+        Agreement.objects.select_for_update().get(pk=call.agreement_id)
+        Agreement.objects.filter(pk=call.agreement_id).update(called=F("called") - call.quantity)
+        call.state = "released"
+        call.save(update_fields=["state"])
+
+
+def en_route(request) -> dict:
+    """What of a dispatched request is still on the road: allocations (出库, not arrived),
+    call-offs (在途) and teams/equipment (已出发)."""
+    return {
+        "allocations": list(
+            request.allocations.filter(state="dispatched", arrived_at__isnull=True)
+            .select_related("stock__site", "stock__item")
+            .order_by("pk")
+        ),
+        "calls": list(
+            request.calls.filter(state="dispatched")
+            .select_related("agreement__item")
+            .order_by("pk")
+        ),
+        "assignments": list(
+            request.assignments.filter(state="dispatched")
+            .select_related("team", "equipment")
+            .order_by("pk")
+        ),
+    }
+
+
+def do_confirm_arrival(*, actor, request, data):
+    """到达 of some of a dispatched request's lines (partial arrivals): the chosen allocations,
+    call-offs and teams/equipment are marked arrived now; when nothing is left on the road the
+    request becomes 已签收. Lines already arrived, or not this request's, are refused."""
+    if not (data.allocations or data.calls or data.assignments):
+        raise ValidationFailed("请选择已到达的物资、协议储备或队伍装备。")
+    with transaction.atomic():
+        request = _transition(actor, request, "received", data.version)
+        now = timezone.now()
+        names = []
+        for model_set, ids, extra in (
+            (request.allocations, data.allocations, {"state": "dispatched"}),
+            (request.calls, data.calls, {"state": "dispatched"}),
+            (request.assignments, data.assignments, {"state": "dispatched"}),
+        ):
+            if not ids:
+                continue
+            rows = list(model_set.filter(pk__in=ids, **extra).select_for_update())
+            if model_set is request.allocations:
+                rows = [r for r in rows if r.arrived_at is None]
+            if len(rows) != len(set(ids)):
+                raise ValidationFailed(
+                    "所选明细不属于本需求或已登记到达,请刷新页面后重试。", code="not_en_route"
+                )
+            names += [_arrival_label(r) for r in rows]
+            if model_set is request.allocations:
+                model_set.filter(pk__in=ids).update(arrived_at=now)
+            else:
+                model_set.filter(pk__in=ids).update(state="arrived", arrived_at=now)
+        left = en_route(request)
+        complete = not any(left.values())
+        if complete:
+            request.state = "received"
+            request.receipt_note = data.note
+        request.save()
+        record_event(
+            "resources.request.arrived",
+            f"物资需求 {request.number} 到达:{'、'.join(names)}"
+            + (",全部到达,已签收" if complete else ",其余在途")
+            + (f"({data.note})" if data.note else ""),
+            target=request,
+            complete=complete,
+        )
+    return request
+
+
+def _arrival_label(row) -> str:
+    from .models import AgreementCall, Allocation
+
+    if isinstance(row, Allocation):
+        return f"{row.stock.site.name} {row.stock.item.name} {row.quantity} {row.stock.item.unit}"
+    if isinstance(row, AgreementCall):
+        item = row.agreement.item
+        return f"{row.agreement.partner}(协议) {item.name} {row.quantity} {item.unit}"
+    return str(row.unit)
+
+
+# --- in-transit positions (在途) -------------------------------------------------------------
+
+
+def do_report_position(*, actor, request, data, via_api: bool = False):
+    """A position of a dispatch on the road: lon/lat (converted to WGS84), the time of the
+    fix (not in the future), the vehicle or team. Only while the request is 已调运; by those
+    who may ask for or dispatch supplies, within their view of the request."""
+    from yingji.core.permissions import allows
+    from yingji.standards.coords import convert
+
+    from .models import SupplyRequest, TransitPosition
+
+    if not (allows(actor, "resources.request") or allows(actor, "resources.approve")):
+        raise NotPermitted("您无权上报在途位置。")
+    if not restrict(SupplyRequest.objects.filter(pk=request.pk), actor, "view").exists():
+        raise NotPermitted("您无权办理该需求。")
+    lon, lat = data.lon, data.lat
+    if data.crs != "wgs84":
+        lon, lat = convert(lon, lat, data.crs, "wgs84")
+    when = _when(data.reported_at)
+    with transaction.atomic():
+        request = locked(SupplyRequest, request.pk)
+        if request.state != "dispatched":
+            raise ValidationFailed(
+                f"需求 {request.number} 当前为“{request.get_state_display()}”,出库调运后、签收前才能上报在途位置。",
+                code="not_in_transit",
+            )
+        position = TransitPosition.objects.create(
+            request=request,
+            carrier=data.carrier,
+            lon=round(lon, 6),
+            lat=round(lat, 6),
+            reported_at=when,
+            note=data.note,
+            via_api=via_api,
+            actor=actor,
+        )
+        record_event(
+            "resources.request.position",
+            f"物资需求 {request.number} 在途位置:{position.lon:.5f}, {position.lat:.5f}"
+            + (f"({data.carrier})" if data.carrier else "")
+            + (" [接口上报]" if via_api else ""),
+            target=request,
+            position=position.pk,
+        )
+    return position
 
 
 # --- teams and equipment in a request (调派) ------------------------------------------------

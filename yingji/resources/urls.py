@@ -60,6 +60,8 @@ urlpatterns = [
     path(
         "requests/<int:pk>/return-force/", request_views.return_force, name="request_return_force"
     ),
+    path("requests/<int:pk>/arrival/", request_views.arrival, name="request_arrival"),
+    path("requests/<int:pk>/position/", request_views.report_position, name="request_position"),
     path("requests/<int:pk>/linkage/", request_views.call_partner, name="request_linkage"),
     path("requests/<int:pk>/print/", request_views.request_print, name="request_print"),
     path("stock/print/", views.stock_print, name="stock_print"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
@@ -301,7 +302,13 @@ def resource_map(request):
     return render(
         request,
         "resources/map.html",
-        {"title": "应急物资储备库(点)一图", "levels": SITE_LEVELS, "counties": _counties()},
+        {
+            "title": "应急物资储备库(点)一图",
+            "levels": SITE_LEVELS,
+            "counties": _counties(),
+            "heading": selectors.bureau_heading(),
+            "printed_at": timezone.localtime(),
+        },
     )
 
 

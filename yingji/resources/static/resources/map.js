@@ -10,7 +10,10 @@
 
   function load() {
     var params = new URLSearchParams(new FormData(form));
-    var layer = params.get('layer') === 'equipment' ? 'data-equipment-layer' : 'data-layer';
+    var chosen = params.get('layer');
+    var layer = {equipment: 'data-equipment-layer', teams: 'data-teams-layer',
+      shelters: 'data-shelters-layer'}[chosen] || 'data-layer';
+    if (chosen === 'teams' || chosen === 'shelters') { params.delete('level'); }
     params.delete('layer');
     fetch(el.getAttribute(layer) + '?' + params.toString(), {credentials: 'same-origin'})
       .then(function (r) { return r.json(); })
@@ -36,6 +39,24 @@
         el.setAttribute('data-loaded', String(fc.features.length));
       });
   }
+
+  // printing (打印一图): the filters in force under the heading, the map redrawn at the page's
+  // width before the print and back afterwards (map-print.css lays the page out)
+  function filtersText() {
+    var parts = [];
+    Array.prototype.forEach.call(form.querySelectorAll('select'), function (s) {
+      var label = form.querySelector('label[for="' + s.id + '"]');
+      parts.push((label ? label.textContent : s.name) + ' ' + s.options[s.selectedIndex].text);
+    });
+    return parts.join(',');
+  }
+  window.addEventListener('beforeprint', function () {
+    document.getElementById('map-print-filters').textContent = filtersText();
+    chart.resize({width: 1040, height: 560});
+  });
+  window.addEventListener('afterprint', function () { chart.resize(); });
+  var button = document.getElementById('print-map');
+  if (button) { button.addEventListener('click', function () { window.print(); }); }
 
   var gaps = [];
   // counties with an item below its reserve target: filled red (储备达标)

@@ -1,4 +1,6 @@
-/* A request's destination and the sites it is (to be) supplied from, with a line for each leg. */
+/* A request's destination and the sites it is (to be) supplied from, with a line for each leg;
+   agreement partners (协议储备, orange diamonds) and, on the road, the reported track and the
+   latest position (在途, an orange arrow). */
 (function () {
   'use strict';
   var el = document.getElementById('request-map');
@@ -26,6 +28,13 @@
             data: (data.forces || []).map(function (f) { return {coords: [[f.lon, f.lat], dest], name: f.kind + ' ' + f.name + ' → ' + f.distance_km + ' 公里'}; })},
           {type: 'scatter', coordinateSystem: 'geo', symbol: 'triangle', symbolSize: 13, itemStyle: {color: '#6f42c1'},
             data: (data.forces || []).map(function (f) { return {name: f.kind + ' ' + f.name, value: [f.lon, f.lat]}; })},
+          {type: 'scatter', coordinateSystem: 'geo', symbol: 'diamond', symbolSize: 13, itemStyle: {color: '#fd7e14'},
+            data: (data.agreements || []).map(function (a) { return {name: '协议储备 ' + a.partner + ' ' + a.item + ' ' + a.quantity, value: [a.lon, a.lat]}; })},
+          {type: 'lines', coordinateSystem: 'geo', polyline: true, lineStyle: {color: '#fd7e14', width: 3},
+            data: (data.track || []).length > 1 ? [{coords: data.track, name: '在途轨迹'}] : []},
+          {type: 'scatter', coordinateSystem: 'geo', symbol: 'arrow', symbolSize: 18, itemStyle: {color: '#fd7e14'},
+            data: data.position ? [{name: '在途 ' + (data.position.carrier || '') + ' ' + data.position.time + ' 定位',
+              value: [data.position.lon, data.position.lat]}] : []},
           {type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 30, itemStyle: {color: '#dc3545'},
             data: [{name: data.destination.name, value: dest}]}
         ]
