@@ -240,6 +240,8 @@ def load_demo(seed: int = SEED) -> dict:
     Plan.objects.filter(pk__in=[p.pk for p in plans.values()]).update(is_demo=True)
     drills = _drills(plans, city, county, ent, rng, today)
     _parts(plans["DEMO-YA-620100-ZT"], city, _years_ago(today, 0.8), rng)
+    # today's run of the daily job: the reviews due within the reminder's working days
+    _step(city, today, rng, lambda: services.do_remind_plan_reviews(today=today))
     return {"plans": len(plans), "drills": drills}
 
 

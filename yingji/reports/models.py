@@ -120,3 +120,28 @@ class BriefDelivery(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("reports:brief", args=[self.brief_id]) + "#deliveries"
+
+
+class BriefTemplate(AuditedModel):
+    """An editable Word template of one kind of brief (周/月/季研判), uploaded by the bureau,
+    with placeholders (reports/templating.py). The newest active one of a kind is used; an
+    older one is kept (inactive), never deleted."""
+
+    kind = models.CharField(_("简报类型"), max_length=10, choices=BRIEF_KINDS)
+    name = models.CharField(_("模板名称"), max_length=200)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("模板文件"), editable=False)
+    placeholders = models.JSONField(_("使用的占位符"), default=list, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    uploaded_by = _user_fk(_("上传人"))
+
+    class Meta:
+        ordering = ["kind", "-pk"]
+        verbose_name = _("简报模板")
+        verbose_name_plural = _("简报模板")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}模板:{self.name}"
+
+    def get_absolute_url(self):
+        return reverse("reports:templates")

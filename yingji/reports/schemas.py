@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from yingji.core.schemas import Code, Date, Input, LongText, ShortText, Version
+from yingji.core.schemas import Code, Date, Input, LongText, Name, ShortText, Version
 
 from .periods import KINDS
 from .sections import SECTION_TITLES
@@ -55,3 +55,8 @@ class BriefDistributeIn(Input):
 
     roles: list[RecipientRole] = Field(min_length=1, max_length=4, title="收件角色")
     regions: list[Code] = Field(default=[], max_length=20, title="收件区域(代码)")
+
+
+class BriefTemplateIn(Input):
+    kind: BriefKind = Field(title="简报类型")
+    name: Name = Field(min_length=2, title="模板名称")

@@ -92,3 +92,11 @@ def delivery_summary(user, brief) -> dict | None:
 def unread_briefs(user):
     """The issued briefs sent to this user and not yet read (the 工作台 notice)."""
     return visible_deliveries(user).filter(recipient_id=user.pk, read_at__isnull=True)
+
+
+def visible_templates(user, action: str = "view"):
+    from .models import BriefTemplate
+
+    return restrict(
+        BriefTemplate.objects.select_related("uploaded_by").defer("content"), user, action
+    )

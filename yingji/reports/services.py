@@ -17,7 +17,7 @@ from yingji.core.services import locked
 from yingji.geo.models import Region
 
 from . import sections
-from .models import Brief, BriefDelivery
+from .models import Brief, BriefDelivery, BriefTemplate
 from .periods import KIND_NAMES, KINDS, Period, last_completed, period_of, starts_today
 from .permissions import may_write_region
 from .schemas import (
@@ -28,6 +28,7 @@ from .schemas import (
     BriefOpinionsIn,
     BriefReturnIn,
     BriefSubmitIn,
+    BriefTemplateIn,
 )
 
 
@@ -283,3 +284,52 @@ def do_read_brief(*, actor, brief: Brief) -> BriefDelivery:
             delivery.save(update_fields=["read_at"])
             record_event("reports.brief.read", f"已阅“{brief.title}”", target=brief)
     return delivery
+
+
+def do_upload_brief_template(*, actor, data: BriefTemplateIn, upload) -> BriefTemplate:
+    """Upload an editable .docx template for a kind of brief. Its placeholders are checked: an
+    unknown one (a typo such as {{隐患.新曾}}) or a block placeholder sharing its paragraph is
+    refused, with the list, and nothing is saved. The new template replaces the kind's
+    previous one (kept, inactive)."""
+    from yingji.core.uploads import read_upload
+
+    from .templating import check_template
+
+    check_rule(actor, "reports.templates")
+    if upload is None:
+        raise ValidationFailed("请上传 .docx 模板文件。", details={"field": "file"})
+    content = read_upload(upload, extensions=(".docx",))
+    found = check_template(content)
+    problems = []
+    if found["unknown"]:
+        problems.append(f"无法识别的占位符:{'、'.join(found['unknown'])}")
+    if found["misplaced"]:
+        problems.append(f"整段占位符须独占一段:{'、'.join(found['misplaced'])}")
+    if problems:
+        raise ValidationFailed(
+            ";".join(problems) + "。",
+            details={"field": "file", "unknown": found["unknown"], "misplaced": found["misplaced"]},
+        )
+    if not found["used"]:
+        raise ValidationFailed("模板中没有任何占位符。", details={"field": "file"})
+    with transaction.atomic():
+        BriefTemplate.objects.filter(kind=data.kind, active=True).update(active=False)
+        template = BriefTemplate.objects.create(
+            kind=data.kind,
+            name=data.name,
+            file_name=(upload.name or "模板.docx")[:255],
+            content=content,
+            placeholders=found["used"],
+            uploaded_by=actor,
+        )
+        record_event(
+            "reports.template.uploaded",
+            f"上传{template},占位符{len(found['used'])}个",
+            target=template,
+        )
+        ensure_in_scope(actor, template)
+    return template
+
+
+def active_template(kind: str) -> BriefTemplate | None:
+    return BriefTemplate.objects.filter(kind=kind, active=True).order_by("-pk").first()

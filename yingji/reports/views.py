@@ -27,6 +27,7 @@ from .schemas import (
     BriefOpinionsIn,
     BriefReturnIn,
     BriefSubmitIn,
+    BriefTemplateIn,
 )
 from .sections import SECTION_TITLES
 
@@ -238,3 +239,56 @@ mark_read = action_view(
     call=lambda user, brief, data: services.do_read_brief(actor=user, brief=brief),
     success="已阅。",
 )
+
+
+@requires("reports.open")
+def templates(request):
+    """简报模板: the Word template of each kind (uploaded, or the shipped default), the
+    placeholders a template may use, the upload form (city staff)."""
+    from .templating import vocabulary
+
+    rows = list(selectors.visible_templates(request.user))
+    return render(
+        request,
+        "reports/templates.html",
+        {
+            "title": "简报模板",
+            "kinds": BRIEF_KINDS,
+            "in_use": [
+                (label, next((t for t in rows if t.kind == k and t.active), None))
+                for k, label in BRIEF_KINDS
+            ],
+            "rows": rows,
+            "vocabulary": vocabulary(),
+            "can_upload": allows(request.user, "reports.templates"),
+            "form": request.POST,
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_upload(request):
+    data = form_input(request, BriefTemplateIn)
+    if data is not None:
+        run_service(
+            request,
+            lambda: services.do_upload_brief_template(
+                actor=request.user, data=data, upload=request.FILES.get("file")
+            ),
+            "已上传并启用简报模板。",
+        )
+    return redirect("reports:templates")
+
+
+@requires("reports.open")
+def template_file(request, pk):
+    template = get_restricted_or_404(selectors.visible_templates(request.user), request.user, pk=pk)
+    return download(bytes(template.content), template.file_name)
+
+
+@requires("reports.open")
+def default_template_file(request):
+    from .templating import default_template
+
+    return download(default_template(), "研判简报默认模板.docx")
