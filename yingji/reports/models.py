@@ -106,6 +106,8 @@ class BriefDelivery(AuditedModel):
     delivered_at = models.DateTimeField(_("分发时间"))
     delivered_by = _user_fk(_("分发人"))
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件通知时间"), null=True, blank=True)
+    email_note = models.CharField(_("邮件通知情况"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["brief", "organisation__code", "recipient__username"]

@@ -100,3 +100,27 @@ def visible_templates(user, action: str = "view"):
     return restrict(
         BriefTemplate.objects.select_related("uploaded_by").defer("content"), user, action
     )
+
+
+def recipient_choices() -> dict:
+    """The organisation tree (no enterprises) and the people in it, for 分发 by organisation or
+    by person; whether each may read the brief is decided by the service."""
+    from yingji.orgs.models import Membership, Organisation
+
+    orgs = []
+    for o in Organisation.objects.exclude(kind="enterprise").order_by("path"):
+        depth = o.path.strip("/").count("/")
+        orgs.append({"code": o.code, "label": ("　" * depth + "└ " if depth else "") + o.name})
+    seen, people = set(), []
+    members = (
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .exclude(organisation__kind="enterprise")
+        .select_related("user", "organisation")
+        .order_by("organisation__path", "user__username")
+    )
+    for m in members:
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            name = m.user.get_full_name() or m.user.username
+            people.append({"username": m.user.username, "label": f"{name}({m.organisation.name})"})
+    return {"orgs": orgs, "people": people}

@@ -139,6 +139,7 @@ def brief_detail(request, pk):
             and allows(user, "reports.write")
             and may_write_region(scope_of(user), brief.region),
             "recipient_roles": RECIPIENT_ROLES,
+            "recipients": selectors.recipient_choices() if brief.state == "issued" else None,
             **record_extras(request, brief),
         },
     )
