@@ -73,10 +73,16 @@ def list_briefs(
     kind: str | None = None,
     state: str | None = None,
     region: str | None = None,
+    q: str | None = None,
+    day: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
 ):
     rows = selectors.visible_briefs(request.user).order_by("-period_start", "pk")
+    if q:  # the archive search: number, title, opinions and the frozen snapshot
+        rows = rows.filter(search_text__icontains=q[:100])
+    if day:
+        rows = rows.filter(period_start__lte=day, period_end__gte=day)
     if kind:
         rows = rows.filter(kind=kind)
     if state:

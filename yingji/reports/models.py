@@ -16,6 +16,23 @@ from .choices import BRIEF_KINDS, BRIEF_STATES
 from .periods import KIND_NAMES, Period
 
 
+def brief_search_text(brief) -> str:
+    """The text the archive search looks in: number, title, period, the 研判意见, 风险提示 and
+    工作建议, and the frozen snapshot (section titles, figure labels and values, table rows,
+    the notable records listed). Kept in one column so that a plain ``icontains`` finds it on
+    SQLite and PostgreSQL alike (the snapshot's JSON escapes Chinese on SQLite)."""
+    f = brief.figures or {}
+    parts = [brief.number, brief.title, f.get("period", {}).get("label", "")]
+    parts += [brief.risk_outlook, brief.advice, *(brief.opinions or {}).values()]
+    for s in f.get("sections", []):
+        parts.append(s.get("title", ""))
+        parts += [f"{m['label']} {m['value']:g}" for m in s.get("metrics", [])]
+        table = s.get("table") or {}
+        parts += [" ".join(str(c) for c in row) for row in table.get("rows", [])]
+        parts += [i.get("text", "") for i in s.get("items", [])]
+    return "\n".join(p for p in parts if p)
+
+
 def _user_fk(label):
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,6 +68,7 @@ class Brief(AuditedModel):
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     serial = models.PositiveIntegerField(_("期号"), null=True, blank=True)
     number = models.CharField(_("编号"), max_length=40, blank=True)
+    search_text = models.TextField(_("全文(检索用)"), blank=True, editable=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -68,6 +86,12 @@ class Brief(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("reports:brief", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = brief_search_text(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def period(self) -> Period:

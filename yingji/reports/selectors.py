@@ -57,7 +57,7 @@ def section_charts(s: dict) -> list[dict]:
 def search(user, q: str, limit: int = 10):
     from yingji.core.hooks import SearchHit
 
-    rows = visible_briefs(user).filter(title__icontains=q).order_by("-period_start")[:limit]
+    rows = visible_briefs(user).filter(search_text__icontains=q).order_by("-period_start")[:limit]
     return [
         SearchHit(title=b.title, url=b.get_absolute_url(), subtitle=b.get_state_display())
         for b in rows

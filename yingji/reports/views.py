@@ -31,6 +31,18 @@ from .schemas import (
 )
 from .sections import SECTION_TITLES
 
+
+def _day_q(value: str) -> Q:
+    """Briefs whose period contains the day (a day that is not a date matches nothing)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return Q(pk__in=[])
+    return Q(period_start__lte=day, period_end__gte=day)
+
+
 BRIEF_SPEC = ListSpec(
     columns=[
         Column("title", "标题", link=True),
@@ -46,6 +58,8 @@ BRIEF_SPEC = ListSpec(
         "kind": Filter("类型", "kind", choices=BRIEF_KINDS),
         "state": Filter("状态", "state", choices=BRIEF_STATES),
         "region": Filter("区域(编码)", "region__code"),
+        "year": Filter("年度", "period_start__year"),
+        "day": Filter("所含日期(如 2026-03-10)", "period_start", where=lambda v, u: _day_q(v)),
         # the 工作台's 待阅 figure links here: the issued briefs sent to me and not yet read
         "unread": Filter(
             "待我阅读",
@@ -56,7 +70,8 @@ BRIEF_SPEC = ListSpec(
             ),
         ),
     },
-    search=("title", "risk_outlook", "advice"),
+    # the archive search: number, title and the full text of the frozen snapshot and opinions
+    search=("search_text",),
     default_sort="-period_start",
 )
 
