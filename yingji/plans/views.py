@@ -143,7 +143,7 @@ def plan_detail(request, pk):
             "title": str(plan),
             "object": plan,
             "versions": plan.versions.all(),
-            "filings": selectors.visible_filings(user).filter(plan=plan),
+            "filings": _filings(user, plan),
             "drills": selectors.visible_drills(user).filter(plans=plan),
             "children": selectors.visible_plans(user).filter(parent=plan),
             "parts": _parts(user, plan),
@@ -161,6 +161,15 @@ def plan_detail(request, pk):
             **record_extras(request, plan),
         },
     )
+
+
+def _filings(user, plan) -> list:
+    """The plan's filings, each decided one with the checklist items it lacked (``missing``)."""
+    items = filing_checklist(services.filer_of(plan))
+    rows = list(selectors.visible_filings(user).filter(plan=plan))
+    for f in rows:
+        f.missing = [label for key, label in items if key not in f.checklist]
+    return rows
 
 
 def _owners(user):
