@@ -116,11 +116,8 @@ def test_an_uploaded_template_is_filled_and_used_for_its_kind(persona, ctx, as_u
     assert len(doc.inline_shapes) == len(selectors.section_charts(hazards)) >= 1
     assert brief.opinions["hazards"] in text and "{{" not in text
     assert "执法检查" not in text  # only what the template asks for
-    # a monthly brief still uses the default template
-    monthly = Brief.objects.get(is_demo=True, kind="month")
-    assert "三、分项研判" in _text(
-        _open(as_user("leader").get(f"/reports/{monthly.pk}/word/").content)
-    )
+    # the template is the weekly's: a monthly brief keeps the default template
+    assert services.active_template("month") is None
     # a second upload of the kind replaces the first (kept, inactive)
     services.do_upload_brief_template(
         actor=persona("section"),
@@ -187,3 +184,24 @@ def test_the_page_and_the_api(as_user):
     assert r.status_code == 403
     listed = as_user("leader").get("/api/v1/brief-templates").json()
     assert [t["name"] for t in listed] == ["月研判"]
+
+
+def test_this_weeks_brief_word_has_the_hazard_statistics_page_figures(persona, ctx, as_user):
+    """A weekly brief generated now (this week) from the demo data: its Word file's hazard
+    table shows the open and overdue counts the hazard statistics page (/hazards/stats/) shows
+    the city's leadership at the same moment, and its charts are pictures."""
+    from django.utils import timezone
+
+    from yingji.reports.schemas import BriefGenerateIn
+
+    brief = services.do_generate_brief(
+        actor=persona("section"),
+        data=BriefGenerateIn(kind="week", region="620100", day=timezone.localdate()),
+    )
+    stats = as_user("leader").get("/hazards/stats/").context["stats"]
+    doc = _open(as_user("leader").get(f"/reports/{brief.pk}/word/").content)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    for label, figure in (("当前未销号", "open"), ("当前逾期未整改", "overdue")):
+        i = next(n for n, c in enumerate(cells) if c.startswith(label + "(截至"))
+        assert cells[i + 1] == str(stats[figure]), label
+    assert len(doc.inline_shapes) >= 1
