@@ -140,7 +140,7 @@ def issue_brief(request, brief_id: int, payload: BriefIssueIn):
 def brief_word(request, brief_id: int):
     from yingji.core.webforms import download
 
-    from .documents import brief_docx
+    from .templating import brief_docx
 
     brief = _brief(request, brief_id, "export")
     return download(brief_docx(brief), f"{brief.title}.docx")

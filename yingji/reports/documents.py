@@ -85,13 +85,3 @@ def _table(doc, columns: list[str], rows: list[list]) -> None:
         for cell, value in zip(cells, row, strict=True):
             run = cell.paragraphs[0].add_run(docx_text("" if value is None else str(value)))
             _fonts(run._r, BODY_FONT)
-
-
-def brief_docx(brief) -> bytes:
-    """The brief's Word file: from the kind's uploaded template if there is one, else from the
-    shipped default template (reports/templating.py)."""
-    from .services import active_template
-    from .templating import default_template, fill
-
-    template = active_template(brief.kind)
-    return fill(template.content if template else default_template(), brief)

@@ -124,3 +124,10 @@ def recipient_choices() -> dict:
             name = m.user.get_full_name() or m.user.username
             people.append({"username": m.user.username, "label": f"{name}({m.organisation.name})"})
     return {"orgs": orgs, "people": people}
+
+
+def active_template(kind: str):
+    """The uploaded Word template in use for a kind of brief (None: the shipped default)."""
+    from .models import BriefTemplate
+
+    return BriefTemplate.objects.filter(kind=kind, active=True).order_by("-pk").first()

@@ -420,7 +420,3 @@ def do_upload_brief_template(*, actor, data: BriefTemplateIn, upload) -> BriefTe
         )
         ensure_in_scope(actor, template)
     return template
-
-
-def active_template(kind: str) -> BriefTemplate | None:
-    return BriefTemplate.objects.filter(kind=kind, active=True).order_by("-pk").first()

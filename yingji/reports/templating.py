@@ -395,3 +395,12 @@ def default_template() -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def brief_docx(brief) -> bytes:
+    """The brief's Word file: from the kind's uploaded template if there is one, else from the
+    shipped default template."""
+    from .selectors import active_template
+
+    template = active_template(brief.kind)
+    return fill(template.content if template else default_template(), brief)

@@ -17,7 +17,7 @@ from yingji.core.webforms import action_view, download, form_input, run_service
 
 from . import selectors, services
 from .choices import BRIEF_KINDS, BRIEF_STATE_COLOURS, BRIEF_STATES
-from .documents import METRIC_COLUMNS, brief_docx, metric_rows, state_label
+from .documents import METRIC_COLUMNS, metric_rows, state_label
 from .permissions import may_write_region
 from .schemas import (
     BriefApproveIn,
@@ -30,6 +30,7 @@ from .schemas import (
     BriefTemplateIn,
 )
 from .sections import SECTION_TITLES
+from .templating import brief_docx
 
 
 def _day_q(value: str) -> Q:

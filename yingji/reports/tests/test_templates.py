@@ -117,7 +117,7 @@ def test_an_uploaded_template_is_filled_and_used_for_its_kind(persona, ctx, as_u
     assert brief.opinions["hazards"] in text and "{{" not in text
     assert "执法检查" not in text  # only what the template asks for
     # the template is the weekly's: a monthly brief keeps the default template
-    assert services.active_template("month") is None
+    assert selectors.active_template("month") is None
     # a second upload of the kind replaces the first (kept, inactive)
     services.do_upload_brief_template(
         actor=persona("section"),
