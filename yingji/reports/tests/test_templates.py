@@ -177,6 +177,11 @@ def test_the_page_and_the_api(as_user):
     )
     assert r.status_code == 201, r.content
     assert r.json()["active"] and "{{分项研判}}" in r.json()["placeholders"]
+    got = as_user("county_a").get(f"/reports/templates/{r.json()['id']}/file/")
+    assert got.status_code == 200 and got.content == default.content
+    assert (
+        as_user("enterprise").get(f"/reports/templates/{r.json()['id']}/file/").status_code == 403
+    )
     r = as_user("county_a").post(
         "/api/v1/brief-templates",
         {"kind": "month", "name": "县区", "file": SimpleUploadedFile("m.docx", default.content)},
