@@ -278,3 +278,16 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("YINGJI_LOG_LEVEL", "WARNING")},
 }
+
+# 预案与演练 (docs/plans.md, docs/configuration.md): working choices, not national rules (LOW).
+PLANS_REVIEW_REMIND_WORKDAYS = int(os.environ.get("PLANS_REVIEW_REMIND_WORKDAYS", "20"))
+# drill interval overrides per plan kind, e.g. "special=24,onsite=6" (months); the defaults are
+# yingji/standards/emergency_plans.py DRILL_INTERVALS
+PLANS_DRILL_INTERVAL_MONTHS = {
+    kind.strip(): int(months)
+    for kind, _sep, months in (
+        item.partition("=")
+        for item in os.environ.get("PLANS_DRILL_INTERVAL_MONTHS", "").split(",")
+        if "=" in item
+    )
+}

@@ -27,6 +27,7 @@ from .schemas import (
     PlanPartIn,
     PlanPartVoidIn,
     PlanReviseIn,
+    ScheduledDrillIn,
 )
 
 router = Router(tags=["预案与演练"])
@@ -51,6 +52,7 @@ class EmergencyPlanOut(Schema):
     review_status: str
     filing_state: str
     filing_number: str
+    revision_needed: bool
     is_demo: bool
     version: int
 
@@ -117,10 +119,23 @@ class PlanFilingOut(Schema):
     decided_at: dt.datetime | None
     comment: str
     filing_number: str
+    checklist: list[str]
 
     @staticmethod
     def resolve_plan(obj):
         return obj.plan_id
+
+
+class FilingChecklistItemOut(Schema):
+    key: str
+    label: str
+
+
+class FilingChecklistOut(Schema):
+    filer: str
+    source: str
+    confidence: str
+    items: list[FilingChecklistItemOut]
 
 
 class PlanReviewCountOut(Schema):
@@ -140,6 +155,7 @@ class PlanReviewOut(Schema):
 class DrillFindingOut(Schema):
     id: int
     drill: int
+    plan: int | None
     description: str
     owner_name: str
     due_on: dt.date
@@ -151,6 +167,10 @@ class DrillFindingOut(Schema):
     @staticmethod
     def resolve_drill(obj):
         return obj.drill_id
+
+    @staticmethod
+    def resolve_plan(obj):
+        return obj.plan_id
 
 
 class EmergencyDrillOut(Schema):
@@ -164,11 +184,17 @@ class EmergencyDrillOut(Schema):
     plans: list[int]
     participants: str
     summary: str
+    score: int | None
+    teams: list[int]
     is_demo: bool
 
     @staticmethod
     def resolve_organiser(obj):
         return obj.organiser.code
+
+    @staticmethod
+    def resolve_teams(obj):
+        return list(obj.teams.values_list("pk", flat=True))
 
     @staticmethod
     def resolve_region(obj):
@@ -226,6 +252,17 @@ def review_due(request):
     return out
 
 
+class UndrilledPlanOut(EmergencyPlanOut):
+    last_drill: dt.date | None
+    drill_due: dt.date
+    interval_months: int
+
+
+@router.get("/plans/undrilled", response=list[UndrilledPlanOut], summary="超过演练周期未演练的预案")
+def undrilled(request):
+    return selectors.undrilled_plans(request.user)["rows"]
+
+
 @router.get("/plans/{plan_id}", response=EmergencyPlanOut, summary="单个应急预案")
 def get_plan(request, plan_id: int):
     return _plan(request, plan_id)
@@ -263,6 +300,24 @@ def revise_plan(
 @router.get("/plans/{plan_id}/filings", response=list[PlanFilingOut], summary="预案的备案记录")
 def plan_filings(request, plan_id: int):
     return list(selectors.visible_filings(request.user).filter(plan=_plan(request, plan_id)))
+
+
+@router.get(
+    "/plans/{plan_id}/filing-checklist",
+    response=FilingChecklistOut,
+    summary="备案审查清单(按报备单位类别)",
+)
+def filing_checklist(request, plan_id: int):
+    from yingji.standards.emergency_plans import FILING_CHECKLISTS
+
+    filer = services.filer_of(_plan(request, plan_id))
+    items, source, confidence = FILING_CHECKLISTS[filer]
+    return {
+        "filer": filer,
+        "source": source,
+        "confidence": confidence,
+        "items": [{"key": k, "label": label} for k, label in items],
+    }
 
 
 @router.post("/plans/{plan_id}/filings", response={201: PlanFilingOut}, summary="报送备案")
@@ -466,3 +521,48 @@ def void_plan_part(request, part_id: int, payload: PlanPartVoidIn):
         selectors.plan_parts_for(request.user, "change"), request.user, "change", pk=part_id
     )
     return services.do_void_plan_part(actor=request.user, part=part, data=payload)
+
+
+class ScheduledDrillOut(Schema):
+    id: int
+    year: int
+    month: int
+    title: str
+    kind: str
+    organiser: str
+    region: str
+    plans: list[int]
+    drill: int | None
+    status: str
+    is_demo: bool
+
+    @staticmethod
+    def resolve_organiser(obj):
+        return obj.organiser.code
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_plans(obj):
+        return list(obj.plans.values_list("pk", flat=True))
+
+    @staticmethod
+    def resolve_drill(obj):
+        return obj.drill_id
+
+    @staticmethod
+    def resolve_status(obj):
+        return obj.status(timezone.localdate())
+
+
+@router.get("/drill-schedule", response=list[ScheduledDrillOut], summary="年度演练计划")
+def drill_schedule(request, year: int | None = None):
+    year = year or timezone.localdate().year
+    return selectors.drill_schedule(request.user, year)["rows"]
+
+
+@router.post("/drill-schedule", response={201: ScheduledDrillOut}, summary="列入年度演练计划")
+def schedule_drill(request, payload: ScheduledDrillIn):
+    return Status(201, services.do_schedule_drill(actor=request.user, data=payload))

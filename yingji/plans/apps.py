@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, Nav, SearchProvider
+from yingji.core.hooks import Card, DailyJob, Nav, SearchProvider
 
 
 class PlansConfig(AppConfig):
@@ -19,6 +19,13 @@ class PlansConfig(AppConfig):
     dashboard_cards = [
         Card("plans.review_due", "yingji.plans.cards.review_due", 60),
         Card("plans.findings_overdue", "yingji.plans.cards.findings_overdue", 61),
+    ]
+    daily_jobs = [
+        DailyJob(
+            "plans",
+            "预案与演练:评估到期提醒(按工作日)",
+            "yingji.plans.jobs.plans_daily_check",
+        )
     ]
     demo_loader = "yingji.plans.demo.load_demo"
     search_providers = [

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from yingji.core.context import actor_context
 from yingji.core.demo import dated, moment
+from yingji.standards.emergency_plans import filing_checklist
 
 from . import services
 from .models import Plan
@@ -26,6 +27,7 @@ from .schemas import (
     PlanFilingDecisionIn,
     PlanFilingSubmitIn,
     PlanReviseIn,
+    ScheduledDrillIn,
 )
 
 SEED = 31
@@ -238,6 +240,8 @@ def load_demo(seed: int = SEED) -> dict:
     Plan.objects.filter(pk__in=[p.pk for p in plans.values()]).update(is_demo=True)
     drills = _drills(plans, city, county, ent, rng, today)
     _parts(plans["DEMO-YA-620100-ZT"], city, _years_ago(today, 0.8), rng)
+    # today's run of the daily job: the reviews due within the reminder's working days
+    _step(city, today, rng, lambda: services.do_remind_plan_reviews(today=today))
     return {"plans": len(plans), "drills": drills}
 
 
@@ -306,7 +310,16 @@ def _file(submitter, decider, plan, outcome, day, rng):
         lambda: services.do_decide_filing(
             actor=decider,
             plan=plan,
-            data=PlanFilingDecisionIn(accept=accept, comment=comment, version=plan.version),
+            data=PlanFilingDecisionIn(
+                accept=accept,
+                comment=comment,
+                checklist=[
+                    k
+                    for k, _label in filing_checklist(services.filer_of(plan))
+                    if accept or k != "resource_survey"
+                ],
+                version=plan.version,
+            ),
         ),
     )
 
@@ -374,14 +387,66 @@ DRILLS = [
 ]
 
 
+# Drill scores (百分制) in the order of DRILLS, and the findings that are gaps of a plan itself
+# (the plan is then flagged for revision). Invented for the demo.
+SCORES = [86, 78, 72, 81, 75]
+GAPS = {"各专项指挥部响应启动条件表述不一致": "DEMO-YA-620100-DZ"}
+# This year's drill plans not yet carried out: (title, kind, organiser, actor key, months ahead)
+UPCOMING = [
+    ("兰州市森林草原火灾应急综合演练", "comprehensive", "LZYJJ-YJZH", "city", 1),
+    ("西固区危化品道路运输事故桌面推演", "tabletop", "XGQ-YJJ", "county", 2),
+    ("兰州市地质灾害避险转移演练", "special", "LZYJJ-YJZH", "city", -1),  # a month passed
+]
+
+
+def _schedule(user, rng, today, title, kind, organiser, month, codes_ids):
+    """An item of this year's annual drill plan, entered in January (演示)."""
+    day = min(dt.date(today.year, 1, 10), today)
+    item = _step(
+        user,
+        day,
+        rng,
+        lambda: services.do_schedule_drill(
+            actor=user,
+            data=ScheduledDrillIn(
+                year=today.year,
+                month=month,
+                title=title + MARK,
+                kind=kind,
+                organiser=organiser,
+                plans=codes_ids,
+            ),
+        ),
+    )
+    type(item).objects.filter(pk=item.pk).update(is_demo=True)
+    return item
+
+
+def _upcoming(users, rng, today) -> None:
+    for title, kind, organiser, who, ahead in UPCOMING:
+        month = today.month + ahead
+        if 1 <= month <= 12:
+            _schedule(users[who], rng, today, title, kind, organiser, month, [])
+
+
 def _drills(plans, city, county, ent, rng, today) -> int:
+    from . import selectors
+
     users = {"city": city, "county": county, "ent": ent}
     n = 0
-    for title, kind, days, organiser, who, codes, findings in DRILLS:
+    _upcoming(users, rng, today)
+    for i, (title, kind, days, organiser, who, codes, findings) in enumerate(DRILLS):
         user = users[who]
         held = today - dt.timedelta(days=days)
         ids = [plans[c].pk for c in codes if c in plans]
+        scheduled = None
+        if held.year == today.year:  # carried out as an item of this year's drill plan
+            scheduled = _schedule(user, rng, today, title, kind, organiser, held.month, ids).pk
+        teams = [t.pk for t in selectors.team_choices(user)[: 2 if who != "ent" else 0]]
         data = EmergencyDrillIn(
+            score=SCORES[i % len(SCORES)],
+            teams=teams,
+            scheduled=scheduled,
             title=title + MARK,
             kind=kind,
             held_on=held,
@@ -405,7 +470,10 @@ def _drills(plans, city, county, ent, rng, today) -> int:
                     actor=u,
                     drill=dr,
                     data=DrillFindingIn(
-                        description=t, owner_name=o, due_on=dr.held_on + dt.timedelta(days=d)
+                        description=t,
+                        owner_name=o,
+                        due_on=dr.held_on + dt.timedelta(days=d),
+                        plan=plans[GAPS[t]].pk if t in GAPS and GAPS[t] in plans else None,
                     ),
                 ),
             )

@@ -50,6 +50,8 @@ class Plan(AuditedModel):
         _("备案状态"), max_length=10, choices=FILING_STATES, default="none"
     )
     filing_number = models.CharField(_("备案编号"), max_length=40, blank=True)
+    revision_needed = models.BooleanField(_("待修订(演练发现缺陷)"), default=False)
+    review_reminded_for = models.DateField(_("已提醒的评估到期日"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -128,6 +130,7 @@ class Filing(AuditedModel):
     decided_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
     comment = models.CharField(_("审查意见"), max_length=500, blank=True)
     filing_number = models.CharField(_("备案编号"), max_length=40, blank=True)
+    checklist = models.JSONField(_("审查清单(齐备的材料)"), default=list, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -165,6 +168,10 @@ class Drill(AuditedModel):
     plans = models.ManyToManyField(Plan, verbose_name=_("检验的预案"), related_name="drills")
     participants = models.CharField(_("参演单位和人员"), max_length=1000, blank=True)
     summary = models.TextField(_("演练情况与评估"), blank=True)
+    score = models.PositiveSmallIntegerField(_("评估得分(百分制)"), null=True, blank=True)
+    teams = models.ManyToManyField(
+        "resources.Team", verbose_name=_("参演救援队伍"), blank=True, related_name="+"
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -184,6 +191,14 @@ class Finding(AuditedModel):
     the owner's side) → 验证 (verified by the organiser; a failed verification reopens it)."""
 
     drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="findings")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("暴露缺陷的预案(需修订)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gap_findings",
+    )
     description = models.CharField(_("发现问题"), max_length=500)
     owner_name = models.CharField(_("整改责任人"), max_length=50)
     due_on = models.DateField(_("整改期限"))
@@ -281,3 +296,58 @@ class PlanPart(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("plans:plan", args=[self.plan_id]) + "#parts"
+
+
+class ScheduledDrill(AuditedModel):
+    """One drill of an organisation's annual drill plan (年度演练计划, T32): what kind, which
+    month, which plans; linked to the drill that carried it out when it is recorded."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("计划月份"))
+    title = models.CharField(_("演练名称"), max_length=200)
+    kind = models.CharField(_("演练类型"), max_length=20, choices=DRILL_KINDS)
+    organiser = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    plans = models.ManyToManyField(
+        Plan, verbose_name=_("拟检验的预案"), blank=True, related_name="+"
+    )
+    drill = models.ForeignKey(
+        Drill,
+        verbose_name=_("实施的演练"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scheduled",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["year", "month", "pk"]
+        verbose_name = _("年度演练计划")
+        verbose_name_plural = _("年度演练计划")
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月 {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("plans:schedule") + f"?year={self.year}"
+
+    def status(self, today) -> str:
+        """ "done" (carried out), "overdue" (its month has passed) or "planned"."""
+        if self.drill_id:
+            return "done"
+        if (self.year, self.month) < (today.year, today.month):
+            return "overdue"
+        return "planned"

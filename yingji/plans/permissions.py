@@ -15,7 +15,16 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import Drill, DrillTarget, Filing, Finding, Plan, PlanPart, PlanVersion
+from .models import (
+    Drill,
+    DrillTarget,
+    Filing,
+    Finding,
+    Plan,
+    PlanPart,
+    PlanVersion,
+    ScheduledDrill,
+)
 
 NOTHING = Q(pk__in=[])
 
@@ -55,6 +64,7 @@ def restrict_plans(qs, scope, action):
 
 
 @restricts(Drill)
+@restricts(ScheduledDrill)
 def restrict_drills(qs, scope, action):
     return qs.filter(located_q(scope, action))
 

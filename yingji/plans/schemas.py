@@ -41,6 +41,7 @@ class PlanFilingSubmitIn(Input):
 
 class PlanFilingDecisionIn(Input):
     accept: bool = Field(title="是否予以备案")
+    checklist: list[text(30)] = Field(default=[], max_length=20, title="审查清单:齐备的材料")
     comment: ShortText = Field("", title="审查意见(退回时必填)")
     version: Version = None
 
@@ -54,12 +55,16 @@ class EmergencyDrillIn(Input):
     plans: list[int] = Field(default=[], max_length=20, title="检验的预案")
     participants: text(1000) = Field("", title="参演单位和人员")
     summary: LongText = Field("", title="演练情况与评估")
+    score: int | None = Field(None, ge=0, le=100, title="评估得分(百分制)")
+    teams: list[int] = Field(default=[], max_length=30, title="参演救援队伍")
+    scheduled: int | None = Field(None, title="落实的年度演练计划条目")
 
 
 class DrillFindingIn(Input):
     description: ShortText = Field(min_length=2, title="发现问题")
     owner_name: text(50) = Field(min_length=1, title="整改责任人")
     due_on: Date = Field(title="整改期限")
+    plan: int | None = Field(None, title="暴露缺陷的预案(需修订)")
 
 
 class FindingRectifyIn(Input):
@@ -98,3 +103,12 @@ class PlanPartIn(Input):
 class PlanPartVoidIn(Input):
     reason: ShortText = Field(min_length=2, title="作废原因")
     version: Version = None
+
+
+class ScheduledDrillIn(Input):
+    year: int = Field(ge=2000, le=2100, title="年度")
+    month: int = Field(ge=1, le=12, title="计划月份")
+    title: Name = Field(min_length=2, title="演练名称")
+    kind: DrillKind = Field(title="演练类型")
+    organiser: Code = Field(title="组织单位(机构编码)")
+    plans: list[int] = Field(default=[], max_length=20, title="拟检验的预案")

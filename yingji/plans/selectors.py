@@ -11,7 +11,7 @@ from django.utils import timezone
 from yingji.core.permissions import restrict
 from yingji.standards.emergency_plans import DUE_SOON_DAYS, REVIEW_CYCLES, add_months
 
-from .models import Drill, Filing, Finding, Plan
+from .models import Drill, Filing, Finding, Plan, ScheduledDrill
 
 
 def visible_plans(user, action: str = "view"):
@@ -230,3 +230,97 @@ def response_levels_for(user, *, event_type: str, region) -> dict:
                 "unstructured": unstructured,
             }
     return {"plan": None, "levels": [], "looked_at": looked_at, "unstructured": unstructured}
+
+
+def visible_schedule(user, action: str = "view"):
+    return restrict(
+        ScheduledDrill.objects.select_related("organiser", "region", "drill"), user, action
+    )
+
+
+def drill_schedule(user, year: int, today: dt.date | None = None) -> dict:
+    """The annual drill plans (年度演练计划) of ``year``: every item with its status (done,
+    overdue = its month passed without a drill, planned) and counts per organisation."""
+    today = today or timezone.localdate()
+    rows = list(visible_schedule(user).filter(year=year).prefetch_related("plans"))
+    by_org: dict[str, dict] = {}
+    for item in rows:
+        item.state = item.status(today)
+        org = by_org.setdefault(
+            item.organiser.name,
+            {"name": item.organiser.name, "done": 0, "overdue": 0, "planned": 0},
+        )
+        org[item.state] += 1
+    return {"year": year, "rows": rows, "by_org": sorted(by_org.values(), key=lambda o: o["name"])}
+
+
+def drill_interval_months(kind: str) -> int | None:
+    """The drill interval of a plan kind: the setting ``PLANS_DRILL_INTERVAL_MONTHS`` ({kind:
+    months}) if it names the kind, else standards.emergency_plans.DRILL_INTERVALS."""
+    from django.conf import settings
+
+    from yingji.standards.emergency_plans import DRILL_INTERVALS
+
+    override = getattr(settings, "PLANS_DRILL_INTERVAL_MONTHS", None) or {}
+    return override.get(kind, DRILL_INTERVALS[kind][0])
+
+
+def undrilled_plans(user, today: dt.date | None = None) -> dict:
+    """Plans not drilled within their kind's interval (演练覆盖 per plan): each plan with an
+    interval, its last drill (any drill that exercised it) and when the next was due; counted
+    by county. Only plans and drills the user may see."""
+    from django.db.models import Max
+
+    from yingji.standards.emergency_plans import add_months, drill_overdue
+
+    from .choices import PLAN_KINDS
+
+    today = today or timezone.localdate()
+    intervals = {k: drill_interval_months(k) for k, _label in PLAN_KINDS}
+    kinds = [k for k, months in intervals.items() if months]
+    plans = visible_plans(user).filter(kind__in=kinds).annotate(last_drill=Max("drills__held_on"))
+    rows = []
+    for plan in plans.order_by("region__code", "code"):
+        months = intervals[plan.kind]
+        if drill_overdue(plan.kind, plan.last_drill, plan.effective_on, today, months):
+            plan.drill_due = add_months(plan.last_drill or plan.effective_on, months)
+            plan.interval_months = months
+            rows.append(plan)
+    return {
+        "rows": rows,
+        "by_county": Counter(_county_name(p.region) for p in rows).most_common(),
+    }
+
+
+def _county_name(region) -> str:
+    """The county (or the city) a plan's region belongs to, by name."""
+    from yingji.geo.models import Region
+
+    codes = [c for c in region.path.strip("/").split("/") if c]
+    if region.level in ("city", "county") or len(codes) < 2:
+        return region.name
+    county = Region.objects.filter(code__in=codes, level="county").first()
+    return county.name if county else region.name
+
+
+def review_reminders(user, today: dt.date | None = None):
+    """Plans the daily job has reminded of for their current due date (评估提醒), soonest first."""
+    today = today or timezone.localdate()
+    rows = [
+        p
+        for p in visible_plans(user).filter(review_reminded_for__isnull=False)
+        if p.review_reminded_for == p.review_due
+    ]
+    return sorted(rows, key=lambda p: p.review_due)
+
+
+def team_choices(user):
+    """The rescue teams (resources module) the user may name as drill participants: read
+    through restrict() on the model the Drill.teams field points at (this app does not
+    import resources, which reads plans)."""
+    return restrict(Drill.teams.field.related_model.objects.order_by("name"), user)
+
+
+def drill_teams(user, drill):
+    """The teams that took part in a drill, among those the user may see."""
+    return restrict(drill.teams.order_by("name"), user)

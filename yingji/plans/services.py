@@ -13,10 +13,20 @@ from yingji.core.permissions import check_rule, ensure_in_scope, restrict
 from yingji.core.services import add_attachment, locked
 from yingji.core.uploads import read_upload
 from yingji.orgs.models import Organisation
+from yingji.standards import emergency_plans as rules
 
 from .choices import FILING_STATE_LABELS
 from .documents import PDF_NOTE, PLAN_EXTENSIONS, docx_text
-from .models import Drill, DrillTarget, Filing, Finding, Plan, PlanPart, PlanVersion
+from .models import (
+    Drill,
+    DrillTarget,
+    Filing,
+    Finding,
+    Plan,
+    PlanPart,
+    PlanVersion,
+    ScheduledDrill,
+)
 from .schemas import (
     DrillFindingIn,
     DrillTargetIn,
@@ -29,6 +39,7 @@ from .schemas import (
     PlanPartIn,
     PlanPartVoidIn,
     PlanReviseIn,
+    ScheduledDrillIn,
 )
 
 
@@ -151,6 +162,8 @@ def do_revise_plan(*, actor, plan: Plan, data: PlanReviseIn, upload=None) -> Pla
         )
         plan.text = text
         plan.effective_on = data.effective_on
+        plan.revision_needed = False  # the revision answers the drill's findings
+        plan.review_reminded_for = None
         if plan.filing_state != "none":
             plan.filing_state = "none"
             plan.filing_number = ""
@@ -199,14 +212,39 @@ def _filing_number(plan: Plan, year: int) -> str:
     return f"兰应急预备〔{year}〕{n:04d}号"
 
 
+def filer_of(plan: Plan) -> str:
+    """Which 备案 checklist applies: an enterprise's or a government body's."""
+    return "enterprise" if plan.enterprise_id else "government"
+
+
+def _checked_comment(plan: Plan, data: PlanFilingDecisionIn) -> str:
+    """Check the decision against the filing checklist (standards.emergency_plans): accepting
+    needs every item present; returning needs a reason, and names the missing items."""
+    try:
+        complete, missing = rules.check_filing(filer_of(plan), data.checklist)
+    except ValueError as exc:
+        raise ValidationFailed("审查清单含未知条目。", details={"field": "checklist"}) from exc
+    if data.accept:
+        if not complete:
+            raise ValidationFailed(
+                f"材料不齐,不能予以备案:缺{'、'.join(missing)}。", details={"field": "checklist"}
+            )
+        return data.comment
+    if missing:
+        lack = f"材料不齐:缺{'、'.join(missing)}。"
+        return f"{lack}{data.comment}" if data.comment else lack
+    if not data.comment:
+        raise ValidationFailed("退回时请写明退回理由。", details={"field": "comment"})
+    return data.comment
+
+
 def do_decide_filing(*, actor, plan: Plan, data: PlanFilingDecisionIn) -> Filing:
     """The bureau accepts a submitted filing (with a filing number) or returns it (with the
     reasons); the submitter sees the decision on the plan."""
     check_rule(actor, "plans.decide_filings")
     if not restrict(Plan.objects.filter(pk=plan.pk), actor, "approve").exists():
         raise NotPermitted("您无权审查该预案的备案。")
-    if not data.accept and not data.comment:
-        raise ValidationFailed("退回时请写明退回理由。", details={"field": "comment"})
+    comment = _checked_comment(plan, data)
     with transaction.atomic():
         plan = locked(Plan, plan.pk, expected_version=data.version)
         if plan.filing_state != "submitted":
@@ -216,7 +254,8 @@ def do_decide_filing(*, actor, plan: Plan, data: PlanFilingDecisionIn) -> Filing
         filing.state = "accepted" if data.accept else "returned"
         filing.decided_by = actor
         filing.decided_at = now
-        filing.comment = data.comment
+        filing.comment = comment
+        filing.checklist = list(dict.fromkeys(data.checklist))
         if data.accept:
             filing.filing_number = _filing_number(plan, timezone.localtime(now).year)
         filing.save()
@@ -227,10 +266,42 @@ def do_decide_filing(*, actor, plan: Plan, data: PlanFilingDecisionIn) -> Filing
         record_event(
             f"plans.filing.{'accepted' if data.accept else 'returned'}",
             f"“{plan.title}”{verb}"
-            + (f",备案编号{filing.filing_number}" if data.accept else f":{data.comment}"),
+            + (f",备案编号{filing.filing_number}" if data.accept else f":{comment}"),
             target=plan,
         )
     return filing
+
+
+def _teams(actor, ids: list[int]) -> list:
+    """The rescue teams (resources module, #13) that took part, among those the actor may see.
+    The model is reached through the field (this app does not import resources: resources
+    reads plans)."""
+    if not ids:
+        return []
+    team_model = Drill.teams.field.related_model
+    teams = list(restrict(team_model.objects.filter(pk__in=ids), actor))
+    if len(teams) != len(set(ids)):
+        raise ValidationFailed("所选救援队伍不存在或不在您的范围内。", details={"field": "teams"})
+    return teams
+
+
+def _scheduled(actor, pk: int | None, organiser) -> ScheduledDrill | None:
+    """The annual drill-plan item a drill carries out: the actor's, not yet carried out."""
+    if pk is None:
+        return None
+    item = restrict(ScheduledDrill.objects.filter(pk=pk), actor, "change").first()
+    if item is None:
+        raise ValidationFailed(
+            "所选年度演练计划条目不存在或不在您的范围内。", details={"field": "scheduled"}
+        )
+    item = locked(ScheduledDrill, item.pk)
+    if item.drill_id:
+        raise InvalidTransition(f"年度演练计划“{item}”已落实,不能重复关联。")
+    if item.organiser_id != organiser.pk:
+        raise ValidationFailed(
+            "年度演练计划条目的组织单位与本次演练不一致。", details={"field": "scheduled"}
+        )
+    return item
 
 
 def do_record_drill(*, actor, data: EmergencyDrillIn) -> Drill:
@@ -242,7 +313,9 @@ def do_record_drill(*, actor, data: EmergencyDrillIn) -> Drill:
         raise ValidationFailed("所选预案不存在或不在您的范围内。", details={"field": "plans"})
     if data.held_on > timezone.localdate():
         raise ValidationFailed("演练日期不能晚于今天。", details={"field": "held_on"})
+    teams = _teams(actor, data.teams)
     with transaction.atomic():
+        scheduled = _scheduled(actor, data.scheduled, organiser)
         drill = Drill.objects.create(
             title=data.title,
             kind=data.kind,
@@ -253,9 +326,19 @@ def do_record_drill(*, actor, data: EmergencyDrillIn) -> Drill:
             region=_region(organiser, enterprise),
             participants=data.participants,
             summary=data.summary,
+            score=data.score,
         )
         drill.plans.set(plans)
-        record_event("plans.drill.recorded", f"登记应急演练“{drill.title}”", target=drill)
+        drill.teams.set(teams)
+        if scheduled is not None:
+            scheduled.drill = drill
+            scheduled.save()
+        record_event(
+            "plans.drill.recorded",
+            f"登记应急演练“{drill.title}”"
+            + (f",落实年度演练计划“{scheduled}”" if scheduled else ""),
+            target=drill,
+        )
         ensure_in_scope(actor, drill)
     return drill
 
@@ -266,17 +349,26 @@ def do_add_finding(*, actor, drill: Drill, data: DrillFindingIn) -> Finding:
     ensure_in_scope(actor, drill)
     if data.due_on < drill.held_on:
         raise ValidationFailed("整改期限不能早于演练日期。", details={"field": "due_on"})
+    plan = None
+    if data.plan is not None:
+        plan = drill.plans.filter(pk=data.plan).first()
+        if plan is None:
+            raise ValidationFailed("只能标记本次演练检验的预案。", details={"field": "plan"})
     with transaction.atomic():
         finding = Finding.objects.create(
             drill=drill,
+            plan=plan,
             description=data.description,
             owner_name=data.owner_name,
             due_on=data.due_on,
         )
+        if plan is not None:  # a gap in the plan itself: flag it for revision (修订)
+            Plan.objects.filter(pk=plan.pk).update(revision_needed=True)
         record_event(
             "plans.finding.added",
             f"演练“{drill.title}”发现问题:{finding.description}(责任人{finding.owner_name},"
-            f"期限{finding.due_on:%Y-%m-%d})",
+            f"期限{finding.due_on:%Y-%m-%d})"
+            + (f";预案“{plan.title}”标记为待修订" if plan else ""),
             target=finding,
         )
     return finding
@@ -397,3 +489,74 @@ def do_void_plan_part(*, actor, part: PlanPart, data: PlanPartVoidIn) -> PlanPar
         part.save()
         record_event("plans.part.voided", f"作废“{part}”:{data.reason}", target=part)
     return part
+
+
+def do_schedule_drill(*, actor, data: ScheduledDrillIn) -> ScheduledDrill:
+    """Add a drill to an organisation's annual drill plan (年度演练计划)."""
+    check_rule(actor, "plans.write")
+    organiser, enterprise = _owner(actor, data.organiser)
+    plans = list(restrict(Plan.objects.filter(pk__in=data.plans), actor))
+    if len(plans) != len(set(data.plans)):
+        raise ValidationFailed("所选预案不存在或不在您的范围内。", details={"field": "plans"})
+    if data.year < timezone.localdate().year:
+        raise ValidationFailed("不能为往年编制演练计划。", details={"field": "year"})
+    with transaction.atomic():
+        item = ScheduledDrill.objects.create(
+            year=data.year,
+            month=data.month,
+            title=data.title,
+            kind=data.kind,
+            organiser=organiser,
+            enterprise=enterprise,
+            region=_region(organiser, enterprise),
+        )
+        item.plans.set(plans)
+        record_event("plans.drill.scheduled", f"{organiser.name}年度演练计划:{item}", target=item)
+        ensure_in_scope(actor, item)
+    return item
+
+
+def remind_workdays() -> int:
+    """How many working days before a plan's review is due the daily job reminds (setting
+    ``PLANS_REVIEW_REMIND_WORKDAYS``, default 20 — a working choice, LOW; docs/configuration.md)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "PLANS_REVIEW_REMIND_WORKDAYS", 20))
+
+
+def do_remind_plan_reviews(*, today=None) -> dict:
+    """Daily: for each plan whose review (评估) falls due within ``remind_workdays()`` working
+    days (the platform's working-day calendar, holidays and 调休 included), or is already past
+    due, record one reminder on the plan (history tab, the owner's timeline) — once per due
+    date: a revision moves the due date and re-arms it."""
+    from yingji.calendars.selectors import work_calendar
+
+    today = today or timezone.localdate()
+    calendar = work_calendar()
+    n = remind_workdays()
+    counts = {"reminded": 0, "overdue": 0}
+    with transaction.atomic():
+        for plan in Plan.objects.select_related("owner"):
+            due = plan.review_due
+            if plan.review_reminded_for == due:
+                continue
+            if calendar.subtract_workdays(due, n) > today:
+                continue
+            overdue = due < today
+            plan.review_reminded_for = due
+            plan.save(update_fields=["review_reminded_for"])
+            left = 0 if overdue else calendar.workdays_between(today, due)
+            record_event(
+                "plans.plan.review_reminder",
+                f"预案“{plan.title}”评估"
+                + (
+                    f"已于{due:%Y年%m月%d日}到期,请尽快组织评估修订"
+                    if overdue
+                    else f"将于{due:%Y年%m月%d日}到期(还有{left}个工作日),请组织评估"
+                ),
+                target=plan,
+                due=due.isoformat(),
+                workdays_left=left,
+            )
+            counts["overdue" if overdue else "reminded"] += 1
+    return counts

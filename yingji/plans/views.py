@@ -4,6 +4,7 @@ drills (list, record, new) and their findings. Thin: fetch through restrict(), o
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,7 +13,12 @@ from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import allows, get_restricted_or_404, requires
 from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, form_input, int_or_none, run_service
-from yingji.standards.emergency_plans import REVIEW_CYCLES, REVIEW_STATUS_LABELS
+from yingji.standards.emergency_plans import (
+    FILING_CHECKLISTS,
+    REVIEW_CYCLES,
+    REVIEW_STATUS_LABELS,
+    filing_checklist,
+)
 
 from . import selectors, services
 from .choices import DRILL_KINDS, EVENT_TYPES, FILING_STATES, FINDING_STATES, PLAN_KINDS
@@ -29,6 +35,7 @@ from .schemas import (
     PlanPartIn,
     PlanPartVoidIn,
     PlanReviseIn,
+    ScheduledDrillIn,
 )
 
 REVIEW_CHOICES = [("overdue", "评估已超期"), ("due_soon", "评估临期(90天内)")]
@@ -51,6 +58,12 @@ PLAN_SPEC = ListSpec(
         "filing": Filter("备案状态", "filing_state", choices=FILING_STATES),
         "review": Filter(
             "评估", "effective_on", choices=REVIEW_CHOICES, where=lambda v, u: selectors.review_q(v)
+        ),
+        "revision": Filter(
+            "演练发现缺陷待修订",
+            "revision_needed",
+            choices=[("yes", "是")],
+            where=lambda v, u: Q(revision_needed=True) if v == "yes" else Q(),
         ),
         "region": Filter("区域(编码)", "region__code"),
     },
@@ -77,8 +90,6 @@ DRILL_SPEC = ListSpec(
 
 
 def _overdue_q(value, user):
-    from django.db.models import Q
-
     return Q(state="open", due_on__lt=timezone.localdate()) if value == "yes" else Q()
 
 
@@ -132,10 +143,13 @@ def plan_detail(request, pk):
             "title": str(plan),
             "object": plan,
             "versions": plan.versions.all(),
-            "filings": selectors.visible_filings(user).filter(plan=plan),
+            "filings": _filings(user, plan),
             "drills": selectors.visible_drills(user).filter(plans=plan),
             "children": selectors.visible_plans(user).filter(parent=plan),
             "parts": _parts(user, plan),
+            "gap_findings": selectors.visible_findings(user).filter(plan=plan),
+            "checklist": filing_checklist(services.filer_of(plan)),
+            "checklist_source": FILING_CHECKLISTS[services.filer_of(plan)][1],
             "review_status": status,
             "review_label": REVIEW_STATUS_LABELS[status],
             "review_rule": {"months": months, "source": source, "confidence": confidence},
@@ -147,6 +161,15 @@ def plan_detail(request, pk):
             **record_extras(request, plan),
         },
     )
+
+
+def _filings(user, plan) -> list:
+    """The plan's filings, each decided one with the checklist items it lacked (``missing``)."""
+    items = filing_checklist(services.filer_of(plan))
+    rows = list(selectors.visible_filings(user).filter(plan=plan))
+    for f in rows:
+        f.missing = [label for key, label in items if key not in f.checklist]
+    return rows
 
 
 def _owners(user):
@@ -224,6 +247,8 @@ def review(request):
         {
             "title": "预案评估到期",
             "lists": lists,
+            "reminders": selectors.review_reminders(request.user),
+            "remind_workdays": services.remind_workdays(),
             "cycles": [
                 (label, REVIEW_CYCLES[k][0], REVIEW_CYCLES[k][1], REVIEW_CYCLES[k][2])
                 for k, label in PLAN_KINDS
@@ -294,6 +319,8 @@ def drill_detail(request, pk):
             "object": drill,
             "plans": selectors.visible_plans(user).filter(drills=drill),
             "findings": findings,
+            "teams": selectors.drill_teams(user, drill),
+            "scheduled": selectors.visible_schedule(user).filter(drill=drill),
             "fixed": sum(f.state == "verified" for f in findings),
             "today": timezone.localdate(),
             "can_change": selectors.visible_drills(user, "change").filter(pk=drill.pk).exists()
@@ -326,6 +353,10 @@ def drill_new(request):
             "kinds": DRILL_KINDS,
             "owners": _owners(request.user),
             "plans": selectors.visible_plans(request.user, "change").order_by("code"),
+            "teams": selectors.team_choices(request.user),
+            "scheduled": selectors.visible_schedule(request.user, "change").filter(
+                drill__isnull=True
+            ),
             "form": request.POST,
             **_nav("drills"),
         },
@@ -394,6 +425,7 @@ def coverage(request):
         {
             "title": "演练覆盖",
             "coverage": data,
+            "undrilled": selectors.undrilled_plans(request.user),
             "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
             "can_set": allows(request.user, "plans.set_targets"),
             "targets": selectors.drill_targets_list(request.user),
@@ -481,3 +513,40 @@ void_part = action_view(
     call=lambda user, part, data: services.do_void_plan_part(actor=user, part=part, data=data),
     success="已作废。",
 )
+
+
+@login_required
+def schedule(request):
+    """年度演练计划: the drills each organisation plans for the year and whether each was held."""
+    year = _year(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/schedule.html",
+        {
+            "title": "年度演练计划",
+            "data": selectors.drill_schedule(request.user, year),
+            "years": range(today.year + 1, today.year - 3, -1),
+            "months": range(1, 13),
+            "kinds": DRILL_KINDS,
+            "can_write": allows(request.user, "plans.write"),
+            "owners": _owners(request.user),
+            "plans": selectors.visible_plans(request.user).order_by("code"),
+            **_nav("schedule"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def schedule_add(request):
+    data = form_input(request, ScheduledDrillIn)
+    if data is not None:
+        item = run_service(
+            request,
+            lambda: services.do_schedule_drill(actor=request.user, data=data),
+            "已列入年度演练计划。",
+        )
+        if item:
+            return redirect(item)
+    return redirect("plans:schedule")

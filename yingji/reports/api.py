@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from yingji.core.api import page
 from yingji.core.permissions import get_restricted_or_404
@@ -21,6 +22,7 @@ from .schemas import (
     BriefOpinionsIn,
     BriefReturnIn,
     BriefSubmitIn,
+    BriefTemplateIn,
 )
 
 router = Router(tags=["研判简报"])
@@ -71,10 +73,16 @@ def list_briefs(
     kind: str | None = None,
     state: str | None = None,
     region: str | None = None,
+    q: str | None = None,
+    day: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
 ):
     rows = selectors.visible_briefs(request.user).order_by("-period_start", "pk")
+    if q:  # the archive search: number, title, opinions and the frozen snapshot
+        rows = rows.filter(search_text__icontains=q[:100])
+    if day:
+        rows = rows.filter(period_start__lte=day, period_end__gte=day)
     if kind:
         rows = rows.filter(kind=kind)
     if state:
@@ -132,7 +140,7 @@ def issue_brief(request, brief_id: int, payload: BriefIssueIn):
 def brief_word(request, brief_id: int):
     from yingji.core.webforms import download
 
-    from .documents import brief_docx
+    from .templating import brief_docx
 
     brief = _brief(request, brief_id, "export")
     return download(brief_docx(brief), f"{brief.title}.docx")
@@ -188,3 +196,47 @@ def distribute_brief(request, brief_id: int, payload: BriefDistributeIn):
 def read_brief(request, brief_id: int):
     brief = _brief(request, brief_id)
     return services.do_read_brief(actor=request.user, brief=brief)
+
+
+class BriefTemplateOut(Schema):
+    id: int
+    kind: str
+    name: str
+    file_name: str
+    placeholders: list[str]
+    active: bool
+    created_at: dt.datetime
+
+
+@router.get("/brief-templates", response=list[BriefTemplateOut], summary="简报模板")
+def list_templates(request):
+    from yingji.core.permissions import check_rule
+
+    check_rule(request.user, "reports.open")
+    return list(selectors.visible_templates(request.user))
+
+
+@router.post(
+    "/brief-templates",
+    response={201: BriefTemplateOut},
+    summary="上传简报模板(multipart .docx;检查占位符)",
+)
+def upload_template(request, payload: Form[BriefTemplateIn], file: File[UploadedFile]):
+    return Status(
+        201, services.do_upload_brief_template(actor=request.user, data=payload, upload=file)
+    )
+
+
+@router.get(
+    "/brief-templates/default.docx",
+    summary="默认简报模板(Word)",
+    openapi_extra=file_response("docx", "研判简报默认模板"),
+)
+def default_template_file(request):
+    from yingji.core.permissions import check_rule
+    from yingji.core.webforms import download
+
+    from .templating import default_template
+
+    check_rule(request.user, "reports.open")
+    return download(default_template(), "研判简报默认模板.docx")

@@ -16,6 +16,23 @@ from .choices import BRIEF_KINDS, BRIEF_STATES
 from .periods import KIND_NAMES, Period
 
 
+def brief_search_text(brief) -> str:
+    """The text the archive search looks in: number, title, period, the 研判意见, 风险提示 and
+    工作建议, and the frozen snapshot (section titles, figure labels and values, table rows,
+    the notable records listed). Kept in one column so that a plain ``icontains`` finds it on
+    SQLite and PostgreSQL alike (the snapshot's JSON escapes Chinese on SQLite)."""
+    f = brief.figures or {}
+    parts = [brief.number, brief.title, f.get("period", {}).get("label", "")]
+    parts += [brief.risk_outlook, brief.advice, *(brief.opinions or {}).values()]
+    for s in f.get("sections", []):
+        parts.append(s.get("title", ""))
+        parts += [f"{m['label']} {m['value']:g}" for m in s.get("metrics", [])]
+        table = s.get("table") or {}
+        parts += [" ".join(str(c) for c in row) for row in table.get("rows", [])]
+        parts += [i.get("text", "") for i in s.get("items", [])]
+    return "\n".join(p for p in parts if p)
+
+
 def _user_fk(label):
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,6 +68,7 @@ class Brief(AuditedModel):
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     serial = models.PositiveIntegerField(_("期号"), null=True, blank=True)
     number = models.CharField(_("编号"), max_length=40, blank=True)
+    search_text = models.TextField(_("全文(检索用)"), blank=True, editable=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -68,6 +86,12 @@ class Brief(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("reports:brief", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = brief_search_text(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def period(self) -> Period:
@@ -106,6 +130,8 @@ class BriefDelivery(AuditedModel):
     delivered_at = models.DateTimeField(_("分发时间"))
     delivered_by = _user_fk(_("分发人"))
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件通知时间"), null=True, blank=True)
+    email_note = models.CharField(_("邮件通知情况"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["brief", "organisation__code", "recipient__username"]
@@ -120,3 +146,28 @@ class BriefDelivery(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("reports:brief", args=[self.brief_id]) + "#deliveries"
+
+
+class BriefTemplate(AuditedModel):
+    """An editable Word template of one kind of brief (周/月/季研判), uploaded by the bureau,
+    with placeholders (reports/templating.py). The newest active one of a kind is used; an
+    older one is kept (inactive), never deleted."""
+
+    kind = models.CharField(_("简报类型"), max_length=10, choices=BRIEF_KINDS)
+    name = models.CharField(_("模板名称"), max_length=200)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("模板文件"), editable=False)
+    placeholders = models.JSONField(_("使用的占位符"), default=list, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    uploaded_by = _user_fk(_("上传人"))
+
+    class Meta:
+        ordering = ["kind", "-pk"]
+        verbose_name = _("简报模板")
+        verbose_name_plural = _("简报模板")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}模板:{self.name}"
+
+    def get_absolute_url(self):
+        return reverse("reports:templates")

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
-from .models import Brief, BriefDelivery
+from .models import Brief, BriefDelivery, BriefTemplate
 
 NOTHING = Q(pk__in=[])
 
@@ -74,3 +74,19 @@ def restrict_deliveries(qs, scope, action):
     if action == "change":
         return qs.filter(own)
     return qs.none()
+
+
+@rule("reports.templates")
+def can_manage_templates(scope: Scope) -> bool:
+    """Brief templates are the bureau's: uploaded by city staff (or an administrator)."""
+    return scope.is_admin or (scope.has_role("city_staff") and not scope.read_only)
+
+
+@restricts(BriefTemplate)
+def restrict_templates(qs, scope, action):
+    """Read by whoever opens the briefs (a county's brief uses them too); written by city staff."""
+    if action in ("view", "export"):
+        return (
+            qs if scope.read_all or "county_staff" in scope.roles or scope.is_admin else qs.none()
+        )
+    return qs if can_manage_templates(scope) else qs.none()

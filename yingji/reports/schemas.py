@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from yingji.core.schemas import Code, Date, Input, LongText, ShortText, Version
+from yingji.core.schemas import Code, Date, Input, LongText, Name, ShortText, Version
 
 from .periods import KINDS
 from .sections import SECTION_TITLES
@@ -50,8 +50,18 @@ RecipientRole = Literal["city_leader", "city_staff", "duty_officer", "county_sta
 
 
 class BriefDistributeIn(Input):
-    """分发 an issued brief: every active member with one of ``roles`` in an organisation of
-    ``regions`` (a region's subtree; none = any) who may read the brief."""
+    """分发 an issued brief to: every active member with one of ``roles`` in an organisation of
+    ``regions`` (a region's subtree; none = any); every active member of the chosen
+    ``organisations`` (and the units below them); the chosen ``users`` — of these, those who may
+    read the brief. ``email``: also an e-mail notice to those with an address."""
 
-    roles: list[RecipientRole] = Field(min_length=1, max_length=4, title="收件角色")
+    roles: list[RecipientRole] = Field(default=[], max_length=4, title="收件角色")
     regions: list[Code] = Field(default=[], max_length=20, title="收件区域(代码)")
+    organisations: list[Code] = Field(default=[], max_length=50, title="收件单位(机构编码,含下级)")
+    users: list[Code] = Field(default=[], max_length=100, title="收件人(用户名)")
+    email: bool = Field(False, title="同时发送邮件通知")
+
+
+class BriefTemplateIn(Input):
+    kind: BriefKind = Field(title="简报类型")
+    name: Name = Field(min_length=2, title="模板名称")

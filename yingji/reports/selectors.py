@@ -57,7 +57,7 @@ def section_charts(s: dict) -> list[dict]:
 def search(user, q: str, limit: int = 10):
     from yingji.core.hooks import SearchHit
 
-    rows = visible_briefs(user).filter(title__icontains=q).order_by("-period_start")[:limit]
+    rows = visible_briefs(user).filter(search_text__icontains=q).order_by("-period_start")[:limit]
     return [
         SearchHit(title=b.title, url=b.get_absolute_url(), subtitle=b.get_state_display())
         for b in rows
@@ -92,3 +92,42 @@ def delivery_summary(user, brief) -> dict | None:
 def unread_briefs(user):
     """The issued briefs sent to this user and not yet read (the 工作台 notice)."""
     return visible_deliveries(user).filter(recipient_id=user.pk, read_at__isnull=True)
+
+
+def visible_templates(user, action: str = "view"):
+    from .models import BriefTemplate
+
+    return restrict(
+        BriefTemplate.objects.select_related("uploaded_by").defer("content"), user, action
+    )
+
+
+def recipient_choices() -> dict:
+    """The organisation tree (no enterprises) and the people in it, for 分发 by organisation or
+    by person; whether each may read the brief is decided by the service."""
+    from yingji.orgs.models import Membership, Organisation
+
+    orgs = []
+    for o in Organisation.objects.exclude(kind="enterprise").order_by("path"):
+        depth = o.path.strip("/").count("/")
+        orgs.append({"code": o.code, "label": ("　" * depth + "└ " if depth else "") + o.name})
+    seen, people = set(), []
+    members = (
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .exclude(organisation__kind="enterprise")
+        .select_related("user", "organisation")
+        .order_by("organisation__path", "user__username")
+    )
+    for m in members:
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            name = m.user.get_full_name() or m.user.username
+            people.append({"username": m.user.username, "label": f"{name}({m.organisation.name})"})
+    return {"orgs": orgs, "people": people}
+
+
+def active_template(kind: str):
+    """The uploaded Word template in use for a kind of brief (None: the shipped default)."""
+    from .models import BriefTemplate
+
+    return BriefTemplate.objects.filter(kind=kind, active=True).order_by("-pk").first()

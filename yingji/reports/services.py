@@ -17,7 +17,7 @@ from yingji.core.services import locked
 from yingji.geo.models import Region
 
 from . import sections
-from .models import Brief, BriefDelivery
+from .models import Brief, BriefDelivery, BriefTemplate
 from .periods import KIND_NAMES, KINDS, Period, last_completed, period_of, starts_today
 from .permissions import may_write_region
 from .schemas import (
@@ -28,6 +28,7 @@ from .schemas import (
     BriefOpinionsIn,
     BriefReturnIn,
     BriefSubmitIn,
+    BriefTemplateIn,
 )
 
 
@@ -209,30 +210,18 @@ def do_draft_scheduled_briefs(*, today: dt.date | None = None) -> dict:
 def do_distribute_brief(*, actor, brief: Brief, data: BriefDistributeIn) -> list[BriefDelivery]:
     """分发: send an issued brief to the members of the chosen roles (and regions) who may read
     it and have not received it; each gets an in-app notice (工作台) and a read-receipt row."""
-    from yingji.orgs.models import Membership
 
     check_rule(actor, "reports.write")
     if not may_write_region(scope_of(actor), brief.region):
         raise NotPermitted(f"您无权分发{brief.region.name}的研判简报。")
     if brief.state != "issued":
         raise InvalidTransition("只有已印发的简报可以分发。")
-    regions = list(Region.objects.filter(code__in=data.regions))
-    unknown = sorted(set(data.regions) - {r.code for r in regions})
-    if unknown:
-        raise ValidationFailed(
-            f"找不到区域编码“{'、'.join(unknown)}”。", details={"field": "regions"}
-        )
-    members = Membership.objects.filter(
-        is_active=True, user__is_active=True, role__in=data.roles
-    ).select_related("user", "organisation")
-    if regions:
-        where = Q(pk__in=[])
-        for region in regions:
-            where |= Q(organisation__region__path__startswith=region.path)
-        members = members.filter(where)
+    if not (data.roles or data.organisations or data.users):
+        raise ValidationFailed("请选择收件角色、收件单位或收件人。", details={"field": "roles"})
+    members = _recipients(data)
     already = set(brief.deliveries.values_list("recipient_id", flat=True))
     chosen: dict[int, object] = {}
-    for m in members.order_by("organisation__code", "user__username"):
+    for m in members:
         if m.user_id in already or m.user_id in chosen or m.user_id == actor.pk:
             continue
         if restrict(Brief.objects.filter(pk=brief.pk), m.user).exists():
@@ -260,7 +249,110 @@ def do_distribute_brief(*, actor, brief: Brief, data: BriefDistributeIn) -> list
             target=brief,
             recipients=[d.recipient_id for d in made],
         )
+        if data.email:
+            ids = [d.pk for d in made]
+            transaction.on_commit(lambda: send_brief_emails(ids))
     return made
+
+
+def _recipients(data: BriefDistributeIn) -> list:
+    """The memberships chosen by role (and region), by organisation (its subtree) and by user
+    name, in organisation and user order; unknown codes are refused."""
+    from yingji.orgs.models import Membership, Organisation
+
+    active = Membership.objects.filter(is_active=True, user__is_active=True).select_related(
+        "user", "organisation"
+    )
+    regions = list(Region.objects.filter(code__in=data.regions))
+    orgs = list(Organisation.objects.filter(code__in=data.organisations))
+    users = set(
+        active.filter(user__username__in=data.users).values_list("user__username", flat=True)
+    )
+    for field, asked, found, what in (
+        ("regions", data.regions, {r.code for r in regions}, "区域编码"),
+        ("organisations", data.organisations, {o.code for o in orgs}, "机构编码"),
+        ("users", data.users, users, "用户"),
+    ):
+        unknown = sorted(set(asked) - found)
+        if unknown:
+            raise ValidationFailed(
+                f"找不到{what}“{'、'.join(unknown)}”。", details={"field": field}
+            )
+    where = Q(pk__in=[])
+    if data.roles:
+        by_role = Q(role__in=data.roles)
+        if regions:
+            in_regions = Q(pk__in=[])
+            for region in regions:
+                in_regions |= Q(organisation__region__path__startswith=region.path)
+            by_role &= in_regions
+        where |= by_role
+    for org in orgs:
+        where |= Q(organisation__path__startswith=org.path)
+    if data.users:
+        where |= Q(user__username__in=data.users)
+    return list(active.filter(where).order_by("organisation__code", "user__username"))
+
+
+def send_brief_emails(delivery_ids: list[int]) -> dict:
+    """The e-mail notice of a distribution, through the platform's SMTP settings (EMAIL_HOST…,
+    the same as the 预警 e-mail channel): one message per recipient with an address, with the
+    link to the brief; each delivery records when it was mailed or why not. Not configured
+    (EMAIL_HOST empty): nothing is sent and the rows say so. Run after the commit."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+
+    rows = list(
+        BriefDelivery.objects.filter(pk__in=delivery_ids).select_related("brief", "recipient")
+    )
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+
+    def note(row, text, sent=False):
+        BriefDelivery.objects.filter(pk=row.pk).update(
+            email_note=text[:300], emailed_at=timezone.now() if sent else None
+        )
+        counts["sent" if sent else ("skipped" if "未" in text[:3] else "failed")] += 1
+
+    if not getattr(settings, "EMAIL_HOST", ""):
+        for row in rows:
+            note(row, "未配置邮件服务器,未发送邮件")
+        return counts
+    base = getattr(settings, "YINGJI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    sender = getattr(settings, "DEFAULT_FROM_EMAIL", "yingji@localhost")
+    try:
+        connection = get_connection(timeout=10)
+        connection.open()
+    except OSError as exc:
+        for row in rows:
+            note(row, f"无法连接邮件服务器:{exc}")
+        return counts
+    try:
+        for row in rows:
+            if not row.recipient.email:
+                note(row, "未登记邮箱,未发送邮件")
+                continue
+            brief = row.brief
+            body = (
+                f"{row.recipient.get_full_name() or row.recipient.username}:\n\n"
+                f"《{brief.title}》{brief.number}已分发给您,请登录平台阅读并点击“已阅”。\n"
+                f"{base}{brief.get_absolute_url()}\n"
+            )
+            message = EmailMessage(
+                f"研判简报:{brief.title}{brief.number}",
+                body,
+                sender,
+                [row.recipient.email],
+                connection=connection,
+            )
+            try:
+                message.send()
+            except Exception as exc:  # noqa: BLE001 - SMTP errors of every kind: recorded per row
+                note(row, f"发送失败:{exc}")
+            else:
+                note(row, f"已发送至{row.recipient.email}", sent=True)
+    finally:
+        connection.close()
+    return counts
 
 
 def do_read_brief(*, actor, brief: Brief) -> BriefDelivery:
@@ -283,3 +375,48 @@ def do_read_brief(*, actor, brief: Brief) -> BriefDelivery:
             delivery.save(update_fields=["read_at"])
             record_event("reports.brief.read", f"已阅“{brief.title}”", target=brief)
     return delivery
+
+
+def do_upload_brief_template(*, actor, data: BriefTemplateIn, upload) -> BriefTemplate:
+    """Upload an editable .docx template for a kind of brief. Its placeholders are checked: an
+    unknown one (a typo such as {{隐患.新曾}}) or a block placeholder sharing its paragraph is
+    refused, with the list, and nothing is saved. The new template replaces the kind's
+    previous one (kept, inactive)."""
+    from yingji.core.uploads import read_upload
+
+    from .templating import check_template
+
+    check_rule(actor, "reports.templates")
+    if upload is None:
+        raise ValidationFailed("请上传 .docx 模板文件。", details={"field": "file"})
+    content = read_upload(upload, extensions=(".docx",))
+    found = check_template(content)
+    problems = []
+    if found["unknown"]:
+        problems.append(f"无法识别的占位符:{'、'.join(found['unknown'])}")
+    if found["misplaced"]:
+        problems.append(f"整段占位符须独占一段:{'、'.join(found['misplaced'])}")
+    if problems:
+        raise ValidationFailed(
+            ";".join(problems) + "。",
+            details={"field": "file", "unknown": found["unknown"], "misplaced": found["misplaced"]},
+        )
+    if not found["used"]:
+        raise ValidationFailed("模板中没有任何占位符。", details={"field": "file"})
+    with transaction.atomic():
+        BriefTemplate.objects.filter(kind=data.kind, active=True).update(active=False)
+        template = BriefTemplate.objects.create(
+            kind=data.kind,
+            name=data.name,
+            file_name=(upload.name or "模板.docx")[:255],
+            content=content,
+            placeholders=found["used"],
+            uploaded_by=actor,
+        )
+        record_event(
+            "reports.template.uploaded",
+            f"上传{template},占位符{len(found['used'])}个",
+            target=template,
+        )
+        ensure_in_scope(actor, template)
+    return template

@@ -17,7 +17,7 @@ from yingji.core.webforms import action_view, download, form_input, run_service
 
 from . import selectors, services
 from .choices import BRIEF_KINDS, BRIEF_STATE_COLOURS, BRIEF_STATES
-from .documents import METRIC_COLUMNS, brief_docx, metric_rows, state_label
+from .documents import METRIC_COLUMNS, metric_rows, state_label
 from .permissions import may_write_region
 from .schemas import (
     BriefApproveIn,
@@ -27,8 +27,22 @@ from .schemas import (
     BriefOpinionsIn,
     BriefReturnIn,
     BriefSubmitIn,
+    BriefTemplateIn,
 )
 from .sections import SECTION_TITLES
+from .templating import brief_docx
+
+
+def _day_q(value: str) -> Q:
+    """Briefs whose period contains the day (a day that is not a date matches nothing)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return Q(pk__in=[])
+    return Q(period_start__lte=day, period_end__gte=day)
+
 
 BRIEF_SPEC = ListSpec(
     columns=[
@@ -45,6 +59,8 @@ BRIEF_SPEC = ListSpec(
         "kind": Filter("类型", "kind", choices=BRIEF_KINDS),
         "state": Filter("状态", "state", choices=BRIEF_STATES),
         "region": Filter("区域(编码)", "region__code"),
+        "year": Filter("年度", "period_start__year"),
+        "day": Filter("所含日期(如 2026-03-10)", "period_start", where=lambda v, u: _day_q(v)),
         # the 工作台's 待阅 figure links here: the issued briefs sent to me and not yet read
         "unread": Filter(
             "待我阅读",
@@ -55,7 +71,8 @@ BRIEF_SPEC = ListSpec(
             ),
         ),
     },
-    search=("title", "risk_outlook", "advice"),
+    # the archive search: number, title and the full text of the frozen snapshot and opinions
+    search=("search_text",),
     default_sort="-period_start",
 )
 
@@ -138,6 +155,7 @@ def brief_detail(request, pk):
             and allows(user, "reports.write")
             and may_write_region(scope_of(user), brief.region),
             "recipient_roles": RECIPIENT_ROLES,
+            "recipients": selectors.recipient_choices() if brief.state == "issued" else None,
             **record_extras(request, brief),
         },
     )
@@ -238,3 +256,56 @@ mark_read = action_view(
     call=lambda user, brief, data: services.do_read_brief(actor=user, brief=brief),
     success="已阅。",
 )
+
+
+@requires("reports.open")
+def templates(request):
+    """简报模板: the Word template of each kind (uploaded, or the shipped default), the
+    placeholders a template may use, the upload form (city staff)."""
+    from .templating import vocabulary
+
+    rows = list(selectors.visible_templates(request.user))
+    return render(
+        request,
+        "reports/templates.html",
+        {
+            "title": "简报模板",
+            "kinds": BRIEF_KINDS,
+            "in_use": [
+                (label, next((t for t in rows if t.kind == k and t.active), None))
+                for k, label in BRIEF_KINDS
+            ],
+            "rows": rows,
+            "vocabulary": vocabulary(),
+            "can_upload": allows(request.user, "reports.templates"),
+            "form": request.POST,
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_upload(request):
+    data = form_input(request, BriefTemplateIn)
+    if data is not None:
+        run_service(
+            request,
+            lambda: services.do_upload_brief_template(
+                actor=request.user, data=data, upload=request.FILES.get("file")
+            ),
+            "已上传并启用简报模板。",
+        )
+    return redirect("reports:templates")
+
+
+@requires("reports.open")
+def template_file(request, pk):
+    template = get_restricted_or_404(selectors.visible_templates(request.user), request.user, pk=pk)
+    return download(bytes(template.content), template.file_name)
+
+
+@requires("reports.open")
+def default_template_file(request):
+    from .templating import default_template
+
+    return download(default_template(), "研判简报默认模板.docx")

@@ -105,3 +105,73 @@ def drill_due(kind: str, last_drill: dt.date | None, effective_on: dt.date) -> d
     if months is None:
         return None
     return add_months(last_drill or effective_on, months)
+
+
+# 备案 (filing) checklists: what the filer must hand in, checked item by item by the bureau.
+# Enterprise plans: 《生产安全事故应急预案管理办法》(应急管理部令第2号, 2019 revision) 第二十六条
+# lists the materials of an enterprise's filing (备案申报表; 评审意见 for the units of 第二十一条;
+# the electronic document; 风险评估结果和应急资源调查清单) — recalled, not re-read: MEDIUM.
+# Government (county bureau) plans: 《突发事件应急预案管理办法》(国办发〔2024〕5号) asks for the plan
+# text and its 编制说明 when filed (报送备案); the finer items below are this platform's reading of
+# what the 编制说明 covers (风险评估、资源调查、征求意见和评审) — LOW.
+ENT_FILING = "《生产安全事故应急预案管理办法》(应急管理部令第2号)第二十六条"
+GOV_FILING = "《突发事件应急预案管理办法》(国办发〔2024〕5号)报送备案(细目为本平台归纳)"
+
+# filer -> ((item key, label), ...), source, confidence
+FILING_CHECKLISTS = {
+    "enterprise": (
+        (
+            ("application", "应急预案备案申报表"),
+            ("review_opinion", "应急预案评审意见(第二十一条所列单位)"),
+            ("document", "应急预案电子文档"),
+            ("risk_assessment", "风险评估结果"),
+            ("resource_survey", "应急资源调查清单"),
+        ),
+        ENT_FILING,
+        "MEDIUM",
+    ),
+    "government": (
+        (
+            ("document", "应急预案正文"),
+            ("explanation", "编制说明"),
+            ("risk_assessment", "风险评估情况"),
+            ("resource_survey", "应急资源调查情况"),
+            ("consultation", "征求意见和评审情况"),
+        ),
+        GOV_FILING,
+        "LOW",
+    ),
+}
+
+
+def filing_checklist(filer: str) -> tuple[tuple[str, str], ...]:
+    """The (key, label) items a filing of ``filer`` ("enterprise" or "government") is checked
+    against."""
+    return FILING_CHECKLISTS[filer][0]
+
+
+def check_filing(filer: str, checked) -> tuple[bool, list[str]]:
+    """(complete, labels of the missing items) of a filing whose present items are ``checked``
+    (keys); a key not on the list is an error (a stale form must not pass silently)."""
+    items = filing_checklist(filer)
+    keys = {k for k, _ in items}
+    unknown = set(checked) - keys
+    if unknown:
+        raise ValueError(f"unknown checklist items: {sorted(unknown)}")
+    missing = [label for key, label in items if key not in set(checked)]
+    return not missing, missing
+
+
+def drill_overdue(
+    kind: str,
+    last_drill: dt.date | None,
+    effective_on: dt.date,
+    today: dt.date,
+    months: int | None = None,
+) -> bool:
+    """Whether a plan of ``kind`` has gone past its drill interval on ``today`` (``months``
+    overrides the table's interval, e.g. from a setting); False when no interval applies."""
+    months = DRILL_INTERVALS[kind][0] if months is None else months
+    if months is None:
+        return False
+    return add_months(last_drill or effective_on, months) < today

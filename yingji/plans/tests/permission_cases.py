@@ -77,7 +77,46 @@ def _targets():
     return DrillTarget.objects.all()
 
 
+def _a_xigu_schedule_item():
+    from yingji.core.context import actor_context
+    from yingji.geo.models import Region
+    from yingji.orgs.models import Organisation
+    from yingji.plans.models import ScheduledDrill
+
+    with actor_context(None, source="test", label="denial setup"):
+        ScheduledDrill.objects.create(
+            year=2099,
+            month=5,
+            title="西固区演练计划(测试)",
+            kind="special",
+            organiser=Organisation.objects.get(code="XGQ-YJJ"),
+            region=Region.objects.get(code="620104"),
+        )
+
+
+def _xigu_schedule():
+    from yingji.plans.models import ScheduledDrill
+
+    return ScheduledDrill.objects.filter(region__path__startswith=XIGU)
+
+
 DENIALS = [
+    Denial(
+        "plans.ScheduledDrill",
+        "county_b",
+        "view",
+        _xigu_schedule,
+        "西固区的年度演练计划(城关区用户)",
+        _a_xigu_schedule_item,
+    ),
+    Denial(
+        "plans.ScheduledDrill",
+        "leader",
+        "change",
+        _xigu_schedule,
+        "局领导只读",
+        _a_xigu_schedule_item,
+    ),
     Denial("plans.Drill", "county_b", "view", _xigu_drills, "西固区的演练(城关区用户)"),
     Denial("plans.Drill", "leader", "change", _xigu_drills, "市局领导只读"),
     Denial("plans.Finding", "county_b", "view", _xigu_findings, "西固区演练的问题(城关区用户)"),

@@ -68,17 +68,26 @@ def test_enterprise_files_county_returns_then_accepts(reference_data, live_serve
 
     _login(page, live_server.url, "xigu_staff")
     page.goto(url)
+    # the checklist: every material present but the resource survey; the return names it
+    for key in ("application", "review_opinion", "document", "risk_assessment"):
+        page.check(f"#ck-{key}")
     page.fill("input[name=comment]", "应急物资清单未更新")
     _submit(page, "button:has-text('退回')")
     assert "已退回" in page.inner_text("#filing-state")
 
     _login(page, live_server.url, "ent_user")
     page.goto(url)
-    assert "应急物资清单未更新" in page.inner_text("#filings")
+    filings = page.inner_text("#filings")
+    assert "材料不齐:缺应急资源调查清单。应急物资清单未更新" in filings
     _submit(page, "button:has-text('报送备案')")
 
     _login(page, live_server.url, "xigu_staff")
     page.goto(url)
+    _submit(page, "button:has-text('予以备案')")  # nothing ticked: refused, with the reason
+    assert "材料不齐,不能予以备案" in page.content()
+    assert "已报送待审" in page.inner_text("#filing-state")
+    for box in page.locator("#filing-checklist input[type=checkbox]").all():
+        box.check()
     _submit(page, "button:has-text('予以备案')")
     state = page.inner_text("#filing-state")
     assert "已备案" in state and "兰应急预备〔" in state

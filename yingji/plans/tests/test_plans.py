@@ -28,6 +28,7 @@ from yingji.plans.schemas import (
 
 pytestmark = pytest.mark.django_db
 OWN = "DEMO-ENT-620104-01"
+ALL_ENT = ["application", "review_opinion", "document", "risk_assessment", "resource_survey"]
 
 
 def _docx(*paragraphs: str) -> SimpleUploadedFile:
@@ -93,8 +94,10 @@ def test_it_files_returns_refiles_and_accepts(persona, ctx):
     plan = _new_plan(ent, ctx)
     services.do_submit_filing(actor=ent, plan=plan, data=PlanFilingSubmitIn())
     plan.refresh_from_db()
-    with pytest.raises(ValidationFailed):  # returning needs reasons; nothing changes
-        services.do_decide_filing(actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=False))
+    with pytest.raises(ValidationFailed):  # materials complete: a return needs reasons
+        services.do_decide_filing(
+            actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=False, checklist=ALL_ENT)
+        )
     plan.refresh_from_db()
     assert plan.filing_state == "submitted"
     for name in ("leader", "county_b", "enterprise"):  # read-only, other county, the filer
@@ -111,9 +114,14 @@ def test_it_files_returns_refiles_and_accepts(persona, ctx):
     plan.refresh_from_db()
     with pytest.raises(InvalidTransition):
         services.do_submit_filing(actor=ent, plan=plan, data=PlanFilingSubmitIn())
+    with pytest.raises(ValidationFailed):  # the checklist is not complete: not accepted
+        services.do_decide_filing(
+            actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=True, checklist=["document"])
+        )
     filing = services.do_decide_filing(
-        actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=True)
+        actor=xigu, plan=plan, data=PlanFilingDecisionIn(accept=True, checklist=ALL_ENT)
     )
+    assert filing.checklist == ALL_ENT
     plan.refresh_from_db()
     assert plan.filing_state == "accepted" and plan.filing_number == filing.filing_number
     assert filing.filing_number.startswith("兰应急预备〔")
@@ -246,7 +254,7 @@ def test_api_lists_decides_and_diffs(as_user):
     plan = Plan.objects.get(code="DEMO-QY-620104-01-XL")
     r = xigu.post(
         f"/api/v1/plans/{plan.pk}/filings/decision",
-        {"accept": True, "version": plan.version},
+        {"accept": True, "checklist": ALL_ENT, "version": plan.version},
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["state"] == "accepted"

@@ -34,7 +34,37 @@ def _city_deliveries():
     return BriefDelivery.objects.filter(brief__region__level="city")
 
 
+def _make_template():
+    from yingji.core.context import actor_context
+    from yingji.reports.models import BriefTemplate
+
+    with actor_context(None, source="test", label="denial setup"):
+        BriefTemplate.objects.create(kind="week", name="测试模板", file_name="t.docx", content=b"")
+
+
+def _templates():
+    from yingji.reports.models import BriefTemplate
+
+    return BriefTemplate.objects.all()
+
+
 DENIALS = [
+    Denial(
+        "reports.BriefTemplate",
+        "enterprise",
+        "view",
+        _templates,
+        "企业用户不看简报模板",
+        _make_template,
+    ),
+    Denial(
+        "reports.BriefTemplate",
+        "county_a",
+        "change",
+        _templates,
+        "简报模板由市局上传",
+        _make_template,
+    ),
     Denial(
         "reports.BriefDelivery",
         "county_a",

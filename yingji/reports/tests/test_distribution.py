@@ -128,3 +128,105 @@ def test_notice_card_page_and_api(as_user, persona):
         content_type="application/json",
     )
     assert bad.status_code in (400, 422)
+
+
+# --- by organisation (tree) or by person, and the e-mail notice ------------------------------
+
+
+def _member_org(username):
+    from yingji.orgs.models import Membership
+
+    return Membership.objects.filter(user__username=username, is_active=True).first().organisation
+
+
+def test_distribute_by_organisation_subtree_and_by_person(persona):
+    brief, section = _weekly(), persona("section")
+    org = _member_org("zhxt_staff")
+    with actor_context(section, source="test"):
+        with pytest.raises(ValidationFailed, match="请选择"):
+            services.do_distribute_brief(actor=section, brief=brief, data=BriefDistributeIn())
+        with pytest.raises(ValidationFailed, match="找不到用户“nobody”"):
+            services.do_distribute_brief(
+                actor=section, brief=brief, data=BriefDistributeIn(users=["nobody"])
+            )
+        with pytest.raises(ValidationFailed, match="没有符合条件的新收件人"):  # may not read it
+            services.do_distribute_brief(
+                actor=section, brief=brief, data=BriefDistributeIn(users=["xigu_staff"])
+            )
+        made = services.do_distribute_brief(
+            actor=section, brief=brief, data=BriefDistributeIn(organisations=[org.code])
+        )
+        assert "zhxt_staff" in {d.recipient.username for d in made}
+        assert all(d.organisation.path.startswith(org.path) for d in made)
+        one = services.do_distribute_brief(
+            actor=section, brief=brief, data=BriefDistributeIn(users=["zcfg_staff"])
+        )
+    assert [d.recipient.username for d in one] == ["zcfg_staff"]
+
+
+@pytest.fixture
+def smtp():
+    """aiosmtpd (the test extra) on a free loopback port: (port, received messages)."""
+    import socket
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    inbox = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            msg = message_from_bytes(envelope.original_content, policy=policy.default)
+            inbox.append({"to": list(envelope.rcpt_tos), "message": msg})
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, inbox
+    controller.stop()
+
+
+def test_the_email_notice_goes_through_the_platforms_smtp(
+    persona, settings, smtp, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    port, inbox = smtp
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.YINGJI_BASE_URL = "https://yingji.example"
+    get_user_model().objects.filter(username="zhxt_staff").update(email="zhxt@example.org")
+    get_user_model().objects.filter(username="zcfg_staff").update(email="")
+    brief, section = _weekly(), persona("section")
+    with actor_context(section, source="test"):
+        with django_capture_on_commit_callbacks(execute=True):
+            made = services.do_distribute_brief(
+                actor=section,
+                brief=brief,
+                data=BriefDistributeIn(users=["zhxt_staff", "zcfg_staff"], email=True),
+            )
+    assert len(made) == 2 and len(inbox) == 1
+    mail = inbox[0]
+    assert mail["to"] == ["zhxt@example.org"]
+    assert brief.title in mail["message"]["Subject"]
+    assert f"https://yingji.example/reports/{brief.pk}/" in mail["message"].get_content()
+    rows = {d.recipient.username: d for d in BriefDelivery.objects.filter(brief=brief)}
+    assert rows["zhxt_staff"].emailed_at is not None and "已发送" in rows["zhxt_staff"].email_note
+    assert rows["zcfg_staff"].emailed_at is None and "未登记邮箱" in rows["zcfg_staff"].email_note
+
+
+def test_without_a_mail_server_nothing_is_sent_and_the_rows_say_so(
+    persona, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = ""
+    brief, section = _weekly(), persona("section")
+    with actor_context(section, source="test"):
+        with django_capture_on_commit_callbacks(execute=True):
+            made = services.do_distribute_brief(
+                actor=section, brief=brief, data=BriefDistributeIn(users=["zhxt_staff"], email=True)
+            )
+    made[0].refresh_from_db()
+    assert made[0].emailed_at is None and made[0].email_note == "未配置邮件服务器,未发送邮件"

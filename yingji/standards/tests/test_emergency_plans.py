@@ -74,3 +74,58 @@ def test_every_kind_has_a_cycle_with_a_source():
     assert set(REVIEW_CYCLES) == set(KIND_LABELS) == set(DRILL_INTERVALS)
     for months, source, confidence in REVIEW_CYCLES.values():
         assert months > 0 and "办法" in source and confidence in ("MEDIUM", "LOW", "HIGH")
+
+
+# 备案 checklists (部令第2号 第二十六条 for enterprises; 国办发〔2024〕5号 for government plans)
+@pytest.mark.parametrize(
+    "filer, checked, complete, missing",
+    [
+        (
+            "enterprise",
+            ["application", "review_opinion", "document", "risk_assessment", "resource_survey"],
+            True,
+            [],
+        ),
+        (
+            "enterprise",
+            ["application", "document", "risk_assessment"],
+            False,
+            ["应急预案评审意见(第二十一条所列单位)", "应急资源调查清单"],
+        ),
+        ("enterprise", [], False, None),  # every item missing
+        ("government", ["document", "explanation"], False, None),
+    ],
+)
+def test_check_filing(filer, checked, complete, missing):
+    from yingji.standards.emergency_plans import check_filing, filing_checklist
+
+    ok, absent = check_filing(filer, checked)
+    assert ok is complete
+    if missing is not None:
+        assert absent == missing
+    else:
+        assert len(absent) == len(filing_checklist(filer)) - len(checked)
+
+
+def test_check_filing_refuses_an_unknown_item():
+    from yingji.standards.emergency_plans import check_filing
+
+    with pytest.raises(ValueError):
+        check_filing("enterprise", ["application", "bribe"])
+
+
+@pytest.mark.parametrize(
+    "kind, last, effective, today, months, overdue",
+    [
+        ("onsite", D(2025, 1, 10), D(2020, 1, 1), D(2025, 7, 10), None, False),  # 6 months: due day
+        ("onsite", D(2025, 1, 10), D(2020, 1, 1), D(2025, 7, 11), None, True),
+        ("enterprise_general", None, D(2025, 3, 1), D(2026, 3, 2), None, True),  # from effect
+        ("special", D(2023, 5, 1), D(2020, 1, 1), D(2026, 4, 30), None, False),  # 3 years
+        ("special", D(2023, 5, 1), D(2020, 1, 1), D(2025, 5, 2), 24, True),  # setting: 24 months
+        ("general", None, D(2000, 1, 1), D(2026, 1, 1), None, False),  # no interval applies
+    ],
+)
+def test_drill_overdue(kind, last, effective, today, months, overdue):
+    from yingji.standards.emergency_plans import drill_overdue
+
+    assert drill_overdue(kind, last, effective, today, months) is overdue
