@@ -247,7 +247,7 @@ def case_analysis(request):
     """问题规律 (T50): counts and trends by type, industry, month, county and cause."""
     rows = selectors.visible_cases(request.user)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and 1 <= int(year) <= 9999:
         rows = rows.filter(occurred_on__year=int(year))
     data = analysis.summary(rows)
     if request.GET.get("export") == "xlsx":

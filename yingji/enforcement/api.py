@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 
 from yingji.core.api import page
 from yingji.core.permissions import check_rule, get_restricted_or_404
@@ -427,7 +428,9 @@ def list_campaigns(
 ):
     check_rule(request.user, "enforcement.open")
     rows = selectors.visible_campaigns(request.user).select_related("authority")
-    if year:
+    if year is not None:
+        if not 1 <= year <= 9999:
+            raise HttpError(400, "年份应在 1–9999 之间")
         rows = rows.filter(starts_on__year=year)
     return page(rows.order_by("-starts_on", "pk"), response, limit, offset)
 

@@ -18,6 +18,7 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     Agreement,
+    AgreementCall,
     Allocation,
     Equipment,
     Expert,
@@ -36,6 +37,7 @@ from .models import (
     SupplyRequest,
     Team,
     TeamEvaluation,
+    TransitPosition,
 )
 
 NOTHING = Q(pk__in=[])
@@ -167,6 +169,8 @@ def restrict_requests(qs, scope, action):
 @restricts(ForceLine)
 @restricts(ForceAssignment)
 @restricts(LinkageCall)
+@restricts(AgreementCall)
+@restricts(TransitPosition)
 def restrict_request_rows(qs, scope, action):
     if action not in ("view", "export"):
         return qs.none()  # written by the request services

@@ -97,4 +97,24 @@ DENIALS = [
     Denial(
         "disasters.DisasterProcess", "enterprise", "view", _xigu_processes, "企业不参与灾情报送"
     ),
+    Denial(
+        "disasters.QuakeEstimate",
+        "enterprise",
+        "view",
+        lambda: _quake_estimates(),
+        "地震烈度估算不对企业开放",
+    ),
+    Denial(
+        "disasters.QuakeEstimate",
+        "leader",
+        "change",
+        lambda: _quake_estimates(),
+        "领导只读",
+    ),
 ]
+
+
+def _quake_estimates():
+    from yingji.disasters.models import QuakeEstimate
+
+    return QuakeEstimate.objects.all()

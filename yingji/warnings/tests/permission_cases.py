@@ -45,4 +45,17 @@ DENIALS = [
         "warnings.Acknowledgement", "section", "change", _county_acks, "只有接收单位的人员可签收"
     ),
     Denial("warnings.Delivery", "enterprise", "view", _other_deliveries, "发送记录不对企业开放"),
+    Denial(
+        "warnings.ContactPhone",
+        "county_a",
+        "change",
+        lambda: _phones(),
+        "预警短信接收号码由管理员维护",
+    ),
 ]
+
+
+def _phones():
+    from yingji.warnings.models import ContactPhone
+
+    return ContactPhone.objects.all()
