@@ -601,8 +601,12 @@ def quake_record(request, pk):
     estimate = get_restricted_or_404(
         selectors.visible_quake_estimates(request.user), request.user, pk=pk
     )
-    outlines = rules.isoseismals(
-        estimate.model, estimate.magnitude, (estimate.lon, estimate.lat), estimate.strike
+    outlines = (
+        rules.isoseismals(
+            estimate.model, estimate.magnitude, (estimate.lon, estimate.lat), estimate.strike
+        )
+        if estimate.model in rules.models()
+        else []  # a model no longer known: the record is shown without outlines
     )
     can_start = (
         estimate.event_id is None

@@ -157,6 +157,22 @@ DENIALS = [
         "调派记录只由审批、调运、归还服务写入",
     ),
     Denial(
+        "resources.AgreementCall",
+        "county_b",
+        "view",
+        lambda: _models().AgreementCall.objects.filter(request__region__path__startswith=YUZHONG),
+        "榆中县需求的协议储备调用(城关区用户)",
+        setup=lambda: _make_call(),
+    ),
+    Denial(
+        "resources.TransitPosition",
+        "county_b",
+        "view",
+        lambda: _models().TransitPosition.objects.filter(request__region__path__startswith=YUZHONG),
+        "榆中县需求的在途位置(城关区用户)",
+        setup=lambda: _make_position(),
+    ),
+    Denial(
         "resources.LinkageCall",
         "county_b",
         "view",
@@ -250,3 +266,27 @@ EXCEPTIONS = {
     ("region", "resources.MaintenanceRecord"): "随装备",
     ("region", "resources.ReserveTarget"): "全市(市级)储备目标对各县区只读公开;县区的另有人工用例",
 }
+
+
+def _yuzhong_request():
+    return _models().SupplyRequest.objects.filter(region__path__startswith=YUZHONG).first()
+
+
+def _make_call():
+    from django.utils import timezone
+
+    m = _models()
+    m.AgreementCall.objects.create(
+        request=_yuzhong_request(),
+        agreement=m.Agreement.objects.first(),
+        quantity=1,
+        called_at=timezone.now(),
+    )
+
+
+def _make_position():
+    from django.utils import timezone
+
+    _models().TransitPosition.objects.create(
+        request=_yuzhong_request(), lon=104.1, lat=35.85, reported_at=timezone.now()
+    )
