@@ -4,14 +4,11 @@ month, county and cause, for the analysis page's charts and its export."""
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import quote
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 
-from yingji.core.listing import xlsx_stream
+from yingji.core.listing import download_rows
 from yingji.geo.models import Region
 
 from .choices import ACCIDENT_TYPE_LABELS, INDUSTRY_LABELS
@@ -77,21 +74,14 @@ SECTIONS = [
 ]
 
 
-def export(data: dict) -> StreamingHttpResponse:
-    """One sheet: 维度, 分类, 起数, 死亡人数 (through the core xlsx writer: no formulas)."""
+def export(data: dict):
+    """One sheet: 维度, 分类, 起数, 死亡人数 (through the core download: no formulas)."""
     rows = [
         (label, r["name"], r["count"], r["deaths"] if r["deaths"] is not None else "")
         for key, label in SECTIONS
         for r in data[key]
     ]
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(
-        xlsx_stream("事故案例分析", ["维度", "分类", "起数", "死亡人数"], rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = quote(f"事故案例分析-{stamp}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.xlsx"
-    return response
+    return download_rows("事故案例分析", ["维度", "分类", "起数", "死亡人数"], rows, "xlsx")
 
 
 def region_code_in(text: str) -> str:

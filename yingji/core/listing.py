@@ -350,6 +350,12 @@ def export(queryset, spec: ListSpec, fmt: str, title: str) -> HttpResponse:
     values = _values_rows(queryset, spec.columns)
     if values is None:
         values = ([c.get(obj) for c in spec.columns] for obj in queryset.iterator(chunk_size=2000))
+    return download_rows(title, header, values, fmt)
+
+
+def download_rows(title: str, header, values, fmt: str = "xlsx") -> HttpResponse:
+    """Rows as a streamed CSV or xlsx download named ``<title>-<local time>`` (cells through
+    the core writers: no formulas). Used by ``export`` and by pages exporting computed tables."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{title}-{stamp}"
     if fmt == "xlsx":

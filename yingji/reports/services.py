@@ -300,7 +300,8 @@ def send_brief_emails(delivery_ids: list[int]) -> dict:
     link to the brief; each delivery records when it was mailed or why not. Not configured
     (EMAIL_HOST empty): nothing is sent and the rows say so. Run after the commit."""
     from django.conf import settings
-    from django.core.mail import EmailMessage, get_connection
+
+    from yingji.core.mail import send_each
 
     rows = list(
         BriefDelivery.objects.filter(pk__in=delivery_ids).select_related("brief", "recipient")
@@ -318,40 +319,30 @@ def send_brief_emails(delivery_ids: list[int]) -> dict:
             note(row, "未配置邮件服务器,未发送邮件")
         return counts
     base = getattr(settings, "YINGJI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    sender = getattr(settings, "DEFAULT_FROM_EMAIL", "yingji@localhost")
+    mails = []
+    for row in rows:
+        if not row.recipient.email:
+            continue
+        brief = row.brief
+        body = (
+            f"{row.recipient.get_full_name() or row.recipient.username}:\n\n"
+            f"《{brief.title}》{brief.number}已分发给您,请登录平台阅读并点击“已阅”。\n"
+            f"{base}{brief.get_absolute_url()}\n"
+        )
+        mails.append((row.pk, f"研判简报:{brief.title}{brief.number}", body, row.recipient.email))
     try:
-        connection = get_connection(timeout=10)
-        connection.open()
+        results = send_each(mails, timeout=10)
     except OSError as exc:
         for row in rows:
             note(row, f"无法连接邮件服务器:{exc}")
         return counts
-    try:
-        for row in rows:
-            if not row.recipient.email:
-                note(row, "未登记邮箱,未发送邮件")
-                continue
-            brief = row.brief
-            body = (
-                f"{row.recipient.get_full_name() or row.recipient.username}:\n\n"
-                f"《{brief.title}》{brief.number}已分发给您,请登录平台阅读并点击“已阅”。\n"
-                f"{base}{brief.get_absolute_url()}\n"
-            )
-            message = EmailMessage(
-                f"研判简报:{brief.title}{brief.number}",
-                body,
-                sender,
-                [row.recipient.email],
-                connection=connection,
-            )
-            try:
-                message.send()
-            except Exception as exc:  # noqa: BLE001 - SMTP errors of every kind: recorded per row
-                note(row, f"发送失败:{exc}")
-            else:
-                note(row, f"已发送至{row.recipient.email}", sent=True)
-    finally:
-        connection.close()
+    for row in rows:
+        if not row.recipient.email:
+            note(row, "未登记邮箱,未发送邮件")
+        elif results[row.pk] is None:
+            note(row, f"已发送至{row.recipient.email}", sent=True)
+        else:
+            note(row, f"发送失败:{results[row.pk]}")
     return counts
 
 

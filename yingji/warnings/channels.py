@@ -309,37 +309,28 @@ class EmailChannel(Channel):
         return self.send_batch(message, [row])[row.pk]
 
     def send_batch(self, message, rows):
-        from django.core.mail import EmailMessage, get_connection
+        from yingji.core.mail import send_each
 
-        out: dict[int, tuple[bool, str]] = {}
-        sender = getattr(settings, "DEFAULT_FROM_EMAIL", "yingji@localhost")
+        mails = [
+            (
+                row.pk,
+                message.title[:150],
+                message.text(ack_link(row.ack_id, row.user_id) if row.ack_id else ""),
+                row.address,
+            )
+            for row in rows
+        ]
         try:
-            connection = get_connection(timeout=_timeout())
-            connection.open()
+            results = send_each(mails, timeout=_timeout())
         except OSError as exc:
             detail = f"无法连接邮件服务器 {settings.EMAIL_HOST}:{settings.EMAIL_PORT}:{exc}"
             return {row.pk: (False, detail[:300]) for row in rows}
-        try:
-            for row in rows:
-                link = ack_link(row.ack_id, row.user_id) if row.ack_id else ""
-                mail = EmailMessage(
-                    subject=message.title[:150],
-                    body=message.text(link),
-                    from_email=sender,
-                    to=[row.address],
-                    connection=connection,
-                )
-                try:
-                    mail.send()
-                    out[row.pk] = (True, f"已投递到邮件服务器 {settings.EMAIL_HOST}")
-                except Exception as exc:  # noqa: BLE001 — smtplib raises many kinds; all a failure
-                    out[row.pk] = (False, f"邮件发送失败:{exc.__class__.__name__} {exc}"[:300])
-        finally:
-            try:
-                connection.close()
-            except Exception:  # noqa: BLE001, S110 — closing a broken connection
-                pass
-        return out
+        return {
+            pk: (True, f"已投递到邮件服务器 {settings.EMAIL_HOST}")
+            if exc is None
+            else (False, f"邮件发送失败:{exc.__class__.__name__} {exc}"[:300])
+            for pk, exc in results.items()
+        }
 
 
 @register

@@ -47,3 +47,35 @@ def client_for(username: str):
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     return client
+
+
+def race(attempts) -> list[tuple[str, str]]:
+    """Run ``(user, call)`` pairs at once, one thread and one connection each, released together
+    by a barrier; each call runs as its user. Returns ``("ok", username)`` or ``("refused",
+    message)`` per attempt, in the order they finished."""
+    import threading
+
+    from django.db import connection
+
+    from yingji.core.errors import DomainError
+
+    barrier = threading.Barrier(len(attempts))
+    results: list[tuple[str, str]] = []
+
+    def attempt(user, call):
+        try:
+            barrier.wait()
+            with actor_context(user, source="test"):
+                call(user)
+            results.append(("ok", user.username))
+        except DomainError as exc:
+            results.append(("refused", exc.message))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in attempts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

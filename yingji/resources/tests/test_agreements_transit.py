@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import F, Sum
 from django.test import Client
 from django.utils import timezone
 
 from yingji.core.context import actor_context
-from yingji.core.errors import DomainError
 from yingji.core.models import APIToken, AuditEvent, hash_token
 from yingji.resources import services
 from yingji.resources.allocation import Offer, propose_calls
@@ -33,7 +30,7 @@ from yingji.resources.models import (
 )
 from yingji.resources.schemas import DecisionIn, RequestIn
 
-from .helpers import TENT, client_for
+from .helpers import TENT, client_for, race
 
 YUZHONG_POINT = {"lon": 104.12, "lat": 35.86}
 D = dt.date(2030, 6, 1)
@@ -277,29 +274,16 @@ def test_two_approvals_cannot_over_call_an_agreement(reference_data):
                     ),
                 )
             )
-    barrier = threading.Barrier(2)
-    results = []
 
-    def approve(username, req):
-        user = users[username]
-        try:
-            barrier.wait()
-            with actor_context(user, source="test"):
-                services.do_approve_request(actor=user, request=req, data=DecisionIn())
-            results.append(("ok", username))
-        except DomainError as exc:
-            results.append(("refused", exc.message))
-        finally:
-            connection.close()
+    def approve(user, req):
+        services.do_approve_request(actor=user, request=req, data=DecisionIn())
 
-    threads = [
-        threading.Thread(target=approve, args=(name, req))
-        for name, req in zip(("whk_staff", "city_admin"), requests, strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(
+        [
+            (users[name], lambda user, req=req: approve(user, req))
+            for name, req in zip(("whk_staff", "city_admin"), requests, strict=True)
+        ]
+    )
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     refusal = next(r[1] for r in results if r[0] == "refused")
     assert "缺 20" in refusal or "剩余数量已变动" in refusal

@@ -5,14 +5,11 @@ and arrival recorded, 归队/归还 afterwards), returns of reusable items throu
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from yingji.core.context import actor_context
-from yingji.core.errors import DomainError
 from yingji.core.models import AuditEvent
 from yingji.resources import services
 from yingji.resources.allocation import Unit, propose_units
@@ -30,7 +27,7 @@ from yingji.resources.models import (
 )
 from yingji.resources.schemas import DecisionIn, RequestIn
 
-from .helpers import TENT, WATER, balance, client_for, ledger_sum
+from .helpers import TENT, WATER, balance, client_for, ledger_sum, race
 
 YUZHONG_POINT = {"lon": 104.12, "lat": 35.86}
 
@@ -261,29 +258,16 @@ def test_two_approvals_cannot_take_the_same_team(reference_data):
                     ),
                 )
             )
-    barrier = threading.Barrier(2)
-    results = []
 
-    def approve(username, req):
-        user = users[username]
-        try:
-            barrier.wait()
-            with actor_context(user, source="test"):
-                services.do_approve_request(actor=user, request=req, data=DecisionIn())
-            results.append(("ok", username))
-        except DomainError as exc:
-            results.append(("refused", exc.message))
-        finally:
-            connection.close()
+    def approve(user, req):
+        services.do_approve_request(actor=user, request=req, data=DecisionIn())
 
-    threads = [
-        threading.Thread(target=approve, args=(name, req))
-        for name, req in zip(("whk_staff", "city_admin"), requests, strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(
+        [
+            (users[name], lambda user, req=req: approve(user, req))
+            for name, req in zip(("whk_staff", "city_admin"), requests, strict=True)
+        ]
+    )
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     refusal = next(r[1] for r in results if r[0] == "refused")
     assert "缺 1 支" in refusal or "刚被其他需求调派" in refusal
