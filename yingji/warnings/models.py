@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel
+from yingji.orgs.choices import ROLE_LABELS
 from yingji.standards.cap import CATEGORIES as CAP_CATEGORIES
 
 from .choices import (
@@ -144,6 +145,13 @@ class Warning(AuditedModel):
 
     def __str__(self):
         return self.headline
+
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history names the recipient roles in Chinese, not by their codes."""
+        if key == "recipient_roles" and isinstance(value, list):
+            return "、".join(str(ROLE_LABELS.get(r, r)) for r in value) or "—"
+        return None
 
     def get_absolute_url(self):
         return reverse("warnings:detail", args=[self.pk])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.urls import reverse
 
 from yingji.orgs.models import Organisation
 from yingji.standards import cap
@@ -180,3 +181,13 @@ def test_the_pages_offer_the_choice_and_show_the_resolved_list():
     page = c.get(f"/warnings/{wid}/").content.decode()
     assert 'id="recipient-preview"' in page and "发布时将发送给" in page
     assert "分组:各监管科室" in page
+
+
+def test_the_history_names_recipient_roles_in_chinese():
+    c = client_for("whk_staff")
+    r = post(c, "/api/v1/warnings", payload(recipient_roles=["county_staff", "duty_officer"]))
+    assert r.status_code == 201, r.content
+    url = reverse("core:history", args=["warnings", "warning", r.json()["id"]])
+    html = client_for("city_admin").get(url).content.decode()
+    assert "县区应急局工作人员、值班员" in html
+    assert "county_staff" not in html and "duty_officer" not in html
