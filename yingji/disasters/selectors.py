@@ -462,10 +462,14 @@ def search(user, q: str, limit: int = 10):
 def _sample_points(region, epicentre, limit: int = 120) -> list[tuple[float, float]]:
     """A district's centroid and up to ``limit`` vertices of its boundary (§10.4: several
     sample points, take the highest), and the epicentre itself when it lies inside."""
+    from yingji.geo.spatial import county_geometries
+
     points = []
     if region.centroid_lon is not None:
         points.append((region.centroid_lon, region.centroid_lat))
-    geometry = region.geometry
+    # counties' boundaries decoded once per process (reference data), others from their row
+    geometry = county_geometries().get(region.code) if region.level == "county" else None
+    geometry = geometry or region.geometry
     if geometry:
         from shapely.geometry import shape
 
@@ -566,13 +570,19 @@ def township_estimate(data, points: dict | None = None) -> list[dict]:
     epicentre = (data.lon, data.lat)
     out = []
     townships = Region.objects.filter(level="township").select_related("parent").order_by("code")
+    ranges: dict[str, object] = {}  # a county's range, computed once for its seatless townships
     for township in townships:
         county = township.parent
         sample = points.get(county.code, (None, []))[1] if county else []
         seat = seats.get(township.code)
-        e = quake.estimate_township(
-            data.model, data.magnitude, epicentre, seat, sample, data.strike
-        )
+        if seat is None and county.code in ranges:
+            e = ranges[county.code]
+        else:
+            e = quake.estimate_township(
+                data.model, data.magnitude, epicentre, seat, sample, data.strike
+            )
+            if seat is None:
+                ranges[county.code] = e
         if e is None:  # no seat and no county geometry: listed, not estimated
             out.append(
                 {
