@@ -743,6 +743,48 @@ def _community(request, community_id: int, action: str = "view"):
     )
 
 
+class EvidenceFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    url: str
+
+
+class CommunityEvidenceOut(Schema):
+    criterion: str
+    label: str
+    note: str
+    files: list[EvidenceFileOut]
+
+
+@router.get(
+    "/disasters/communities/{community_id}/evidence",
+    response=list[CommunityEvidenceOut],
+    summary="示范社区自评的佐证材料(逐项)",
+)
+def community_evidence(request, community_id: int):
+    from django.urls import reverse
+
+    community = _community(request, community_id)
+    return [
+        {
+            "criterion": code,
+            "label": item["row"].label,
+            "note": item["note"],
+            "files": [
+                {
+                    "id": a.pk,
+                    "name": a.original_name,
+                    "size": a.size,
+                    "url": reverse("core:attachment", args=[a.pk]),
+                }
+                for a in item["files"]
+            ],
+        }
+        for code, item in sorted(selectors.community_evidence(request.user, community).items())
+    ]
+
+
 @router.get("/disasters/communities", response=list[CommunityOut], summary="综合减灾示范社区申报")
 def list_communities(
     request,

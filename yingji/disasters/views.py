@@ -943,9 +943,43 @@ COMMUNITY_SPEC = ListSpec(
 )
 
 
+DRAFT_KEY = "disasters.community_apply_draft"
+
+
+def _apply_draft(request) -> dict | None:
+    """The application the user typed before it was refused (kept for one showing, files
+    excepted: a browser cannot refill a file field)."""
+    draft = request.session.pop(DRAFT_KEY, None)
+    return draft if isinstance(draft, dict) else None
+
+
+def _criteria_with(draft: dict | None) -> dict:
+    """The checklist for the form, filled from a refused draft when there is one."""
+    criteria = selectors.community_criteria()
+    if not draft:
+        return criteria
+    met = set(draft.get("conditions") or [])
+    return {
+        **criteria,
+        "conditions": [
+            {**c, "met": c["code"] in met, "note": draft.get(f"evidence_{c['code']}", "")}
+            for c in criteria["conditions"]
+        ],
+        "elements": [
+            {
+                **e,
+                "value": draft.get(f"score_{e['code']}") or None,
+                "note": draft.get(f"evidence_{e['code']}", ""),
+            }
+            for e in criteria["elements"]
+        ],
+    }
+
+
 @requires("disasters.open")
 def community_list(request):
     year = timezone.localdate().year
+    draft = _apply_draft(request)
     return render_list(
         request,
         selectors.visible_communities(request.user),
@@ -954,7 +988,8 @@ def community_list(request):
         "综合减灾示范社区",
         extra={
             "progress": selectors.community_progress(request.user, year),
-            "criteria": selectors.community_criteria(),
+            "criteria": _criteria_with(draft),
+            "draft": draft,
             "levels": COMMUNITY_LEVELS,
             "year": year,
             "can_apply": allows(request.user, "disasters.apply_community"),
@@ -1016,7 +1051,13 @@ def apply_community(request):
         )
         if community:
             return redirect(community)
-    return redirect("disasters:communities")
+    # refused: keep what was typed for the form (not the files), shown once
+    request.session[DRAFT_KEY] = {
+        k: (request.POST.getlist(k) if k == "conditions" else request.POST.get(k, "")[:4000])
+        for k in request.POST
+        if k != "csrfmiddlewaretoken"
+    }
+    return redirect(reverse("disasters:communities") + "#apply-community")
 
 
 def _community_action(schema, service, success, action="view"):

@@ -152,6 +152,13 @@ def test_the_county_review_and_the_inspection_show_the_evidence(persona, as_user
     city = as_user("section").get(community.get_absolute_url()).content.decode()
     visit = city.split('id="inspect-evidence"')[1].split("</ul>")[0]
     assert "演练记录.pdf" in visit and "organisation的佐证说明" in visit
+    api = as_user("section").get(f"/api/v1/disasters/communities/{community.pk}/evidence")
+    assert api.status_code == 200
+    by_code = {e["criterion"]: e for e in api.json()}
+    assert by_code["plan_and_drill"]["files"][0]["name"] == "演练记录.pdf"
+    assert by_code["teams"]["label"] == "应急队伍" and by_code["teams"]["note"] == "teams的佐证说明"
+    other = as_user("county_b").get(f"/api/v1/disasters/communities/{community.pk}/evidence")
+    assert other.status_code == 404
     attachment = Attachment.objects.get(original_name="演练记录.pdf")
     assert as_user("section").get(f"/attachments/{attachment.pk}/").status_code == 200
     assert as_user("county_b").get(f"/attachments/{attachment.pk}/").status_code in (403, 404)
@@ -166,6 +173,10 @@ def test_the_web_form_takes_notes_and_files_per_criterion(as_user):
     refused = county.post("/disasters/communities/apply/", form, follow=True).content.decode()
     assert "基本要素“设施与物资”自评15分,但没有佐证材料" in refused
     assert _counts() == before
+    # what was typed comes back in the form (once), so only the missing evidence is added
+    assert 'id="apply-draft"' in refused and ">organisation的佐证说明</textarea>" in refused
+    assert f'value="{VILLAGE}"' in refused and 'id="a-cond-satisfaction" checked' in refused
+    assert 'id="apply-draft"' not in county.get("/disasters/communities/").content.decode()
     form["evidence_file_facilities"] = pdf("物资清单.pdf")
     county.post("/disasters/communities/apply/", form, follow=True)
     community = DemoCommunity.objects.get(region__code=VILLAGE)
