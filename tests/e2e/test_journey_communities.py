@@ -9,6 +9,7 @@ from .conftest import login
 pytestmark = pytest.mark.e2e
 
 SHOTS = "docs/screenshots"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def logout(page):
@@ -38,6 +39,15 @@ def test_apply_review_name_and_inspect(reference_data, live_server, browser_page
         page.check(f"#a-cond-{code}")
     for element in dc.criteria()["elements"]:
         page.fill(f"#a-score-{element['code']}", str(element["max"] - 1))  # 92
+    # each criterion claimed gets its evidence: a note, and for the plan a scanned file
+    for code in ("satisfaction", "no_major_accident", "plan_and_drill"):
+        page.fill(f"#a-ev-{code}", "满意度问卷汇总、近三年灾情台账、预案与演练记录")
+    for element in dc.criteria()["elements"]:
+        page.fill(f"#a-ev-{element['code']}", f"{element['label'][:4]}相关文件和照片")
+    page.set_input_files(
+        "#a-evf-plan_and_drill",
+        files=[{"name": "演练记录.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     page.screenshot(path=str(root / SHOTS / "disasters-communities-apply.png"), full_page=True)
     page.click("#apply-community button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -45,7 +55,9 @@ def test_apply_review_name_and_inspect(reference_data, live_server, browser_page
     community = DemoCommunity.objects.get(region__code="620104001003")
     assert community.status == "applied" and community.self_total == 92
 
-    # 2. the county's 初审 (its own scores) passes it to the city
+    # 2. the county's 初审 (its own scores, beside the community's evidence) passes it
+    assert "演练记录.pdf" in page.inner_text("#community-checklist")
+    assert "相关文件和照片" in page.inner_text("#county-review-evidence")
     page.fill("#c-opinion", "材料齐全,现场核查风险地图与演练记录相符。")
     page.fill("#c-score-education", "12")
     page.click("#county-review button[value=true]")
@@ -63,6 +75,7 @@ def test_apply_review_name_and_inspect(reference_data, live_server, browser_page
     page.wait_for_load_state("networkidle")
     assert "已命名" in page.inner_text("#community-status")
     page.click("#inspect summary")
+    assert "演练记录.pdf" in page.inner_text("#inspect-evidence")  # checked on the visit
     page.fill("#i-who", "风险监测和综合减灾科 张伟")
     page.select_option("#i-result", "rectify")
     page.fill("#i-by", "2026-12-31")

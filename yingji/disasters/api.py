@@ -350,6 +350,32 @@ def quake_estimate(request, params: Query[QuakeIn]):
     return selectors.quake_estimate(params)
 
 
+class QuakeTownshipOut(Schema):
+    code: str
+    name: str
+    county: str
+    county_name: str
+    basis: str = Field(description="seat: 按驻地坐标; county: 无驻地坐标, 取所属县区范围的上下限")
+    distance_km: float | None
+    upper: float
+    lower: float
+    degree: int
+    low_degree: int
+    roman: str
+    population: int | None = Field(description="乡镇常住人口;平台无数据时为空")
+
+
+@router.get(
+    "/disasters/quake-estimate/townships",
+    response=list[QuakeTownshipOut],
+    summary="地震烈度快速估算(各乡镇街道,按县区分组)",
+    description="有驻地坐标的乡镇按驻地估算;没有的给出所属县区范围内的上限(长轴)与下限(短轴)。",
+)
+def quake_estimate_townships(request, params: Query[QuakeIn]):
+    check_rule(request.user, "disasters.open")
+    return selectors.township_estimate(params)
+
+
 class ExposureOut(Schema):
     degree: int
     roman: str
@@ -369,6 +395,8 @@ class QuakeEstimateOut(Schema):
     strike: float | None
     model: str
     rows: list[dict]
+    townships: list[dict]
+    township_note: str
     exposure: list[ExposureOut]
     population_missing: list[str]
     population_source: str
@@ -715,6 +743,48 @@ def _community(request, community_id: int, action: str = "view"):
     )
 
 
+class EvidenceFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    url: str
+
+
+class CommunityEvidenceOut(Schema):
+    criterion: str
+    label: str
+    note: str
+    files: list[EvidenceFileOut]
+
+
+@router.get(
+    "/disasters/communities/{community_id}/evidence",
+    response=list[CommunityEvidenceOut],
+    summary="示范社区自评的佐证材料(逐项)",
+)
+def community_evidence(request, community_id: int):
+    from django.urls import reverse
+
+    community = _community(request, community_id)
+    return [
+        {
+            "criterion": code,
+            "label": item["row"].label,
+            "note": item["note"],
+            "files": [
+                {
+                    "id": a.pk,
+                    "name": a.original_name,
+                    "size": a.size,
+                    "url": reverse("core:attachment", args=[a.pk]),
+                }
+                for a in item["files"]
+            ],
+        }
+        for code, item in sorted(selectors.community_evidence(request.user, community).items())
+    ]
+
+
 @router.get("/disasters/communities", response=list[CommunityOut], summary="综合减灾示范社区申报")
 def list_communities(
     request,
@@ -837,5 +907,26 @@ def communities_geojson(request, level: str | None = None):
         lambda: {
             "type": "FeatureCollection",
             "features": selectors.named_community_features(request.user, {"level": level}),
+        },
+    )
+
+
+@router.get(
+    "/disasters/officer-coverage-geojson",
+    response=FeatureCollection,
+    summary="灾害信息员覆盖(地图图层,按县区)",
+)
+def officer_coverage_geojson(request, district: str | None = None):
+    from yingji.geo.spatial import cached_layer
+
+    check_rule(request.user, "disasters.view_coverage")
+    return cached_layer(
+        "disasters.officer_coverage",
+        request,
+        {"district": district},
+        selectors.coverage_layer_models(),
+        lambda: {
+            "type": "FeatureCollection",
+            "features": selectors.coverage_features(request.user, district),
         },
     )

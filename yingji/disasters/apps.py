@@ -37,7 +37,14 @@ class DisastersConfig(AppConfig):
             "/api/v1/disasters/communities-geojson",
             order=90,
             allowed="disasters.open",
-        )
+        ),
+        MapLayer(
+            "officer_coverage",
+            "灾害信息员覆盖(按县区)",
+            "/api/v1/disasters/officer-coverage-geojson",
+            order=91,
+            allowed="disasters.view_coverage",
+        ),
     ]
     settings_pages = [
         SettingsPage(

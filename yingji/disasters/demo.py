@@ -429,6 +429,27 @@ def _relief(xigu, cg, process, start):
 
 GOOD = ["satisfaction", "no_major_accident", "plan_and_drill"]
 
+# 佐证说明 for each criterion of the demo self-assessments (演示): what a community would show
+EVIDENCE = {
+    "satisfaction": "年度居民满意度问卷回收312份,满意率86%(问卷汇总表)。(演示)",
+    "no_major_accident": "近三年社区灾情台账及街道证明,无因灾较大事故。(演示)",
+    "plan_and_drill": "社区综合灾害应急救助预案(修订版)及本年度疏散演练记录、照片。(演示)",
+    "organisation": "社区减灾工作领导小组成立文件、工作制度、网格划分图、经费支出台账。(演示)",
+    "risk_assessment": "社区灾害风险地图、脆弱人群清单(独居老人43人)、隐患清单。(演示)",
+    "hazard_control": "每月隐患排查记录及整改台账。(演示)",
+    "plans_drills": "预案文本、演练方案、演练评估报告。(演示)",
+    "education": "防灾减灾日活动记录、宣传栏照片、居民培训签到表。(演示)",
+    "teams": "志愿者队伍名册、灾害信息员和网格员名单。(演示)",
+    "facilities": "避难场所标识照片、应急物资储备清单。(演示)",
+    "participation": "居民参与活动记录、特色做法总结。(演示)",
+}
+
+
+def _evidence(scores: dict) -> dict:
+    """The demo's evidence notes: the conditions ticked and every element scored above 0."""
+    claimed = set(GOOD) | {code for code, score in scores.items() if score > 0}
+    return {code: note for code, note in EVIDENCE.items() if code in claimed}
+
 
 def _scores(total_off: int) -> dict:
     """Full marks less ``total_off`` points taken from the last elements."""
@@ -450,7 +471,7 @@ def _communities(city, xigu, cg, today: dt.date) -> int:
     last year's 复核. 督查 visits fall in the latest October–December window up to today."""
     from yingji.standards import demo_community as dc
 
-    from .models import CommunityInspection, DemoCommunity
+    from .models import CommunityEvidence, CommunityInspection, DemoCommunity
     from .schemas import (
         CommunityApplyIn,
         CommunityCityReviewIn,
@@ -488,6 +509,7 @@ def _communities(city, xigu, cg, today: dt.date) -> int:
                     "每年开展疏散演练;辖区网格员兼任灾害信息员。(演示)",
                     conditions=GOOD,
                     scores=_scores(off),
+                    evidence=_evidence(_scores(off)),
                 ),
             )
         for step in steps:
@@ -567,6 +589,7 @@ def _communities(city, xigu, cg, today: dt.date) -> int:
             created_at=min(applied, now - dt.timedelta(days=1))
         )
     CommunityInspection.objects.filter(community__in=made).update(is_demo=True)
+    CommunityEvidence.objects.filter(community__in=made).update(is_demo=True)
     return len(made)
 
 

@@ -422,6 +422,62 @@ class DemoCommunity(AuditedModel):
         return _coded({k: f"{v}分" for k, v in value.items()}, names)
 
 
+class CommunityEvidence(AuditedModel):
+    """The evidence (佐证材料) of one criterion of a community's self-assessment: a note and the
+    files attached to this row (core attachments). A criterion claimed as met (a 基本条件 ticked, a
+    基本要素 scored above 0) needs evidence; the county's review and the city's 督查 read it."""
+
+    community = models.ForeignKey(
+        DemoCommunity,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("示范社区申报"),
+    )
+    criterion = models.CharField(_("创建标准条目"), max_length=40)
+    note = models.TextField(_("佐证说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["community", "criterion"]
+        verbose_name = _("示范社区佐证材料")
+        verbose_name_plural = _("示范社区佐证材料")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "criterion"], name="disasters_evidence_one_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.community.region.name}佐证材料({self.label})"
+
+    @property
+    def label(self) -> str:
+        from yingji.standards import demo_community as dc
+
+        table = dc.criteria(getattr(settings, "DISASTERS_COMMUNITY_CRITERIA", None))
+        for item in table["conditions"] + table["elements"]:
+            if item["code"] == self.criterion:
+                return item["label"].split("(")[0].split("（")[0]
+        return self.criterion
+
+    def get_absolute_url(self):
+        return self.community.get_absolute_url()
+
+    @classmethod
+    def present_history_value(cls, key: str, value) -> str | None:
+        """The history names the criterion by its Chinese label, not its code."""
+        if key != "criterion" or not isinstance(value, str):
+            return None
+        return cls(criterion=value).label
+
+
 class CommunityInspection(AuditedModel):
     """The city's 督查 visit to a community (T54: October–December) with its findings; a visit
     outside the months is recorded and marked."""
@@ -474,6 +530,8 @@ class QuakeEstimate(AuditedModel):
     strike = models.FloatField(_("断层走向(度)"), null=True, blank=True)
     model = models.CharField(_("衰减模型"), max_length=20)
     rows = models.JSONField(_("各县区估计烈度"), default=list)
+    townships = models.JSONField(_("各乡镇(街道)估计烈度"), default=list, blank=True)
+    township_note = models.CharField(_("乡镇估算说明"), max_length=300, blank=True)
     exposure = models.JSONField(_("暴露人口"), default=dict)
     population_source = models.TextField(_("人口数据来源"), blank=True)
     suggested_level = models.CharField(_("建议响应级别"), max_length=2, blank=True)
@@ -515,7 +573,7 @@ class QuakeEstimate(AuditedModel):
         """The history reads the stored result as sentences, not JSON."""
         from yingji.core.presenters import readable
 
-        if key == "rows" and isinstance(value, list):
+        if key in ("rows", "townships") and isinstance(value, list):
             return readable([f"{r.get('name')}{r.get('roman')}度" for r in value])
         if key == "exposure" and isinstance(value, dict):
             return readable(

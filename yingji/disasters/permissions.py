@@ -27,6 +27,7 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 
 from .models import (
     CasualtyPerson,
+    CommunityEvidence,
     CommunityInspection,
     DeadlineSetting,
     DemoCommunity,
@@ -220,6 +221,13 @@ def can_open(scope: Scope) -> bool:
     )
 
 
+@rule("disasters.view_coverage")
+def can_view_coverage(scope: Scope) -> bool:
+    """The officers' coverage (page and map layer): the city and the counties, not a village
+    officer (the layer is shared by scope, an officer's view depends on his own posts)."""
+    return scope.has_role("city_leader", "city_staff", "duty_officer", "county_staff")
+
+
 @rule("disasters.manage_processes")
 def can_manage_processes(scope: Scope) -> bool:
     return scope.has_role("city_staff", "county_staff") and not scope.read_only
@@ -273,6 +281,20 @@ def restrict_community_inspections(qs, scope, action):
     if action == "add" and _city_staff(scope) and not scope.read_only:
         return qs
     return qs.none()
+
+
+@restricts(CommunityEvidence)
+def restrict_community_evidence(qs, scope, action):
+    """The evidence of a self-assessment: read as its community; written only with the
+    application (``add`` on the community: the county, or the city)."""
+    county = jurisdiction_q(scope, "community__region__path")
+    if action in ("view", "export"):
+        return qs if scope.read_all else qs.filter(county)
+    if scope.read_only or action not in ("add", "change"):
+        return qs.none()
+    if _city_staff(scope):
+        return qs
+    return qs.filter(county) if "county_staff" in scope.roles else qs.none()
 
 
 @rule("disasters.apply_community")

@@ -243,6 +243,8 @@ class CasualtyChangeIn(Input):
 
 CommunityLevel = Literal["national", "provincial", "city"]
 Scores = Annotated[dict[str, int], Field(max_length=50)]
+# criterion code → the note of its evidence (佐证说明); the files come with the web form
+Evidence = Annotated[dict[Code, LongText], Field(max_length=50)]
 
 
 class CommunityApplyIn(Input):
@@ -258,6 +260,11 @@ class CommunityApplyIn(Input):
     summary: LongText = Field(default="", title="创建情况")
     conditions: list[Code] = Field(default=[], max_length=20, title="具备的基本条件")
     scores: Scores = Field(title="基本要素自评分")
+    evidence: Evidence = Field(
+        default={},
+        title="佐证说明",
+        description="每一项自评为具备或得分的创建标准须有佐证(说明或附件)",
+    )
 
     @model_validator(mode="after")
     def _both(self):
@@ -272,6 +279,11 @@ class CommunityResubmitIn(Input):
     summary: LongText = Field(default="", title="创建情况")
     conditions: list[Code] = Field(default=[], max_length=20, title="具备的基本条件")
     scores: Scores = Field(title="基本要素自评分")
+    evidence: Evidence = Field(
+        default={},
+        title="佐证说明",
+        description="每一项自评为具备或得分的创建标准须有佐证(说明或附件,已有的可沿用)",
+    )
     version: int | None = Field(default=None, title="版本")
 
 

@@ -12,6 +12,7 @@ from yingji.standards import disaster_stats as stats
 
 from .models import (
     CasualtyPerson,
+    CommunityEvidence,
     CommunityInspection,
     DeadlineSetting,
     DemoCommunity,
@@ -305,12 +306,37 @@ def officer_regions(user) -> list[Region]:
     return list(Region.objects.filter(pk__in=ids).order_by("code"))
 
 
-def coverage(user) -> list[dict]:
-    """Per county: villages/communities with and without an active officer (the real village
-    list of the region table), restricted to the counties the user sees officers of."""
+COVERAGE_STATES = {
+    "full": "A、B岗齐全",
+    "single": "仅A岗或仅B岗",
+    "none": "无信息员",
+}
+
+
+def _village_posts(user) -> dict[int, set[str]]:
+    """village pk → the posts (A/B) of its active officers the user may see."""
+    posts: dict[int, set[str]] = {}
     officers = visible_officers(user).filter(active=True, region__level="village")
-    covered = set(officers.values_list("region_id", flat=True))
+    for region_id, role in officers.values_list("region_id", "role"):
+        posts.setdefault(region_id, set()).add(role)
+    return posts
+
+
+def coverage_state(posts: set[str]) -> str:
+    """A village is covered when it has both an A and a B post, 仅一名 with one of them, else none."""
+    if {"A", "B"} <= posts:
+        return "full"
+    return "single" if posts else "none"
+
+
+def coverage(user, county: str | None = None) -> list[dict]:
+    """Per county: villages/communities with and without an active officer (the real village
+    list of the region table), restricted to the counties the user sees officers of; with each
+    village's state (A、B岗齐全 / 仅A岗 or 仅B岗 / 无) counted per county and per township."""
+    posts = _village_posts(user)
     counties = Region.objects.filter(level="county").order_by("code")
+    if county:
+        counties = counties.filter(code=county)
     scope_filter = Q()
     from yingji.core.permissions import scope_of
 
@@ -319,23 +345,107 @@ def coverage(user) -> list[dict]:
         scope_filter = Q(pk__in=[])
         for path in scope.region_paths:
             scope_filter |= Q(path__startswith=path)
+    visible = list(counties.filter(scope_filter))
+    townships = {
+        t.pk: t
+        for t in Region.objects.filter(level="township", parent__in=visible).order_by("code")
+    }
     out = []
-    for county in counties.filter(scope_filter):
+    for c in visible:
         villages = list(
-            Region.objects.filter(level="village", path__startswith=county.path).values_list(
-                "pk", "name", "code"
+            Region.objects.filter(level="village", path__startswith=c.path).values_list(
+                "pk", "name", "code", "parent_id"
             )
         )
-        missing = [(name, code) for pk, name, code in villages if pk not in covered]
+        counts = {key: 0 for key in COVERAGE_STATES}
+        by_township: dict[int, dict] = {}
+        missing = []
+        for pk, name, code, parent_id in villages:
+            state = coverage_state(posts.get(pk, set()))
+            counts[state] += 1
+            if state == "none":
+                missing.append((name, code))
+            township = townships.get(parent_id)
+            if township is not None:
+                row = by_township.setdefault(
+                    parent_id,
+                    {"township": township, "villages": 0, **{k: 0 for k in COVERAGE_STATES}},
+                )
+                row["villages"] += 1
+                row[state] += 1
         out.append(
             {
-                "county": county,
+                "county": c,
                 "villages": len(villages),
                 "covered": len(villages) - len(missing),
                 "missing": missing,
+                "counts": counts,
+                "share": round(100 * (len(villages) - len(missing)) / len(villages), 1)
+                if villages
+                else None,
+                "townships": sorted(by_township.values(), key=lambda r: r["township"].code),
             }
         )
     return out
+
+
+# covered share (any active officer) → colour of the county's point and area, with the text
+# beside it on the map and the page (never colour alone)
+COVERAGE_BANDS = [
+    (100.0, "#2e7d32", "全部覆盖"),
+    (90.0, "#f9a825", "覆盖90%以上"),
+    (0.0, "#c62828", "覆盖不足90%"),
+]
+
+
+def coverage_band(share: float | None) -> tuple[str, str]:
+    if share is None:
+        return "#9e9e9e", "无村(社区)"
+    for floor, colour, label in COVERAGE_BANDS:
+        if share >= floor:
+            return colour, label
+    return COVERAGE_BANDS[-1][1:]
+
+
+def coverage_layer_models():
+    """The tables the coverage layer reads (their change stamp invalidates its cache)."""
+    return (InfoOfficer, Region)
+
+
+def coverage_features(user, county: str | None = None) -> list[dict]:
+    """The coverage map layer: one point per county at the centre of its boundary (the region
+    table has no coordinates for villages or townships, so no finer point exists), coloured by
+    the share of its villages with an officer, the counts of each state in the label."""
+    from django.urls import reverse
+
+    url = reverse("disasters:coverage")
+    features = []
+    for row in coverage(user, county):
+        c = row["county"]
+        if c.centroid_lon is None:
+            continue
+        colour, band = coverage_band(row["share"])
+        n = row["counts"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": c.code,
+                "geometry": {"type": "Point", "coordinates": [c.centroid_lon, c.centroid_lat]},
+                "properties": {
+                    "name": c.code,
+                    "label": (
+                        f"{c.name}灾害信息员覆盖:村(社区){row['villages']}个,"
+                        f"A、B岗齐全{n['full']}个,仅A岗或仅B岗{n['single']}个,无信息员{n['none']}个"
+                        f"(覆盖率{row['share'] if row['share'] is not None else '—'}%,{band})"
+                    ),
+                    "url": f"{url}?county={c.code}",
+                    "share": row["share"],
+                    "counts": n,
+                    "style": {"symbol": "circle", "size": 18, "color": colour, "border": "#ffffff"},
+                },
+            }
+        )
+    return features
 
 
 def search(user, q: str, limit: int = 10):
@@ -352,10 +462,14 @@ def search(user, q: str, limit: int = 10):
 def _sample_points(region, epicentre, limit: int = 120) -> list[tuple[float, float]]:
     """A district's centroid and up to ``limit`` vertices of its boundary (§10.4: several
     sample points, take the highest), and the epicentre itself when it lies inside."""
+    from yingji.geo.spatial import county_geometries
+
     points = []
     if region.centroid_lon is not None:
         points.append((region.centroid_lon, region.centroid_lat))
-    geometry = region.geometry
+    # counties' boundaries decoded once per process (reference data), others from their row
+    geometry = county_geometries().get(region.code) if region.level == "county" else None
+    geometry = geometry or region.geometry
     if geometry:
         from shapely.geometry import shape
 
@@ -371,18 +485,25 @@ def _sample_points(region, epicentre, limit: int = 120) -> list[tuple[float, flo
     return points
 
 
-def quake_estimate(data) -> list[dict]:
+def county_sample_points(data) -> dict[str, tuple[Region, list[tuple[float, float]]]]:
+    """code → (county, its sample points for the epicentre of ``data``), computed once per
+    estimate (the districts' and the townships' estimates both read them)."""
+    out = {}
+    for county in Region.objects.filter(level="county").order_by("code"):
+        points = _sample_points(county, (data.lon, data.lat))
+        if points:
+            out[county.code] = (county, points)
+    return out
+
+
+def quake_estimate(data, points: dict | None = None) -> list[dict]:
     """The estimated intensity of every county-level district of the city, highest first."""
     from yingji.standards import quake
 
     out = []
-    counties = Region.objects.filter(level="county").order_by("code")
-    for county in counties:
-        points = _sample_points(county, (data.lon, data.lat))
-        if not points:
-            continue
+    for county, sample in (points if points is not None else county_sample_points(data)).values():
         e = quake.estimate_region(
-            data.model, data.magnitude, (data.lon, data.lat), points, data.strike
+            data.model, data.magnitude, (data.lon, data.lat), sample, data.strike
         )
         out.append(
             {
@@ -396,6 +517,113 @@ def quake_estimate(data) -> list[dict]:
             }
         )
     out.sort(key=lambda r: (-r["upper"], r["distance_km"]))
+    return out
+
+
+def township_seats() -> tuple[dict[str, tuple[float, float]], set[str]]:
+    """code → (lon, lat) of the township seats (驻地) the platform knows, and the codes whose seat
+    is only approximate. In order, later over earlier: the approximate seats of a functional
+    zone's townships (geo's 示意 data, ±5 km, LOW: 兰州新区's four, which has no boundary); a
+    township's centroid in the region table when one was entered; ``DISASTERS_TOWNSHIP_SEATS``
+    ({code: [lon, lat]}, WGS84). The bundled region data (统计用区划代码) has no coordinates below
+    the county, so out of the box only the four are seated."""
+    from yingji.geo.approx import approximate_seats
+
+    seats: dict[str, tuple[float, float]] = {}
+    approx: set[str] = set()
+    for zone, points in approximate_seats().items():
+        names = dict(
+            Region.objects.filter(level="township", parent__code=zone).values_list("name", "code")
+        )
+        for name, lon, lat in points:
+            if name in names:
+                seats[names[name]] = (lon, lat)
+                approx.add(names[name])
+    entered = Region.objects.filter(
+        level="township", centroid_lon__isnull=False, centroid_lat__isnull=False
+    ).values_list("code", "centroid_lon", "centroid_lat")
+    configured = [
+        (str(code), float(value[0]), float(value[1]))
+        for code, value in _json_setting("DISASTERS_TOWNSHIP_SEATS").items()
+    ]
+    for code, lon, lat in [*entered, *configured]:
+        seats[code] = (lon, lat)
+        approx.discard(code)
+    return seats, approx
+
+
+def township_population() -> dict[str, int]:
+    """常住人口 per township where the city has entered it (``DISASTERS_POPULATION`` key
+    "townships": {code: people}); none is bundled, so nothing is shown by default."""
+    return {str(k): int(v) for k, v in population().get("townships", {}).items()}
+
+
+def township_estimate(data, points: dict | None = None) -> list[dict]:
+    """The estimated intensity of every township (乡镇/街道) of the city, grouped by county
+    (counties highest first, townships highest first within): at the seat where its coordinates
+    are known, else the range over its county (see ``quake.estimate_township``)."""
+    from yingji.standards import quake
+
+    points = points if points is not None else county_sample_points(data)
+    seats, approx = township_seats()
+    people = township_population()
+    epicentre = (data.lon, data.lat)
+    out = []
+    townships = Region.objects.filter(level="township").select_related("parent").order_by("code")
+    ranges: dict[str, object] = {}  # a county's range, computed once for its seatless townships
+    for township in townships:
+        county = township.parent
+        sample = points.get(county.code, (None, []))[1] if county else []
+        seat = seats.get(township.code)
+        if seat is None and county.code in ranges:
+            e = ranges[county.code]
+        else:
+            e = quake.estimate_township(
+                data.model, data.magnitude, epicentre, seat, sample, data.strike
+            )
+            if seat is None:
+                ranges[county.code] = e
+        if e is None:  # no seat and no county geometry: listed, not estimated
+            out.append(
+                {
+                    "code": township.code,
+                    "name": township.name,
+                    "county": county.code,
+                    "county_name": county.name,
+                    "basis": "none",
+                    "distance_km": None,
+                    "upper": 0.0,
+                    "lower": 0.0,
+                    "degree": 0,
+                    "low_degree": 0,
+                    "roman": "—",
+                    "population": people.get(township.code),
+                    "seat": None,
+                }
+            )
+            continue
+        basis = "approx" if e.basis == "seat" and township.code in approx else e.basis
+        out.append(
+            {
+                "code": township.code,
+                "name": township.name,
+                "county": county.code,
+                "county_name": county.name,
+                "basis": basis,
+                "distance_km": round(e.distance_km, 1) if e.distance_km is not None else None,
+                "upper": round(e.upper, 1),
+                "lower": round(e.lower, 1),
+                "degree": e.degree,
+                "low_degree": e.low_degree,
+                "roman": e.roman,
+                "population": people.get(township.code),
+                "seat": list(seat) if seat is not None else None,
+            }
+        )
+    top = {}
+    for r in out:
+        top[r["county"]] = max(top.get(r["county"], 0.0), r["upper"])
+    out.sort(key=lambda r: (-top[r["county"]], r["county"], -r["upper"], -r["lower"], r["code"]))
     return out
 
 
@@ -439,7 +667,9 @@ def quake_assessment(data) -> dict:
     intensity, the suggested response level with its reasons, and the isoseismal outlines."""
     from yingji.standards import quake
 
-    rows = quake_estimate(data)
+    points = county_sample_points(data)
+    rows = quake_estimate(data, points)
+    townships = township_estimate(data, points)
     pop = population()
     counties = pop["counties"]
     for row in rows:
@@ -455,6 +685,8 @@ def quake_assessment(data) -> dict:
     missing_names = [names.get(c, c) for c in exposed["missing"]]
     return {
         "rows": rows,
+        "townships": townships,
+        "township_note": township_note(townships),
         "exposure": {
             "by_degree": [
                 {
@@ -482,10 +714,74 @@ def visible_quake_estimates(user, action: str = "view"):
     return restrict(QuakeEstimate.objects.select_related("recorded_by", "event"), user, action)
 
 
-def quake_map_data(lon, lat, rows, isoseismals) -> dict:
-    """What quake.js draws: the epicentre, the districts coloured by degree, the outlines."""
+TOWNSHIP_SORTS = {
+    "county": "按县区分组",
+    "degree": "按估计烈度",
+    "distance": "按震中距",
+    "code": "按区划代码",
+}
+
+
+def sort_townships(rows: list[dict], key: str | None) -> tuple[str, list[dict]]:
+    """The township rows in the order asked (``TOWNSHIP_SORTS``; the stored order, grouped by
+    county, by default); an unknown key falls back to the default."""
+    key = key if key in TOWNSHIP_SORTS else "county"
+    if key == "degree":
+        return key, sorted(rows, key=lambda r: (-r["upper"], -r["lower"], r["code"]))
+    if key == "distance":  # no seat → no distance: after the others
+        return key, sorted(
+            rows, key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0, r["code"])
+        )
+    if key == "code":
+        return key, sorted(rows, key=lambda r: r["code"])
+    return key, list(rows)
+
+
+TOWNSHIP_BASES = {
+    "seat": "驻地坐标",
+    "approx": "驻地示意坐标(约±5公里)",
+    "county": "所属县区范围",
+    "none": "无坐标,未估算",
+}
+
+
+def township_note(townships: list[dict]) -> str:
+    """What the township table rests on, said on the page and kept with the record."""
+    count = {b: sum(1 for t in townships if t["basis"] == b) for b in TOWNSHIP_BASES}
+    with_people = sum(1 for t in townships if t.get("population") is not None)
+    parts = [f"共{len(townships)}个乡镇(街道)"]
+    if count["seat"]:
+        parts.append(f"{count['seat']}个按驻地坐标估算")
+    if count["approx"]:
+        parts.append(f"{count['approx']}个按驻地示意坐标(约±5公里)估算")
+    if count["county"]:
+        parts.append(
+            f"{count['county']}个没有驻地坐标(平台的行政区划数据只到县区边界),"
+            "给出所属县区范围内的烈度上下限"
+        )
+    if count["none"]:
+        parts.append(f"{count['none']}个既无驻地坐标也无县区边界,未估算")
+    parts.append(
+        f"{with_people}个有人口数据" if with_people else "乡镇(街道)人口数据暂无,未列暴露人口"
+    )
+    return ";".join(parts) + "。"
+
+
+def quake_map_data(lon, lat, rows, isoseismals, townships=()) -> dict:
+    """What quake.js draws: the epicentre, the districts coloured by degree, the outlines, and
+    the townships whose seat is known as points (the others have no place to be drawn)."""
     return {
         "epicentre": [lon, lat],
+        "townships": [
+            {
+                "name": f"{t['county_name']}{t['name']}"
+                + ("(示意坐标)" if t["basis"] == "approx" else ""),
+                "value": [*t["seat"], t["degree"]],
+                "roman": t["roman"],
+            }
+            for t in townships
+            if t.get("seat")
+        ],
         "rows": [
             {"name": r["name"], "value": r["degree"], "upper": r["upper"], "lower": r["lower"]}
             for r in rows
@@ -586,6 +882,25 @@ def county_of(region) -> Region | None:
     parts = region.path.strip("/").split("/")
     code = parts[1] if len(parts) > 1 else None
     return Region.objects.filter(code=code, level="county").first() if code else None
+
+
+def community_evidence(user, community) -> dict[str, dict]:
+    """criterion code → its evidence as the user may read it: the note and the live files."""
+    from yingji.core.models import Attachment
+
+    rows = list(
+        restrict(CommunityEvidence.objects.filter(community=community), user).select_related(
+            "recorded_by"
+        )
+    )
+    files: dict[str, list] = {}
+    for a in Attachment.objects.for_objects(CommunityEvidence, [r.pk for r in rows]).order_by(
+        "created_at"
+    ):
+        files.setdefault(a.object_id, []).append(a)
+    return {
+        r.criterion: {"row": r, "note": r.note, "files": files.get(str(r.pk), [])} for r in rows
+    }
 
 
 def community_progress(user, year: int) -> dict:

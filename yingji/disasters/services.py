@@ -20,6 +20,7 @@ from yingji.standards import disaster_stats as stats
 from . import selectors
 from .models import (
     CasualtyPerson,
+    CommunityEvidence,
     CommunityInspection,
     DeadlineSetting,
     DemoCommunity,
@@ -577,6 +578,110 @@ def _assessed(conditions_met: list[str], scores: dict, who: str) -> dc.Assessmen
     return result
 
 
+MAX_EVIDENCE_FILES = 5  # per criterion and submission
+
+
+def _claimed(conditions_met: list[str], scores: dict) -> list[dict]:
+    """The criteria the self-assessment claims: the 基本条件 ticked and the 基本要素 scored > 0."""
+    table = selectors.community_criteria()
+    met = set(conditions_met)
+    return [c for c in table["conditions"] if c["code"] in met] + [
+        e for e in table["elements"] if (scores.get(e["code"]) or 0) > 0
+    ]
+
+
+def _check_evidence(
+    conditions_met: list[str],
+    scores: dict,
+    notes: dict,
+    files: dict,
+    existing: dict | None = None,
+) -> None:
+    """A criterion claimed as met needs its evidence: a note or a file given now, or evidence kept
+    from the earlier submission (``existing``: code → has note or file). Unknown codes, too many
+    or bad files are refused too, all before anything is written (every file is checked by the
+    upload helper)."""
+    from yingji.core.uploads import validate_upload
+
+    table = selectors.community_criteria()
+    known = {c["code"] for c in table["conditions"] + table["elements"]}
+    unknown = sorted((set(notes) | set(files)) - known)
+    if unknown:
+        raise ValidationFailed(
+            f"佐证材料对应的创建标准“{'、'.join(unknown)}”不存在。",
+            details={"field": "evidence"},
+        )
+    for code, uploads in files.items():
+        if len(uploads) > MAX_EVIDENCE_FILES:
+            raise ValidationFailed(
+                f"每项创建标准一次最多上传{MAX_EVIDENCE_FILES}个佐证附件。",
+                details={"field": "evidence", "criterion": code},
+            )
+        for upload in uploads:
+            validate_upload(upload)
+            upload.seek(0)
+    missing, whys = [], []
+    for item in _claimed(conditions_met, scores):
+        code = item["code"]
+        given = bool((notes.get(code) or "").strip()) or bool(files.get(code))
+        if given or (existing or {}).get(code):
+            continue
+        name = item["label"].split("(")[0].split("（")[0]
+        missing.append(code)
+        whys.append(
+            f"基本要素“{name}”自评{scores[code]}分,但没有佐证材料"
+            if code in scores
+            else f"基本条件“{name}”自评为具备,但没有佐证材料"
+        )
+    if missing:
+        raise ValidationFailed(
+            "；".join(whys) + "。请为每一项填写佐证说明或上传附件,否则不能自评为具备或得分。",
+            details={"field": "evidence", "missing": missing},
+        )
+
+
+def _save_evidence(*, actor, community: DemoCommunity, notes: dict, files: dict) -> int:
+    """Write the evidence rows (one per criterion; a new note replaces the old one, files add up)
+    and attach the files; inside the caller's transaction. Returns the number of files."""
+    from yingji.core.services import add_attachment
+
+    attached = 0
+    for code in sorted(set(notes) | set(files)):
+        note = (notes.get(code) or "").strip()
+        uploads = files.get(code) or []
+        if not note and not uploads:
+            continue
+        row = CommunityEvidence.objects.filter(community=community, criterion=code).first()
+        if row is None:
+            row = CommunityEvidence.objects.create(
+                community=community, criterion=code, note=note, recorded_by=actor
+            )
+        elif note and note != row.note:
+            row.note = note
+            row.recorded_by = actor
+            row.save()
+        for upload in uploads:
+            add_attachment(
+                actor=actor, target=row, upload=upload, description=f"佐证材料:{row.label}"
+            )
+            attached += 1
+    return attached
+
+
+def _existing_evidence(community: DemoCommunity) -> dict[str, bool]:
+    """code → whether the community already has evidence for it (a note or a live file)."""
+    from yingji.core.models import Attachment
+
+    rows = list(CommunityEvidence.objects.filter(community=community))
+    with_files = {
+        int(pk)
+        for pk in Attachment.objects.for_objects(
+            CommunityEvidence, [r.pk for r in rows]
+        ).values_list("object_id", flat=True)
+    }
+    return {r.criterion: bool(r.note.strip()) or r.pk in with_files for r in rows}
+
+
 def _move(community: DemoCommunity, action: str) -> None:
     try:
         community.status = dc.next_status(community.status, action)
@@ -584,8 +689,12 @@ def _move(community: DemoCommunity, action: str) -> None:
         raise InvalidTransition(str(exc)) from None
 
 
-def do_apply_demo_community(*, actor, data: CommunityApplyIn) -> DemoCommunity:
-    """申报: a community's self-assessment registered by its county (or the city)."""
+def do_apply_demo_community(
+    *, actor, data: CommunityApplyIn, files: dict | None = None
+) -> DemoCommunity:
+    """申报: a community's self-assessment registered by its county (or the city), each
+    criterion claimed as met with its evidence (``data.evidence`` notes, ``files``: code → the
+    uploaded files)."""
     check_rule(actor, "disasters.apply_community")
     region = _region(data.region, "region", ("village",))
     open_statuses = ("applied", "returned", "county_passed", "named")
@@ -597,6 +706,8 @@ def do_apply_demo_community(*, actor, data: CommunityApplyIn) -> DemoCommunity:
             details={"field": "level"},
         )
     result = _assessed(data.conditions, data.scores, "自评")
+    files = files or {}
+    _check_evidence(data.conditions, data.scores, data.evidence, files)
     with transaction.atomic():
         community = DemoCommunity.objects.create(
             region=region,
@@ -613,22 +724,30 @@ def do_apply_demo_community(*, actor, data: CommunityApplyIn) -> DemoCommunity:
             applied_by=actor,
         )
         ensure_in_scope(actor, community, "add")
+        attached = _save_evidence(
+            actor=actor, community=community, notes=data.evidence, files=files
+        )
         record_event(
             "disasters.community.applied",
-            f"申报{community}(自评{result.total}分)",
+            f"申报{community}(自评{result.total}分,佐证附件{attached}个)",
             target=community,
         )
     return community
 
 
 def do_resubmit_demo_community(
-    *, actor, community: DemoCommunity, data: CommunityResubmitIn
+    *, actor, community: DemoCommunity, data: CommunityResubmitIn, files: dict | None = None
 ) -> DemoCommunity:
-    """退回后重新申报 with a new self-assessment."""
+    """退回后重新申报 with a new self-assessment; the evidence given before is kept, new notes
+    replace old ones and new files are added."""
     check_rule(actor, "disasters.apply_community")
     if not restrict(DemoCommunity.objects.filter(pk=community.pk), actor, "add").exists():
         raise NotPermitted("您无权为该社区申报。")
     result = _assessed(data.conditions, data.scores, "自评")
+    files = files or {}
+    _check_evidence(
+        data.conditions, data.scores, data.evidence, files, _existing_evidence(community)
+    )
     with transaction.atomic():
         community = locked(DemoCommunity, community.pk, expected_version=data.version)
         _move(community, "resubmit")
@@ -637,6 +756,7 @@ def do_resubmit_demo_community(
         community.self_scores = data.scores
         community.self_total = result.total
         community.save()
+        _save_evidence(actor=actor, community=community, notes=data.evidence, files=files)
         record_event(
             "disasters.community.resubmitted",
             f"重新申报{community}(自评{result.total}分)",
@@ -773,6 +893,8 @@ def do_record_quake_estimate(*, actor, data: QuakeRecordIn) -> QuakeEstimate:
             strike=data.strike,
             model=data.model,
             rows=result["rows"],
+            townships=result["townships"],
+            township_note=result["township_note"][:300],
             exposure=result["exposure"],
             population_source=result["population_source"],
             suggested_level=suggestion.level,

@@ -452,15 +452,41 @@ def officer_detail(request, pk):
 
 @requires("disasters.open")
 def coverage(request):
+    """Coverage of the villages by information officers: a map of the counties coloured by the
+    share covered, the counties' table, and for one county (``?county=``) its townships."""
+    county = request.GET.get("county") or None
     rows = selectors.coverage(request.user)
+    codes = {r["county"].code for r in rows}
+    if county not in codes:
+        county = None
+    shown = [r for r in rows if county is None or r["county"].code == county]
+    for r in rows:
+        r["colour"], r["band"] = selectors.coverage_band(r["share"])
+    map_rows = [
+        {
+            "name": r["county"].name,
+            "code": r["county"].code,
+            "share": r["share"],
+            "colour": r["colour"],
+            "band": r["band"],
+            "counts": r["counts"],
+            "villages": r["villages"],
+        }
+        for r in rows
+    ]
     return render(
         request,
         "disasters/coverage.html",
         {
             "title": "灾害信息员覆盖情况",
-            "rows": rows,
-            "total": sum(r["villages"] for r in rows),
-            "covered": sum(r["covered"] for r in rows),
+            "rows": shown,
+            "counties": [r["county"] for r in rows],
+            "county": county,
+            "total": sum(r["villages"] for r in shown),
+            "covered": sum(r["covered"] for r in shown),
+            "states": selectors.COVERAGE_STATES,
+            "bands": selectors.COVERAGE_BANDS,
+            "map_rows": map_rows,
         },
     )
 
@@ -554,10 +580,12 @@ def quake(request):
 
             messages.error(request, summary(parsed.errors))
     rows = result["rows"] if result else []
+    townships = result["townships"] if result else []
     return render(
         request,
         "disasters/quake.html",
         {
+            **_township_context(request, townships, result["township_note"] if result else ""),
             "title": "地震烈度快速估算",
             "rows": rows,
             "data": data,
@@ -572,7 +600,9 @@ def quake(request):
                 if request.GET.get(k, "") != ""
             ],
             "estimates": selectors.visible_quake_estimates(request.user)[:20],
-            "map_data": selectors.quake_map_data(data.lon, data.lat, rows, result["isoseismals"])
+            "map_data": selectors.quake_map_data(
+                data.lon, data.lat, rows, result["isoseismals"], townships
+            )
             if data
             else None,
         },
@@ -592,6 +622,22 @@ def quake_record_new(request):
         if estimate:
             return redirect(estimate)
     return redirect(reverse("disasters:quake") + "?" + request.POST.urlencode())
+
+
+def _township_context(request, townships: list[dict], note: str) -> dict:
+    """The township table's rows in the order asked (``?tsort=``), keeping the other query
+    parameters (the estimate's input on the estimate page) in the sort links."""
+    sort, rows = selectors.sort_townships(townships, request.GET.get("tsort"))
+    query = request.GET.copy()
+    query.pop("tsort", None)
+    encoded = query.urlencode()
+    return {
+        "townships": rows,
+        "township_note": note,
+        "township_sort": sort,
+        "township_sorts": list(selectors.TOWNSHIP_SORTS.items()),
+        "sort_query": f"{encoded}&" if encoded else "",
+    }
 
 
 @login_required
@@ -623,8 +669,9 @@ def quake_record(request, pk):
             "model_label": rules.models().get(estimate.model, {}).get("label", estimate.model),
             "can_start": can_start,
             "map_data": selectors.quake_map_data(
-                estimate.lon, estimate.lat, estimate.rows, outlines
+                estimate.lon, estimate.lat, estimate.rows, outlines, estimate.townships
             ),
+            **_township_context(request, estimate.townships, estimate.township_note),
             **record_extras(request, estimate),
         },
     )
@@ -896,9 +943,43 @@ COMMUNITY_SPEC = ListSpec(
 )
 
 
+DRAFT_KEY = "disasters.community_apply_draft"
+
+
+def _apply_draft(request) -> dict | None:
+    """The application the user typed before it was refused (kept for one showing, files
+    excepted: a browser cannot refill a file field)."""
+    draft = request.session.pop(DRAFT_KEY, None)
+    return draft if isinstance(draft, dict) else None
+
+
+def _criteria_with(draft: dict | None) -> dict:
+    """The checklist for the form, filled from a refused draft when there is one."""
+    criteria = selectors.community_criteria()
+    if not draft:
+        return criteria
+    met = set(draft.get("conditions") or [])
+    return {
+        **criteria,
+        "conditions": [
+            {**c, "met": c["code"] in met, "note": draft.get(f"evidence_{c['code']}", "")}
+            for c in criteria["conditions"]
+        ],
+        "elements": [
+            {
+                **e,
+                "value": draft.get(f"score_{e['code']}") or None,
+                "note": draft.get(f"evidence_{e['code']}", ""),
+            }
+            for e in criteria["elements"]
+        ],
+    }
+
+
 @requires("disasters.open")
 def community_list(request):
     year = timezone.localdate().year
+    draft = _apply_draft(request)
     return render_list(
         request,
         selectors.visible_communities(request.user),
@@ -907,12 +988,27 @@ def community_list(request):
         "综合减灾示范社区",
         extra={
             "progress": selectors.community_progress(request.user, year),
-            "criteria": selectors.community_criteria(),
+            "criteria": _criteria_with(draft),
+            "draft": draft,
             "levels": COMMUNITY_LEVELS,
             "year": year,
             "can_apply": allows(request.user, "disasters.apply_community"),
         },
     )
+
+
+def _criterion_codes() -> list[str]:
+    criteria = selectors.community_criteria()
+    return [c["code"] for c in criteria["conditions"] + criteria["elements"]]
+
+
+def _evidence_files(request) -> dict:
+    """code → the files uploaded as the evidence of that criterion (``evidence_file_<code>``)."""
+    return {
+        c: request.FILES.getlist(f"evidence_file_{c}")
+        for c in _criterion_codes()
+        if request.FILES.getlist(f"evidence_file_{c}")
+    }
 
 
 def _checklist_input(request, schema):
@@ -928,6 +1024,12 @@ def _checklist_input(request, schema):
         scores = {c: request.POST[f"score_{c}"] for c in codes if request.POST.get(f"score_{c}")}
         if scores:
             data["scores"] = scores
+    if "evidence" in schema.model_fields:
+        data["evidence"] = {
+            c: request.POST[f"evidence_{c}"]
+            for c in _criterion_codes()
+            if request.POST.get(f"evidence_{c}", "").strip()
+        }
     parsed = validate(schema, data)
     if not parsed.ok:
         messages.error(request, summary(parsed.errors))
@@ -942,12 +1044,20 @@ def apply_community(request):
     if data is not None:
         community = run_service(
             request,
-            lambda: services.do_apply_demo_community(actor=request.user, data=data),
+            lambda: services.do_apply_demo_community(
+                actor=request.user, data=data, files=_evidence_files(request)
+            ),
             "已登记示范社区申报,待县区初审。",
         )
         if community:
             return redirect(community)
-    return redirect("disasters:communities")
+    # refused: keep what was typed for the form (not the files), shown once
+    request.session[DRAFT_KEY] = {
+        k: (request.POST.getlist(k) if k == "conditions" else request.POST.get(k, "")[:4000])
+        for k in request.POST
+        if k != "csrfmiddlewaretoken"
+    }
+    return redirect(reverse("disasters:communities") + "#apply-community")
 
 
 def _community_action(schema, service, success, action="view"):
@@ -958,10 +1068,11 @@ def _community_action(schema, service, success, action="view"):
             selectors.visible_communities(request.user), request.user, action, pk=pk
         )
         data = _checklist_input(request, schema)
+        extra = {"files": _evidence_files(request)} if "evidence" in schema.model_fields else {}
         if data is not None:
             run_service(
                 request,
-                lambda: service(actor=request.user, community=community, data=data),
+                lambda: service(actor=request.user, community=community, data=data, **extra),
                 success,
             )
         return redirect(community)
@@ -997,6 +1108,7 @@ def community_detail(request, pk):
     city = allows(user, "disasters.review_community_city") and (
         restrict(one, user, "change").exists()
     )
+    evidence = selectors.community_evidence(user, community)
     return render(
         request,
         "disasters/community.html",
@@ -1009,11 +1121,16 @@ def community_detail(request, pk):
                     **e,
                     "self": community.self_scores.get(e["code"]),
                     "county": community.county_scores.get(e["code"]),
+                    "evidence": evidence.get(e["code"]),
                 }
                 for e in criteria["elements"]
             ],
             "conditions": [
-                {**c, "met": bool(community.conditions.get(c["code"]))}
+                {
+                    **c,
+                    "met": bool(community.conditions.get(c["code"])),
+                    "evidence": evidence.get(c["code"]),
+                }
                 for c in criteria["conditions"]
             ],
             "pass_mark": criteria["pass_mark"],

@@ -44,3 +44,15 @@ def approximate_outline(code: str) -> dict | None:
 
 def approximate_codes() -> list[str]:
     return sorted(_points())
+
+
+def approximate_seats() -> dict[str, list[tuple[str, float, float]]]:
+    """zone code → [(township name, lon, lat)] of the approximate township seats the outlines are
+    built from (±5 km, LOW): for display and rough estimates that say so, never to locate."""
+    out: dict[str, list[tuple[str, float, float]]] = {}
+    with DATA.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["zone_code"], []).append(
+                (row["point"], float(row["lon"]), float(row["lat"]))
+            )
+    return out

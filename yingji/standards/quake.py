@@ -133,6 +133,56 @@ def estimate_region(
     return PointEstimate(nearest, best.upper, best.lower, best.degree)
 
 
+@dataclass(frozen=True)
+class TownshipEstimate:
+    """A township's estimate: at its seat (驻地) when the seat's coordinates are known (``basis``
+    "seat"), else the range over the area of its county (``basis`` "county": the township lies
+    inside the county, so its intensity is between the lowest and the highest of the county's
+    sample points; an honest bound, not a point value)."""
+
+    basis: str  # "seat" or "county"
+    distance_km: float | None  # seat → epicentre; None without a seat
+    upper: float
+    lower: float
+    degree: int  # the upper bound, rounded (as for a district)
+    low_degree: int  # the lower bound, rounded
+
+    @property
+    def roman(self) -> str:
+        if self.degree <= 0:
+            return "—"
+        if self.low_degree == self.degree or self.low_degree <= 0:
+            return ROMAN[self.degree]
+        return f"{ROMAN[self.low_degree]}–{ROMAN[self.degree]}"
+
+
+def _degree(value: float) -> int:
+    return max(0, min(12, round(value)))
+
+
+def estimate_township(
+    model_key: str,
+    magnitude: float,
+    epicentre: tuple[float, float],
+    seat: tuple[float, float] | None,
+    county_points: list[tuple[float, float]] = (),
+    strike: float | None = None,
+) -> TownshipEstimate | None:
+    """The intensity at a township (§10.4 applied at the township level): at its ``seat`` when
+    known, with the same bounds as a point (unknown strike: long axis upper, short axis lower);
+    without a seat, the range over ``county_points`` (its county's centroid and boundary
+    vertices): the highest upper bound and the lowest lower bound. None when neither is given."""
+    if seat is not None:
+        e = estimate_point(model_key, magnitude, epicentre, seat, strike)
+        return TownshipEstimate("seat", e.distance_km, e.upper, e.lower, e.degree, _degree(e.lower))
+    if not county_points:
+        return None
+    estimates = [estimate_point(model_key, magnitude, epicentre, p, strike) for p in county_points]
+    upper = max(e.upper for e in estimates)
+    lower = min(e.lower for e in estimates)
+    return TownshipEstimate("county", None, upper, lower, _degree(upper), _degree(lower))
+
+
 # --- population exposure, suggested response level, ellipses ------------------------------
 
 POPULATION = Path(__file__).with_name("data") / "lanzhou_population.json"

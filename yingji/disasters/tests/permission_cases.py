@@ -44,7 +44,33 @@ def _inspections():
     return CommunityInspection.objects.all()
 
 
+def _evidence(county=None):
+    def get():
+        from yingji.disasters.models import CommunityEvidence
+
+        qs = CommunityEvidence.objects.all()
+        return qs.filter(community__region__path__contains=f"/{county}/") if county else qs
+
+    return get
+
+
 DENIALS = [
+    Denial(
+        "disasters.CommunityEvidence",
+        "county_b",
+        "view",
+        _evidence("620104"),
+        "他县区社区的佐证材料",
+    ),
+    Denial(
+        "disasters.CommunityEvidence",
+        "county_a",
+        "add",
+        _evidence("620102"),
+        "不能替其他县区的社区提交佐证",
+    ),
+    Denial("disasters.CommunityEvidence", "leader", "change", _evidence(), "领导只读"),
+    Denial("disasters.CommunityEvidence", "enterprise", "view", _evidence(), "企业不参与"),
     Denial(
         "disasters.DemoCommunity",
         "county_a",

@@ -32,8 +32,13 @@ def scores(off=0):
     return out
 
 
+# a note of evidence for every criterion (a criterion claimed without one is refused)
+EVIDENCE = {c: "佐证说明" for c in ALL + [e["code"] for e in dc.criteria()["elements"]]}
+
+
 def apply(user, region=XIGU_VILLAGE, **extra):
     data = {"region": region, "level": "city", "year": 2026, "conditions": ALL, "scores": scores(5)}
+    data["evidence"] = EVIDENCE
     with actor_context(user, source="test"):
         return services.do_apply_demo_community(actor=user, data=CommunityApplyIn(**(data | extra)))
 
@@ -231,6 +236,7 @@ def test_pages_list_filters_export_and_forms(as_user):
     before = DemoCommunity.objects.count()
     form = {"region": XIGU_VILLAGE, "level": "city", "year": "2026", "conditions": ALL}
     form |= {f"score_{c}": str(v) for c, v in scores().items()} | {"score_teams": "99"}
+    form |= {f"evidence_{c}": note for c, note in EVIDENCE.items()}
     response = county.post("/disasters/communities/apply/", form, follow=True)
     assert "须在0至10分之间,填报99分" in response.content.decode()
     assert DemoCommunity.objects.count() == before
@@ -248,6 +254,7 @@ def test_api_path_and_map_layer(as_user):
         "year": 2026,
         "conditions": ALL,
         "scores": scores(3),
+        "evidence": EVIDENCE,
         "lon": 103.63,
         "lat": 36.1,
     }

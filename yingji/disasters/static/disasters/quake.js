@@ -29,6 +29,7 @@
           if (p.seriesName === 'epicentre') { return '震中'; }
           if (p.seriesName === 'outline') { return esc(ROMAN[p.data.degree] + '度 ' + BOUND[p.data.bound]); }
           if (p.seriesName === 'labels') { return esc(p.name); }
+          if (p.seriesName === 'townships') { return esc(p.name + ':' + p.data.roman + '度(驻地)'); }
           var d = p.data || {};
           return esc(p.name) + ':' + esc(String(d.value || '—')) + '度(上限 ' + esc(String(d.upper)) + ',下限 ' + esc(String(d.lower)) + ')';
         }},
@@ -40,10 +41,16 @@
           {name: 'outline', type: 'lines', coordinateSystem: 'geo', polyline: true, silent: false, data: outlines, z: 5},
           {name: 'labels', type: 'scatter', coordinateSystem: 'geo', symbolSize: 1, data: labels, z: 6,
             label: {show: true, formatter: '{b}', color: '#000', fontWeight: 'bold', backgroundColor: 'rgba(255,255,255,0.7)'}},
+          {name: 'townships', type: 'scatter', coordinateSystem: 'geo', symbol: 'circle', symbolSize: 9, z: 6,
+            data: (data.townships || []).map(function (t) {
+              return {name: t.name, value: t.value, roman: t.roman,
+                itemStyle: {color: COLOURS[t.value[2]] || '#999', borderColor: '#000', borderWidth: 1}};
+            })},
           {name: 'epicentre', type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 36,
             itemStyle: {color: '#000'}, data: [data.epicentre], z: 7}
         ]
       });
       el.setAttribute('data-outlines', String(outlines.length));
+      el.setAttribute('data-townships', String((data.townships || []).length));
     });
 }());
