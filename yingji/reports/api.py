@@ -154,6 +154,10 @@ class BriefDeliveryOut(Schema):
     organisation: str | None
     delivered_at: dt.datetime
     read_at: dt.datetime | None
+    emailed_at: dt.datetime | None
+    email_note: str
+    sms_at: dt.datetime | None
+    sms_note: str
 
     @staticmethod
     def resolve_brief(obj):
@@ -232,11 +236,15 @@ def upload_template(request, payload: Form[BriefTemplateIn], file: File[Uploaded
     summary="默认简报模板(Word)",
     openapi_extra=file_response("docx", "研判简报默认模板"),
 )
-def default_template_file(request):
+def default_template_file(request, kind: str = "week"):
+    """``kind``: week, month, quarter (the same layout) or dispatch (安全生产周调度's own)."""
     from yingji.core.permissions import check_rule
     from yingji.core.webforms import download
 
+    from .periods import KIND_LABELS
     from .templating import default_template
 
     check_rule(request.user, "reports.open")
-    return download(default_template(), "研判简报默认模板.docx")
+    kind = kind if kind in KIND_LABELS else "week"
+    name = "安全生产周调度默认模板.docx" if kind == "dispatch" else "研判简报默认模板.docx"
+    return download(default_template(kind), name)

@@ -1,6 +1,9 @@
-"""Demo 研判简报 (演示): the city's weekly brief of last week, drafted on Monday by the 综合协调科
-(T11 周调度), reviewed by another person, issued and distributed (read by the leader); and this month's monthly brief, a draft
-with part of its 研判意见 written. Through the real services, each step dated. Idempotent."""
+"""Demo 研判简报 (演示): the city's weekly briefs of the last four weeks, each drafted on the
+Monday after its week by the 综合协调科, reviewed by another person, issued (numbered in
+sequence) and distributed (read by the leader; the duty officer has not read last week's yet);
+last week's 安全生产周调度 (T11), issued under its own numbering; and this month's monthly
+brief, a draft with part of its 研判意见 written. Through the real services, each step dated, so
+each brief's period figures are the demo data of its own week. Idempotent."""
 
 from __future__ import annotations
 
@@ -72,6 +75,69 @@ def _opinions(brief) -> BriefOpinionsIn:
     )
 
 
+def _dispatch_opinions(brief) -> BriefOpinionsIn:
+    """The 周调度's text written from its own figures: the 会商 judgement, the items scheduled
+    for the coming week (下周调度事项) and the 工作要求."""
+    accidents, deaths = (
+        _metric(brief, "response", "accidents"),
+        _metric(brief, "response", "deaths"),
+    )
+    new, overdue = _metric(brief, "hazards", "new"), _metric(brief, "hazards", "overdue")
+    due, tasks = _metric(brief, "schedule", "hazards_due"), _metric(brief, "schedule", "tasks_due")
+    return BriefOpinionsIn(
+        opinions={
+            "hazards": f"本周新增隐患{new}项,当前逾期{overdue}项;逾期集中的县区和行业"
+            "列入下周调度重点。(演示)",
+            "schedule": f"下周到期隐患{due}项、到期工作任务{tasks}项,由各县区应急局和"
+            "相关科室逐项盯办,周五前报送进展。(演示)",
+        },
+        risk_outlook=f"本周接报生产安全事故{accidents}起、死亡{deaths}人。"
+        "冬季取暖、燃气使用和危化品运输风险上升,安全生产形势总体平稳但不容乐观。(演示)",
+        advice="一是逾期隐患挂牌督办、限期销号;二是红色、橙色风险企业落实包保责任;"
+        "三是执法检查聚焦燃气、危化品和矿山。(演示)",
+    )
+
+
+def _issued(drafter, reviewer, kind: str, day: dt.date, times, opinions) -> Brief:
+    """A city brief of the period containing ``day``, generated, written, submitted, reviewed
+    and issued at ``times`` (its Monday), through the services."""
+    brief = _step(
+        drafter,
+        next(times),
+        lambda: services.do_generate_brief(
+            actor=drafter, data=BriefGenerateIn(kind=kind, region="620100", day=day)
+        ),
+    )
+    brief = _step(
+        drafter,
+        next(times),
+        lambda: services.do_edit_brief(actor=drafter, brief=brief, data=opinions(brief)),
+    )
+    brief = _step(
+        drafter,
+        next(times),
+        lambda: services.do_submit_brief(
+            actor=drafter, brief=brief, data=BriefSubmitIn(version=brief.version)
+        ),
+    )
+    brief = _step(
+        reviewer,
+        next(times),
+        lambda: services.do_approve_brief(
+            actor=reviewer,
+            brief=brief,
+            data=BriefApproveIn(comment="同意印发。(演示)", version=brief.version),
+        ),
+    )
+    return _step(
+        reviewer,
+        next(times),
+        lambda: services.do_issue_brief(
+            actor=reviewer, brief=brief, data=BriefIssueIn(version=brief.version)
+        ),
+    )
+
+
 def load_demo(seed: int = SEED) -> dict:
     if Brief.objects.filter(is_demo=True).exists():
         return {"briefs": 0}
@@ -81,58 +147,54 @@ def load_demo(seed: int = SEED) -> dict:
     rng = random.Random(seed)
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
+    leader, duty = _user("leader"), _user("duty")
+    made = []
+    # the last four weeks' 周研判, oldest first, each issued on the Monday after its week (so
+    # numbered in sequence); a week issued in an earlier year is left out (its number would
+    # belong to that year's series)
+    for back in (4, 3, 2, 1):
+        week = monday - dt.timedelta(days=7 * back)
+        issue_day = week + dt.timedelta(days=7)
+        if issue_day.year != today.year:
+            continue
+        times = iter(_times(issue_day, rng, 8))
+        weekly = _issued(drafter, reviewer, "week", week, times, _opinions)
+        made.append(weekly)
+        # distributed that Monday to the leadership and the duty officers (a county's staff
+        # may not read the city's brief and is skipped); the leader has read it, the duty
+        # officer the older ones only (last week's is still waiting)
+        distributed = _step(
+            reviewer,
+            next(times),
+            lambda weekly=weekly: services.do_distribute_brief(
+                actor=reviewer,
+                brief=weekly,
+                data=BriefDistributeIn(roles=["city_leader", "duty_officer", "county_staff"]),
+            ),
+        )
+        readers = [leader] + ([duty] if back > 1 else [])
+        for reader in readers:
+            if reader is not None and any(d.recipient_id == reader.pk for d in distributed):
+                _step(
+                    reader,
+                    next(times),
+                    lambda reader=reader, weekly=weekly: services.do_read_brief(
+                        actor=reader, brief=weekly
+                    ),
+                )
+    # last week's 安全生产周调度 (T11), its own kind and numbering, issued this Monday
     last_week = monday - dt.timedelta(days=7)
-    week_times = iter(_times(monday, rng, 7))
+    made.append(
+        _issued(
+            drafter,
+            reviewer,
+            "dispatch",
+            last_week,
+            iter(_times(monday, rng, 5)),
+            _dispatch_opinions,
+        )
+    )
     month_times = iter(_times(today, rng, 2))
-    weekly = _step(
-        drafter,
-        next(week_times),
-        lambda: services.do_generate_brief(
-            actor=drafter, data=BriefGenerateIn(kind="week", region="620100", day=last_week)
-        ),
-    )
-    weekly = _step(
-        drafter,
-        next(week_times),
-        lambda: services.do_edit_brief(actor=drafter, brief=weekly, data=_opinions(weekly)),
-    )
-    weekly = _step(
-        drafter,
-        next(week_times),
-        lambda: services.do_submit_brief(
-            actor=drafter, brief=weekly, data=BriefSubmitIn(version=weekly.version)
-        ),
-    )
-    weekly = _step(
-        reviewer,
-        next(week_times),
-        lambda: services.do_approve_brief(
-            actor=reviewer,
-            brief=weekly,
-            data=BriefApproveIn(comment="同意印发。(演示)", version=weekly.version),
-        ),
-    )
-    weekly = _step(
-        reviewer,
-        next(week_times),
-        lambda: services.do_issue_brief(
-            actor=reviewer, brief=weekly, data=BriefIssueIn(version=weekly.version)
-        ),
-    )
-    # distributed that Monday to the leadership and the duty officers (a county's staff may not
-    # read the city's brief and is skipped); the leader has read it, the duty officer not yet
-    distributed = _step(
-        reviewer,
-        next(week_times),
-        lambda: services.do_distribute_brief(
-            actor=reviewer,
-            brief=weekly,
-            data=BriefDistributeIn(roles=["city_leader", "duty_officer", "county_staff"]),
-        ),
-    )
-    leader = _user("leader")
-    if leader is not None and any(d.recipient_id == leader.pk for d in distributed):
-        _step(leader, next(week_times), lambda: services.do_read_brief(actor=leader, brief=weekly))
     monthly = _step(
         drafter,
         next(month_times),
@@ -151,5 +213,6 @@ def load_demo(seed: int = SEED) -> dict:
         next(month_times),
         lambda: services.do_edit_brief(actor=drafter, brief=monthly, data=partial),
     )
-    Brief.objects.filter(pk__in=[weekly.pk, monthly.pk]).update(is_demo=True)
-    return {"briefs": 2}
+    made.append(monthly)
+    Brief.objects.filter(pk__in=[b.pk for b in made]).update(is_demo=True)
+    return {"briefs": len(made)}

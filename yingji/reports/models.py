@@ -27,8 +27,8 @@ def brief_search_text(brief) -> str:
     for s in f.get("sections", []):
         parts.append(s.get("title", ""))
         parts += [f"{m['label']} {m['value']:g}" for m in s.get("metrics", [])]
-        table = s.get("table") or {}
-        parts += [" ".join(str(c) for c in row) for row in table.get("rows", [])]
+        for table in s.get("tables") or ([s["table"]] if s.get("table") else []):
+            parts += [" ".join(str(c) for c in row) for row in table.get("rows", [])]
         parts += [i.get("text", "") for i in s.get("items", [])]
     return "\n".join(p for p in parts if p)
 
@@ -132,6 +132,8 @@ class BriefDelivery(AuditedModel):
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件通知时间"), null=True, blank=True)
     email_note = models.CharField(_("邮件通知情况"), max_length=300, blank=True)
+    sms_at = models.DateTimeField(_("短信通知时间"), null=True, blank=True)
+    sms_note = models.CharField(_("短信通知情况"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["brief", "organisation__code", "recipient__username"]

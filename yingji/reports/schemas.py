@@ -53,13 +53,15 @@ class BriefDistributeIn(Input):
     """分发 an issued brief to: every active member with one of ``roles`` in an organisation of
     ``regions`` (a region's subtree; none = any); every active member of the chosen
     ``organisations`` (and the units below them); the chosen ``users`` — of these, those who may
-    read the brief. ``email``: also an e-mail notice to those with an address."""
+    read the brief. ``email``: also an e-mail notice to those with an address; ``sms``: also an
+    SMS notice (the platform's 短信网关) to those with a registered mobile number."""
 
     roles: list[RecipientRole] = Field(default=[], max_length=4, title="收件角色")
     regions: list[Code] = Field(default=[], max_length=20, title="收件区域(代码)")
     organisations: list[Code] = Field(default=[], max_length=50, title="收件单位(机构编码,含下级)")
     users: list[Code] = Field(default=[], max_length=100, title="收件人(用户名)")
     email: bool = Field(False, title="同时发送邮件通知")
+    sms: bool = Field(False, title="同时发送短信通知")
 
 
 class BriefTemplateIn(Input):

@@ -5,7 +5,9 @@ app). The figures are computed as a reader of the brief's region (see RegionRead
 to that region, so that they do not depend on who pressed 生成; the service checks that
 the drafter may produce a brief for that region.
 
-A section answers ``{"key", "title", "source", "metrics": [...], "table", "chart", "items"}``;
+A section answers ``{"key", "title", "source", "metrics": [...], "tables", "charts", "items"}``
+(a snapshot made before the by-industry breakdown has one ``table`` and one ``chart``:
+``selectors.section_tables`` and ``section_charts`` read both shapes);
 a metric is ``{"key", "label", "value", "prev", "yoy", "compare"}``: ``compare`` is false for
 a figure that is a state at generation time (e.g. 当前逾期) rather than a count over the period.
 ``prev``/``yoy`` are None where the module holds no data that old ("where data exists")."""
@@ -92,7 +94,7 @@ class Section:
     labels: dict[str, str]  # period metrics (compared)
     now_labels: dict[str, str]  # state at generation time (not compared)
     period_counts: Callable  # (reader, region, period) -> dict
-    now_counts: Callable | None  # (reader, region, today) -> dict
+    now_counts: Callable | None  # (reader, region, today, period) -> dict
     first_day: Callable | None  # (reader, region) -> date | None
     details: Callable | None  # (reader, region, period, today) -> dict (table/chart/items)
 
@@ -111,7 +113,7 @@ def _workplan_period(reader, region, period):
     return {"reports": agg["n"], "accepted": agg["accepted"]}
 
 
-def _workplan_now(reader, region, today):
+def _workplan_now(reader, region, today, period=None):
     from yingji.workplan.selectors import overdue_q, visible_assignments
 
     qs = visible_assignments(reader).filter(under(region, "organisation__region__path"))
@@ -165,7 +167,7 @@ def _hazards_period(reader, region, period):
     )
 
 
-def _hazards_now(reader, region, today):
+def _hazards_now(reader, region, today, period=None):
     from yingji.hazards.choices import OPEN_STATES
     from yingji.hazards.selectors import overdue_q
 
@@ -181,35 +183,60 @@ def _hazards_first(reader, region):
     return _first(_hazards(reader, region), "found_on")
 
 
+def industry_label(code: str) -> str:
+    """The hazard's 行业领域 as the hazard statistics page names it: an enterprise's sector, a
+    public place's hazard category (城镇燃气, 消防安全…), 未注明行业 when empty."""
+    from yingji.enterprises.choices import SECTOR_LABELS
+    from yingji.hazards.choices import CATEGORY_LABELS
+
+    if not code:
+        return "未注明行业"
+    return SECTOR_LABELS.get(code) or CATEGORY_LABELS.get(code) or code
+
+
+def _breakdown(rows_of, title: str, first: str) -> tuple[dict, dict]:
+    """A table (新增, 销号, 当前逾期) and a chart (新增, 销号) from [(name, counts)]."""
+    rows = [[n, c["new"], c["closed"], c["overdue"]] for n, c in rows_of if any(c.values())]
+    table = {"title": title, "columns": [first, "新增", "销号", "当前逾期"], "rows": rows}
+    chart = {
+        "title": f"隐患新增与销号({title})",
+        "names": [r[0] for r in rows],
+        "series": [
+            {"name": "新增", "values": [r[1] for r in rows]},
+            {"name": "销号", "values": [r[2] for r in rows]},
+        ],
+    }
+    return table, chart
+
+
 def _hazards_details(reader, region, period, today):
+    """By county (the region's children) and by industry (the hazard's own 行业领域, the field
+    the hazard statistics page groups by): new and closed in the period, overdue now."""
     from yingji.geo.models import Region
     from yingji.hazards.selectors import overdue_q
 
     qs = _hazards(reader, region)
     found = in_period("found_on", period, datetime=False)
     closed = in_period("closed_at", period, datetime=True) & Q(state="closed")
-    areas = list(Region.objects.filter(parent=region).order_by("code").only("name", "path"))
-    rows = []
-    for area in areas or [region]:
-        agg = qs.filter(under(area, "region__path")).aggregate(
-            new=Count("pk", filter=found),
-            closed=Count("pk", filter=closed),
-            overdue=Count("pk", filter=overdue_q(today)),
-        )
-        if any(agg.values()):
-            rows.append([area.name, agg["new"], agg["closed"], agg["overdue"]])
-    names = [r[0] for r in rows]
-    return {
-        "table": {"title": "分区域", "columns": ["区域", "新增", "销号", "当前逾期"], "rows": rows},
-        "chart": {
-            "title": "隐患新增与销号(分区域)",
-            "names": names,
-            "series": [
-                {"name": "新增", "values": [r[1] for r in rows]},
-                {"name": "销号", "values": [r[2] for r in rows]},
-            ],
-        },
+    counts = {
+        "new": Count("pk", filter=found),
+        "closed": Count("pk", filter=closed),
+        "overdue": Count("pk", filter=overdue_q(today)),
     }
+    areas = list(Region.objects.filter(parent=region).order_by("code").only("name", "path"))
+    by_area = [
+        (a.name, qs.filter(under(a, "region__path")).aggregate(**counts)) for a in areas or [region]
+    ]
+    by_sector: dict[str, dict] = {}
+    for row in qs.values("sector").annotate(**counts).order_by():
+        label = industry_label(row["sector"])
+        into = by_sector.setdefault(label, {"new": 0, "closed": 0, "overdue": 0})
+        for k in into:
+            into[k] += row[k]
+    ordered = sorted(by_sector.items(), key=lambda kv: (-kv[1]["new"], -kv[1]["overdue"], kv[0]))
+    area_table, area_chart = _breakdown(by_area, "分区域", "区域")
+    sector_table, sector_chart = _breakdown(ordered, "分行业", "行业领域")
+    return {"tables": [area_table, sector_table], "charts": [area_chart, sector_chart]}
 
 
 # --- 企业风险分级 (risk, T12–T13) ----------------------------------------------------------
@@ -235,13 +262,37 @@ def _risk_period(reader, region, period):
     )
 
 
-def _risk_now(reader, region, today):
+def _risk_now(reader, region, today, period=None):
     from yingji.risk.selectors import colours_of
 
     colours = list(
         colours_of(_enterprise_ids(reader, region).values_list("pk", flat=True)).values()
     )
     return {"red": colours.count("red"), "orange": colours.count("orange")}
+
+
+def _risk_details(reader, region, period, today):
+    """重点企业: the red (重大风险) enterprises of the region, then the orange ones (up to 10)."""
+    from yingji.risk.selectors import enterprises_coloured
+
+    items = []
+    for colour, label in (("red", "红色"), ("orange", "橙色")):
+        rows = (
+            _visible_enterprises(reader, region)
+            .filter(pk__in=enterprises_coloured(colour))
+            .order_by("organisation__name", "pk")[: 10 - len(items)]
+        )
+        items += [
+            {"text": f"{e.name}({label},{e.region.name})", "url": e.get_absolute_url()}
+            for e in rows
+        ]
+    return {"items_title": "重点企业(红色、橙色风险,前10家)", "items": items}
+
+
+def _visible_enterprises(reader, region):
+    from yingji.enterprises.selectors import visible_enterprises
+
+    return visible_enterprises(reader).filter(under(region, "region__path"))
 
 
 def _risk_first(reader, region):
@@ -291,7 +342,7 @@ def _monitoring_period(reader, region, period):
     )
 
 
-def _monitoring_now(reader, region, today):
+def _monitoring_now(reader, region, today, period=None):
     from yingji.monitoring.choices import ACTIVE_STATES
 
     return {"active": _alarms(reader, region).filter(state__in=ACTIVE_STATES).count()}
@@ -431,7 +482,7 @@ def _plans_period(reader, region, period):
     return {"drills": drills.count()}
 
 
-def _plans_now(reader, region, today):
+def _plans_now(reader, region, today, period=None):
     from yingji.plans.selectors import overdue_findings, review_q, visible_plans
 
     plans = visible_plans(reader).filter(under(region, "region__path"))
@@ -453,7 +504,7 @@ def _plans_first(reader, region):
 # --- 应急资源 (resources, T57–T60) ---------------------------------------------------------
 
 
-def _resources_now(reader, region, today):
+def _resources_now(reader, region, today, period=None):
     from yingji.resources.selectors import alert_q, visible_stock
 
     stock = visible_stock(reader).filter(under(region, "site__region__path"))
@@ -494,6 +545,91 @@ def _cases_details(reader, region, period, today):
     }
 
 
+# --- 行政处罚 (penalties; the 周调度's 执法) ------------------------------------------------
+
+
+def _penalty_cases(reader, region):
+    from yingji.penalties.selectors import visible_cases
+
+    return visible_cases(reader).filter(under(region, "authority__region__path"))
+
+
+def _penalties_period(reader, region, period):
+    qs = _penalty_cases(reader, region)
+    decided = in_period("decided_on", period, datetime=False)
+    agg = qs.aggregate(
+        filed=Count("pk", filter=in_period("filed_on", period, datetime=False)),
+        decided=Count("pk", filter=decided),
+        fine=Sum("decided_fine", filter=decided),
+    )
+    agg["fine"] = round(float(agg["fine"] or 0) / 10000, 2)  # 万元
+    return agg
+
+
+def _penalties_first(reader, region):
+    return _first(_penalty_cases(reader, region), "filed_on")
+
+
+# --- 下周调度事项 (the 周调度: what falls due in the coming week) -------------------------------
+
+
+def _schedule_now(reader, region, today, period=None):
+    from yingji.hazards.choices import OPEN_STATES
+    from yingji.workplan.choices import OPEN_STATUSES
+    from yingji.workplan.selectors import visible_assignments
+
+    coming = period.next()
+    hazards = _hazards(reader, region).filter(
+        state__in=OPEN_STATES, deadline__gte=coming.start, deadline__lte=coming.end
+    )
+    tasks = visible_assignments(reader).filter(
+        under(region, "organisation__region__path"),
+        status__in=OPEN_STATUSES,
+        due__gte=coming.start,
+        due__lte=coming.end,
+    )
+    return {"hazards_due": hazards.count(), "tasks_due": tasks.count()}
+
+
+def _schedule_details(reader, region, period, today):
+    from yingji.hazards.choices import OPEN_STATES
+    from yingji.workplan.choices import OPEN_STATUSES
+    from yingji.workplan.selectors import visible_assignments
+
+    coming = period.next()
+    hazards = (
+        _hazards(reader, region)
+        .filter(state__in=OPEN_STATES, deadline__gte=coming.start, deadline__lte=coming.end)
+        .order_by("-level", "deadline", "pk")[:8]
+    )
+    tasks = (
+        visible_assignments(reader)
+        .filter(
+            under(region, "organisation__region__path"),
+            status__in=OPEN_STATUSES,
+            due__gte=coming.start,
+            due__lte=coming.end,
+        )
+        .order_by("due", "pk")[:8]
+    )
+    items = [
+        {
+            "text": f"隐患{h.code}({h.get_level_display()})整改期限{h.deadline:%m月%d日}:"
+            f"{h.description[:30]}",
+            "url": h.get_absolute_url(),
+        }
+        for h in hazards
+    ] + [
+        {
+            "text": f"工作任务{a.task.ref}({a.organisation.name})时限{a.due:%m月%d日}:"
+            f"{a.task.text[:30]}",
+            "url": a.task.get_absolute_url(),
+        }
+        for a in tasks
+    ]
+    return {"items_title": f"下周({coming.label})到期事项", "items": items}
+
+
 def _nothing(reader, region, period):
     return {}
 
@@ -530,7 +666,7 @@ SECTIONS: list[Section] = [
         _risk_period,
         _risk_now,
         _risk_first,
-        None,
+        _risk_details,
     ),
     Section(
         "inspections",
@@ -630,7 +766,60 @@ SECTIONS: list[Section] = [
         _cases_details,
     ),
 ]
+SECTIONS += [
+    Section(
+        "penalties",
+        "行政处罚",
+        "行政处罚",
+        {"filed": "立案(件)", "decided": "作出处罚决定(件)", "fine": "罚款(万元)"},
+        {},
+        _penalties_period,
+        None,
+        _penalties_first,
+        None,
+    ),
+    Section(
+        "schedule",
+        "下周调度事项",
+        "隐患排查治理、工作要点督办",
+        {},
+        {"hazards_due": "下周到期隐患", "tasks_due": "下周到期工作任务"},
+        _nothing,
+        _schedule_now,
+        None,
+        _schedule_details,
+    ),
+]
 SECTION_TITLES = {s.key: s.title for s in SECTIONS}
+# The sections of each kind of brief: the 研判 briefs all the modules' (as before); the 安全生产
+# 周调度 (T11) the week's production-safety situation: accidents, hazards by county and by
+# industry, inspections and penalties, key enterprises, and next week's 调度 items.
+GENERAL = (
+    "workplan",
+    "hazards",
+    "risk",
+    "inspections",
+    "monitoring",
+    "warnings",
+    "response",
+    "disasters",
+    "plans",
+    "resources",
+    "cases",
+)
+KIND_SECTIONS = {
+    "week": GENERAL,
+    "month": GENERAL,
+    "quarter": GENERAL,
+    "dispatch": ("response", "hazards", "inspections", "penalties", "risk", "schedule"),
+}
+# the 周调度 names some sections after what it reports on
+DISPATCH_TITLES = {"response": "生产安全事故与突发事件", "risk": "重点企业"}
+
+
+def sections_of(kind: str) -> list[Section]:
+    by_key = {s.key: s for s in SECTIONS}
+    return [by_key[k] for k in KIND_SECTIONS[kind]]
 
 
 def _known(first: dt.date | None, period: Period) -> bool:
@@ -643,7 +832,7 @@ def compute(region, period: Period, today: dt.date | None = None) -> dict:
     reader = RegionReader(region)
     prev, yoy = period.previous(), period.same_last_year()
     sections = []
-    for s in SECTIONS:
+    for s in sections_of(period.kind):
         current = s.period_counts(reader, region, period)
         first = s.first_day(reader, region) if s.first_day else None
         before = s.period_counts(reader, region, prev) if _known(first, prev) else {}
@@ -660,7 +849,7 @@ def compute(region, period: Period, today: dt.date | None = None) -> dict:
             for k, label in s.labels.items()
         ]
         if s.now_counts:
-            now = s.now_counts(reader, region, today)
+            now = s.now_counts(reader, region, today, period)
             metrics += [
                 {
                     "key": k,
@@ -673,8 +862,9 @@ def compute(region, period: Period, today: dt.date | None = None) -> dict:
                 for k, label in s.now_labels.items()
             ]
         details = s.details(reader, region, period, today) if s.details else {}
+        title = DISPATCH_TITLES.get(s.key, s.title) if period.kind == "dispatch" else s.title
         sections.append(
-            {"key": s.key, "title": s.title, "source": s.source, "metrics": metrics, **details}
+            {"key": s.key, "title": title, "source": s.source, "metrics": metrics, **details}
         )
     return {
         "period": {

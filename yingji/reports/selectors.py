@@ -30,6 +30,13 @@ def chart_rows(figures: dict) -> list[dict]:
     return [c for s in figures.get("sections", []) for c in section_charts(s)]
 
 
+def section_tables(s: dict) -> list[dict]:
+    """A section's tables (by county, by industry…) with rows; an older snapshot has one
+    ``table``."""
+    tables = s.get("tables") or ([s["table"]] if s.get("table") else [])
+    return [t for t in tables if t.get("rows")]
+
+
 def section_charts(s: dict) -> list[dict]:
     """A section's charts: one bar chart of its compared figures (this period, 环比 and 同比)
     unless all are zero, plus the section's own chart. The page (ECharts) and the Word file
@@ -49,8 +56,8 @@ def section_charts(s: dict) -> list[dict]:
                 ],
             }
         )
-    if s.get("chart") and s["chart"]["names"]:
-        charts.append(s["chart"])
+    own = s.get("charts") or ([s["chart"]] if s.get("chart") else [])
+    charts += [c for c in own if c["names"]]
     return charts
 
 

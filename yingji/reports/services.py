@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -33,6 +34,8 @@ from .schemas import (
 
 
 def brief_title(region: Region, period: Period) -> str:
+    if period.kind == "dispatch":
+        return f"{region.name}{KIND_NAMES[period.kind]}({period.label})"
     return f"{region.name}安全风险{KIND_NAMES[period.kind]}({period.label})"
 
 
@@ -249,9 +252,11 @@ def do_distribute_brief(*, actor, brief: Brief, data: BriefDistributeIn) -> list
             target=brief,
             recipients=[d.recipient_id for d in made],
         )
+        ids = [d.pk for d in made]
         if data.email:
-            ids = [d.pk for d in made]
             transaction.on_commit(lambda: send_brief_emails(ids))
+        if data.sms:
+            transaction.on_commit(lambda: send_brief_sms(ids))
     return made
 
 
@@ -343,6 +348,49 @@ def send_brief_emails(delivery_ids: list[int]) -> dict:
             note(row, f"已发送至{row.recipient.email}", sent=True)
         else:
             note(row, f"发送失败:{results[row.pk]}")
+    return counts
+
+
+def send_brief_sms(delivery_ids: list[int]) -> dict:
+    """The SMS notice of a distribution, through the platform's 短信网关 (the 预警 SMS channel's
+    WARNINGS_SMS_URL and body template): one message per recipient with an active registered
+    mobile number (预警短信接收号码), with the brief's title, number and link; each delivery
+    records when it was sent or why not (未登记手机号, 未配置短信网关, 发送失败:…). Run after the
+    commit; never raises."""
+    from yingji.warnings.channels import send_sms, sms_configured
+    from yingji.warnings.selectors import sms_numbers
+
+    rows = list(
+        BriefDelivery.objects.filter(pk__in=delivery_ids).select_related("brief", "recipient")
+    )
+    numbers = sms_numbers(r.recipient_id for r in rows)
+    configured = sms_configured()
+    base = getattr(settings, "YINGJI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    for row in rows:
+        phone = numbers.get(row.recipient_id)
+        sent_at = None
+        if not phone:
+            note, what = "未登记手机号,未发送短信", "skipped"
+        elif not configured:
+            note, what = "未配置短信网关,未发送短信", "skipped"
+        else:
+            brief = row.brief
+            link = f"{base}{brief.get_absolute_url()}"
+            name = row.recipient.get_full_name() or row.recipient.username
+            text = (
+                f"【研判简报】{name}:《{brief.title}》{brief.number}已分发给您,"
+                f"请登录平台阅读并点击“已阅”。{link}"
+            )
+            ok, detail = send_sms(
+                phone, text, recipient_name=name, identifier=brief.number, link=link
+            )
+            if ok:
+                note, what, sent_at = f"短信已发送至{phone}", "sent", timezone.now()
+            else:
+                note, what = f"短信发送失败:{detail}", "failed"
+        BriefDelivery.objects.filter(pk=row.pk).update(sms_note=note[:300], sms_at=sent_at)
+        counts[what] += 1
     return counts
 
 

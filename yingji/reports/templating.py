@@ -12,8 +12,9 @@ Placeholders (the template page lists every valid one):
   the 指标 is the figure's label, the label without the 板块 name (新增隐患 → 新增) or without a
   trailing unit in brackets (告警(起) → 告警), or its code (``new``);
 * a block, alone in its paragraph (the paragraph is replaced): ``{{表:隐患}}`` (the section's
-  table of figures and its table by region), ``{{图:隐患}}`` (its charts as pictures),
-  ``{{研判:隐患}}`` (the 研判意见 written for it), ``{{分项研判}}`` (every section: heading,
+  table of figures and its tables by county and by industry), ``{{图:隐患}}`` (its charts as pictures),
+  ``{{研判:隐患}}`` (the 研判意见 written for it), ``{{清单:调度}}`` (its notable records, e.g.
+  next week's 调度 items, red enterprises), ``{{分项研判}}`` (every section: heading,
   tables, charts, notable records and 研判意见, as the built-in layout has them).
 
 A placeholder split over several runs (Word does that after an edit) is still found: a
@@ -46,6 +47,8 @@ SHORT = {
     "plans": "预案",
     "resources": "资源",
     "cases": "案例",
+    "penalties": "处罚",
+    "schedule": "调度",
 }
 SECTION_BY_NAME = {name: key for key, name in SHORT.items()} | {s.title: s.key for s in SECTIONS}
 TEXT_FIELDS = (
@@ -66,7 +69,7 @@ TEXT_FIELDS = (
     "印发人",
 )
 SUFFIXES = {"上期": "prev", "去年同期": "yoy", "环比": "mom_change", "同比": "yoy_change"}
-BLOCKS = ("表", "图", "研判")
+BLOCKS = ("表", "图", "研判", "清单")
 
 
 def _metric_names(section_key: str, key: str, label: str) -> set[str]:
@@ -283,14 +286,14 @@ class _Cursor:
 
 def _section_block(cur: _Cursor, brief, section: dict, kind: str, draw) -> None:
     from .documents import METRIC_COLUMNS, metric_rows, state_label
-    from .selectors import section_charts
+    from .selectors import section_charts, section_tables
 
     if kind == "表":
         if section["metrics"]:
             cur.table(METRIC_COLUMNS, metric_rows(section, state_label(brief.figures)))
-        if section.get("table") and section["table"]["rows"]:
-            cur.para(section["table"]["title"], size=10)
-            cur.table(section["table"]["columns"], section["table"]["rows"])
+        for table in section_tables(section):
+            cur.para(table["title"], size=10)
+            cur.table(table["columns"], table["rows"])
     elif kind == "图":
         if draw is None:
             cur.para("(图表从略:本服务器未找到可显示中文的字体或图表组件。)", size=9)
@@ -299,6 +302,13 @@ def _section_block(cur: _Cursor, brief, section: dict, kind: str, draw) -> None:
                 cur.picture(draw(spec), spec["title"])
     elif kind == "研判":
         cur.para(brief.opinions.get(section["key"], "") or "(未填写)")
+    elif kind == "清单":
+        if section.get("items_title"):
+            cur.para(section["items_title"], size=10, bold=True)
+        for item in section.get("items", []):
+            cur.para("· " + item["text"], size=10)
+        if not section.get("items"):
+            cur.para("无。", size=10)
 
 
 def _all_sections(cur: _Cursor, brief, draw) -> None:
@@ -357,9 +367,11 @@ def fill(template: bytes, brief) -> bytes:
     return out.getvalue()
 
 
-def default_template() -> bytes:
-    """The shipped template (an admin downloads it, edits it in Word and uploads it): the
-    built-in layout written with placeholders."""
+def default_template(kind: str = "week") -> bytes:
+    """The shipped template of a kind (an admin downloads it, edits it in Word and uploads it):
+    the built-in layout written with placeholders; the 安全生产周调度 has its own."""
+    if kind == "dispatch":
+        return _dispatch_template()
     from docx import Document
     from docx.shared import Cm, RGBColor
 
@@ -397,10 +409,70 @@ def default_template() -> bytes:
     return out.getvalue()
 
 
+def _dispatch_template() -> bytes:
+    """安全生产周调度 (T11): the week's production-safety situation — accidents, hazards by
+    county and by industry, inspections and penalties, key enterprises — and next week's
+    调度 items, with the 会商 judgement and the 工作要求."""
+    from docx import Document
+    from docx.shared import Cm, RGBColor
+
+    from .documents import HEADING_FONT, _para
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.left_margin = sec.right_margin = Cm(2.8)
+    _para(doc, "安全生产周调度", font=HEADING_FONT, size=26, center=True).runs[
+        0
+    ].font.color.rgb = RGBColor(0xC0, 0, 0)
+    _para(doc, "{{期号}}", center=True)
+    _para(doc, "{{标题}}", font=HEADING_FONT, size=16, center=True, bold=True)
+    _para(
+        doc,
+        "调度时段:{{期间}}({{起止日期}});环比:{{环比期间}};同比:{{同比期间}}。"
+        "数据生成于{{生成时间}};当前状态类指标(标“截至”者)计于{{状态计于}}。",
+        size=10,
+    )
+    _para(doc, "一、本周安全生产形势", font=HEADING_FONT, size=14)
+    _para(
+        doc,
+        "本周接报生产安全事故{{事件.其中生产安全事故}}起(环比{{事件.其中生产安全事故.环比}}),"
+        "其中较大及以上{{事件.较大及以上}}起,死亡{{事件.死亡}}人。新增隐患{{隐患.新增}}处"
+        "(其中重大隐患{{隐患.其中重大隐患}}处),整改销号{{隐患.整改销号}}处,"
+        "当前逾期未整改{{隐患.当前逾期未整改}}处。完成执法检查{{执法.完成检查}}家次,"
+        "行政处罚立案{{处罚.立案}}件,作出处罚决定{{处罚.作出处罚决定}}件,"
+        "罚款{{处罚.罚款}}万元。",
+    )
+    _para(doc, "{{风险提示}}")
+    _para(doc, "二、生产安全事故与突发事件", font=HEADING_FONT, size=14)
+    _para(doc, "{{表:事件}}")
+    _para(doc, "{{清单:事件}}")
+    _para(doc, "三、隐患排查治理(分县区、分行业)", font=HEADING_FONT, size=14)
+    _para(doc, "{{表:隐患}}")
+    _para(doc, "{{图:隐患}}")
+    _para(doc, "{{研判:隐患}}")
+    _para(doc, "四、执法检查与行政处罚", font=HEADING_FONT, size=14)
+    _para(doc, "{{表:执法}}")
+    _para(doc, "{{表:处罚}}")
+    _para(doc, "五、重点企业", font=HEADING_FONT, size=14)
+    _para(doc, "{{表:风险}}")
+    _para(doc, "{{清单:风险}}")
+    _para(doc, "六、下周调度事项", font=HEADING_FONT, size=14)
+    _para(doc, "{{表:调度}}")
+    _para(doc, "{{清单:调度}}")
+    _para(doc, "{{研判:调度}}")
+    _para(doc, "七、工作要求", font=HEADING_FONT, size=14)
+    _para(doc, "{{工作建议}}")
+    _para(doc, "起草:{{起草人}};审核:{{审核人}};印发:{{印发人}}", size=10)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 def brief_docx(brief) -> bytes:
     """The brief's Word file: from the kind's uploaded template if there is one, else from the
     shipped default template."""
     from .selectors import active_template
 
     template = active_template(brief.kind)
-    return fill(template.content if template else default_template(), brief)
+    return fill(template.content if template else default_template(brief.kind), brief)

@@ -122,6 +122,7 @@ def _sections(brief) -> list[dict]:
         {
             **s,
             "rows": metric_rows(s, state_at),
+            "tables": selectors.section_tables(s),
             "opinion": brief.opinions.get(s["key"], ""),
         }
         for s in brief.figures.get("sections", [])
@@ -272,7 +273,7 @@ def templates(request):
             "title": "简报模板",
             "kinds": BRIEF_KINDS,
             "in_use": [
-                (label, next((t for t in rows if t.kind == k and t.active), None))
+                (k, label, next((t for t in rows if t.kind == k and t.active), None))
                 for k, label in BRIEF_KINDS
             ],
             "rows": rows,
@@ -306,6 +307,11 @@ def template_file(request, pk):
 
 @requires("reports.open")
 def default_template_file(request):
+    """The shipped template of a kind (``?kind=dispatch``: the 安全生产周调度's own)."""
+    from .periods import KIND_LABELS
     from .templating import default_template
 
-    return download(default_template(), "研判简报默认模板.docx")
+    kind = request.GET.get("kind", "week")
+    kind = kind if kind in KIND_LABELS else "week"
+    name = "安全生产周调度默认模板.docx" if kind == "dispatch" else "研判简报默认模板.docx"
+    return download(default_template(kind), name)

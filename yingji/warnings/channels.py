@@ -400,36 +400,67 @@ class SmsChannel(Channel):
         return out
 
     def body(self, message, row) -> bytes:
-        template = getattr(settings, "WARNINGS_SMS_TEMPLATE", "") or DEFAULT_SMS_TEMPLATE
+        template = sms_template()
         link = ack_link(row.ack_id, row.user_id) if row.ack_id else ""
-        values = {
-            "recipient": row.address,
-            "recipient_name": row.recipient,
-            # only when the template asks for it: one query per row otherwise (10,000 SMS)
-            "org_code": row.organisation.code
-            if row.organisation_id and "{org_code}" in template
-            else "",
-            "identifier": message.identifier,
-            "text": message.text(link)[:500],
-            "link": link,
-        }
-        json_body = template.lstrip().startswith("{")
-        for name, value in values.items():
-            # JSON templates get JSON-escaped values, form templates URL-encoded ones
-            value = json.dumps(value, ensure_ascii=False)[1:-1] if json_body else value
-            if not json_body:
-                value = urllib.parse.quote_plus(value)
-            template = template.replace("{" + name + "}", value)
-        return template.encode("utf-8")
+        return sms_body(
+            {
+                "recipient": row.address,
+                "recipient_name": row.recipient,
+                # only when the template asks for it: one query per row otherwise (10,000 SMS)
+                "org_code": row.organisation.code
+                if row.organisation_id and "{org_code}" in template
+                else "",
+                "identifier": message.identifier,
+                "text": message.text(link)[:500],
+                "link": link,
+            }
+        )
 
     def send(self, message, row):
-        body = self.body(message, row)
-        is_json = body.lstrip().startswith(b"{")
-        return post(
-            settings.WARNINGS_SMS_URL,
-            body,
-            "application/json" if is_json else "application/x-www-form-urlencoded",
-        )
+        return send_sms_body(self.body(message, row))
+
+
+def sms_template() -> str:
+    return getattr(settings, "WARNINGS_SMS_TEMPLATE", "") or DEFAULT_SMS_TEMPLATE
+
+
+def sms_configured() -> bool:
+    """Whether the 短信网关 is set (WARNINGS_SMS_URL): the gateway every SMS of the platform
+    goes through (预警 and the 研判简报's notice of a distribution)."""
+    return bool(getattr(settings, "WARNINGS_SMS_URL", ""))
+
+
+def sms_body(values: dict[str, str]) -> bytes:
+    """The gateway's request body: WARNINGS_SMS_TEMPLATE with ``{recipient}``, ``{text}``…
+    replaced (JSON-escaped in a JSON template, URL-encoded in a form one); a placeholder not in
+    ``values`` becomes empty."""
+    template = sms_template()
+    json_body = template.lstrip().startswith("{")
+    for name in ("recipient", "recipient_name", "org_code", "identifier", "text", "link"):
+        value = values.get(name, "")
+        # JSON templates get JSON-escaped values, form templates URL-encoded ones
+        value = json.dumps(value, ensure_ascii=False)[1:-1] if json_body else value
+        if not json_body:
+            value = urllib.parse.quote_plus(value)
+        template = template.replace("{" + name + "}", value)
+    return template.encode("utf-8")
+
+
+def send_sms_body(body: bytes) -> tuple[bool, str]:
+    is_json = body.lstrip().startswith(b"{")
+    return post(
+        settings.WARNINGS_SMS_URL,
+        body,
+        "application/json" if is_json else "application/x-www-form-urlencoded",
+    )
+
+
+def send_sms(phone: str, text: str, **values: str) -> tuple[bool, str]:
+    """One SMS through the platform's 短信网关 (for other apps: the 研判简报's notice):
+    (ok, detail); never raises. Not configured: (False, "未配置…")."""
+    if not sms_configured():
+        return False, "未配置短信网关(WARNINGS_SMS_URL),未发送短信"
+    return send_sms_body(sms_body({**values, "recipient": phone, "text": text[:500]}))
 
 
 DEFAULT_SMS_TEMPLATE = '{"to": "{recipient}", "content": "{text}"}'

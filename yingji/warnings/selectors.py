@@ -252,3 +252,15 @@ def recipient_preview(user, w, limit: int = PREVIEW_ROWS) -> dict | None:
         "hidden": len(resolved) - len(shown),
         "by_reason": sorted(by_reason.items(), key=lambda kv: -kv[1]),
     }
+
+
+def sms_numbers(user_ids) -> dict[int, str]:
+    """The active 预警短信接收号码 (ContactPhone) of these users: {user id: mobile number}; the
+    number other apps send their SMS notice to (the 研判简报's distribution)."""
+    from .models import ContactPhone
+
+    return dict(
+        ContactPhone.objects.filter(user_id__in=list(user_ids), active=True).values_list(
+            "user_id", "phone"
+        )
+    )

@@ -33,7 +33,7 @@ def _metric(brief, section, key):
 
 
 def _weekly():
-    return Brief.objects.get(is_demo=True, kind="week")
+    return Brief.objects.filter(is_demo=True, kind="week").latest("period_start")
 
 
 def _monthly():
@@ -276,12 +276,14 @@ def test_the_daily_job_drafts_each_period_once(ctx):
 
     day = dt.date(2026, 6, 1)  # a Monday, the 1st of a month (not a quarter start)
     first = run_job_inline(draft_scheduled_briefs, day.isoformat())
-    assert first == {"drafted": 2, "existing": 0}
+    # on a Monday the 周研判 and the 安全生产周调度 of last week, on the 1st the monthly
+    assert first == {"drafted": 3, "existing": 0}
     again = run_job_inline(draft_scheduled_briefs, day.isoformat())
-    assert again == {"drafted": 0, "existing": 2}
+    assert again == {"drafted": 0, "existing": 3}
     drafted = Brief.objects.filter(region__code="620100", drafted_by=None)
     assert set(drafted.values_list("kind", "period_start")) >= {
         ("week", dt.date(2026, 5, 25)),
+        ("dispatch", dt.date(2026, 5, 25)),
         ("month", dt.date(2026, 5, 1)),
     }
     assert run_job_inline(draft_scheduled_briefs, "2026-06-02") == {"drafted": 0, "existing": 0}

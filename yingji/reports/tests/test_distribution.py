@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _weekly():
-    return Brief.objects.get(is_demo=True, kind="week")
+    return Brief.objects.filter(is_demo=True, kind="week").latest("period_start")
 
 
 def test_the_demo_weekly_went_to_those_who_may_read_it(persona):
@@ -230,3 +230,94 @@ def test_without_a_mail_server_nothing_is_sent_and_the_rows_say_so(
             )
     made[0].refresh_from_db()
     assert made[0].emailed_at is None and made[0].email_note == "未配置邮件服务器,未发送邮件"
+
+
+# --- the SMS notice (through the 预警 channel's 短信网关) --------------------------------------
+
+
+def _phone(username, phone):
+    from django.contrib.auth import get_user_model
+
+    from yingji.warnings.models import ContactPhone
+
+    user = get_user_model().objects.get(username=username)
+    with actor_context(None, source="test", label="号码登记"):
+        ContactPhone.objects.update_or_create(user=user, defaults={"phone": phone, "active": True})
+
+
+def test_the_sms_notice_goes_through_the_sms_gateway_to_those_with_a_number(
+    persona, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from yingji.warnings.tests.local_servers import http_server, json_bodies, only_loopback
+
+    settings.YINGJI_BASE_URL = "https://yingji.example"
+    settings.WARNINGS_SMS_TEMPLATE = '{"to": "{recipient}", "msg": "{text}", "id": "{identifier}"}'
+    _phone("zcfg_staff", "13900000011")  # zhxt_staff has no number
+    brief, section = _weekly(), persona("section")
+    with only_loopback(monkeypatch) as attempts, http_server() as gateway:
+        settings.WARNINGS_SMS_URL = f"{gateway.url}/sms/send"
+        with actor_context(section, source="test"):
+            with django_capture_on_commit_callbacks(execute=True):
+                made = services.do_distribute_brief(
+                    actor=section,
+                    brief=brief,
+                    data=BriefDistributeIn(users=["zhxt_staff", "zcfg_staff"], sms=True),
+                )
+    assert attempts == [] and len(made) == 2
+    sent = json_bodies(gateway)
+    assert [s["to"] for s in sent] == ["13900000011"]  # one SMS: the one with a number
+    assert brief.title in sent[0]["msg"] and brief.number in sent[0]["msg"]
+    assert f"https://yingji.example/reports/{brief.pk}/" in sent[0]["msg"]
+    assert sent[0]["id"] == brief.number
+    rows = {d.recipient.username: d for d in BriefDelivery.objects.filter(brief=brief)}
+    assert rows["zcfg_staff"].sms_at is not None
+    assert rows["zcfg_staff"].sms_note == "短信已发送至13900000011"
+    assert rows["zhxt_staff"].sms_at is None
+    assert rows["zhxt_staff"].sms_note == "未登记手机号,未发送短信"
+    assert rows["zhxt_staff"].emailed_at is None and rows["zhxt_staff"].email_note == ""
+
+
+def test_a_failing_gateway_and_no_gateway_are_recorded_per_recipient(
+    persona, settings, django_capture_on_commit_callbacks, monkeypatch, as_user
+):
+    from yingji.warnings.tests.local_servers import http_server, only_loopback
+
+    _phone("zcfg_staff", "13900000011")
+    _phone("zhxt_staff", "13900000012")
+    brief, section = _weekly(), persona("section")
+    with only_loopback(monkeypatch), http_server(default=500) as gateway:
+        settings.WARNINGS_SMS_URL = f"{gateway.url}/sms"
+        with actor_context(section, source="test"):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.do_distribute_brief(
+                    actor=section,
+                    brief=brief,
+                    data=BriefDistributeIn(users=["zcfg_staff"], sms=True),
+                )
+    assert len(gateway.calls) == 1
+    failed = BriefDelivery.objects.get(brief=brief, recipient__username="zcfg_staff")
+    assert failed.sms_at is None and failed.sms_note.startswith("短信发送失败:")
+    assert "HTTP 500" in failed.sms_note
+    settings.WARNINGS_SMS_URL = ""
+    with actor_context(section, source="test"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_distribute_brief(
+                actor=section, brief=brief, data=BriefDistributeIn(users=["zhxt_staff"], sms=True)
+            )
+    skipped = BriefDelivery.objects.get(brief=brief, recipient__username="zhxt_staff")
+    assert skipped.sms_at is None and skipped.sms_note == "未配置短信网关,未发送短信"
+    # without 短信 asked for, nothing is recorded about SMS
+    with actor_context(section, source="test"):
+        plain = services.do_distribute_brief(
+            actor=section, brief=brief, data=BriefDistributeIn(users=["bgs_staff"])
+        )
+    plain[0].refresh_from_db()
+    assert plain[0].sms_note == "" and plain[0].sms_at is None
+    # the producers see each recipient's SMS state on the page and in the API
+    client = as_user("section")
+    page = client.get(f"/reports/{brief.pk}/").content.decode()
+    assert 'id="dist-sms"' in page and "未配置短信网关,未发送短信" in page
+    assert "短信发送失败:" in page
+    rows = {r["recipient"]: r for r in client.get(f"/api/v1/briefs/{brief.pk}/deliveries").json()}
+    assert rows["zhxt_staff"]["sms_note"] == "未配置短信网关,未发送短信"
+    assert rows["zcfg_staff"]["sms_at"] is None

@@ -22,6 +22,14 @@ D = dt.date
         ),
         ("week", D(2026, 12, 6), D(2026, 11, 30), D(2026, 12, 6), None),  # Sunday ends it
         ("week", D(2027, 1, 1), D(2026, 12, 28), D(2027, 1, 3), "2026年第53周(12月28日—1月3日)"),
+        # the 安全生产周调度 runs over the same ISO week
+        (
+            "dispatch",
+            D(2026, 12, 2),
+            D(2026, 11, 30),
+            D(2026, 12, 6),
+            "2026年第49周(11月30日—12月6日)",
+        ),
         ("month", D(2024, 2, 15), D(2024, 2, 1), D(2024, 2, 29), "2024年2月"),  # leap year
         ("month", D(2026, 12, 31), D(2026, 12, 1), D(2026, 12, 31), "2026年12月"),
         ("quarter", D(2026, 11, 30), D(2026, 10, 1), D(2026, 12, 31), "2026年第四季度"),
@@ -52,6 +60,12 @@ def test_it_bounds_each_period(kind, day, start, end, label):
             (D(2025, 12, 22), D(2025, 12, 28)),
         ),  # week 53 → 52
         (
+            "dispatch",
+            D(2026, 12, 30),
+            (D(2026, 12, 21), D(2026, 12, 27)),
+            (D(2025, 12, 22), D(2025, 12, 28)),
+        ),
+        (
             "month",
             D(2026, 1, 10),
             (D(2025, 12, 1), D(2025, 12, 31)),
@@ -79,6 +93,10 @@ def test_it_knows_when_a_period_starts_and_which_one_is_last_completed():
     assert starts_today("quarter", D(2026, 10, 1)) and not starts_today("quarter", D(2026, 11, 1))
     assert last_completed("quarter", D(2026, 10, 1)).start == D(2026, 7, 1)
     assert last_completed("week", D(2026, 11, 30)).end == D(2026, 11, 29)
+    assert starts_today("dispatch", D(2026, 11, 30)) and not starts_today(
+        "dispatch", D(2026, 12, 1)
+    )
+    assert last_completed("dispatch", D(2026, 11, 30)).kind == "dispatch"
 
 
 def test_it_writes_the_change():

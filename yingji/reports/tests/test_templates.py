@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _weekly():
-    return Brief.objects.get(is_demo=True, kind="week")
+    return Brief.objects.filter(is_demo=True, kind="week").latest("period_start")
 
 
 def _metric(brief, section, key):
