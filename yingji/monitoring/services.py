@@ -87,9 +87,14 @@ def _owner_and_enterprise(actor, data: StationIn):
             )
         owner = enterprise.organisation
     elif data.owner:
-        owner = Organisation.objects.filter(code=data.owner).first()
+        owner = Organisation.objects.select_related("region").filter(code=data.owner).first()
         if owner is None:
             raise ValidationFailed(f"权属单位“{data.owner}”不存在。", details={"field": "owner"})
+        if not _may_feed(actor, owner):  # a county registers its own county's stations only
+            raise ValidationFailed(
+                f"权属单位“{owner.name}”不在您的权限范围内:只能登记本单位或本县区单位的站点。",
+                details={"field": "owner"},
+            )
     else:
         owner = Organisation.objects.filter(pk__in=scope.org_ids).order_by("path").first()
         if owner is None:

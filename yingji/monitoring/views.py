@@ -58,6 +58,8 @@ STATION_SPEC = ListSpec(
         Column("kind", "类型"),
         Column("region__name", "县区"),
         Column("owner__name", "权属单位"),
+        Column("lon", "经度"),
+        Column("lat", "纬度"),
         Column(
             "elements",
             "监测要素",
@@ -162,6 +164,42 @@ def station_list(request):
         "monitoring/stations.html",
         "监测站点",
     )
+
+
+@requires("monitoring.register_stations")
+def station_import(request):
+    """导入监测站点 (Excel): GET the form, POST the file; each row through the register service,
+    nothing written when a row is wrong (unless the good rows are asked for)."""
+    from yingji.core.errors import DomainError
+    from yingji.core.uploads import read_upload
+
+    from . import station_import as importing
+
+    result, status = None, 200
+    if request.method == "POST":
+        try:
+            data = read_upload(request.FILES.get("file"), extensions=(".xlsx",))
+            result = importing.do_import_stations(
+                actor=request.user, data=data, only_valid=request.POST.get("only_valid") == "1"
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    return render(
+        request,
+        "monitoring/station_import.html",
+        {"title": "导入监测站点", "result": result},
+        status=status,
+    )
+
+
+@login_required
+def station_import_template(request):
+    from yingji.core.webforms import download
+
+    from . import station_import as importing
+
+    return download(importing.build_template(), "监测站点导入模板.xlsx")
 
 
 @login_required
