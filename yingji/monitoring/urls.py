@@ -14,6 +14,7 @@ urlpatterns = [
     path("station-import/template/", views.station_import_template, name="station_import_template"),
     path("stations/<str:code>/", views.station_detail, name="station"),
     path("rules/", views.rules, name="rules"),
+    path("notices/", views.notices, name="notices"),
     path("settings/", views.settings_page, name="settings"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
