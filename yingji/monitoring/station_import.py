@@ -10,6 +10,7 @@ Chinese names the export writes as well as the codes, 权属单位 the organisat
 from __future__ import annotations
 
 import io
+import math
 import re
 from datetime import date, datetime
 
@@ -38,7 +39,18 @@ COLUMNS = [
     ("crs", "坐标系"),
     ("elements", "监测要素"),
     ("installed_on", "安装日期"),
+    ("warning", "警戒水位"),
+    ("guarantee", "保证水位"),
+    ("high", "高液位"),
+    ("high_high", "高高液位"),
 ]
+# the per-station limits (rules WATER-LEVEL and TANK-LEVEL) and the element each belongs to
+LIMIT_ELEMENT = {
+    "warning": "water_level",
+    "guarantee": "water_level",
+    "high": "tank_level",
+    "high_high": "tank_level",
+}
 REQUIRED = ("code", "name", "kind", "lon", "lat", "elements")
 LABELS = dict(COLUMNS)
 SHEET = "监测站点"
@@ -67,6 +79,8 @@ def build_template() -> bytes:
         "经度、纬度:十进制度;坐标系不填为 WGS84,也可填 GCJ-02(高德/腾讯)或 BD-09(百度)。",
         f"监测要素:用顿号或逗号分隔,填名称或编码:{elements}。",
         "上报间隔和合理范围取要素目录的默认值,导入后可在接口中修改。安装日期:YYYY-MM-DD。",
+        "警戒水位、保证水位(米,须测水位)和高液位、高高液位(米,须测储罐液位)可不填;"
+        "填写后告警规则按本站的值判断(超警戒水位、超保证水位;储罐高、高高液位)。",
     ):
         help_.append([line])
     out = io.BytesIO()
@@ -147,6 +161,19 @@ def _row(number: int, cells: dict, seen: dict[str, int]) -> tuple[dict, list[dic
     elements, problem = _elements(_text(cells.get("elements")))
     if problem:
         err("elements", problem)
+    for key, element in LIMIT_ELEMENT.items():
+        raw = cells.get(key)
+        if _text(raw) == "":
+            continue
+        value = _number(raw)
+        spec = next((e for e in elements if e["code"] == element), None)
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            err(key, f"{LABELS[key]}应为数字,而不是“{_text(raw)[:20]}”。")
+        elif spec is None:
+            name = element_catalogue()[element]["name"]
+            err(key, f"填写了{LABELS[key]},但监测要素中没有{name}。")
+        else:
+            spec.setdefault("limits", {})[key] = float(value)
     crs_text = _text(cells.get("crs")).lower().replace("-", "")
     crs = CRS.get(crs_text or "wgs84")
     if crs is None:

@@ -188,3 +188,21 @@ def test_the_import_page_and_its_button(as_user):
     upload = SimpleUploadedFile("站点.xlsx", _book([_row("IMP-PAGE-2")]))
     assert leader.post("/monitoring/station-import/", {"file": upload}).status_code == 403
     assert not Station.objects.filter(code="IMP-PAGE-2").exists()
+
+
+def test_water_and_tank_limits_come_from_their_columns(persona):
+    user = persona("county_a")
+    x, y = point_in("620104")
+    assert HEADER[10:] == ["警戒水位", "保证水位", "高液位", "高高液位"]
+    rows = [
+        ["IMP-WL-1", "西固水位站", "水位站", "", "", x, y, "", "水位", "", 1512, 1514.5, "", ""],
+        ["IMP-TK-1", "西固储罐", "危化储罐", "", "", x, y, "", "储罐液位", "", "", "", 12, "十三"],
+        ["IMP-TK-2", "西固储罐2", "危化储罐", "", "", x, y, "", "储罐液位", "", 1512, "", "", ""],
+    ]
+    result = _run(user, _book(rows), only_valid=True)
+    assert result["imported"] == 1
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(3, "高高液位"), (4, "警戒水位")]
+    assert "应为数字" in result["errors"][0]["message"]
+    assert "没有水位" in result["errors"][1]["message"]
+    station = Station.objects.get(code="IMP-WL-1")
+    assert station.elements[0]["limits"] == {"warning": 1512.0, "guarantee": 1514.5}
