@@ -2,6 +2,7 @@
 
     python bench/monitoring.py [--stations 500] [--hours 20] [--batches 3]
     python bench/monitoring.py --chart [--days 30] [--runs 15]
+    python bench/monitoring.py --latency 40 [--stations 500] [--hours 20]
 
 Uses its own SQLite database under YINGJI_VAR_DIR (default var/bench/; or DATABASE_URL), loaded
 with the demo data, plus --stations bench rain gauges (bulk, marked demo, code BENCH-*). Each
@@ -16,6 +17,9 @@ ratio.
 water level, 8,640 values each, inserted once): server time of the series endpoint through the
 HTTP stack — every value vs hourly vs daily aggregates — and of the station page, median and
 max of --runs requests.
+
+--latency N: observation → alarm visible through the API while the HTTP batches load the
+database (see latency_bench): median, p95 and max of N probes.
 """
 
 from __future__ import annotations
@@ -562,6 +566,12 @@ def main():
     parser.add_argument(
         "--profile", type=int, default=0, help="print the top N functions (cProfile) of the API"
     )
+    parser.add_argument(
+        "--latency",
+        type=int,
+        default=0,
+        help="observation → alarm visible through GET /alarms: N probes while batches load",
+    )
     args = parser.parse_args()
     if args.stations * args.hours > 10_000:
         parser.error("stations × hours must be ≤ 10,000 (one batch)")
@@ -594,8 +604,156 @@ def main():
         series_bench(args, admin)
     elif args.mqtt:
         mqtt_bench(args, admin, stations, start)
+    elif args.latency:
+        latency_bench(args, admin, stations, start)
     else:
         http_bench(args, admin, stations, start)
+
+
+def _probe_stations(n: int, admin) -> list:
+    """PROBE-* rain gauges (bulk, marked demo), one per latency probe: each probe raises a new
+    alarm on its own station. Emptied of earlier runs' data and alarms first."""
+    from yingji.core.context import actor_context
+    from yingji.geo.models import Region
+    from yingji.monitoring.models import Alarm, AlarmLevel, AlarmNotice, Observation, Station
+    from yingji.orgs.models import Organisation
+
+    county = Region.objects.get(code="620102")
+    owner = Organisation.objects.get(code="LZYJJ")
+    base = Station.objects.filter(code__startswith="BENCH-").first()
+    have = set(Station.objects.filter(code__startswith="PROBE-").values_list("code", flat=True))
+    rows = [
+        Station(
+            code=f"PROBE-{i:04d}",
+            name=f"时延探针雨量站{i}",
+            kind="rain",
+            owner=owner,
+            lon=base.lon,
+            lat=base.lat,
+            region=county,
+            is_demo=True,
+            elements=[{"code": "rain", "unit": "mm", "interval": 60, "min": 0, "max": 300}],
+        )
+        for i in range(n)
+        if f"PROBE-{i:04d}" not in have
+    ]
+    with actor_context(admin, source="cli"):
+        Station.objects.bulk_create(rows)
+        probes = list(Station.objects.filter(code__startswith="PROBE-").order_by("code")[:n])
+        alarms = Alarm.objects.filter(station__in=probes)
+        AlarmNotice.objects.filter(alarm__in=alarms).delete()
+        AlarmLevel.objects.filter(alarm__in=alarms).delete()
+        alarms.delete()
+        Observation.objects.filter(station__in=probes).delete()
+    return probes
+
+
+def latency_bench(args, admin, stations, start):
+    """Observation → alarm visible through the API, under load: a thread POSTs batches of
+    stations × hours observations back to back (the load of http_bench); meanwhile each probe
+    POSTs one 100 mm hourly value to its own PROBE station (3 h ≥ 100 mm: a red 暴雨 alarm) and
+    polls GET /api/v1/monitoring/alarms?station=… every 10 ms until the alarm is listed. The
+    latency is from just before the POST to the poll that sees the alarm. Same process, same
+    GIL: the load and the probes compete as requests in one server process would."""
+    import statistics
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from yingji.core.context import actor_context
+    from yingji.core.services import do_create_token
+
+    probes = _probe_stations(args.latency, admin)
+    with actor_context(admin, source="cli"):
+        _, key = do_create_token(actor=admin, name="bench-latency")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    warm = Client(**auth)
+    warm.post("/api/v1/monitoring/observations", {"observations": []}, "application/json")
+    warm.get("/api/v1/monitoring/alarms?station=PROBE-0000")
+    stop = threading.Event()
+    loaded: list[tuple[int, float]] = []
+    errors: list[str] = []
+
+    def load():
+        client = Client(**auth)
+        rng = random.Random(3)
+        b = 0
+        try:
+            while not stop.is_set():
+                hours = [
+                    start + dt.timedelta(hours=b * args.hours + h + 1) for h in range(args.hours)
+                ]
+                records = [
+                    {
+                        "station": s.code,
+                        "element": "rain",
+                        "time": t.isoformat(),
+                        "value": rng.choice([0, 0, 0.2, 0.5, 1.0, 2.5]),
+                    }
+                    for t in hours
+                    for s in stations
+                ]
+                body = json.dumps({"observations": records})
+                t0 = time.perf_counter()
+                r = client.post("/api/v1/monitoring/observations", body, "application/json")
+                if r.status_code != 200:
+                    errors.append(r.content[:200].decode(errors="replace"))
+                loaded.append((len(records), time.perf_counter() - t0))
+                b += 1
+        finally:
+            connection.close()
+
+    loader = threading.Thread(target=load, daemon=True)
+    began = time.perf_counter()
+    loader.start()
+    while not loaded and time.perf_counter() - began < 120:
+        time.sleep(0.05)  # the load is running before the first probe
+    client = Client(**auth)
+    latencies, posted = [], []
+    rng = random.Random(4)
+    for probe in probes:
+        t = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+        body = json.dumps(
+            {
+                "observations": [
+                    {"station": probe.code, "element": "rain", "time": t.isoformat(), "value": 100}
+                ]
+            }
+        )
+        t0 = time.perf_counter()
+        r = client.post("/api/v1/monitoring/observations", body, "application/json")
+        posted.append(time.perf_counter() - t0)
+        assert r.status_code == 200 and r.json()["accepted"] == 1, r.content[:300]
+        while True:
+            seen = client.get(f"/api/v1/monitoring/alarms?station={probe.code}").json()
+            if any(a["level"] == "red" for a in seen):
+                latencies.append(time.perf_counter() - t0)
+                break
+            if time.perf_counter() - t0 > 60:
+                raise SystemExit(f"no alarm for {probe.code} after 60 s")
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.2, 0.6))  # probes spread over the load's batches
+    stop.set()
+    loader.join()
+    elapsed = time.perf_counter() - began
+    n_load = sum(n for n, _ in loaded)
+    q = statistics.quantiles(latencies, n=20, method="inclusive")
+    print(
+        f"database: {connection.vendor}; load: {len(stations)} stations × {args.hours} h = "
+        f"{len(stations) * args.hours:,} observations per batch, {len(loaded)} batches, "
+        f"{n_load / elapsed:,.0f} obs/s over {elapsed:.1f} s (median batch "
+        f"{statistics.median(t for _, t in loaded):.2f} s); load average {os.getloadavg()[0]:.2f}"
+    )
+    if errors:
+        print(f"load errors: {len(errors)}, first: {errors[0]}")
+    print(
+        f"observation → alarm visible through GET /api/v1/monitoring/alarms, {len(latencies)} "
+        f"probes: median {statistics.median(latencies) * 1000:.0f} ms, p95 {q[18] * 1000:.0f} ms, "
+        f"max {max(latencies) * 1000:.0f} ms (the probe's POST alone: median "
+        f"{statistics.median(posted) * 1000:.0f} ms, max {max(posted) * 1000:.0f} ms)"
+    )
 
 
 def http_bench(args, admin, stations, start):

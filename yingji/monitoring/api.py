@@ -59,6 +59,7 @@ class StationElementOut(Schema):
     interval: int
     min: float | None = None
     max: float | None = None
+    limits: dict[str, float] | None = None
 
 
 class StationOut(Schema):
@@ -190,7 +191,8 @@ class AlarmOut(Schema):
 class AlarmRuleLevelOut(Schema):
     level: str
     window_minutes: int
-    threshold: float
+    threshold: float | None = None
+    limit: str | None = None
 
 
 class AlarmRuleOut(Schema):

@@ -31,6 +31,7 @@ class MonitoringConfig(AppConfig):
     dashboard_cards = [
         Card("monitoring.escalated", "yingji.monitoring.cards.escalated_to_me", 5),
         Card("monitoring.open_alarms", "yingji.monitoring.cards.open_alarms", 10),
+        Card("monitoring.my_station_alarms", "yingji.monitoring.cards.my_station_alarms", 12),
     ]
     daily_jobs = [
         DailyJob(

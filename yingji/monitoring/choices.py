@@ -34,6 +34,8 @@ AGGREGATES = [
     ("mean", _("平均")),
     ("max", _("最大")),
     ("min", _("最小")),
+    ("rate", _("变化量(窗口内末值−首值)")),
+    ("daymax", _("逐日最高值(窗口内各日均达到)")),
     ("offline", _("设备离线")),  # no data for 2 × the reporting interval (no element)
 ]
 
@@ -59,3 +61,12 @@ def element_catalogue() -> dict[str, dict]:
 
 
 ELEMENT_CHOICES = [(c, f"{e['name']}({e['unit']})") for c, e in element_catalogue().items()]
+
+# Per-station limits a rule level may refer to instead of (or before) its fixed threshold: the
+# station's own 警戒/保证 water levels, a tank's high / high-high level (element spec "limits").
+LIMITS = {
+    "warning": _("警戒值(警戒水位)"),
+    "guarantee": _("保证值(保证水位)"),
+    "high": _("高报警值(高液位)"),
+    "high_high": _("高高报警值(高高液位)"),
+}

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import AuditedModel
 
-from .choices import AGGREGATES, ALARM_STATES, KINDS, LEVEL_CHOICES, SCOPES, element_catalogue
+from .choices import (
+    AGGREGATES,
+    ALARM_STATES,
+    KINDS,
+    LEVEL_CHOICES,
+    LIMITS,
+    SCOPES,
+    element_catalogue,
+)
 
 # A station is offline when no data came for twice its (shortest) reporting interval (#13).
 OFFLINE_FACTOR = 2
@@ -247,14 +255,21 @@ class Rule(AuditedModel):
             and r.get("level") in LEVELS
             and isinstance(r.get("window_minutes"), int)
             and 0 <= r["window_minutes"] <= 7 * 24 * 60
-            and isinstance(r.get("threshold"), int | float)
+            and (
+                isinstance(r.get("threshold"), int | float)
+                and not isinstance(r.get("threshold"), bool)
+                or r.get("limit") in LIMITS
+            )
+            and (r.get("limit") in (None, *LIMITS))
+            and (r.get("threshold") is None or isinstance(r.get("threshold"), int | float))
             for r in rows
         )
         if not ok or len({r["level"] for r in rows}) != len(rows):
             raise ValidationError(
                 {
                     "levels": '应为列表,每级一项且不重复:{"level": "blue|yellow|orange|red", '
-                    '"window_minutes": 0–10080 的整数, "threshold": 数字}。'
+                    '"window_minutes": 0–10080 的整数, "threshold": 数字}(或以 "limit": '
+                    f'"{"|".join(LIMITS)}" 取站点自己的限值,"threshold" 为站点未填时的默认值)。'
                 }
             )
         if self.scope == "station" and self.station_id is None:
@@ -265,6 +280,24 @@ class Rule(AuditedModel):
     @property
     def max_window(self) -> int:
         return max((int(row["window_minutes"]) for row in self.levels), default=0)
+
+    def levels_for(self, station: Station) -> list[dict]:
+        """The levels for this station: a level naming a per-station ``limit`` (警戒/保证水位, a
+        tank's high/high-high) takes the station's own value from its element spec, else the
+        level's fixed ``threshold``; a level with neither is left out."""
+        limits = {}
+        if any(row.get("limit") for row in self.levels):
+            for spec in station.elements:
+                if spec.get("code") == self.element:
+                    limits = spec.get("limits") or {}
+        table = []
+        for row in self.levels:
+            threshold = limits.get(row["limit"]) if row.get("limit") else None
+            if threshold is None:
+                threshold = row.get("threshold")
+            if threshold is not None:
+                table.append({**row, "threshold": threshold})
+        return table
 
     def applies_to(self, station: Station) -> bool:
         if not self.active or self.aggregate == "offline":
@@ -379,7 +412,14 @@ class MonitoringSettings(AuditedModel):
 
 
 class AlarmNotice(models.Model):
-    """A notification of an alarm to one person (an escalated red alarm to the 带班领导)."""
+    """A notification of an alarm to one person: an alarm raised or escalated, to the members of
+    the station's owner (and enterprise); an unacknowledged red alarm, to the 带班领导."""
+
+    KINDS = [
+        ("raised", _("告警产生")),
+        ("escalated", _("告警升级")),
+        ("to_leader", _("超时未确认升级带班领导")),
+    ]
 
     alarm = models.ForeignKey(Alarm, on_delete=models.PROTECT, related_name="notices")
     recipient = models.ForeignKey(
@@ -388,7 +428,8 @@ class AlarmNotice(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    kind = models.CharField(_("类型"), max_length=12, default="escalated")
+    kind = models.CharField(_("类型"), max_length=12, choices=KINDS, default="to_leader")
+    level = models.CharField(_("等级"), max_length=8, choices=LEVEL_CHOICES, blank=True)
     message = models.CharField(_("内容"), max_length=300)
     created_at = models.DateTimeField(_("通知时间"))
 
@@ -396,9 +437,13 @@ class AlarmNotice(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("告警通知")
         verbose_name_plural = _("告警通知")
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="monitoring_notice_mine")]
 
     def __str__(self):
         return self.message
+
+    def get_absolute_url(self):
+        return self.alarm.get_absolute_url()
 
 
 class IngestToken(AuditedModel):

@@ -16,6 +16,7 @@ Kind = Literal["rain", "water", "weather", "geohazard", "seismic", "tank", "gas"
 Crs = Literal["wgs84", "gcj02", "bd09"]
 
 MAX_BATCH = 10_000
+Limit = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class ElementSpec(Input):
@@ -25,6 +26,12 @@ class ElementSpec(Input):
     interval: int | None = Field(default=None, ge=1, le=1440, title="上报间隔(分钟)")
     min: float | None = Field(default=None, allow_inf_nan=False, title="合理下限")
     max: float | None = Field(default=None, allow_inf_nan=False, title="合理上限")
+    limits: dict[Literal["warning", "guarantee", "high", "high_high"], Limit] | None = Field(
+        default=None,
+        title="站点限值",
+        description="告警规则可引用的本站限值:warning 警戒水位、guarantee 保证水位、"
+        "high 高液位、high_high 高高液位",
+    )
 
     @field_validator("code")
     @classmethod
@@ -42,13 +49,16 @@ class ElementSpec(Input):
 
     def resolved(self) -> dict:
         base = element_catalogue()[self.code]
-        return {
+        spec = {
             "code": self.code,
             "unit": base["unit"],
             "interval": self.interval or base["interval"],
             "min": base["min"] if self.min is None else self.min,
             "max": base["max"] if self.max is None else self.max,
         }
+        if self.limits:
+            spec["limits"] = dict(self.limits)
+        return spec
 
 
 def _unique_elements(elements: list[ElementSpec] | None):

@@ -249,7 +249,7 @@ def thresholds(station: Station, element: str) -> list[dict]:
     for rule in Rule.objects.filter(active=True, element=element).order_by("code"):
         if not rule.applies_to(station):
             continue
-        for row in rule.levels:
+        for row in rule.levels_for(station):
             if int(row.get("window_minutes") or 0) == 0:
                 out.append({"level": row["level"], "value": row["threshold"], "rule": rule.name})
     return out

@@ -18,7 +18,8 @@ from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, NotPermitted, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
 from yingji.core.services import locked
-from yingji.standards.cma_signals import aggregate, level_for, rank
+from yingji.standards.cma_signals import aggregate, daily_max_over_days, level_for, rank
+from yingji.standards.cma_signals import change as window_change
 
 from .choices import LEVEL_LABELS
 from .models import (
@@ -87,9 +88,14 @@ def _owner_and_enterprise(actor, data: StationIn):
             )
         owner = enterprise.organisation
     elif data.owner:
-        owner = Organisation.objects.filter(code=data.owner).first()
+        owner = Organisation.objects.select_related("region").filter(code=data.owner).first()
         if owner is None:
             raise ValidationFailed(f"权属单位“{data.owner}”不存在。", details={"field": "owner"})
+        if not _may_feed(actor, owner):  # a county registers its own county's stations only
+            raise ValidationFailed(
+                f"权属单位“{owner.name}”不在您的权限范围内:只能登记本单位或本县区单位的站点。",
+                details={"field": "owner"},
+            )
     else:
         owner = Organisation.objects.filter(pk__in=scope.org_ids).order_by("path").first()
         if owner is None:
@@ -437,6 +443,7 @@ def do_ingest_observations(
         _implausible(quarantine, now)
         result.alarms.extend(_evaluate_all(stations, changed, now))
         result.alarms.extend(_back_online({r.station_id for r in good}, now))
+        notify_owners(result.alarms, now)
         record_event(
             "monitoring.observations.ingested",
             f"接收监测数据 {result.received} 条({source}):新增 {result.accepted},重复 "
@@ -540,13 +547,79 @@ def do_raise_offline_alarms(*, now=None) -> dict:
         return counts
     level = _offline_level(rule)
     with transaction.atomic():
+        raised = []
         for station in offline_due(now).select_for_update().order_by("pk"):
-            alarm, _ = _transition(station, rule, None, level, None, station.offline_at, None, now)
+            alarm, change = _transition(
+                station, rule, None, level, None, station.offline_at, None, now
+            )
+            raised.append(change)
             counts["offline_raised"] += 1
+        notify_owners(raised, now)
         for alarm in _active_offline(rule).filter(station__disabled=True).select_related("station"):
             _transition(alarm.station, rule, alarm, None, None, now, None, now)
             counts["offline_cleared"] += 1
     return counts
+
+
+# --- notifications to the stations' owners -----------------------------------------------------
+
+NOTIFIED = {"raised": "产生", "escalated": "升级为"}
+
+
+def notify_owners(changes: list[dict], now) -> int:
+    """Every alarm raised or escalated becomes a notification (AlarmNotice) for each active
+    member of the station's owner organisation, and of its enterprise for an enterprise's
+    sensor; in the caller's transaction, one query for the people and one insert per batch.
+    Returns the number of notifications."""
+    from django.apps import apps
+
+    wanted = [c for c in changes if c and c["change"] in NOTIFIED]
+    if not wanted:
+        return 0
+    alarms = {
+        a.pk: a
+        for a in Alarm.objects.filter(pk__in={c["alarm"] for c in wanted}).select_related(
+            "station__enterprise", "rule"
+        )
+    }
+    orgs = defaultdict(set)  # organisation pk -> alarm pks
+    for alarm in alarms.values():
+        orgs[alarm.station.owner_id].add(alarm.pk)
+        if alarm.station.enterprise_id:
+            orgs[alarm.station.enterprise.organisation_id].add(alarm.pk)
+    Membership = apps.get_model("orgs", "Membership")
+    people = defaultdict(set)  # alarm pk -> user pks
+    for org_pk, user_pk in (
+        Membership.objects.filter(
+            organisation_id__in=list(orgs), is_active=True, user__is_active=True
+        )
+        .values_list("organisation_id", "user_id")
+        .distinct()
+    ):
+        for alarm_pk in orgs[org_pk]:
+            people[alarm_pk].add(user_pk)
+    notices = []
+    for change in wanted:
+        alarm = alarms[change["alarm"]]
+        at = timezone.localtime(change["at"])
+        message = (
+            f"{alarm.station.name}({alarm.station.code}){alarm.rule.name}"
+            f"{NOTIFIED[change['change']]}{LEVEL_LABELS[change['level']]}告警"
+            f"(数据时间 {at:%Y-%m-%d %H:%M})"
+        )
+        notices += [
+            AlarmNotice(
+                alarm=alarm,
+                recipient_id=user_pk,
+                kind=change["change"],
+                level=change["level"],
+                message=message[:300],
+                created_at=now,
+            )
+            for user_pk in sorted(people[alarm.pk])
+        ]
+    AlarmNotice.objects.bulk_create(notices)
+    return len(notices)
 
 
 # --- escalation of unacknowledged red alarms ----------------------------------------------------
@@ -611,7 +684,14 @@ def do_escalate_alarms(*, now=None) -> dict:
                 f"红色告警超过 {row.escalation_minutes} 分钟未确认:{station.name} {alarm.rule.name}"
             )
             AlarmNotice.objects.bulk_create(
-                AlarmNotice(alarm=alarm, recipient=u, message=message[:300], created_at=now)
+                AlarmNotice(
+                    alarm=alarm,
+                    recipient=u,
+                    kind="to_leader",
+                    level="red",
+                    message=message[:300],
+                    created_at=now,
+                )
                 for u in leaders
             )
             record_event(
@@ -710,7 +790,18 @@ def window_aggregates(
                 lo = bisect.bisect_left(times, end)
             else:
                 lo = bisect.bisect_right(times, end - window)
-            by_window[window] = _aggregate(values[lo:hi], rule.aggregate)
+            if rule.aggregate == "daymax":  # N local calendar days, each day's maximum
+                days = max(1, round(window / dt.timedelta(days=1)))
+                by_window[window] = daily_max_over_days(
+                    zip(times[lo:hi], values[lo:hi], strict=True),
+                    end,
+                    days,
+                    timezone.get_current_timezone(),
+                )
+            elif rule.aggregate == "rate":
+                by_window[window] = window_change(values[lo:hi])
+            else:
+                by_window[window] = _aggregate(values[lo:hi], rule.aggregate)
         out[level] = by_window[window]
     return out
 
@@ -811,11 +902,12 @@ def evaluate(station: Station, rule: Rule, times: dict, now, alarm, rows) -> lis
         pks = {t: pk for t, _value, pk in rows}
         times = {t: pk or pks.get(t) for t, pk in times.items()}
     windows = _windows(rule)
+    table = rule.levels_for(station)
     changes = []
     last = None
     for t, obs_pk in _points(rows, rule, times, alarm):
         aggregates = window_aggregates(series_times, series_values, rule, t, windows)
-        level = level_for(aggregates, rule.levels)
+        level = level_for(aggregates, table)
         value = aggregates.get(level) if level else _shown(aggregates, rule)
         alarm, change = _transition(station, rule, alarm, level, value, t, obs_pk, now)
         if change:

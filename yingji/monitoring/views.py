@@ -18,7 +18,7 @@ from yingji.core.webforms import action_view, form_input, run_service
 
 from . import selectors, services
 from .choices import ALARM_STATES, KINDS, LEVEL_CHOICES, element_catalogue
-from .models import IngestToken, ObservationImport
+from .models import AlarmNotice, IngestToken, ObservationImport
 from .schemas import AcknowledgeIn, HandleIn, IngestTokenIn, MonitoringSettingsIn
 
 STATUSES = [(v, v) for v in ("在线", "离线", "故障", "停用")]
@@ -58,6 +58,8 @@ STATION_SPEC = ListSpec(
         Column("kind", "类型"),
         Column("region__name", "县区"),
         Column("owner__name", "权属单位"),
+        Column("lon", "经度"),
+        Column("lat", "纬度"),
         Column(
             "elements",
             "监测要素",
@@ -164,6 +166,42 @@ def station_list(request):
     )
 
 
+@requires("monitoring.register_stations")
+def station_import(request):
+    """导入监测站点 (Excel): GET the form, POST the file; each row through the register service,
+    nothing written when a row is wrong (unless the good rows are asked for)."""
+    from yingji.core.errors import DomainError
+    from yingji.core.uploads import read_upload
+
+    from . import station_import as importing
+
+    result, status = None, 200
+    if request.method == "POST":
+        try:
+            data = read_upload(request.FILES.get("file"), extensions=(".xlsx",))
+            result = importing.do_import_stations(
+                actor=request.user, data=data, only_valid=request.POST.get("only_valid") == "1"
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    return render(
+        request,
+        "monitoring/station_import.html",
+        {"title": "导入监测站点", "result": result},
+        status=status,
+    )
+
+
+@login_required
+def station_import_template(request):
+    from yingji.core.webforms import download
+
+    from . import station_import as importing
+
+    return download(importing.build_template(), "监测站点导入模板.xlsx")
+
+
 @login_required
 def station_detail(request, code):
     station = get_restricted_or_404(
@@ -197,13 +235,43 @@ def station_detail(request, code):
     )
 
 
+NOTICE_SPEC = ListSpec(
+    columns=[
+        Column("created_at", "通知时间"),
+        Column("kind", "类型"),
+        Column("level", "等级"),
+        Column("message", "内容", sortable=False, link=True),
+        Column("alarm__state", "告警当前状态"),
+    ],
+    filters={
+        "kind": Filter("类型", "kind", choices=AlarmNotice.KINDS),
+        "level": Filter("等级", "level", choices=LEVEL_CHOICES),
+    },
+    search=("message",),
+    default_sort="-created_at",
+)
+
+
+@login_required
+def notices(request):
+    """我的告警通知: the alarms of one's own organisation's stations (raised, escalated) and the
+    red alarms escalated to one as 带班领导."""
+    mine = restrict(AlarmNotice.objects.select_related("alarm"), request.user).filter(
+        recipient=request.user
+    )
+    return render_list(request, mine, NOTICE_SPEC, "monitoring/notices.html", "告警通知")
+
+
 @login_required
 def rules(request):
-    return render(
-        request,
-        "monitoring/rules.html",
-        {"title": "告警规则", "rules": selectors.visible_rules(request.user)},
-    )
+    from .choices import LIMITS
+
+    rules = list(selectors.visible_rules(request.user))
+    for rule in rules:
+        rule.level_rows = [
+            {**row, "limit_label": LIMITS.get(row.get("limit"))} for row in rule.levels
+        ]
+    return render(request, "monitoring/rules.html", {"title": "告警规则", "rules": rules})
 
 
 acknowledge = action_view(

@@ -3,8 +3,9 @@ rolling window against a level table.
 
 Source: the annex to 中国气象局令第16号 (2007) 《气象灾害预警信号及防御指南》, read through
 standards-digest.md §5.2 (confidence HIGH for 暴雨; the 2025 兰州中心气象台 暴雨蓝色 criterion
-agrees). "以上" includes the number, so each threshold is met by a value ≥ it. Only 暴雨 is
-tabulated here; it is the signal a rain gauge's own data can raise.
+agrees). "以上" includes the number, so each threshold is met by a value ≥ it. Tabulated:
+暴雨 (sums over windows), 高温 (on daily maxima) and 大风 (on mean wind speed, its forces
+converted to m/s with GB/T 28591-2012, MEDIUM: not in the digest).
 
 Levels, lowest to highest: blue (蓝, 四级) < yellow (黄, 三级) < orange (橙, 二级) < red (红, 一级).
 """
@@ -37,6 +38,59 @@ def source() -> str:
 def rainstorm_table() -> list[dict]:
     """The 暴雨 levels: [{"level", "window_hours", "threshold"}], lowest level first."""
     return [dict(row) for row in _data()["rainstorm"]["levels"]]
+
+
+def high_temperature_table() -> list[dict]:
+    """The 高温 levels on daily maxima: [{"level", "days", "threshold"}] (§5.2: 黄 连续三天日最高
+    气温 ≥ 35 ℃; 橙 24 h 最高气温 ≥ 37 ℃; 红 ≥ 40 ℃; no 蓝)."""
+    return [dict(row) for row in _data()["high_temperature"]["levels"]]
+
+
+def beaufort_lower_ms(force: int) -> float:
+    """The lower bound (m/s) of a Beaufort force (GB/T 28591-2012; MEDIUM, not in the digest)."""
+    return float(_data()["beaufort_lower_ms"][str(force)])
+
+
+def gale_table() -> list[dict]:
+    """The 大风 levels on mean wind speed: [{"level", "window_hours", "beaufort", "threshold"}]
+    with the threshold the force's lower bound in m/s (§5.2: 蓝 24 h ≥ 6 级, 黄 12 h ≥ 8 级,
+    橙 6 h ≥ 10 级, 红 6 h ≥ 12 级)."""
+    return [
+        {**row, "threshold": beaufort_lower_ms(row["beaufort"])}
+        for row in _data()["gale"]["levels"]
+    ]
+
+
+def wind_source() -> str:
+    return f"{source()};风速换算:{_data()['beaufort_lower_ms']['_source']}"
+
+
+def change(values: list[float]) -> float | None:
+    """The change over a window (last − first value; a rate per window, e.g. mm per 24 h for a
+    displacement series); None with fewer than two values."""
+    if len(values) < 2:
+        return None
+    return values[-1] - values[0]
+
+
+def daily_max_over_days(
+    series: Iterable[tuple[dt.datetime, float]], end: dt.datetime, days: int, tz
+) -> float | None:
+    """The smallest of the daily maxima of the ``days`` local calendar days ending with the day
+    of ``end`` (values up to ``end``): ≥ a threshold means every one of those days reached it
+    (连续 N 天日最高气温 ≥ …). None when one of the days has no value."""
+    last = end.astimezone(tz).date()
+    first = last - dt.timedelta(days=days - 1)
+    maxima: dict[dt.date, float] = {}
+    for t, v in series:
+        if t > end or v is None or not math.isfinite(v):
+            continue
+        day = t.astimezone(tz).date()
+        if first <= day <= last and (day not in maxima or v > maxima[day]):
+            maxima[day] = v
+    if len(maxima) < days:
+        return None
+    return min(maxima.values())
 
 
 def rank(level: str | None) -> int:

@@ -138,7 +138,7 @@ def _escalate():
 def _leader_notices():
     from yingji.monitoring.models import AlarmNotice
 
-    return AlarmNotice.objects.filter(recipient__username="leader")
+    return AlarmNotice.objects.filter(recipient__username="leader", kind="to_leader")
 
 
 def _ent_tokens():

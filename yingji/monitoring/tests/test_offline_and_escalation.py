@@ -189,7 +189,7 @@ def test_an_unacknowledged_red_alarm_is_escalated_to_the_leaders_after_the_time(
     alarm.refresh_from_db()
     assert alarm.escalated_at == later
     # default (no 带班领导 chosen): the 市局领导
-    notices = AlarmNotice.objects.filter(alarm=alarm)
+    notices = AlarmNotice.objects.filter(alarm=alarm, kind="to_leader")
     assert [n.recipient.username for n in notices] == ["leader"]
     assert "15 分钟未确认" in notices[0].message
     event = AuditEvent.objects.get(
@@ -198,7 +198,7 @@ def test_an_unacknowledged_red_alarm_is_escalated_to_the_leaders_after_the_time(
     assert "局领导" in event.message
     # once only
     services.do_escalate_alarms(now=later + dt.timedelta(minutes=30))
-    assert AlarmNotice.objects.filter(alarm=alarm).count() == 1
+    assert AlarmNotice.objects.filter(alarm=alarm, kind="to_leader").count() == 1
     # shown on the board, in the API and on the leader's 工作台
     board = _client("duty").get("/monitoring/?station=ESC-1").content.decode()
     assert "已升级" in board
@@ -221,7 +221,9 @@ def test_an_acknowledged_or_lower_alarm_is_not_escalated(section):
     services.do_escalate_alarms(now=timezone.now() + dt.timedelta(hours=2))
     for alarm in (red, yellow):
         alarm.refresh_from_db()
-        assert alarm.escalated_at is None and not AlarmNotice.objects.filter(alarm=alarm)
+        assert alarm.escalated_at is None and not AlarmNotice.objects.filter(
+            alarm=alarm, kind="to_leader"
+        )
 
 
 def test_the_administrator_sets_the_time_and_the_leaders(persona, ctx):
@@ -237,7 +239,9 @@ def test_the_administrator_sets_the_time_and_the_leaders(persona, ctx):
     assert AuditEvent.objects.filter(verb="monitoring.settings.updated").exists()
     alarm = _red_gas_alarm(persona("section"), "ESC-4")
     services.do_escalate_alarms(now=timezone.now() + dt.timedelta(minutes=6))
-    assert [n.recipient for n in AlarmNotice.objects.filter(alarm=alarm)] == [zhxt]
+    assert [n.recipient for n in AlarmNotice.objects.filter(alarm=alarm, kind="to_leader")] == [
+        zhxt
+    ]
 
 
 def test_the_settings_page_is_for_administrators_only():
