@@ -243,6 +243,11 @@ YINGJI_UPLOAD_MAX_BYTES = int(os.environ.get("YINGJI_UPLOAD_MAX_BYTES", str(20 *
 YINGJI_UPLOAD_VIDEO_MAX_BYTES = int(
     os.environ.get("YINGJI_UPLOAD_VIDEO_MAX_BYTES", str(500 * 1024 * 1024))
 )
+# Text of an uploaded .pdf (core.pdftext): pages read, characters kept, seconds spent at most
+# (project defaults against PDF bombs, not national rules).
+YINGJI_PDF_MAX_PAGES = int(os.environ.get("YINGJI_PDF_MAX_PAGES", "500"))
+YINGJI_PDF_MAX_CHARS = int(os.environ.get("YINGJI_PDF_MAX_CHARS", "1000000"))
+YINGJI_PDF_MAX_SECONDS = float(os.environ.get("YINGJI_PDF_MAX_SECONDS", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

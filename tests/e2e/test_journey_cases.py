@@ -63,6 +63,71 @@ def test_staff_search_open_case_and_similar(reference_data, live_server, browser
     page.goto(f"{base}/cases/analysis/")
     wait_until(
         page,
-        "document.querySelectorAll('.yj-case-chart[data-loaded]').length === 5",
+        "document.querySelectorAll('.yj-case-chart[data-loaded]').length === 6",
     )
     page.screenshot(path=str(SHOTS / "cases-analysis.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_imports_a_pdf_report_and_the_case_keeps_it(
+    reference_data, live_server, browser_page, tmp_path
+):
+    """The staff member uploads a .pdf investigation report, checks the proposed fields (the
+    direct and the indirect cause from the report's headings), saves, and downloads the report
+    from the case page; an enterprise user reads the case and downloads it too."""
+    from yingji.cases.models import Case
+    from yingji.core.tests.pdfs import cjk_pdf
+
+    page, base = browser_page, live_server.url
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    report = cjk_pdf(
+        [
+            [
+                "兰州某建材有限公司“9·3”机械伤害事故调查报告",
+                "2025年9月3日14时许,该公司破碎车间发生一起机械伤害事故,造成1人死亡。",
+                "一、事故发生经过",
+                "清理皮带机托辊时未停机,作业人员被卷入。",
+                "二、事故原因",
+                "(一)直接原因",
+                "作业人员未停机清理运转中的皮带机。",
+                "(二)间接原因",
+                "企业安全操作规程不落实,现场安全员未履行监护职责。",
+            ]
+        ]
+    )
+    path = tmp_path / "9·3调查报告.pdf"
+    path.write_bytes(report)
+    login(page, base, "zhxt_staff")
+    page.goto(f"{base}/cases/import-report/")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#proposal").count() == 1
+    assert page.input_value("#f-date") == "2025-09-03"
+    assert page.input_value("#f-d") == "1"
+    assert page.input_value("#f-c") == "作业人员未停机清理运转中的皮带机。"
+    assert page.input_value("#f-ci").startswith("企业安全操作规程不落实")
+    page.fill("#f-code", "E2E-PDF-1")
+    page.select_option("#f-ind", "building_materials")
+    page.select_option("#f-type", "machinery")
+    page.screenshot(path=str(SHOTS / "cases-pdf-review.png"), full_page=True)
+    page.click("form.row button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    case = Case.objects.get(code="E2E-PDF-1")
+    assert page.url.endswith(case.get_absolute_url())
+    assert page.locator("#indirect-causes").inner_text().startswith("企业安全操作规程不落实")
+    link = page.locator("#source-document a")
+    assert link.inner_text().strip() == "9·3调查报告.pdf"
+    page.screenshot(path=str(SHOTS / "cases-pdf-case.png"), full_page=True)
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename == "9·3调查报告.pdf"
+    assert Path(info.value.path()).read_bytes() == report
+
+    page.context.clear_cookies()
+    login(page, base, "ent_user")
+    page.goto(f"{base}{case.get_absolute_url()}")
+    assert page.locator("#source-upload").count() == 0  # enterprises read, never upload
+    with page.expect_download() as info:
+        page.locator("#source-document a").click()
+    assert Path(info.value.path()).read_bytes() == report

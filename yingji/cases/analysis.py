@@ -13,8 +13,9 @@ from yingji.geo.models import Region
 
 from .choices import ACCIDENT_TYPE_LABELS, INDUSTRY_LABELS
 
-# the recurring causes the bureau looks for in the cases' 事故原因 (the first group whose words
-# occur counts the case once); a working list, not a national classification
+# the recurring causes the bureau looks for in the cases' 直接原因 and, separately, their 间接原因
+# (in each, the first group whose words occur counts the case once); a working list, not a
+# national classification
 CAUSES = [
     ("特殊作业未审批、未检测", ("作业票", "未检测", "未进行可燃", "未进行有毒", "检测分析")),
     ("违章作业、违章指挥", ("违章", "违规", "超速", "未系安全带", "未停机")),
@@ -24,6 +25,9 @@ CAUSES = [
     ("安全培训不到位", ("培训", "无证", "持证", "作业证")),
     ("现场管理和监护缺失", ("监护", "巡查", "安全员", "监控", "检查不到位", "未到场")),
     ("设计施工方案缺陷", ("设计", "方案", "高陡边坡", "通风系统")),
+    ("安全生产责任制和管理制度不落实", ("主体责任", "责任制", "管理制度", "规章制度", "操作规程")),
+    ("隐患排查治理不到位", ("隐患排查", "隐患未", "未及时消除", "排查治理")),
+    ("属地和行业监管不到位", ("监管不到位", "监管部门", "属地", "监督检查不力", "执法检查")),
 ]
 
 
@@ -49,7 +53,9 @@ def summary(rows) -> dict:
         .annotate(n=Count("pk"), deaths=Sum("deaths"))
         .order_by("m")
     )
-    causes = Counter(cause_of(t) for t in rows.values_list("causes", flat=True))
+    texts = list(rows.values_list("direct_causes", "indirect_causes"))
+    direct = Counter(cause_of(d) for d, _ in texts)
+    indirect = Counter(cause_of(i) for _, i in texts if i)
     return {
         "total": rows.count(),
         "deaths": rows.aggregate(d=Sum("deaths"))["d"] or 0,
@@ -61,7 +67,10 @@ def summary(rows) -> dict:
             for r in months
             if r["m"]
         ],
-        "by_cause": [{"name": k, "count": v, "deaths": None} for k, v in causes.most_common()],
+        "by_cause": [{"name": k, "count": v, "deaths": None} for k, v in direct.most_common()],
+        "by_indirect_cause": [
+            {"name": k, "count": v, "deaths": None} for k, v in indirect.most_common()
+        ],
     }
 
 
@@ -70,7 +79,8 @@ SECTIONS = [
     ("by_industry", "行业"),
     ("by_month", "月份"),
     ("by_region", "县区"),
-    ("by_cause", "原因"),
+    ("by_cause", "直接原因"),
+    ("by_indirect_cause", "间接原因"),
 ]
 
 

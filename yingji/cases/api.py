@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -41,10 +42,24 @@ class AccidentCaseOut(Schema):
     grade_label: str
     grade_basis: str
     narrative: str
-    causes: str
+    direct_causes: str
+    indirect_causes: str
     lessons: str
     tags: list[str]
+    source: str
+    source_document_name: str
+    source_document_url: str | None
     is_demo: bool
+
+    @staticmethod
+    def resolve_source_document_name(obj):
+        return obj.source_document.original_name if obj.source_document_id else ""
+
+    @staticmethod
+    def resolve_source_document_url(obj):
+        if not obj.source_document_id:
+            return None
+        return reverse("cases:source_document", args=[obj.pk])
 
     @staticmethod
     def resolve_industry_label(obj):
@@ -87,7 +102,7 @@ def list_cases(
     limit: int | None = None,
     offset: int = 0,
 ):
-    rows = selectors.visible_cases(request.user)
+    rows = selectors.visible_cases(request.user).select_related("source_document")
     if q:
         rows = rows.filter(selectors.text_q(q[:200]))
     for field, value in (
@@ -137,3 +152,13 @@ def similar_cases(request, case_id: int):
         {"case": c, "score": score, "reasons": list(reasons)}
         for c, score, reasons in selectors.similar(request.user, case)
     ]
+
+
+@router.post(
+    "/cases/{case_id}/source-document",
+    response=AccidentCaseOut,
+    summary="上传或替换事故案例的调查报告原件(multipart,.docx/.pdf)",
+)
+def upload_source_document(request, case_id: int, file: File[UploadedFile]):
+    case = _case(request, case_id)
+    return services.do_attach_source_document(actor=request.user, case=case, upload=file)

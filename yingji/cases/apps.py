@@ -16,7 +16,7 @@ class CasesConfig(AppConfig):
     navigation = [Nav("典型事故案例库", "cases:index", icon="archive", tasks="T50", order=110)]
     demo_loader = "yingji.cases.demo.load_demo"
     # the library's search through the gram index (core.textsearch), same fields as the list
-    search_index = {"Case": ("title", "narrative", "causes", "lessons")}
+    search_index = {"Case": ("title", "narrative", "direct_causes", "indirect_causes", "lessons")}
     search_providers = [
         SearchProvider("cases", "事故案例", "yingji.cases.selectors.search", order=110)
     ]

@@ -22,7 +22,8 @@ from .schemas import AccidentCaseIn
 MARK = "(演示案例)"
 SOURCE = "演示数据:情节系虚构,不对应任何真实事故"
 
-# (days ago, county, industry, type, deaths, serious, loss 万元, title, narrative, causes, lessons, tags)
+# (days ago, county, industry, type, deaths, serious, loss 万元, title, narrative, 直接原因, lessons,
+# tags); the 间接原因 is drawn from INDIRECT by industry
 CASES = [
     (
         40,
@@ -448,6 +449,38 @@ SCENARIOS = [
         ["烟花爆竹", "超量储存"],
     ),
 ]
+# 间接原因 (management failures behind the direct cause), by industry: a case takes one by a
+# seeded draw; invented for the demo like the rest
+INDIRECT = {
+    "hazchem": [
+        "企业安全生产主体责任不落实,特殊作业管理制度执行不严;安全培训流于形式,作业人员风险辨识能力不足。",
+        "企业隐患排查治理不到位,对承包商作业管理缺失;属地监管部门执法检查不力。",
+    ],
+    "coal": [
+        "煤矿安全管理混乱,安全生产责任制不落实;瓦斯和顶板隐患排查治理不到位。",
+        "矿井技术管理薄弱,作业规程审批流于形式;驻矿监管人员履行监管职责不到位。",
+    ],
+    "non_coal": [
+        "企业未按设计组织生产,安全管理制度不健全;安全员配备不足,现场检查不到位。",
+        "企业隐患排查治理不到位,雨季前未组织专项检查;属地监管部门监督检查不力。",
+    ],
+    "construction": [
+        "施工单位安全生产责任制不落实,专项施工方案未经论证即实施;监理单位未履行监理职责。",
+        "总包单位对分包队伍以包代管,安全教育培训不到位;行业主管部门监管不到位。",
+    ],
+    "gas": [
+        "燃气企业用户安全检查不到位,隐患未及时消除;安全宣传和用户告知缺失。",
+        "燃气企业管网巡查制度不落实,第三方施工协调机制缺失;行业主管部门监督检查不力。",
+    ],
+    "transport": [
+        "运输企业动态监控管理流于形式,驾驶人安全教育培训不到位;车辆维护管理制度不落实。",
+        "企业安全生产主体责任不落实,对挂靠车辆以包代管;行业主管部门监管不到位。",
+    ],
+}
+INDIRECT_DEFAULT = [
+    "企业安全生产主体责任不落实,安全管理制度和操作规程执行不严;安全教育培训不到位。",
+    "企业隐患排查治理不到位,现场安全管理缺失;属地监管部门监督检查不力。",
+]
 COUNTIES = ["620102", "620103", "620104", "620105", "620111", "620121", "620122", "620123"]
 GENERATED = 85
 
@@ -491,6 +524,7 @@ def load_demo() -> dict:
     if user is None:
         return {"cases": 0}
     rng = random.Random(50)
+    pick = random.Random(61)  # the 间接原因 drawn apart, so that the other draws stay as they were
     today = timezone.localdate()
     pks = []
     for n, row in enumerate(CASES + generated_cases(random.Random(18)), 1):
@@ -509,6 +543,7 @@ def load_demo() -> dict:
             tags,
         ) = row
         day = today - dt.timedelta(days=days)
+        indirect = pick.choice(INDIRECT.get(industry, INDIRECT_DEFAULT))
         data = AccidentCaseIn(
             code=f"DEMO-AL-{n:03d}",
             title=title + MARK,
@@ -521,7 +556,8 @@ def load_demo() -> dict:
             serious_injuries=serious,
             direct_loss_wan=Decimal(loss),
             narrative=narrative,
-            causes=causes,
+            direct_causes=causes,
+            indirect_causes=indirect,
             lessons=lessons,
             tags=tags,
             source=SOURCE,

@@ -10,6 +10,7 @@ from yingji.core.schemas import validate
 from yingji.core.uploads import open_xlsx
 
 from .choices import ACCIDENT_TYPES, INDUSTRIES
+from .parsing import split_causes
 from .schemas import AccidentCaseIn
 
 COLUMNS = {
@@ -25,6 +26,9 @@ COLUMNS = {
     "轻伤人数": "injuries",
     "直接经济损失(万元)": "direct_loss_wan",
     "事故经过": "narrative",
+    "直接原因": "direct_causes",
+    "间接原因": "indirect_causes",
+    # the earlier template's one column: split into 直接/间接原因 (parsing.split_causes)
     "事故原因": "causes",
     "经验教训": "lessons",
     "标签": "tags",
@@ -76,6 +80,11 @@ def read_cases(data: bytes, name: str = "") -> list[tuple[int, AccidentCaseIn]]:
             value = _value(field, values[i] if i < len(values) else None)
             if value not in (None, "", []):
                 raw[field] = value
+        if "causes" in raw:
+            direct, indirect = split_causes(raw.pop("causes"))
+            raw.setdefault("direct_causes", direct)
+            if indirect:
+                raw.setdefault("indirect_causes", indirect)
         parsed = validate(AccidentCaseIn, raw)
         if parsed.ok:
             out.append((n, parsed.data))

@@ -35,7 +35,8 @@ class Case(AuditedModel):
     )
     grade = models.CharField(_("事故等级"), max_length=20, choices=GRADES, editable=False)
     narrative = models.TextField(_("事故经过"), blank=True)
-    causes = models.TextField(_("事故原因"), blank=True)
+    direct_causes = models.TextField(_("直接原因"), blank=True)
+    indirect_causes = models.TextField(_("间接原因"), blank=True)
     lessons = models.TextField(_("经验教训"), blank=True)
     responsibility = models.TextField(_("责任追究"), blank=True)
     measures = models.TextField(_("防范措施"), blank=True)
@@ -54,7 +55,20 @@ class Case(AuditedModel):
     )
     # jieba tokens of the texts, space-joined: what the full-text index holds (fulltext.py)
     search_text = models.TextField(_("分词文本"), blank=True, editable=False)
+    # the investigation report (.docx/.pdf) the case was written from: a core attachment of
+    # the case, downloaded through the case's restrict() (views.source_document)
+    source_document = models.ForeignKey(
+        "core.Attachment",
+        verbose_name=_("调查报告原件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    # derived from the texts above on every save: not a line of a person's history
+    history_skipped_fields = ("search_text",)
 
     class Meta:
         ordering = ["-occurred_on", "code"]
@@ -72,7 +86,8 @@ class Case(AuditedModel):
             self.title,
             self.place,
             self.narrative,
-            self.causes,
+            self.direct_causes,
+            self.indirect_causes,
             self.lessons,
             self.measures,
             " ".join(self.tags or []),

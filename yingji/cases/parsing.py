@@ -33,16 +33,30 @@ LOSS = re.compile(r"直接经济损失[^0-9\d]{0,6}?([\d,,.]+)\s*(万元|元)")
 PLACE = re.compile(r"(?:事故(?:发生)?地点|发生地点)[::]\s*([^\n。;;]{2,60})")
 PLACE_IN = re.compile(r"在([^,,。\n]{2,40}?)(?:内|处)?发生")
 
-# headings of the report's parts → the case field they fill (first keyword found wins)
+# headings of the report's parts → the case field they fill (first keyword found wins); a
+# general 事故原因 section is split into 直接原因 / 间接原因 by split_causes
 SECTIONS = [
     ("narrative", ("事故发生经过", "事故经过", "事故发生的经过")),
-    ("causes", ("事故发生的原因", "事故原因", "直接原因", "间接原因")),
+    ("direct_causes", ("直接原因",)),
+    ("indirect_causes", ("间接原因",)),
+    ("causes", ("事故发生的原因", "事故原因")),
     ("responsibility", ("责任认定", "处理建议", "责任追究", "责任人员")),
     ("measures", ("防范和整改措施", "防范措施", "整改措施", "防范和整改")),
     ("lessons", ("经验教训", "事故教训", "教训")),
 ]
+# a 直接原因 / 间接原因 label, numbered or not, with an optional colon: "(二)间接原因:"
+_NUMBER = r"(?:[(\uff08][一二三四五六七八九十\d]+[)\uff09]|[一二三四五六七八九十\d]+[、.．])?\s*"
+_DIRECT_LABEL = re.compile(
+    r"^\s*" + _NUMBER + r"(?:本起)?(?:事故(?:发生)?的)?直接原因(?:是|为|分析)?\s*[:\uff1a]?\s*"
+)
+_INDIRECT_LABEL = re.compile(
+    r"(?:^|(?<=[。;\uff1b\n]))\s*"
+    + _NUMBER
+    + r"(?:本起)?(?:事故(?:发生)?的)?间接原因(?:是|为|分析)?\s*[:\uff1a]?\s*",
+    re.M,
+)
 HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[((][一二三四五六七八九十]+[))]|第[一二三四五六七八九十]+[章部分])"
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(\uff08][一二三四五六七八九十]+[)\uff09]|第[一二三四五六七八九十]+[章部分])"
 )
 
 # words of the report → GB 6441 class (the first that occurs), shown as a proposal only
@@ -137,6 +151,17 @@ def _loss_wan(text: str) -> Decimal:
     return value if m.group(2) == "万元" else (value / Decimal(10_000)).quantize(Decimal("0.01"))
 
 
+def split_causes(text: str) -> tuple[str, str]:
+    """(直接原因, 间接原因) of a causes text: split at a 间接原因 label at the start of a line or
+    after a sentence ("(二)间接原因:", "间接原因是…"); the 直接原因 label is dropped. Without
+    a 间接原因 label all of it is the direct cause."""
+    text = (text or "").strip()
+    m = _INDIRECT_LABEL.search(text)
+    direct, indirect = (text[: m.start()], text[m.end() :]) if m else (text, "")
+    direct = _DIRECT_LABEL.sub("", direct.strip(), count=1).strip().rstrip(";\uff1b,\uff0c")
+    return direct, indirect.strip()
+
+
 def _sections(lines: list[str]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     current = None
@@ -146,6 +171,10 @@ def _sections(lines: list[str]) -> dict[str, str]:
         if field:
             current = field
             out.setdefault(field, [])
+            # "直接原因:违章作业。" — a label with its text on the same line keeps the text
+            rest = re.split(r"[:\uff1a]", line, maxsplit=1)
+            if field in ("direct_causes", "indirect_causes") and len(rest) == 2 and rest[1]:
+                out[field].append(rest[1].strip())
             continue
         if short and HEADING.match(line):
             current = None
@@ -153,6 +182,15 @@ def _sections(lines: list[str]) -> dict[str, str]:
         if current:
             out[current].append(line)
     return {k: "\n".join(v) for k, v in out.items() if v}
+
+
+def _causes(sections: dict[str, str]) -> tuple[str, str]:
+    """直接原因 and 间接原因: from their own headings, else split out of a 事故原因 section."""
+    direct, indirect = split_causes(sections.get("causes", ""))
+    return (
+        sections.get("direct_causes") or direct,
+        sections.get("indirect_causes") or indirect,
+    )
 
 
 def _guess(table, text: str) -> str:
@@ -171,6 +209,7 @@ def propose(lines: list[str]) -> dict:
     loss = _loss_wan(text)
     place = PLACE.search(text) or PLACE_IN.search(text)
     sections = _sections(lines)
+    direct, indirect = _causes(sections)
     return {
         "title": title[:200],
         "occurred_on": _date(text),
@@ -183,7 +222,8 @@ def propose(lines: list[str]) -> dict:
         "accident_type": _guess(TYPE_WORDS, title + "\n" + text),
         "industry": _guess(INDUSTRY_WORDS, title + "\n" + text),
         "narrative": sections.get("narrative", ""),
-        "causes": sections.get("causes", ""),
+        "direct_causes": direct,
+        "indirect_causes": indirect,
         "responsibility": sections.get("responsibility", ""),
         "measures": sections.get("measures", ""),
         "lessons": sections.get("lessons", ""),

@@ -30,7 +30,8 @@ class AccidentCaseIn(Input):
         Decimal("0"), ge=0, le=Decimal("100000000"), decimal_places=2, title="直接经济损失(万元)"
     )
     narrative: LongText = Field("", title="事故经过")
-    causes: LongText = Field("", title="事故原因")
+    direct_causes: LongText = Field("", title="直接原因")
+    indirect_causes: LongText = Field("", title="间接原因")
     lessons: LongText = Field("", title="经验教训")
     responsibility: LongText = Field("", title="责任追究")
     measures: LongText = Field("", title="防范措施")

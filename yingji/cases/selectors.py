@@ -17,8 +17,17 @@ from .fulltext import match_q
 from .models import Case, PushReceipt, WarningPush
 from .similarity import profile, rank
 
-TEXT_FIELDS = ("title", "narrative", "causes", "lessons")
-PROFILE_FIELDS = ("pk", "accident_type", "industry", "title", "narrative", "causes", "tags")
+TEXT_FIELDS = ("title", "narrative", "direct_causes", "indirect_causes", "lessons")
+PROFILE_FIELDS = (
+    "pk",
+    "accident_type",
+    "industry",
+    "title",
+    "narrative",
+    "direct_causes",
+    "indirect_causes",
+    "tags",
+)
 
 
 def visible_cases(user, action: str = "view"):
@@ -37,7 +46,8 @@ def _profile(case):
         case.industry,
         case.title,
         case.narrative,
-        case.causes,
+        case.direct_causes,
+        case.indirect_causes,
         " ".join(case.tags or []),
     )
 
@@ -125,7 +135,13 @@ def highlight(text: str, words: list[str]):
 
 def snippet(case: Case, words: list[str], width: int = 60) -> str:
     """The part of the narrative, causes or lessons around the first hit (plain text)."""
-    for text in (case.narrative, case.causes, case.lessons, case.measures):
+    for text in (
+        case.narrative,
+        case.direct_causes,
+        case.indirect_causes,
+        case.lessons,
+        case.measures,
+    ):
         text = text or ""
         low = text.casefold()
         at = min((i for i in (low.find(w) for w in words) if i >= 0), default=-1)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from yingji.core.audit import record_event
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict
-from yingji.core.services import locked
+from yingji.core.services import add_attachment, locked
+from yingji.core.uploads import read_upload
 from yingji.geo.models import Region
 from yingji.standards.accidents import accident_grade
 
@@ -41,7 +42,8 @@ def _fields(data: AccidentCaseIn) -> dict:
         "direct_loss": loss,
         "grade": accident_grade(data.deaths, data.serious_injuries, loss),
         "narrative": data.narrative,
-        "causes": data.causes,
+        "direct_causes": data.direct_causes,
+        "indirect_causes": data.indirect_causes,
         "lessons": data.lessons,
         "responsibility": data.responsibility,
         "measures": data.measures,
@@ -51,9 +53,18 @@ def _fields(data: AccidentCaseIn) -> dict:
     }
 
 
-def do_record_case(*, actor, data: AccidentCaseIn, source_event=None) -> Case:
+def _keep_report(actor, case: Case, document) -> None:
+    """Attach the investigation report to the case (inside the caller's transaction)."""
+    case.source_document = add_attachment(
+        actor=actor, target=case, upload=document, description="事故调查报告原件"
+    )
+    case.save(update_fields=["source_document"])
+
+
+def do_record_case(*, actor, data: AccidentCaseIn, source_event=None, source_document=None) -> Case:
     """Add a case to the library; its grade is computed from the casualties and the loss.
-    ``source_event``: the closed response event (#12) it is made from (one case per event)."""
+    ``source_event``: the closed response event (#12) it is made from (one case per event);
+    ``source_document``: the investigation report (.docx/.pdf) it was read from, kept on it."""
     check_rule(actor, "cases.write")
     fields = _fields(data)
     if Case.objects.filter(code=data.code).exists():
@@ -66,13 +77,37 @@ def do_record_case(*, actor, data: AccidentCaseIn, source_event=None) -> Case:
         fields["source_event"] = source_event
     with transaction.atomic():
         case = Case.objects.create(**fields)
+        if source_document is not None:
+            _keep_report(actor, case, source_document)
         record_event(
             "cases.case.recorded",
             f"录入事故案例“{case.title}”({case.get_grade_display()})"
-            + (f",来自事件{source_event.number}" if source_event is not None else ""),
+            + (f",来自事件{source_event.number}" if source_event is not None else "")
+            + (f",附调查报告“{case.source_document}”" if source_document is not None else ""),
             target=case,
         )
         ensure_in_scope(actor, case)
+    return case
+
+
+def do_attach_source_document(*, actor, case: Case, upload) -> Case:
+    """Give a case its investigation report (.docx/.pdf) later, or replace it: the earlier
+    report stays among the case's attachments; the case points at the new one."""
+    check_rule(actor, "cases.write")
+    if not restrict(Case.objects.filter(pk=case.pk), actor, "change").exists():
+        raise NotPermitted("您无权修改该案例。")
+    read_upload(upload, extensions=(".docx", ".pdf"))  # size, type and leading bytes
+    with transaction.atomic():
+        case = locked(Case, case.pk)
+        before = case.source_document
+        _keep_report(actor, case, upload)
+        record_event(
+            "cases.case.source_document",
+            f"为事故案例“{case.title}”上传调查报告原件“{case.source_document}”"
+            + (f"(替换“{before}”)" if before is not None else ""),
+            target=case,
+        )
+        ensure_in_scope(actor, case, "change")
     return case
 
 

@@ -7,18 +7,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from yingji.core.errors import DomainError
+from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.listing import Column, Filter, ListSpec, render_list
 from yingji.core.permissions import allows, get_restricted_or_404
-from yingji.core.uploads import read_upload
+from yingji.core.uploads import read_upload, safe_file_name
 from yingji.core.views import record_extras
 from yingji.core.webforms import form_input, run_service
 from yingji.standards.accidents import GRADE_LABELS
 
-from . import analysis, events, parsing, selectors, services
+from . import analysis, events, parsing, selectors, services, sources
 from .choices import ACCIDENT_TYPES, INDUSTRIES
 from .importing import COLUMNS, read_cases
 from .models import GRADES
@@ -100,6 +101,8 @@ def case_detail(request, pk):
             "object": case,
             "similar": selectors.similar(request.user, case),
             "can_push": allows(request.user, "cases.push"),
+            "can_upload_source": allows(request.user, "cases.write")
+            and selectors.visible_cases(request.user, "change").filter(pk=case.pk).exists(),
             "pushes": selectors.visible_pushes(request.user).filter(case=case),
             "counties": analysis.counties(),
             "industries": INDUSTRIES,
@@ -128,15 +131,32 @@ def case_new(request):
         return redirect("cases:index")
     if request.method == "POST":
         data = form_input(request, AccidentCaseIn)
+        token = request.POST.get("source_token", "")
         if data is not None:
             case = run_service(
-                request,
-                lambda: services.do_record_case(actor=request.user, data=data),
-                "已录入事故案例。",
+                request, lambda: _record_with_report(request.user, data, token), "已录入事故案例。"
             )
             if case:
                 return redirect(case)
+        if token:  # the review of an imported report, shown again with its message
+            return _form_page(
+                request,
+                "核对调查报告提取的案例",
+                request.POST,
+                from_report=request.POST.get("source_name", ""),
+                proposal=True,
+            )
     return _form_page(request, "录入事故案例", request.POST)
+
+
+def _record_with_report(user, data, token: str):
+    """Record the case; with the token of an imported report, keep the report on it (and
+    remove the staged copy once the case holds it)."""
+    document = sources.staged(token, user) if token else None
+    case = services.do_record_case(actor=user, data=data, source_document=document)
+    if document is not None:
+        sources.discard(document)
+    return case
 
 
 @login_required
@@ -172,29 +192,83 @@ def case_from_event(request):
 
 @login_required
 def case_import_report(request):
-    """调查报告导入: a .docx report's text gives proposed fields; the person confirms them on the
-    case form (nothing is recorded until they save)."""
+    """调查报告导入: a .docx or .pdf report's text gives proposed fields; the person confirms
+    them on the case form (nothing is recorded until they save); the file waits in the staging
+    area (sources.stage) and is kept on the case when it is saved."""
     if not allows(request.user, "cases.write"):
         return redirect("cases:index")
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
+        name = safe_file_name(upload.name)
         try:
-            lines = parsing.docx_text(read_upload(upload, extensions=(".docx",)))
+            data = read_upload(upload, extensions=sources.REPORT_EXTENSIONS)
+            lines = _report_lines(data, name)
+            token = sources.stage(data, name, request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
-        except Exception:  # noqa: BLE001 (a damaged document: say so, record nothing)
-            messages.error(request, "无法读取该 Word 文件,请确认是 .docx 格式的调查报告。")
         else:
             form = parsing.propose(lines)
-            form["source"] = f"事故调查报告:{upload.name}"[:200]
+            form["source"] = f"事故调查报告:{name}"[:200]
+            form["source_token"], form["source_name"] = token, name
             form["region"] = analysis.region_code_in("\n".join(lines))
             form["grade"] = GRADE_LABELS.get(form["grade"], form["grade"])
             if form["occurred_on"]:
                 form["occurred_on"] = form["occurred_on"].isoformat()
             return _form_page(
-                request, "核对调查报告提取的案例", form, from_report=upload.name, proposal=True
+                request, "核对调查报告提取的案例", form, from_report=name, proposal=True
             )
     return render(request, "cases/import_report.html", {"title": "导入事故调查报告"})
+
+
+def _report_lines(data: bytes, name: str) -> list[str]:
+    """The report's lines: a .pdf through core.pdftext (its limits and messages), a .docx
+    through python-docx (read_upload checked the zip first)."""
+    if name.lower().endswith(".pdf"):
+        from yingji.core.pdftext import pdf_lines
+
+        lines = pdf_lines(data, name)
+    else:
+        try:
+            lines = parsing.docx_text(data)
+        except Exception:  # noqa: BLE001 (a damaged document: say so, record nothing)
+            raise ValidationFailed("无法读取该 Word 文件,请确认是 .docx 格式的调查报告。") from None
+    if not lines:
+        raise ValidationFailed(f"文件“{name}”中没有可提取的文字(可能是扫描件),请上传含文字的报告。")
+    return lines
+
+
+@login_required
+def source_document(request, pk):
+    """The case's investigation report, for whoever may read the case (its restrict())."""
+    case = get_restricted_or_404(selectors.visible_cases(request.user), request.user, pk=pk)
+    doc = case.source_document
+    if doc is None or doc.voided_at is not None:
+        raise Http404
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=safe_file_name(doc.original_name),
+        content_type=doc.mime_type or "application/octet-stream",
+    )
+
+
+@login_required
+@require_POST
+def upload_source_document(request, pk):
+    """上传调查报告原件 on a case page (city staff who may change the case)."""
+    case = get_restricted_or_404(selectors.visible_cases(request.user), request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择调查报告文件(.docx 或 .pdf)。")
+    else:
+        run_service(
+            request,
+            lambda: services.do_attach_source_document(
+                actor=request.user, case=case, upload=upload
+            ),
+            "已上传调查报告原件。",
+        )
+    return redirect(case)
 
 
 @login_required

@@ -25,6 +25,17 @@ from .permissions import hidden_fields
 EMPTY = "—"
 # Bookkeeping every audited row carries; never worth a line of history.
 SKIPPED = {"id", "version"}
+
+
+def skipped_fields(model) -> set[str]:
+    """SKIPPED plus the fields a model derives from its others (a search index column, e.g.
+    Case.search_text), which it names in ``history_skipped_fields``: recomputed on every save,
+    they would repeat each change as noise."""
+    if model is None:
+        return SKIPPED
+    return SKIPPED | set(getattr(model, "history_skipped_fields", ()))
+
+
 MAX_TEXT = 300
 
 
@@ -168,17 +179,18 @@ def present_changes(changes, model, user) -> list[PresentedChange]:
     """The change rows of one model's records, as the user may read them."""
     fields = _Fields(model)
     hidden = hidden_fields(user, model) if model is not None else set()
+    skipped = skipped_fields(model)
     out = []
     for change in changes:
         rows = []
         for key, before, after in change.diff():
-            if key in SKIPPED or key in hidden or _name(fields, key) in hidden:
+            if key in skipped or key in hidden or _name(fields, key) in hidden:
                 continue
             if change.action == "create" and after in (None, "", [], {}, False):
                 continue  # nothing was given: not a line of history
             rows.append((fields.label(key), fields.value(key, before), fields.value(key, after)))
         if change.action == "update" and not rows:
-            continue  # only hidden fields changed: nothing this user may read
+            continue  # only hidden or derived fields changed: nothing this user may read
         out.append(
             PresentedChange(
                 time=local_datetime(change.time),
@@ -215,4 +227,5 @@ def present_events(events, model, user) -> list:
 def field_labels(model, names) -> str:
     """Changed field names as their Chinese names (the audit list's column)."""
     fields = _Fields(model)
-    return "、".join(fields.label(n) for n in names or [] if n not in SKIPPED)
+    skipped = skipped_fields(model)
+    return "、".join(fields.label(n) for n in names or [] if n not in skipped)

@@ -67,14 +67,14 @@ def add_attachment(*, actor, target, upload, description: str = "", check=None):
     from django.contrib.contenttypes.models import ContentType
 
     from .models import Attachment
-    from .uploads import validate_upload
+    from .uploads import safe_file_name, validate_upload
 
     mime, digest = (check or validate_upload)(upload)
     return Attachment.objects.create(
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=str(target.pk),
         file=upload,
-        original_name=(upload.name or "file")[:255],
+        original_name=safe_file_name(upload.name, default="file")[:255],
         size=upload.size,
         mime_type=mime,
         sha256=digest,

@@ -320,3 +320,33 @@ def sheet_rows(
                 details={"limit": max_rows},
             )
         yield row
+
+
+# --- file names a user gave ----------------------------------------------------------------------
+
+_NAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|]')
+
+
+def safe_file_name(name: str, default: str = "文件", limit: int = 120) -> str:
+    """A user's file name made safe to store, show and send back in a download: the last path
+    part only, no control or format characters, none of \\ / : * ? " < > |, no leading dots or
+    spaces, at most ``limit`` characters (the extension kept)."""
+    import unicodedata
+
+    name = re.split(r"[\\/]", str(name or ""))[-1]
+    kept = []
+    for ch in name:
+        if ch.isspace():
+            kept.append(" ")
+        elif not unicodedata.category(ch).startswith("C"):  # control, format (RLO), unassigned
+            kept.append(ch)
+    name = "".join(kept)
+    name = _NAME_FORBIDDEN.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip().lstrip(". ")
+    if not name:
+        return default
+    if len(name) > limit:
+        stem, dot, ext = name.rpartition(".")
+        ext = f".{ext}" if dot and stem and len(ext) <= 10 else ""
+        name = name[: limit - len(ext)].rstrip() + ext
+    return name

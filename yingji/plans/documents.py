@@ -1,5 +1,5 @@
-"""A plan's document: the text extracted from an uploaded .docx (python-docx) or, for a .pdf,
-nothing (no PDF library is installed: the file is stored and the page says so); and the
+"""A plan's document: the text extracted from an uploaded .docx (python-docx) or .pdf
+(``core.pdftext``: page, character and time limits; encrypted or broken files refused); and the
 difference between the texts of two versions (difflib)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import difflib
 import io
 
 PLAN_EXTENSIONS = (".docx", ".pdf")
-PDF_NOTE = "PDF 文件已保存;本平台未安装 PDF 文字提取组件,正文未提取。"
+PDF_NO_TEXT = "PDF 中没有可提取的文字(可能是扫描件),正文未提取;可在修订时录入正文。"
 
 
 def docx_text(data: bytes) -> str:

@@ -16,7 +16,7 @@ from yingji.orgs.models import Organisation
 from yingji.standards import emergency_plans as rules
 
 from .choices import FILING_STATE_LABELS
-from .documents import PDF_NOTE, PLAN_EXTENSIONS, docx_text
+from .documents import PDF_NO_TEXT, PLAN_EXTENSIONS, docx_text
 from .models import (
     Drill,
     DrillTarget,
@@ -44,15 +44,18 @@ from .schemas import (
 
 
 def _document(upload, typed: str) -> tuple[str, str]:
-    """(text, note): the text of the uploaded .docx, or nothing for a .pdf
-    (stored, not extracted), or the typed text when no file came."""
+    """(text, note): the text of the uploaded .docx or .pdf (a .pdf without any text, e.g. a
+    scan, keeps the typed text and says so), or the typed text when no file came."""
     if upload is None:
         if not typed:
             raise ValidationFailed("请上传预案文件或录入正文。", details={"field": "file"})
         return typed, ""
     data = read_upload(upload, extensions=PLAN_EXTENSIONS)
     if (upload.name or "").lower().endswith(".pdf"):
-        return typed, PDF_NOTE
+        from yingji.core.pdftext import pdf_text
+
+        text = pdf_text(data, upload.name or "")
+        return (text, "") if text else (typed, PDF_NO_TEXT)
     return docx_text(data), ""
 
 

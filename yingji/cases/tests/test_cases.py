@@ -71,7 +71,8 @@ def test_a_crafted_near_duplicate_is_the_most_similar(persona, ctx):
             industry="hazchem",
             accident_type="poisoning",
             narrative=original.narrative,
-            causes=original.causes,
+            direct_causes=original.direct_causes,
+            indirect_causes=original.indirect_causes,
         ),
     )
     ranked = selectors.similar(persona("county_b"), original)

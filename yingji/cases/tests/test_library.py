@@ -21,7 +21,9 @@ from yingji.core.errors import NotPermitted, ValidationFailed
 pytestmark = pytest.mark.django_db
 
 
-def _record(persona, code, title, narrative, causes="", industry="other", kind="other"):
+def _record(
+    persona, code, title, narrative, causes="", industry="other", kind="other", indirect=""
+):
     data = AccidentCaseIn(
         code=code,
         title=title,
@@ -29,7 +31,8 @@ def _record(persona, code, title, narrative, causes="", industry="other", kind="
         industry=industry,
         accident_type=kind,
         narrative=narrative,
-        causes=causes,
+        direct_causes=causes,
+        indirect_causes=indirect,
     )
     return services.do_record_case(actor=persona("section"), data=data)
 
@@ -144,7 +147,8 @@ def test_a_crafted_investigation_report_gives_date_and_casualties():
     assert proposed["direct_loss_wan"] == Decimal("856.5")
     assert proposed["grade"] == "larger"  # 3 deaths: 较大 (493号令第三条)
     assert proposed["accident_type"] == "poisoning" and proposed["industry"] == "hazchem"
-    assert "盲目施救" in proposed["causes"] and "调节池" in proposed["narrative"]
+    assert "盲目施救" in proposed["direct_causes"] and "调节池" in proposed["narrative"]
+    assert proposed["indirect_causes"] == ""  # the report names no 间接原因: all of it is direct
     assert "司法机关" in proposed["responsibility"] and "呼吸器" in proposed["measures"]
     assert proposed["place"] == "西固区某化工园区"
     assert proposed["title"] == "兰州某化工有限公司“3·15”较大中毒事故"
@@ -243,12 +247,25 @@ def test_a_push_reaches_the_industry_and_its_read_rate_counts(as_user, persona, 
 
 def test_the_analysis_counts_and_exports(as_user, persona, ctx):
     _record(
-        persona, "T-AN-1", "分析测试高处坠落事故", "坠落", causes="作业人员未系安全带,违章作业。"
+        persona,
+        "T-AN-1",
+        "分析测试高处坠落事故",
+        "坠落",
+        causes="作业人员未系安全带,违章作业。",
+        indirect="施工单位安全生产责任制不落实。",
     )
     client = as_user("county_b")
     page = client.get("/cases/analysis/").content.decode()
     total = Case.objects.count()
     assert f"共 {total} 起案例" in page and "违章作业、违章指挥" in page
+    assert 'id="t-by_cause"' in page and 'id="t-by_indirect_cause"' in page
+    from yingji.cases.analysis import summary
+
+    data = summary(Case.objects.filter(code="T-AN-1"))
+    assert data["by_cause"] == [{"name": "违章作业、违章指挥", "count": 1, "deaths": None}]
+    assert data["by_indirect_cause"] == [
+        {"name": "安全生产责任制和管理制度不落实", "count": 1, "deaths": None}
+    ]
     assert 'id="case-charts"' in page and "echarts.min.js" in page
     r = client.get("/cases/analysis/?export=xlsx")
     assert r.status_code == 200 and "spreadsheetml" in r["Content-Type"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yingji.core.errors import DomainError, InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.models import AuditEvent
+from yingji.core.tests.pdfs import cjk_pdf, encrypted_pdf, many_pages_pdf
 from yingji.plans import selectors, services
 from yingji.plans.documents import diff_lines
 from yingji.plans.models import Finding, Plan
@@ -75,11 +76,70 @@ def test_it_extracts_docx_text_keeps_versions_and_diffs_them(persona, ctx):
     assert ("-", "适用于储罐区泄漏。") not in lines  # unchanged lines are not marked
 
 
-def test_it_stores_a_pdf_without_text_and_says_so(persona, ctx):
-    pdf = SimpleUploadedFile("预案.pdf", b"%PDF-1.4\n%demo\n")
-    plan = _new_plan(persona("enterprise"), ctx, pdf)
+def _pdf(data: bytes, name="预案.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def test_it_extracts_pdf_text_for_search_and_diff(persona, ctx, as_user):
+    ent = persona("enterprise")
+    first = cjk_pdf([["1 总则", "适用于储罐区泄漏。"], ["2 响应", "分为三级响应。"]])
+    plan = _new_plan(ent, ctx, _pdf(first))
     version = plan.versions.get()
-    assert version.attachment is not None and plan.text == "" and "未提取" in version.text_note
+    assert version.attachment is not None and version.text_note == ""
+    assert "适用于储罐区泄漏。" in plan.text and "分为三级响应。" in plan.text
+    plan = services.do_revise_plan(
+        actor=ent,
+        plan=plan,
+        data=PlanReviseIn(
+            effective_on=dt.date(2026, 1, 5), reason="调整分级", version=plan.version
+        ),
+        upload=_pdf(cjk_pdf([["1 总则", "适用于储罐区泄漏。"], ["2 响应", "分为四级响应。"]])),
+    )
+    old, new = (v.text for v in plan.versions.order_by("number"))
+    lines = diff_lines(old, new)
+    assert ("-", "分为三级响应。") in lines and ("+", "分为四级响应。") in lines
+    # the list's search reads the extracted text
+    html = as_user("section").get("/plans/?q=四级响应").content.decode()
+    assert plan.code in html
+    assert plan.code not in as_user("section").get("/plans/?q=五级响应").content.decode()
+
+
+def test_a_pdf_without_text_is_stored_and_says_so(persona, ctx):
+    plan = _new_plan(persona("enterprise"), ctx, _pdf(many_pages_pdf(2)))
+    version = plan.versions.get()
+    assert version.attachment is not None and plan.text == "" and "扫描件" in version.text_note
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [(lambda: b"%PDF-1.4\n%demo\n", "已损坏"), (encrypted_pdf, "已加密")],
+    ids=["broken", "encrypted"],
+)
+def test_a_broken_or_encrypted_pdf_is_refused_and_nothing_written(persona, ctx, make, words):
+    before = (Plan.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationFailed) as err:
+        _new_plan(persona("enterprise"), ctx, _pdf(make()))
+    assert words in err.value.message
+    assert (Plan.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_plan_page_answers_a_broken_pdf_with_a_message(as_user):
+    client = as_user("enterprise")
+    before = Plan.objects.count()
+    response = client.post(
+        "/plans/new/",
+        {
+            "code": "T-QY-PDF",
+            "title": "损坏文件的预案",
+            "kind": "enterprise_special",
+            "owner": OWN,
+            "effective_on": "2025-03-01",
+            "file": _pdf(b"%PDF-1.4\n1 0 obj << /Type /Catalog"),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "已损坏" in response.content.decode() and Plan.objects.count() == before
 
 
 def test_it_refuses_a_renamed_file_and_writes_nothing(persona, ctx):
