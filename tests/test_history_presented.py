@@ -115,3 +115,19 @@ def test_no_relation_is_shown_by_its_python_name():
                 shown.append((model._meta.label, f.name, fields.label(f.name)))
     python_names = [s for s in shown if s[2] in (s[1], s[1].replace("_", " "))]
     assert shown and not python_names, python_names
+
+
+def test_every_derived_search_column_is_left_out_of_history():
+    """A column rewritten from the record's other fields on every save (search_text) would be a
+    line of tokens in every change: each model that has one names it in history_skipped_fields."""
+    from django.apps import apps
+
+    from yingji.core.presenters import field_labels
+
+    with_search = [
+        m for m in apps.get_models() if "search_text" in {f.name for f in m._meta.fields}
+    ]
+    assert with_search, "expected the case library and the briefs to keep a search column"
+    for model in with_search:
+        assert "search_text" in getattr(model, "history_skipped_fields", ()), model
+        assert field_labels(model, ["search_text"]) == "", model

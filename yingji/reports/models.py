@@ -70,6 +70,8 @@ class Brief(AuditedModel):
     number = models.CharField(_("编号"), max_length=40, blank=True)
     search_text = models.TextField(_("全文(检索用)"), blank=True, editable=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    # the derived search column is rewritten on every save: never a line of history
+    history_skipped_fields = ("search_text",)
 
     class Meta:
         ordering = ["-period_start", "kind", "region__code"]
