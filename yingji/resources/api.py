@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from yingji.core.api import page
@@ -24,6 +24,7 @@ from .schemas import (
     EquipmentEditIn,
     EquipmentIn,
     EvaluationIn,
+    EvaluationPublishIn,
     ExpertEditIn,
     ExpertIn,
     ForceReturnIn,
@@ -397,6 +398,17 @@ class EvaluationOut(Schema):
     grade: str
     scores: dict
     remarks: str
+    published_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team_id
+
+
+class PublishedOut(Schema):
+    year: int
+    count: int
+    published_at: dt.datetime
 
     @staticmethod
     def resolve_team(obj):
@@ -485,6 +497,38 @@ def evaluate_team(request, team_id: int, payload: EvaluationIn):
         selectors.visible_records(Team, request.user), request.user, pk=team_id
     )
     return services.do_evaluate_team(actor=request.user, team=team, data=payload)
+
+
+@router.get(
+    "/resources/evaluations",
+    response=list[EvaluationOut],
+    summary="社会应急力量年度评估结果(发布前仅评估人可见)",
+)
+def list_evaluations(
+    request,
+    response: HttpResponse,
+    year: int | None = Query(None, ge=2000, le=2100, title="年度"),
+    limit: int = 100,
+    offset: int = 0,
+):
+    from yingji.core.permissions import restrict
+
+    from .models import TeamEvaluation
+
+    qs = restrict(TeamEvaluation.objects.all(), request.user)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return page(qs.order_by("-year", "-total", "pk"), response, limit, offset)
+
+
+@router.post(
+    "/resources/evaluations/publish",
+    response=PublishedOut,
+    summary="发布社会应急力量年度评估结果(发布后分数冻结)",
+)
+def publish_evaluations(request, payload: EvaluationPublishIn):
+    rows = services.do_publish_evaluations(actor=request.user, year=payload.year)
+    return {"year": payload.year, "count": len(rows), "published_at": rows[0].published_at}
 
 
 @router.get("/resources/agreements", response=list[AgreementOut], summary="合作协议")

@@ -834,20 +834,29 @@ def load_forces(counties: dict, orgs: dict, admin) -> dict:
     plan = scheme()
     evaluations = []
     rng = random.Random(SEED + 1)
-    for team in Team.objects.filter(kind="social", is_demo=True):
-        scores = {i["code"]: round(i["max"] * rng.uniform(0.7, 0.98), 1) for i in plan["items"]}
-        total, grade = score(scores)
-        evaluations.append(
-            TeamEvaluation(
-                team=team,
-                year=today.year - 1,
-                scores={**scores, "_scheme": plan["version"]},
-                total=total,
-                grade=grade,
-                evaluator=admin,
-                remarks="年度考核(演示)",
+    # last year's evaluation, published in January (visible to the teams' keepers); this year's
+    # scored but not yet published (only the evaluators see it, the ranking page offers 发布)
+    published = min(
+        timezone.now() - dt.timedelta(hours=1),
+        timezone.make_aware(dt.datetime(today.year, 1, 15, 10)),
+    )
+    for year, remarks in ((today.year - 1, "年度考核(演示)"), (today.year, "年度考核初评(演示)")):
+        for team in Team.objects.filter(kind="social", is_demo=True):
+            scores = {i["code"]: round(i["max"] * rng.uniform(0.7, 0.98), 1) for i in plan["items"]}
+            total, grade = score(scores)
+            evaluations.append(
+                TeamEvaluation(
+                    team=team,
+                    year=year,
+                    scores={**scores, "_scheme": plan["version"]},
+                    total=total,
+                    grade=grade,
+                    evaluator=admin,
+                    remarks=remarks,
+                    published_at=published if year < today.year else None,
+                    published_by=admin if year < today.year else None,
+                )
             )
-        )
     TeamEvaluation.objects.bulk_create(evaluations)
     return {"teams": len(teams), "agreements": len(agreements)}
 

@@ -8,13 +8,14 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404, restrict
+from yingji.core.permissions import allows, get_restricted_or_404, requires, restrict
 from yingji.core.views import record_extras
-from yingji.core.webforms import int_or_none, run_service
+from yingji.core.webforms import form_input, int_or_none, run_service
 
 from . import selectors, services
 from .choices import (
@@ -28,7 +29,7 @@ from .choices import (
 )
 from .evaluation import scheme
 from .models import Agreement, Expert, Shelter, Team, TeamEvaluation
-from .schemas import EvaluationIn
+from .schemas import EvaluationIn, EvaluationPublishIn
 from .selectors import agreement_state_q
 from .selectors import visible_records as visible
 
@@ -348,6 +349,7 @@ def _ranking_spec() -> ListSpec:
                 ),
             ),
             Column("remarks", "评语"),
+            Column("published_at", "发布时间"),
         ],
         filters={
             "year": Filter("年度", "year"),
@@ -375,11 +377,43 @@ def ranking(request):
     if "year" not in request.GET and years:
         return redirect(f"{request.path}?year={years[0]}")
     title = f"社会应急力量{year}年度评估" if year else "社会应急力量年度评估"
+    of_year = evaluations.filter(year=year) if year else evaluations.none()
+    published = of_year.exclude(published_at=None).select_related("published_by").first()
     return render_list(
         request,
         evaluations,
         _ranking_spec(),
         "resources/ranking.html",
         title,
-        extra={"years": years, "scheme": scheme()},
+        extra={
+            "years": years,
+            "scheme": scheme(),
+            "year": year,
+            "published": published,
+            "can_publish": bool(
+                year
+                and not published
+                and of_year.exists()
+                and allows(request.user, "resources.publish_evaluation")
+            ),
+        },
     )
+
+
+@login_required
+@require_POST
+@requires("resources.publish_evaluation")
+def publish_evaluations(request):
+    """发布 the year's result (the button on the ranking page)."""
+    data = form_input(request, EvaluationPublishIn)
+    if data is None:
+        return redirect("resources:ranking")
+    run_service(
+        request,
+        lambda: services.do_publish_evaluations(actor=request.user, year=data.year),
+        lambda rows: f"已发布{data.year}年度评估结果({len(rows)} 支队伍),分数已冻结。",
+    )
+    return redirect(f"{reverse('resources:ranking')}?year={data.year}")
+
+
+publish_evaluations.action_schema = EvaluationPublishIn

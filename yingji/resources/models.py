@@ -241,6 +241,18 @@ class TeamEvaluation(AuditedModel):
         related_name="+",
     )
     remarks = models.CharField(_("评语"), max_length=500, blank=True)
+    # 发布 (do_publish_evaluations): the year's result is published at once; from then on its
+    # scores are frozen and the evaluated teams' keepers see it (before, only the evaluators)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-year", "-total"]

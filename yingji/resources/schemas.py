@@ -179,6 +179,12 @@ class EvaluationIn(Input):
     remarks: ShortText = Field(default="", title="评语")
 
 
+class EvaluationPublishIn(Input):
+    """发布 the year's result of the evaluation of social rescue forces."""
+
+    year: int = Field(ge=2000, le=2100, title="年度")
+
+
 # --- requests and dispatch ------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from yingji.core.audit import record_event
-from yingji.core.errors import ConflictError, NotPermitted, ValidationFailed
+from yingji.core.errors import ConflictError, InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
 from yingji.core.services import locked
 
@@ -464,6 +464,8 @@ def do_evaluate_team(*, actor, team, data):
     except ValueError as exc:
         raise ValidationFailed(str(exc), details={"field": "scores"}) from exc
     with transaction.atomic():
+        if TeamEvaluation.objects.filter(year=data.year, published_at__isnull=False).exists():
+            raise InvalidTransition(f"{data.year}年度评估结果已发布,分数已冻结,不能再评分或修改。")
         evaluation, created = TeamEvaluation.objects.select_for_update().get_or_create(
             team=team,
             year=data.year,
@@ -483,6 +485,37 @@ def do_evaluate_team(*, actor, team, data):
         )
         ensure_in_scope(actor, evaluation)
     return evaluation
+
+
+def do_publish_evaluations(*, actor, year: int):
+    """发布 a year's evaluation of social rescue forces (T44): every evaluation of the year at
+    once (the ranking is the year's), one event; from then on the scores are frozen
+    (``do_evaluate_team`` refuses the year) and the teams' keepers see the result. A year with no
+    evaluation, or already published, is refused and nothing changes."""
+    from django.utils import timezone
+
+    from .models import TeamEvaluation
+
+    check_rule(actor, "resources.publish_evaluation")
+    with transaction.atomic():
+        rows = list(TeamEvaluation.objects.select_for_update().filter(year=year).order_by("pk"))
+        if not rows:
+            raise ValidationFailed(
+                f"{year}年度还没有评估记录,不能发布。", details={"field": "year"}
+            )
+        if any(r.published_at for r in rows):
+            raise InvalidTransition(f"{year}年度评估结果已发布,不能重复发布。")
+        now = timezone.now()
+        for row in rows:
+            row.published_at, row.published_by = now, actor
+            row.save(update_fields=["published_at", "published_by"])
+        record_event(
+            "resources.evaluation.published",
+            f"发布{year}年度社会应急力量评估结果:{len(rows)} 支队伍",
+            year=year,
+            count=len(rows),
+        )
+    return rows
 
 
 # --- editing forces records ----------------------------------------------------------------
