@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from yingji.core.api import page
 from yingji.core.errors import ValidationFailed
@@ -410,9 +410,36 @@ class PublishedOut(Schema):
     count: int
     published_at: dt.datetime
 
+
+def _single_line(obj):
+    """An agreement's only line, or None when it has none or several."""
+    lines = list(obj.lines.select_related("item")[:2])
+    return lines[0] if len(lines) == 1 else None
+
+
+class AgreementLineOut(Schema):
+    """One line of an agreement's 协议储备."""
+
+    id: int
+    item: str  # catalogue code
+    item_name: str
+    unit: str
+    quantity: int
+    response_hours: int | None  # the line's own; null: the agreement's applies
+    called: int
+    remaining: int
+
     @staticmethod
-    def resolve_team(obj):
-        return obj.team_id
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.item.unit
 
 
 class AgreementOut(PlacedOut):
@@ -423,14 +450,37 @@ class AgreementOut(PlacedOut):
     response_hours: int | None
     valid_from: dt.date
     valid_until: dt.date
-    item: str | None  # 协议储备物资 (catalogue code)
-    quantity: int | None
-    called: int
-    remaining: int | None
+    lines: list[AgreementLineOut]  # 协议储备明细
+    # the first form of this API (one item per agreement): filled only when the agreement has
+    # exactly one line, null otherwise — read ``lines``
+    item: str | None = Field(None, json_schema_extra={"deprecated": True})
+    quantity: int | None = Field(None, json_schema_extra={"deprecated": True})
+    called: int | None = Field(None, json_schema_extra={"deprecated": True})
+    remaining: int | None = Field(None, json_schema_extra={"deprecated": True})
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.select_related("item"))
 
     @staticmethod
     def resolve_item(obj):
-        return obj.item.code if obj.item_id else None
+        line = _single_line(obj)
+        return line.item.code if line else None
+
+    @staticmethod
+    def resolve_quantity(obj):
+        line = _single_line(obj)
+        return line.quantity if line else None
+
+    @staticmethod
+    def resolve_called(obj):
+        line = _single_line(obj)
+        return line.called if line else None
+
+    @staticmethod
+    def resolve_remaining(obj):
+        line = _single_line(obj)
+        return line.remaining if line else None
 
 
 class ExpertOut(PlacedOut):
@@ -964,6 +1014,7 @@ class CallOut(Schema):
 
     id: int
     agreement_id: int
+    line_id: int  # the agreement line (协议储备明细) called off
     agreement: str
     partner: str
     item: str
@@ -984,7 +1035,7 @@ class CallOut(Schema):
 
     @staticmethod
     def resolve_item(obj):
-        return obj.agreement.item.code
+        return obj.line.item.code
 
     @staticmethod
     def resolve_state_label(obj):
@@ -1024,7 +1075,7 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_calls(obj):
-        return obj.calls.select_related("agreement__item")
+        return obj.calls.select_related("agreement", "line__item")
 
     @staticmethod
     def resolve_last_position(obj):
@@ -1079,6 +1130,7 @@ class UnitProposalLegOut(Schema):
 
 class CallProposalLegOut(Schema):
     agreement_id: int
+    line_id: int
     agreement: str
     partner: str
     item: str
@@ -1152,6 +1204,7 @@ def request_proposal(request, request_id: int):
         "calls": [
             {
                 "agreement_id": c.agreement,
+                "line_id": c.line,
                 "agreement": agreements[c.agreement].title,
                 "partner": agreements[c.agreement].partner,
                 "item": c.item,

@@ -100,17 +100,20 @@ SPECS = {
                 Column("content", "保障内容"),
                 Column("response_hours", "响应时限(小时)"),
                 Column(
-                    "item__name",
+                    "lines",
                     "协议储备",
-                    value=lambda a: (
-                        f"{a.item.name} {a.quantity} {a.item.unit}" if a.item_id else ""
+                    sortable=False,
+                    value=lambda a: "、".join(
+                        f"{li.item.name} {li.quantity} {li.item.unit}" for li in a.lines.all()
                     ),
                 ),
                 Column(
-                    "called",
+                    "remaining",
                     "剩余可调用",
                     sortable=False,
-                    value=lambda a: a.remaining if a.item_id else "",
+                    value=lambda a: "、".join(
+                        f"{li.item.name} {li.remaining}" for li in a.lines.all()
+                    ),
                 ),
                 Column("valid_from", "生效日期"),
                 Column("valid_until", "有效期至"),
@@ -205,9 +208,12 @@ def list_view(key: str):
     @login_required
     def view(request):
         keep = allows(request.user, "resources.keep")
+        rows = visible(model, request.user)
+        if model is Agreement:
+            rows = rows.prefetch_related("lines__item")
         return render_list(
             request,
-            visible(model, request.user),
+            rows,
             spec,
             "resources/records.html",
             title,
@@ -255,9 +261,12 @@ def _team_extra(request, team) -> dict:
 
 
 def _agreement_extra(request, agreement) -> dict:
-    """The call-offs of the agreement's stock (协议储备调用), newest first."""
+    """The agreement's lines (协议储备明细) and their call-offs (协议储备调用), newest first."""
     return {
-        "agreement_calls": agreement.calls.select_related("request").order_by("-called_at")[:50]
+        "agreement_lines": agreement.lines.select_related("item"),
+        "agreement_calls": agreement.calls.select_related("request", "line__item").order_by(
+            "-called_at"
+        )[:50],
     }
 
 

@@ -19,6 +19,7 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from .models import (
     Agreement,
     AgreementCall,
+    AgreementLine,
     Allocation,
     Equipment,
     Expert,
@@ -71,6 +72,12 @@ def restrict_scoped(qs, scope, action):
     """Sites, teams, agreements, shelters and experts: the same rule (module doc); experts'
     personal contacts are not for enterprise users, who see only what they keep."""
     return qs.filter(site_q(scope, action))
+
+
+@restricts(AgreementLine)
+def restrict_agreement_lines(qs, scope, action):
+    """An agreement's lines (协议储备明细): as its agreement (kept through its edit)."""
+    return qs.filter(site_q(scope, action, "agreement__"))
 
 
 @restricts(Stock)
