@@ -176,6 +176,12 @@ def main():
         default=0,
         help="after the other steps, grow to this many sites and time the 一图 layer",
     )
+    parser.add_argument(
+        "--steps",
+        default="",
+        help="only these steps (comma-separated: stock,layer,layer_item,propose,forces,export,"
+        "print); the baseline (stock) is always measured",
+    )
     args = parser.parse_args()
     import django
 
@@ -264,6 +270,9 @@ def main():
         ("一表 export (xlsx, every row)", export),
         ("一表 print page", printed),
     ]
+    keys = ["stock", "layer", "layer_item", "propose", "forces", "export", "print"]
+    wanted = set(args.steps.split(",")) | {"stock"} if args.steps else set(keys)
+    steps = [step for key, step in zip(keys, steps, strict=True) if key in wanted]
     results = [(name, timed(fn, args.repeat)) for name, fn in steps]
     base = results[0][1]
     print(f"| step | ms (median of {args.repeat}) | × baseline |")
