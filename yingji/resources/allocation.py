@@ -172,8 +172,9 @@ def propose_units(
 
 @dataclass(frozen=True)
 class Offer:
-    """An agreement holding an item for the city: what is left of its quantity, how fast the
-    partner delivers (响应时限, hours; None: not stated), its validity and where it is."""
+    """An agreement line holding an item for the city: what is left of its quantity, how fast
+    the partner delivers (响应时限, hours; None: not stated), its agreement's validity and place.
+    ``pk`` is the line's; ``agreement`` its agreement's (None: the same as ``pk``)."""
 
     pk: int
     item: str
@@ -183,6 +184,7 @@ class Offer:
     valid_until: date
     lon: float | None = None
     lat: float | None = None
+    agreement: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class CallLeg:
     quantity: int
     distance_km: float | None
     eta_hours: float | None
+    line: int | None = None  # the agreement line called off (Offer.pk)
 
 
 @dataclass
@@ -245,7 +248,8 @@ def propose_calls(
                 continue
             take = min(need, o.remaining)
             eta = None if o.response_hours is None else float(o.response_hours)
-            proposal.legs.append(CallLeg(o.pk, item, take, d, eta))
+            agreement = o.pk if o.agreement is None else o.agreement
+            proposal.legs.append(CallLeg(agreement, item, take, d, eta, o.pk))
             need -= take
         if need > 0:
             proposal.shortfall[item] = need

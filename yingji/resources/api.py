@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
-from pydantic import BaseModel
+from ninja import Query, Router, Schema, Status
+from pydantic import BaseModel, Field
 
 from yingji.core.api import page
+from yingji.core.errors import ValidationFailed
 from yingji.core.permissions import get_restricted_or_404
 from yingji.core.schemas import FeatureCollection
 
@@ -23,6 +24,7 @@ from .schemas import (
     EquipmentEditIn,
     EquipmentIn,
     EvaluationIn,
+    EvaluationPublishIn,
     ExpertEditIn,
     ExpertIn,
     ForceReturnIn,
@@ -325,16 +327,25 @@ class LayerOut(BaseModel):
 @router.get(
     "/resources/geojson",
     response=LayerOut,
-    summary="储备库(点)图层(GeoJSON,大小为库存量)",
+    summary="储备库(点)图层(GeoJSON,大小为库存量;item=物资编码:只含有该物资库存的库点)",
 )
-def geojson(request, district: str | None = None, level: str | None = None):
+def geojson(
+    request, district: str | None = None, level: str | None = None, item: str | None = None
+):
     """The layer is written as JSON directly (its declared shape is ``LayerOut``; a test
     validates the answer against it): ninja's response validation walked every feature through
     its Django-object getter, 440 ms of the 690 ms for the issue's 5,000 points
     (docs/performance.md)."""
     import json
 
-    layer = selectors.site_features(request.user, {"district": district, "level": level})
+    chosen = None
+    if item:
+        chosen = selectors.items().filter(code=item).first()
+        if chosen is None:
+            raise ValidationFailed("物资目录中没有这个物资编码。", details={"field": "item"})
+    layer = selectors.site_features(
+        request.user, {"district": district, "level": level, "item": chosen}
+    )
     return HttpResponse(
         json.dumps(layer, ensure_ascii=False, separators=(",", ":")),
         content_type="application/json",
@@ -387,10 +398,48 @@ class EvaluationOut(Schema):
     grade: str
     scores: dict
     remarks: str
+    published_at: dt.datetime | None = None
 
     @staticmethod
     def resolve_team(obj):
         return obj.team_id
+
+
+class PublishedOut(Schema):
+    year: int
+    count: int
+    published_at: dt.datetime
+
+
+def _single_line(obj):
+    """An agreement's only line, or None when it has none or several."""
+    lines = list(obj.lines.select_related("item")[:2])
+    return lines[0] if len(lines) == 1 else None
+
+
+class AgreementLineOut(Schema):
+    """One line of an agreement's 协议储备."""
+
+    id: int
+    item: str  # catalogue code
+    item_name: str
+    unit: str
+    quantity: int
+    response_hours: int | None  # the line's own; null: the agreement's applies
+    called: int
+    remaining: int
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.item.unit
 
 
 class AgreementOut(PlacedOut):
@@ -401,14 +450,37 @@ class AgreementOut(PlacedOut):
     response_hours: int | None
     valid_from: dt.date
     valid_until: dt.date
-    item: str | None  # 协议储备物资 (catalogue code)
-    quantity: int | None
-    called: int
-    remaining: int | None
+    lines: list[AgreementLineOut]  # 协议储备明细
+    # the first form of this API (one item per agreement): filled only when the agreement has
+    # exactly one line, null otherwise — read ``lines``
+    item: str | None = Field(None, json_schema_extra={"deprecated": True})
+    quantity: int | None = Field(None, json_schema_extra={"deprecated": True})
+    called: int | None = Field(None, json_schema_extra={"deprecated": True})
+    remaining: int | None = Field(None, json_schema_extra={"deprecated": True})
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.select_related("item"))
 
     @staticmethod
     def resolve_item(obj):
-        return obj.item.code if obj.item_id else None
+        line = _single_line(obj)
+        return line.item.code if line else None
+
+    @staticmethod
+    def resolve_quantity(obj):
+        line = _single_line(obj)
+        return line.quantity if line else None
+
+    @staticmethod
+    def resolve_called(obj):
+        line = _single_line(obj)
+        return line.called if line else None
+
+    @staticmethod
+    def resolve_remaining(obj):
+        line = _single_line(obj)
+        return line.remaining if line else None
 
 
 class ExpertOut(PlacedOut):
@@ -475,6 +547,38 @@ def evaluate_team(request, team_id: int, payload: EvaluationIn):
         selectors.visible_records(Team, request.user), request.user, pk=team_id
     )
     return services.do_evaluate_team(actor=request.user, team=team, data=payload)
+
+
+@router.get(
+    "/resources/evaluations",
+    response=list[EvaluationOut],
+    summary="社会应急力量年度评估结果(发布前仅评估人可见)",
+)
+def list_evaluations(
+    request,
+    response: HttpResponse,
+    year: int | None = Query(None, ge=2000, le=2100, title="年度"),
+    limit: int = 100,
+    offset: int = 0,
+):
+    from yingji.core.permissions import restrict
+
+    from .models import TeamEvaluation
+
+    qs = restrict(TeamEvaluation.objects.all(), request.user)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return page(qs.order_by("-year", "-total", "pk"), response, limit, offset)
+
+
+@router.post(
+    "/resources/evaluations/publish",
+    response=PublishedOut,
+    summary="发布社会应急力量年度评估结果(发布后分数冻结)",
+)
+def publish_evaluations(request, payload: EvaluationPublishIn):
+    rows = services.do_publish_evaluations(actor=request.user, year=payload.year)
+    return {"year": payload.year, "count": len(rows), "published_at": rows[0].published_at}
 
 
 @router.get("/resources/agreements", response=list[AgreementOut], summary="合作协议")
@@ -910,6 +1014,7 @@ class CallOut(Schema):
 
     id: int
     agreement_id: int
+    line_id: int  # the agreement line (协议储备明细) called off
     agreement: str
     partner: str
     item: str
@@ -930,7 +1035,7 @@ class CallOut(Schema):
 
     @staticmethod
     def resolve_item(obj):
-        return obj.agreement.item.code
+        return obj.line.item.code
 
     @staticmethod
     def resolve_state_label(obj):
@@ -970,7 +1075,7 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_calls(obj):
-        return obj.calls.select_related("agreement__item")
+        return obj.calls.select_related("agreement", "line__item")
 
     @staticmethod
     def resolve_last_position(obj):
@@ -1025,6 +1130,7 @@ class UnitProposalLegOut(Schema):
 
 class CallProposalLegOut(Schema):
     agreement_id: int
+    line_id: int
     agreement: str
     partner: str
     item: str
@@ -1098,6 +1204,7 @@ def request_proposal(request, request_id: int):
         "calls": [
             {
                 "agreement_id": c.agreement,
+                "line_id": c.line,
                 "agreement": agreements[c.agreement].title,
                 "partner": agreements[c.agreement].partner,
                 "item": c.item,

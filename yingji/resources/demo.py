@@ -650,9 +650,10 @@ AGREEMENTS = [
     ),
 ]
 # 协议储备 that a request may call off: title → (item code, quantity, lon, lat) (invented)
+# 协议储备: title → ([(item code, quantity, response hours or None: the agreement's)], lon, lat)
 AGREEMENT_STOCK = {
-    "生活类物资协议储备合同": ("1030199", 2000, 103.842, 36.052),
-    "救灾帐篷协议代储合同": ("1020199", 1000, 103.668, 36.121),
+    "生活类物资协议储备合同": ([("1030199", 2000, None), ("1030299", 1500, 8)], 103.842, 36.052),
+    "救灾帐篷协议代储合同": ([("1020199", 1000, None), ("1020299", 400, 12)], 103.668, 36.121),
 }
 EXPERTS = [
     ("王志强", "危险化学品安全", "兰州某石化研究院(演示)", "正高级工程师", "620104"),
@@ -741,16 +742,30 @@ def _placed(county: Region, lon, lat) -> dict:
 def _agreement_stock(title: str, items: dict) -> dict:
     if title not in AGREEMENT_STOCK:
         return {}
-    code, quantity, lon, lat = AGREEMENT_STOCK[title]
-    return {"item": items.get(code), "quantity": quantity, "lon": lon, "lat": lat}
+    _lines, lon, lat = AGREEMENT_STOCK[title]
+    return {"lon": lon, "lat": lat}
+
+
+def _agreement_lines(agreements, items: dict) -> list:
+    from .models import AgreementLine
+
+    return [
+        AgreementLine(agreement=a, item=items[code], quantity=quantity, response_hours=hours)
+        for a in agreements
+        for code, quantity, hours in AGREEMENT_STOCK.get(a.title.removesuffix("(演示)"), ([],))[0]
+        if code in items
+    ]
 
 
 def load_forces(counties: dict, orgs: dict, admin) -> dict:
     from .evaluation import scheme, score
-    from .models import Agreement, Expert, Item, Shelter, Team, TeamEvaluation
+    from .models import Agreement, AgreementLine, Expert, Item, Shelter, Team, TeamEvaluation
 
     items = {
-        i.code: i for i in Item.objects.filter(code__in=[v[0] for v in AGREEMENT_STOCK.values()])
+        i.code: i
+        for i in Item.objects.filter(
+            code__in=[line[0] for lines, *_ in AGREEMENT_STOCK.values() for line in lines]
+        )
     }
 
     if Team.objects.filter(is_demo=True).exists():
@@ -798,6 +813,7 @@ def load_forces(counties: dict, orgs: dict, admin) -> dict:
         if owner in orgs and county in counties
     ]
     Agreement.objects.bulk_create(agreements)
+    AgreementLine.objects.bulk_create(_agreement_lines(agreements, items))
     Expert.objects.bulk_create(
         Expert(
             name=name,
@@ -834,20 +850,29 @@ def load_forces(counties: dict, orgs: dict, admin) -> dict:
     plan = scheme()
     evaluations = []
     rng = random.Random(SEED + 1)
-    for team in Team.objects.filter(kind="social", is_demo=True):
-        scores = {i["code"]: round(i["max"] * rng.uniform(0.7, 0.98), 1) for i in plan["items"]}
-        total, grade = score(scores)
-        evaluations.append(
-            TeamEvaluation(
-                team=team,
-                year=today.year - 1,
-                scores={**scores, "_scheme": plan["version"]},
-                total=total,
-                grade=grade,
-                evaluator=admin,
-                remarks="年度考核(演示)",
+    # last year's evaluation, published in January (visible to the teams' keepers); this year's
+    # scored but not yet published (only the evaluators see it, the ranking page offers 发布)
+    published = min(
+        timezone.now() - dt.timedelta(hours=1),
+        timezone.make_aware(dt.datetime(today.year, 1, 15, 10)),
+    )
+    for year, remarks in ((today.year - 1, "年度考核(演示)"), (today.year, "年度考核初评(演示)")):
+        for team in Team.objects.filter(kind="social", is_demo=True):
+            scores = {i["code"]: round(i["max"] * rng.uniform(0.7, 0.98), 1) for i in plan["items"]}
+            total, grade = score(scores)
+            evaluations.append(
+                TeamEvaluation(
+                    team=team,
+                    year=year,
+                    scores={**scores, "_scheme": plan["version"]},
+                    total=total,
+                    grade=grade,
+                    evaluator=admin,
+                    remarks=remarks,
+                    published_at=published if year < today.year else None,
+                    published_by=admin if year < today.year else None,
+                )
             )
-        )
     TeamEvaluation.objects.bulk_create(evaluations)
     return {"teams": len(teams), "agreements": len(agreements)}
 

@@ -8,13 +8,14 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingji.core.listing import Column, Filter, ListSpec, render_list
-from yingji.core.permissions import allows, get_restricted_or_404, restrict
+from yingji.core.permissions import allows, get_restricted_or_404, requires, restrict
 from yingji.core.views import record_extras
-from yingji.core.webforms import int_or_none, run_service
+from yingji.core.webforms import form_input, int_or_none, run_service
 
 from . import selectors, services
 from .choices import (
@@ -28,7 +29,7 @@ from .choices import (
 )
 from .evaluation import scheme
 from .models import Agreement, Expert, Shelter, Team, TeamEvaluation
-from .schemas import EvaluationIn
+from .schemas import EvaluationIn, EvaluationPublishIn
 from .selectors import agreement_state_q
 from .selectors import visible_records as visible
 
@@ -99,17 +100,20 @@ SPECS = {
                 Column("content", "保障内容"),
                 Column("response_hours", "响应时限(小时)"),
                 Column(
-                    "item__name",
+                    "lines",
                     "协议储备",
-                    value=lambda a: (
-                        f"{a.item.name} {a.quantity} {a.item.unit}" if a.item_id else ""
+                    sortable=False,
+                    value=lambda a: "、".join(
+                        f"{li.item.name} {li.quantity} {li.item.unit}" for li in a.lines.all()
                     ),
                 ),
                 Column(
-                    "called",
+                    "remaining",
                     "剩余可调用",
                     sortable=False,
-                    value=lambda a: a.remaining if a.item_id else "",
+                    value=lambda a: "、".join(
+                        f"{li.item.name} {li.remaining}" for li in a.lines.all()
+                    ),
                 ),
                 Column("valid_from", "生效日期"),
                 Column("valid_until", "有效期至"),
@@ -204,9 +208,12 @@ def list_view(key: str):
     @login_required
     def view(request):
         keep = allows(request.user, "resources.keep")
+        rows = visible(model, request.user)
+        if model is Agreement:
+            rows = rows.prefetch_related("lines__item")
         return render_list(
             request,
-            visible(model, request.user),
+            rows,
             spec,
             "resources/records.html",
             title,
@@ -254,9 +261,12 @@ def _team_extra(request, team) -> dict:
 
 
 def _agreement_extra(request, agreement) -> dict:
-    """The call-offs of the agreement's stock (协议储备调用), newest first."""
+    """The agreement's lines (协议储备明细) and their call-offs (协议储备调用), newest first."""
     return {
-        "agreement_calls": agreement.calls.select_related("request").order_by("-called_at")[:50]
+        "agreement_lines": agreement.lines.select_related("item"),
+        "agreement_calls": agreement.calls.select_related("request", "line__item").order_by(
+            "-called_at"
+        )[:50],
     }
 
 
@@ -348,6 +358,7 @@ def _ranking_spec() -> ListSpec:
                 ),
             ),
             Column("remarks", "评语"),
+            Column("published_at", "发布时间"),
         ],
         filters={
             "year": Filter("年度", "year"),
@@ -375,11 +386,43 @@ def ranking(request):
     if "year" not in request.GET and years:
         return redirect(f"{request.path}?year={years[0]}")
     title = f"社会应急力量{year}年度评估" if year else "社会应急力量年度评估"
+    of_year = evaluations.filter(year=year) if year else evaluations.none()
+    published = of_year.exclude(published_at=None).select_related("published_by").first()
     return render_list(
         request,
         evaluations,
         _ranking_spec(),
         "resources/ranking.html",
         title,
-        extra={"years": years, "scheme": scheme()},
+        extra={
+            "years": years,
+            "scheme": scheme(),
+            "year": year,
+            "published": published,
+            "can_publish": bool(
+                year
+                and not published
+                and of_year.exists()
+                and allows(request.user, "resources.publish_evaluation")
+            ),
+        },
     )
+
+
+@login_required
+@require_POST
+@requires("resources.publish_evaluation")
+def publish_evaluations(request):
+    """发布 the year's result (the button on the ranking page)."""
+    data = form_input(request, EvaluationPublishIn)
+    if data is None:
+        return redirect("resources:ranking")
+    run_service(
+        request,
+        lambda: services.do_publish_evaluations(actor=request.user, year=data.year),
+        lambda rows: f"已发布{data.year}年度评估结果({len(rows)} 支队伍),分数已冻结。",
+    )
+    return redirect(f"{reverse('resources:ranking')}?year={data.year}")
+
+
+publish_evaluations.action_schema = EvaluationPublishIn

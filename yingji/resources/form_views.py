@@ -78,12 +78,15 @@ def _str(value) -> str:
     return str(value)
 
 
-def schema_fields(schema, model, values, extra_choices: dict | None = None) -> list[FormField]:
-    """The schema's fields as form inputs, with ``values`` (the POST or the record) filled in."""
+def schema_fields(
+    schema, model, values, extra_choices: dict | None = None, skip: frozenset = frozenset()
+) -> list[FormField]:
+    """The schema's fields as form inputs, with ``values`` (the POST or the record) filled in
+    (``skip``: fields the page draws itself)."""
     extra_choices = extra_choices or {}
     out = []
     for name, info in schema.model_fields.items():
-        if name == "version":
+        if name == "version" or name in skip:
             continue
         value = _str(values.get(name, ""))
         choices = extra_choices.get(name)
@@ -179,17 +182,68 @@ FORMS = {
 def _choices(key, user) -> dict:
     if key == "equipment":
         return _equipment_choices(user)
-    if key == "agreements":
-        return {
-            "region": _counties(),
-            "item": [(i.code, f"{i.name}({i.unit})") for i in selectors.items()],
-        }
     return {"region": _counties()}
+
+
+# 协议储备明细 on the agreement form: rows of (item, quantity, response hours), posted as the
+# repeated fields line_item / line_quantity / line_hours; the API's legacy single item/quantity
+# fields are not on the form
+LINE_FIELDS = frozenset({"lines", "item", "quantity"})
+BLANK_LINES = 3
+
+
+def _posted_lines(post) -> list[dict]:
+    from itertools import zip_longest
+
+    rows = zip_longest(  # a forged form with unequal columns: the missing cells are empty
+        post.getlist("line_item"),
+        post.getlist("line_quantity"),
+        post.getlist("line_hours"),
+        fillvalue="",
+    )
+    return [
+        {"item": item.strip(), "quantity": quantity.strip(), "response_hours": hours.strip()}
+        for item, quantity, hours in rows
+        if item.strip() or quantity.strip()
+    ]
+
+
+def _line_rows(values) -> list[dict]:
+    """The rows the form shows: the posted or saved lines, then blank ones to add more."""
+    lines = [dict(line) for line in values.get("line_rows", [])]
+    return lines + [{"item": "", "quantity": "", "response_hours": ""}] * BLANK_LINES
+
+
+def _input(request, key, schema):
+    """The POST as the schema's input; the agreement form's lines gathered from its rows."""
+    if key != "agreements":
+        return form_input(request, schema)
+    from django.contrib import messages
+
+    from yingji.core.schemas import form_data, summary, validate
+
+    data = {k: v for k, v in form_data(schema, request.POST).items() if k not in LINE_FIELDS}
+    data["lines"] = [
+        {k: v for k, v in row.items() if v != ""} for row in _posted_lines(request.POST)
+    ]
+    parsed = validate(schema, data)
+    if not parsed.ok:
+        messages.error(request, summary(parsed.errors))
+        return None
+    return parsed.data
+
+
+def _values(key, request) -> dict:
+    values = request.POST.dict()
+    if key == "agreements":
+        values["line_rows"] = _posted_lines(request.POST)
+    return values
 
 
 def _render(request, key, values, obj=None):
     model, create, edit, title, _service, list_name = FORMS[key]
     schema = edit if obj else create
+    lines = key == "agreements"
     return render(
         request,
         "resources/record_form.html",
@@ -198,8 +252,18 @@ def _render(request, key, values, obj=None):
             "kind_title": title,
             "list_url": f"resources:{list_name}",
             "object": obj,
-            "fields": schema_fields(schema, model, values, _choices(key, request.user)),
+            "fields": schema_fields(
+                schema,
+                model,
+                values,
+                _choices(key, request.user),
+                skip=LINE_FIELDS if lines else frozenset(),
+            ),
             "version": values.get("version", ""),
+            "line_rows": _line_rows(values) if lines else None,
+            "line_items": (
+                [(i.code, f"{i.name}({i.unit})") for i in selectors.items()] if lines else None
+            ),
         },
     )
 
@@ -210,14 +274,14 @@ def new_view(key: str):
     @requires("resources.keep")
     def view(request):
         if request.method == "POST":
-            data = form_input(request, create)
+            data = _input(request, key, create)
             if data is not None:
                 obj = run_service(
                     request, lambda: service(actor=request.user, data=data), f"已登记{title}。"
                 )
                 if obj:
                     return redirect(obj)
-        return _render(request, key, request.POST if request.method == "POST" else {})
+        return _render(request, key, _values(key, request) if request.method == "POST" else {})
 
     view.__name__ = f"{key}_new"
     view.action_schema = create
@@ -231,7 +295,14 @@ def _initial(key, obj) -> dict:
         if name not in values and hasattr(obj, name):
             values[name] = getattr(obj, name)
     if key == "agreements":
-        values["item"] = obj.item.code if obj.item_id else ""
+        values["line_rows"] = [
+            {
+                "item": line.item.code,
+                "quantity": line.quantity,
+                "response_hours": "" if line.response_hours is None else line.response_hours,
+            }
+            for line in obj.lines.select_related("item")
+        ]
     if key == "equipment":
         values["site"] = obj.site.code if obj.site_id else ""
         values["team"] = obj.team_id or ""
@@ -247,7 +318,7 @@ def edit_view(key: str):
         qs = selectors.visible_records(model, request.user)
         obj = get_restricted_or_404(qs, request.user, "change", pk=pk)
         if request.method == "POST":
-            data = form_input(request, edit)
+            data = _input(request, key, edit)
             if data is not None:
 
                 def call():
@@ -257,7 +328,7 @@ def edit_view(key: str):
 
                 if run_service(request, call, f"已保存{title}。"):
                     return redirect(obj)
-            return _render(request, key, request.POST, obj)
+            return _render(request, key, _values(key, request), obj)
         return _render(request, key, _initial(key, obj), obj)
 
     view.__name__ = f"{key}_edit"

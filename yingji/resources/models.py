@@ -241,6 +241,18 @@ class TeamEvaluation(AuditedModel):
         related_name="+",
     )
     remarks = models.CharField(_("评语"), max_length=500, blank=True)
+    # 发布 (do_publish_evaluations): the year's result is published at once; from then on its
+    # scores are frozen and the evaluated teams' keepers see it (before, only the evaluators)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-year", "-total"]
@@ -265,41 +277,68 @@ class Agreement(ScopedRecord):
     response_hours = models.PositiveIntegerField(_("响应时限(小时)"), null=True, blank=True)
     valid_from = models.DateField(_("生效日期"))
     valid_until = models.DateField(_("有效期至"))
-    # 协议储备: the catalogue item the partner holds for the city and how much of it; what has
-    # been called off (调用) with requests is ``called`` (raised only by a conditional UPDATE in
-    # the approval's transaction, a check constraint keeps it within the quantity)
-    item = models.ForeignKey(
-        Item,
-        verbose_name=_("协议储备物资"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="agreements",
-    )
-    quantity = models.PositiveIntegerField(_("协议储备数量"), null=True, blank=True)
-    called = models.PositiveIntegerField(_("已调用数量"), default=0, editable=False)
+    # 协议储备: the lines (AgreementLine: item, quantity, response time, what has been called
+    # off) — an agreement may hold several items
 
     class Meta:
         ordering = ["valid_until", "title"]
         verbose_name = _("合作协议")
         verbose_name_plural = _("合作协议")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(called=0)
-                | models.Q(quantity__isnull=False, called__lte=models.F("quantity")),
-                name="resources_agreement_called_within",
-            )
-        ]
-
-    @property
-    def remaining(self) -> int | None:
-        return None if self.quantity is None else self.quantity - self.called
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("resources:agreement", args=[self.pk])
+
+
+class AgreementLine(AuditedModel):
+    """One item an agreement's partner holds for the city (协议储备): how much, how fast (its
+    own response time, else the agreement's), and what has been called off (调用) with requests
+    (``called``, raised only by a conditional UPDATE in the approval's transaction; a check
+    constraint keeps it within the quantity)."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="lines"
+    )
+    item = models.ForeignKey(
+        Item,
+        verbose_name=_("协议储备物资"),
+        on_delete=models.PROTECT,
+        related_name="agreement_lines",
+    )
+    quantity = models.PositiveIntegerField(_("协议储备数量"))
+    response_hours = models.PositiveIntegerField(_("响应时限(小时)"), null=True, blank=True)
+    called = models.PositiveIntegerField(_("已调用数量"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["agreement", "item__code"]
+        verbose_name = _("协议储备明细")
+        verbose_name_plural = _("协议储备明细")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "item"], name="resources_agreement_line_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(called__lte=models.F("quantity")),
+                name="resources_agreement_line_called_within",
+            ),
+        ]
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.called
+
+    @property
+    def hours(self) -> int | None:
+        """The response time that applies: the line's, else the agreement's."""
+        return self.agreement.response_hours if self.response_hours is None else self.response_hours
+
+    def __str__(self):
+        return f"{self.agreement.title}:{self.item.name} {self.quantity} {self.item.unit}"
+
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url() + "#lines"
 
 
 class Expert(ScopedRecord):
@@ -735,6 +774,12 @@ class AgreementCall(models.Model):
     )
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="calls"
+    )
+    line = models.ForeignKey(
+        AgreementLine,
+        verbose_name=_("协议储备明细"),
+        on_delete=models.PROTECT,
+        related_name="calls",
     )
     quantity = models.PositiveIntegerField(_("调用数量"))
     distance_km = models.FloatField(_("估算路程(公里)"), null=True, blank=True)

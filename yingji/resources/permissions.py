@@ -19,6 +19,7 @@ from yingji.core.permissions import Scope, jurisdiction_q, restricts, rule
 from .models import (
     Agreement,
     AgreementCall,
+    AgreementLine,
     Allocation,
     Equipment,
     Expert,
@@ -71,6 +72,12 @@ def restrict_scoped(qs, scope, action):
     """Sites, teams, agreements, shelters and experts: the same rule (module doc); experts'
     personal contacts are not for enterprise users, who see only what they keep."""
     return qs.filter(site_q(scope, action))
+
+
+@restricts(AgreementLine)
+def restrict_agreement_lines(qs, scope, action):
+    """An agreement's lines (协议储备明细): as its agreement (kept through its edit)."""
+    return qs.filter(site_q(scope, action, "agreement__"))
 
 
 @restricts(Stock)
@@ -126,14 +133,25 @@ def can_keep(scope: Scope) -> bool:
 
 @restricts(TeamEvaluation)
 def restrict_evaluations(qs, scope, action):
+    """The evaluators (city sections) see every evaluation, published or not; everyone else
+    (leadership, duty, counties, the teams' keepers) only published results, of the teams they
+    may see; scores are written by the evaluation services only."""
     if action in ("view", "export"):
-        return qs.filter(site_q(scope, action, "team__"))
+        rows = qs.filter(site_q(scope, action, "team__"))
+        return rows if can_evaluate(scope) else rows.filter(published_at__isnull=False)
     return qs if "city_staff" in scope.roles else qs.none()
 
 
 @rule("resources.evaluate")
 def can_evaluate(scope: Scope) -> bool:
     """The yearly evaluation of social rescue forces is scored by the city bureau (T44)."""
+    return "city_staff" in scope.roles and not scope.read_only
+
+
+@rule("resources.publish_evaluation")
+def can_publish_evaluation(scope: Scope) -> bool:
+    """发布 a year's evaluation result (T44): the city bureau's sections that score it; the
+    leadership reads, counties, the duty officer and enterprises neither score nor publish."""
     return "city_staff" in scope.roles and not scope.read_only
 
 

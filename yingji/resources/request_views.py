@@ -166,39 +166,38 @@ def _proposal_rows(req) -> tuple[list[dict], dict]:
 
 def _call_rows(req) -> list[dict]:
     """协议储备: the proposed call-offs (submitted) or the recorded ones, as table/map rows."""
-    from .models import Agreement
+    from .models import AgreementLine
 
     if req.state == "submitted":
         proposal = services.proposal_for(req)
-        agreements = Agreement.objects.select_related("item").in_bulk(
-            {c.agreement for c in proposal.calls}
+        lines = AgreementLine.objects.select_related("agreement", "item").in_bulk(
+            {c.line for c in proposal.calls}
         )
         legs = [
-            (agreements[c.agreement], c.quantity, c.distance_km, c.eta_hours, None)
-            for c in proposal.calls
+            (lines[c.line], c.quantity, c.distance_km, c.eta_hours, None) for c in proposal.calls
         ]
     else:
         legs = [
-            (c.agreement, c.quantity, c.distance_km, c.eta_hours, c)
-            for c in req.calls.select_related("agreement__item")
+            (c.line, c.quantity, c.distance_km, c.eta_hours, c)
+            for c in req.calls.select_related("line__agreement", "line__item")
         ]
     return [
         {
-            "agreement": a.title,
-            "url": a.get_absolute_url(),
-            "partner": a.partner,
-            "item": a.item.name,
-            "unit": a.item.unit,
+            "agreement": line.agreement.title,
+            "url": line.agreement.get_absolute_url(),
+            "partner": line.agreement.partner,
+            "item": line.item.name,
+            "unit": line.item.unit,
             "quantity": q,
-            "remaining": a.remaining,
-            "valid_until": a.valid_until,
-            "lon": a.lon,
-            "lat": a.lat,
+            "remaining": line.remaining,
+            "valid_until": line.agreement.valid_until,
+            "lon": line.agreement.lon,
+            "lat": line.agreement.lat,
             "distance_km": d,
             "eta_hours": e,
             "call": call,
         }
-        for a, q, d, e, call in legs
+        for line, q, d, e, call in legs
     ]
 
 

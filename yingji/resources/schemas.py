@@ -130,6 +130,16 @@ class TeamIn(PlacedIn):
     )
 
 
+class AgreementLineIn(Input):
+    """One item an agreement holds for the city (协议储备明细)."""
+
+    item: Code = Field(min_length=1, title="物资编码")
+    quantity: int = Field(ge=1, le=10_000_000, title="协议储备数量")
+    response_hours: int | None = Field(
+        default=None, ge=0, le=720, title="响应时限(小时)", description="空:按协议的响应时限"
+    )
+
+
 class AgreementIn(PlacedIn):
     title: Name = Field(min_length=2, title="协议名称")
     kind: Literal["aviation", "medical", "power", "supplies", "equipment"] = Field(title="协议类别")
@@ -138,11 +148,24 @@ class AgreementIn(PlacedIn):
     response_hours: int | None = Field(default=None, ge=0, le=720, title="响应时限(小时)")
     valid_from: Date = Field(title="生效日期")
     valid_until: Date = Field(title="有效期至")
+    lines: list[AgreementLineIn] = Field(
+        default_factory=list,
+        max_length=200,
+        title="协议储备明细",
+        description="每行一种物资:编码、数量、响应时限(小时,可空);协议储备可在调运时调用",
+    )
+    # the API's first form (one item per agreement), still taken: the same as one line
     item: Code = Field(
-        default="", title="协议储备物资", description="物资编码;协议储备可在调运时调用"
+        default="",
+        title="协议储备物资",
+        description="(旧写法,等同 lines 中的一行)物资编码",
+        json_schema_extra={"deprecated": True},
     )
     quantity: Annotated[int, Field(ge=1, le=10_000_000)] | None = Field(
-        default=None, title="协议储备数量"
+        default=None,
+        title="协议储备数量",
+        description="(旧写法,等同 lines 中的一行)",
+        json_schema_extra={"deprecated": True},
     )
 
     @model_validator(mode="after")
@@ -151,6 +174,14 @@ class AgreementIn(PlacedIn):
             raise ValueError("有效期至不能早于生效日期。")
         if bool(self.item) != (self.quantity is not None):
             raise ValueError("协议储备物资和数量须同时填写。")
+        if self.item:
+            if self.lines:
+                raise ValueError("协议储备请只用“协议储备明细”(lines)填写,不要同时填物资和数量。")
+            self.lines = [AgreementLineIn(item=self.item, quantity=self.quantity)]
+            self.item, self.quantity = "", None
+        codes = [line.item for line in self.lines]
+        if len(codes) != len(set(codes)):
+            raise ValueError("协议储备明细中同一物资只能有一行。")
         return self
 
 
@@ -177,6 +208,12 @@ class EvaluationIn(Input):
     year: int = Field(ge=2000, le=2100, title="年度")
     scores: dict[str, float] = Field(title="分项得分")
     remarks: ShortText = Field(default="", title="评语")
+
+
+class EvaluationPublishIn(Input):
+    """发布 the year's result of the evaluation of social rescue forces."""
+
+    year: int = Field(ge=2000, le=2100, title="年度")
 
 
 # --- requests and dispatch ------------------------------------------------------------------

@@ -77,16 +77,32 @@ def site_features(user, params: dict) -> dict:
     """The 一图 layer: every visible site, its size growing with the stock it holds. Read as
     plain rows (sites, then one grouped query for the totals and one for the sites with a line
     below its minimum — stock is visible exactly where its site is), no model instances: 5,000
-    points stay within the issue's budget (docs/performance.md)."""
+    points stay within the issue's budget (docs/performance.md).
+
+    With ``params["item"]`` (an ``Item``): only the sites holding that item (a balance above 0),
+    sized by and labelled with that item's balance, available quantity (less reservations) and
+    minimum — the rows of the 一表 filtered by the same item with 有库存 (``held_q``)."""
     from django.urls import reverse
 
     from .choices import SITE_LEVELS
 
+    item = params.get("item")
     sites = visible_sites(user).filter(active=True)
     if params.get("district"):
         sites = sites.filter(region__code=params["district"])
     if params.get("level"):
         sites = sites.filter(level=params["level"])
+    held = {}
+    if item is not None:
+        # a join (one stock row per site × item), not a list of ids: 5,000 ids in an IN list
+        # made the layer 10× slower on PostgreSQL (docs/performance.md)
+        sites = sites.filter(stock__item=item, stock__quantity__gt=0)
+        held = {
+            site_id: (quantity, reserved, minimum)
+            for site_id, quantity, reserved, minimum in Stock.objects.filter(
+                held_q("1"), site__in=sites.values("pk"), item=item
+            ).values_list("site_id", "quantity", "reserved", "minimum")
+        }
     rows = list(sites.values_list("pk", "code", "name", "level", "lon", "lat"))
     totals = dict(
         Stock.objects.filter(site__in=sites.values("pk"))
@@ -108,30 +124,52 @@ def site_features(user, params: dict) -> dict:
         label = f"{name}({levels[level]})库存 {total:,} 件(套)" + (
             ",有物资低于最低储备" if below else ""
         )
+        properties = {
+            "id": pk,
+            "code": code,
+            "name": name,
+            "level": levels[level],
+            "total": total,
+            "below_minimum": below,
+            "url": f"{url}{pk}/",
+            "label": label,
+        }
+        size = marker_size(total)
+        if item is not None:
+            quantity, reserved, minimum = held[pk]
+            below = quantity < minimum
+            size = marker_size(quantity)
+            properties.update(
+                item_code=item.code,
+                item_name=item.name,
+                item_unit=item.unit,
+                item_quantity=quantity,
+                item_available=quantity - reserved,
+                item_minimum=minimum,
+                below_minimum=below,
+                label=f"{name}({levels[level]}){item.name} {quantity:,} {item.unit}"
+                f"(可调用 {quantity - reserved:,})" + (",低于最低储备" if below else ""),
+            )
+        properties["style"] = {
+            "symbol": "rect",
+            "size": size,
+            "color": "#0d6efd" if level == "city" else "#198754",
+            "border": "#dc3545" if below else "#fff",
+        }
         features.append(
             {
                 "type": "Feature",
                 "id": f"site-{pk}",
                 "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {
-                    "id": pk,
-                    "code": code,
-                    "name": name,
-                    "level": levels[level],
-                    "total": total,
-                    "below_minimum": below,
-                    "url": f"{url}{pk}/",
-                    "label": label,
-                    "style": {
-                        "symbol": "rect",
-                        "size": marker_size(total),
-                        "color": "#0d6efd" if level == "city" else "#198754",
-                        "border": "#dc3545" if below else "#fff",
-                    },
-                },
+                "properties": properties,
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def held_q(value: str, user=None) -> Q:
+    """有库存: the stock lines with a balance above 0 (the 一图's "sites holding the item")."""
+    return Q(quantity__gt=0) if value == "1" else Q()
 
 
 def marker_size(total: int) -> int:

@@ -18,7 +18,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from yingji.core.audit import record_event
-from yingji.core.errors import ConflictError, NotPermitted, ValidationFailed
+from yingji.core.errors import ConflictError, InvalidTransition, NotPermitted, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict, scope_of
 from yingji.core.services import locked
 
@@ -413,6 +413,8 @@ def do_register_team(*, actor, data):
 
 
 def do_register_agreement(*, actor, data):
+    """Register an agreement with its 协议储备 lines (item, quantity, response time), in one
+    transaction: an unknown item refuses the whole registration."""
     from .models import Agreement
 
     fields = data.model_dump(
@@ -424,11 +426,60 @@ def do_register_agreement(*, actor, data):
             "response_hours",
             "valid_from",
             "valid_until",
-            "quantity",
         }
     )
-    fields["item"] = _item(data.item) if data.item else None
-    return _register(actor, Agreement, data, fields)
+    items = {line.item: _item(line.item) for line in data.lines}
+    with transaction.atomic():
+        agreement = _register(actor, Agreement, data, fields)
+        _save_lines(agreement, data.lines, items)
+    return agreement
+
+
+def _save_lines(agreement, lines, items: dict) -> list[str]:
+    """Make the agreement's lines what ``lines`` says (inside the caller's transaction), keyed
+    by item: a line called off (调用) stays, with a quantity not below what was called; a line
+    never called off may go. Returns the changes, in words, for the event."""
+    from .models import AgreementLine
+
+    existing = {
+        line.item.code: line
+        for line in AgreementLine.objects.select_for_update()
+        .filter(agreement=agreement)
+        .select_related("item")
+    }
+    wanted = {line.item: line for line in lines}
+    changes = []
+    for code, line in existing.items():
+        if code in wanted:
+            continue
+        if line.called or line.calls.exists():
+            raise ValidationFailed(
+                f"“{line.item.name}”已被调用过,不能从协议中删除。", details={"field": "lines"}
+            )
+        changes.append(f"删除{line.item.name}")
+        line.delete()
+    for code, data in wanted.items():
+        line = existing.get(code)
+        if line is None:
+            AgreementLine.objects.create(
+                agreement=agreement,
+                item=items[code],
+                quantity=data.quantity,
+                response_hours=data.response_hours,
+            )
+            changes.append(f"新增{items[code].name} {data.quantity}")
+            continue
+        if data.quantity < line.called:
+            raise ValidationFailed(
+                f"“{line.item.name}”已调用 {line.called} {line.item.unit},"
+                "数量不能减到已调用数以下。",
+                details={"field": "lines"},
+            )
+        if (line.quantity, line.response_hours) != (data.quantity, data.response_hours):
+            changes.append(f"{line.item.name} {line.quantity} → {data.quantity}")
+            line.quantity, line.response_hours = data.quantity, data.response_hours
+            line.save()
+    return changes
 
 
 def do_register_expert(*, actor, data):
@@ -464,6 +515,8 @@ def do_evaluate_team(*, actor, team, data):
     except ValueError as exc:
         raise ValidationFailed(str(exc), details={"field": "scores"}) from exc
     with transaction.atomic():
+        if TeamEvaluation.objects.filter(year=data.year, published_at__isnull=False).exists():
+            raise InvalidTransition(f"{data.year}年度评估结果已发布,分数已冻结,不能再评分或修改。")
         evaluation, created = TeamEvaluation.objects.select_for_update().get_or_create(
             team=team,
             year=data.year,
@@ -483,6 +536,37 @@ def do_evaluate_team(*, actor, team, data):
         )
         ensure_in_scope(actor, evaluation)
     return evaluation
+
+
+def do_publish_evaluations(*, actor, year: int):
+    """发布 a year's evaluation of social rescue forces (T44): every evaluation of the year at
+    once (the ranking is the year's), one event; from then on the scores are frozen
+    (``do_evaluate_team`` refuses the year) and the teams' keepers see the result. A year with no
+    evaluation, or already published, is refused and nothing changes."""
+    from django.utils import timezone
+
+    from .models import TeamEvaluation
+
+    check_rule(actor, "resources.publish_evaluation")
+    with transaction.atomic():
+        rows = list(TeamEvaluation.objects.select_for_update().filter(year=year).order_by("pk"))
+        if not rows:
+            raise ValidationFailed(
+                f"{year}年度还没有评估记录,不能发布。", details={"field": "year"}
+            )
+        if any(r.published_at for r in rows):
+            raise InvalidTransition(f"{year}年度评估结果已发布,不能重复发布。")
+        now = timezone.now()
+        for row in rows:
+            row.published_at, row.published_by = now, actor
+            row.save(update_fields=["published_at", "published_by"])
+        record_event(
+            "resources.evaluation.published",
+            f"发布{year}年度社会应急力量评估结果:{len(rows)} 支队伍",
+            year=year,
+            count=len(rows),
+        )
+    return rows
 
 
 # --- editing forces records ----------------------------------------------------------------
@@ -506,7 +590,6 @@ FORCE_FIELDS = {
         "response_hours",
         "valid_from",
         "valid_until",
-        "quantity",
     ),
     "Expert": ("name", "specialty", "organisation_name", "title", "available"),
     "Shelter": ("name", "kind", "capacity", "area_m2", "facilities", "address"),
@@ -553,27 +636,19 @@ def do_update_record(*, actor, obj, data):
         "contact": data.contact,
         "phone": data.phone,
     }
-    if name == "Agreement":
-        values["item"] = _item(data.item) if data.item else None
+    items = {line.item: _item(line.item) for line in data.lines} if name == "Agreement" else {}
     if name == "Team" and values["funding_wan"] is not None:
         from decimal import Decimal
 
         values["funding_wan"] = Decimal(str(round(values["funding_wan"], 2)))
     with transaction.atomic():
         obj = locked(type(obj), obj.pk, expected_version=data.version)
-        if (
-            name == "Agreement"
-            and obj.called
-            and (values["item"] != obj.item or (values["quantity"] or 0) < obj.called)
-        ):
-            raise ValidationFailed(
-                f"该协议已调用 {obj.called},不能改换物资或把数量减到已调用数以下。",
-                details={"field": "quantity"},
-            )
         changed = _changed(obj, values)
         for key, value in values.items():
             setattr(obj, key, value)
         obj.save()
+        if name == "Agreement":
+            changed += _save_lines(obj, data.lines, items)
         record_event(
             f"resources.{name.lower()}.updated",
             f"修改{FORCE_LABELS[name]}“{obj}”:" + ("、".join(changed) or "无变化"),
@@ -883,14 +958,15 @@ def candidates_for(request, items) -> list:
 
 
 def offers_for(items) -> list:
-    """The agreements holding any of these items with quantity left (协议储备): the input of
-    the call-off proposal. Not restricted, like the stock: the approver calls off the city's
-    agreements and the counties'."""
+    """The agreement lines holding any of these items with quantity left (协议储备), each with
+    its response time (the line's, else the agreement's): the input of the call-off proposal.
+    Not restricted, like the stock: the approver calls off the city's agreements and the
+    counties'."""
     from .allocation import Offer
-    from .models import Agreement
+    from .models import AgreementLine
 
     rows = (
-        Agreement.objects.filter(item__in=items, quantity__gt=F("called"))
+        AgreementLine.objects.filter(item__in=items, quantity__gt=F("called"))
         .order_by("pk")
         .values_list(
             "pk",
@@ -898,13 +974,18 @@ def offers_for(items) -> list:
             "quantity",
             "called",
             "response_hours",
-            "valid_from",
-            "valid_until",
-            "lon",
-            "lat",
+            "agreement__response_hours",
+            "agreement__valid_from",
+            "agreement__valid_until",
+            "agreement__lon",
+            "agreement__lat",
+            "agreement_id",
         )
     )
-    return [Offer(pk, item, q - c, h, f, u, lon, lat) for pk, item, q, c, h, f, u, lon, lat in rows]
+    return [
+        Offer(pk, item, q - c, agreed if h is None else h, f, u, lon, lat, agreement)
+        for pk, item, q, c, h, agreed, f, u, lon, lat, agreement in rows
+    ]
 
 
 def proposal_for(request):
@@ -940,25 +1021,32 @@ def proposal_for(request):
 
 
 def _call_off(request, proposal) -> list:
-    """Record the call-offs of agreement stock (inside the approval's transaction): each
-    agreement row locked (FOR UPDATE; SQLite serialises writers), its ``called`` raised by a
-    conditional UPDATE (``called + n <= quantity``) — of two approvals calling off the last of
-    an agreement, the second is refused; the check constraint is the last guard."""
-    from .models import Agreement, AgreementCall
+    """Record the call-offs of agreement stock (inside the approval's transaction), one per
+    agreement line: each line locked (FOR UPDATE; SQLite serialises writers), its ``called``
+    raised by a conditional UPDATE (``called + n <= quantity``) — of two approvals calling off
+    the last of a line, the second is refused; the check constraint is the last guard."""
+    from .models import AgreementCall, AgreementLine
 
     now = timezone.now()
     calls = []
-    for leg in sorted(proposal.calls, key=lambda c: c.agreement):
-        agreement = Agreement.objects.select_for_update().get(pk=leg.agreement)
-        changed = Agreement.objects.filter(
-            pk=agreement.pk, quantity__gte=F("called") + leg.quantity
+    for leg in sorted(proposal.calls, key=lambda c: c.line):
+        line = (
+            AgreementLine.objects.select_for_update()
+            .select_related("agreement", "item")
+            .get(pk=leg.line)
+        )
+        changed = AgreementLine.objects.filter(
+            pk=line.pk, quantity__gte=F("called") + leg.quantity
         ).update(called=F("called") + leg.quantity)
         if not changed:
-            raise ConflictError(f"协议“{agreement}”的剩余数量已变动,请重新审批。")
+            raise ConflictError(
+                f"协议“{line.agreement}”的{line.item.name}剩余数量已变动,请重新审批。"
+            )
         calls.append(
             AgreementCall.objects.create(
                 request=request,
-                agreement=agreement,
+                agreement=line.agreement,
+                line=line,
                 quantity=leg.quantity,
                 distance_km=leg.distance_km,
                 eta_hours=leg.eta_hours,
@@ -1009,7 +1097,7 @@ def do_approve_request(*, actor, request, data):
             + (
                 ",调用协议储备:"
                 + "、".join(
-                    f"{c.agreement.partner} {c.agreement.item.name} {c.quantity} {c.agreement.item.unit}"
+                    f"{c.agreement.partner} {c.line.item.name} {c.quantity} {c.line.item.unit}"
                     for c in calls
                 )
                 if calls
@@ -1117,12 +1205,12 @@ def do_cancel_request(*, actor, request, data):
 
 
 def _release_calls(request) -> None:
-    """Give the call-offs of a request not yet dispatched back to their agreements."""
-    from .models import Agreement
+    """Give the call-offs of a request not yet dispatched back to their agreement lines."""
+    from .models import AgreementLine
 
-    for call in request.calls.filter(state="called").order_by("agreement_id"):
-        Agreement.objects.select_for_update().get(pk=call.agreement_id)
-        Agreement.objects.filter(pk=call.agreement_id).update(called=F("called") - call.quantity)
+    for call in request.calls.filter(state="called").order_by("line_id"):
+        AgreementLine.objects.select_for_update().get(pk=call.line_id)
+        AgreementLine.objects.filter(pk=call.line_id).update(called=F("called") - call.quantity)
         call.state = "released"
         call.save(update_fields=["state"])
 
@@ -1138,7 +1226,7 @@ def en_route(request) -> dict:
         ),
         "calls": list(
             request.calls.filter(state="dispatched")
-            .select_related("agreement__item")
+            .select_related("agreement", "line__item")
             .order_by("pk")
         ),
         "assignments": list(
@@ -1201,7 +1289,7 @@ def _arrival_label(row) -> str:
     if isinstance(row, Allocation):
         return f"{row.stock.site.name} {row.stock.item.name} {row.quantity} {row.stock.item.unit}"
     if isinstance(row, AgreementCall):
-        item = row.agreement.item
+        item = row.line.item
         return f"{row.agreement.partner}(协议) {item.name} {row.quantity} {item.unit}"
     return str(row.unit)
 

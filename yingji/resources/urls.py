@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/template/", views.ledger_template, name="import_template"),
     path("teams/", forces_views.teams, name="teams"),
     path("teams/ranking/", forces_views.ranking, name="ranking"),
+    path("teams/ranking/publish/", forces_views.publish_evaluations, name="publish_evaluations"),
     path("teams/<int:pk>/", forces_views.team_detail, name="team"),
     path("teams/<int:pk>/evaluate/", forces_views.evaluate, name="evaluate"),
     path("teams/new/", form_views.team_new, name="team_new"),

@@ -82,6 +82,8 @@ STOCK_SPEC = ListSpec(
         "level": Filter("级别", "site__level", choices=SITE_LEVELS),
         "region": Filter("县区(编码)", "site__region__code"),
         "item": Filter("物资编码", "item__code"),
+        # the 一图 filtered by an item shows the sites holding it: its "导出一表" adds held=1
+        "held": Filter("有库存", "quantity", choices=[("1", "有库存")], where=selectors.held_q),
     },
     search=("site__name", "item__name", "item__code"),
     default_sort="site__region__code",
@@ -306,6 +308,7 @@ def resource_map(request):
             "title": "应急物资储备库(点)一图",
             "levels": SITE_LEVELS,
             "counties": _counties(),
+            "items": selectors.items().order_by("code").values_list("code", "name"),
             "heading": selectors.bureau_heading(),
             "printed_at": timezone.localtime(),
         },

@@ -88,6 +88,20 @@ DENIALS = [
         "城关区的协议储备合同",
     ),
     Denial("resources.Agreement", "county_a", "change", _lazy("Agreement", _city_rows), "市级协议"),
+    Denial(
+        "resources.AgreementLine",
+        "county_a",
+        "change",
+        _lazy("AgreementLine", _city_rows, "agreement__"),
+        "市级协议的储备明细",
+    ),
+    Denial(
+        "resources.AgreementLine",
+        "enterprise",
+        "view",
+        _lazy("AgreementLine", _city_rows, "agreement__"),
+        "企业不看市级协议储备",
+    ),
     Denial("resources.Expert", "enterprise", "view", _lazy("Expert", _city_rows), "专家个人信息"),
     Denial("resources.Expert", "county_a", "change", _lazy("Expert", _city_rows), "市级专家库"),
     Denial(
@@ -260,6 +274,7 @@ EXCEPTIONS = {
     ("region", "resources.Team"): "市级队伍对各县区只读公开;县级的另有人工用例",
     ("region", "resources.TeamEvaluation"): "随队伍",
     ("region", "resources.Agreement"): "市级协议对各县区只读公开;县级的另有人工用例",
+    ("region", "resources.AgreementLine"): "随协议",
     ("region", "resources.Expert"): "市级专家库对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Shelter"): "市级避难场所对各县区只读公开;县级的另有人工用例",
     ("region", "resources.Equipment"): "市级装备对各县区只读公开;县级的另有人工用例",
@@ -276,9 +291,11 @@ def _make_call():
     from django.utils import timezone
 
     m = _models()
+    line = m.AgreementLine.objects.select_related("agreement").first()
     m.AgreementCall.objects.create(
         request=_yuzhong_request(),
-        agreement=m.Agreement.objects.first(),
+        agreement=line.agreement,
+        line=line,
         quantity=1,
         called_at=timezone.now(),
     )

@@ -22,6 +22,7 @@ from yingji.resources.allocation import Offer, propose_calls
 from yingji.resources.models import (
     Agreement,
     AgreementCall,
+    AgreementLine,
     Allocation,
     Item,
     Stock,
@@ -105,18 +106,25 @@ def _agreement(code: str, quantity: int, **extra) -> Agreement:
         "region": Region.objects.get(code="620102"),
         "lon": 103.84,
         "lat": 36.05,
-        "item": Item.objects.get(code=code),
-        "quantity": quantity,
         **extra,
     }
     with actor_context(None, source="test", label="fixture"):
-        return Agreement.objects.create(**values)
+        agreement = Agreement.objects.create(**values)
+        AgreementLine.objects.create(
+            agreement=agreement, item=Item.objects.get(code=code), quantity=quantity
+        )
+    return agreement
+
+
+def _line(agreement) -> AgreementLine:
+    """The agreement's only line (协议储备明细), as it is now."""
+    return AgreementLine.objects.get(agreement=agreement)
 
 
 def _shut_demo_agreements():
     """The demo's tent agreement ended yesterday: the tests' own agreements are the only ones."""
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Agreement.objects.filter(item__code=TENT).update(valid_until=yesterday)
+    Agreement.objects.filter(lines__item__code=TENT).update(valid_until=yesterday)
 
 
 def _ask(client, lines, *, needed_by=None):
@@ -162,12 +170,12 @@ def test_agreement_stock_covers_the_shortfall_and_is_called_off(as_user):
     assert [(c["agreement_id"], c["quantity"], c["state"]) for c in body["calls"]] == [
         (agreement.pk, 120, "called")
     ]
-    agreement.refresh_from_db()
-    assert (agreement.called, agreement.remaining) == (120, 180)
+    assert (_line(agreement).called, _line(agreement).remaining) == (120, 180)
     event = AuditEvent.objects.filter(verb="resources.request.approved", object_id=str(req["id"]))
     assert "调用协议储备:测试商户" in event.get().message
     page = section.get(agreement.get_absolute_url()).content.decode()
-    assert 'id="agreement-calls"' in page and req["number"] in page and "剩余 180" in page
+    assert 'id="agreement-calls"' in page and req["number"] in page
+    assert '<td class="text-end">120</td><td class="text-end">180</td>' in page  # 已调用, 剩余
     # a second request sees only what is left of the agreement
     other = _ask(duty, [(TENT, 500)])
     again = duty.get(f"/api/v1/resources/requests/{other['id']}/proposal").json()
@@ -204,19 +212,17 @@ def test_expired_agreement_is_not_offered_and_cancel_releases_a_call(as_user):
     req = _ask(duty, [(TENT, stock + 25)])
     r = _post(section, f"/api/v1/resources/requests/{req['id']}/approve")
     assert r.status_code == 200, r.content
-    good.refresh_from_db()
-    assert good.called == 25
+    assert _line(good).called == 25
     r = _post(section, f"/api/v1/resources/requests/{req['id']}/cancel", {"note": "险情解除"})
     assert r.status_code == 200 and r.json()["calls"][0]["state"] == "released"
-    good.refresh_from_db()
-    assert good.called == 0
+    assert _line(good).called == 0
 
 
 @pytest.mark.django_db
 def test_agreement_cannot_be_cut_below_what_was_called(as_user):
     section = as_user("section")
     agreement = _agreement(TENT, 100)
-    Agreement.objects.filter(pk=agreement.pk).update(called=60)
+    AgreementLine.objects.filter(agreement=agreement).update(called=60)
     agreement.refresh_from_db()
     payload = {
         "title": agreement.title,
@@ -287,8 +293,7 @@ def test_two_approvals_cannot_over_call_an_agreement(reference_data):
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     refusal = next(r[1] for r in results if r[0] == "refused")
     assert "缺 20" in refusal or "剩余数量已变动" in refusal
-    agreement.refresh_from_db()
-    assert agreement.called == 60
+    assert _line(agreement).called == 60
     assert AgreementCall.objects.filter(agreement=agreement).aggregate(n=Sum("quantity"))["n"] == 60
     states = sorted(
         SupplyRequest.objects.filter(pk__in=[r.pk for r in requests]).values_list(
@@ -465,3 +470,133 @@ def test_teams_and_shelters_layers_of_the_map(as_user, kind):
         assert got == set(want) and got
     page = as_user("leader").get("/resources/map/").content.decode()
     assert f'data-{kind}-layer="/api/v1/resources/map/{kind}"' in page
+
+
+# --- agreements holding several items (协议储备明细) --------------------------------------------
+
+BED = "1020299"
+
+
+def _agreement_payload(**extra) -> dict:
+    today = timezone.localdate()
+    return {
+        "title": "多品种协议储备",
+        "kind": "supplies",
+        "partner": "多品种商户",
+        "content": "帐篷、折叠床代储",
+        "response_hours": 10,
+        "valid_from": str(today - dt.timedelta(days=5)),
+        "valid_until": str(today + dt.timedelta(days=200)),
+        "level": "city",
+        "region": "620102",
+        "lon": 103.84,
+        "lat": 36.05,
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_an_agreement_holds_several_items_each_called_off_on_its_own_line(as_user):
+    """Tents and folding beds on one agreement (beds with their own 4 h): a request short of
+    both calls off each line, with that line's response time; the API lists the lines; a
+    cancellation gives each line back."""
+    duty, section = client_for("duty"), as_user("section")
+    _shut_demo_agreements()
+    Agreement.objects.filter(lines__item__code=BED).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    lines = [
+        {"item": TENT, "quantity": 200},
+        {"item": BED, "quantity": 100, "response_hours": 4},
+    ]
+    r = _post(section, "/api/v1/resources/agreements", _agreement_payload(lines=lines))
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert [(li["item"], li["quantity"], li["response_hours"]) for li in body["lines"]] == [
+        (TENT, 200, None),
+        (BED, 100, 4),
+    ]
+    assert body["item"] is None and body["quantity"] is None  # the one-item fields: not one
+    agreement = Agreement.objects.get(pk=body["id"])
+    tent_line, bed_line = agreement.lines.order_by("item__code")
+
+    req = _ask(duty, [(TENT, _available(TENT) + 30), (BED, _available(BED) + 20)])
+    url = f"/api/v1/resources/requests/{req['id']}"
+    proposal = duty.get(f"{url}/proposal").json()
+    calls = {(c["line_id"], c["item"], c["quantity"], c["eta_hours"]) for c in proposal["calls"]}
+    assert calls == {(tent_line.pk, TENT, 30, 10.0), (bed_line.pk, BED, 20, 4.0)}
+    assert proposal["complete"]
+    r = _post(section, f"{url}/approve")
+    assert r.status_code == 200, r.content
+    tent_line.refresh_from_db()
+    bed_line.refresh_from_db()
+    assert (tent_line.called, bed_line.called) == (30, 20)
+    assert {(c["line_id"], c["quantity"]) for c in r.json()["calls"]} == {
+        (tent_line.pk, 30),
+        (bed_line.pk, 20),
+    }
+    page = section.get(agreement.get_absolute_url()).content.decode()
+    assert 'id="agreement-lines"' in page and "折叠床" in page
+    r = _post(section, f"{url}/cancel", {"note": "险情解除"})
+    assert r.status_code == 200
+    assert list(agreement.lines.order_by("item__code").values_list("called", flat=True)) == [0, 0]
+
+
+@pytest.mark.django_db
+def test_the_one_item_form_of_the_api_still_registers_one_line(as_user):
+    section = as_user("section")
+    r = _post(section, "/api/v1/resources/agreements", _agreement_payload(item=TENT, quantity=70))
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert (body["item"], body["quantity"], body["called"], body["remaining"]) == (TENT, 70, 0, 70)
+    assert [(li["item"], li["quantity"]) for li in body["lines"]] == [(TENT, 70)]
+    # both forms at once, or the same item twice: refused, nothing written
+    before = Agreement.objects.count()
+    for bad in (
+        _agreement_payload(item=TENT, quantity=5, lines=[{"item": BED, "quantity": 5}]),
+        _agreement_payload(lines=[{"item": TENT, "quantity": 5}, {"item": TENT, "quantity": 6}]),
+        _agreement_payload(lines=[{"item": "9999999", "quantity": 5}]),
+        _agreement_payload(lines=[{"item": TENT, "quantity": 0}]),
+    ):
+        r = _post(section, "/api/v1/resources/agreements", bad)
+        assert r.status_code == 422, (bad, r.content)
+    assert Agreement.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_called_line_cannot_be_removed_and_lines_are_edited_on_the_form(as_user):
+    section = as_user("section")
+    agreement = _agreement(TENT, 100)
+    AgreementLine.objects.filter(agreement=agreement).update(called=10)
+    agreement.refresh_from_db()
+    form = {
+        "title": agreement.title,
+        "kind": "supplies",
+        "partner": agreement.partner,
+        "content": "测试",
+        "valid_from": str(agreement.valid_from),
+        "valid_until": str(agreement.valid_until),
+        "level": "city",
+        "region": "620102",
+        "version": agreement.version,
+        "line_item": [BED, "", ""],
+        "line_quantity": ["40", "", ""],
+        "line_hours": ["6", "", ""],
+    }
+    url = f"/resources/agreements/{agreement.pk}/edit/"
+    page = section.get(url).content.decode()
+    assert 'name="line_item"' in page and 'name="item"' not in page
+    r = section.post(url, form, follow=True)
+    assert "已被调用过,不能从协议中删除" in r.content.decode()
+    assert list(agreement.lines.values_list("item__code", "quantity")) == [(TENT, 100)]
+    form.update(
+        line_item=[TENT, BED, ""], line_quantity=["100", "40", ""], line_hours=["", "6", ""]
+    )
+    r = section.post(url, form, follow=True)
+    assert "已保存" in r.content.decode(), r.content.decode()[:3000]
+    assert sorted(agreement.lines.values_list("item__code", "quantity", "response_hours")) == [
+        (TENT, 100, None),
+        (BED, 40, 6),
+    ]
+    event = AuditEvent.objects.filter(verb="resources.agreement.updated").latest("pk")
+    assert "新增折叠床 40" in event.message

@@ -59,8 +59,8 @@ def test_city_staff_evaluate_a_social_force_and_the_ranking_shows_it(persona, as
             actor=user, team=team, data=EvaluationIn(year=2030, scores=FULL, remarks="表现突出")
         )
     assert (evaluation.total, evaluation.grade) == (Decimal("100.0"), "优秀")
-    page = as_user("county_a").get("/resources/teams/ranking/?year=2030").content.decode()
-    assert team.name in page and "优秀" in page
+    page = as_user("section").get("/resources/teams/ranking/?year=2030").content.decode()
+    assert team.name in page and "优秀" in page and "尚未发布" in page
     for who in ("county_a", "leader"):
         with pytest.raises(NotPermitted), actor_context(persona(who), source="test"):
             services.do_evaluate_team(
@@ -175,3 +175,105 @@ def test_register_an_agreement_and_a_shelter_through_the_api(as_user):
         "/api/v1/resources/shelters", json.dumps(shelter), content_type="application/json"
     )
     assert r.status_code == 201 and r.json()["region"].startswith("620102")
+
+
+# --- 发布: the year's result published, then frozen and visible to the teams' keepers --------
+
+
+def _evaluated(persona, year=2030):
+    team = _social()
+    user = persona("section")
+    with actor_context(user, source="test"):
+        services.do_evaluate_team(actor=user, team=team, data=EvaluationIn(year=year, scores=FULL))
+    return team
+
+
+def _publish(user, year=2030):
+    with actor_context(user, source="test"):
+        return services.do_publish_evaluations(actor=user, year=year)
+
+
+def test_before_publication_only_the_evaluators_see_the_result(persona, as_user):
+    team = _evaluated(persona)
+    for who in ("county_a", "leader"):
+        r = as_user(who).get("/api/v1/resources/evaluations?year=2030")
+        assert r.status_code == 200 and r.json() == [], who
+        assert (
+            team.name
+            not in as_user(who).get("/resources/teams/ranking/?year=2030").content.decode()
+        )
+    seen = as_user("section").get("/api/v1/resources/evaluations?year=2030").json()
+    assert [(e["team"], e["published_at"]) for e in seen] == [(team.pk, None)]
+
+
+def test_publishing_freezes_the_scores_and_shows_the_result_to_the_teams_keepers(persona, as_user):
+    from yingji.core.errors import InvalidTransition
+    from yingji.core.models import AuditEvent
+
+    team = _evaluated(persona)
+    section = persona("section")
+    page = as_user("section").get("/resources/teams/ranking/?year=2030").content.decode()
+    assert 'id="publish-form"' in page
+    r = as_user("section").post("/resources/teams/ranking/publish/", {"year": "2030"}, follow=True)
+    assert "已发布2030年度评估结果" in r.content.decode()
+    evaluation = TeamEvaluation.objects.get(team=team, year=2030)
+    assert evaluation.published_at is not None and evaluation.published_by == section
+    event = AuditEvent.objects.filter(verb="resources.evaluation.published").latest("pk")
+    assert "2030年度" in event.message
+    # frozen: no new score for the year, no second publication; nothing changed
+    with pytest.raises(InvalidTransition, match="已发布"), actor_context(section, source="test"):
+        services.do_evaluate_team(
+            actor=section, team=team, data=EvaluationIn(year=2030, scores={**FULL, "response": 0})
+        )
+    with pytest.raises(InvalidTransition, match="不能重复发布"):
+        _publish(section)
+    assert TeamEvaluation.objects.get(pk=evaluation.pk).total == Decimal("100.0")
+    # visible now to those who may see the team (a county sees the city's teams, the leadership)
+    for who in ("county_a", "leader"):
+        seen = as_user(who).get("/api/v1/resources/evaluations?year=2030").json()
+        assert [e["team"] for e in seen] == [team.pk], who
+        page = as_user(who).get("/resources/teams/ranking/?year=2030").content.decode()
+        assert team.name in page and "已于" in page and 'id="publish-form"' not in page
+    page = as_user("section").get("/resources/teams/ranking/?year=2030").content.decode()
+    assert 'id="publish-form"' not in page
+
+
+@pytest.mark.parametrize("who", ["leader", "county_a", "enterprise"])
+def test_publishing_is_refused_to_others_and_changes_nothing(persona, as_user, who):
+    team = _evaluated(persona)
+    with pytest.raises(NotPermitted):
+        _publish(persona(who))
+    r = as_user(who).post(
+        "/api/v1/resources/evaluations/publish", json.dumps({"year": 2030}), "application/json"
+    )
+    assert r.status_code == 403
+    assert (
+        as_user(who).post("/resources/teams/ranking/publish/", {"year": "2030"}).status_code == 403
+    )
+    assert TeamEvaluation.objects.get(team=team, year=2030).published_at is None
+    assert (
+        'id="publish-form"'
+        not in as_user(who).get("/resources/teams/ranking/?year=2030").content.decode()
+    )
+
+
+def test_publishing_a_year_without_evaluations_is_refused(as_user):
+    r = as_user("section").post(
+        "/api/v1/resources/evaluations/publish", json.dumps({"year": 2099}), "application/json"
+    )
+    assert r.status_code == 422 and "还没有评估记录" in r.json()["message"]
+    r = as_user("section").post(
+        "/api/v1/resources/evaluations/publish", json.dumps({"year": 1900}), "application/json"
+    )
+    assert r.status_code in (400, 422)
+    assert not TeamEvaluation.objects.filter(published_at__isnull=False, year=2099).exists()
+
+
+def test_the_api_publishes_a_year(persona, as_user):
+    team = _evaluated(persona)
+    r = as_user("section").post(
+        "/api/v1/resources/evaluations/publish", json.dumps({"year": 2030}), "application/json"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["year"] == 2030 and r.json()["count"] == 1 and r.json()["published_at"]
+    assert TeamEvaluation.objects.get(team=team, year=2030).published_at is not None

@@ -168,3 +168,54 @@ def test_the_map_layer_sizes_sites_by_stock(as_user):
     assert fc == as_user("county_a").get("/api/v1/resources/geojson?district=").json()
     only = as_user("county_a").get("/api/v1/resources/geojson?level=city").json()
     assert {f["properties"]["code"] for f in only["features"]} == {CITY}
+
+
+def _layer(client, query=""):
+    r = client.get("/api/v1/resources/geojson" + query)
+    assert r.status_code == 200, r.content
+    return {f["properties"]["code"]: f["properties"] for f in r.json()["features"]}
+
+
+def _table(client, query):
+    r = client.get("/resources/stock/" + query + "&export=xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][1] == "储备库(点)" and rows[0][4] == "物资名称" and rows[0][6] == "库存数量"
+    return {(row[1], row[4], row[6]) for row in rows[1:]}
+
+
+def test_the_map_filtered_by_an_item_shows_only_the_sites_holding_it(as_user):
+    from django.contrib.auth import get_user_model
+
+    from .helpers import move
+
+    keeper = get_user_model().objects.get(username="xigu_staff")
+    have = balance(XIGU, TENT)
+    assert have > 0
+    move(keeper, XIGU, kind="scrap", item=TENT, quantity=have, reason="全部报废")  # none left
+    client = as_user("county_a")
+    everything, tents = _layer(client), _layer(client, f"?item={TENT}")
+    assert XIGU in everything and XIGU not in tents  # the site holds other items, no tents
+    assert CHENGGUAN not in tents  # restrict() still applies
+    assert CITY in tents and set(tents) < set(everything)
+    for code, p in tents.items():
+        stock = site(code).stock_set.get(item__code=TENT)
+        assert p["item_quantity"] == stock.quantity > 0
+        assert p["item_available"] == stock.quantity - stock.reserved
+        assert f"{stock.quantity:,}" in p["label"] and "救灾帐篷" in p["label"]
+    # the one table of the same filter lists exactly these sites and balances
+    table = _table(client, f"?item={TENT}&held=1")
+    assert table == {(p["name"], p["item_name"], p["item_quantity"]) for p in tents.values()}
+    # with a county and a level as well: the map's filters are the table's
+    city_only = _layer(client, f"?item={TENT}&level=city")
+    assert set(city_only) == {CITY}
+    assert _table(client, f"?item={TENT}&held=1&level=city") == {
+        (p["name"], p["item_name"], p["item_quantity"]) for p in city_only.values()
+    }
+
+
+def test_the_map_refuses_an_item_not_in_the_catalogue(as_user):
+    r = as_user("county_a").get("/api/v1/resources/geojson?item=9999999")
+    assert r.status_code == 422
+    assert "物资目录" in r.json()["message"]

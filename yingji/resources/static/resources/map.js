@@ -14,7 +14,9 @@
     var layer = {equipment: 'data-equipment-layer', teams: 'data-teams-layer',
       shelters: 'data-shelters-layer'}[chosen] || 'data-layer';
     if (chosen === 'teams' || chosen === 'shelters') { params.delete('level'); }
+    if (chosen && chosen !== 'sites') { params.delete('item'); }
     params.delete('layer');
+    tableLinks(params);
     fetch(el.getAttribute(layer) + '?' + params.toString(), {credentials: 'same-origin'})
       .then(function (r) { return r.json(); })
       .then(function (fc) {
@@ -31,13 +33,33 @@
           var a = document.createElement('a');
           a.href = f.properties.url; a.textContent = f.properties.name;
           var td = document.createElement('td'); td.appendChild(a); tr.appendChild(td);
-          [f.properties.level, String(f.properties.total)].forEach(function (t) {
+          var p = f.properties;
+          var held = p.item_quantity === undefined ? '' :
+            p.item_quantity + ' ' + p.item_unit + '(' + p.item_available + ')';
+          [p.level, String(p.total), held].forEach(function (t) {
             var c = document.createElement('td'); c.textContent = t; tr.appendChild(c);
           });
           tbody.appendChild(tr);
         });
         el.setAttribute('data-loaded', String(fc.features.length));
       });
+  }
+
+  // the 一表 of what the map shows: the stock list with the same county, level and item (and,
+  // with an item, only the lines holding it: held=1), as a page, an Excel file and a print
+  function tableLinks(params) {
+    var q = new URLSearchParams();
+    if (params.get('district')) { q.set('region', params.get('district')); }
+    if (params.get('level')) { q.set('level', params.get('level')); }
+    if (params.get('item')) { q.set('item', params.get('item')); q.set('held', '1'); }
+    var page = document.getElementById('map-table-link');
+    var base = page.getAttribute('data-base');
+    page.href = base + '?' + q.toString();
+    q.set('export', 'xlsx');
+    document.getElementById('map-export-link').href = base + '?' + q.toString();
+    q.delete('export');
+    var print = document.getElementById('map-print-link');
+    print.href = print.getAttribute('data-base') + '?' + q.toString();
   }
 
   // printing (打印一图): the filters in force under the heading, the map redrawn at the page's
