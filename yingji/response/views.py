@@ -324,7 +324,7 @@ def event_detail(request, pk):
             if handles and event.response_state == "active"
             else [],
             "post_choices": COMMAND_POSTS,
-            "group_choices": COMMAND_GROUPS,
+            "group_choices": [g for g in COMMAND_GROUPS if g[0] != "other"],  # plans only
             "joint_roles": JOINT_ROLES,
             "sources": selectors.event_sources(event, user),
             "cases": selectors.typical_cases(event, user),
