@@ -182,6 +182,14 @@ YINGJI_RELEASE_AUTHORITATIVE_HOURS = float(
     os.environ.get("YINGJI_RELEASE_AUTHORITATIVE_HOURS", "5")
 )
 YINGJI_RELEASE_PRESS_HOURS = float(os.environ.get("YINGJI_RELEASE_PRESS_HOURS", "24"))
+# 联合值守 (T34): whose duty rosters switch to 联合值守 at each response level — "city" (the
+# bureau's roster) and/or "county" (the county bureau of the event's county). A platform
+# default, not a national rule (LOW): the plans say which rosters switch; set it to theirs.
+YINGJI_JOINT_DUTY_ROSTERS = os.environ.get(
+    "YINGJI_JOINT_DUTY_ROSTERS", "1=city,county;2=city,county;3=city,county;4=county"
+)
+# 物资需求 from an event: the 需送达时间 the form proposes, hours from now (a form default).
+YINGJI_EVENT_SUPPLY_HOURS = float(os.environ.get("YINGJI_EVENT_SUPPLY_HOURS", "6"))
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
 
 # The platform's own address, for links sent out (预警签收链接 in e-mail and SMS).

@@ -182,18 +182,14 @@ def plan_parts_for(user, action: str = "view"):
 GOVERNING_KINDS = ("special", "general")
 
 
-def response_levels_for(user, *, event_type: str, region) -> dict:
-    """The response levels (响应分级) and their start conditions that govern an event of
-    ``event_type`` (a code of choices.EVENT_TYPES) in ``region``, for the response module (#12):
-    read from the plans' structured parts, never from their text.
-
-    The governing plan is the first plan found with level parts: the event's region, then each
-    region above it (village → township → county → city), and at each a 专项预案 whose scope lists
-    the type before the 总体预案. Enterprise plans never govern. Only what ``user`` may read
-    counts. A plan that would govern but has no level parts is passed over and named in
-    ``unstructured`` (the caller says "预案未结构化"). Answers ``{"plan": Plan | None, "levels":
-    [{"level", "level_label", "name", "conditions", "lead_unit", "part_id"}], "looked_at":
-    [region codes tried], "unstructured": [Plan]}``, levels ordered 一级 → 四级."""
+def governing_parts(user, *, event_type: str, region, kind: str) -> dict:
+    """The plan that governs an event of ``event_type`` in ``region`` for one kind of structured
+    part (``level`` or ``group``), and its current parts of that kind: the event's region, then
+    each region above it (village → township → county → city), at each a 专项预案 whose scope lists
+    the type before the 总体预案; the first such plan with parts of that kind wins. Enterprise
+    plans never govern; only what ``user`` may read counts. Answers ``{"plan": Plan | None,
+    "parts": [PlanPart], "looked_at": [region codes tried], "unstructured": [plans passed
+    over, having no such parts]}``."""
     from .models import PlanPart
 
     codes = [c for c in reversed(region.path.strip("/").split("/")) if c]
@@ -207,7 +203,7 @@ def response_levels_for(user, *, event_type: str, region) -> dict:
         for plan in special + general:
             parts = list(
                 restrict(
-                    PlanPart.objects.filter(plan=plan, kind="level", voided=False), user
+                    PlanPart.objects.filter(plan=plan, kind=kind, voided=False), user
                 ).order_by("level", "pk")
             )
             if not parts:
@@ -215,21 +211,44 @@ def response_levels_for(user, *, event_type: str, region) -> dict:
                 continue
             return {
                 "plan": plan,
-                "levels": [
-                    {
-                        "level": part.level,
-                        "level_label": part.get_level_display(),
-                        "name": part.name,
-                        "conditions": part.text,
-                        "lead_unit": part.lead_unit,
-                        "part_id": part.pk,
-                    }
-                    for part in parts
-                ],
+                "parts": parts,
                 "looked_at": looked_at,
                 "unstructured": unstructured,
             }
-    return {"plan": None, "levels": [], "looked_at": looked_at, "unstructured": unstructured}
+    return {"plan": None, "parts": [], "looked_at": looked_at, "unstructured": unstructured}
+
+
+def response_levels_for(user, *, event_type: str, region) -> dict:
+    """The response levels (响应分级) and their start conditions that govern an event of
+    ``event_type`` (a code of choices.EVENT_TYPES) in ``region``, for the response module (#12):
+    read from the plans' structured parts, never from their text (``governing_parts`` with
+    kind ``level``). A plan that would govern but has no level parts is passed over and named in
+    ``unstructured`` (the caller says "预案未结构化"). Answers ``{"plan": Plan | None, "levels":
+    [{"level", "level_label", "name", "conditions", "lead_unit", "part_id"}], "looked_at":
+    [region codes tried], "unstructured": [Plan]}``, levels ordered 一级 → 四级."""
+    found = governing_parts(user, event_type=event_type, region=region, kind="level")
+    return {
+        "plan": found["plan"],
+        "levels": [
+            {
+                "level": part.level,
+                "level_label": part.get_level_display(),
+                "name": part.name,
+                "conditions": part.text,
+                "lead_unit": part.lead_unit,
+                "part_id": part.pk,
+            }
+            for part in found["parts"]
+        ],
+        "looked_at": found["looked_at"],
+        "unstructured": found["unstructured"],
+    }
+
+
+def command_groups_for(user, *, event_type: str, region) -> dict:
+    """The 指挥机构工作组 (group parts: name, 牵头单位, 职责) of the plan that governs an event, for
+    the response module's 指挥部编组 (``governing_parts`` with kind ``group``)."""
+    return governing_parts(user, event_type=event_type, region=region, kind="group")
 
 
 def visible_schedule(user, action: str = "view"):

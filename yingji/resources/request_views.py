@@ -89,6 +89,10 @@ def _form_data(post) -> dict:
     return {**data, "lines": lines, **forces}
 
 
+# the fields the form may be opened with (GET), e.g. from an event's 申请物资 link
+PREFILL_KEYS = ("destination", "lon", "lat", "crs", "needed_by", "event", "reason")
+
+
 @requires("resources.request")
 def request_new(request):
     if request.method == "POST":
@@ -104,17 +108,24 @@ def request_new(request):
             if created:
                 return redirect(created)
     default_time = timezone.localtime() + dt.timedelta(hours=6)
+    if request.method == "POST":
+        values, prefill_note = request.POST, ""
+    else:  # opened from another record (申请物资 on an event): its values, all still editable
+        values = {k: request.GET.get(k, "")[:500] for k in PREFILL_KEYS if k in request.GET}
+        prefill_note = request.GET.get("note", "")[:300]
     return render(
         request,
         "resources/request_new.html",
         {
             "title": "提出物资需求",
+            "prefill_note": prefill_note,
+            "prefilled": request.method != "POST" and bool(values.get("event")),
             "items": selectors.items(),
             "rows": range(FORM_LINES),
             "force_rows": range(FORCE_LINES),
             "specialties": SPECIALTIES,
             "equipment_categories": EQUIPMENT_CATEGORIES,
-            "values": request.POST,
+            "values": values,
             "default_time": default_time.strftime("%Y-%m-%dT%H:%M"),
         },
     )

@@ -874,7 +874,10 @@ def do_create_request(*, actor, data):
             lon=lon,
             lat=lat,
             region=region,
-            needed_by=data.needed_by,
+            # a time typed in the form (datetime-local, no zone) is local time
+            needed_by=timezone.make_aware(data.needed_by)
+            if timezone.is_naive(data.needed_by)
+            else data.needed_by,
             event=data.event,
             reason=data.reason,
             requested_by=actor,

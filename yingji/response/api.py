@@ -619,7 +619,7 @@ class JointMemberOut(Schema):
 
     @staticmethod
     def resolve_group_label(obj):
-        return obj.get_group_display()
+        return obj.group_label
 
     @staticmethod
     def resolve_role_label(obj):
@@ -656,8 +656,10 @@ def add_joint_member(request, event_id: int, payload: JointMemberIn):
 class CommandTemplateRowOut(Schema):
     post: str
     group: str
+    group_name: str = ""
     role: str
-    org: str
+    org: str | None
+    department: str = ""
     label: str
 
 
@@ -678,6 +680,16 @@ def command_templates(request):
 
     check_rule(request.user, "response.open")
     return selectors.command_templates()
+
+
+@router.get(
+    "/response/events/{event_id}/command-templates",
+    response=list[CommandTemplateOut],
+    summary="本事件可用的编组模板:适用预案的指挥机构工作组(code=plan)在前,其后为平台模板",
+)
+def event_command_templates(request, event_id: int):
+    event = _event(request, event_id)
+    return selectors.templates_for(event, request.user)
 
 
 @router.post(

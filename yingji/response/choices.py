@@ -74,6 +74,8 @@ COMMAND_GROUPS = [
     ("news", _("新闻宣传组")),
     ("experts", _("专家组")),
     ("aftermath", _("善后处置组")),
+    # a group a plan names that is none of the above (its own name is kept on the member)
+    ("other", _("其他工作组")),
 ]
 JOINT_ROLES = [
     ("head", _("组长")),

@@ -485,6 +485,9 @@ class JointDutyMember(AuditedModel):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="joint_members")
     post = models.CharField(_("指挥部"), max_length=6, choices=COMMAND_POSTS)
     group = models.CharField(_("工作组"), max_length=14, choices=COMMAND_GROUPS)
+    # the group's own name when it came from a plan's 指挥机构工作组 that is none of the house
+    # groups (group "other"); empty otherwise
+    group_name = models.CharField(_("工作组名称(预案)"), max_length=100, blank=True)
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("所在单位(机构树)"),
@@ -506,10 +509,19 @@ class JointDutyMember(AuditedModel):
         verbose_name_plural = _("联合值守人员")
 
     def __str__(self):
-        return f"{self.get_post_display()}{self.get_group_display()} {self.name}"
+        return f"{self.get_post_display()}{self.group_label} {self.name}"
 
     def get_absolute_url(self):
         return reverse("response:event", args=[self.event_id]) + "#joint"
+
+    @property
+    def group_label(self) -> str:
+        return self.group_name or str(self.get_group_display())
+
+    @property
+    def external(self) -> bool:
+        """Another department's person (市直部门 of the tree, or typed by name: 外部门)."""
+        return self.organisation_id is None or self.organisation.kind == "department"
 
 
 class Activity(AuditedModel):
@@ -752,3 +764,55 @@ class Release(AuditedModel):
     def channel_labels(self) -> list[str]:
         labels = dict(RELEASE_CHANNELS)
         return [str(labels.get(c, c)) for c in self.channels]
+
+
+class JointDutyPeriod(AuditedModel):
+    """联合值守 (T34) of one duty unit during an event's response: from the moment a response is
+    started (or raised) at a level whose data says this unit's roster switches, the unit's roster
+    runs as a 联合值守 roster — its own 带班领导/值班员/联络员 and the liaisons of the other
+    departments on the event's joint roster — until the response ends or is lowered below that
+    level. Opened and closed only by the level decision (services.do_change_response_level)."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="joint_periods")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("值班单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(_("启动时响应级别"), choices=RESPONSE_LEVELS)
+    started_at = models.DateTimeField(_("转为联合值守时间"))
+    started_by = models.ForeignKey(
+        LevelChange,
+        verbose_name=_("启动依据(响应决定)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("恢复常规值守时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        LevelChange,
+        verbose_name=_("结束依据(响应决定)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("联合值守时段")
+        verbose_name_plural = _("联合值守时段")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="response_jointperiod_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.name}联合值守({self.event.number})"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + "#joint-duty"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None

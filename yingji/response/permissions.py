@@ -48,6 +48,7 @@ from .models import (
     EventReport,
     EventType,
     JointDutyMember,
+    JointDutyPeriod,
     LevelChange,
     Release,
     Review,
@@ -201,6 +202,15 @@ def restrict_swaps(qs, scope, action):
 @restricts(JointDutyMember)
 def restrict_joint_members(qs, scope, action):
     return _via_event(qs, scope, action)
+
+
+@restricts(JointDutyPeriod)
+def restrict_joint_periods(qs, scope, action):
+    """A unit's 联合值守 period: seen by whoever sees both the event and that unit's roster;
+    opened and closed only by the level decision (a service), never edited."""
+    if action not in ("view", "export"):
+        return qs.none()
+    return _via_event(qs, scope, action).filter(_roster_q(scope, action))
 
 
 def _activity_q(scope: Scope, action: str, prefix: str = "") -> Q:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db.models import Q
@@ -171,7 +172,20 @@ def timeline(event: Event, user) -> list[dict]:
     if event.split_from_id:
         text = f"从{event.split_from.number}拆分:{event.split_reason}"
         items.append({"time": event.created_at, "kind": "拆分事件", "text": text})
+    items += _joint_duty_items(event, user)
     return sorted(items, key=lambda i: i["time"])
+
+
+def _joint_duty_items(event: Event, user) -> list[dict]:
+    """联合值守 periods of duty units opened and closed by the event's level decisions."""
+    from .joint_duty import visible_periods
+
+    items = []
+    for p in visible_periods(user).filter(event=event):
+        items.append({"time": p.started_at, "kind": "转为联合值守", "text": p.organisation.name})
+        if p.ended_at:
+            items.append({"time": p.ended_at, "kind": "恢复常规值守", "text": p.organisation.name})
+    return items
 
 
 def today_shifts(user, on: dt.date | None = None):
@@ -223,11 +237,13 @@ def joint_roster(event: Event, user) -> list[dict]:
     out = []
     for post, post_label in COMMAND_POSTS:
         groups = []
-        for group, group_label in COMMAND_GROUPS:
-            rows = [m for m in members if m.post == post and m.group == group]
-            if rows:
+        for group, _label in COMMAND_GROUPS:
+            here = [m for m in members if m.post == post and m.group == group]
+            # a plan's own groups (其他工作组) each under its own name, in order of appearance
+            for name in dict.fromkeys(m.group_label for m in here):
+                rows = [m for m in here if m.group_label == name]
                 rows.sort(key=lambda m: (m.withdrawn_at is not None, m.role != "head", m.pk))
-                groups.append({"label": group_label, "members": rows})
+                groups.append({"label": name, "members": rows})
         if groups:
             out.append({"label": post_label, "groups": groups})
     return out
@@ -386,6 +402,34 @@ def event_requests(event: Event, user) -> list:
     return list(visible_requests(user).filter(event__contains=event.number).order_by("-pk")[:20])
 
 
+def supply_request_prefill(event: Event) -> dict:
+    """What the resources app's supply-request form (物资需求, #13) is opened with from the event
+    (申请物资): the destination (the event's place and point — its county's centre when it was
+    reported without coordinates, said in the note), the linked event (its number, which is how
+    the request is listed back on the event), the purpose, and a 需送达时间
+    ``YINGJI_EVENT_SUPPLY_HOURS`` from now. The requester is whoever submits the form. Values
+    only: the form can change every one of them and the resources service checks them."""
+    at_centre = event.lon is None or event.lat is None
+    lon, lat = (
+        (event.region.centroid_lon, event.region.centroid_lat)
+        if at_centre
+        else (event.lon, event.lat)
+    )
+    needed_by = timezone.localtime() + dt.timedelta(hours=settings.YINGJI_EVENT_SUPPLY_HOURS)
+    values = {
+        "destination": event.place,
+        "event": f"{event.number} {event.title}"[:200],
+        "reason": f"{event.title}应急处置"[:500],
+        "needed_by": needed_by.strftime("%Y-%m-%dT%H:%M"),
+        "crs": "wgs84",
+    }
+    if lon is not None and lat is not None:
+        values.update(lon=f"{lon:.6f}", lat=f"{lat:.6f}")
+    if at_centre:
+        values["note"] = f"事件未报坐标,送达位置暂取{event.region.name}中心,请按实际送达地点修改。"
+    return values
+
+
 def plan_type(event: Event) -> str:
     """The plans' event type of ``event`` (see PLAN_EVENT_TYPES)."""
     return PLAN_EVENT_TYPES.get(event.event_type.code) or PLAN_EVENT_TYPES_BY_CATEGORY.get(
@@ -410,11 +454,95 @@ def command_templates() -> list[dict]:
     return templates
 
 
-def templates_for(event: Event) -> list[dict]:
-    """The templates, the one serving the event's plan type first (else the general one)."""
+def templates_for(event: Event, user=None) -> list[dict]:
+    """The templates offered for ``event``: the command groups of the plan that governs it
+    (``plan_command_template``, when that plan has them and ``user`` may read it) first, then
+    the house templates, the one serving the event's plan type first (else the general one)."""
     kind = plan_type(event)
     templates = command_templates()
-    return sorted(templates, key=lambda t: (kind not in t["plan_types"], t["code"] != "general"))
+    templates = sorted(
+        templates, key=lambda t: (kind not in t["plan_types"], t["code"] != "general")
+    )
+    own = plan_command_template(event, user) if user is not None else None
+    return [own, *templates] if own else templates
+
+
+# house groups written after the back command post (后方指挥部) when a plan's group says neither
+REAR_GROUPS = ("supplies", "news")
+LEAD_UNIT_SEPARATORS = re.compile(r"[、,,;;/\s]+")
+
+
+def plan_command_template(event: Event, user) -> dict | None:
+    """The 指挥机构工作组 of the plan that governs ``event`` (plans.selectors.command_groups_for),
+    as a template (code ``plan``) of the same shape as the house ones: per group, its 牵头单位
+    split on 、,; — each unit resolved in the organisation tree by name, alias or group (the
+    first as 组长, the others 成员), else kept by name as 外部门. The group is the house group
+    whose name the plan's group name begins with, else 其他工作组 under the plan's own name; the
+    post is the one the group's name or duties mention (前方/后方), else 后方 for 物资保障/新闻宣传
+    and 前方 for the rest (a platform convention). ``None`` when no governing plan has groups."""
+    from yingji.orgs.models import Organisation
+    from yingji.orgs.selectors import name_directory
+    from yingji.plans.selectors import command_groups_for
+
+    from .choices import COMMAND_GROUPS, COMMAND_POSTS, JOINT_ROLES
+
+    found = command_groups_for(user, event_type=plan_type(event), region=event.region)
+    if found["plan"] is None:
+        return None
+    directory = name_directory()
+    names = directory["names"]
+    codes = dict(
+        Organisation.objects.filter(pk__in=names.values(), is_active=True)
+        .exclude(kind="enterprise")
+        .values_list("pk", "code")
+    )
+
+    def units(text: str) -> list[tuple[str | None, str]]:
+        out = []
+        for token in (t for t in LEAD_UNIT_SEPARATORS.split(text or "") if t):
+            canonical = [token] if token in names else []
+            if not canonical and token in directory["aliases"]:
+                canonical = [directory["aliases"][token][0]]
+            if not canonical and token in directory["groups"]:
+                canonical = directory["groups"][token]
+            resolved = [(codes.get(names.get(n)), n) for n in canonical if codes.get(names.get(n))]
+            out += resolved or [(None, token)]
+        return out
+
+    labels = [(code, str(label)) for code, label in COMMAND_GROUPS if code != "other"]
+    posts, roles = dict(COMMAND_POSTS), dict(JOINT_ROLES)
+    rows = []
+    for part in found["parts"]:
+        name = part.name.strip()
+        group = next((code for code, label in labels if name.startswith(label)), "other")
+        said = f"{part.name} {part.text}"
+        if "后方" in said:
+            post = "rear"
+        elif "前方" in said:
+            post = "front"
+        else:
+            post = "rear" if group in REAR_GROUPS else "front"
+        for i, (org, department) in enumerate(units(part.lead_unit) or [(None, "待定单位")]):
+            role = "head" if i == 0 else "member"
+            group_label = name if group == "other" else str(dict(COMMAND_GROUPS)[group])
+            rows.append(
+                {
+                    "post": post,
+                    "group": group,
+                    "group_name": name if group == "other" else "",
+                    "role": role,
+                    "org": org,
+                    "department": department,
+                    "label": f"{posts[post]}·{group_label}·{roles[role]}",
+                }
+            )
+    return {
+        "code": "plan",
+        "name": f"{found['plan'].title}·指挥机构工作组",
+        "plan_types": [],
+        "plan_id": found["plan"].pk,
+        "rows": rows,
+    }
 
 
 # --- 信息发布 (T35) ---------------------------------------------------------------------------

@@ -370,6 +370,10 @@ def do_change_response_level(*, actor, event: Event, data: LevelIn) -> LevelChan
             turn = response_levels.direction(previous, level)
             text = f"{what}“{event.number}”{response_levels.level_label(level)}应急响应{turn}"
         record_event("response.level." + data.action, text, target=change, level=level)
+        # the level's data says whose rosters run as 联合值守 (opened/closed with the decision)
+        from .joint_duty import switch as switch_joint_duty
+
+        switch_joint_duty(event, change)
     return change
 
 
@@ -873,20 +877,29 @@ def do_add_joint_member(*, actor, event: Event, data: JointMemberIn) -> JointDut
 
 
 def do_form_command_structure(*, actor, event: Event, data: CommandTemplateIn) -> int:
-    """按模板编组: the joint roster of an event in response formed from a 指挥部编组模板 — one
-    member per row, the unit from the organisation tree and the person its first active member
-    (by name; 待指派 when the unit has no account). A row whose post, group and unit already
-    have an active member is skipped, so applying twice adds nothing. Returns how many were
-    added."""
+    """按模板编组: the joint roster of an event in response formed from a template — ``plan``,
+    the 指挥机构工作组 of the plan that governs the event (selectors.plan_command_template), or a
+    house 指挥部编组模板 — one member per row, the unit from the organisation tree and the person
+    its first active member (by name; 待指派 when the unit has no account); a plan's unit not in
+    the tree is kept by name (外部门, 待指派). A row whose post, group and unit already have an
+    active member is skipped, so applying twice adds nothing. Returns how many were added."""
     from yingji.orgs.models import Membership, Organisation
 
-    from .selectors import command_templates
+    from .selectors import command_templates, plan_command_template
 
     check_rule(actor, "response.intake")
-    template = next((t for t in command_templates() if t["code"] == data.template), None)
+    if data.template == "plan":
+        template = plan_command_template(event, actor)
+        if template is None:
+            raise ValidationFailed(
+                "适用本事件的预案未录入指挥机构工作组,请选择平台编组模板。",
+                details={"field": "template"},
+            )
+    else:
+        template = next((t for t in command_templates() if t["code"] == data.template), None)
     if template is None:
         raise ValidationFailed(f"编组模板“{data.template}”不存在。", details={"field": "template"})
-    codes = {row["org"] for row in template["rows"]}
+    codes = {row["org"] for row in template["rows"] if row.get("org")}
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes, is_active=True)}
     people: dict[int, str] = {}
     for m in (
@@ -899,26 +912,30 @@ def do_form_command_structure(*, actor, event: Event, data: CommandTemplateIn) -
         event = _changeable(actor, event, None)
         if event.response_state != "active":
             raise InvalidTransition("联合值守在应急响应期间编组;该事件未在响应中。")
-        present = set(
-            event.joint_members.filter(withdrawn_at__isnull=True).values_list(
-                "post", "group", "organisation_id"
-            )
-        )
+        present = {
+            (m.post, m.group, m.group_name, m.organisation_id or m.department)
+            for m in event.joint_members.filter(withdrawn_at__isnull=True)
+        }
         added = 0
         for row in template["rows"]:
-            org = orgs.get(row["org"])
-            if org is None or (row["post"], row["group"], org.pk) in present:
+            org = orgs.get(row.get("org") or "")
+            if org is None and not row.get("department"):
+                continue  # a house template's unit no longer in the tree
+            group_name = row.get("group_name", "")
+            key = (row["post"], row["group"], group_name, org.pk if org else row["department"])
+            if key in present:
                 continue
             JointDutyMember.objects.create(
                 event=event,
                 post=row["post"],
                 group=row["group"],
+                group_name=group_name,
                 organisation=org,
-                department=org.name,
-                name=people.get(org.pk) or "待指派",
+                department=org.name if org else row["department"],
+                name=(people.get(org.pk) if org else None) or "待指派",
                 role=row["role"],
             )
-            present.add((row["post"], row["group"], org.pk))
+            present.add(key)
             added += 1
         record_event(
             "response.joint.templated",

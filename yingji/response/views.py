@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.standards import response_levels
 
-from . import selectors, services
+from . import joint_duty, selectors, services
 from .choices import (
     ACTIVITY_KINDS,
     CATEGORIES,
@@ -317,12 +318,13 @@ def event_detail(request, pk):
             "now": timezone.now(),
             "figures": {k: getattr(event, k) for k in FIGURE_KEYS},
             "joint": selectors.joint_roster(event, user),
+            "joint_periods": joint_duty.visible_periods(user).filter(event=event),
             "joint_open": handles and event.response_state == "active",
-            "command_templates": selectors.templates_for(event)
+            "command_templates": selectors.templates_for(event, user)
             if handles and event.response_state == "active"
             else [],
             "post_choices": COMMAND_POSTS,
-            "group_choices": COMMAND_GROUPS,
+            "group_choices": [g for g in COMMAND_GROUPS if g[0] != "other"],  # plans only
             "joint_roles": JOINT_ROLES,
             "sources": selectors.event_sources(event, user),
             "cases": selectors.typical_cases(event, user),
@@ -344,6 +346,9 @@ def event_detail(request, pk):
             "release_clocks": selectors.release_clock_rows(event),
             "supply_requests": selectors.event_requests(event, user),
             "can_request_supplies": allows(user, "resources.request") and event.state == "open",
+            "supply_prefill": urlencode(selectors.supply_request_prefill(event))
+            if allows(user, "resources.request") and event.state == "open"
+            else "",
             "can_draft_release": allows(user, "response.release_draft"),
             "release_kinds": RELEASE_KINDS,
             "release_channels": RELEASE_CHANNELS,
@@ -537,6 +542,13 @@ def roster(request):
             }
         )
         d += dt.timedelta(days=1)
+    joint_periods = (
+        joint_duty.periods_of_unit(request.user, org, month, next_month - dt.timedelta(days=1))
+        if org is not None
+        else []
+    )
+    for day in days:
+        day["joint"] = [p for p in joint_periods if p.first_day <= day["date"] <= p.last_day]
     can_edit = allows(request.user, "response.roster_edit") and (
         org is not None and _can_edit_org(request.user, org)
     )
@@ -552,6 +564,12 @@ def roster(request):
             "orgs": orgs,
             "days": days,
             "can_edit": can_edit,
+            "joint_periods": joint_periods,
+            "visible_event_ids": set(
+                selectors.visible_events(request.user)
+                .filter(pk__in=[p.event_id for p in joint_periods])
+                .values_list("pk", flat=True)
+            ),
         },
     )
 
@@ -715,6 +733,9 @@ def shift_detail(request, pk):
             "logs": shift.logs.select_related("written_by", "acknowledged_by", "event"),
             "before": before,
             "pending": pending,
+            "joint_periods": joint_duty.periods_of_unit(
+                request.user, shift.organisation, shift.date, shift.date
+            ),
             "can_write": allows(request.user, "response.roster_edit")
             and can(request.user, shift, "change"),
             "can_swap": allows(request.user, "response.roster_edit")

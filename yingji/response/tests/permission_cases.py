@@ -59,6 +59,12 @@ def _joint():
     return JointDutyMember.objects.filter(event__region__code="620104")
 
 
+def _joint_periods_xigu():
+    from yingji.response.models import JointDutyPeriod
+
+    return JointDutyPeriod.objects.filter(event__region__code="620104")
+
+
 def _releases_xigu():
     from yingji.response.models import Release
 
@@ -90,6 +96,27 @@ DENIALS = [
         "response.Release", "county_b", "view", _releases_xigu, "城关区看不到西固区事件的发布稿"
     ),
     Denial("response.Release", "section", "approve", _releases_xigu, "审核审批只经服务按规则办理"),
+    Denial(
+        "response.JointDutyPeriod",
+        "enterprise",
+        "view",
+        _joint_periods_xigu,
+        "企业用户看不到联合值守时段",
+    ),
+    Denial(
+        "response.JointDutyPeriod",
+        "county_b",
+        "view",
+        _joint_periods_xigu,
+        "城关区看不到西固区事件的联合值守时段",
+    ),
+    Denial(
+        "response.JointDutyPeriod",
+        "section",
+        "change",
+        _joint_periods_xigu,
+        "联合值守时段只随响应级别决定开启和结束",
+    ),
     Denial("response.ShiftSwap", "enterprise", "view", _swaps, "企业用户看不到调班"),
     Denial("response.ShiftSwap", "county_a", "view", _swaps, "县区看不到市局值班人员的调班"),
     Denial("response.ShiftSwap", "section", "change", _swaps, "调班只经服务由当事人和审批人处理"),
