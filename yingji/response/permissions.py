@@ -45,11 +45,13 @@ from .models import (
     CommandTask,
     DutyShift,
     Event,
+    EventHazard,
     EventReport,
     EventType,
     JointDutyMember,
     LevelChange,
     Release,
+    ReportEscalation,
     Review,
     ReviewAction,
     ShiftLog,
@@ -200,6 +202,23 @@ def restrict_swaps(qs, scope, action):
 
 @restricts(JointDutyMember)
 def restrict_joint_members(qs, scope, action):
+    return _via_event(qs, scope, action)
+
+
+@restricts(ReportEscalation)
+def restrict_escalations(qs, scope, action):
+    # seen with the event (and by the people notified); written by the escalation job only
+    if action not in ("view", "export"):
+        return qs.none()
+    inner = restrict_events(Event.objects.all(), scope, action)
+    if scope.user_id:
+        return qs.filter(Q(event__in=inner.values("pk")) | Q(recipients=scope.user_id)).distinct()
+    return qs.filter(event__in=inner.values("pk"))
+
+
+@restricts(EventHazard)
+def restrict_event_hazards(qs, scope, action):
+    # seen and changed with the event; the hazard side is checked by the link service
     return _via_event(qs, scope, action)
 
 

@@ -171,7 +171,18 @@ def timeline(event: Event, user) -> list[dict]:
     if event.split_from_id:
         text = f"从{event.split_from.number}拆分:{event.split_reason}"
         items.append({"time": event.created_at, "kind": "拆分事件", "text": text})
+    items.extend(_linked_items(event, user))
     return sorted(items, key=lambda i: i["time"])
+
+
+def _linked_items(event: Event, user) -> list[dict]:
+    """The timeline's 关联隐患 and 报告超时提醒 entries."""
+    from . import event_links
+
+    items = event_links.hazard_timeline(event, user)
+    for e in event_links.escalations_for(event, user):
+        items.append({"time": e.notified_at, "kind": "超时提醒", "text": f"{e.deadline}:{e.note}"})
+    return items
 
 
 def today_shifts(user, on: dt.date | None = None):
@@ -617,3 +628,13 @@ def event_map(event: Event, user, radius_km: float = MAP_RADIUS_DEFAULT) -> dict
         "kinds": kinds,
         "sites": by_key["sites"]["items"],
     }
+
+
+def relief_assessment(event: Event) -> dict | None:
+    """自然灾害: the suggested 自然灾害救助 level with the criteria met, by the configured table
+    (None for other categories)."""
+    from . import grading
+
+    return grading.relief_of(
+        event.event_type, {f: getattr(event, f) for f in grading.EVENT_INDICATORS}
+    )
