@@ -100,16 +100,16 @@ def named_leader(shift: DutyShift):
     return found.pop() if len(found) == 1 else None
 
 
-def org_leaders(org) -> list:
-    """The organisation's leaders: 市局 — the 市局领导 role; a county bureau — its members whose
+def org_leaders(org) -> tuple:
+    """(whose leaders, the users): 市局 — the 市局领导 role; a county bureau — its members whose
     职务 contains 局长, else the 市局领导."""
     if org.code != CITY_BUREAU:
         users = {m.user for m in _members(org) if "局长" in (m.title or "")}
         if users:
-            return sorted(users, key=lambda u: u.pk)
+            return org, sorted(users, key=lambda u: u.pk)
         org = org.__class__.objects.get(code=CITY_BUREAU)
     users = {m.user for m in _members(org).filter(role="city_leader")}
-    return sorted(users, key=lambda u: u.pk)
+    return org, sorted(users, key=lambda u: u.pk)
 
 
 def _names(users) -> str:
@@ -126,11 +126,13 @@ def _escalate(event: Event, deadline, now: dt.datetime) -> ReportEscalation | No
         recipients = [leader]
         note = f"已提醒 带班领导 {shift.leader}"
     elif shift is not None:
-        recipients = org_leaders(org)
-        note = f"带班领导 {shift.leader} 未关联平台账号,已提醒 {org.name}领导 {_names(recipients)}"
+        whose, recipients = org_leaders(org)
+        note = (
+            f"带班领导 {shift.leader} 未关联平台账号,已提醒 {whose.name}领导 {_names(recipients)}"
+        )
     else:
-        recipients = org_leaders(org)
-        note = f"{org.name}值班表未覆盖当前时间,已提醒 {org.name}领导 {_names(recipients)}"
+        whose, recipients = org_leaders(org)
+        note = f"{org.name}值班表未覆盖当前时间,已提醒 {whose.name}领导 {_names(recipients)}"
     label = deadline.label.split("(")[0]
     try:
         with transaction.atomic():

@@ -46,7 +46,10 @@ def relief_of(event_type, figures: dict) -> dict | None:
     natural disaster."""
     if event_type.category != "natural":
         return None
-    return assess({key: figures.get(field, 0) for field, key in EVENT_INDICATORS.items()})
+    out = assess({key: figures.get(field, 0) for field, key in EVENT_INDICATORS.items()})
+    # an event carries no drought figures (the calculator takes them): not "未填报" here
+    carried = {relief_levels.indicators()[k]["label"] for k in (*EVENT_INDICATORS, "dead_missing")}
+    return {**out, "unknown": [u for u in out["unknown"] if u in carried]}
 
 
 def level_of(event_type, figures: dict) -> int | None:

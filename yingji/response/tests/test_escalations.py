@@ -141,7 +141,9 @@ def test_without_a_roster_the_page_says_so_and_the_city_leaders_are_notified():
     do_escalate_breaches(now=later)
     rows = list(ReportEscalation.objects.filter(event_id=pk))
     assert rows and all(r.shift is None and r.leader_name == "" for r in rows)
-    assert rows[0].note.startswith("兰州市应急管理局值班表未覆盖当前时间,已提醒 ")
+    assert rows[0].note.startswith(
+        "兰州市应急管理局值班表未覆盖当前时间,已提醒 兰州市应急管理局领导 "
+    )
     leaders = {u.username for u in rows[0].recipients.all()}
     assert "leader" in leaders
     page = client_for("duty").get(f"/response/events/{pk}/").content.decode()
