@@ -48,7 +48,8 @@ def relief_of(event_type, figures: dict) -> dict | None:
         return None
     out = assess({key: figures.get(field, 0) for field, key in EVENT_INDICATORS.items()})
     # an event carries no drought figures (the calculator takes them): not "未填报" here
-    carried = {relief_levels.indicators()[k]["label"] for k in (*EVENT_INDICATORS, "dead_missing")}
+    known = relief_levels.indicators()
+    carried = {known[k]["label"] for k in (*EVENT_INDICATORS, "dead_missing") if k in known}
     return {**out, "unknown": [u for u in out["unknown"] if u in carried]}
 
 
