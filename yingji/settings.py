@@ -190,6 +190,15 @@ YINGJI_JOINT_DUTY_ROSTERS = os.environ.get(
 )
 # 物资需求 from an event: the 需送达时间 the form proposes, hours from now (a form default).
 YINGJI_EVENT_SUPPLY_HOURS = float(os.environ.get("YINGJI_EVENT_SUPPLY_HOURS", "6"))
+
+# 自然灾害救助 response levels (yingji/standards/relief_levels.py): a shipped table's name
+# (national_2024, national_2016) or a whole table as JSON — the Gansu/Lanzhou plan's thresholds,
+# not read (二–四级 of the national plan are LOW): docs/configuration.md.
+YINGJI_RELIEF_LEVELS = os.environ.get("YINGJI_RELIEF_LEVELS", "national_2024")
+# 值班: when the 白班 and the 夜班 begin (a 全天 shift runs from the day start to the next day's);
+# the bureau's practice, not a national rule (LOW): who leads the shift at a given time.
+YINGJI_DUTY_DAY_STARTS = os.environ.get("YINGJI_DUTY_DAY_STARTS", "08:30")
+YINGJI_DUTY_NIGHT_STARTS = os.environ.get("YINGJI_DUTY_NIGHT_STARTS", "17:30")
 YINGJI_LOGIN_LOCK_SECONDS = int(os.environ.get("YINGJI_LOGIN_LOCK_SECONDS", "900"))
 
 # The platform's own address, for links sent out (预警签收链接 in e-mail and SMS).

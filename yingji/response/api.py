@@ -27,6 +27,8 @@ from .schemas import (
     EventIn,
     EventTypeIn,
     FeedbackIn,
+    HazardLinkIn,
+    HazardUnlinkIn,
     InfoReleaseDecisionIn,
     InfoReleaseIn,
     InfoReleasePublishIn,
@@ -177,10 +179,16 @@ class IncidentOut(Schema):
     trapped: int
     endangered: int
     evacuated: int
+    relocated: int
+    houses_rooms: int
+    houses_households: int
     loss_yuan: Decimal
     grade: str
     grade_label: str
     near_miss: bool
+    relief_level: int | None = Field(
+        default=None, description="自然灾害:按配置的自然灾害救助响应分级表建议的级别(1=一级)"
+    )
     state: str
     response_state: str
     response_level: int | None
@@ -227,10 +235,24 @@ class IncidentOut(Schema):
         return obj.grade_text
 
 
+class ReliefOut(Schema):
+    level: int | None = Field(description="建议的响应级别,1=一级(最高);未达到为 null")
+    label: str
+    criteria: list[str] = Field(description="达到的启动条件")
+    confidence: str = Field(description="该级门槛的可信度(HIGH/MEDIUM/LOW)")
+    unknown: list[str] = Field(description="分级表中未填报的指标")
+    table: str = Field(description="所用分级表")
+
+
 class IncidentDetailOut(IncidentOut):
+    relief: ReliefOut | None = Field(default=None, description="自然灾害救助响应建议")
     clocks: list[ClockOut]
     reports: list[ReportOut]
     level_changes: list[LevelChangeOut]
+
+    @staticmethod
+    def resolve_relief(obj):
+        return selectors.relief_assessment(obj)
 
     @staticmethod
     def resolve_clocks(obj):
@@ -1156,3 +1178,134 @@ def events_geojson(request, district: str | None = None):
         (Event, CommandTask),
         lambda: selectors.event_features(request.user, filters),
     )
+
+
+# --- 自然灾害救助响应分级 (calculator) ---------------------------------------------------------
+
+
+class DisasterLevelIn(Input):
+    deaths: int = Field(default=0, ge=0, le=1_000_000, title="死亡")
+    missing: int = Field(default=0, ge=0, le=1_000_000, title="失踪")
+    relocated: int | None = Field(
+        default=None, ge=0, le=100_000_000, title="紧急转移安置和需紧急生活救助(人)"
+    )
+    houses_rooms: int | None = Field(
+        default=None, ge=0, le=100_000_000, title="倒塌和严重损坏房屋(间)"
+    )
+    houses_households: int | None = Field(
+        default=None, ge=0, le=100_000_000, title="倒塌和严重损坏房屋(户)"
+    )
+    drought_aid: int | None = Field(default=None, ge=0, le=100_000_000, title="干旱需政府救助人数")
+    drought_share_pct: float | None = Field(
+        default=None, ge=0, le=100, allow_inf_nan=False, title="干旱需政府救助人数占农牧业人口(%)"
+    )
+
+
+@router.post(
+    "/calc/disaster-level",
+    response=ReliefOut,
+    summary="自然灾害救助应急响应级别计算(国家自然灾害救助应急预案;分级表可配置)",
+)
+def disaster_level(request, payload: DisasterLevelIn):
+    from . import grading
+
+    return grading.assess(payload.model_dump())
+
+
+# --- 事件关联隐患 / 报告超时提醒 -----------------------------------------------------------------
+
+
+class HazardLinkOut(Schema):
+    id: int
+    event: int
+    hazard: int
+    hazard_code: str
+    hazard_subject: str
+    note: str
+    linked_by: str
+    linked_at: dt.datetime
+    removed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_event(obj):
+        return obj.event_id
+
+    @staticmethod
+    def resolve_hazard(obj):
+        return obj.hazard_id
+
+    @staticmethod
+    def resolve_hazard_code(obj):
+        return obj.hazard.code
+
+    @staticmethod
+    def resolve_hazard_subject(obj):
+        return obj.hazard.subject
+
+    @staticmethod
+    def resolve_linked_by(obj):
+        return obj.linked_by.get_full_name() or obj.linked_by.username
+
+
+class EscalationOut(Schema):
+    id: int
+    deadline: str
+    due_at: dt.datetime
+    organisation: str
+    leader_name: str
+    recipients: list[str]
+    notified_at: dt.datetime
+    note: str
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_recipients(obj):
+        return [u.get_full_name() or u.username for u in obj.recipients.all()]
+
+
+@router.get(
+    "/response/events/{event_id}/hazards", response=list[HazardLinkOut], summary="事件关联的隐患"
+)
+def list_hazard_links(request, event_id: int):
+    from . import hazard_links
+
+    return list(hazard_links.active_links(_event(request, event_id), request.user))
+
+
+@router.post(
+    "/response/events/{event_id}/hazards", response={201: HazardLinkOut}, summary="关联隐患"
+)
+def link_hazard(request, event_id: int, payload: HazardLinkIn):
+    from . import hazard_links
+
+    event = _event(request, event_id)
+    return Status(201, hazard_links.do_link_hazard(actor=request.user, event=event, data=payload))
+
+
+@router.post(
+    "/response/hazard-links/{link_id}/remove", response=HazardLinkOut, summary="解除关联隐患"
+)
+def unlink_hazard(request, link_id: int, payload: HazardUnlinkIn):
+    from yingji.core.permissions import restrict
+
+    from . import hazard_links
+    from .models import EventHazard
+
+    link = get_restricted_or_404(
+        restrict(EventHazard.objects.all(), request.user), request.user, pk=link_id
+    )
+    return hazard_links.do_unlink_hazard(actor=request.user, link=link, data=payload)
+
+
+@router.get(
+    "/response/events/{event_id}/escalations",
+    response=list[EscalationOut],
+    summary="报告超时提醒(已提醒的带班领导)",
+)
+def list_escalations(request, event_id: int):
+    from . import escalations
+
+    return list(escalations.for_event(_event(request, event_id), request.user))

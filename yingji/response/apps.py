@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 
-from yingji.core.hooks import Card, MapLayer, Nav, RecordAction, SearchProvider, SettingsPage
+from yingji.core.hooks import (
+    Card,
+    DailyJob,
+    MapLayer,
+    Nav,
+    RecordAction,
+    RecordLinks,
+    SearchProvider,
+    SettingsPage,
+)
 
 
 class ResponseConfig(AppConfig):
@@ -36,6 +45,12 @@ class ResponseConfig(AppConfig):
         )
     ]
     dashboard_cards = [
+        Card(
+            "response.escalated",
+            "yingji.response.cards.escalated_to_me",
+            2,
+            allowed="response.open",
+        ),
         Card("response.today", "yingji.response.cards.today", 3, allowed="response.open"),
         Card("response.clocks", "yingji.response.cards.clocks", 8, allowed="response.open"),
     ]
@@ -66,6 +81,19 @@ class ResponseConfig(AppConfig):
             "telephone-inbound",
             allowed="response.intake",
         ),
+    ]
+    # the hazard page lists the events linked to it (those the user may see)
+    record_links = [
+        RecordLinks(
+            "hazards.hazard", "关联的突发事件", "yingji.response.hazard_links.hazard_events"
+        )
+    ]
+    daily_jobs = [
+        DailyJob(
+            "response.escalate",
+            "值班与应急响应:报告超时提醒带班领导",
+            "yingji.response.jobs.escalate_overdue_reports",
+        )
     ]
     search_providers = [
         SearchProvider("response", "突发事件", "yingji.response.selectors.search", order=70)

@@ -71,3 +71,23 @@ def clocks(request):
         return None
     kind = "figures" if scope_of(user).read_only else "duty"  # the leadership reads figures
     return {"title": "应急值守", "kind": kind, "icon": "telephone", "items": items}
+
+
+def escalated_to_me(request):
+    """For the 带班领导 (or the leaders notified instead): breached report deadlines of open
+    events escalated to them."""
+    from . import escalations
+
+    escalations.sweep_if_due()
+    mine = escalations.to_me(request.user)
+    rows = list(mine[:5])
+    if not rows:
+        return None
+    return {
+        "title": "报告超时提醒",
+        "text": f"有 {mine.count()} 项报告时限已超时,已提醒您:"
+        + ";".join(f"{e.event.number} {e.event.title} {e.deadline}" for e in rows),
+        "level": "danger",
+        "link": rows[0].event.get_absolute_url() + "#escalations",
+        "link_text": "查看事件",
+    }

@@ -642,4 +642,38 @@ def load_demo() -> dict:
     _swap(now)
     _marathon(now)
     _expo(now)
+    _links_and_escalations(leak, now)
     return {"events": len(events), "shifts": shifts, "joint": joint, "activities": 2}
+
+
+def _links_and_escalations(leak: Event, now: dt.datetime) -> None:
+    """The chlorine leak linked to its enterprise's open 隐患 (as the duty officer); the bureau's
+    带班领导 yesterday and today is the demo leader (so a breached deadline is escalated to
+    `leader` by name); then the escalation job runs once, as it would."""
+    from django.apps import apps
+
+    from .escalations import do_escalate_breaches
+    from .hazard_links import do_link_hazard
+    from .schemas import HazardLinkIn
+    from .services import person_name
+
+    hazard = (
+        apps.get_model("hazards", "Hazard")
+        .objects.filter(enterprise_id=leak.enterprise_id)
+        .order_by("pk")
+        .first()
+    )
+    if hazard is not None:
+        with _as("duty", leak.received_at + dt.timedelta(hours=2)) as duty:
+            do_link_hazard(
+                actor=duty,
+                event=leak,
+                data=HazardLinkIn(hazard=hazard.pk, note="泄漏点位于该隐患所在装置区"),
+            )
+    leader = person_name(_user("leader"))
+    today = timezone.localdate(now)
+    DutyShift.objects.filter(
+        organisation__code="LZYJJ", date__in=[today, today - dt.timedelta(days=1)]
+    ).update(leader=leader)
+    with actor_context(None, source="job", label="job:escalate_overdue_reports"), dated(now):
+        do_escalate_breaches(now=now)

@@ -96,11 +96,19 @@ class Event(AuditedModel):
     trapped = models.PositiveIntegerField(_("被困"), default=0)
     endangered = models.PositiveIntegerField(_("涉险"), default=0)
     evacuated = models.PositiveIntegerField(_("疏散"), default=0)
+    # 自然灾害 figures (国家自然灾害救助应急预案 启动条件): changed, like the casualties, only
+    # through a report
+    relocated = models.PositiveIntegerField(_("紧急转移安置和需紧急生活救助(人)"), default=0)
+    houses_rooms = models.PositiveIntegerField(_("倒塌和严重损坏房屋(间)"), default=0)
+    houses_households = models.PositiveIntegerField(_("倒塌和严重损坏房屋(户)"), default=0)
     loss_yuan = models.DecimalField(
         _("直接经济损失(元)"), max_digits=14, decimal_places=2, default=0
     )
     grade = models.CharField(_("事故等级"), max_length=20, choices=GRADES, blank=True)
     near_miss = models.BooleanField(_("较大涉险"), default=False)
+    relief_level = models.PositiveSmallIntegerField(
+        _("自然灾害救助响应建议"), choices=RESPONSE_LEVELS, null=True, blank=True
+    )
     state = models.CharField(_("状态"), max_length=8, choices=EVENT_STATES, default="open")
     response_state = models.CharField(
         _("应急响应"), max_length=8, choices=RESPONSE_STATES, default="none"
@@ -816,3 +824,92 @@ class JointDutyPeriod(AuditedModel):
     @property
     def active(self) -> bool:
         return self.ended_at is None
+
+
+class ReportEscalation(AuditedModel):
+    """A breached reporting deadline escalated to the 带班领导 on duty at that time (read from
+    the roster of the organisation that handles the event), once per deadline; when no shift
+    covers the time, or the named leader has no account, the organisation's leaders are
+    notified instead and the row says so."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="escalations")
+    deadline = models.CharField(_("报告时限"), max_length=60)
+    due_at = models.DateTimeField(_("截止时间"))
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("值班单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    shift = models.ForeignKey(
+        DutyShift,
+        verbose_name=_("班次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    leader_name = models.CharField(_("带班领导"), max_length=60, blank=True)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("提醒对象"), blank=True, related_name="+"
+    )
+    notified_at = models.DateTimeField(_("提醒时间"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["event", "due_at", "pk"]
+        verbose_name = _("报告超时提醒")
+        verbose_name_plural = _("报告超时提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "deadline", "due_at"], name="response_escalation_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event.number} {self.deadline}超时提醒"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + "#escalations"
+
+
+class EventHazard(AuditedModel):
+    """An event linked to a 隐患 of the hazards module (the hazard read through restrict() on
+    apps.get_model, never imported). Unlinking keeps the row (removed_at, by whom)."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="hazard_links")
+    hazard = models.ForeignKey(
+        "hazards.Hazard", verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("关联说明"), max_length=300, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("关联人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(_("关联时间"))
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "linked_at", "pk"]
+        verbose_name = _("事件关联隐患")
+        verbose_name_plural = _("事件关联隐患")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "hazard"],
+                condition=Q(removed_at__isnull=True),
+                name="response_event_hazard_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event.number} 关联隐患#{self.hazard_id}"
+
+    def get_absolute_url(self):
+        return reverse("response:event", args=[self.event_id]) + "#hazards"

@@ -45,12 +45,14 @@ from .models import (
     CommandTask,
     DutyShift,
     Event,
+    EventHazard,
     EventReport,
     EventType,
     JointDutyMember,
     JointDutyPeriod,
     LevelChange,
     Release,
+    ReportEscalation,
     Review,
     ReviewAction,
     ShiftLog,
@@ -211,6 +213,22 @@ def restrict_joint_periods(qs, scope, action):
     if action not in ("view", "export"):
         return qs.none()
     return _via_event(qs, scope, action).filter(_roster_q(scope, action))
+
+@restricts(ReportEscalation)
+def restrict_escalations(qs, scope, action):
+    # seen with the event (and by the people notified); written by the escalation job only
+    if action not in ("view", "export"):
+        return qs.none()
+    inner = restrict_events(Event.objects.all(), scope, action)
+    if scope.user_id:
+        return qs.filter(Q(event__in=inner.values("pk")) | Q(recipients=scope.user_id)).distinct()
+    return qs.filter(event__in=inner.values("pk"))
+
+
+@restricts(EventHazard)
+def restrict_event_hazards(qs, scope, action):
+    # seen and changed with the event; the hazard side is checked by the link service
+    return _via_event(qs, scope, action)
 
 
 def _activity_q(scope: Scope, action: str, prefix: str = "") -> Q:

@@ -13,6 +13,7 @@ from yingji.core.schemas import Code, Date, DateTime, Input, LongText, Name, Sho
 Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
+People = Annotated[int, Field(ge=0, le=100_000_000)]  # 自然灾害: 转移安置 may exceed a million
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 ReportKind = Literal["first", "phone", "follow_up", "verified", "supplement", "final"]
 
@@ -25,6 +26,9 @@ class Casualties(Input):
     trapped: Count = Field(default=0, title="被困")
     endangered: Count = Field(default=0, title="涉险")
     evacuated: Count = Field(default=0, title="疏散")
+    relocated: People = Field(default=0, title="紧急转移安置和需紧急生活救助(人)")
+    houses_rooms: People = Field(default=0, title="倒塌和严重损坏房屋(间)")
+    houses_households: People = Field(default=0, title="倒塌和严重损坏房屋(户)")
     loss_yuan: Money = Field(default=Decimal(0), title="直接经济损失(元)")
 
 
@@ -368,3 +372,14 @@ class CommandTemplateIn(Input):
     GET /api/v1/response/command-templates); rows already on the roster are kept."""
 
     template: Code = Field(title="编组模板")
+
+
+class HazardLinkIn(Input):
+    """事件关联隐患: a 隐患 the user may see (by its number)."""
+
+    hazard: int = Field(ge=1, title="隐患", description="隐患的编号(id),见 /api/v1/hazards")
+    note: ShortText = Field(default="", max_length=300, title="关联说明")
+
+
+class HazardUnlinkIn(Input):
+    reason: ShortText = Field(default="", max_length=300, title="解除原因")

@@ -173,6 +173,7 @@ def timeline(event: Event, user) -> list[dict]:
         text = f"从{event.split_from.number}拆分:{event.split_reason}"
         items.append({"time": event.created_at, "kind": "拆分事件", "text": text})
     items += _joint_duty_items(event, user)
+    items.extend(_linked_items(event, user))
     return sorted(items, key=lambda i: i["time"])
 
 
@@ -185,6 +186,16 @@ def _joint_duty_items(event: Event, user) -> list[dict]:
         items.append({"time": p.started_at, "kind": "转为联合值守", "text": p.organisation.name})
         if p.ended_at:
             items.append({"time": p.ended_at, "kind": "恢复常规值守", "text": p.organisation.name})
+    return items
+
+
+def _linked_items(event: Event, user) -> list[dict]:
+    """The timeline's 关联隐患 and 报告超时提醒 entries."""
+    from . import event_links
+
+    items = event_links.hazard_timeline(event, user)
+    for e in event_links.escalations_for(event, user):
+        items.append({"time": e.notified_at, "kind": "超时提醒", "text": f"{e.deadline}:{e.note}"})
     return items
 
 
@@ -745,3 +756,13 @@ def event_map(event: Event, user, radius_km: float = MAP_RADIUS_DEFAULT) -> dict
         "kinds": kinds,
         "sites": by_key["sites"]["items"],
     }
+
+
+def relief_assessment(event: Event) -> dict | None:
+    """自然灾害: the suggested 自然灾害救助 level with the criteria met, by the configured table
+    (None for other categories)."""
+    from . import grading
+
+    return grading.relief_of(
+        event.event_type, {f: getattr(event, f) for f in grading.EVENT_INDICATORS}
+    )

@@ -16,6 +16,7 @@ from yingji.core.permissions import allows, check_rule, ensure_in_scope, restric
 from yingji.core.services import locked
 from yingji.standards import accidents, event_clocks, response_levels
 
+from . import grading
 from .models import (
     Activity,
     ActivityDuty,
@@ -81,6 +82,9 @@ FIGURES = (
     "trapped",
     "endangered",
     "evacuated",
+    "relocated",
+    "houses_rooms",
+    "houses_households",
 )
 CASUALTIES = ("deaths", "missing", "serious_injuries", "minor_injuries")
 
@@ -239,6 +243,7 @@ def _new_event(actor, data: EventIn, received_at: dt.datetime | None = None) -> 
         measures=data.measures,
         grade=grade,
         near_miss=near,
+        relief_level=grading.level_of(event_type, figures),
         received_by=actor,
         source_alarm=alarm,
         source_warning=warning,
@@ -318,6 +323,7 @@ def do_submit_report(*, actor, event: Event, data: ReportIn) -> EventReport:
         for k, v in figures.items():
             setattr(event, k, v)
         event.grade, event.near_miss = grade, near
+        event.relief_level = grading.level_of(event.event_type, figures)
         if data.kind == "final":
             event.state = "closed"
         event.next_report_due, event.next_report_label = next_due(event)

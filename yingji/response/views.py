@@ -22,7 +22,7 @@ from yingji.core.views import record_extras
 from yingji.core.webforms import action_view, download, form_input, run_service
 from yingji.standards import response_levels
 
-from . import joint_duty, selectors, services
+from . import escalations, extras, hazard_links, joint_duty, selectors, services
 from .choices import (
     ACTIVITY_KINDS,
     CATEGORIES,
@@ -41,7 +41,7 @@ from .choices import (
     SWAP_STATES,
     TASK_STATES,
 )
-from .models import JointDutyMember, ReviewAction
+from .models import EventHazard, JointDutyMember, ReviewAction
 from .schemas import (
     ActionDoneIn,
     ActivityCancelIn,
@@ -55,6 +55,8 @@ from .schemas import (
     EventTypeIn,
     FeedbackIn,
     HandoverIn,
+    HazardLinkIn,
+    HazardUnlinkIn,
     InfoReleaseDecisionIn,
     InfoReleaseIn,
     InfoReleasePublishIn,
@@ -180,6 +182,7 @@ TASK_SPEC = ListSpec(
 
 @requires("response.open")
 def events(request):
+    escalations.sweep_if_due()
     return render_list(
         request,
         selectors.visible_events(request.user),
@@ -277,6 +280,7 @@ def _prefill(request) -> dict:
 
 @login_required
 def event_detail(request, pk):
+    escalations.sweep_if_due()
     event = get_restricted_or_404(selectors.visible_events(request.user), request.user, pk=pk)
     user = request.user
     handles = allows(user, "response.intake") and can(user, event, "change")
@@ -360,6 +364,7 @@ def event_detail(request, pk):
                 ("supplement", "补报"),
                 ("final", "终报"),
             ],
+            **extras.event_page(request, event, handles and event.state == "open"),
             **record_extras(request, event),
         },
     )
@@ -1471,3 +1476,21 @@ def review_docx(request, pk):
     if review is None:
         raise Http404("no review")
     return download(documents.review_docx(review), f"复盘报告-{event.number}.docx")
+
+
+# --- 事件关联隐患 -----------------------------------------------------------------------------
+
+link_hazard = action_view(
+    fetch=selectors.visible_events,
+    schema=HazardLinkIn,
+    call=lambda user, event, data: hazard_links.do_link_hazard(actor=user, event=event, data=data),
+    success="已关联隐患。",
+)
+
+unlink_hazard = action_view(
+    fetch=lambda user: restrict(EventHazard.objects.all(), user),
+    schema=HazardUnlinkIn,
+    call=lambda user, link, data: hazard_links.do_unlink_hazard(actor=user, link=link, data=data),
+    success="已解除关联。",
+    redirect_to=lambda link, result: link.event,
+)

@@ -6,5 +6,6 @@ PARAM_MODELS = {
     "swap_id": "response.ShiftSwap",
     "activity_id": "response.Activity",
     "release_id": "response.Release",
+    "link_id": "response.EventHazard",
 }
 PATH_SAMPLES: dict = {}
