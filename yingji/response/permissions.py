@@ -214,6 +214,7 @@ def restrict_joint_periods(qs, scope, action):
         return qs.none()
     return _via_event(qs, scope, action).filter(_roster_q(scope, action))
 
+
 @restricts(ReportEscalation)
 def restrict_escalations(qs, scope, action):
     # seen with the event (and by the people notified); written by the escalation job only
