@@ -170,7 +170,7 @@ def gap_text(gap: dict) -> str:
 
 
 def _num(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return stats.figure_text(value)
 
 
 def rollup(process, user) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,8 +65,30 @@ def _n(figures: dict, code: str) -> Decimal:
     return Decimal(str(value)) if value is not None else Decimal(0)
 
 
+def figure_text(value, places: int = 2, grouping: bool = False) -> str:
+    """A figure (人, 户, 间, 公顷, 万元) as the tables and texts print it: rounded half up to at
+    most ``places`` decimals, no trailing zeros ("506.0" → "506", 12.345 → "12.35", 0.10 → "0.1");
+    ``grouping`` adds thousands separators (1,278,745). None or a non-number → ""."""
+    if value is None or isinstance(value, bool):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    if not number.is_finite():
+        return ""
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if number == number.to_integral_value():
+        number = number.to_integral_value()
+    else:
+        number = number.normalize()
+    if number == 0:
+        number = Decimal(0)  # no "-0"
+    return f"{number:,f}" if grouping else f"{number:f}"
+
+
 def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value != value.to_integral() else f"{int(value)}"
+    return figure_text(value)
 
 
 # (smaller, larger): an error when figures[smaller] > figures[larger].

@@ -217,3 +217,36 @@ IDS = [
 @pytest.mark.parametrize(("number", "valid"), IDS)
 def test_resident_id_check_character(number, valid):
     assert stats.resident_id_valid(number) is valid
+
+
+# figure_text: how every 灾情 figure is printed (page tables, Word report, release text, check
+# messages): no trailing ".0" (a sum of JSON floats is Decimal("506.0")), at most two decimals
+# rounded half up, thousands separators only when asked.
+FIGURE_TEXT = [
+    (506.0, False, "506"),
+    (Decimal("506.0"), False, "506"),
+    (Decimal("506.00"), False, "506"),
+    (12.345, False, "12.35"),
+    (Decimal("0.10"), False, "0.1"),
+    (2.5, False, "2.5"),
+    (0.004, False, "0"),
+    (Decimal("-0.001"), False, "0"),
+    (1278745, False, "1278745"),
+    (1278745, True, "1,278,745"),
+    (Decimal("1234.50"), True, "1,234.5"),
+    ("1E+3", False, "1000"),
+    (None, False, ""),
+    ("不是数字", False, ""),
+    (True, False, ""),
+]
+
+
+@pytest.mark.parametrize(("value", "grouping", "text"), FIGURE_TEXT)
+def test_figure_text(value, grouping, text):
+    assert stats.figure_text(value, grouping=grouping) == text
+
+
+def test_check_messages_print_figures_without_a_trailing_zero():
+    found = check_figures({"crop_affected": Decimal("10.0"), "crop_damaged": 12.0}, None)
+    message = next(f.message for f in found if f.field == "crop_damaged")
+    assert "(12)" in message and "(10)" in message and ".0" not in message
