@@ -278,36 +278,6 @@ def supply_totals(user, process) -> list[dict]:
 # --- the household lists against the reports ---------------------------------------------------
 
 
-def _county(region):
-    return selectors.county_of(region) or region
-
-
-def county_need_aid(process, user, county):
-    """The county's counted (已审核) 需紧急生活救助人口, as the roll-up counts it (its own
-    confirmed report, else the sum of its confirmed townships); None when nobody reported it."""
-    counted, pending = selectors.counted_reports(process, user)
-    latest = list(selectors.current_reports(process, user).values())
-    row = selectors._region_row(
-        county, "county", list(counted.values()), latest, list(pending.values())
-    )
-    return row["figures"].get("need_aid")
-
-
-def persons_findings(process, actor, region, adding: int = 0) -> list:
-    """过渡期生活救助 persons in the household's county (with ``adding`` more) against the
-    county's confirmed 需紧急生活救助人口 (every row of the process: a check, not a listing)."""
-    county = _county(region)
-    from .models import ReliefRecord
-
-    helped = (
-        ReliefRecord.objects.filter(
-            process=process, kind="transition", region__path__startswith=county.path
-        ).aggregate(s=Sum("persons"))["s"]
-        or 0
-    )
-    return stats.check_relief_persons(helped + adding, county_need_aid(process, actor, county))
-
-
 def relief_checks(process, user) -> list[dict]:
     """For each county of the process: persons helped (过渡期) against 需紧急生活救助."""
     from .models import ReliefRecord
@@ -322,7 +292,7 @@ def relief_checks(process, user) -> list[dict]:
         )
         if not helped:
             continue
-        need = county_need_aid(process, user, county)
+        need = selectors.county_need_aid(process, user, county)
         out.append(
             {
                 "region": county,

@@ -433,9 +433,7 @@ def do_record_relief(*, actor, data: ReliefIn) -> ReliefRecord:
         ensure_in_scope(actor, record, "add")
         if process is not None and data.kind == "transition":
             # the household now counted: persons helped in its county against 需紧急生活救助
-            from .relief import persons_findings
-
-            findings = persons_findings(process, actor, region)
+            findings = selectors.persons_findings(process, actor, region)
             if findings and len(data.warning_reason) < 2:
                 raise ValidationFailed(
                     "有核查提示,须填写提示说明:" + " ".join(f.message for f in findings),

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from yingji.core.context import actor_context
 from yingji.core.errors import NotPermitted, ValidationFailed
 from yingji.core.schemas import validate
-from yingji.disasters import relief, services
+from yingji.disasters import relief, selectors, services
 from yingji.disasters.models import DisasterProcess, ReliefFund, ReliefRecord, ReliefSupply
 from yingji.disasters.schemas import ReliefFundIn, ReliefIn, ReliefSupplyIn
 
@@ -153,7 +153,10 @@ def test_supplies_from_a_ledger_outbound_line(persona):
     assert line.pk not in [m.pk for m in relief.unlinked_movements(city, process)]
     totals = {t["item_name"]: t["quantity"] for t in relief.supply_totals(city, process)}
     assert totals[line.stock.item.name] >= 30
-    with actor_context(city, source="test"), pytest.raises(ValidationFailed) as err:  # given out once
+    with (
+        actor_context(city, source="test"),
+        pytest.raises(ValidationFailed) as err,
+    ):  # given out once
         relief.do_record_relief_supply(
             actor=city,
             data=ReliefSupplyIn(process=process.pk, region="620104103", movement=line.pk),
@@ -187,7 +190,7 @@ def _chengguan_village():
 def test_persons_over_need_aid_warn_and_need_a_note(persona):
     cg = persona("county_b")
     process = _process()
-    need = relief.county_need_aid(process, cg, _chengguan_village().parent.parent)
+    need = selectors.county_need_aid(process, cg, _chengguan_village().parent.parent)
     helped = sum(
         ReliefRecord.objects.filter(
             process=process, kind="transition", region__path__startswith="/620100/620102/"
