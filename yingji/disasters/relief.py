@@ -191,9 +191,17 @@ def outbound_movements(user):
     if not ledger_installed():
         return None
     movement = apps.get_model("resources", "Movement")
-    return restrict(movement.objects.filter(kind="out"), user).select_related(
-        "stock__site", "stock__item"
-    )
+    return restrict(movement.objects.filter(kind="out"), user)
+
+
+def _with_stock(lines: list) -> list:
+    """Each ledger line with its stock's site and item, loaded in one query (the resources
+    tables are read through their own model, not joined from here)."""
+    stock = apps.get_model("resources", "Stock")
+    by_pk = stock.objects.select_related("site", "item").in_bulk({m.stock_id for m in lines})
+    for m in lines:
+        m.stock = by_pk[m.stock_id]
+    return lines
 
 
 def unlinked_movements(user, process, limit: int = 50) -> list:
@@ -205,9 +213,8 @@ def unlinked_movements(user, process, limit: int = 50) -> list:
 
     linked = ReliefSupply.objects.exclude(movement_ref=None).values_list("movement_ref", flat=True)
     since = process.started_at - timezone.timedelta(days=1)
-    return list(
-        qs.filter(occurred_at__gte=since).exclude(pk__in=linked).order_by("-occurred_at")[:limit]
-    )
+    rows = qs.filter(occurred_at__gte=since).exclude(pk__in=linked).order_by("-occurred_at")
+    return _with_stock(list(rows[:limit]))
 
 
 def do_record_relief_supply(*, actor, data: ReliefSupplyIn) -> ReliefSupply:
@@ -230,6 +237,8 @@ def do_record_relief_supply(*, actor, data: ReliefSupplyIn) -> ReliefSupply:
         if data.movement is not None:
             qs = outbound_movements(actor)
             line = qs.filter(pk=data.movement).first() if qs is not None else None
+            if line is not None:
+                _with_stock([line])
             if line is None:
                 raise ValidationFailed(
                     "找不到该出库记录(只能选您可查看的应急资源出库台账记录)。",
