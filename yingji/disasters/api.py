@@ -35,7 +35,9 @@ from .schemas import (
     QuakeIn,
     QuakeRecordIn,
     QuickReportIn,
+    ReliefFundIn,
     ReliefIn,
+    ReliefSupplyIn,
 )
 
 router = Router(tags=["灾情报送"])
@@ -554,6 +556,123 @@ def list_relief(
 @router.post("/disasters/relief", response={201: ReliefOut}, summary="登记救助(一户)")
 def record_relief(request, payload: ReliefIn):
     return Status(201, services.do_record_relief(actor=request.user, data=payload))
+
+
+class ReliefFundOut(Schema):
+    id: int
+    process: int | None
+    year: int
+    purpose: str
+    source: str
+    from_region: str | None
+    to_region: str
+    to_region_name: str
+    amount: float
+    document_no: str
+    on: dt.date
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process_id
+
+    @staticmethod
+    def resolve_from_region(obj):
+        return obj.from_region.code if obj.from_region_id else None
+
+    @staticmethod
+    def resolve_to_region(obj):
+        return obj.to_region.code
+
+    @staticmethod
+    def resolve_to_region_name(obj):
+        return obj.to_region.name
+
+
+@router.get("/disasters/relief-funds", response=list[ReliefFundOut], summary="救灾资金(接收与下拨)")
+def list_relief_funds(
+    request,
+    response: HttpResponse,
+    process: int | None = None,
+    year: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    from .relief import visible_funds
+
+    qs = visible_funds(request.user)
+    if process is not None:
+        qs = qs.filter(process_id=process)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return page(qs.order_by("-pk"), response, limit, offset)
+
+
+@router.post(
+    "/disasters/relief-funds",
+    response={201: ReliefFundOut},
+    summary="登记救灾资金(上级下达或逐级下拨;下拨不得超过本级接收)",
+)
+def record_relief_fund(request, payload: ReliefFundIn):
+    from .relief import do_record_relief_fund
+
+    return Status(201, do_record_relief_fund(actor=request.user, data=payload))
+
+
+class ReliefSupplyOut(Schema):
+    id: int
+    process: int
+    region: str
+    region_name: str
+    item_name: str
+    unit: str
+    quantity: float
+    distributed_on: dt.date
+    movement_ref: int | None
+    source_site: str
+    document_no: str
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+@router.get("/disasters/relief-supplies", response=list[ReliefSupplyOut], summary="救灾物资发放")
+def list_relief_supplies(
+    request,
+    response: HttpResponse,
+    process: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
+    from .relief import visible_supplies
+
+    qs = visible_supplies(request.user)
+    if process is not None:
+        qs = qs.filter(process_id=process)
+    return page(qs.order_by("-pk"), response, limit, offset)
+
+
+@router.post(
+    "/disasters/relief-supplies",
+    response={201: ReliefSupplyOut},
+    summary="登记救灾物资发放(选应急资源出库记录或手工填写)",
+)
+def record_relief_supply(request, payload: ReliefSupplyIn):
+    from .relief import do_record_relief_supply
+
+    return Status(201, do_record_relief_supply(actor=request.user, data=payload))
 
 
 class CasualtyOut(Schema):

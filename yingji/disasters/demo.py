@@ -232,6 +232,7 @@ def load_demo() -> dict:
     with _as(city), _at(day2.replace(hour=9, minute=50)):
         services.do_confirm_loss_report(actor=city, report=reports["620104-2"], data=ConfirmIn())
     _relief(xigu, cg, process, start)
+    _relief_funds_and_supplies(city, xigu, cg, process, start)
     DisasterProcess.objects.filter(pk=process.pk).update(is_demo=True)
     LossReport.objects.filter(process=process).update(is_demo=True)
     CasualtyPerson.objects.filter(process=process).update(is_demo=True)
@@ -425,6 +426,68 @@ def _relief(xigu, cg, process, start):
             )
         made.append(record.pk)
     ReliefRecord.objects.filter(pk__in=made).update(is_demo=True)
+
+
+def _relief_funds_and_supplies(city, xigu, cg, process, start):
+    """救灾资金 down the levels (省级 → 市 → 西固区、城关区 → their townships) and supplies given
+    out by hand (the resources ledger's demo is loaded after this module's, so no 出库 line of
+    the process's days exists yet to link)."""
+    from yingji.geo.models import Region
+
+    from .models import ReliefFund, ReliefSupply
+    from .relief import do_record_relief_fund, do_record_relief_supply
+    from .schemas import ReliefFundIn, ReliefSupplyIn
+
+    cg_town = Region.objects.filter(level="township", code__startswith="620102").order_by("code")[0]
+    day = (start + dt.timedelta(days=1)).date()
+    funds = [
+        (city, "province", None, "620100", "200", "emergency", "省级下达(演示)"),
+        (city, "region", "620100", "620104", "80", "emergency", "市级下拨西固区(演示)"),
+        (city, "region", "620100", "620102", "50", "emergency", "市级下拨城关区(演示)"),
+        (xigu, "region", "620104", "620104103", "40", "transition", "西固区下拨达川镇(演示)"),
+        (xigu, "region", "620104", "620104104", "20", "transition", "西固区下拨柳泉镇(演示)"),
+        (cg, "region", "620102", cg_town.code, "10", "transition", "城关区下拨(演示)"),
+    ]
+    made_funds, made_supplies = [], []
+    for i, (user, source, origin, to, amount, purpose, doc) in enumerate(funds):
+        with _as(user), _at(start + dt.timedelta(days=1, hours=i)):
+            fund = do_record_relief_fund(
+                actor=user,
+                data=ReliefFundIn(
+                    process=process.pk,
+                    year=day.year,
+                    purpose=purpose,
+                    source=source,
+                    from_region=origin,
+                    to_region=to,
+                    amount=amount,
+                    document_no=doc,
+                    on=day,
+                ),
+            )
+        made_funds.append(fund.pk)
+    supplies = [
+        (xigu, "620104103", "棉被", "床", "200"),
+        (xigu, "620104103", "折叠床", "张", "50"),
+        (cg, cg_town.code, "帐篷", "顶", "10"),
+    ]
+    for user, region, item, unit, quantity in supplies:
+        with _as(user), _at(start + dt.timedelta(hours=20)):
+            supply = do_record_relief_supply(
+                actor=user,
+                data=ReliefSupplyIn(
+                    process=process.pk,
+                    region=region,
+                    item_name=item,
+                    unit=unit,
+                    quantity=quantity,
+                    distributed_on=(start + dt.timedelta(hours=20)).date(),
+                    note="手工登记(演示)",
+                ),
+            )
+        made_supplies.append(supply.pk)
+    ReliefFund.objects.filter(pk__in=made_funds).update(is_demo=True)
+    ReliefSupply.objects.filter(pk__in=made_supplies).update(is_demo=True)
 
 
 GOOD = ["satisfaction", "no_major_accident", "plan_and_drill"]

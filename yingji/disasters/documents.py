@@ -6,6 +6,7 @@ full (``permissions.full_details``); everyone else reads the counts."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -18,9 +19,8 @@ from .permissions import full_details
 
 
 def _n(value) -> str:
-    if value is None:
-        return "0"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A figure in the report's sentences: 506.0 → "506", at most two decimals, None → "0"."""
+    return stats.figure_text(value) or "0"
 
 
 def summary_text(process, where: str, figures: dict, counts: dict, pending: int, gap: str) -> str:
@@ -133,6 +133,8 @@ def _table(doc, header: list[str], rows: list[list]) -> None:
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                value = stats.figure_text(value, grouping=True)
             cell.text = docx_text("—" if value is None else value)
 
 

@@ -241,6 +241,7 @@ class ReliefRecord(AuditedModel):
     amount = models.DecimalField(_("救助金额(元)"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("发放日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    warning_reason = models.TextField(_("提示说明"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -584,3 +585,125 @@ class QuakeEstimate(AuditedModel):
     @property
     def max_degree(self) -> int:
         return max((r["degree"] for r in self.rows), default=0)
+
+
+FUND_SOURCES = [
+    ("central", _("中央")),
+    ("province", _("省级")),
+    ("region", _("本市上级区划")),
+    ("other", _("其他(社会捐赠等)")),
+]
+FUND_PURPOSES = [
+    ("emergency", _("应急救助")),
+    ("transition", _("过渡期生活救助")),
+    ("winter_spring", _("冬春生活救助")),
+    ("rebuild", _("倒损住房恢复重建")),
+    ("other", _("其他")),
+]
+
+
+class ReliefFund(AuditedModel):
+    """One transfer of 救灾资金 (万元): received by a region from the 中央/省级 level (or another
+    source), or allocated by a region of the city to the level below (市→县区→乡镇). What a
+    region received and allocated is the sum of these rows; a region never allocates more than
+    it received for the same process (or year, without a process) and purpose."""
+
+    process = models.ForeignKey(
+        DisasterProcess,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funds",
+        verbose_name=_("灾害过程"),
+    )
+    year = models.PositiveIntegerField(_("年度"))
+    purpose = models.CharField(_("资金用途"), max_length=20, choices=FUND_PURPOSES)
+    source = models.CharField(_("资金来源"), max_length=10, choices=FUND_SOURCES)
+    from_region = models.ForeignKey(
+        "geo.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("拨出区划"),
+    )
+    to_region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("接收区划")
+    )
+    amount = models.DecimalField(_("金额(万元)"), max_digits=12, decimal_places=2)
+    document_no = models.CharField(_("文号"), max_length=60, blank=True)
+    on = models.DateField(_("下达日期"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("救灾资金")
+        verbose_name_plural = _("救灾资金")
+
+    def __str__(self):
+        origin = self.from_region.name if self.from_region_id else self.get_source_display()
+        return f"{origin}→{self.to_region.name} {self.amount}万元"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:relief_fund", args=[self.pk])
+
+
+class ReliefSupply(AuditedModel):
+    """Relief supplies distributed for a process to a region: taken from a 出库 line of the
+    resources ledger (``movement_ref`` keeps its id, the item, quantity and document as they
+    were) or, without a ledger line, entered by hand."""
+
+    process = models.ForeignKey(
+        DisasterProcess,
+        on_delete=models.PROTECT,
+        related_name="supplies",
+        verbose_name=_("灾害过程"),
+    )
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("发放区划")
+    )
+    item_name = models.CharField(_("物资名称"), max_length=100)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=2)
+    distributed_on = models.DateField(_("发放日期"))
+    movement_ref = models.PositiveBigIntegerField(
+        _("出库记录编号"), null=True, blank=True, unique=True
+    )
+    source_site = models.CharField(_("出库仓库"), max_length=100, blank=True)
+    document_no = models.CharField(_("出库单据号"), max_length=60, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-distributed_on", "-pk"]
+        verbose_name = _("救灾物资发放")
+        verbose_name_plural = _("救灾物资发放")
+
+    def __str__(self):
+        return f"{self.region.name}·{self.item_name}{self.quantity}{self.unit}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("disasters:relief_supply", args=[self.pk])
+
+    @property
+    def from_ledger(self) -> bool:
+        return self.movement_ref is not None

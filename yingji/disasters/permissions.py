@@ -16,6 +16,9 @@
   city staff) register applications in their scope, the county does the 初审 of its own
   ("approve"), the city alone does the 评审, 命名, 复核 and 撤销 ("change") and records the
   10–12月 督查 visits; a visit is seen by whoever sees its community.
+- 救灾资金 and 救灾物资发放: the city sees all, a county the transfers it received or made and
+  the supplies given out in it; city staff record any, county staff what reaches their county
+  (receipts from 中央/省级 and its own allocations to its townships, supplies within it).
 Enterprise users have no part in 灾情报送.
 """
 
@@ -35,7 +38,9 @@ from .models import (
     InfoOfficer,
     LossReport,
     QuakeEstimate,
+    ReliefFund,
     ReliefRecord,
+    ReliefSupply,
 )
 
 NOTHING = Q(pk__in=[])
@@ -191,6 +196,35 @@ def restrict_officers(qs, scope, action):
 @restricts(ReliefRecord)
 def restrict_relief(qs, scope, action):
     """Relief lists name households: the city and the county of the household only."""
+    county = jurisdiction_q(scope, "region__path")
+    if action in ("view", "export"):
+        return qs if scope.read_all else qs.filter(county)
+    if action == "add":
+        if _city_staff(scope):
+            return qs
+        return qs.filter(county) if "county_staff" in scope.roles else qs.none()
+    return qs.none()
+
+
+@restricts(ReliefFund)
+def restrict_relief_funds(qs, scope, action):
+    mine = jurisdiction_q(scope, "to_region__path")
+    if action in ("view", "export"):
+        if scope.read_all:
+            return qs
+        return qs.filter(mine | jurisdiction_q(scope, "from_region__path"))
+    if action == "add":
+        if _city_staff(scope):
+            return qs
+        if "county_staff" not in scope.roles:
+            return qs.none()
+        own_or_upper = Q(from_region__isnull=True) | jurisdiction_q(scope, "from_region__path")
+        return qs.filter(mine & own_or_upper)
+    return qs.none()
+
+
+@restricts(ReliefSupply)
+def restrict_relief_supplies(qs, scope, action):
     county = jurisdiction_q(scope, "region__path")
     if action in ("view", "export"):
         return qs if scope.read_all else qs.filter(county)

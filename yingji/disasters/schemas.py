@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from ninja.files import UploadedFile
 from pydantic import Field, model_validator
 
 from yingji.core.schemas import Code, Date, DateTime, Input, LongText, Name, ShortText
@@ -201,6 +202,11 @@ class ReliefIn(Input):
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, title="救助金额(元)")
     paid_on: Date | None = Field(default=None, title="发放日期")
     note: ShortText = Field(default="", max_length=200, title="备注")
+    warning_reason: LongText = Field(
+        default="",
+        title="提示说明",
+        description="救助人数超过报告的需紧急生活救助人口时须说明",
+    )
 
     @model_validator(mode="after")
     def _process(self):
@@ -336,4 +342,66 @@ class CommunityInspectionIn(Input):
             raise ValueError("限期整改须填写整改期限。")
         if self.rectify_by is not None and self.rectify_by < self.visited_on:
             raise ValueError("整改期限不能早于督查日期。")
+        return self
+
+
+class ReliefImportIn(Input):
+    """导入救助名单 (Excel, the template's columns; each row is then checked with ReliefIn)."""
+
+    file: UploadedFile = Field(title="按模板填写的 Excel 文件")
+    only_valid: bool = Field(default=False, title="有错误时仍导入正确的行")
+    warning_reason: LongText = Field(
+        default="", title="提示说明", description="救助人数超过需紧急生活救助人口时须说明"
+    )
+
+
+class ReliefFundIn(Input):
+    """登记救灾资金:接收(来自中央、省级或其他来源)或下拨(市→县区→乡镇)."""
+
+    process: int | None = Field(default=None, title="灾害过程")
+    year: int = Field(ge=2000, le=2100, title="年度")
+    purpose: Literal["emergency", "transition", "winter_spring", "rebuild", "other"] = Field(
+        title="资金用途"
+    )
+    source: Literal["central", "province", "region", "other"] = Field(
+        title="资金来源", description="本市上级区划下拨时选 region 并填拨出区划"
+    )
+    from_region: Code | None = Field(default=None, title="拨出区划(代码)")
+    to_region: Code = Field(title="接收区划(代码)")
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, title="金额(万元)")
+    document_no: ShortText = Field(default="", max_length=60, title="文号")
+    on: Date = Field(title="下达日期")
+    note: ShortText = Field(default="", max_length=200, title="备注")
+
+    @model_validator(mode="after")
+    def _origin(self):
+        if self.source == "region" and not self.from_region:
+            raise ValueError("由本市上级区划下拨的资金须填写拨出区划。")
+        if self.source != "region" and self.from_region:
+            raise ValueError("只有由本市上级区划下拨的资金才填写拨出区划。")
+        return self
+
+
+class ReliefSupplyIn(Input):
+    """登记救灾物资发放:选一条出库记录(物资、数量、单据取自台账),或手工填写."""
+
+    process: int = Field(title="灾害过程")
+    region: Code = Field(title="发放区划(代码)")
+    movement: int | None = Field(
+        default=None, title="出库记录", description="应急资源出库台账的记录"
+    )
+    item_name: ShortText = Field(default="", max_length=100, title="物资名称")
+    unit: ShortText = Field(default="", max_length=20, title="计量单位")
+    quantity: Decimal | None = Field(
+        default=None, gt=0, max_digits=12, decimal_places=2, title="数量"
+    )
+    distributed_on: Date | None = Field(default=None, title="发放日期")
+    note: ShortText = Field(default="", max_length=200, title="备注")
+
+    @model_validator(mode="after")
+    def _what(self):
+        if self.movement is None and (not self.item_name or self.quantity is None):
+            raise ValueError("未选出库记录时须填写物资名称和数量。")
+        if self.movement is None and self.distributed_on is None:
+            raise ValueError("未选出库记录时须填写发放日期。")
         return self

@@ -4,7 +4,7 @@ each region (its latest, corrections included)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from yingji.core.permissions import restrict
 from yingji.geo.models import Region
@@ -171,7 +171,7 @@ def gap_text(gap: dict) -> str:
 
 
 def _num(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return stats.figure_text(value)
 
 
 def rollup(process, user) -> dict:
@@ -997,3 +997,32 @@ def _with_centroid(region, centroids: dict):
         if code in centroids:
             return centroids[code]
     return None
+
+
+# --- 救助 against the reports (used by services.do_record_relief and the relief page) ---------
+
+
+def _county(region):
+    return county_of(region) or region
+
+
+def county_need_aid(process, user, county):
+    """The county's counted (已审核) 需紧急生活救助人口, as the roll-up counts it (its own
+    confirmed report, else the sum of its confirmed townships); None when nobody reported it."""
+    counted, pending = counted_reports(process, user)
+    latest = list(current_reports(process, user).values())
+    row = _region_row(county, "county", list(counted.values()), latest, list(pending.values()))
+    return row["figures"].get("need_aid")
+
+
+def persons_findings(process, actor, region, adding: int = 0) -> list:
+    """过渡期生活救助 persons in the household's county (with ``adding`` more) against the
+    county's confirmed 需紧急生活救助人口 (every row of the process: a check, not a listing)."""
+    county = _county(region)
+    helped = (
+        ReliefRecord.objects.filter(
+            process=process, kind="transition", region__path__startswith=county.path
+        ).aggregate(s=Sum("persons"))["s"]
+        or 0
+    )
+    return stats.check_relief_persons(helped + adding, county_need_aid(process, actor, county))

@@ -428,9 +428,21 @@ def do_record_relief(*, actor, data: ReliefIn) -> ReliefRecord:
             amount=data.amount,
             paid_on=data.paid_on,
             note=data.note,
+            warning_reason=data.warning_reason,
             recorded_by=actor,
         )
         ensure_in_scope(actor, record, "add")
+        if process is not None and data.kind == "transition":
+            # the household now counted: persons helped in its county against 需紧急生活救助
+            findings = selectors.persons_findings(process, actor, region)
+            if findings and len(data.warning_reason) < 2:
+                raise ValidationFailed(
+                    "有核查提示,须填写提示说明:" + " ".join(f.message for f in findings),
+                    details={
+                        "field": "warning_reason",
+                        "warnings": [{"field": f.field, "message": f.message} for f in findings],
+                    },
+                )
         record_event(
             "disasters.relief.recorded",
             f"登记{region.name}{record.head_name}户{record.get_kind_display()}"

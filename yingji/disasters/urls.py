@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import relief_views, views
 
 app_name = "disasters"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("processes/<int:pk>/event/", views.link_process_event, name="link_process_event"),
     path("processes/<int:pk>/release/", views.draft_figures_release, name="draft_release"),
     path("processes/<int:pk>/report.docx", views.process_docx, name="process_docx"),
+    path("processes/<int:pk>/table.xlsx", views.process_table_xlsx, name="process_table"),
     path("casualties/", views.casualty_list, name="casualties"),
     path("casualties/record/", views.record_casualty, name="record_casualty"),
     path("casualties/<int:pk>/", views.casualty_detail, name="casualty"),
@@ -32,6 +33,15 @@ urlpatterns = [
     path("relief/", views.relief_list, name="relief"),
     path("relief/record/", views.record_relief, name="record_relief"),
     path("relief/<int:pk>/", views.relief_detail, name="relief_record"),
+    path("relief/import/", relief_views.relief_import, name="relief_import"),
+    path("relief/template.xlsx", relief_views.relief_template, name="relief_template"),
+    path("relief/funds/", relief_views.fund_list, name="relief_funds"),
+    path("relief/funds/<int:pk>/", relief_views.fund_detail, name="relief_fund"),
+    path("relief/supplies/", relief_views.supply_list, name="relief_supplies"),
+    path("relief/supplies/<int:pk>/", relief_views.supply_detail, name="relief_supply"),
+    path("processes/<int:pk>/relief/", relief_views.process_relief, name="process_relief"),
+    path("processes/<int:pk>/relief/fund/", relief_views.record_fund, name="record_fund"),
+    path("processes/<int:pk>/relief/supply/", relief_views.record_supply, name="record_supply"),
     path("communities/", views.community_list, name="communities"),
     path("communities/apply/", views.apply_community, name="apply_community"),
     path("communities/<int:pk>/", views.community_detail, name="community"),

@@ -1189,3 +1189,33 @@ def county_rollup(request, pk, code):
             "rollup": selectors.county_rollup(process, user, county),
         },
     )
+
+
+@login_required
+def process_table_xlsx(request, pk):
+    """自然灾害损失情况统计表 (the 统计调查制度 layout) of a process: the city's (counties and
+    their townships) or a county's (``?region=<code>``: its townships and its own report)."""
+    from urllib.parse import quote
+
+    from django.http import Http404, HttpResponse
+
+    from yingji.core.permissions import scope_of
+
+    from .statforms import TITLE, loss_table_xlsx
+
+    user = request.user
+    process = get_restricted_or_404(selectors.visible_processes(user), user, pk=pk)
+    county = None
+    code = request.GET.get("region", "")
+    if code:
+        county = Region.objects.filter(code=code, level="county").first()
+        if county is None or not may_see_county(scope_of(user), county):
+            raise Http404
+    response = HttpResponse(
+        loss_table_xlsx(process, user, county),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    where = county.name if county else process.region.name
+    name = quote(f"{process.name}-{where}{TITLE}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

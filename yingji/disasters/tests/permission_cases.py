@@ -144,3 +144,41 @@ def _quake_estimates():
     from yingji.disasters.models import QuakeEstimate
 
     return QuakeEstimate.objects.all()
+
+
+def _city_allocations():
+    from yingji.disasters.models import ReliefFund
+
+    return ReliefFund.objects.filter(from_region__level="city")
+
+
+def _funds():
+    from yingji.disasters.models import ReliefFund
+
+    return ReliefFund.objects.all()
+
+
+def _chengguan_supplies():
+    from yingji.disasters.models import ReliefSupply
+
+    return ReliefSupply.objects.filter(region__path__startswith="/620100/620102/")
+
+
+DENIALS += [
+    Denial(
+        "disasters.ReliefFund",
+        "county_a",
+        "add",
+        _city_allocations,
+        "市级下拨的资金由市局登记",
+    ),
+    Denial("disasters.ReliefFund", "leader", "change", _funds, "领导只读"),
+    Denial("disasters.ReliefFund", "enterprise", "view", _funds, "企业不参与救助"),
+    Denial(
+        "disasters.ReliefSupply",
+        "county_a",
+        "add",
+        _chengguan_supplies,
+        "不能替其他县区登记物资发放",
+    ),
+]

@@ -375,7 +375,8 @@ def test_word_report_of_the_city(as_user):
     assert "1份报告待审核" in text and "受灾人口 +40" in text
     assert "名单现有因灾死亡1人、因灾失踪1人" in text
     indicator, deadlines, persons = tables
-    assert indicator[-1][0] == "合计" and float(indicator[-1][2]) == figures["affected_people"]
+    total = float(indicator[-1][2].replace(",", ""))  # thousands separators, as on the pages
+    assert indicator[-1][0] == "合计" and total == figures["affected_people"]
     by_region = {row[0]: row for row in deadlines}
     assert "迟报" in by_region["城关区"][2] and by_region["七里河区"][1] == "未报"
     assert {row[0] for row in persons[1:]} == {"马福贵", "刘秀英"}

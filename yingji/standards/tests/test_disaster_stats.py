@@ -217,3 +217,75 @@ IDS = [
 @pytest.mark.parametrize(("number", "valid"), IDS)
 def test_resident_id_check_character(number, valid):
     assert stats.resident_id_valid(number) is valid
+
+
+# figure_text: how every 灾情 figure is printed (page tables, Word report, release text, check
+# messages): no trailing ".0" (a sum of JSON floats is Decimal("506.0")), at most two decimals
+# rounded half up, thousands separators only when asked.
+FIGURE_TEXT = [
+    (506.0, False, "506"),
+    (Decimal("506.0"), False, "506"),
+    (Decimal("506.00"), False, "506"),
+    (12.345, False, "12.35"),
+    (Decimal("0.10"), False, "0.1"),
+    (2.5, False, "2.5"),
+    (0.004, False, "0"),
+    (Decimal("-0.001"), False, "0"),
+    (1278745, False, "1278745"),
+    (1278745, True, "1,278,745"),
+    (Decimal("1234.50"), True, "1,234.5"),
+    ("1E+3", False, "1000"),
+    (None, False, ""),
+    ("不是数字", False, ""),
+    (True, False, ""),
+]
+
+
+@pytest.mark.parametrize(("value", "grouping", "text"), FIGURE_TEXT)
+def test_figure_text(value, grouping, text):
+    assert stats.figure_text(value, grouping=grouping) == text
+
+
+def test_check_messages_print_figures_without_a_trailing_zero():
+    found = check_figures({"crop_affected": Decimal("10.0"), "crop_damaged": 12.0}, None)
+    message = next(f.message for f in found if f.field == "crop_damaged")
+    assert "(12)" in message and "(10)" in message and ".0" not in message
+
+
+# 救助 against the reports (platform rules, LOW: see check_relief_persons): persons helped vs
+# 需紧急生活救助人口 (warning), allocated vs received (error).
+RELIEF_PERSONS = [
+    (0, None, []),
+    (10, 12, []),
+    (12, 12, []),
+    (13, 12, ["warning"]),
+    (5, None, ["warning"]),
+    (5, Decimal("4.0"), ["warning"]),
+]
+
+
+@pytest.mark.parametrize(("helped", "need", "levels"), RELIEF_PERSONS)
+def test_check_relief_persons(helped, need, levels):
+    found = stats.check_relief_persons(helped, need)
+    assert [f.level for f in found] == levels
+    assert all(f.field == "persons" for f in found)
+
+
+FUND_ALLOCATION = [
+    (100, 0, []),
+    (100, 100, []),
+    (Decimal("100.00"), Decimal("100.01"), ["error"]),
+    (None, 5, ["error"]),
+    (0, 0, []),
+]
+
+
+@pytest.mark.parametrize(("received", "allocated", "levels"), FUND_ALLOCATION)
+def test_check_fund_allocation(received, allocated, levels):
+    found = stats.check_fund_allocation(received, allocated)
+    assert [f.level for f in found] == levels
+
+
+def test_fund_message_names_both_amounts():
+    (finding,) = stats.check_fund_allocation(Decimal("80.0"), Decimal("100.5"))
+    assert "100.5万元" in finding.message and "80万元" in finding.message
