@@ -235,7 +235,7 @@ class IncidentOut(Schema):
         return obj.grade_text
 
 
-class ReliefOut(Schema):
+class ReliefLevelOut(Schema):
     level: int | None = Field(description="建议的响应级别,1=一级(最高);未达到为 null")
     label: str
     criteria: list[str] = Field(description="达到的启动条件")
@@ -245,7 +245,7 @@ class ReliefOut(Schema):
 
 
 class IncidentDetailOut(IncidentOut):
-    relief: ReliefOut | None = Field(default=None, description="自然灾害救助响应建议")
+    relief: ReliefLevelOut | None = Field(default=None, description="自然灾害救助响应建议")
     clocks: list[ClockOut]
     reports: list[ReportOut]
     level_changes: list[LevelChangeOut]
@@ -1203,7 +1203,7 @@ class DisasterLevelIn(Input):
 
 @router.post(
     "/calc/disaster-level",
-    response=ReliefOut,
+    response=ReliefLevelOut,
     summary="自然灾害救助应急响应级别计算(国家自然灾害救助应急预案;分级表可配置)",
 )
 def disaster_level(request, payload: DisasterLevelIn):
