@@ -193,10 +193,13 @@ def test_agreement_call_off_positions_and_arrival_per_line(
     by line: the first, then the rest (已签收) → the 一图 printed."""
     from yingji.core.context import actor_context
     from yingji.core.models import APIToken, hash_token
-    from yingji.resources.models import Agreement, Site, SupplyRequest
+    from yingji.resources.models import AgreementLine, Site, SupplyRequest
 
     Site.objects.exclude(code="DEMO-RES-YZ-01").update(active=False)
-    agreement = Agreement.objects.get(item__code="1020199", is_demo=True)
+    line = AgreementLine.objects.select_related("agreement").get(
+        item__code="1020199", agreement__is_demo=True
+    )
+    agreement = line.agreement
     page = browser_page
     base = live_server.url
     login(page, base, "duty")
@@ -227,8 +230,8 @@ def test_agreement_call_off_positions_and_arrival_per_line(
     page.click("#btn-dispatch")
     page.wait_for_load_state("networkidle")
     assert "在途" in page.inner_text("#call-table")
-    agreement.refresh_from_db()
-    assert agreement.called == 500 - sum(a.quantity for a in req.allocations.all())
+    line.refresh_from_db()
+    assert line.called == 500 - sum(a.quantity for a in req.allocations.all())
 
     # the driver's phone reports through the API with a personal token
     driver = SupplyRequest._meta.get_field("requested_by").related_model.objects.get(
