@@ -25,6 +25,16 @@ class _Undo(Exception):
     pass
 
 
+def cell_text(value) -> str:
+    """A spreadsheet cell as text: empty for a blank cell, 12 (not "12.0") for a whole number
+    that openpyxl read as a float, surrounding spaces removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def apply_rows(
     rows: Iterable[dict],
     apply_row: Callable[[dict], object],

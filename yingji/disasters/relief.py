@@ -20,6 +20,7 @@ from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.permissions import check_rule, ensure_in_scope, restrict
 from yingji.core.rows import RowError, apply_rows
+from yingji.core.rows import cell_text as _text
 from yingji.core.schemas import validate
 from yingji.core.uploads import XLSX_MAX_ROWS, open_xlsx, sheet_rows
 from yingji.geo.models import Region
@@ -347,14 +348,6 @@ def build_template() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _cell(key: str, value):

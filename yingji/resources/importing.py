@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from yingji.core.audit import record_event
 from yingji.core.errors import DomainError, ValidationFailed
 from yingji.core.rows import RowError, apply_rows
+from yingji.core.rows import cell_text as _text
 from yingji.core.schemas import validate
 from yingji.core.uploads import XLSX_MAX_ROWS, open_xlsx, sheet_rows
 
@@ -56,14 +57,6 @@ def build_template() -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _date(value):
